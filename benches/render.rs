@@ -1,0 +1,51 @@
+//! Renders form 2 for 30 and 2,000 members, with different data on every
+//! iteration, and reports the PDF size. See BENCHMARKS.md.
+
+use std::cell::Cell;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use kttdv::{EngineConfig, Kind, PdfFlavour, Renderer};
+
+fn render_form_2(c: &mut Criterion) {
+    let renderer = Renderer::new(&EngineConfig::default()).expect("engine starts");
+    let mut group = c.benchmark_group("mau-2");
+    group.sample_size(20);
+    for members in [30, 2000] {
+        let seed = Cell::new(0u64);
+        let size = renderer
+            .render(
+                Kind::StampList,
+                &kttdv::sample::roster(members, 0).to_string(),
+                PdfFlavour::Archival,
+            )
+            .expect("renders")
+            .pdf
+            .len();
+        println!(
+            "mau-2 {members} members: PDF {size} bytes ({:.1} KiB)",
+            size as f64 / 1024.0
+        );
+        group.bench_with_input(
+            BenchmarkId::from_parameter(members),
+            &members,
+            |b, &members| {
+                b.iter_batched(
+                    || {
+                        seed.set(seed.get() + 1);
+                        kttdv::sample::roster(members, seed.get()).to_string()
+                    },
+                    |input| {
+                        renderer
+                            .render(Kind::StampList, &input, PdfFlavour::Archival)
+                            .expect("renders")
+                    },
+                    criterion::BatchSize::SmallInput,
+                )
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, render_form_2);
+criterion_main!(benches);

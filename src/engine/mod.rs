@@ -1,0 +1,198 @@
+//! The embedded Typst engine: fonts and templates loaded once, shared by
+//! every thread, and a render that turns a template plus data into a PDF.
+
+mod fonts;
+mod templates;
+mod world;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use typst::diag::{SourceDiagnostic, Warned};
+use typst::foundations::{Bytes, Smart};
+use typst::syntax::FileId;
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
+
+use self::fonts::FontSet;
+use self::templates::TemplateSet;
+use self::world::RenderWorld;
+
+/// Where a template finds its data. Fixed, so the global file-id table
+/// never grows with the number of renders.
+const DATA_PATH: &str = "/data.json";
+
+/// How many compiles a memoised result may go unused before it is evicted.
+/// Small, so memory stays flat over thousands of renders with fresh data,
+/// while the frame module and fonts stay warm between renders.
+const CACHE_MAX_AGE: usize = 4;
+
+/// Where the engine takes its templates and extra fonts from.
+#[derive(Debug, Default, Clone)]
+pub struct EngineConfig {
+    /// Files here replace the built-in template of the same path.
+    pub templates_dir: Option<PathBuf>,
+    /// Fonts here are added to the bundled ones.
+    pub fonts_dir: Option<PathBuf>,
+}
+
+/// The PDF flavour written.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum PdfFlavour {
+    /// PDF/A-2b, for archiving: the default.
+    #[default]
+    Archival,
+    Plain,
+}
+
+pub struct Engine {
+    library: LazyHash<Library>,
+    fonts: FontSet,
+    templates: TemplateSet,
+    data_id: FileId,
+}
+
+impl Engine {
+    pub fn new(config: &EngineConfig) -> Result<Self, SetupError> {
+        Ok(Self {
+            library: LazyHash::new(Library::default()),
+            fonts: FontSet::load(config.fonts_dir.as_deref())?,
+            templates: TemplateSet::load(config.templates_dir.as_deref())?,
+            data_id: templates::file_id(DATA_PATH).expect("a valid fixed path"),
+        })
+    }
+
+    /// Whether the fonts can draw `c`.
+    pub fn can_draw(&self, c: char) -> bool {
+        self.fonts.covers(c)
+    }
+
+    /// Lays out the template at `template` (a path in the template folder,
+    /// e.g. `/mau-2.typ`) with `data` readable at `/data.json`.
+    pub fn layout(
+        &self,
+        template: &str,
+        data: &impl Serialize,
+    ) -> Result<PagedDocument, RenderError> {
+        self.compile(&self.world(template, data)?)
+    }
+
+    /// Lays out and exports to PDF.
+    pub fn render(
+        &self,
+        template: &str,
+        data: &impl Serialize,
+        flavour: PdfFlavour,
+    ) -> Result<Vec<u8>, RenderError> {
+        let world = self.world(template, data)?;
+        let document = self.compile(&world)?;
+        let standards = match flavour {
+            PdfFlavour::Archival => {
+                PdfStandards::new(&[PdfStandard::A_2b]).expect("PDF/A-2b alone is consistent")
+            }
+            PdfFlavour::Plain => PdfStandards::default(),
+        };
+        let options = PdfOptions {
+            creator: Smart::Custom(Some(format!("kttdv {}", env!("CARGO_PKG_VERSION")))),
+            standards,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&document, &options).map_err(|diags| self.template_error(&world, &diags))
+    }
+
+    fn world(&self, template: &str, data: &impl Serialize) -> Result<RenderWorld<'_>, RenderError> {
+        let main = templates::file_id(template)
+            .filter(|id| self.templates.contains(*id))
+            .ok_or_else(|| RenderError::MissingTemplate(template.to_owned()))?;
+        let data = serde_json::to_vec(data).expect("view models serialise");
+        Ok(RenderWorld {
+            engine: self,
+            main,
+            data: Bytes::new(data),
+        })
+    }
+
+    fn compile(&self, world: &RenderWorld) -> Result<PagedDocument, RenderError> {
+        let Warned { output, .. } = typst::compile::<PagedDocument>(world);
+        // Evict on every compile, failed ones too, so memory stays bounded.
+        typst::comemo::evict(CACHE_MAX_AGE);
+        output.map_err(|diags| self.template_error(world, &diags))
+    }
+
+    fn template_error(&self, world: &RenderWorld, diags: &[SourceDiagnostic]) -> RenderError {
+        RenderError::Template(self.describe(world, diags))
+    }
+
+    fn describe(&self, world: &RenderWorld, diags: &[SourceDiagnostic]) -> Vec<TemplateDiagnostic> {
+        diags
+            .iter()
+            .map(|diag| {
+                let id = diag.span.id();
+                let position = id.and_then(|id| {
+                    let source = self.templates.source(id)?;
+                    let range = world.range(diag.span)?;
+                    let (line, column) = source.lines().byte_to_line_column(range.start)?;
+                    Some((line + 1, column + 1))
+                });
+                TemplateDiagnostic {
+                    file: id.map(|id| id.vpath().get_with_slash().to_owned()),
+                    line: position.map(|p| p.0),
+                    column: position.map(|p| p.1),
+                    message: diag.message.to_string(),
+                    hints: diag.hints.iter().map(|h| h.v.to_string()).collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// A problem in a template, for the template's author.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplateDiagnostic {
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    pub hints: Vec<String>,
+}
+
+impl fmt::Display for TemplateDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match (&self.file, self.line, self.column) {
+            (Some(file), Some(line), Some(column)) => write!(f, "{file}:{line}:{column}: ")?,
+            (Some(file), _, _) => write!(f, "{file}: ")?,
+            _ => {}
+        }
+        f.write_str(&self.message)?;
+        for hint in &self.hints {
+            write!(f, " (gợi ý: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("không có mẫu {0} trong thư mục mẫu")]
+    MissingTemplate(String),
+    #[error("lỗi trong mẫu:\n{}", .0.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n"))]
+    Template(Vec<TemplateDiagnostic>),
+}
+
+/// Problems loading fonts or templates at start.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("không đọc được {0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    #[error("{0} không phải là thư mục")]
+    NotADirectory(PathBuf),
+    #[error("{0} không phải là tệp phông chữ đọc được")]
+    BadFont(PathBuf),
+    #[error("đường dẫn mẫu không hợp lệ: {0}")]
+    BadTemplatePath(String),
+    #[error("mẫu {0} không phải văn bản UTF-8")]
+    TemplateNotUtf8(String),
+}

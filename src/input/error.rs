@@ -1,0 +1,102 @@
+//! A problem with the user's input: a stable code, where it is, and what is
+//! wrong, in Vietnamese.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::path::JsonPath;
+
+/// Stable error codes: scripts and the HTTP API match on these, so a code,
+/// once published, never changes meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Code {
+    JsonSyntax,
+    WrongType,
+    MissingField,
+    UnknownField,
+    UnknownValue,
+    EmptyText,
+    InvalidDate,
+    InvalidCardNumber,
+    MissingGlyph,
+    DuplicateCardNumber,
+    ProbationaryWithCard,
+    MissingFullMemberDate,
+    UnexpectedFullMemberDate,
+    MissingCardOutcome,
+    MissingCardNumber,
+    DateAfterReference,
+    AdmittedUnder18,
+    FullBeforeAdmission,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    pub code: Code,
+    pub path: JsonPath,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(code: Code, path: JsonPath, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            path,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    /// `code<TAB>path<TAB>message`, the line format scripts rely on.
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}\t{}\t{}", self.code, self.path, self.message)
+    }
+}
+
+/// A domain value that failed to parse: carried through serde as a custom
+/// error so the code survives deserialisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub code: Code,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    const MARK: char = '\u{1e}';
+
+    /// Recovers a `ParseError` that went through `serde::de::Error::custom`.
+    pub(super) fn recover(text: &str) -> Option<Self> {
+        let rest = text.strip_prefix(Self::MARK)?;
+        let (code, message) = rest.split_once(Self::MARK)?;
+        Some(Self::new(code.parse().ok()?, message))
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{m}{}{m}{}", self.code, self.message, m = Self::MARK)
+    }
+}

@@ -1,0 +1,256 @@
+//! Reading user input: JSON text to typed values, every problem collected
+//! with its path, code and a Vietnamese message.
+
+mod error;
+mod path;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use unicode_normalization::UnicodeNormalization;
+
+pub use self::error::{Code, InputError, ParseError};
+pub use self::path::JsonPath;
+
+/// Parses JSON text and normalises every string (keys too) to NFC, so a
+/// name typed with combining accents prints and compares like a precomposed one.
+pub fn read_json(text: &str) -> Result<Value, InputError> {
+    let mut value: Value = serde_json::from_str(text).map_err(|e| {
+        let what = e.to_string();
+        let what = what.split(" at line ").next().unwrap_or_default();
+        InputError::new(
+            Code::JsonSyntax,
+            JsonPath::root(),
+            format!(
+                "JSON không hợp lệ ở dòng {}, cột {}: {}",
+                e.line(),
+                e.column(),
+                translate(what)
+            ),
+        )
+    })?;
+    normalize(&mut value);
+    Ok(value)
+}
+
+fn normalize(value: &mut Value) {
+    match value {
+        Value::String(s) => *s = s.nfc().collect(),
+        Value::Array(items) => items.iter_mut().for_each(normalize),
+        Value::Object(map) => {
+            *map = std::mem::take(map)
+                .into_iter()
+                .map(|(k, mut v)| {
+                    normalize(&mut v);
+                    (k.nfc().collect(), v)
+                })
+                .collect();
+        }
+        _ => {}
+    }
+}
+
+/// Every string character the fonts cannot draw, named by its path.
+pub fn check_glyphs(
+    value: &Value,
+    can_draw: &impl Fn(char) -> bool,
+    path: &JsonPath,
+    out: &mut Vec<InputError>,
+) {
+    match value {
+        Value::String(s) => {
+            let mut missing: Vec<char> = s.chars().filter(|&c| !can_draw(c)).collect();
+            missing.dedup();
+            if !missing.is_empty() {
+                let list: Vec<String> = missing
+                    .iter()
+                    .map(|c| format!("«{c}» (U+{:04X})", *c as u32))
+                    .collect();
+                out.push(InputError::new(
+                    Code::MissingGlyph,
+                    path.clone(),
+                    format!(
+                        "phông chữ không có ký tự {}; hãy viết lại bằng chữ tiếng Việt",
+                        list.join(", ")
+                    ),
+                ));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check_glyphs(item, can_draw, &path.index(i), out);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                check_glyphs(item, can_draw, &path.key(key), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Deserialises one part of the input, naming the exact field on failure.
+pub fn from_value<T: DeserializeOwned>(value: &Value, path: &JsonPath) -> Result<T, InputError> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let at = path.join_serde(err.path());
+        let text = err.inner().to_string();
+        if let Some(parsed) = ParseError::recover(&text) {
+            return InputError::new(parsed.code, at, parsed.message);
+        }
+        if let Some(field) = between(&text, "missing field `", "`") {
+            return InputError::new(
+                Code::MissingField,
+                at.key(field),
+                format!("thiếu trường bắt buộc «{field}»"),
+            );
+        }
+        if let Some(field) = between(&text, "unknown field `", "`") {
+            return InputError::new(
+                Code::UnknownField,
+                at,
+                format!(
+                    "trường «{field}» không có trong mẫu nhập liệu{}",
+                    expected(&text)
+                ),
+            );
+        }
+        if let Some(variant) = between(&text, "unknown variant `", "`") {
+            return InputError::new(
+                Code::UnknownValue,
+                at,
+                format!("giá trị «{variant}» không hợp lệ{}", expected(&text)),
+            );
+        }
+        InputError::new(
+            Code::WrongType,
+            at,
+            format!("sai kiểu dữ liệu: {}", translate(&text)),
+        )
+    })
+}
+
+/// Reads the fields of one object one by one, so that a problem in one
+/// field does not hide the problems in the others.
+pub struct ObjectReader<'a> {
+    map: Option<&'a Map<String, Value>>,
+    path: JsonPath,
+    known: Vec<&'static str>,
+    pub problems: Vec<InputError>,
+}
+
+impl<'a> ObjectReader<'a> {
+    pub fn new(value: &'a Value, path: JsonPath) -> Self {
+        let mut problems = Vec::new();
+        let map = value.as_object();
+        if map.is_none() {
+            problems.push(InputError::new(
+                Code::WrongType,
+                path.clone(),
+                "cần một đối tượng JSON ({ … })",
+            ));
+        }
+        Self {
+            map,
+            path,
+            known: Vec::new(),
+            problems,
+        }
+    }
+
+    /// A required field.
+    pub fn field<T: DeserializeOwned>(&mut self, key: &'static str) -> Option<T> {
+        self.known.push(key);
+        let map = self.map?;
+        let Some(value) = map.get(key) else {
+            self.problems.push(InputError::new(
+                Code::MissingField,
+                self.path.key(key),
+                format!("thiếu trường bắt buộc «{key}»"),
+            ));
+            return None;
+        };
+        self.record(from_value(value, &self.path.key(key)))
+    }
+
+    /// An optional field, `None` when absent or null.
+    pub fn optional<T: DeserializeOwned>(&mut self, key: &'static str) -> Option<Option<T>> {
+        match self.map.and_then(|m| m.get(key)) {
+            None | Some(Value::Null) => {
+                self.known.push(key);
+                Some(None)
+            }
+            Some(_) => self.field(key).map(Some),
+        }
+    }
+
+    /// A list whose items are read one by one: every bad item is reported.
+    pub fn list<T: DeserializeOwned>(&mut self, key: &'static str) -> Option<Vec<T>> {
+        let items: Vec<Value> = self.field(key)?;
+        let path = self.path.key(key);
+        let parsed: Vec<Option<T>> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| self.record(from_value(item, &path.index(i))))
+            .collect();
+        parsed.into_iter().collect()
+    }
+
+    /// Reports fields that no reader asked for, then returns every problem.
+    pub fn finish(mut self) -> Vec<InputError> {
+        if let Some(map) = self.map {
+            for key in map.keys().filter(|k| !self.known.contains(&k.as_str())) {
+                self.problems.push(InputError::new(
+                    Code::UnknownField,
+                    self.path.key(key),
+                    format!(
+                        "trường «{key}» không có trong mẫu nhập liệu; các trường hợp lệ: {}",
+                        self.known.join(", ")
+                    ),
+                ));
+            }
+        }
+        self.problems
+    }
+
+    fn record<T>(&mut self, result: Result<T, InputError>) -> Option<T> {
+        result.map_err(|e| self.problems.push(e)).ok()
+    }
+}
+
+fn between<'t>(text: &'t str, start: &str, end: &str) -> Option<&'t str> {
+    let rest = &text[text.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+fn expected(text: &str) -> String {
+    match text.split_once("expected one of ") {
+        Some((_, list)) => format!("; cần một trong: {}", list.replace('`', "")),
+        None => String::new(),
+    }
+}
+
+/// serde's messages name JSON types in English; say them in Vietnamese.
+fn translate(text: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("invalid type: ", "nhận "),
+        ("expected ", "cần "),
+        ("a sequence", "danh sách"),
+        ("a string", "chuỗi văn bản"),
+        ("a map", "đối tượng"),
+        ("map", "đối tượng"),
+        ("sequence", "danh sách"),
+        ("string", "chuỗi"),
+        ("integer", "số nguyên"),
+        ("floating point", "số thực"),
+        ("boolean", "giá trị đúng/sai"),
+        ("null", "rỗng (null)"),
+        ("struct ", "đối tượng "),
+        ("enum ", "giá trị "),
+        ("EOF while parsing", "hết dữ liệu khi đang đọc"),
+        ("trailing comma", "dấu phẩy thừa"),
+        ("key must be a string", "khóa phải là chuỗi"),
+    ];
+    WORDS
+        .iter()
+        .fold(text.to_owned(), |acc, (en, vi)| acc.replace(en, vi))
+}

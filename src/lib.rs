@@ -1,0 +1,19 @@
+//! kttdv: the forms of the Party's technical inspection of membership cards
+//! (1-KTTĐV to 7-KTTĐV) as PDFs ready to sign.
+//!
+//! The pipeline, in the order data flows through it:
+//! [`input`] reads JSON and names every problem → [`model`] holds the checked
+//! domain → [`kinds`] turns it into each document's view → [`engine`] lays the
+//! view out with the Typst templates of `form-templates/` and writes the PDF.
+//! [`render`] runs the whole pipeline for one document.
+
+pub mod engine;
+pub mod input;
+pub mod kinds;
+pub mod model;
+pub mod render;
+pub mod sample;
+
+pub use engine::{EngineConfig, PdfFlavour};
+pub use kinds::Kind;
+pub use render::{Error, Rendered, Renderer};

@@ -1,0 +1,37 @@
+//! The parts of the Party's document format (Hướng dẫn 36-HD/VPTW) that are
+//! data: who issues a document, its number, place and date, who signs it.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::scalar::{Date, Text};
+
+/// The header block: the issuing organisation under its superior, the
+/// document number, and the place and date.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// Tổ chức đảng cấp trên, e.g. "ĐẢNG BỘ TỈNH QUẢNG NAM".
+    pub superior: Text,
+    /// Tổ chức ban hành, e.g. "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH".
+    pub issuer: Text,
+    /// Số và ký hiệu without the word "Số", e.g. "07-KH/ĐUK".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<Text>,
+    /// Địa danh, e.g. "Quảng Nam".
+    pub place: Text,
+    /// Ngày ban hành.
+    pub date: Date,
+}
+
+/// Who signs, in one of the three forms 36-HD allows.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(tag = "as", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Signature {
+    /// A collective body: "T/M BAN THƯỜNG VỤ" over the signer's title.
+    OnBehalfOf { body: Text, title: Text, name: Text },
+    /// A deputy for the head: "K/T TRƯỞNG BAN" over "PHÓ TRƯỞNG BAN".
+    Deputy { head: Text, title: Text, name: Text },
+    /// The head of an advisory body, signing with the bare title.
+    Head { title: Text, name: Text },
+}

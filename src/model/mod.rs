@@ -1,0 +1,5 @@
+//! The domain: what the documents are about, parsed from input once.
+
+pub mod frame;
+pub mod roster;
+pub mod scalar;

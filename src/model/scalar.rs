@@ -1,0 +1,177 @@
+//! The leaf values of every input: parsed once, at the edge, into types that
+//! cannot hold a bad value.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::input::{Code, ParseError};
+
+/// Implements serde and JSON Schema for a type that is written as a string
+/// and parsed with `FromStr<Err = ParseError>`.
+macro_rules! string_form {
+    ($type:ident, $schema:tt) => {
+        impl<'de> serde::Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl schemars::JsonSchema for $type {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($type).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!($schema)
+            }
+        }
+    };
+}
+
+/// Text that is present: trimmed, inner runs of white space folded to one
+/// space, never empty.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Text(String);
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Text {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        let folded = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        if folded.is_empty() {
+            return Err(ParseError::new(Code::EmptyText, "không được để trống"));
+        }
+        Ok(Self(folded))
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+string_form!(Text, {
+    "type": "string",
+    "minLength": 1,
+    "description": "Văn bản không để trống"
+});
+
+/// A calendar date, written the Vietnamese way: `dd/mm/yyyy` (`d/m/yyyy` and
+/// ISO `yyyy-mm-dd` are read too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date(NaiveDate);
+
+impl Date {
+    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Self> {
+        NaiveDate::from_ymd_opt(year, month, day).map(Self)
+    }
+
+    /// Whole years from `self` to `later`; `None` when `later` is earlier.
+    pub fn years_until(self, later: Date) -> Option<u32> {
+        later.0.years_since(self.0)
+    }
+}
+
+impl FromStr for Date {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        let s = s.trim();
+        let parts: Option<(i32, u32, u32)> = if let [d, m, y] = s.split('/').collect::<Vec<_>>()[..]
+        {
+            (|| Some((y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)))()
+        } else if let [y, m, d] = s.split('-').collect::<Vec<_>>()[..] {
+            (|| Some((y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)))()
+        } else {
+            None
+        };
+        let Some((year, month, day)) = parts.filter(|(y, _, _)| (1000..=9999).contains(y)) else {
+            return Err(ParseError::new(
+                Code::InvalidDate,
+                format!("«{s}» không phải ngày dạng dd/mm/yyyy"),
+            ));
+        };
+        Self::from_ymd(year, month, day).ok_or_else(|| {
+            ParseError::new(
+                Code::InvalidDate,
+                format!("ngày {day:02}/{month:02}/{year} không có trên lịch"),
+            )
+        })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "{:02}/{:02}/{}",
+            self.0.day(),
+            self.0.month(),
+            self.0.year()
+        )
+    }
+}
+
+string_form!(Date, {
+    "type": "string",
+    "pattern": "^(\\d{1,2}/\\d{1,2}/\\d{4}|\\d{4}-\\d{2}-\\d{2})$",
+    "description": "Ngày dạng dd/mm/yyyy",
+    "examples": ["15/04/2021"]
+});
+
+/// A membership card number, `NN.NNNNNN`: the two-digit code of the
+/// provincial-level party organisation, a dot, six digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CardNumber {
+    province: u8,
+    serial: u32,
+}
+
+impl FromStr for CardNumber {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        let s = s.trim();
+        let digits =
+            |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+        match s.split_once('.') {
+            Some((province, serial)) if digits(province, 2) && digits(serial, 6) => Ok(Self {
+                province: province.parse().expect("two digits"),
+                serial: serial.parse().expect("six digits"),
+            }),
+            _ => Err(ParseError::new(
+                Code::InvalidCardNumber,
+                format!("số thẻ «{s}» không đúng dạng NN.NNNNNN (2 chữ số, dấu chấm, 6 chữ số)"),
+            )),
+        }
+    }
+}
+
+impl fmt::Display for CardNumber {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{:02}.{:06}", self.province, self.serial)
+    }
+}
+
+string_form!(CardNumber, {
+    "type": "string",
+    "pattern": "^\\d{2}\\.\\d{6}$",
+    "description": "Số thẻ đảng viên dạng NN.NNNNNN",
+    "examples": ["49.012345"]
+});

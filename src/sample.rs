@@ -1,0 +1,128 @@
+//! Realistic generated rosters, different for every seed: for benchmarks,
+//! load tests and property tests.
+
+use serde_json::{Value, json};
+
+const FAMILY: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
+];
+const MIDDLE: &[&str] = &[
+    "Văn", "Thị", "Đức", "Ngọc", "Minh", "Thanh", "Hữu", "Quốc", "Thu", "Xuân",
+];
+const GIVEN: &[&str] = &[
+    "An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Long", "Mai", "Nam",
+    "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Trung", "Tuấn", "Vy", "Yến", "Ánh", "Đạt", "Ngân",
+];
+const CELLS: &[&str] = &[
+    "Chi bộ Văn phòng",
+    "Chi bộ Phòng Kế hoạch",
+    "Chi bộ Thanh tra",
+    "Chi bộ Phòng Tổ chức",
+];
+
+/// A small deterministic generator, so a seed always gives the same roster.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % below as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.next(items.len())]
+    }
+}
+
+/// A cell roster (kind `mau-2`) of `members` members: mostly full members
+/// whose cards are to be stamped, a few temporarily attached, a few
+/// probationary, and one of every other card outcome when there is room.
+pub fn roster(members: usize, seed: u64) -> Value {
+    let mut rng = Lcg(seed ^ 0x9E37_79B9_7F4A_7C15);
+    let people: Vec<Value> = (0..members).map(|i| member(i, members, &mut rng)).collect();
+    json!({
+        "cell": {
+            "superior": "Đảng bộ Sở Tài chính",
+            "name": CELLS[(seed as usize) % CELLS.len()],
+            "place": "Quảng Nam",
+            "date": "20/04/2021",
+            "reference_date": "15/04/2021",
+            "has_committee": true,
+            "signer": { "title": "BÍ THƯ", "name": "Trần Văn Hùng" }
+        },
+        "members": people,
+    })
+}
+
+fn member(i: usize, total: usize, rng: &mut Lcg) -> Value {
+    let name = format!(
+        "{} {} {}",
+        rng.pick(FAMILY),
+        rng.pick(MIDDLE),
+        rng.pick(GIVEN)
+    );
+    let birth_year = 1955 + rng.next(30) as i32;
+    let admitted_year = birth_year + 19 + rng.next(8) as i32;
+    let date = |rng: &mut Lcg, year: i32| {
+        format!("{:02}/{:02}/{year}", 1 + rng.next(28), 1 + rng.next(12))
+    };
+    let birth = date(rng, birth_year);
+    let admitted = date(rng, admitted_year);
+    let full = date(rng, admitted_year + 1);
+    let card = format!("49.{:06}", i * 7 + 100_000);
+    // The last few members show every other case, when the roster is big enough.
+    let case = if total >= 8 { total - i } else { usize::MAX };
+    let mut member = json!({
+        "full_name": name,
+        "birth_date": birth,
+        "gender": if rng.next(2) == 0 { "nam" } else { "nu" },
+        "admitted_on": admitted,
+        "membership": "full",
+        "full_member_on": full,
+        "card_number": card,
+        "card": "stamp",
+    });
+    let fields = member.as_object_mut().expect("an object");
+    match case {
+        1 => {
+            fields.insert("membership".into(), json!("probationary"));
+            fields.insert("admitted_on".into(), json!("10/10/2020"));
+            for key in ["full_member_on", "card_number", "card"] {
+                fields.remove(key);
+            }
+        }
+        2 => {
+            fields.insert(
+                "card".into(),
+                json!({ "damaged": { "defect": "Thẻ bị ố, mờ ảnh" } }),
+            );
+        }
+        3 => {
+            fields.insert("card".into(), json!({ "lost": { "circumstances": "Mất khi đi công tác", "handling": "Kiểm điểm, nhắc nhở" } }));
+        }
+        4 => {
+            fields.remove("card_number");
+            fields.insert(
+                "card".into(),
+                json!({ "no_current_card": { "reason": "Chưa được phát thẻ" } }),
+            );
+        }
+        5 => {
+            fields.insert(
+                "card".into(),
+                json!({ "not_stamped": { "reason": "Đã ra khỏi Đảng" } }),
+            );
+        }
+        _ if i % 9 == 4 => {
+            fields.insert(
+                "temporary_from".into(),
+                json!("Chi bộ Trường Chính trị tỉnh"),
+            );
+        }
+        _ => {}
+    }
+    member
+}

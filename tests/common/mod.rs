@@ -1,0 +1,130 @@
+//! Helpers shared by the black-box tests: run the binary, read PDFs back
+//! with poppler (installed by .ci/run).
+
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::LazyLock;
+
+use kttdv::{EngineConfig, Kind, PdfFlavour, Renderer};
+
+pub static RENDERER: LazyLock<Renderer> = LazyLock::new(|| {
+    Renderer::new(&EngineConfig::default()).expect("the engine starts on the built-in defaults")
+});
+
+pub fn example(name: &str) -> String {
+    std::fs::read_to_string(root().join("examples").join(name)).expect("example exists")
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn render(kind: Kind, input: &str) -> Vec<u8> {
+    match RENDERER.render(kind, input, PdfFlavour::Archival) {
+        Ok(rendered) => rendered.pdf,
+        Err(kttdv::Error::Input(problems)) => panic!("input rejected: {problems:#?}"),
+        Err(err) => panic!("{err}"),
+    }
+}
+
+/// Runs `kttdv` with `args`, feeding `stdin`.
+pub fn kttdv(args: &[&str], stdin: &str) -> Output {
+    kttdv_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, stdin)
+}
+
+pub fn kttdv_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kttdv"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("KTTDV_TEMPLATES")
+        .env_remove("KTTDV_FONTS")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kttdv runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new(tool)
+        .args(args)
+        .arg(&path)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) must be installed: {e}"));
+    assert!(
+        out.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("poppler writes UTF-8")
+}
+
+/// The PDF's text, in reading order, one page after another.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    poppler("pdftotext", &["-enc", "UTF-8"], pdf)
+}
+
+/// The text of each page.
+pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
+    let mut pages: Vec<String> = pdf_text(pdf).split('\u{c}').map(str::to_owned).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// Whitespace folded to single spaces, for matching text that wraps.
+pub fn folded(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `pdffonts` rows: (name, type, embedded).
+pub fn pdf_fonts(pdf: &[u8]) -> Vec<(String, String, bool)> {
+    poppler("pdffonts", &[], pdf)
+        .lines()
+        .skip(2)
+        .map(|line| {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            let emb = cols.len() >= 5 && cols[cols.len() - 5] == "yes";
+            (cols[0].to_owned(), cols[1..cols.len() - 5].join(" "), emb)
+        })
+        .collect()
+}
+
+/// pdfinfo's "Key: value" lines.
+pub fn pdf_info(pdf: &[u8]) -> Vec<(String, String)> {
+    poppler("pdfinfo", &[], pdf)
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
+/// Asserts that `needles` occur in `haystack` in this order.
+pub fn assert_in_order(haystack: &str, needles: &[&str]) {
+    let mut at = 0;
+    for needle in needles {
+        match haystack[at..].find(needle) {
+            Some(found) => at += found + needle.len(),
+            None => panic!("«{needle}» not found (in order) after byte {at} of:\n{haystack}"),
+        }
+    }
+}
