@@ -205,7 +205,7 @@ fn plan_errors_are_all_reported() {
         pairs(&[
             ("invalid-date", "$.header.date"),
             ("missing-field", "$.subject"),
-            ("unknown-value", "$.signature"),
+            ("unknown-value", "$.signature.as"),
             ("unknown-field", "$.colour"),
         ])
     );

@@ -29,6 +29,8 @@ pub enum Code {
     MissingCardOutcome,
     MissingCardNumber,
     DateAfterReference,
+    #[serde(rename = "admitted-under-18")]
+    #[strum(serialize = "admitted-under-18")]
     AdmittedUnder18,
     FullBeforeAdmission,
 }

@@ -82,13 +82,49 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     poppler("pdftotext", &["-enc", "UTF-8"], pdf)
 }
 
-/// The text of each page.
+/// The PDF's text laid out as on the page: each table row on its own line.
+pub fn pdf_layout(pdf: &[u8]) -> String {
+    poppler("pdftotext", &["-layout", "-enc", "UTF-8"], pdf)
+}
+
+/// The text of each page, in reading order.
 pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
-    let mut pages: Vec<String> = pdf_text(pdf).split('\u{c}').map(str::to_owned).collect();
+    pages(&pdf_text(pdf))
+}
+
+/// The text of each page, laid out.
+pub fn pdf_layout_pages(pdf: &[u8]) -> Vec<String> {
+    pages(&pdf_layout(pdf))
+}
+
+fn pages(text: &str) -> Vec<String> {
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_owned).collect();
     if pages.last().is_some_and(|p| p.trim().is_empty()) {
         pages.pop();
     }
     pages
+}
+
+/// Every word with the right edge of its box and its page's width, in points.
+pub fn pdf_words(pdf: &[u8]) -> Vec<(String, f64, f64)> {
+    let xhtml = poppler("pdftotext", &["-bbox", "-enc", "UTF-8"], pdf);
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
+        tag[start..start + tag[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let mut width = 0.0;
+    let mut words = Vec::new();
+    for line in xhtml.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            width = attr(line, "width");
+        } else if line.starts_with("<word ") {
+            let text = line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()].to_owned();
+            words.push((text, attr(line, "xMax"), width));
+        }
+    }
+    words
 }
 
 /// Whitespace folded to single spaces, for matching text that wraps.
