@@ -109,3 +109,37 @@ fn a_missing_override_folder_is_reported() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/folder"));
 }
+
+#[test]
+fn a_font_family_we_do_not_have_is_an_error_not_a_fallback() {
+    let frame = built_in("frame.typ").replace("\"Liberation Serif\"", "\"Times New Roman\"");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("frame.typ"), frame).unwrap();
+    let out = render_with(dir.path(), "plan", "plan.json");
+    assert_eq!(out.status.code(), Some(3));
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        message.contains("/frame.typ:") && message.contains("times new roman"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_font_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("TimesNewRoman.ttf"), "not a font").unwrap();
+    let out = kttdv(
+        &[
+            "render",
+            "plan",
+            "examples/plan.json",
+            "-o",
+            "-",
+            "--fonts",
+            dir.path().to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("TimesNewRoman.ttf"));
+}

@@ -135,7 +135,7 @@ pub struct ObjectReader<'a> {
     map: Option<&'a Map<String, Value>>,
     path: JsonPath,
     known: Vec<&'static str>,
-    pub problems: Vec<InputError>,
+    problems: Vec<InputError>,
 }
 
 impl<'a> ObjectReader<'a> {

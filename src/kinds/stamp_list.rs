@@ -55,7 +55,7 @@ impl<'a> StampList<'a> {
 }
 
 /// A cell's documents are issued by the cell under its grassroots organisation.
-pub fn cell_header(cell: &Cell) -> Header {
+fn cell_header(cell: &Cell) -> Header {
     Header {
         superior: cell.superior.clone(),
         issuer: cell.name.clone(),
@@ -67,7 +67,7 @@ pub fn cell_header(cell: &Cell) -> Header {
 
 /// The cell signs on behalf of its committee, or of the whole cell where it
 /// has none.
-pub fn cell_signature(cell: &Cell) -> Signature {
+fn cell_signature(cell: &Cell) -> Signature {
     let body = if cell.has_committee {
         "CHI ỦY"
     } else {
