@@ -14,24 +14,15 @@ fn resident_kib() -> u64 {
 
 fn main() {
     // `cargo bench` passes `--bench`; a number among the arguments sets the count.
-    let renders: u64 = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(5000);
+    let renders: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(5000);
     let renderer = Renderer::new(&EngineConfig::default()).expect("engine starts");
     let start = std::time::Instant::now();
     println!("{:>7} {:>10} {:>9}", "renders", "RSS (MiB)", "seconds");
     for i in 1..=renders {
         let input = kttdv::sample::roster(30, i).to_string();
-        renderer
-            .render(Kind::StampList, &input, PdfFlavour::Archival)
-            .expect("renders");
+        renderer.render(Kind::StampList, &input, PdfFlavour::Archival).expect("renders");
         if i == 1 || i % (renders / 10).max(1) == 0 {
-            println!(
-                "{i:>7} {:>10.1} {:>9.1}",
-                resident_kib() as f64 / 1024.0,
-                start.elapsed().as_secs_f64()
-            );
+            println!("{i:>7} {:>10.1} {:>9.1}", resident_kib() as f64 / 1024.0, start.elapsed().as_secs_f64());
         }
     }
 }

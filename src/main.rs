@@ -10,14 +10,11 @@ use kttdv::{EngineConfig, Error, Kind, PdfFlavour, Renderer};
 
 /// Exit codes scripts can rely on.
 const INVALID_INPUT: u8 = 1;
+const USAGE: u8 = 2;
 const INTERNAL: u8 = 3;
 
 #[derive(Parser)]
-#[command(
-    name = "kttdv",
-    version,
-    about = "Biểu mẫu kiểm tra kỹ thuật thẻ đảng viên (1–7-KTTĐV) ra PDF"
-)]
+#[command(name = "kttdv", version, about = "Biểu mẫu kiểm tra kỹ thuật thẻ đảng viên (1–7-KTTĐV) ra PDF")]
 struct Cli {
     /// Thư mục mẫu thay thế từng tệp của mẫu có sẵn.
     #[arg(long, global = true, env = "KTTDV_TEMPLATES", value_name = "DIR")]
@@ -63,16 +60,16 @@ enum Command {
         /// In lỗi dạng mảng JSON.
         #[arg(long)]
         json: bool,
+        /// Với `packet`: một tệp ZIP gồm năm PDF thay cho một PDF.
+        #[arg(long)]
+        zip: bool,
     },
 }
 
 fn parse_kind(name: &str) -> Result<Kind, String> {
     name.parse().map_err(|_| {
         let known: Vec<&str> = Kind::all().map(Kind::name).collect();
-        format!(
-            "không có loại văn bản «{name}»; các loại: {}",
-            known.join(", ")
-        )
+        format!("không có loại văn bản «{name}»; các loại: {}", known.join(", "))
     })
 }
 
@@ -85,10 +82,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), u8> {
-    let config = EngineConfig {
-        templates_dir: cli.templates,
-        fonts_dir: cli.fonts,
-    };
+    let config = EngineConfig { templates_dir: cli.templates, fonts_dir: cli.fonts };
     match cli.command {
         Command::Kinds => {
             for kind in Kind::all() {
@@ -97,16 +91,14 @@ fn run(cli: Cli) -> Result<(), u8> {
             Ok(())
         }
         Command::Schema { kind } => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&kind.schema()).expect("schemas serialise")
-            );
+            println!("{}", serde_json::to_string_pretty(&kind.schema()).expect("schemas serialise"));
             Ok(())
         }
         Command::Check { kind, input, json } => {
             let renderer = renderer(&config)?;
             match renderer.check(kind, &read_input(&input)?) {
-                Ok(_) => {
+                Ok(prepared) => {
+                    report(&mut std::io::stderr(), &prepared.warnings, false);
                     if json {
                         println!("[]");
                     } else {
@@ -120,33 +112,28 @@ fn run(cli: Cli) -> Result<(), u8> {
                 }
             }
         }
-        Command::Render {
-            kind,
-            input,
-            output,
-            plain_pdf,
-            json,
-        } => {
+        Command::Render { kind, input, output, plain_pdf, json, zip } => {
+            if zip && kind != Kind::Packet {
+                eprintln!("kttdv: --zip chỉ dùng với loại packet");
+                return Err(USAGE);
+            }
             let renderer = renderer(&config)?;
-            let flavour = if plain_pdf {
-                PdfFlavour::Plain
-            } else {
-                PdfFlavour::Archival
-            };
-            let rendered = renderer
-                .render(kind, &read_input(&input)?, flavour)
-                .map_err(|err| match err {
-                    Error::Input(problems) => {
-                        report(&mut std::io::stderr(), &problems, json);
-                        INVALID_INPUT
-                    }
-                    Error::Render(err) => {
-                        eprintln!("{err}");
-                        INTERNAL
-                    }
-                })?;
+            let flavour = if plain_pdf { PdfFlavour::Plain } else { PdfFlavour::Archival };
+            let text = read_input(&input)?;
+            let result = if zip { renderer.render_zip(&text, flavour) } else { renderer.render(kind, &text, flavour) };
+            let rendered = result.map_err(|err| match err {
+                Error::Input(problems) => {
+                    report(&mut std::io::stderr(), &problems, json);
+                    INVALID_INPUT
+                }
+                Error::Render(err) => {
+                    eprintln!("{err}");
+                    INTERNAL
+                }
+            })?;
+            report(&mut std::io::stderr(), &rendered.warnings, false);
             let output = output.unwrap_or_else(|| PathBuf::from(&rendered.file_name));
-            write_output(&output, &rendered.pdf)?;
+            write_output(&output, &rendered.bytes)?;
             if output != Path::new("-") {
                 eprintln!("Đã ghi {}", output.display());
             }
@@ -164,11 +151,7 @@ fn renderer(config: &EngineConfig) -> Result<Renderer, u8> {
 
 fn report(out: &mut impl Write, problems: &[InputError], json: bool) {
     if json {
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(problems).expect("errors serialise")
-        );
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(problems).expect("errors serialise"));
     } else {
         for problem in problems {
             let _ = writeln!(out, "{problem}");
@@ -200,16 +183,10 @@ fn write_output(path: &Path, bytes: &[u8]) -> Result<(), u8> {
     if path == Path::new("-") {
         return std::io::stdout().write_all(bytes).map_err(fail);
     }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     // A document to share, not a secret: readable like any file the user makes.
     let readable = std::os::unix::fs::PermissionsExt::from_mode(0o644);
-    let mut temp = tempfile::Builder::new()
-        .permissions(readable)
-        .tempfile_in(dir)
-        .map_err(fail)?;
+    let mut temp = tempfile::Builder::new().permissions(readable).tempfile_in(dir).map_err(fail)?;
     temp.write_all(bytes).map_err(fail)?;
     temp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())

@@ -1,5 +1,7 @@
 //! The whole pipeline for one document: input text → checked data → PDF.
 
+use std::io::Write;
+
 use crate::engine::{Engine, EngineConfig, PdfFlavour, RenderError, SetupError};
 use crate::input::{self, InputError, JsonPath};
 use crate::kinds::{Kind, Prepared};
@@ -8,11 +10,13 @@ pub struct Renderer {
     engine: Engine,
 }
 
-/// A finished document.
+/// A finished file.
 pub struct Rendered {
-    pub pdf: Vec<u8>,
+    pub bytes: Vec<u8>,
     /// ASCII, named after the content, e.g. `mau-2-kttdv_chi-bo-van-phong.pdf`.
     pub file_name: String,
+    /// Problems worth a look that did not stop the document.
+    pub warnings: Vec<InputError>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -25,21 +29,14 @@ pub enum Error {
 
 impl Renderer {
     pub fn new(config: &EngineConfig) -> Result<Self, SetupError> {
-        Ok(Self {
-            engine: Engine::new(config)?,
-        })
+        Ok(Self { engine: Engine::new(config)? })
     }
 
     /// Checks `text` as input of `kind`, reporting every problem at once.
     pub fn check(&self, kind: Kind, text: &str) -> Result<Prepared, Vec<InputError>> {
         let value = input::read_json(text).map_err(|e| vec![e])?;
         let mut unprintable = Vec::new();
-        input::check_glyphs(
-            &value,
-            &|c| self.engine.can_draw(c),
-            &JsonPath::root(),
-            &mut unprintable,
-        );
+        input::check_glyphs(&value, &|c| self.engine.can_draw(c), &JsonPath::root(), &mut unprintable);
         match kind.prepare(&value) {
             Ok(prepared) if unprintable.is_empty() => Ok(prepared),
             Ok(_) => Err(unprintable),
@@ -50,14 +47,32 @@ impl Renderer {
         }
     }
 
+    /// One PDF; for `packet`, the cell's five forms in one PDF.
     pub fn render(&self, kind: Kind, text: &str, flavour: PdfFlavour) -> Result<Rendered, Error> {
         let prepared = self.check(kind, text).map_err(Error::Input)?;
-        let pdf = self
-            .engine
-            .render(kind.template(), &prepared.view, flavour)?;
+        let bytes = self.engine.render(kind.template(), &prepared.view, flavour)?;
         Ok(Rendered {
-            pdf,
-            file_name: format!("{}.pdf", prepared.file_stem),
+            bytes,
+            file_name: format!("{}.pdf", kind.file_stem(&prepared.subject)),
+            warnings: prepared.warnings,
         })
+    }
+
+    /// A cell's five forms as a ZIP of five PDFs, each named after its form
+    /// and the cell.
+    pub fn render_zip(&self, text: &str, flavour: PdfFlavour) -> Result<Rendered, Error> {
+        let prepared = self.check(Kind::Packet, text).map_err(Error::Input)?;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        // PDFs are compressed already; no clock, so the same input gives the same bytes.
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for form in Kind::cell_forms() {
+            let pdf = self.engine.render(form.template(), &prepared.view, flavour)?;
+            let name = format!("{}.pdf", form.file_stem(&prepared.subject));
+            zip.start_file(name, options).expect("writing to memory");
+            zip.write_all(&pdf).expect("writing to memory");
+        }
+        let bytes = zip.finish().expect("writing to memory").into_inner();
+        let file_name = format!("{}.zip", Kind::Packet.file_stem(&prepared.subject));
+        Ok(Rendered { bytes, file_name, warnings: prepared.warnings })
     }
 }

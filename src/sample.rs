@@ -3,32 +3,20 @@
 
 use serde_json::{Value, json};
 
-const FAMILY: &[&str] = &[
-    "Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
-];
-const MIDDLE: &[&str] = &[
-    "Văn", "Thị", "Đức", "Ngọc", "Minh", "Thanh", "Hữu", "Quốc", "Thu", "Xuân",
-];
+const FAMILY: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ"];
+const MIDDLE: &[&str] = &["Văn", "Thị", "Đức", "Ngọc", "Minh", "Thanh", "Hữu", "Quốc", "Thu", "Xuân"];
 const GIVEN: &[&str] = &[
-    "An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Long", "Mai", "Nam",
-    "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Trung", "Tuấn", "Vy", "Yến", "Ánh", "Đạt", "Ngân",
+    "An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Long", "Mai", "Nam", "Phương", "Quân", "Sơn",
+    "Tâm", "Thảo", "Trung", "Tuấn", "Vy", "Yến", "Ánh", "Đạt", "Ngân",
 ];
-const CELLS: &[&str] = &[
-    "Chi bộ Văn phòng",
-    "Chi bộ Phòng Kế hoạch",
-    "Chi bộ Thanh tra",
-    "Chi bộ Phòng Tổ chức",
-];
+const CELLS: &[&str] = &["Chi bộ Văn phòng", "Chi bộ Phòng Kế hoạch", "Chi bộ Thanh tra", "Chi bộ Phòng Tổ chức"];
 
 /// A small deterministic generator, so a seed always gives the same roster.
 struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, below: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((self.0 >> 33) % below as u64) as usize
     }
 
@@ -58,17 +46,10 @@ pub fn roster(members: usize, seed: u64) -> Value {
 }
 
 fn member(i: usize, total: usize, rng: &mut Lcg) -> Value {
-    let name = format!(
-        "{} {} {}",
-        rng.pick(FAMILY),
-        rng.pick(MIDDLE),
-        rng.pick(GIVEN)
-    );
+    let name = format!("{} {} {}", rng.pick(FAMILY), rng.pick(MIDDLE), rng.pick(GIVEN));
     let birth_year = 1955 + rng.next(30) as i32;
     let admitted_year = birth_year + 19 + rng.next(8) as i32;
-    let date = |rng: &mut Lcg, year: i32| {
-        format!("{:02}/{:02}/{year}", 1 + rng.next(28), 1 + rng.next(12))
-    };
+    let date = |rng: &mut Lcg, year: i32| format!("{:02}/{:02}/{year}", 1 + rng.next(28), 1 + rng.next(12));
     let birth = date(rng, birth_year);
     let admitted = date(rng, admitted_year);
     let full = date(rng, admitted_year + 1);
@@ -95,32 +76,23 @@ fn member(i: usize, total: usize, rng: &mut Lcg) -> Value {
             }
         }
         2 => {
-            fields.insert(
-                "card".into(),
-                json!({ "damaged": { "defect": "Thẻ bị ố, mờ ảnh" } }),
-            );
+            fields.insert("card".into(), json!({ "damaged": { "defect": "Thẻ bị ố, mờ ảnh" } }));
         }
         3 => {
-            fields.insert("card".into(), json!({ "lost": { "circumstances": "Mất khi đi công tác", "handling": "Kiểm điểm, nhắc nhở" } }));
+            fields.insert(
+                "card".into(),
+                json!({ "lost": { "circumstances": "Mất khi đi công tác", "handling": "Kiểm điểm, nhắc nhở" } }),
+            );
         }
         4 => {
             fields.remove("card_number");
-            fields.insert(
-                "card".into(),
-                json!({ "no_current_card": { "reason": "Chưa được phát thẻ" } }),
-            );
+            fields.insert("card".into(), json!({ "no_current_card": { "reason": "Chưa được phát thẻ" } }));
         }
         5 => {
-            fields.insert(
-                "card".into(),
-                json!({ "not_stamped": { "reason": "Đã ra khỏi Đảng" } }),
-            );
+            fields.insert("card".into(), json!({ "not_stamped": { "reason": "Đã ra khỏi Đảng" } }));
         }
         _ if i % 9 == 4 => {
-            fields.insert(
-                "temporary_from".into(),
-                json!("Chi bộ Trường Chính trị tỉnh"),
-            );
+            fields.insert("temporary_from".into(), json!("Chi bộ Trường Chính trị tỉnh"));
         }
         _ => {}
     }

@@ -25,8 +25,10 @@ fn kinds_lists_each_kind_with_its_form_code() {
         })
         .collect();
     let names: Vec<&str> = lines.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(names, ["plan", "mau-2"]);
-    assert!(lines[1].1.contains("2-KTTĐV"));
+    assert_eq!(names, ["plan", "mau-1", "mau-2", "mau-3", "mau-4", "mau-5", "packet"]);
+    for (i, (_, description)) in lines.iter().enumerate().skip(1).take(5) {
+        assert!(description.contains(&format!("{i}-KTTĐV")), "{description}");
+    }
 }
 
 #[test]
@@ -36,10 +38,7 @@ fn schema_describes_the_input() {
     let schema: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(schema["required"], json!(["cell", "members"]));
     let text = stdout(&out);
-    assert!(
-        text.contains("^\\\\d{2}\\\\.\\\\d{6}$"),
-        "card numbers carry their pattern"
-    );
+    assert!(text.contains("^\\\\d{2}\\\\.\\\\d{6}$"), "card numbers carry their pattern");
     let plan: Value = serde_json::from_str(&stdout(&kttdv(&["schema", "plan"], ""))).unwrap();
     assert!(plan["properties"]["signature"].is_object());
 }
@@ -53,10 +52,7 @@ fn an_unknown_kind_is_a_usage_error() {
 
 #[test]
 fn check_accepts_the_examples() {
-    for (kind, file) in [
-        ("plan", "examples/plan.json"),
-        ("mau-2", "examples/mau-2.json"),
-    ] {
+    for (kind, file) in [("plan", "examples/plan.json"), ("mau-2", "examples/cell.json")] {
         let out = kttdv(&["check", kind, file], "");
         assert!(out.status.success(), "{file}: {}", stdout(&out));
     }
@@ -65,31 +61,16 @@ fn check_accepts_the_examples() {
 /// Runs `check --json` on `input`, returning (code, path) of every error.
 fn errors(kind: &str, input: &str) -> Vec<(String, String)> {
     let out = kttdv(&["check", kind, "-", "--json"], input);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "invalid input exits 1: {}",
-        stdout(&out)
-    );
+    assert_eq!(out.status.code(), Some(1), "invalid input exits 1: {}", stdout(&out));
     let errors: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
     for e in &errors {
         assert!(!e["message"].as_str().unwrap().is_empty());
     }
-    errors
-        .iter()
-        .map(|e| {
-            (
-                e["code"].as_str().unwrap().to_owned(),
-                e["path"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
+    errors.iter().map(|e| (e["code"].as_str().unwrap().to_owned(), e["path"].as_str().unwrap().to_owned())).collect()
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
+    list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
 }
 
 #[test]
@@ -97,10 +78,7 @@ fn malformed_json_is_reported_with_its_position() {
     let out = kttdv(&["check", "mau-2", "-"], "{\"cell\": ");
     assert_eq!(out.status.code(), Some(1));
     let line = stdout(&out);
-    assert!(
-        line.starts_with("json-syntax\t$\tJSON không hợp lệ ở dòng 1"),
-        "{line}"
-    );
+    assert!(line.starts_with("json-syntax\t$\tJSON không hợp lệ ở dòng 1"), "{line}");
 }
 
 #[test]
@@ -110,15 +88,9 @@ fn every_bad_value_is_reported_at_once_with_its_path() {
     roster["members"][1]["card_number"] = json!("49-12345");
     roster["members"][2]["gender"] = json!(3);
     roster["members"][3]["membership"] = json!("probationary");
-    roster["members"][3]
-        .as_object_mut()
-        .unwrap()
-        .remove("full_member_on");
+    roster["members"][3].as_object_mut().unwrap().remove("full_member_on");
     roster["members"][4]["card_number"] = json!("4.9123456");
-    roster["members"][5]
-        .as_object_mut()
-        .unwrap()
-        .remove("full_name");
+    roster["members"][5].as_object_mut().unwrap().remove("full_name");
     roster["cell"]["reference_date"] = json!("15-04-2021");
     assert_eq!(
         errors("mau-2", &roster.to_string()),
@@ -138,10 +110,7 @@ fn the_rules_are_checked_across_all_members() {
     let mut roster = kttdv::sample::roster(7, 6);
     // R3: a probationary member proposed for stamping.
     roster["members"][0]["membership"] = json!("probationary");
-    roster["members"][0]
-        .as_object_mut()
-        .unwrap()
-        .remove("full_member_on");
+    roster["members"][0].as_object_mut().unwrap().remove("full_member_on");
     // R7: the same card twice.
     roster["members"][2]["card_number"] = roster["members"][1]["card_number"].clone();
     // R8: admitted at 16, full membership before admission, a date after the reference date.
@@ -152,10 +121,7 @@ fn the_rules_are_checked_across_all_members() {
     roster["members"][5]["admitted_on"] = json!("01/05/2021");
     roster["members"][5]["full_member_on"] = json!("02/05/2021");
     // A card to stamp needs its number; a full member needs an outcome.
-    roster["members"][6]
-        .as_object_mut()
-        .unwrap()
-        .remove("card_number");
+    roster["members"][6].as_object_mut().unwrap().remove("card_number");
     let mut extra = roster["members"][6].clone();
     extra.as_object_mut().unwrap().remove("card");
     roster["members"].as_array_mut().unwrap().push(extra);
@@ -183,14 +149,8 @@ fn duplicate_card_numbers_name_both_members() {
     let line = stdout(&out);
     let first = roster["members"][1]["full_name"].as_str().unwrap();
     let second = roster["members"][3]["full_name"].as_str().unwrap();
-    assert!(
-        line.starts_with("duplicate-card-number\t$.members[3].card_number\t"),
-        "{line}"
-    );
-    assert!(
-        line.contains(first) && line.contains(second) && line.contains("$.members[1]"),
-        "{line}"
-    );
+    assert!(line.starts_with("duplicate-card-number\t$.members[3].card_number\t"), "{line}");
+    assert!(line.contains(first) && line.contains(second) && line.contains("$.members[1]"), "{line}");
 }
 
 #[test]
@@ -224,62 +184,31 @@ fn errors_are_tab_separated_lines_in_vietnamese() {
 #[test]
 fn render_writes_a_file_named_after_the_content() {
     let dir = tempfile::tempdir().unwrap();
-    let example = root().join("examples/mau-2.json");
-    let out = kttdv_in(
-        dir.path(),
-        &["render", "mau-2", example.to_str().unwrap()],
-        "",
-    );
+    let example = root().join("examples/cell.json");
+    let out = kttdv_in(dir.path(), &["render", "mau-2", example.to_str().unwrap()], "");
     assert!(out.status.success(), "{}", stderr(&out));
-    let pdf = std::fs::read(dir.path().join("mau-2-kttdv_chi-bo-van-phong.pdf"))
-        .expect("named after form and cell");
+    let pdf = std::fs::read(dir.path().join("mau-2-kttdv_chi-bo-van-phong.pdf")).expect("named after form and cell");
     assert!(folded(&pdf_text(&pdf)).contains("Danh sách này có 19 đồng chí."));
 
-    let out = kttdv_in(
-        dir.path(),
-        &[
-            "render",
-            "plan",
-            root().join("examples/plan.json").to_str().unwrap(),
-        ],
-        "",
-    );
+    let out = kttdv_in(dir.path(), &["render", "plan", root().join("examples/plan.json").to_str().unwrap()], "");
     assert!(out.status.success());
     assert!(dir.path().join("ke-hoach_07-kh-duk.pdf").exists());
 }
 
 #[test]
 fn render_reads_stdin_and_writes_stdout() {
-    let out = kttdv(
-        &["render", "mau-2", "-", "-o", "-", "--plain-pdf"],
-        &example("mau-2.json"),
-    );
+    let out = kttdv(&["render", "mau-2", "-", "-o", "-", "--plain-pdf"], &example("cell.json"));
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(out.stdout.starts_with(b"%PDF-"));
     assert!(folded(&pdf_text(&out.stdout)).contains("Trần Văn Hùng"));
-    assert!(
-        !String::from_utf8_lossy(&out.stdout).contains("pdfaid"),
-        "plain PDF on request"
-    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("pdfaid"), "plain PDF on request");
 }
 
 #[test]
 fn invalid_input_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let out = kttdv_in(
-        dir.path(),
-        &["render", "mau-2", "-", "-o", "out.pdf"],
-        r#"{"cell": {}, "members": [1]}"#,
-    );
+    let out = kttdv_in(dir.path(), &["render", "mau-2", "-", "-o", "out.pdf"], r#"{"cell": {}, "members": [1]}"#);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("missing-field\t$.cell.superior"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().count(),
-        0,
-        "no file, not even a temporary one"
-    );
+    assert!(stderr(&out).contains("missing-field\t$.cell.superior"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no file, not even a temporary one");
 }

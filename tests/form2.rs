@@ -14,12 +14,7 @@ fn proposed(roster: &Value) -> Vec<(String, String)> {
         .unwrap()
         .iter()
         .filter(|m| m["membership"] == "full" && m["card"] == "stamp")
-        .map(|m| {
-            (
-                m["full_name"].as_str().unwrap().to_owned(),
-                m["card_number"].as_str().unwrap().to_owned(),
-            )
-        })
+        .map(|m| (m["full_name"].as_str().unwrap().to_owned(), m["card_number"].as_str().unwrap().to_owned()))
         .collect()
 }
 
@@ -39,7 +34,7 @@ fn around(lines: &[&str], at: usize) -> String {
 
 #[test]
 fn the_example_lists_exactly_the_cards_to_stamp_in_order() {
-    let input = example("mau-2.json");
+    let input = example("cell.json");
     let roster: Value = serde_json::from_str(&input).unwrap();
     let pdf = render(Kind::StampList, &input);
     let layout = pdf_layout(&pdf);
@@ -49,8 +44,8 @@ fn the_example_lists_exactly_the_cards_to_stamp_in_order() {
     assert_eq!(expected.len(), 19);
     let mut previous = 0;
     for (i, (name, card)) in expected.iter().enumerate() {
-        let at = row_line(&lines, i + 1, name, card)
-            .unwrap_or_else(|| panic!("row {} {name} {card}:\n{layout}", i + 1));
+        let at =
+            row_line(&lines, i + 1, name, card).unwrap_or_else(|| panic!("row {} {name} {card}:\n{layout}", i + 1));
         assert!(at > previous, "rows in input order");
         previous = at;
     }
@@ -59,18 +54,14 @@ fn the_example_lists_exactly_the_cards_to_stamp_in_order() {
     for member in roster["members"].as_array().unwrap() {
         let name = member["full_name"].as_str().unwrap();
         if !expected.iter().any(|(n, _)| n == name) {
-            assert!(
-                !text.contains(name),
-                "{name} ({}) must not be on list 2",
-                member["card"]
-            );
+            assert!(!text.contains(name), "{name} ({}) must not be on list 2", member["card"]);
         }
     }
 }
 
 #[test]
 fn the_form_has_its_header_title_columns_and_signature() {
-    let pdf = render(Kind::StampList, &example("mau-2.json"));
+    let pdf = render(Kind::StampList, &example("cell.json"));
     let text = folded(&pdf_text(&pdf));
     assert!(text.contains("Mẫu 2-KTTĐV"));
     assert_in_order(&text, &["ĐẢNG BỘ SỞ TÀI CHÍNH", "CHI BỘ VĂN PHÒNG"]);
@@ -91,37 +82,21 @@ fn the_form_has_its_header_title_columns_and_signature() {
             "Ghi chú",
         ],
     );
-    assert!(
-        folded(&pdf_layout(&pdf)).contains("(1) (2) (3) (4) (5) (6) (7)"),
-        "the column-index row"
-    );
-    assert_in_order(
-        &text,
-        &["Danh sách này có", "T/M CHI ỦY", "BÍ THƯ", "Trần Văn Hùng"],
-    );
+    assert!(folded(&pdf_layout(&pdf)).contains("(1) (2) (3) (4) (5) (6) (7)"), "the column-index row");
+    assert_in_order(&text, &["Danh sách này có", "T/M CHI ỦY", "BÍ THƯ", "Trần Văn Hùng"]);
     assert!(!text.contains("Nơi nhận"), "lists carry no recipients");
 }
 
 #[test]
 fn a_temporarily_attached_member_is_marked_with_the_home_cell() {
-    let layout = pdf_layout(&render(Kind::StampList, &example("mau-2.json")));
+    let layout = pdf_layout(&render(Kind::StampList, &example("cell.json")));
     let lines: Vec<&str> = layout.lines().collect();
     let at = row_line(&lines, 5, "Huỳnh Tấn Phát", "49.102488").expect("row 5");
-    assert_in_order(
-        &around(&lines, at),
-        &[
-            "Sinh hoạt tạm thời, đảng số ở Chi bộ",
-            "Trường Chính trị tỉnh",
-        ],
-    );
+    assert_in_order(&around(&lines, at), &["Sinh hoạt tạm thời, đảng số ở Chi bộ", "Trường Chính trị tỉnh"]);
     let at = row_line(&lines, 14, "Hoàng Văn Long", "49.102895").expect("row 14");
     assert_in_order(
         &around(&lines, at),
-        &[
-            "Sinh hoạt tạm thời, đảng số ở Chi bộ",
-            "Sở Nội vụ; Đi học tập trung",
-            "12/2021",
-        ],
+        &["Sinh hoạt tạm thời, đảng số ở Chi bộ", "Sở Nội vụ; Đi học tập trung", "12/2021"],
     );
 }
 
@@ -145,10 +120,7 @@ fn a_long_list_repeats_its_heading_on_every_page_and_never_splits_a_row() {
     for (p, page) in pages.iter().enumerate() {
         let lines: Vec<&str> = page.lines().collect();
         if next < expected.len() {
-            assert_in_order(
-                &folded(page),
-                &["Họ và tên", "Ghi chú", "(1) (2) (3) (4) (5) (6) (7)"],
-            );
+            assert_in_order(&folded(page), &["Họ và tên", "Ghi chú", "(1) (2) (3) (4) (5) (6) (7)"]);
         }
         while next < expected.len() {
             let (name, card) = &expected[next];
@@ -157,30 +129,19 @@ fn a_long_list_repeats_its_heading_on_every_page_and_never_splits_a_row() {
             };
             if attached.contains(&name.as_str()) {
                 // The tall row's wrapped remark is on the same page as the row.
-                assert_in_order(
-                    &around(&lines, at),
-                    &["Sinh hoạt tạm thời", "Trường Chính trị tỉnh"],
-                );
+                assert_in_order(&around(&lines, at), &["Sinh hoạt tạm thời", "Trường Chính trị tỉnh"]);
             }
             next += 1;
         }
         assert!(next > 0, "page {} holds rows", p + 1);
     }
-    assert_eq!(
-        next,
-        expected.len(),
-        "every row printed whole, in order: stopped at row {}",
-        next + 1
-    );
-    assert!(
-        folded(pages.last().unwrap())
-            .contains(&format!("Danh sách này có {} đồng chí.", expected.len()))
-    );
+    assert_eq!(next, expected.len(), "every row printed whole, in order: stopped at row {}", next + 1);
+    assert!(folded(pages.last().unwrap()).contains(&format!("Danh sách này có {} đồng chí.", expected.len())));
 }
 
 #[test]
 fn a_cell_without_a_committee_signs_on_behalf_of_the_cell() {
-    let mut roster: Value = serde_json::from_str(&example("mau-2.json")).unwrap();
+    let mut roster: Value = serde_json::from_str(&example("cell.json")).unwrap();
     roster["cell"]["has_committee"] = json!(false);
     roster["cell"]["signer"] = json!({ "title": "PHÓ BÍ THƯ", "name": "Lê Đức Minh" });
     let text = folded(&pdf_text(&render(Kind::StampList, &roster.to_string())));

@@ -13,38 +13,22 @@ fn built_in(name: &str) -> String {
 
 fn render_with(dir: &Path, kind: &str, example_file: &str) -> std::process::Output {
     let input = root().join("examples").join(example_file);
-    kttdv(
-        &[
-            "render",
-            kind,
-            input.to_str().unwrap(),
-            "-o",
-            "-",
-            "--templates",
-            dir.to_str().unwrap(),
-        ],
-        "",
-    )
+    kttdv(&["render", kind, input.to_str().unwrap(), "-o", "-", "--templates", dir.to_str().unwrap()], "")
 }
 
 #[test]
 fn an_override_folder_changes_one_file_and_keeps_the_rest() {
     let dir = tempfile::tempdir().unwrap();
-    let edited = built_in("mau-2.typ").replace("\"Ghi chú\"", "\"Ghi chú của chi bộ\"");
-    std::fs::write(dir.path().join("mau-2.typ"), edited).unwrap();
+    let edited = built_in("forms/mau-2.typ").replace("\"Ghi chú\"", "\"Ghi chú của chi bộ\"");
+    assert!(edited.contains("Ghi chú của chi bộ"), "the built-in form names the column");
+    std::fs::create_dir(dir.path().join("forms")).unwrap();
+    std::fs::write(dir.path().join("forms/mau-2.typ"), edited).unwrap();
 
-    let out = render_with(dir.path(), "mau-2", "mau-2.json");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = render_with(dir.path(), "mau-2", "cell.json");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = folded(&pdf_text(&out.stdout));
     assert!(text.contains("Ghi chú của chi bộ"), "the override is used");
-    assert!(
-        text.contains("ĐẢNG CỘNG SẢN VIỆT NAM"),
-        "the built-in frame still serves"
-    );
+    assert!(text.contains("ĐẢNG CỘNG SẢN VIỆT NAM"), "the built-in frame still serves");
 }
 
 #[test]
@@ -65,7 +49,7 @@ fn the_override_folder_can_come_from_the_environment() {
 fn failing(template: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("mau-2.typ"), template).unwrap();
-    let out = render_with(dir.path(), "mau-2", "mau-2.json");
+    let out = render_with(dir.path(), "mau-2", "cell.json");
     assert_eq!(out.status.code(), Some(3), "a template failure exits 3");
     assert!(out.stdout.is_empty(), "no PDF");
     String::from_utf8(out.stderr).unwrap()
@@ -96,16 +80,7 @@ fn a_template_mistake_names_file_line_and_column() {
 
 #[test]
 fn a_missing_override_folder_is_reported() {
-    let out = kttdv(
-        &[
-            "render",
-            "plan",
-            "examples/plan.json",
-            "--templates",
-            "/no/such/folder",
-        ],
-        "",
-    );
+    let out = kttdv(&["render", "plan", "examples/plan.json", "--templates", "/no/such/folder"], "");
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/folder"));
 }
@@ -118,28 +93,14 @@ fn a_font_family_we_do_not_have_is_an_error_not_a_fallback() {
     let out = render_with(dir.path(), "plan", "plan.json");
     assert_eq!(out.status.code(), Some(3));
     let message = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        message.contains("/frame.typ:") && message.contains("times new roman"),
-        "{message}"
-    );
+    assert!(message.contains("/frame.typ:") && message.contains("times new roman"), "{message}");
 }
 
 #[test]
 fn a_file_that_is_not_a_font_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("TimesNewRoman.ttf"), "not a font").unwrap();
-    let out = kttdv(
-        &[
-            "render",
-            "plan",
-            "examples/plan.json",
-            "-o",
-            "-",
-            "--fonts",
-            dir.path().to_str().unwrap(),
-        ],
-        "",
-    );
+    let out = kttdv(&["render", "plan", "examples/plan.json", "-o", "-", "--fonts", dir.path().to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("TimesNewRoman.ttf"));
 }

@@ -35,11 +35,7 @@ impl FontSet {
     /// Whether some font can draw `c`. Typst falls back only within our own
     /// book, so "some font" is exactly "the document can show it".
     pub fn covers(&self, c: char) -> bool {
-        c.is_control()
-            || self
-                .fonts
-                .iter()
-                .any(|f| f.info().coverage.contains(c as u32))
+        c.is_control() || self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
     }
 }
 
@@ -64,10 +60,7 @@ fn load_dir(dir: &Path) -> Result<Vec<Font>, SetupError> {
 }
 
 fn is_font_file(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        matches!(
-            e.to_ascii_lowercase().as_str(),
-            "ttf" | "otf" | "ttc" | "otc"
-        )
-    })
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc"))
 }

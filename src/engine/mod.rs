@@ -71,18 +71,11 @@ impl Engine {
     }
 
     /// Lays out and exports to PDF.
-    pub fn render(
-        &self,
-        template: &str,
-        data: &impl Serialize,
-        flavour: PdfFlavour,
-    ) -> Result<Vec<u8>, RenderError> {
+    pub fn render(&self, template: &str, data: &impl Serialize, flavour: PdfFlavour) -> Result<Vec<u8>, RenderError> {
         let world = self.world(template, data)?;
         let document = self.compile(&world)?;
         let standards = match flavour {
-            PdfFlavour::Archival => {
-                PdfStandards::new(&[PdfStandard::A_2b]).expect("PDF/A-2b alone is consistent")
-            }
+            PdfFlavour::Archival => PdfStandards::new(&[PdfStandard::A_2b]).expect("PDF/A-2b alone is consistent"),
             PdfFlavour::Plain => PdfStandards::default(),
         };
         let options = PdfOptions {
@@ -101,11 +94,7 @@ impl Engine {
             .filter(|id| self.templates.contains(*id))
             .ok_or_else(|| RenderError::MissingTemplate(template.to_owned()))?;
         let data = serde_json::to_vec(data).expect("view models serialise");
-        Ok(RenderWorld {
-            engine: self,
-            main,
-            data: Bytes::new(data),
-        })
+        Ok(RenderWorld { engine: self, main, data: Bytes::new(data) })
     }
 
     /// Lays the document out. A warning fails the render too: Typst only

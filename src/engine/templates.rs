@@ -38,19 +38,12 @@ impl TemplateSet {
         for (path, data) in raw {
             let id = file_id(&path).ok_or_else(|| SetupError::BadTemplatePath(path.clone()))?;
             let source = if path.ends_with(".typ") {
-                let text = String::from_utf8(data.clone())
-                    .map_err(|_| SetupError::TemplateNotUtf8(path.clone()))?;
+                let text = String::from_utf8(data.clone()).map_err(|_| SetupError::TemplateNotUtf8(path.clone()))?;
                 Some(Source::new(id, text))
             } else {
                 None
             };
-            files.insert(
-                id,
-                Entry {
-                    bytes: Bytes::new(data),
-                    source,
-                },
-            );
+            files.insert(id, Entry { bytes: Bytes::new(data), source });
         }
         Ok(Self { files })
     }
@@ -83,11 +76,7 @@ fn collect_built_in(dir: &Dir<'static>, out: &mut HashMap<String, Vec<u8>>) {
     }
 }
 
-fn collect_dir(
-    root: &Path,
-    dir: &Path,
-    out: &mut HashMap<String, Vec<u8>>,
-) -> Result<(), SetupError> {
+fn collect_dir(root: &Path, dir: &Path, out: &mut HashMap<String, Vec<u8>>) -> Result<(), SetupError> {
     let io = |path: &Path| {
         let path: PathBuf = path.to_path_buf();
         move |e| SetupError::Io(path, e)
@@ -98,19 +87,13 @@ fn collect_dir(
             collect_dir(root, &path, out)?;
         } else {
             let relative = path.strip_prefix(root).expect("walked below root");
-            out.insert(
-                slash_path(relative),
-                std::fs::read(&path).map_err(io(&path))?,
-            );
+            out.insert(slash_path(relative), std::fs::read(&path).map_err(io(&path))?);
         }
     }
     Ok(())
 }
 
 fn slash_path(relative: &Path) -> String {
-    let parts: Vec<_> = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect();
+    let parts: Vec<_> = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect();
     format!("/{}", parts.join("/"))
 }

@@ -57,7 +57,8 @@ impl RenderWorld<'_> {
     fn check_reachable(&self, id: FileId) -> FileResult<()> {
         if let VirtualRoot::Package(spec) = id.root() {
             return Err(FileError::Other(Some(
-                format!("không dùng được gói {spec}: kttdv không tải gói nào, mẫu chỉ đọc được tệp trong thư mục mẫu").into(),
+                format!("không dùng được gói {spec}: kttdv không tải gói nào, mẫu chỉ đọc được tệp trong thư mục mẫu")
+                    .into(),
             )));
         }
         if !self.engine.templates.contains(id) {

@@ -33,6 +33,9 @@ pub enum Code {
     #[strum(serialize = "admitted-under-18")]
     AdmittedUnder18,
     FullBeforeAdmission,
+    InvalidStampBoxes,
+    /// A warning: the card was numbered under another provincial organisation.
+    ForeignCardNumber,
 }
 
 impl Code {
@@ -56,11 +59,7 @@ pub struct InputError {
 
 impl InputError {
     pub fn new(code: Code, path: JsonPath, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            path,
-            message: message.into(),
-        }
+        Self { code, path, message: message.into() }
     }
 }
 
@@ -81,10 +80,7 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(code: Code, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
+        Self { code, message: message.into() }
     }
 
     const MARK: char = '\u{1e}';

@@ -20,12 +20,7 @@ pub fn read_json(text: &str) -> Result<Value, InputError> {
         InputError::new(
             Code::JsonSyntax,
             JsonPath::root(),
-            format!(
-                "JSON không hợp lệ ở dòng {}, cột {}: {}",
-                e.line(),
-                e.column(),
-                translate(what)
-            ),
+            format!("JSON không hợp lệ ở dòng {}, cột {}: {}", e.line(), e.column(), translate(what)),
         )
     })?;
     normalize(&mut value);
@@ -50,28 +45,17 @@ fn normalize(value: &mut Value) {
 }
 
 /// Every string character the fonts cannot draw, named by its path.
-pub fn check_glyphs(
-    value: &Value,
-    can_draw: &impl Fn(char) -> bool,
-    path: &JsonPath,
-    out: &mut Vec<InputError>,
-) {
+pub fn check_glyphs(value: &Value, can_draw: &impl Fn(char) -> bool, path: &JsonPath, out: &mut Vec<InputError>) {
     match value {
         Value::String(s) => {
             let mut missing: Vec<char> = s.chars().filter(|&c| !can_draw(c)).collect();
             missing.dedup();
             if !missing.is_empty() {
-                let list: Vec<String> = missing
-                    .iter()
-                    .map(|c| format!("«{c}» (U+{:04X})", *c as u32))
-                    .collect();
+                let list: Vec<String> = missing.iter().map(|c| format!("«{c}» (U+{:04X})", *c as u32)).collect();
                 out.push(InputError::new(
                     Code::MissingGlyph,
                     path.clone(),
-                    format!(
-                        "phông chữ không có ký tự {}; hãy viết lại bằng chữ tiếng Việt",
-                        list.join(", ")
-                    ),
+                    format!("phông chữ không có ký tự {}; hãy viết lại bằng chữ tiếng Việt", list.join(", ")),
                 ));
             }
         }
@@ -98,20 +82,13 @@ pub fn from_value<T: DeserializeOwned>(value: &Value, path: &JsonPath) -> Result
             return InputError::new(parsed.code, at, parsed.message);
         }
         if let Some(field) = between(&text, "missing field `", "`") {
-            return InputError::new(
-                Code::MissingField,
-                at.key(field),
-                format!("thiếu trường bắt buộc «{field}»"),
-            );
+            return InputError::new(Code::MissingField, at.key(field), format!("thiếu trường bắt buộc «{field}»"));
         }
         if let Some(field) = between(&text, "unknown field `", "`") {
             return InputError::new(
                 Code::UnknownField,
                 at,
-                format!(
-                    "trường «{field}» không có trong mẫu nhập liệu{}",
-                    expected(&text)
-                ),
+                format!("trường «{field}» không có trong mẫu nhập liệu{}", expected(&text)),
             );
         }
         if let Some(variant) = between(&text, "unknown variant `", "`") {
@@ -121,11 +98,7 @@ pub fn from_value<T: DeserializeOwned>(value: &Value, path: &JsonPath) -> Result
                 format!("giá trị «{variant}» không hợp lệ{}", expected(&text)),
             );
         }
-        InputError::new(
-            Code::WrongType,
-            at,
-            format!("sai kiểu dữ liệu: {}", translate(&text)),
-        )
+        InputError::new(Code::WrongType, at, format!("sai kiểu dữ liệu: {}", translate(&text)))
     })
 }
 
@@ -143,18 +116,9 @@ impl<'a> ObjectReader<'a> {
         let mut problems = Vec::new();
         let map = value.as_object();
         if map.is_none() {
-            problems.push(InputError::new(
-                Code::WrongType,
-                path.clone(),
-                "cần một đối tượng JSON ({ … })",
-            ));
+            problems.push(InputError::new(Code::WrongType, path.clone(), "cần một đối tượng JSON ({ … })"));
         }
-        Self {
-            map,
-            path,
-            known: Vec::new(),
-            problems,
-        }
+        Self { map, path, known: Vec::new(), problems }
     }
 
     /// A required field.
@@ -187,11 +151,8 @@ impl<'a> ObjectReader<'a> {
     pub fn list<T: DeserializeOwned>(&mut self, key: &'static str) -> Option<Vec<T>> {
         let items: Vec<Value> = self.field(key)?;
         let path = self.path.key(key);
-        let parsed: Vec<Option<T>> = items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| self.record(from_value(item, &path.index(i))))
-            .collect();
+        let parsed: Vec<Option<T>> =
+            items.iter().enumerate().map(|(i, item)| self.record(from_value(item, &path.index(i)))).collect();
         parsed.into_iter().collect()
     }
 
@@ -250,7 +211,5 @@ fn translate(text: &str) -> String {
         ("trailing comma", "dấu phẩy thừa"),
         ("key must be a string", "khóa phải là chuỗi"),
     ];
-    WORDS
-        .iter()
-        .fold(text.to_owned(), |acc, (en, vi)| acc.replace(en, vi))
+    WORDS.iter().fold(text.to_owned(), |acc, (en, vi)| acc.replace(en, vi))
 }

@@ -33,9 +33,7 @@ impl JsonPath {
         for segment in inner {
             match segment {
                 Segment::Seq { index } => path.0.push(Step::Index(*index)),
-                Segment::Map { key } | Segment::Enum { variant: key } => {
-                    path.0.push(Step::Key(key.clone()))
-                }
+                Segment::Map { key } | Segment::Enum { variant: key } => path.0.push(Step::Key(key.clone())),
                 Segment::Unknown => {}
             }
         }

@@ -8,7 +8,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::scalar::{CardNumber, Date, Text};
+use super::campaign::Campaign;
+use super::prose::Block;
+use super::scalar::{CardNumber, Date, StampBoxes, Text};
 use crate::input::{Code, InputError, JsonPath, ObjectReader};
 
 /// The cell that makes the lists, and the details its documents carry.
@@ -21,10 +23,17 @@ pub struct Cell {
     pub name: Text,
     /// Địa danh, e.g. "Quảng Nam".
     pub place: Text,
-    /// Ngày lập danh sách.
+    /// Ngày lập danh sách, báo cáo.
     pub date: Date,
-    /// Ngày chốt số liệu ("tính đến ngày").
-    pub reference_date: Date,
+    /// Ngày chốt số liệu ("tính đến ngày"), when it differs from the campaign's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_date: Option<Date>,
+    /// Số của báo cáo 1-KTTĐV without the word "Số", e.g. "05-BC/CB".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_number: Option<Text>,
+    /// Nơi nhận of the report; the template's default when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<Text>,
     /// Chi bộ có chi ủy: signs "T/M CHI ỦY", otherwise "T/M CHI BỘ".
     #[serde(default = "yes")]
     pub has_committee: bool,
@@ -72,9 +81,18 @@ pub enum CardOutcome {
     /// Đề nghị đóng dấu kiểm tra kỹ thuật.
     Stamp,
     /// Thẻ hỏng, đề nghị đổi lại.
-    Damaged { defect: Text },
+    Damaged {
+        defect: Text,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stamp_boxes: Option<StampBoxes>,
+    },
     /// Thẻ mất, đề nghị cấp lại.
-    Lost { circumstances: Text, handling: Text },
+    Lost {
+        circumstances: Text,
+        handling: Text,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stamp_boxes: Option<StampBoxes>,
+    },
     /// Chưa được đổi, phát thẻ.
     NoCurrentCard { reason: Text },
     /// Không đóng dấu vì lý do khác (đã ra khỏi Đảng, vắng mặt, đang xem xét…).
@@ -106,11 +124,28 @@ pub struct MemberInput {
     pub remarks: Option<Text>,
 }
 
+/// Sections II and III of the report (1-KTTĐV), in the cell's words.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportText {
+    /// II. Tình hình sử dụng, bảo quản thẻ đảng viên.
+    #[serde(default)]
+    pub usage: Vec<Block>,
+    /// III. Kiến nghị, đề xuất.
+    #[serde(default)]
+    pub proposals: Vec<Block>,
+}
+
 /// The roster as entered: the JSON a cell sends.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RosterInput {
+    /// The 2021 Quảng Nam campaign when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<Campaign>,
     pub cell: Cell,
+    #[serde(default)]
+    pub report: ReportText,
     pub members: Vec<MemberInput>,
 }
 
@@ -135,113 +170,155 @@ pub enum Standing {
 /// A full member's card, with the number wherever the outcome needs one.
 #[derive(Debug, Clone)]
 pub enum Card {
-    Stamp {
-        number: CardNumber,
-    },
-    Damaged {
-        number: CardNumber,
-        defect: Text,
-    },
-    Lost {
-        number: Option<CardNumber>,
-        circumstances: Text,
-        handling: Text,
-    },
-    NoCurrentCard {
-        reason: Text,
-    },
-    NotStamped {
-        number: Option<CardNumber>,
-        reason: Text,
-    },
+    Stamp { number: CardNumber },
+    Damaged { number: CardNumber, defect: Text, stamp_boxes: Option<StampBoxes> },
+    Lost { number: Option<CardNumber>, circumstances: Text, handling: Text, stamp_boxes: Option<StampBoxes> },
+    NoCurrentCard { reason: Text },
+    NotStamped { number: Option<CardNumber>, reason: Text },
 }
 
 /// A checked roster: every member obeys the rules, card numbers are unique.
 #[derive(Debug, Clone)]
 pub struct Roster {
+    pub campaign: Campaign,
     pub cell: Cell,
+    pub report: ReportText,
     pub members: Vec<Member>,
+}
+
+/// A checked value and the warnings that did not stop it.
+pub struct Checked<T> {
+    pub value: T,
+    pub warnings: Vec<InputError>,
 }
 
 impl Roster {
     /// Reads and checks a roster, reporting every problem at once.
-    pub fn parse(value: &Value, path: &JsonPath) -> Result<Self, Vec<InputError>> {
+    pub fn parse(value: &Value, path: &JsonPath) -> Result<Checked<Self>, Vec<InputError>> {
         let mut reader = ObjectReader::new(value, path.clone());
+        let campaign: Option<Option<Campaign>> = reader.optional("campaign");
         let cell: Option<Cell> = reader.field("cell");
+        let report: Option<Option<ReportText>> = reader.optional("report");
         let inputs: Option<Vec<MemberInput>> = reader.list("members");
         let mut problems = reader.finish();
-        let (Some(cell), Some(inputs)) = (cell, inputs) else {
+        let (Some(campaign), Some(cell), Some(report), Some(inputs)) = (campaign, cell, report, inputs) else {
             return Err(problems);
         };
+        let campaign = campaign.unwrap_or_default();
+        let reference = cell.reference_date.unwrap_or(campaign.reference_date);
 
         let members_path = path.key("members");
         let members: Vec<Option<Member>> = inputs
             .iter()
             .enumerate()
-            .map(|(i, input)| check_member(input, &cell, &members_path.index(i), &mut problems))
+            .map(|(i, input)| check_member(input, reference, &members_path.index(i), &mut problems))
             .collect();
         check_unique_cards(&inputs, &members_path, &mut problems);
+        let warnings = foreign_cards(&inputs, campaign.province_code, &members_path);
 
         match members.into_iter().collect::<Option<Vec<_>>>() {
-            Some(members) if problems.is_empty() => Ok(Self { cell, members }),
+            Some(members) if problems.is_empty() => {
+                Ok(Checked { value: Self { campaign, cell, report: report.unwrap_or_default(), members }, warnings })
+            }
             _ => Err(problems),
         }
     }
 
-    /// Members whose cards are proposed for stamping (form 2): full members,
-    /// on this cell's roll or temporarily attached, whose card is to be stamped.
-    pub fn to_stamp(&self) -> impl Iterator<Item = (&Member, &Date, &CardNumber)> {
+    /// The date the figures and lists are counted at.
+    pub fn reference_date(&self) -> Date {
+        self.cell.reference_date.unwrap_or(self.campaign.reference_date)
+    }
+
+    /// Full members with the date they became full members and their card.
+    pub fn full_members(&self) -> impl Iterator<Item = (&Member, Date, &Card)> {
         self.members.iter().filter_map(|m| match &m.standing {
-            Standing::Full {
-                since,
-                card: Card::Stamp { number },
-            } => Some((m, since, number)),
-            _ => None,
+            Standing::Full { since, card } => Some((m, *since, card)),
+            Standing::Probationary => None,
         })
     }
+
+    /// The figures of report 1-KTTĐV, section I. Every member the cell
+    /// inspects counts, temporarily attached ones too (R1), so that each
+    /// total is the sum of its parts (R9) and each list's length is a figure.
+    pub fn figures(&self) -> Figures {
+        let mut f = Figures::default();
+        for member in &self.members {
+            f.total += 1;
+            f.temporarily_attached += usize::from(member.temporary_from.is_some());
+            let Standing::Full { card, .. } = &member.standing else {
+                f.probationary += 1;
+                continue;
+            };
+            f.full += 1;
+            match card {
+                Card::NoCurrentCard { .. } => f.without_card += 1,
+                _ => f.with_card += 1,
+            }
+            match card {
+                Card::Stamp { .. } => f.to_stamp += 1,
+                Card::Damaged { .. } => f.damaged += 1,
+                Card::Lost { .. } => f.lost += 1,
+                Card::NotStamped { .. } => f.not_stamped += 1,
+                Card::NoCurrentCard { .. } => {}
+            }
+        }
+        f
+    }
+}
+
+/// The counts of report 1-KTTĐV, section I, and of each row of form 6.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    /// Tổng số đảng viên = full + probationary.
+    pub total: usize,
+    pub full: usize,
+    pub probationary: usize,
+    /// Of the total, temporarily attached to this cell.
+    pub temporarily_attached: usize,
+    /// Full members holding a card = to stamp + damaged + lost + not stamped.
+    pub with_card: usize,
+    /// Full members without a current card (form 5).
+    pub without_card: usize,
+    /// Form 2.
+    pub to_stamp: usize,
+    /// Form 3.
+    pub damaged: usize,
+    /// Form 4.
+    pub lost: usize,
+    /// Holding a card that is not stamped for a stated reason.
+    pub not_stamped: usize,
 }
 
 fn check_member(
     input: &MemberInput,
-    cell: &Cell,
+    reference: Date,
     path: &JsonPath,
     problems: &mut Vec<InputError>,
 ) -> Option<Member> {
     let who = &input.full_name;
     let mut fail = |code, field: &str, message: String| {
-        problems.push(InputError::new(
-            code,
-            path.key(field),
-            format!("{who}: {message}"),
-        ));
+        problems.push(InputError::new(code, path.key(field), format!("{who}: {message}")));
     };
 
-    let reference = cell.reference_date;
+    let reference_hint = |field: &str| match field {
+        "full_member_on" => " (R4: chính thức sau ngày chốt thì ghi là đảng viên dự bị)",
+        _ => "",
+    };
     for (field, date) in [
         ("birth_date", Some(input.birth_date)),
         ("admitted_on", Some(input.admitted_on)),
         ("full_member_on", input.full_member_on),
     ] {
         if let Some(date) = date.filter(|d| *d > reference) {
-            fail(
-                Code::DateAfterReference,
-                field,
-                format!("ngày {date} sau ngày chốt số liệu {reference}"),
-            );
+            let message = format!("ngày {date} sau ngày chốt số liệu {reference}{}", reference_hint(field));
+            fail(Code::DateAfterReference, field, message);
         }
     }
-    if input
-        .birth_date
-        .years_until(input.admitted_on)
-        .is_none_or(|age| age < 18)
-    {
+    if input.birth_date.years_until(input.admitted_on).is_none_or(|age| age < 18) {
         fail(
             Code::AdmittedUnder18,
             "admitted_on",
-            format!(
-                "ngày vào Đảng {} khi chưa đủ 18 tuổi (sinh ngày {})",
-                input.admitted_on, input.birth_date
-            ),
+            format!("ngày vào Đảng {} khi chưa đủ 18 tuổi (sinh ngày {})", input.admitted_on, input.birth_date),
         );
     }
 
@@ -264,19 +341,11 @@ fn check_member(
             Some(Standing::Probationary)
         }
         (Membership::Full, None, _) => {
-            fail(
-                Code::MissingFullMemberDate,
-                "full_member_on",
-                "đảng viên chính thức phải có ngày chính thức".into(),
-            );
+            fail(Code::MissingFullMemberDate, "full_member_on", "đảng viên chính thức phải có ngày chính thức".into());
             None
         }
         (Membership::Full, Some(_), None) => {
-            fail(
-                Code::MissingCardOutcome,
-                "card",
-                "chưa ghi kết quả kiểm tra thẻ".into(),
-            );
+            fail(Code::MissingCardOutcome, "card", "chưa ghi kết quả kiểm tra thẻ".into());
             None
         }
         (Membership::Full, Some(since), Some(outcome)) => {
@@ -284,36 +353,24 @@ fn check_member(
                 fail(
                     Code::FullBeforeAdmission,
                     "full_member_on",
-                    format!(
-                        "ngày chính thức {since} không sau ngày vào Đảng {}",
-                        input.admitted_on
-                    ),
+                    format!("ngày chính thức {since} không sau ngày vào Đảng {}", input.admitted_on),
                 );
             }
             let number = input.card_number.clone();
             let mut required = || {
                 if number.is_none() {
-                    fail(
-                        Code::MissingCardNumber,
-                        "card_number",
-                        "thiếu số thẻ đảng viên".into(),
-                    );
+                    fail(Code::MissingCardNumber, "card_number", "thiếu số thẻ đảng viên".into());
                 }
                 number.clone()
             };
             let card = match outcome.clone() {
                 CardOutcome::Stamp => required().map(|number| Card::Stamp { number }),
-                CardOutcome::Damaged { defect } => {
-                    required().map(|number| Card::Damaged { number, defect })
+                CardOutcome::Damaged { defect, stamp_boxes } => {
+                    required().map(|number| Card::Damaged { number, defect, stamp_boxes })
                 }
-                CardOutcome::Lost {
-                    circumstances,
-                    handling,
-                } => Some(Card::Lost {
-                    number,
-                    circumstances,
-                    handling,
-                }),
+                CardOutcome::Lost { circumstances, handling, stamp_boxes } => {
+                    Some(Card::Lost { number, circumstances, handling, stamp_boxes })
+                }
                 CardOutcome::NoCurrentCard { reason } => Some(Card::NoCurrentCard { reason }),
                 CardOutcome::NotStamped { reason } => Some(Card::NotStamped { number, reason }),
             };
@@ -355,4 +412,25 @@ fn check_unique_cards(inputs: &[MemberInput], path: &JsonPath, problems: &mut Ve
             seen.insert(number, i);
         }
     }
+}
+
+/// A card numbered under another provincial organisation is possible (a
+/// member transferred in) but worth a second look: a warning, not an error.
+fn foreign_cards(inputs: &[MemberInput], province: u8, path: &JsonPath) -> Vec<InputError> {
+    inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, input)| {
+            let number = input.card_number.as_ref().filter(|n| n.province() != province)?;
+            Some(InputError::new(
+                Code::ForeignCardNumber,
+                path.index(i).key("card_number"),
+                format!(
+                    "{}: số thẻ {number} mang mã {:02}, khác mã {province:02} của đảng bộ tỉnh; hãy kiểm tra lại",
+                    input.full_name,
+                    number.province()
+                ),
+            ))
+        })
+        .collect()
 }

@@ -93,8 +93,7 @@ impl FromStr for Date {
 
     fn from_str(s: &str) -> Result<Self, ParseError> {
         let s = s.trim();
-        let parts: Option<(i32, u32, u32)> = if let [d, m, y] = s.split('/').collect::<Vec<_>>()[..]
-        {
+        let parts: Option<(i32, u32, u32)> = if let [d, m, y] = s.split('/').collect::<Vec<_>>()[..] {
             (|| Some((y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)))()
         } else if let [y, m, d] = s.split('-').collect::<Vec<_>>()[..] {
             (|| Some((y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)))()
@@ -102,29 +101,17 @@ impl FromStr for Date {
             None
         };
         let Some((year, month, day)) = parts.filter(|(y, _, _)| (1000..=9999).contains(y)) else {
-            return Err(ParseError::new(
-                Code::InvalidDate,
-                format!("«{s}» không phải ngày dạng dd/mm/yyyy"),
-            ));
+            return Err(ParseError::new(Code::InvalidDate, format!("«{s}» không phải ngày dạng dd/mm/yyyy")));
         };
         Self::from_ymd(year, month, day).ok_or_else(|| {
-            ParseError::new(
-                Code::InvalidDate,
-                format!("ngày {day:02}/{month:02}/{year} không có trên lịch"),
-            )
+            ParseError::new(Code::InvalidDate, format!("ngày {day:02}/{month:02}/{year} không có trên lịch"))
         })
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(
-            f,
-            "{:02}/{:02}/{}",
-            self.0.day(),
-            self.0.month(),
-            self.0.year()
-        )
+        write!(f, "{:02}/{:02}/{}", self.0.day(), self.0.month(), self.0.year())
     }
 }
 
@@ -143,13 +130,19 @@ pub struct CardNumber {
     serial: u32,
 }
 
+impl CardNumber {
+    /// The code of the provincial-level party organisation that issued it.
+    pub fn province(&self) -> u8 {
+        self.province
+    }
+}
+
 impl FromStr for CardNumber {
     type Err = ParseError;
 
     fn from_str(s: &str) -> Result<Self, ParseError> {
         let s = s.trim();
-        let digits =
-            |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+        let digits = |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
         match s.split_once('.') {
             Some((province, serial)) if digits(province, 2) && digits(serial, 6) => Ok(Self {
                 province: province.parse().expect("two digits"),
@@ -175,3 +168,24 @@ string_form!(CardNumber, {
     "description": "Số thẻ đảng viên dạng NN.NNNNNN",
     "examples": ["49.012345"]
 });
+
+/// The boxes of a replaced or re-issued card that the Board stamps (R6): a
+/// few of boxes 1 to 4, each once, in order — e.g. `[3, 4]` or `[1, 2, 3, 4]`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[schemars(with = "Vec<u8>")]
+pub struct StampBoxes(Vec<u8>);
+
+impl<'de> serde::Deserialize<'de> for StampBoxes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let boxes = Vec::<u8>::deserialize(deserializer)?;
+        let valid = !boxes.is_empty() && boxes.iter().all(|b| (1..=4).contains(b)) && boxes.is_sorted_by(|a, b| a < b);
+        if !valid {
+            let error = ParseError::new(
+                Code::InvalidStampBoxes,
+                format!("ô đóng dấu {boxes:?} không hợp lệ: ghi các ô từ 1 đến 4, mỗi ô một lần, theo thứ tự"),
+            );
+            return Err(serde::de::Error::custom(error));
+        }
+        Ok(Self(boxes))
+    }
+}

@@ -10,9 +10,8 @@ use std::sync::LazyLock;
 
 use kttdv::{EngineConfig, Kind, PdfFlavour, Renderer};
 
-pub static RENDERER: LazyLock<Renderer> = LazyLock::new(|| {
-    Renderer::new(&EngineConfig::default()).expect("the engine starts on the built-in defaults")
-});
+pub static RENDERER: LazyLock<Renderer> =
+    LazyLock::new(|| Renderer::new(&EngineConfig::default()).expect("the engine starts on the built-in defaults"));
 
 pub fn example(name: &str) -> String {
     std::fs::read_to_string(root().join("examples").join(name)).expect("example exists")
@@ -24,7 +23,7 @@ pub fn root() -> PathBuf {
 
 pub fn render(kind: Kind, input: &str) -> Vec<u8> {
     match RENDERER.render(kind, input, PdfFlavour::Archival) {
-        Ok(rendered) => rendered.pdf,
+        Ok(rendered) => rendered.bytes,
         Err(kttdv::Error::Input(problems)) => panic!("input rejected: {problems:#?}"),
         Err(err) => panic!("{err}"),
     }
@@ -46,12 +45,7 @@ pub fn kttdv_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("kttdv runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -62,18 +56,10 @@ fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
     let out = Command::new(tool)
         .args(args)
         .arg(&path)
-        .args(if tool == "pdftotext" {
-            &["-"][..]
-        } else {
-            &[][..]
-        })
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
         .output()
         .unwrap_or_else(|e| panic!("{tool} (poppler-utils) must be installed: {e}"));
-    assert!(
-        out.status.success(),
-        "{tool} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("poppler writes UTF-8")
 }
 
@@ -110,9 +96,7 @@ pub fn pdf_words(pdf: &[u8]) -> Vec<(String, f64, f64)> {
     let xhtml = poppler("pdftotext", &["-bbox", "-enc", "UTF-8"], pdf);
     let attr = |tag: &str, name: &str| -> f64 {
         let start = tag.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
-        tag[start..start + tag[start..].find('"').unwrap()]
-            .parse()
-            .unwrap()
+        tag[start..start + tag[start..].find('"').unwrap()].parse().unwrap()
     };
     let mut width = 0.0;
     let mut words = Vec::new();

@@ -1,0 +1,137 @@
+//! What a cell sends up: report 1-KTTĐV and lists 2 to 5, all views of one
+//! checked roster, so that every figure and every list agrees.
+
+use serde::Serialize;
+
+use crate::model::campaign::Campaign;
+use crate::model::frame::{Header, Signature};
+use crate::model::prose::Block;
+use crate::model::roster::{Card, Cell, Figures, Member, Roster};
+use crate::model::scalar::{CardNumber, Date, StampBoxes, Text};
+
+/// What every cell template receives; each form prints its part.
+#[derive(Debug, Serialize)]
+pub struct CellView<'a> {
+    pub header: Header,
+    pub signature: Signature,
+    pub reference_date: Date,
+    pub cell: &'a Text,
+    pub superior: &'a Text,
+    pub campaign: &'a Campaign,
+    pub figures: Figures,
+    /// Form 2: cards proposed for stamping.
+    pub to_stamp: Vec<Row<'a>>,
+    /// Form 3: damaged cards to replace.
+    pub damaged: Vec<Row<'a>>,
+    /// Form 4: lost cards to re-issue.
+    pub lost: Vec<Row<'a>>,
+    /// Form 5: full members without a current card.
+    pub without_card: Vec<Row<'a>>,
+    pub usage: &'a [Block],
+    pub proposals: &'a [Block],
+    pub recipients: &'a [Text],
+}
+
+/// One member on a list, with what that list says about the card.
+#[derive(Debug, Serialize)]
+pub struct Row<'a> {
+    pub full_name: &'a Text,
+    pub birth_date: Date,
+    pub admitted_on: Date,
+    pub full_member_on: Date,
+    pub card_number: Option<&'a CardNumber>,
+    /// The home cell of a temporarily attached member.
+    pub temporary_from: Option<&'a Text>,
+    pub remarks: Option<&'a Text>,
+    #[serde(flatten)]
+    pub detail: Detail<'a>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Detail<'a> {
+    Damaged { defect: &'a Text, stamp_boxes: Option<&'a StampBoxes> },
+    Lost { circumstances: &'a Text, handling: &'a Text, stamp_boxes: Option<&'a StampBoxes> },
+    Reason { reason: &'a Text },
+    None {},
+}
+
+/// Whether a card belongs on a list, and with which number and detail.
+type Pick<'a> = fn(&'a Card) -> Option<(Option<&'a CardNumber>, Detail<'a>)>;
+
+impl<'a> CellView<'a> {
+    pub fn new(roster: &'a Roster) -> Self {
+        let list = |detail: Pick<'a>| -> Vec<Row<'a>> {
+            roster
+                .full_members()
+                .filter_map(|(member, since, card)| {
+                    let (card_number, detail) = detail(card)?;
+                    Some(row(member, since, card_number, detail))
+                })
+                .collect()
+        };
+        let cell = &roster.cell;
+        Self {
+            header: Header {
+                superior: cell.superior.clone(),
+                issuer: cell.name.clone(),
+                number: cell.report_number.clone(),
+                place: cell.place.clone(),
+                date: cell.date,
+            },
+            signature: signature(cell),
+            reference_date: roster.reference_date(),
+            cell: &cell.name,
+            superior: &cell.superior,
+            campaign: &roster.campaign,
+            figures: roster.figures(),
+            to_stamp: list(|card| match card {
+                Card::Stamp { number } => Some((Some(number), Detail::None {})),
+                _ => None,
+            }),
+            damaged: list(|card| match card {
+                Card::Damaged { number, defect, stamp_boxes } => {
+                    Some((Some(number), Detail::Damaged { defect, stamp_boxes: stamp_boxes.as_ref() }))
+                }
+                _ => None,
+            }),
+            lost: list(|card| match card {
+                Card::Lost { number, circumstances, handling, stamp_boxes } => {
+                    Some((number.as_ref(), Detail::Lost { circumstances, handling, stamp_boxes: stamp_boxes.as_ref() }))
+                }
+                _ => None,
+            }),
+            without_card: list(|card| match card {
+                Card::NoCurrentCard { reason } => Some((None, Detail::Reason { reason })),
+                _ => None,
+            }),
+            usage: &roster.report.usage,
+            proposals: &roster.report.proposals,
+            recipients: &cell.recipients,
+        }
+    }
+}
+
+fn row<'a>(member: &'a Member, since: Date, card_number: Option<&'a CardNumber>, detail: Detail<'a>) -> Row<'a> {
+    Row {
+        full_name: &member.full_name,
+        birth_date: member.birth_date,
+        admitted_on: member.admitted_on,
+        full_member_on: since,
+        card_number,
+        temporary_from: member.temporary_from.as_ref(),
+        remarks: member.remarks.as_ref(),
+        detail,
+    }
+}
+
+/// The cell signs on behalf of its committee, or of the whole cell where it
+/// has none.
+fn signature(cell: &Cell) -> Signature {
+    let body = if cell.has_committee { "CHI ỦY" } else { "CHI BỘ" };
+    Signature::OnBehalfOf {
+        body: body.parse().expect("not empty"),
+        title: cell.signer.title.clone(),
+        name: cell.signer.name.clone(),
+    }
+}

@@ -1,0 +1,39 @@
+//! The campaign a roster belongs to: which round of stamping, the reference
+//! date and the deadlines (rule R5). A setting, never constants in code: the
+//! default is the 2021 Quảng Nam plan, read from `campaigns/`.
+
+use std::sync::LazyLock;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::scalar::{Date, Text};
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    pub name: Text,
+    /// Lần kiểm tra: the card box ("ô số") this round stamps.
+    pub round: u8,
+    /// Mã tổ chức đảng cấp tỉnh: the first two digits of local card numbers.
+    pub province_code: u8,
+    /// Ngày chốt số liệu and date of the lists ("tính đến ngày").
+    pub reference_date: Date,
+    pub stamping_from: Date,
+    /// From the next day, an unstamped card is no longer valid.
+    pub stamping_until: Date,
+    /// Grassroots committees report to the Bloc's Organisation Board by this date.
+    pub committee_deadline: Date,
+    /// The Bloc's Board reports to the Provincial Board by this date.
+    pub board_deadline: Date,
+}
+
+static DEFAULT: LazyLock<Campaign> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../campaigns/2021-quang-nam.json")).expect("the bundled campaign is valid")
+});
+
+impl Default for Campaign {
+    fn default() -> Self {
+        DEFAULT.clone()
+    }
+}
