@@ -19,7 +19,7 @@ fn main() {
     let start = std::time::Instant::now();
     println!("{:>7} {:>10} {:>9}", "renders", "RSS (MiB)", "seconds");
     for i in 1..=renders {
-        let input = kttdv::sample::roster(30, i).to_string();
+        let input = kttdv::sample::roster(30, i);
         renderer.render(Kind::StampList, &input, PdfFlavour::Archival).expect("renders");
         if i == 1 || i % (renders / 10).max(1) == 0 {
             println!("{i:>7} {:>10.1} {:>9.1}", resident_kib() as f64 / 1024.0, start.elapsed().as_secs_f64());

@@ -5,7 +5,8 @@
 //! [`input`] reads JSON and names every problem → [`model`] holds the checked
 //! domain → [`kinds`] turns it into each document's view → [`engine`] lays the
 //! view out with the Typst templates of `form-templates/` and writes the PDF.
-//! [`render`] runs the whole pipeline for one document.
+//! [`render`] runs the whole pipeline for one document; [`sheet`] imports
+//! rosters kept in spreadsheets into the same JSON.
 
 pub mod engine;
 pub mod input;
@@ -13,6 +14,7 @@ pub mod kinds;
 pub mod model;
 pub mod render;
 pub mod sample;
+pub mod sheet;
 
 pub use engine::{EngineConfig, PdfFlavour};
 pub use kinds::Kind;

@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use kttdv::input::InputError;
+use kttdv::input::{self, InputError};
+use kttdv::sheet;
 use kttdv::{EngineConfig, Error, Kind, PdfFlavour, Renderer};
+use serde_json::Value;
 
 /// Exit codes scripts can rely on.
 const INVALID_INPUT: u8 = 1;
@@ -26,6 +28,17 @@ struct Cli {
     command: Command,
 }
 
+/// An input document: JSON, or for the cell kinds a spreadsheet.
+#[derive(clap::Args)]
+struct InputArgs {
+    /// Tệp JSON, bảng tính (.xlsx, .ods, .xls) hoặc .csv; `-` đọc JSON từ đầu vào chuẩn.
+    input: PathBuf,
+    /// Thông tin chi bộ khi nhập từ bảng tính: KHÓA=GIÁ TRỊ (name, superior, place, date,
+    /// reference_date, report_number, has_committee, signer_title, signer_name).
+    #[arg(long = "cell", value_name = "KHÓA=GIÁ TRỊ")]
+    cell: Vec<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Liệt kê các loại văn bản: `<loại><TAB><mô tả>`.
@@ -39,8 +52,8 @@ enum Command {
     Check {
         #[arg(value_parser = parse_kind)]
         kind: Kind,
-        /// Tệp JSON, hoặc `-` để đọc từ đầu vào chuẩn.
-        input: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
         /// In lỗi dạng mảng JSON.
         #[arg(long)]
         json: bool,
@@ -49,8 +62,8 @@ enum Command {
     Render {
         #[arg(value_parser = parse_kind)]
         kind: Kind,
-        /// Tệp JSON, hoặc `-` để đọc từ đầu vào chuẩn.
-        input: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
         /// Tệp PDF ra, hoặc `-` cho đầu ra chuẩn; mặc định đặt tên theo nội dung.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -63,6 +76,22 @@ enum Command {
         /// Với `packet`: một tệp ZIP gồm năm PDF thay cho một PDF.
         #[arg(long)]
         zip: bool,
+    },
+    /// Chuyển danh sách chi bộ từ bảng tính sang JSON (sau khi kiểm tra).
+    Import {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Tệp JSON ra, hoặc `-` cho đầu ra chuẩn.
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+        /// In lỗi dạng mảng JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ghi bảng tính mẫu trống để chi bộ nhập danh sách.
+    TemplateXlsx {
+        #[arg(short, long, default_value = "mau-nhap-danh-sach-dang-vien.xlsx")]
+        output: PathBuf,
     },
 }
 
@@ -95,10 +124,12 @@ fn run(cli: Cli) -> Result<(), u8> {
             Ok(())
         }
         Command::Check { kind, input, json } => {
+            let reporter = Reporter { stdout: true, json };
             let renderer = renderer(&config)?;
-            match renderer.check(kind, &read_input(&input)?) {
+            let input = Loaded::read(kind, &input, reporter)?;
+            match renderer.check(kind, input.value()).map_err(|p| input.relocate(p)) {
                 Ok(prepared) => {
-                    report(&mut std::io::stderr(), &prepared.warnings, false);
+                    reporter.warnings(&prepared.warnings);
                     if json {
                         println!("[]");
                     } else {
@@ -106,10 +137,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                     }
                     Ok(())
                 }
-                Err(problems) => {
-                    report(&mut std::io::stdout(), &problems, json);
-                    Err(INVALID_INPUT)
-                }
+                Err(problems) => Err(reporter.problems(&problems)),
             }
         }
         Command::Render { kind, input, output, plain_pdf, json, zip } => {
@@ -117,27 +145,84 @@ fn run(cli: Cli) -> Result<(), u8> {
                 eprintln!("kttdv: --zip chỉ dùng với loại packet");
                 return Err(USAGE);
             }
+            let reporter = Reporter { stdout: false, json };
             let renderer = renderer(&config)?;
             let flavour = if plain_pdf { PdfFlavour::Plain } else { PdfFlavour::Archival };
-            let text = read_input(&input)?;
-            let result = if zip { renderer.render_zip(&text, flavour) } else { renderer.render(kind, &text, flavour) };
+            let input = Loaded::read(kind, &input, reporter)?;
+            let value = input.value();
+            let result = if zip { renderer.render_zip(value, flavour) } else { renderer.render(kind, value, flavour) };
             let rendered = result.map_err(|err| match err {
-                Error::Input(problems) => {
-                    report(&mut std::io::stderr(), &problems, json);
-                    INVALID_INPUT
-                }
+                Error::Input(problems) => reporter.problems(&input.relocate(problems)),
                 Error::Render(err) => {
                     eprintln!("{err}");
                     INTERNAL
                 }
             })?;
-            report(&mut std::io::stderr(), &rendered.warnings, false);
+            reporter.warnings(&rendered.warnings);
             let output = output.unwrap_or_else(|| PathBuf::from(&rendered.file_name));
             write_output(&output, &rendered.bytes)?;
             if output != Path::new("-") {
                 eprintln!("Đã ghi {}", output.display());
             }
             Ok(())
+        }
+        Command::Import { input, output, json } => {
+            let reporter = Reporter { stdout: false, json };
+            let renderer = renderer(&config)?;
+            let input = Loaded::read(Kind::Packet, &input, reporter)?;
+            let prepared = renderer
+                .check(Kind::Packet, input.value())
+                .map_err(|problems| reporter.problems(&input.relocate(problems)))?;
+            reporter.warnings(&prepared.warnings);
+            let text = serde_json::to_string_pretty(input.value()).expect("JSON serialises") + "\n";
+            write_output(&output, text.as_bytes())
+        }
+        Command::TemplateXlsx { output } => sheet::write_template(&output).map_err(|err| {
+            eprintln!("kttdv: không ghi được {}: {err}", output.display());
+            INTERNAL
+        }),
+    }
+}
+
+/// The input as read, and how its problems are placed: by JSON path, or by
+/// the spreadsheet cell a value came from.
+enum Loaded {
+    Json(Value),
+    Sheet(sheet::Imported),
+}
+
+impl Loaded {
+    fn read(kind: Kind, args: &InputArgs, reporter: Reporter) -> Result<Self, u8> {
+        let spreadsheet = args.input.extension().is_some_and(|e| {
+            matches!(e.to_string_lossy().to_ascii_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "ods" | "csv")
+        });
+        let loaded = if spreadsheet {
+            if kind == Kind::Plan {
+                eprintln!("kttdv: loại plan chỉ nhận JSON");
+                return Err(USAGE);
+            }
+            sheet::read(&args.input, &args.cell).map(Loaded::Sheet)
+        } else {
+            if !args.cell.is_empty() {
+                eprintln!("kttdv: --cell chỉ dùng khi nhập từ bảng tính");
+                return Err(USAGE);
+            }
+            input::read_json(&read_text(&args.input)?).map(Loaded::Json).map_err(|e| vec![e])
+        };
+        loaded.map_err(|problems| reporter.problems(&problems))
+    }
+
+    fn value(&self) -> &Value {
+        match self {
+            Loaded::Json(value) => value,
+            Loaded::Sheet(imported) => &imported.roster,
+        }
+    }
+
+    fn relocate(&self, problems: Vec<InputError>) -> Vec<InputError> {
+        match self {
+            Loaded::Json(_) => problems,
+            Loaded::Sheet(imported) => imported.relocate(problems),
         }
     }
 }
@@ -149,17 +234,39 @@ fn renderer(config: &EngineConfig) -> Result<Renderer, u8> {
     })
 }
 
-fn report(out: &mut impl Write, problems: &[InputError], json: bool) {
-    if json {
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(problems).expect("errors serialise"));
-    } else {
-        for problem in problems {
-            let _ = writeln!(out, "{problem}");
+/// How a command reports problems with its input: `check` as its output,
+/// the others on standard error (their output may be the document).
+#[derive(Clone, Copy)]
+struct Reporter {
+    stdout: bool,
+    json: bool,
+}
+
+impl Reporter {
+    /// Reports every problem; the exit code for invalid input.
+    fn problems(self, problems: &[InputError]) -> u8 {
+        let text = if self.json {
+            serde_json::to_string_pretty(problems).expect("errors serialise") + "\n"
+        } else {
+            problems.iter().map(|p| format!("{p}\n")).collect()
+        };
+        let _ = if self.stdout {
+            std::io::stdout().write_all(text.as_bytes())
+        } else {
+            std::io::stderr().write_all(text.as_bytes())
+        };
+        INVALID_INPUT
+    }
+
+    /// Warnings do not stop the command; they go to standard error as lines.
+    fn warnings(self, warnings: &[InputError]) {
+        for warning in warnings {
+            eprintln!("{warning}");
         }
     }
 }
 
-fn read_input(path: &Path) -> Result<String, u8> {
+fn read_text(path: &Path) -> Result<String, u8> {
     let mut text = String::new();
     let result = if path == Path::new("-") {
         std::io::stdin().read_to_string(&mut text).map(|_| ())

@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+use serde_json::Value;
+
 use crate::engine::{Engine, EngineConfig, PdfFlavour, RenderError, SetupError};
 use crate::input::{self, InputError, JsonPath};
 use crate::kinds::{Kind, Prepared};
@@ -32,12 +34,12 @@ impl Renderer {
         Ok(Self { engine: Engine::new(config)? })
     }
 
-    /// Checks `text` as input of `kind`, reporting every problem at once.
-    pub fn check(&self, kind: Kind, text: &str) -> Result<Prepared, Vec<InputError>> {
-        let value = input::read_json(text).map_err(|e| vec![e])?;
+    /// Checks `input` (read with [`input::read_json`] or imported from a
+    /// spreadsheet) as input of `kind`, reporting every problem at once.
+    pub fn check(&self, kind: Kind, input: &Value) -> Result<Prepared, Vec<InputError>> {
         let mut unprintable = Vec::new();
-        input::check_glyphs(&value, &|c| self.engine.can_draw(c), &JsonPath::root(), &mut unprintable);
-        match kind.prepare(&value) {
+        input::check_glyphs(input, &|c| self.engine.can_draw(c), &JsonPath::root(), &mut unprintable);
+        match kind.prepare(input) {
             Ok(prepared) if unprintable.is_empty() => Ok(prepared),
             Ok(_) => Err(unprintable),
             Err(mut problems) => {
@@ -48,8 +50,8 @@ impl Renderer {
     }
 
     /// One PDF; for `packet`, the cell's five forms in one PDF.
-    pub fn render(&self, kind: Kind, text: &str, flavour: PdfFlavour) -> Result<Rendered, Error> {
-        let prepared = self.check(kind, text).map_err(Error::Input)?;
+    pub fn render(&self, kind: Kind, input: &Value, flavour: PdfFlavour) -> Result<Rendered, Error> {
+        let prepared = self.check(kind, input).map_err(Error::Input)?;
         let bytes = self.engine.render(kind.template(), &prepared.view, flavour)?;
         Ok(Rendered {
             bytes,
@@ -60,8 +62,8 @@ impl Renderer {
 
     /// A cell's five forms as a ZIP of five PDFs, each named after its form
     /// and the cell.
-    pub fn render_zip(&self, text: &str, flavour: PdfFlavour) -> Result<Rendered, Error> {
-        let prepared = self.check(Kind::Packet, text).map_err(Error::Input)?;
+    pub fn render_zip(&self, input: &Value, flavour: PdfFlavour) -> Result<Rendered, Error> {
+        let prepared = self.check(Kind::Packet, input).map_err(Error::Input)?;
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         // PDFs are compressed already; no clock, so the same input gives the same bytes.
         let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);

@@ -34,6 +34,9 @@ pub enum Code {
     AdmittedUnder18,
     FullBeforeAdmission,
     InvalidStampBoxes,
+    UnreadableFile,
+    MissingColumn,
+    MergedHeader,
     /// A warning: the card was numbered under another provincial organisation.
     ForeignCardNumber,
 }
@@ -53,20 +56,47 @@ impl fmt::Display for Code {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InputError {
     pub code: Code,
-    pub path: JsonPath,
+    #[serde(flatten)]
+    pub place: Place,
     pub message: String,
+}
+
+/// Where a problem is: a JSON path, or a cell of a spreadsheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Place {
+    Json { path: JsonPath },
+    Sheet { sheet: String, row: u32, column: String },
 }
 
 impl InputError {
     pub fn new(code: Code, path: JsonPath, message: impl Into<String>) -> Self {
-        Self { code, path, message: message.into() }
+        Self { code, place: Place::Json { path }, message: message.into() }
+    }
+
+    /// A problem at row `row` (counted from 1) and column `column` ("C") of a sheet.
+    pub fn in_sheet(code: Code, sheet: &str, row: u32, column: &str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            place: Place::Sheet { sheet: sheet.to_owned(), row, column: column.to_owned() },
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Place::Json { path } => write!(f, "{path}"),
+            Place::Sheet { sheet, row, column } => write!(f, "{sheet}!{column}{row}"),
+        }
     }
 }
 
 impl fmt::Display for InputError {
-    /// `code<TAB>path<TAB>message`, the line format scripts rely on.
+    /// `code<TAB>place<TAB>message`, the line format scripts rely on.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}\t{}\t{}", self.code, self.path, self.message)
+        write!(f, "{}\t{}\t{}", self.code, self.place, self.message)
     }
 }
 

@@ -8,8 +8,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use unicode_normalization::UnicodeNormalization;
 
-pub use self::error::{Code, InputError, ParseError};
-pub use self::path::JsonPath;
+pub use self::error::{Code, InputError, ParseError, Place};
+pub use self::path::{JsonPath, Step};
 
 /// Parses JSON text and normalises every string (keys too) to NFC, so a
 /// name typed with combining accents prints and compares like a precomposed one.
@@ -27,7 +27,8 @@ pub fn read_json(text: &str) -> Result<Value, InputError> {
     Ok(value)
 }
 
-fn normalize(value: &mut Value) {
+/// Every string (keys too) to NFC.
+pub fn normalize(value: &mut Value) {
     match value {
         Value::String(s) => *s = s.nfc().collect(),
         Value::Array(items) => items.iter_mut().for_each(normalize),

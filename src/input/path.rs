@@ -8,7 +8,7 @@ use serde::{Serialize, Serializer};
 pub struct JsonPath(Vec<Step>);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Step {
+pub enum Step {
     Key(String),
     Index(usize),
 }
@@ -16,6 +16,10 @@ enum Step {
 impl JsonPath {
     pub fn root() -> Self {
         Self::default()
+    }
+
+    pub fn steps(&self) -> &[Step] {
+        &self.0
     }
 
     pub fn key(&self, key: &str) -> Self {

@@ -21,8 +21,13 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// JSON text read as the CLI reads it (NFC-normalised).
+pub fn json_input(text: &str) -> serde_json::Value {
+    kttdv::input::read_json(text).expect("valid JSON")
+}
+
 pub fn render(kind: Kind, input: &str) -> Vec<u8> {
-    match RENDERER.render(kind, input, PdfFlavour::Archival) {
+    match RENDERER.render(kind, &json_input(input), PdfFlavour::Archival) {
         Ok(rendered) => rendered.bytes,
         Err(kttdv::Error::Input(problems)) => panic!("input rejected: {problems:#?}"),
         Err(err) => panic!("{err}"),

@@ -1,0 +1,423 @@
+//! Rosters kept in spreadsheets: a members sheet (XLSX, ODS, XLS or CSV)
+//! and the cell's details from a second sheet or from `--cell KEY=VALUE`.
+//!
+//! Import turns the sheets into the roster JSON every other input is, and
+//! remembers where each value came from, so that a problem found later by
+//! the rules is still reported as sheet, row and column.
+
+mod columns;
+mod template;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use calamine::{Data, Reader};
+use serde_json::{Map, Value, json};
+
+use self::columns::{
+    CELL_ROWS, Column, GENDERS, MEMBER_COLUMNS, MEMBERSHIPS, OUTCOMES, YES_NO, choose, letter, names, words,
+};
+use crate::input::{self, Code, InputError, Place, Step};
+
+pub use self::template::write_template;
+
+/// A roster read from a spreadsheet, and where each of its values came from.
+pub struct Imported {
+    pub roster: Value,
+    origin: Origin,
+}
+
+/// Where the values of an imported roster were read.
+struct Origin {
+    members_sheet: String,
+    /// The sheet row (from 1) of each member, in roster order.
+    member_rows: Vec<u32>,
+    /// Column letters by member field.
+    columns: HashMap<&'static str, String>,
+    cell_sheet: Option<String>,
+    /// Sheet rows of the cell's details read from the cell sheet.
+    cell_rows: HashMap<&'static str, u32>,
+}
+
+/// One sheet as text, with its rows numbered as the spreadsheet numbers them.
+struct Grid {
+    name: String,
+    rows: Vec<(u32, Vec<Cell>)>,
+    /// Merged regions of the sheet: (first row, first column, last row, last column), from 0.
+    merged: Vec<(u32, u32, u32, u32)>,
+}
+
+#[derive(Clone, Default)]
+struct Cell {
+    text: String,
+    /// Set when the spreadsheet stored a number, e.g. a card number typed without quotes.
+    number: Option<f64>,
+}
+
+/// Reads a roster from `path`; `cell_options` (`KEY=VALUE`) give or override
+/// the cell's details.
+pub fn read(path: &Path, cell_options: &[String]) -> Result<Imported, Vec<InputError>> {
+    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let io_error = |e: String| vec![InputError::in_sheet(Code::UnreadableFile, &file, 1, "A", e)];
+    let grids = if extension(path) == "csv" {
+        vec![read_csv(path, &file).map_err(io_error)?]
+    } else {
+        read_workbook(path).map_err(io_error)?
+    };
+    let mut problems = Vec::new();
+
+    let (members_grid, cell_grid) = pick_sheets(&grids);
+    let (members, member_rows, columns) = read_members(members_grid, &mut problems);
+    let (mut cell, cell_rows) = match cell_grid {
+        Some(grid) => read_cell(grid, &mut problems),
+        None => (Map::new(), HashMap::new()),
+    };
+    for option in cell_options {
+        match option.split_once('=') {
+            Some((key, value)) if CELL_ROWS.iter().any(|r| r.key == key) => {
+                set_cell_value(&mut cell, key, value.trim(), &mut |message| {
+                    problems.push(InputError::new(
+                        Code::UnknownValue,
+                        input::JsonPath::root().key("cell").key(key),
+                        message,
+                    ))
+                });
+            }
+            _ => problems.push(InputError::new(
+                Code::UnknownField,
+                input::JsonPath::root().key("cell"),
+                format!(
+                    "--cell «{option}» không hợp lệ: cần KHÓA=GIÁ TRỊ với khóa là một trong {}",
+                    CELL_ROWS.iter().map(|r| r.key).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut roster = json!({ "cell": cell, "members": members });
+    input::normalize(&mut roster);
+    let origin = Origin {
+        members_sheet: members_grid.name.clone(),
+        member_rows,
+        columns,
+        cell_sheet: cell_grid.map(|g| g.name.clone()),
+        cell_rows,
+    };
+    Ok(Imported { roster, origin })
+}
+
+impl Imported {
+    /// Moves problems reported by JSON path to the spreadsheet cell the value came from.
+    pub fn relocate(&self, problems: Vec<InputError>) -> Vec<InputError> {
+        problems.into_iter().map(|p| self.origin.relocate(p)).collect()
+    }
+}
+
+impl Origin {
+    fn relocate(&self, mut problem: InputError) -> InputError {
+        let Place::Json { path } = &problem.place else { return problem };
+        let place = match path.steps() {
+            [Step::Key(members), Step::Index(i), Step::Key(field), rest @ ..] if members == "members" => {
+                let field = if field == "card" { card_column(rest) } else { field.as_str() };
+                let row = self.member_rows.get(*i).copied();
+                let column = MEMBER_COLUMNS.iter().find(|c| c.field == field);
+                match (row, self.columns.get(field), column) {
+                    (Some(row), Some(letter), _) => Some((self.members_sheet.clone(), row, letter.clone())),
+                    (Some(row), None, Some(column)) => {
+                        problem.message = format!("{} (bảng chưa có cột «{}»)", problem.message, column.title);
+                        Some((self.members_sheet.clone(), row, "A".to_owned()))
+                    }
+                    _ => None,
+                }
+            }
+            [Step::Key(cell), Step::Key(key), rest @ ..] if cell == "cell" => {
+                let key = match (key.as_str(), rest) {
+                    ("signer", [Step::Key(part), ..]) => {
+                        format!("signer_{}", if part == "title" { "title" } else { "name" })
+                    }
+                    (key, _) => key.to_owned(),
+                };
+                let row = self.cell_rows.iter().find(|(k, _)| **k == key).map(|(_, r)| *r);
+                row.zip(self.cell_sheet.clone()).map(|(row, sheet)| (sheet, row, "B".to_owned()))
+            }
+            _ => None,
+        };
+        if let Some((sheet, row, column)) = place {
+            problem.place = Place::Sheet { sheet, row, column };
+        }
+        problem
+    }
+}
+
+/// The column a problem inside a member's card outcome belongs to.
+fn card_column(rest: &[Step]) -> &'static str {
+    let keys: Vec<&str> =
+        rest.iter().filter_map(|s| if let Step::Key(k) = s { Some(k.as_str()) } else { None }).collect();
+    match keys.last() {
+        Some(&"stamp_boxes") => "stamp_boxes",
+        Some(&"handling") => "handling",
+        Some(&("defect" | "circumstances" | "reason")) => "detail",
+        _ => "outcome",
+    }
+}
+
+fn extension(path: &Path) -> String {
+    path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default()
+}
+
+fn read_workbook(path: &Path) -> Result<Vec<Grid>, String> {
+    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| format!("không đọc được bảng tính: {e}"))?;
+    let mut grids = Vec::new();
+    for name in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&name).map_err(|e| format!("không đọc được trang «{name}»: {e}"))?;
+        let (top, left) = range.start().unwrap_or((0, 0));
+        let rows = range
+            .rows()
+            .enumerate()
+            .map(|(i, row)| {
+                let mut cells = vec![Cell::default(); left as usize];
+                cells.extend(row.iter().map(cell_of));
+                (top + i as u32 + 1, cells)
+            })
+            .collect();
+        let merged = match &mut workbook {
+            calamine::Sheets::Xlsx(xlsx) => xlsx
+                .merge_cells_by_sheet_name(&name)
+                .unwrap_or_default()
+                .iter()
+                .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
+                .collect(),
+            _ => Vec::new(),
+        };
+        grids.push(Grid { name, rows, merged });
+    }
+    Ok(grids)
+}
+
+fn cell_of(data: &Data) -> Cell {
+    let text = |text: String| Cell { text, number: None };
+    match data {
+        Data::Empty => Cell::default(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => text(s.trim().to_owned()),
+        Data::Float(f) => {
+            let shown = if f.fract() == 0.0 { format!("{}", *f as i64) } else { f.to_string() };
+            Cell { text: shown, number: Some(*f) }
+        }
+        Data::Int(i) => Cell { text: i.to_string(), number: Some(*i as f64) },
+        Data::Bool(b) => text(if *b { "Có" } else { "Không" }.to_owned()),
+        Data::DateTime(date) => text(date.as_datetime().map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()),
+        Data::Error(e) => text(format!("#{e:?}")),
+    }
+}
+
+fn read_csv(path: &Path, name: &str) -> Result<Grid, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("không đọc được tệp: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| "tệp CSV phải mã hóa UTF-8".to_owned())?;
+    let text = text.trim_start_matches('\u{feff}');
+    // Excel saves CSV with ';' where ',' is the decimal mark.
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches(';').count() > first.matches(',').count() { b';' } else { b',' };
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("dòng {} không đọc được: {e}", i + 1))?;
+        rows.push((i as u32 + 1, record.iter().map(|t| Cell { text: t.trim().to_owned(), number: None }).collect()));
+    }
+    Ok(Grid { name: name.to_owned(), rows, merged: Vec::new() })
+}
+
+/// The members sheet is the one whose first row names the most member
+/// columns; the cell sheet, another whose column A names cell details.
+fn pick_sheets(grids: &[Grid]) -> (&Grid, Option<&Grid>) {
+    let member_score = |g: &Grid| {
+        header(g)
+            .map_or(0, |(_, cells)| cells.iter().filter(|c| MEMBER_COLUMNS.iter().any(|m| m.matches(&c.text))).count())
+    };
+    let cell_score = |g: &Grid| {
+        g.rows
+            .iter()
+            .filter(|(_, cells)| cells.first().is_some_and(|c| CELL_ROWS.iter().any(|r| r.matches(&c.text))))
+            .count()
+    };
+    let members = grids.iter().max_by_key(|g| member_score(g)).expect("a workbook has a sheet");
+    let cell = grids
+        .iter()
+        .filter(|g| !std::ptr::eq(*g, members))
+        .max_by_key(|g| cell_score(g))
+        .filter(|g| cell_score(g) >= 2);
+    (members, cell)
+}
+
+/// The first row with any text: the titles.
+fn header(grid: &Grid) -> Option<&(u32, Vec<Cell>)> {
+    grid.rows.iter().find(|(_, cells)| cells.iter().any(|c| !c.text.is_empty()))
+}
+
+type Members = (Vec<Value>, Vec<u32>, HashMap<&'static str, String>);
+
+fn read_members(grid: &Grid, problems: &mut Vec<InputError>) -> Members {
+    let Some((header_row, titles)) = header(grid) else {
+        problems.push(InputError::in_sheet(
+            Code::MissingColumn,
+            &grid.name,
+            1,
+            "A",
+            "trang danh sách đảng viên không có dữ liệu",
+        ));
+        return Default::default();
+    };
+    for &(top, left, bottom, right) in &grid.merged {
+        if (top..=bottom).contains(&(header_row - 1)) && left != right {
+            problems.push(InputError::in_sheet(
+                Code::MergedHeader,
+                &grid.name,
+                *header_row,
+                &letter(left as usize),
+                format!(
+                    "ô tiêu đề gộp {}{}:{}{}: mỗi cột cần một ô tiêu đề riêng; hãy bỏ gộp ô",
+                    letter(left as usize),
+                    top + 1,
+                    letter(right as usize),
+                    bottom + 1
+                ),
+            ));
+        }
+    }
+    let mut at: HashMap<&'static str, usize> = HashMap::new();
+    for (i, cell) in titles.iter().enumerate() {
+        if let Some(column) = MEMBER_COLUMNS.iter().find(|c| c.matches(&cell.text)) {
+            at.entry(column.field).or_insert(i);
+        }
+    }
+    for column in MEMBER_COLUMNS.iter().filter(|c| c.required && !at.contains_key(c.field)) {
+        problems.push(InputError::in_sheet(
+            Code::MissingColumn,
+            &grid.name,
+            *header_row,
+            &letter(titles.len()),
+            format!("thiếu cột «{}» ở dòng tiêu đề", column.title),
+        ));
+    }
+    let columns: HashMap<&'static str, String> = at.iter().map(|(f, i)| (*f, letter(*i))).collect();
+
+    let mut members = Vec::new();
+    let mut rows = Vec::new();
+    for (row, cells) in grid.rows.iter().filter(|(r, _)| r > header_row) {
+        let value =
+            |field: &str| -> Option<&Cell> { at.get(field).and_then(|i| cells.get(*i)).filter(|c| !c.text.is_empty()) };
+        if cells.iter().all(|c| c.text.is_empty())
+            || value("remarks").is_some_and(|c| c.text.starts_with(template::EXAMPLE_MARK))
+        {
+            continue;
+        }
+        let mut fail = |field: &str, message: String| {
+            problems.push(InputError::in_sheet(Code::UnknownValue, &grid.name, *row, &columns[field], message));
+        };
+        let mut member = Map::new();
+        for field in ["full_name", "birth_date", "admitted_on", "full_member_on", "temporary_from", "remarks"] {
+            if let Some(cell) = value(field) {
+                member.insert(field.into(), json!(cell.text));
+            }
+        }
+        if let Some(cell) = value("card_number") {
+            // A number typed without quotes: Excel dropped its trailing zeros.
+            let number = cell.number.map_or_else(|| cell.text.clone(), |n| format!("{n:.6}"));
+            member.insert("card_number".into(), json!(number));
+        }
+        for (field, choices) in [("gender", GENDERS), ("membership", MEMBERSHIPS)] {
+            if let Some(cell) = value(field) {
+                match choose(choices, &cell.text) {
+                    Some(v) => _ = member.insert(field.into(), json!(v)),
+                    None => fail(field, format!("«{}» không hợp lệ; cần một trong: {}", cell.text, words(choices))),
+                }
+            }
+        }
+        if let Some(cell) = value("outcome") {
+            match choose(OUTCOMES, &cell.text) {
+                Some(outcome) => {
+                    let text = |field: &str| value(field).map(|c| json!(c.text));
+                    let boxes = value("stamp_boxes").map(|c| {
+                        let list: Vec<u64> =
+                            c.text.split(|ch: char| !ch.is_ascii_digit()).filter_map(|d| d.parse().ok()).collect();
+                        json!(list)
+                    });
+                    let mut detail = Map::new();
+                    let mut put = |key: &str, value: Option<Value>| {
+                        if let Some(value) = value {
+                            detail.insert(key.into(), value);
+                        }
+                    };
+                    let card = match outcome {
+                        "stamp" => json!("stamp"),
+                        "damaged" => {
+                            put("defect", text("detail"));
+                            put("stamp_boxes", boxes);
+                            json!({ "damaged": detail })
+                        }
+                        "lost" => {
+                            put("circumstances", text("detail"));
+                            put("handling", text("handling"));
+                            put("stamp_boxes", boxes);
+                            json!({ "lost": detail })
+                        }
+                        other => {
+                            put("reason", text("detail"));
+                            json!({ other: detail })
+                        }
+                    };
+                    member.insert("card".into(), card);
+                }
+                None => fail("outcome", format!("«{}» không hợp lệ; cần một trong: {}", cell.text, words(OUTCOMES))),
+            }
+        }
+        members.push(Value::Object(member));
+        rows.push(*row);
+    }
+    (members, rows, columns)
+}
+
+fn read_cell(grid: &Grid, problems: &mut Vec<InputError>) -> (Map<String, Value>, HashMap<&'static str, u32>) {
+    let mut cell = Map::new();
+    let mut rows = HashMap::new();
+    for (row, cells) in &grid.rows {
+        let (Some(title), Some(value)) = (cells.first(), cells.get(1)) else { continue };
+        let Some(spec) = CELL_ROWS.iter().find(|r| r.matches(&title.text)) else { continue };
+        if value.text.is_empty() {
+            continue;
+        }
+        rows.insert(spec.key, *row);
+        set_cell_value(&mut cell, spec.key, &value.text, &mut |message| {
+            problems.push(InputError::in_sheet(Code::UnknownValue, &grid.name, *row, "B", message))
+        });
+    }
+    (cell, rows)
+}
+
+fn set_cell_value(cell: &mut Map<String, Value>, key: &str, value: &str, fail: &mut dyn FnMut(String)) {
+    match key {
+        "signer_title" | "signer_name" => {
+            let signer = cell.entry("signer").or_insert_with(|| json!({}));
+            signer[if key == "signer_title" { "title" } else { "name" }] = json!(value);
+        }
+        "has_committee" => match choose(YES_NO, value) {
+            Some(yes) => _ = cell.insert(key.into(), json!(yes)),
+            None => fail(format!("«{value}» không hợp lệ; cần một trong: {}", words(YES_NO))),
+        },
+        _ => _ = cell.insert(key.into(), json!(value)),
+    }
+}
+
+impl Column {
+    fn matches(&self, found: &str) -> bool {
+        names(self.title, self.synonyms, found)
+    }
+}
+
+impl columns::CellRow {
+    fn matches(&self, found: &str) -> bool {
+        names(self.title, self.synonyms, found)
+    }
+}

@@ -1,0 +1,281 @@
+//! Rosters kept in spreadsheets: the blank template, XLSX and CSV import,
+//! and problems reported by sheet, row and column.
+
+mod common;
+
+use std::path::Path;
+
+use calamine::{Data, Reader};
+use common::*;
+use rust_xlsxwriter::Workbook;
+use serde_json::{Value, json};
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The rows of a sheet as text.
+fn sheet_rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    let mut workbook = calamine::open_workbook_auto(path).unwrap();
+    let range = workbook.worksheet_range(sheet).unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| if let Data::Empty = c { String::new() } else { c.to_string() }).collect())
+        .collect()
+}
+
+/// A member of the JSON roster as the words a secretary types, by column title.
+fn member_words(m: &Value) -> Vec<(&'static str, String)> {
+    let s = |key: &str| m.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let (outcome, detail, handling, boxes) = match &m["card"] {
+        Value::Null => ("", String::new(), String::new(), String::new()),
+        Value::String(_) => ("Đóng dấu", String::new(), String::new(), String::new()),
+        card => {
+            let (kind, body) = card.as_object().unwrap().iter().next().unwrap();
+            let text = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let boxes = body
+                .get("stamp_boxes")
+                .map(|b| b.as_array().unwrap().iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "));
+            let word = match kind.as_str() {
+                "damaged" => "Thẻ hỏng",
+                "lost" => "Mất thẻ",
+                "no_current_card" => "Chưa có thẻ",
+                _ => "Không đóng dấu",
+            };
+            let detail = ["defect", "circumstances", "reason"]
+                .iter()
+                .map(|k| text(k))
+                .find(|t| !t.is_empty())
+                .unwrap_or_default();
+            (word, detail, text("handling"), boxes.unwrap_or_default())
+        }
+    };
+    vec![
+        ("Họ và tên", s("full_name")),
+        ("Ngày sinh", s("birth_date")),
+        ("Giới tính", if m["gender"] == "nam" { "Nam" } else { "Nữ" }.to_owned()),
+        ("Số thẻ đảng viên", s("card_number")),
+        ("Ngày vào Đảng", s("admitted_on")),
+        ("Ngày chính thức", s("full_member_on")),
+        ("Loại đảng viên", if m["membership"] == "full" { "Chính thức" } else { "Dự bị" }.to_owned()),
+        ("Sinh hoạt tạm thời từ", s("temporary_from")),
+        ("Kết quả kiểm tra thẻ", outcome.to_owned()),
+        ("Lý do, tình trạng", detail),
+        ("Hình thức xử lý", handling),
+        ("Ô đóng dấu", boxes),
+        ("Ghi chú", s("remarks")),
+    ]
+}
+
+/// Fills a workbook laid out as `template` (its titles, in its order) with
+/// the example roster.
+fn fill_like_template(template: &Path, out: &Path, roster: &Value) {
+    let titles = &sheet_rows(template, "Danh sách đảng viên")[0];
+    let cell_titles: Vec<String> = sheet_rows(template, "Chi bộ").into_iter().map(|r| r[0].clone()).collect();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("Danh sách đảng viên").unwrap();
+    for (col, title) in titles.iter().enumerate() {
+        sheet.write(0, col as u16, title).unwrap();
+    }
+    for (row, member) in roster["members"].as_array().unwrap().iter().enumerate() {
+        for (title, word) in member_words(member) {
+            let col = titles.iter().position(|t| t == title).unwrap_or_else(|| panic!("the template has «{title}»"));
+            if !word.is_empty() {
+                sheet.write(row as u32 + 1, col as u16, word).unwrap();
+            }
+        }
+    }
+    let cell = &roster["cell"];
+    let sheet = workbook.add_worksheet().set_name("Chi bộ").unwrap();
+    for (row, title) in cell_titles.iter().enumerate() {
+        let value = match title.as_str() {
+            "Đảng bộ cấp trên" => cell["superior"].as_str().unwrap().to_owned(),
+            "Tên chi bộ" => cell["name"].as_str().unwrap().to_owned(),
+            "Địa danh" => cell["place"].as_str().unwrap().to_owned(),
+            "Ngày lập" => cell["date"].as_str().unwrap().to_owned(),
+            "Ngày chốt số liệu" => "15/04/2021".to_owned(),
+            "Số báo cáo" => cell["report_number"].as_str().unwrap().to_owned(),
+            "Chi bộ có chi ủy" => "Có".to_owned(),
+            "Chức vụ người ký" => cell["signer"]["title"].as_str().unwrap().to_owned(),
+            "Người ký" => cell["signer"]["name"].as_str().unwrap().to_owned(),
+            other => panic!("unexpected cell row «{other}»"),
+        };
+        sheet.write(row as u32, 0, title).unwrap();
+        sheet.write(row as u32, 1, value).unwrap();
+    }
+    workbook.save(out).unwrap();
+}
+
+/// The example roster as the importer should give it back: what a sheet holds.
+fn expected_roster() -> Value {
+    let mut roster: Value = serde_json::from_str(&example("cell.json")).unwrap();
+    roster.as_object_mut().unwrap().remove("report");
+    roster["cell"].as_object_mut().unwrap().remove("recipients");
+    roster["cell"]["reference_date"] = json!("15/04/2021");
+    roster
+}
+
+#[test]
+fn the_template_round_trips_to_the_json_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kttdv_in(dir.path(), &["template-xlsx"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let template = dir.path().join("mau-nhap-danh-sach-dang-vien.xlsx");
+    let rows = sheet_rows(&template, "Danh sách đảng viên");
+    assert_eq!(rows[0][0], "Họ và tên");
+    assert!(
+        rows[1][0] == "Nguyễn Văn An" && rows[1].last().unwrap().starts_with("(Dòng mẫu"),
+        "an example row: {:?}",
+        rows[1]
+    );
+
+    let filled = dir.path().join("chi-bo.xlsx");
+    fill_like_template(&template, &filled, &expected_roster());
+    let out = kttdv_in(dir.path(), &["import", filled.to_str().unwrap(), "-o", "roster.json"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let imported: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("roster.json")).unwrap()).unwrap();
+    assert_eq!(imported, expected_roster());
+
+    // The template itself imports: its example row is skipped.
+    let out = kttdv_in(dir.path(), &["import", template.to_str().unwrap()], "");
+    let members: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(members["members"], json!([]));
+}
+
+#[test]
+fn a_filled_workbook_renders_the_packet() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(kttdv_in(dir.path(), &["template-xlsx", "-o", "t.xlsx"], "").status.success());
+    fill_like_template(&dir.path().join("t.xlsx"), &dir.path().join("chi-bo.xlsx"), &expected_roster());
+    let out = kttdv_in(dir.path(), &["render", "packet", "chi-bo.xlsx"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = std::fs::read(dir.path().join("ho-so-kttdv_chi-bo-van-phong.pdf")).unwrap();
+    let text = folded(&pdf_text(&pdf));
+    assert!(text.contains("Danh sách này có 19 đồng chí.") && text.contains("Mẫu 5-KTTĐV"));
+}
+
+#[test]
+fn csv_with_other_titles_and_cell_options_imports_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = expected_roster();
+    let titles = "Họ tên;Ngày, tháng, năm sinh;GIỚI TÍNH;Số thẻ;Ngày kết nạp;Ngày chính thức;Loại;Sinh hoạt tạm thời;Kết quả;Lý do;Xử lý;Ô số;Ghi chú";
+    let mut csv = format!("{titles}\n");
+    for member in roster["members"].as_array().unwrap() {
+        let words: Vec<String> = member_words(member).into_iter().map(|(_, w)| w).collect();
+        csv += &(words.join(";") + "\n");
+    }
+    std::fs::write(dir.path().join("chi-bo.csv"), csv).unwrap();
+    let cell = &roster["cell"];
+    let options: Vec<String> = [
+        ("superior", cell["superior"].as_str().unwrap()),
+        ("name", cell["name"].as_str().unwrap()),
+        ("place", "Quảng Nam"),
+        ("date", "20/04/2021"),
+        ("reference_date", "15/04/2021"),
+        ("report_number", "03-BC/CB"),
+        ("has_committee", "có"),
+        ("signer_title", "BÍ THƯ"),
+        ("signer_name", "Trần Văn Hùng"),
+    ]
+    .iter()
+    .flat_map(|(k, v)| ["--cell".to_owned(), format!("{k}={v}")])
+    .collect();
+    let mut args = vec!["import", "chi-bo.csv"];
+    args.extend(options.iter().map(String::as_str));
+    let out = kttdv_in(dir.path(), &args, "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), roster);
+}
+
+#[test]
+fn a_wrong_date_a_missing_column_and_a_merged_title_are_placed_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sai.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("DS").unwrap();
+    // No "Ngày vào Đảng" column; "Số thẻ đảng viên" merged over two cells.
+    let titles =
+        ["Họ và tên", "Ngày sinh", "Giới tính", "Số thẻ đảng viên", "", "Loại đảng viên", "Kết quả kiểm tra thẻ"];
+    for (col, title) in titles.iter().enumerate() {
+        sheet.write(0, col as u16, *title).unwrap();
+    }
+    sheet.merge_range(0, 3, 0, 4, "Số thẻ đảng viên", &rust_xlsxwriter::Format::new()).unwrap();
+    sheet.write_row(1, 0, ["Lê Văn Tám", "31/02/1980", "Nam", "49.000123", "", "Chính thức", "Đóng dấu"]).unwrap();
+    workbook.save(&path).unwrap();
+    let out = kttdv(&["check", "mau-2", path.to_str().unwrap(), "--json", "--cell", "name=Chi bộ A"], "");
+    assert_eq!(out.status.code(), Some(1));
+    let errors: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String, u64, String)> = errors
+        .iter()
+        .map(|e| {
+            (
+                e["code"].as_str().unwrap().into(),
+                e["sheet"].as_str().unwrap().into(),
+                e["row"].as_u64().unwrap(),
+                e["column"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let want = |c: &str, r: u64, col: &str| (c.to_owned(), "DS".to_owned(), r, col.to_owned());
+    assert_eq!(found, [want("merged-header", 1, "D"), want("missing-column", 1, "H")]);
+    assert!(errors[1]["message"].as_str().unwrap().contains("Ngày vào Đảng"));
+
+    // With the titles mended, the wrong date is reported at its cell, with its value,
+    // and so is a word the outcome column does not know.
+    let write = |outcome: &str| {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet().set_name("DS").unwrap();
+        let titles = [
+            "Họ và tên",
+            "Ngày sinh",
+            "Giới tính",
+            "Số thẻ đảng viên",
+            "Ngày vào Đảng",
+            "Ngày chính thức",
+            "Loại đảng viên",
+            "Kết quả kiểm tra thẻ",
+        ];
+        sheet.write_row(0, 0, titles).unwrap();
+        sheet
+            .write_row(
+                1,
+                0,
+                ["Lê Văn Tám", "01/01/1970", "Nam", "49.000123", "03/04/1995", "03/04/1996", "Chính thức", "Đóng dấu"],
+            )
+            .unwrap();
+        sheet
+            .write_row(
+                2,
+                0,
+                ["Trần Văn Bốn", "31/02/1980", "Nam", "49.000124", "03/04/2005", "03/04/2006", "Chính thức", outcome],
+            )
+            .unwrap();
+        workbook.save(&path).unwrap();
+    };
+    let cell = [
+        "--cell",
+        "name=Chi bộ A",
+        "--cell",
+        "superior=Đảng bộ B",
+        "--cell",
+        "place=Quảng Nam",
+        "--cell",
+        "date=20/04/2021",
+        "--cell",
+        "signer_name=Lê Văn Tám",
+    ];
+    let check = || {
+        let mut args = vec!["check", "mau-2", path.to_str().unwrap()];
+        args.extend(cell);
+        let out = kttdv(&args, "");
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout.clone()).unwrap() + &stderr(&out)
+    };
+    write("Đóng dấu");
+    let lines = check();
+    assert!(lines.contains("invalid-date\tDS!B3\tngày 31/02/1980 không có trên lịch"), "{lines}");
+    write("Thẻ rách");
+    let lines = check();
+    assert!(lines.contains("unknown-value\tDS!H3\t«Thẻ rách» không hợp lệ; cần một trong: Đóng dấu"), "{lines}");
+}
