@@ -212,3 +212,55 @@ fn invalid_input_writes_nothing() {
     assert!(stderr(&out).contains("missing-field\t$.cell.superior"), "{}", stderr(&out));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no file, not even a temporary one");
 }
+
+#[test]
+fn membership_dates_stamp_boxes_and_empty_text_have_their_codes() {
+    let mut roster = kttdv::sample::roster(5, 9);
+    // A full member without the date of full membership.
+    roster["members"][0].as_object_mut().unwrap().remove("full_member_on");
+    // A probationary member with one.
+    roster["members"][1]["membership"] = json!("probationary");
+    roster["members"][1].as_object_mut().unwrap().remove("card");
+    // Stamp boxes out of order, and outside 1–4.
+    roster["members"][2]["card"] = json!({ "damaged": { "defect": "Rách", "stamp_boxes": [4, 3] } });
+    roster["members"][3]["card"] =
+        json!({ "lost": { "circumstances": "Mất", "handling": "Nhắc nhở", "stamp_boxes": [5] } });
+    // A name of spaces only.
+    roster["members"][4]["full_name"] = json!("   ");
+    assert_eq!(
+        errors("mau-2", &roster.to_string()),
+        pairs(&[
+            ("invalid-stamp-boxes", "$.members[2].card.damaged.stamp_boxes"),
+            ("invalid-stamp-boxes", "$.members[3].card.lost.stamp_boxes"),
+            ("empty-text", "$.members[4].full_name"),
+            ("missing-full-member-date", "$.members[0].full_member_on"),
+            ("unexpected-full-member-date", "$.members[1].full_member_on"),
+        ])
+    );
+}
+
+#[test]
+fn a_card_from_another_province_is_a_warning_not_an_error() {
+    let mut roster: Value = serde_json::from_str(&example("cell.json")).unwrap();
+    roster["members"][0]["card_number"] = json!("01.234567");
+    let out = kttdv(&["check", "mau-2", "-"], &roster.to_string());
+    assert!(out.status.success(), "warnings do not block");
+    let warning = stderr(&out);
+    assert!(warning.starts_with("foreign-card-number\t$.members[0].card_number\t"), "{warning}");
+    assert!(warning.contains("01") && warning.contains("49"), "{warning}");
+}
+
+#[test]
+fn a_campaign_in_the_roster_replaces_the_default() {
+    let mut roster: Value = serde_json::from_str(&example("cell.json")).unwrap();
+    // The cell's own reference date would win; without it, the campaign's counts.
+    roster["cell"].as_object_mut().unwrap().remove("reference_date");
+    roster["campaign"] = json!({
+        "name": "Lần thứ năm", "round": 5, "province_code": 49, "reference_date": "15/04/2026",
+        "stamping_from": "15/04/2026", "stamping_until": "15/05/2026",
+        "committee_deadline": "10/05/2026", "board_deadline": "19/05/2026"
+    });
+    let out = kttdv(&["render", "mau-2", "-", "-o", "-"], &roster.to_string());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(folded(&pdf_text(&out.stdout)).contains("(tính đến ngày 15/04/2026)"));
+}

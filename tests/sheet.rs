@@ -279,3 +279,10 @@ fn a_wrong_date_a_missing_column_and_a_merged_title_are_placed_exactly() {
     let lines = check();
     assert!(lines.contains("unknown-value\tDS!H3\t«Thẻ rách» không hợp lệ; cần một trong: Đóng dấu"), "{lines}");
 }
+
+#[test]
+fn the_example_workbook_holds_the_example_roster() {
+    let out = kttdv(&["import", "examples/chi-bo-van-phong.xlsx"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), expected_roster());
+}

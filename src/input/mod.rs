@@ -150,11 +150,15 @@ impl<'a> ObjectReader<'a> {
 
     /// A list whose items are read one by one: every bad item is reported.
     pub fn list<T: DeserializeOwned>(&mut self, key: &'static str) -> Option<Vec<T>> {
+        self.items(key)?.into_iter().collect()
+    }
+
+    /// Like [`list`](Self::list), keeping the items that could be read in
+    /// their places, so later checks can still look at them.
+    pub fn items<T: DeserializeOwned>(&mut self, key: &'static str) -> Option<Vec<Option<T>>> {
         let items: Vec<Value> = self.field(key)?;
         let path = self.path.key(key);
-        let parsed: Vec<Option<T>> =
-            items.iter().enumerate().map(|(i, item)| self.record(from_value(item, &path.index(i)))).collect();
-        parsed.into_iter().collect()
+        Some(items.iter().enumerate().map(|(i, item)| self.record(from_value(item, &path.index(i)))).collect())
     }
 
     /// Reports fields that no reader asked for, then returns every problem.

@@ -199,7 +199,7 @@ impl Roster {
         let campaign: Option<Option<Campaign>> = reader.optional("campaign");
         let cell: Option<Cell> = reader.field("cell");
         let report: Option<Option<ReportText>> = reader.optional("report");
-        let inputs: Option<Vec<MemberInput>> = reader.list("members");
+        let inputs: Option<Vec<Option<MemberInput>>> = reader.items("members");
         let mut problems = reader.finish();
         let (Some(campaign), Some(cell), Some(report), Some(inputs)) = (campaign, cell, report, inputs) else {
             return Err(problems);
@@ -208,10 +208,12 @@ impl Roster {
         let reference = cell.reference_date.unwrap_or(campaign.reference_date);
 
         let members_path = path.key("members");
+        // Members that could not be read are reported already; the rules
+        // still look at all the others.
         let members: Vec<Option<Member>> = inputs
             .iter()
             .enumerate()
-            .map(|(i, input)| check_member(input, reference, &members_path.index(i), &mut problems))
+            .map(|(i, input)| check_member(input.as_ref()?, reference, &members_path.index(i), &mut problems))
             .collect();
         check_unique_cards(&inputs, &members_path, &mut problems);
         let warnings = foreign_cards(&inputs, campaign.province_code, &members_path);
@@ -390,10 +392,10 @@ fn check_member(
 }
 
 /// R7: a card number appears once; a repeat names both members.
-fn check_unique_cards(inputs: &[MemberInput], path: &JsonPath, problems: &mut Vec<InputError>) {
+fn check_unique_cards(inputs: &[Option<MemberInput>], path: &JsonPath, problems: &mut Vec<InputError>) {
     let mut seen: HashMap<&CardNumber, usize> = HashMap::new();
     for (i, input) in inputs.iter().enumerate() {
-        let Some(number) = &input.card_number else {
+        let Some((input, number)) = input.as_ref().and_then(|m| Some((m, m.card_number.as_ref()?))) else {
             continue;
         };
         if let Some(&first) = seen.get(number) {
@@ -404,7 +406,7 @@ fn check_unique_cards(inputs: &[MemberInput], path: &JsonPath, problems: &mut Ve
                     "số thẻ {number} của {} trùng với đảng viên thứ {} ({}, {})",
                     input.full_name,
                     first + 1,
-                    inputs[first].full_name,
+                    inputs[first].as_ref().map_or("", |m| m.full_name.as_str()),
                     path.index(first),
                 ),
             ));
@@ -416,11 +418,12 @@ fn check_unique_cards(inputs: &[MemberInput], path: &JsonPath, problems: &mut Ve
 
 /// A card numbered under another provincial organisation is possible (a
 /// member transferred in) but worth a second look: a warning, not an error.
-fn foreign_cards(inputs: &[MemberInput], province: u8, path: &JsonPath) -> Vec<InputError> {
+fn foreign_cards(inputs: &[Option<MemberInput>], province: u8, path: &JsonPath) -> Vec<InputError> {
     inputs
         .iter()
         .enumerate()
         .filter_map(|(i, input)| {
+            let input = input.as_ref()?;
             let number = input.card_number.as_ref().filter(|n| n.province() != province)?;
             Some(InputError::new(
                 Code::ForeignCardNumber,
