@@ -91,6 +91,8 @@ fn every_bad_value_is_reported_at_once_with_its_path() {
     roster["members"][3].as_object_mut().unwrap().remove("full_member_on");
     roster["members"][4]["card_number"] = json!("4.9123456");
     roster["members"][5].as_object_mut().unwrap().remove("full_name");
+    // Two bad fields in one member: both are reported.
+    roster["members"][5]["admitted_on"] = json!("1/13/2000");
     roster["cell"]["reference_date"] = json!("15-04-2021");
     assert_eq!(
         errors("mau-2", &roster.to_string()),
@@ -101,6 +103,7 @@ fn every_bad_value_is_reported_at_once_with_its_path() {
             ("wrong-type", "$.members[2].gender"),
             ("invalid-card-number", "$.members[4].card_number"),
             ("missing-field", "$.members[5].full_name"),
+            ("invalid-date", "$.members[5].admitted_on"),
         ])
     );
 }

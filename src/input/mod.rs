@@ -156,9 +156,19 @@ impl<'a> ObjectReader<'a> {
     /// Like [`list`](Self::list), keeping the items that could be read in
     /// their places, so later checks can still look at them.
     pub fn items<T: DeserializeOwned>(&mut self, key: &'static str) -> Option<Vec<Option<T>>> {
+        self.items_with(key, |item, path, problems| from_value(item, path).map_err(|e| problems.push(e)).ok())
+    }
+
+    /// Like [`items`](Self::items), each item read by `read`, which reports
+    /// its own problems.
+    pub fn items_with<T>(
+        &mut self,
+        key: &'static str,
+        read: impl Fn(&Value, &JsonPath, &mut Vec<InputError>) -> Option<T>,
+    ) -> Option<Vec<Option<T>>> {
         let items: Vec<Value> = self.field(key)?;
         let path = self.path.key(key);
-        Some(items.iter().enumerate().map(|(i, item)| self.record(from_value(item, &path.index(i)))).collect())
+        Some(items.iter().enumerate().map(|(i, item)| read(item, &path.index(i), &mut self.problems)).collect())
     }
 
     /// Reports fields that no reader asked for, then returns every problem.

@@ -124,6 +124,37 @@ pub struct MemberInput {
     pub remarks: Option<Text>,
 }
 
+impl MemberInput {
+    /// Reads a member field by field, so that every bad field is reported,
+    /// not only the first.
+    pub fn read(value: &Value, path: &JsonPath, problems: &mut Vec<InputError>) -> Option<Self> {
+        let mut r = ObjectReader::new(value, path.clone());
+        let full_name = r.field("full_name");
+        let birth_date = r.field("birth_date");
+        let gender = r.field("gender");
+        let card_number = r.optional("card_number");
+        let admitted_on = r.field("admitted_on");
+        let full_member_on = r.optional("full_member_on");
+        let membership = r.field("membership");
+        let temporary_from = r.optional("temporary_from");
+        let card = r.optional("card");
+        let remarks = r.optional("remarks");
+        problems.extend(r.finish());
+        Some(Self {
+            full_name: full_name?,
+            birth_date: birth_date?,
+            gender: gender?,
+            card_number: card_number?,
+            admitted_on: admitted_on?,
+            full_member_on: full_member_on?,
+            membership: membership?,
+            temporary_from: temporary_from?,
+            card: card?,
+            remarks: remarks?,
+        })
+    }
+}
+
 /// Sections II and III of the report (1-KTTĐV), in the cell's words.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -199,7 +230,7 @@ impl Roster {
         let campaign: Option<Option<Campaign>> = reader.optional("campaign");
         let cell: Option<Cell> = reader.field("cell");
         let report: Option<Option<ReportText>> = reader.optional("report");
-        let inputs: Option<Vec<Option<MemberInput>>> = reader.items("members");
+        let inputs = reader.items_with("members", MemberInput::read);
         let mut problems = reader.finish();
         let (Some(campaign), Some(cell), Some(report), Some(inputs)) = (campaign, cell, report, inputs) else {
             return Err(problems);
