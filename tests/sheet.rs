@@ -286,3 +286,56 @@ fn the_example_workbook_holds_the_example_roster() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), expected_roster());
 }
+
+#[test]
+fn excel_dates_and_numeric_card_numbers_are_read_as_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ngay.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("DS").unwrap();
+    let titles = [
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Số thẻ đảng viên",
+        "Ngày vào Đảng",
+        "Ngày chính thức",
+        "Loại đảng viên",
+        "Kết quả kiểm tra thẻ",
+    ];
+    sheet.write_row(0, 0, titles).unwrap();
+    let date_format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    let date = |y, m, d| rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, d).unwrap();
+    sheet.write_string(1, 0, "Lê Văn Tám").unwrap();
+    sheet.write_datetime_with_format(1, 1, date(1970, 3, 5), &date_format).unwrap();
+    sheet.write_string(1, 2, "Nam").unwrap();
+    // Typed without quotes, Excel keeps 49.10234: the importer restores the six digits.
+    sheet.write_number(1, 3, 49.102340).unwrap();
+    sheet.write_datetime_with_format(1, 4, date(1995, 4, 3), &date_format).unwrap();
+    sheet.write_datetime_with_format(1, 5, date(1996, 4, 3), &date_format).unwrap();
+    sheet.write_string(1, 6, "Chính thức").unwrap();
+    sheet.write_string(1, 7, "Đóng dấu").unwrap();
+    workbook.save(&path).unwrap();
+    let cell = [
+        "--cell",
+        "name=Chi bộ A",
+        "--cell",
+        "superior=Đảng bộ B",
+        "--cell",
+        "place=Quảng Nam",
+        "--cell",
+        "date=20/04/2021",
+        "--cell",
+        "signer_name=Lê Văn Tám",
+    ];
+    let mut args = vec!["import", path.to_str().unwrap()];
+    args.extend(cell);
+    let out = kttdv(&args, "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let roster: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let member = &roster["members"][0];
+    assert_eq!(member["birth_date"], "05/03/1970");
+    assert_eq!(member["admitted_on"], "03/04/1995");
+    assert_eq!(member["full_member_on"], "03/04/1996");
+    assert_eq!(member["card_number"], "49.102340");
+}
