@@ -1,4 +1,4 @@
-//! The whole pipeline for one document: input text → checked data → PDF.
+//! The whole pipeline for one document: input (parsed JSON) → checked data → PDF.
 
 use std::io::Write;
 

@@ -14,6 +14,32 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// The columns a members sheet cannot do without.
+const REQUIRED_TITLES: [&str; 8] = [
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số thẻ đảng viên",
+    "Ngày vào Đảng",
+    "Ngày chính thức",
+    "Loại đảng viên",
+    "Kết quả kiểm tra thẻ",
+];
+
+/// The cell's details, given on the command line.
+const CELL_OPTIONS: [&str; 10] = [
+    "--cell",
+    "name=Chi bộ A",
+    "--cell",
+    "superior=Đảng bộ B",
+    "--cell",
+    "place=Quảng Nam",
+    "--cell",
+    "date=20/04/2021",
+    "--cell",
+    "signer_name=Lê Văn Tám",
+];
+
 /// The rows of a sheet as text.
 fn sheet_rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
     let mut workbook = calamine::open_workbook_auto(path).unwrap();
@@ -226,17 +252,7 @@ fn a_wrong_date_a_missing_column_and_a_merged_title_are_placed_exactly() {
     let write = |outcome: &str| {
         let mut workbook = Workbook::new();
         let sheet = workbook.add_worksheet().set_name("DS").unwrap();
-        let titles = [
-            "Họ và tên",
-            "Ngày sinh",
-            "Giới tính",
-            "Số thẻ đảng viên",
-            "Ngày vào Đảng",
-            "Ngày chính thức",
-            "Loại đảng viên",
-            "Kết quả kiểm tra thẻ",
-        ];
-        sheet.write_row(0, 0, titles).unwrap();
+        sheet.write_row(0, 0, REQUIRED_TITLES).unwrap();
         sheet
             .write_row(
                 1,
@@ -253,21 +269,9 @@ fn a_wrong_date_a_missing_column_and_a_merged_title_are_placed_exactly() {
             .unwrap();
         workbook.save(&path).unwrap();
     };
-    let cell = [
-        "--cell",
-        "name=Chi bộ A",
-        "--cell",
-        "superior=Đảng bộ B",
-        "--cell",
-        "place=Quảng Nam",
-        "--cell",
-        "date=20/04/2021",
-        "--cell",
-        "signer_name=Lê Văn Tám",
-    ];
     let check = || {
         let mut args = vec!["check", "mau-2", path.to_str().unwrap()];
-        args.extend(cell);
+        args.extend(CELL_OPTIONS);
         let out = kttdv(&args, "");
         assert_eq!(out.status.code(), Some(1));
         String::from_utf8(out.stdout.clone()).unwrap() + &stderr(&out)
@@ -293,17 +297,7 @@ fn excel_dates_and_numeric_card_numbers_are_read_as_typed() {
     let path = dir.path().join("ngay.xlsx");
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet().set_name("DS").unwrap();
-    let titles = [
-        "Họ và tên",
-        "Ngày sinh",
-        "Giới tính",
-        "Số thẻ đảng viên",
-        "Ngày vào Đảng",
-        "Ngày chính thức",
-        "Loại đảng viên",
-        "Kết quả kiểm tra thẻ",
-    ];
-    sheet.write_row(0, 0, titles).unwrap();
+    sheet.write_row(0, 0, REQUIRED_TITLES).unwrap();
     let date_format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
     let date = |y, m, d| rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, d).unwrap();
     sheet.write_string(1, 0, "Lê Văn Tám").unwrap();
@@ -316,20 +310,8 @@ fn excel_dates_and_numeric_card_numbers_are_read_as_typed() {
     sheet.write_string(1, 6, "Chính thức").unwrap();
     sheet.write_string(1, 7, "Đóng dấu").unwrap();
     workbook.save(&path).unwrap();
-    let cell = [
-        "--cell",
-        "name=Chi bộ A",
-        "--cell",
-        "superior=Đảng bộ B",
-        "--cell",
-        "place=Quảng Nam",
-        "--cell",
-        "date=20/04/2021",
-        "--cell",
-        "signer_name=Lê Văn Tám",
-    ];
     let mut args = vec!["import", path.to_str().unwrap()];
-    args.extend(cell);
+    args.extend(CELL_OPTIONS);
     let out = kttdv(&args, "");
     assert!(out.status.success(), "{}", stderr(&out));
     let roster: Value = serde_json::from_slice(&out.stdout).unwrap();
