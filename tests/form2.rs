@@ -117,7 +117,7 @@ fn a_long_list_repeats_its_heading_on_every_page_and_never_splits_a_row() {
     assert!(attached.len() >= 5, "tall rows to test");
 
     let mut next = 0;
-    for (p, page) in pages.iter().enumerate() {
+    for page in &pages {
         let lines: Vec<&str> = page.lines().collect();
         if next < expected.len() {
             assert_in_order(&folded(page), &["Họ và tên", "Ghi chú", "(1) (2) (3) (4) (5) (6) (7)"]);
@@ -133,7 +133,6 @@ fn a_long_list_repeats_its_heading_on_every_page_and_never_splits_a_row() {
             }
             next += 1;
         }
-        assert!(next > 0, "page {} holds rows", p + 1);
     }
     assert_eq!(next, expected.len(), "every row printed whole, in order: stopped at row {}", next + 1);
     assert!(folded(pages.last().unwrap()).contains(&format!("Danh sách này có {} đồng chí.", expected.len())));

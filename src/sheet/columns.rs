@@ -174,9 +174,21 @@ pub fn fold(text: &str) -> String {
 }
 
 /// Whether `found`, as someone typed it, names the title or one of its synonyms.
-pub fn names(title: &str, synonyms: &[&str], found: &str) -> bool {
+fn names(title: &str, synonyms: &[&str], found: &str) -> bool {
     let found = fold(found);
     !found.is_empty() && std::iter::once(title).chain(synonyms.iter().copied()).any(|t| fold(t) == found)
+}
+
+impl Column {
+    pub fn matches(&self, found: &str) -> bool {
+        names(self.title, self.synonyms, found)
+    }
+}
+
+impl CellRow {
+    pub fn matches(&self, found: &str) -> bool {
+        names(self.title, self.synonyms, found)
+    }
 }
 
 /// The value a choice word stands for.

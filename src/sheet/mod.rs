@@ -14,9 +14,7 @@ use std::path::Path;
 use calamine::{Data, Reader};
 use serde_json::{Map, Value, json};
 
-use self::columns::{
-    CELL_ROWS, Column, GENDERS, MEMBER_COLUMNS, MEMBERSHIPS, OUTCOMES, YES_NO, choose, letter, names, words,
-};
+use self::columns::{CELL_ROWS, GENDERS, MEMBER_COLUMNS, MEMBERSHIPS, OUTCOMES, YES_NO, choose, letter, words};
 use crate::input::{self, Code, InputError, Place, Step};
 
 pub use self::template::write_template;
@@ -407,17 +405,5 @@ fn set_cell_value(cell: &mut Map<String, Value>, key: &str, value: &str, fail: &
             None => fail(format!("«{value}» không hợp lệ; cần một trong: {}", words(YES_NO))),
         },
         _ => _ = cell.insert(key.into(), json!(value)),
-    }
-}
-
-impl Column {
-    fn matches(&self, found: &str) -> bool {
-        names(self.title, self.synonyms, found)
-    }
-}
-
-impl columns::CellRow {
-    fn matches(&self, found: &str) -> bool {
-        names(self.title, self.synonyms, found)
     }
 }
