@@ -52,7 +52,7 @@ impl Renderer {
     /// One PDF; for `packet`, the cell's five forms in one PDF.
     pub fn render(&self, kind: Kind, input: &Value, flavour: PdfFlavour) -> Result<Rendered, Error> {
         let prepared = self.check(kind, input).map_err(Error::Input)?;
-        let bytes = self.engine.render(kind.template(), &prepared.view, flavour)?;
+        let bytes = self.engine.render(kind.template(), &prepared.data, flavour)?;
         Ok(Rendered {
             bytes,
             file_name: format!("{}.pdf", kind.file_stem(&prepared.subject)),
@@ -68,7 +68,7 @@ impl Renderer {
         // PDFs are compressed already; no clock, so the same input gives the same bytes.
         let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         for form in Kind::cell_forms() {
-            let pdf = self.engine.render(form.template(), &prepared.view, flavour)?;
+            let pdf = self.engine.render(form.template(), &prepared.data, flavour)?;
             let name = format!("{}.pdf", form.file_stem(&prepared.subject));
             zip.start_file(name, options).expect("writing to memory");
             zip.write_all(&pdf).expect("writing to memory");

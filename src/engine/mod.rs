@@ -70,8 +70,9 @@ impl Engine {
         self.fonts.covers(c)
     }
 
-    /// Lays out and exports to PDF.
-    pub fn render(&self, template: &str, data: &impl Serialize, flavour: PdfFlavour) -> Result<Vec<u8>, RenderError> {
+    /// Lays out `template` with `data` (JSON) readable at `/data.json`, and
+    /// exports to PDF.
+    pub fn render(&self, template: &str, data: &[u8], flavour: PdfFlavour) -> Result<Vec<u8>, RenderError> {
         let world = self.world(template, data)?;
         let document = self.compile(&world)?;
         let standards = match flavour {
@@ -89,12 +90,11 @@ impl Engine {
         typst_pdf::pdf(&document, &options).map_err(|diags| self.template_error(&world, &diags))
     }
 
-    fn world(&self, template: &str, data: &impl Serialize) -> Result<RenderWorld<'_>, RenderError> {
+    fn world(&self, template: &str, data: &[u8]) -> Result<RenderWorld<'_>, RenderError> {
         let main = templates::file_id(template)
             .filter(|id| self.templates.contains(*id))
             .ok_or_else(|| RenderError::MissingTemplate(template.to_owned()))?;
-        let data = serde_json::to_vec(data).expect("view models serialise");
-        Ok(RenderWorld { engine: self, main, data: Bytes::new(data) })
+        Ok(RenderWorld { engine: self, main, data: Bytes::new(data.to_vec()) })
     }
 
     /// Lays the document out. A warning fails the render too: Typst only

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::input::{InputError, JsonPath};
 use crate::model::roster::{Roster, RosterInput};
 
-pub use self::cell::CellView;
+use self::cell::CellView;
 pub use self::plan::Plan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
@@ -33,7 +33,8 @@ pub enum Kind {
 
 /// A kind's checked input, ready for its template.
 pub struct Prepared {
-    pub view: Value,
+    /// The view the template reads at `/data.json`, serialised once.
+    pub data: Vec<u8>,
     /// What the document is about, for its file name: the cell, or the
     /// type and number of a plan.
     pub subject: String,
@@ -107,13 +108,13 @@ impl Kind {
                     Some(number) => format!("{}_{number}", plan.doc_type),
                     None => format!("{}_{}", plan.doc_type, plan.subject),
                 };
-                Prepared { view: to_value(&plan), subject, warnings: Vec::new() }
+                Prepared { data: to_json(&plan), subject, warnings: Vec::new() }
             }
             _ => {
                 let checked = Roster::parse(input, &JsonPath::root())?;
                 let roster = checked.value;
                 Prepared {
-                    view: to_value(&CellView::new(&roster)),
+                    data: to_json(&CellView::new(&roster)),
                     subject: roster.cell.name.to_string(),
                     warnings: checked.warnings,
                 }
@@ -123,8 +124,8 @@ impl Kind {
     }
 }
 
-fn to_value(view: &impl serde::Serialize) -> Value {
-    serde_json::to_value(view).expect("views serialise")
+fn to_json(view: &impl serde::Serialize) -> Vec<u8> {
+    serde_json::to_vec(view).expect("views serialise")
 }
 
 /// `Chi bộ Văn phòng` → `chi-bo-van-phong`: ASCII, safe in any file system.
