@@ -8,6 +8,7 @@
 //! [`render`] runs the whole pipeline for one document; [`sheet`] imports
 //! rosters kept in spreadsheets into the same JSON.
 
+pub mod assemble;
 pub mod engine;
 pub mod input;
 pub mod kinds;
@@ -18,4 +19,4 @@ pub mod sheet;
 
 pub use engine::{EngineConfig, PdfFlavour};
 pub use kinds::Kind;
-pub use render::{Error, Rendered, Renderer};
+pub use render::{Bundle, Error, Rendered, Renderer};

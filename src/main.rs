@@ -1,14 +1,15 @@
 //! The `kttdv` command line.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use kttdv::input::{self, InputError};
+use indicatif::{ProgressBar, ProgressStyle};
+use kttdv::assemble::Assembled;
+use kttdv::input::InputError;
 use kttdv::sheet;
 use kttdv::{EngineConfig, Error, Kind, PdfFlavour, Renderer};
-use serde_json::Value;
 
 /// Exit codes scripts can rely on.
 const INVALID_INPUT: u8 = 1;
@@ -32,7 +33,12 @@ struct Cli {
 #[derive(clap::Args)]
 struct InputArgs {
     /// Tệp JSON, bảng tính (.xlsx, .ods, .xls) hoặc .csv; `-` đọc JSON từ đầu vào chuẩn.
+    /// Trong JSON của cấp ủy cơ sở và Ban Tổ chức, mỗi mục của `cells` và `committees`
+    /// có thể là tên tệp (JSON, bảng tính), thư mục hoặc tệp ZIP, tính từ thư mục của tệp JSON.
     input: PathBuf,
+    /// Danh sách đảng viên Ban Tổ chức quản lý (JSON, bảng tính hoặc CSV) để đối chiếu.
+    #[arg(long, value_name = "TỆP")]
+    roll: Option<PathBuf>,
     /// Thông tin chi bộ khi nhập từ bảng tính: KHÓA=GIÁ TRỊ (name, superior, place, date,
     /// reference_date, report_number, has_committee, signer_title, signer_name).
     #[arg(long = "cell", value_name = "KHÓA=GIÁ TRỊ")]
@@ -73,9 +79,26 @@ enum Command {
         /// In lỗi dạng mảng JSON.
         #[arg(long)]
         json: bool,
-        /// Với `packet`: một tệp ZIP gồm năm PDF thay cho một PDF.
+        /// Với `packet`: một tệp ZIP gồm năm PDF thay cho một PDF; với `ho-so-co-so`,
+        /// `ho-so-ban`: một tệp ZIP thay cho một thư mục.
         #[arg(long)]
         zip: bool,
+    },
+    /// Đối chiếu đảng viên các đơn vị báo cáo với danh sách Ban Tổ chức quản lý (R10).
+    Reconcile {
+        /// Dữ liệu của Ban Tổ chức (JSON như loại `mau-7`).
+        submissions: PathBuf,
+        /// Danh sách quản lý: JSON, bảng tính hoặc CSV.
+        roll: PathBuf,
+        /// Tệp ra, hoặc `-` cho đầu ra chuẩn; mặc định đặt tên theo nội dung.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Ghi kết quả dạng JSON thay cho PDF (lỗi dữ liệu cũng in dạng JSON).
+        #[arg(long)]
+        json: bool,
+        /// PDF thường thay cho PDF/A-2b.
+        #[arg(long)]
+        plain_pdf: bool,
     },
     /// Chuyển danh sách chi bộ từ bảng tính sang JSON (sau khi kiểm tra).
     Import {
@@ -126,10 +149,10 @@ fn run(cli: Cli) -> Result<(), u8> {
         Command::Check { kind, input, json } => {
             let reporter = Reporter { stdout: true, json };
             let renderer = renderer(&config)?;
-            let input = Loaded::read(kind, &input, reporter)?;
-            match renderer.check(kind, input.value()).map_err(|p| input.relocate(p)) {
+            let input = load(kind, &input, reporter)?;
+            match renderer.check(kind, &input.value).map_err(|p| input.relocate(p)) {
                 Ok(prepared) => {
-                    reporter.warnings(&prepared.warnings);
+                    reporter.warnings(&input.relocate(prepared.warnings));
                     if json {
                         println!("[]");
                     } else {
@@ -141,26 +164,86 @@ fn run(cli: Cli) -> Result<(), u8> {
             }
         }
         Command::Render { kind, input, output, plain_pdf, json, zip } => {
-            if zip && kind != Kind::Packet {
-                eprintln!("kttdv: --zip chỉ dùng với loại packet");
+            if zip && !(kind == Kind::Packet || kind.is_bundle()) {
+                eprintln!("kttdv: --zip chỉ dùng với các loại packet, ho-so-co-so, ho-so-ban");
                 return Err(USAGE);
             }
             let reporter = Reporter { stdout: false, json };
             let renderer = renderer(&config)?;
             let flavour = if plain_pdf { PdfFlavour::Plain } else { PdfFlavour::Archival };
-            let input = Loaded::read(kind, &input, reporter)?;
-            let value = input.value();
-            let result = if zip { renderer.render_zip(value, flavour) } else { renderer.render(kind, value, flavour) };
-            let rendered = result.map_err(|err| match err {
+            let input = load(kind, &input, reporter)?;
+            let fail = |err| match err {
                 Error::Input(problems) => reporter.problems(&input.relocate(problems)),
                 Error::Render(err) => {
                     eprintln!("{err}");
                     INTERNAL
                 }
-            })?;
-            reporter.warnings(&rendered.warnings);
+            };
+            let as_folder = kind.is_bundle()
+                && !zip
+                && output.as_ref().is_none_or(|o| o != Path::new("-") && o.extension().is_none_or(|e| e != "zip"));
+            if as_folder {
+                let bar = progress_bar("Xuất");
+                let bundle = renderer
+                    .render_files(kind, &input.value, flavour, &|done, of| {
+                        bar.set_length(of as u64);
+                        bar.set_position(done as u64);
+                    })
+                    .map_err(fail)?;
+                bar.finish_and_clear();
+                reporter.warnings(&input.relocate(bundle.warnings));
+                let folder = output.unwrap_or_else(|| PathBuf::from(&bundle.name));
+                for (name, bytes) in &bundle.files {
+                    let path = folder.join(name);
+                    let parent = path.parent().unwrap_or(&folder);
+                    std::fs::create_dir_all(parent).map_err(|err| {
+                        eprintln!("kttdv: không tạo được thư mục {}: {err}", parent.display());
+                        INTERNAL
+                    })?;
+                    write_output(&path, bytes)?;
+                }
+                eprintln!("Đã ghi {} tệp vào {}", bundle.files.len(), folder.display());
+                return Ok(());
+            }
+            let result = if zip {
+                renderer.render_zip(kind, &input.value, flavour)
+            } else {
+                renderer.render(kind, &input.value, flavour)
+            };
+            let rendered = result.map_err(fail)?;
+            reporter.warnings(&input.relocate(rendered.warnings));
             let output = output.unwrap_or_else(|| PathBuf::from(&rendered.file_name));
             write_output(&output, &rendered.bytes)?;
+            if output != Path::new("-") {
+                eprintln!("Đã ghi {}", output.display());
+            }
+            Ok(())
+        }
+        Command::Reconcile { submissions, roll, output, json, plain_pdf } => {
+            let reporter = Reporter { stdout: false, json };
+            let args = InputArgs { input: submissions, roll: Some(roll), cell: Vec::new() };
+            let input = load(Kind::Reconciliation, &args, reporter)?;
+            let (bytes, file_name, warnings) = if json {
+                let checked = kttdv::kinds::reconcile(&input.value)
+                    .map_err(|problems| reporter.problems(&input.relocate(problems)))?;
+                let text = serde_json::to_string_pretty(&checked.value).expect("JSON serialises") + "\n";
+                (text.into_bytes(), "doi-chieu-kttdv.json".to_owned(), checked.warnings)
+            } else {
+                let renderer = renderer(&config)?;
+                let flavour = if plain_pdf { PdfFlavour::Plain } else { PdfFlavour::Archival };
+                let rendered =
+                    renderer.render(Kind::Reconciliation, &input.value, flavour).map_err(|err| match err {
+                        Error::Input(problems) => reporter.problems(&input.relocate(problems)),
+                        Error::Render(err) => {
+                            eprintln!("{err}");
+                            INTERNAL
+                        }
+                    })?;
+                (rendered.bytes, rendered.file_name, rendered.warnings)
+            };
+            reporter.warnings(&input.relocate(warnings));
+            let output = output.unwrap_or_else(|| PathBuf::from(file_name));
+            write_output(&output, &bytes)?;
             if output != Path::new("-") {
                 eprintln!("Đã ghi {}", output.display());
             }
@@ -169,12 +252,12 @@ fn run(cli: Cli) -> Result<(), u8> {
         Command::Import { input, output, json } => {
             let reporter = Reporter { stdout: false, json };
             let renderer = renderer(&config)?;
-            let input = Loaded::read(Kind::Packet, &input, reporter)?;
+            let input = load(Kind::Packet, &input, reporter)?;
             let prepared = renderer
-                .check(Kind::Packet, input.value())
+                .check(Kind::Packet, &input.value)
                 .map_err(|problems| reporter.problems(&input.relocate(problems)))?;
-            reporter.warnings(&prepared.warnings);
-            let text = serde_json::to_string_pretty(input.value()).expect("JSON serialises") + "\n";
+            reporter.warnings(&input.relocate(prepared.warnings));
+            let text = serde_json::to_string_pretty(&input.value).expect("JSON serialises") + "\n";
             write_output(&output, text.as_bytes())
         }
         Command::TemplateXlsx { output } => sheet::write_template(&output).map_err(|err| {
@@ -184,47 +267,38 @@ fn run(cli: Cli) -> Result<(), u8> {
     }
 }
 
-/// The input as read, and how its problems are placed: by JSON path, or by
-/// the spreadsheet cell a value came from.
-enum Loaded {
-    Json(Value),
-    Sheet(sheet::Imported),
+/// Reads the input of `kind`, the files it names and the roll, showing
+/// progress on a terminal when there are many files.
+fn load(kind: Kind, args: &InputArgs, reporter: Reporter) -> Result<Assembled, u8> {
+    let spreadsheet = sheet::is_spreadsheet(&args.input);
+    if spreadsheet && matches!(kind, Kind::Plan) {
+        eprintln!("kttdv: loại plan chỉ nhận JSON");
+        return Err(USAGE);
+    }
+    if !spreadsheet && !args.cell.is_empty() {
+        eprintln!("kttdv: --cell chỉ dùng khi nhập từ bảng tính");
+        return Err(USAGE);
+    }
+    let bar = progress_bar("Đọc");
+    let read = Assembled::read(&args.input, &args.cell, &|file| {
+        bar.inc_length(1);
+        bar.inc(1);
+        bar.set_message(file.to_owned());
+    });
+    bar.finish_and_clear();
+    let mut assembled = read.map_err(|problems| reporter.problems(&problems))?;
+    if let Some(roll) = &args.roll {
+        assembled.add_roll(roll).map_err(|problems| reporter.problems(&problems))?;
+    }
+    Ok(assembled)
 }
 
-impl Loaded {
-    fn read(kind: Kind, args: &InputArgs, reporter: Reporter) -> Result<Self, u8> {
-        let spreadsheet = args.input.extension().is_some_and(|e| {
-            matches!(e.to_string_lossy().to_ascii_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "ods" | "csv")
-        });
-        let loaded = if spreadsheet {
-            if kind == Kind::Plan {
-                eprintln!("kttdv: loại plan chỉ nhận JSON");
-                return Err(USAGE);
-            }
-            sheet::read(&args.input, &args.cell).map(Loaded::Sheet)
-        } else {
-            if !args.cell.is_empty() {
-                eprintln!("kttdv: --cell chỉ dùng khi nhập từ bảng tính");
-                return Err(USAGE);
-            }
-            input::read_json(&read_text(&args.input)?).map(Loaded::Json).map_err(|e| vec![e])
-        };
-        loaded.map_err(|problems| reporter.problems(&problems))
-    }
-
-    fn value(&self) -> &Value {
-        match self {
-            Loaded::Json(value) => value,
-            Loaded::Sheet(imported) => &imported.roster,
-        }
-    }
-
-    fn relocate(&self, problems: Vec<InputError>) -> Vec<InputError> {
-        match self {
-            Loaded::Json(_) => problems,
-            Loaded::Sheet(imported) => imported.relocate(problems),
-        }
-    }
+/// A progress bar on standard error; hidden when that is not a terminal.
+fn progress_bar(verb: &str) -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    let template = format!("{verb} {{bar:30}} {{pos}}/{{len}} tệp {{wide_msg}}");
+    bar.set_style(ProgressStyle::with_template(&template).expect("a valid template"));
+    bar
 }
 
 fn renderer(config: &EngineConfig) -> Result<Renderer, u8> {
@@ -264,20 +338,6 @@ impl Reporter {
             eprintln!("{warning}");
         }
     }
-}
-
-fn read_text(path: &Path) -> Result<String, u8> {
-    let mut text = String::new();
-    let result = if path == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
-    } else {
-        std::fs::read_to_string(path).map(|t| text = t)
-    };
-    result.map_err(|err| {
-        eprintln!("kttdv: không đọc được {}: {err}", path.display());
-        INVALID_INPUT
-    })?;
-    Ok(text)
 }
 
 /// Writes through a temporary file and a rename, so a failure never leaves

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::engine::{Engine, EngineConfig, PdfFlavour, RenderError, SetupError};
 use crate::input::{self, InputError, JsonPath};
-use crate::kinds::{Kind, Prepared};
+use crate::kinds::{Content, Kind, Prepared};
 
 pub struct Renderer {
     engine: Engine,
@@ -49,8 +49,12 @@ impl Renderer {
         }
     }
 
-    /// One PDF; for `packet`, the cell's five forms in one PDF.
+    /// One PDF; for `packet`, the cell's five forms in one PDF; for the
+    /// submissions of a committee or the Board, a ZIP of their files.
     pub fn render(&self, kind: Kind, input: &Value, flavour: PdfFlavour) -> Result<Rendered, Error> {
+        if kind.is_bundle() {
+            return self.render_zip(kind, input, flavour);
+        }
         let prepared = self.check(kind, input).map_err(Error::Input)?;
         let bytes = self.engine.render(kind.template(), &prepared.data, flavour)?;
         Ok(Rendered {
@@ -60,21 +64,49 @@ impl Renderer {
         })
     }
 
-    /// A cell's five forms as a ZIP of five PDFs, each named after its form
-    /// and the cell.
-    pub fn render_zip(&self, input: &Value, flavour: PdfFlavour) -> Result<Rendered, Error> {
-        let prepared = self.check(Kind::Packet, input).map_err(Error::Input)?;
+    /// The files of a kind that makes several, in one ZIP: the cell's five
+    /// forms for `packet`, a whole submission for the committee and Board kinds.
+    pub fn render_zip(&self, kind: Kind, input: &Value, flavour: PdfFlavour) -> Result<Rendered, Error> {
+        let bundle = self.render_files(kind, input, flavour, &|_, _| {})?;
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         // PDFs are compressed already; no clock, so the same input gives the same bytes.
         let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-        for form in Kind::cell_forms() {
-            let pdf = self.engine.render(form.template(), &prepared.data, flavour)?;
-            let name = format!("{}.pdf", form.file_stem(&prepared.subject));
-            zip.start_file(name, options).expect("writing to memory");
-            zip.write_all(&pdf).expect("writing to memory");
+        for (name, bytes) in &bundle.files {
+            zip.start_file(name.as_str(), options).expect("writing to memory");
+            zip.write_all(bytes).expect("writing to memory");
         }
         let bytes = zip.finish().expect("writing to memory").into_inner();
-        let file_name = format!("{}.zip", Kind::Packet.file_stem(&prepared.subject));
-        Ok(Rendered { bytes, file_name, warnings: prepared.warnings })
+        Ok(Rendered { bytes, file_name: format!("{}.zip", bundle.name), warnings: bundle.warnings })
     }
+
+    /// Every file of a kind that makes several, rendered in order;
+    /// `progress(done, of)` is told after each.
+    pub fn render_files(
+        &self,
+        kind: Kind,
+        input: &Value,
+        flavour: PdfFlavour,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<Bundle, Error> {
+        let prepared = self.check(kind, input).map_err(Error::Input)?;
+        let count = prepared.files.len();
+        let mut files = Vec::with_capacity(count);
+        for (done, file) in prepared.files.into_iter().enumerate() {
+            let bytes = match file.content {
+                Content::Pdf { template, data } => self.engine.render(template, &data, flavour)?,
+                Content::Ready(bytes) => bytes,
+            };
+            files.push((file.name, bytes));
+            progress(done + 1, count);
+        }
+        Ok(Bundle { name: kind.file_stem(&prepared.subject), files, warnings: prepared.warnings })
+    }
+}
+
+/// The files of a submission, each with its relative path.
+pub struct Bundle {
+    /// The submission's name, for its ZIP or folder.
+    pub name: String,
+    pub files: Vec<(String, Vec<u8>)>,
+    pub warnings: Vec<InputError>,
 }

@@ -37,8 +37,14 @@ pub enum Code {
     UnreadableFile,
     MissingColumn,
     MergedHeader,
+    /// The same person on the rosters of two cells of one committee.
+    MemberInTwoCells,
+    /// The Board's input has no roll to reconcile with.
+    MissingRoll,
     /// A warning: the card was numbered under another provincial organisation.
     ForeignCardNumber,
+    /// A warning: a report dated after the campaign's deadline for it.
+    LateReport,
 }
 
 impl Code {
@@ -56,6 +62,9 @@ impl fmt::Display for Code {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InputError {
     pub code: Code,
+    /// The file the problem is in, when the input was assembled from several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     #[serde(flatten)]
     pub place: Place,
     pub message: String,
@@ -71,13 +80,14 @@ pub enum Place {
 
 impl InputError {
     pub fn new(code: Code, path: JsonPath, message: impl Into<String>) -> Self {
-        Self { code, place: Place::Json { path }, message: message.into() }
+        Self { code, file: None, place: Place::Json { path }, message: message.into() }
     }
 
     /// A problem at row `row` (counted from 1) and column `column` ("C") of a sheet.
     pub fn in_sheet(code: Code, sheet: &str, row: u32, column: &str, message: impl Into<String>) -> Self {
         Self {
             code,
+            file: None,
             place: Place::Sheet { sheet: sheet.to_owned(), row, column: column.to_owned() },
             message: message.into(),
         }
@@ -96,7 +106,11 @@ impl fmt::Display for Place {
 impl fmt::Display for InputError {
     /// `code<TAB>place<TAB>message`, the line format scripts rely on.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}\t{}\t{}", self.code, self.place, self.message)
+        match &self.file {
+            // Excel's way of naming a cell in another workbook: `[book.xlsx]Sheet!B7`.
+            Some(file) => write!(f, "{}\t[{file}]{}\t{}", self.code, self.place, self.message),
+            None => write!(f, "{}\t{}\t{}", self.code, self.place, self.message),
+        }
     }
 }
 

@@ -164,7 +164,7 @@ impl<'a> ObjectReader<'a> {
     pub fn items_with<T>(
         &mut self,
         key: &'static str,
-        read: impl Fn(&Value, &JsonPath, &mut Vec<InputError>) -> Option<T>,
+        mut read: impl FnMut(&Value, &JsonPath, &mut Vec<InputError>) -> Option<T>,
     ) -> Option<Vec<Option<T>>> {
         let items: Vec<Value> = self.field(key)?;
         let path = self.path.key(key);

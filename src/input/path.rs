@@ -30,6 +30,11 @@ impl JsonPath {
         self.with(Step::Index(index))
     }
 
+    /// The rest of this path below `prefix`, when it lies below it.
+    pub fn strip_prefix(&self, prefix: &JsonPath) -> Option<JsonPath> {
+        self.0.strip_prefix(prefix.0.as_slice()).map(|rest| JsonPath(rest.to_vec()))
+    }
+
     /// Appends a path that serde reported relative to this one.
     pub(super) fn join_serde(&self, inner: &serde_path_to_error::Path) -> Self {
         use serde_path_to_error::Segment;

@@ -19,14 +19,8 @@ pub struct CellView<'a> {
     pub superior: &'a Text,
     pub campaign: &'a Campaign,
     pub figures: Figures,
-    /// Form 2: cards proposed for stamping.
-    pub to_stamp: Vec<Row<'a>>,
-    /// Form 3: damaged cards to replace.
-    pub damaged: Vec<Row<'a>>,
-    /// Form 4: lost cards to re-issue.
-    pub lost: Vec<Row<'a>>,
-    /// Form 5: full members without a current card.
-    pub without_card: Vec<Row<'a>>,
+    #[serde(flatten)]
+    pub lists: CardLists<Vec<Row<'a>>>,
     pub usage: &'a [Block],
     pub proposals: &'a [Block],
     pub recipients: &'a [Text],
@@ -59,7 +53,32 @@ pub enum Detail<'a> {
 /// Whether a card belongs on a list, and with which number and detail.
 type Pick<'a> = fn(&'a Card) -> Option<(Option<&'a CardNumber>, Detail<'a>)>;
 
-impl<'a> CellView<'a> {
+/// The lists 2 to 5, each named like the figure that counts its members:
+/// rows for a cell, groups of rows above it.
+#[derive(Debug, Default, Serialize)]
+pub struct CardLists<L> {
+    /// Form 2: cards proposed for stamping.
+    pub to_stamp: L,
+    /// Form 3: damaged cards to replace.
+    pub damaged: L,
+    /// Form 4: lost cards to re-issue.
+    pub lost: L,
+    /// Form 5: full members without a current card.
+    pub without_card: L,
+}
+
+impl<L> CardLists<L> {
+    pub fn into_array(self) -> [L; 4] {
+        [self.to_stamp, self.damaged, self.lost, self.without_card]
+    }
+
+    pub fn each_mut(&mut self) -> [&mut L; 4] {
+        [&mut self.to_stamp, &mut self.damaged, &mut self.lost, &mut self.without_card]
+    }
+}
+
+impl<'a> CardLists<Vec<Row<'a>>> {
+    /// A cell's lists: the full members whose card outcome puts them there.
     pub fn new(roster: &'a Roster) -> Self {
         let list = |detail: Pick<'a>| -> Vec<Row<'a>> {
             roster
@@ -70,21 +89,7 @@ impl<'a> CellView<'a> {
                 })
                 .collect()
         };
-        let cell = &roster.cell;
         Self {
-            header: Header {
-                superior: cell.superior.clone(),
-                issuer: cell.name.clone(),
-                number: cell.report_number.clone(),
-                place: cell.place.clone(),
-                date: cell.date,
-            },
-            signature: signature(cell),
-            reference_date: roster.reference_date(),
-            cell: &cell.name,
-            superior: &cell.superior,
-            campaign: &roster.campaign,
-            figures: roster.figures(),
             to_stamp: list(|card| match card {
                 Card::Stamp { number } => Some((Some(number), Detail::None {})),
                 _ => None,
@@ -105,6 +110,28 @@ impl<'a> CellView<'a> {
                 Card::NoCurrentCard { reason } => Some((None, Detail::Reason { reason })),
                 _ => None,
             }),
+        }
+    }
+}
+
+impl<'a> CellView<'a> {
+    pub fn new(roster: &'a Roster) -> Self {
+        let cell = &roster.cell;
+        Self {
+            header: Header {
+                superior: cell.superior.clone(),
+                issuer: cell.name.clone(),
+                number: cell.report_number.clone(),
+                place: cell.place.clone(),
+                date: cell.date,
+            },
+            signature: signature(cell),
+            reference_date: roster.reference_date(),
+            cell: &cell.name,
+            superior: &cell.superior,
+            campaign: &roster.campaign,
+            figures: roster.figures(),
+            lists: CardLists::new(roster),
             usage: &roster.report.usage,
             proposals: &roster.report.proposals,
             recipients: &cell.recipients,

@@ -1,16 +1,27 @@
 //! The document kinds kttdv renders: each reads its input, applies its
 //! rules, and hands its template a view of the data.
 
+mod board;
 mod cell;
+mod committee;
 mod plan;
+mod soft;
+
+use std::sync::Arc;
 
 use schemars::{Schema, schema_for};
 use serde_json::Value;
 
-use crate::input::{InputError, JsonPath};
-use crate::model::roster::{Roster, RosterInput};
+use crate::input::{Code, InputError, JsonPath};
+use crate::model::board::{Board, BoardInput};
+use crate::model::committee::{Committee, CommitteeInput};
+use crate::model::reconciliation::Reconciliation;
+use crate::model::roster::{Checked, Roster, RosterInput};
 
+use self::board::BoardView;
+pub use self::board::percent;
 use self::cell::CellView;
+use self::committee::CommitteeView;
 pub use self::plan::Plan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
@@ -29,17 +40,56 @@ pub enum Kind {
     NoCardList,
     #[strum(serialize = "packet")]
     Packet,
+    #[strum(serialize = "mau-6")]
+    Summary,
+    #[strum(serialize = "tong-hop")]
+    Consolidated,
+    #[strum(serialize = "mau-7")]
+    BoardReport,
+    #[strum(serialize = "doi-chieu")]
+    Reconciliation,
+    #[strum(serialize = "ho-so-co-so")]
+    CommitteePacket,
+    #[strum(serialize = "ho-so-ban")]
+    BoardPacket,
 }
 
 /// A kind's checked input, ready for its template.
 pub struct Prepared {
     /// The view the template reads at `/data.json`, serialised once.
-    pub data: Vec<u8>,
+    pub data: Arc<[u8]>,
     /// What the document is about, for its file name: the cell, or the
     /// type and number of a plan.
     pub subject: String,
     /// Problems worth a look that do not stop the document.
     pub warnings: Vec<InputError>,
+    /// For the kinds that make several files, the files, in order.
+    pub files: Vec<File>,
+}
+
+/// One file of a submission.
+pub struct File {
+    /// A relative path, ASCII: `mau-6-kttdv_dang-bo-so-tai-chinh.pdf`,
+    /// inside a folder per committee in the Board's submission.
+    pub name: String,
+    pub content: Content,
+}
+
+pub enum Content {
+    Pdf {
+        template: &'static str,
+        data: Arc<[u8]>,
+    },
+    /// Made in Rust: soft files (XLSX) and JSON.
+    Ready(Vec<u8>),
+}
+
+/// The checked input of a kind, at its level of the hierarchy.
+enum Level {
+    Plan(Plan),
+    Cell(Roster),
+    Committee(Committee),
+    Board(Board),
 }
 
 impl Kind {
@@ -65,6 +115,18 @@ impl Kind {
             Kind::LostList => "Mẫu 4-KTTĐV: Danh sách đề nghị cấp lại thẻ đảng viên bị mất",
             Kind::NoCardList => "Mẫu 5-KTTĐV: Danh sách đảng viên chính thức chưa được đổi và phát thẻ đảng viên",
             Kind::Packet => "Hồ sơ của chi bộ: các mẫu 1-KTTĐV đến 5-KTTĐV trong một PDF, hoặc ZIP năm PDF",
+            Kind::Summary => "Mẫu 6-KTTĐV: Biểu báo cáo tổng hợp của cấp ủy cơ sở, mỗi chi bộ một dòng",
+            Kind::Consolidated => {
+                "Các danh sách 2-KTTĐV đến 5-KTTĐV tổng hợp để thẩm định, theo chi bộ (cấp cơ sở) hoặc theo tổ chức cơ sở (cấp Đảng bộ Khối)"
+            }
+            Kind::BoardReport => {
+                "Mẫu 7-KTTĐV: Báo cáo tổng hợp kết quả của Ban Tổ chức, kèm phụ lục theo tổ chức cơ sở"
+            }
+            Kind::Reconciliation => "Kết quả đối chiếu số lượng đảng viên với danh sách Ban Tổ chức quản lý",
+            Kind::CommitteePacket => "Hồ sơ của cấp ủy cơ sở: mẫu 6-KTTĐV, danh sách tổng hợp, bảng tính 6-KTTĐV",
+            Kind::BoardPacket => {
+                "Hồ sơ của Ban Tổ chức: mẫu 7-KTTĐV, đối chiếu, danh sách toàn Đảng bộ, bảng tính, và hồ sơ từng cấp ủy cơ sở"
+            }
         }
     }
 
@@ -78,6 +140,10 @@ impl Kind {
             Kind::LostList => "/mau-4.typ",
             Kind::NoCardList => "/mau-5.typ",
             Kind::Packet => "/packet.typ",
+            Kind::Summary | Kind::CommitteePacket => "/mau-6.typ",
+            Kind::Consolidated => "/tong-hop.typ",
+            Kind::BoardReport | Kind::BoardPacket => "/mau-7.typ",
+            Kind::Reconciliation => "/doi-chieu.typ",
         }
     }
 
@@ -85,6 +151,9 @@ impl Kind {
     pub fn schema(self) -> Schema {
         match self {
             Kind::Plan => schema_for!(Plan),
+            Kind::Summary | Kind::CommitteePacket => schema_for!(CommitteeInput),
+            Kind::Consolidated => schema_for!(ConsolidatedInput),
+            Kind::BoardReport | Kind::Reconciliation | Kind::BoardPacket => schema_for!(BoardInput),
             _ => schema_for!(RosterInput),
         }
     }
@@ -93,39 +162,149 @@ impl Kind {
     pub fn file_stem(self, subject: &str) -> String {
         let prefix = match self {
             Kind::Plan => return slug(subject),
-            Kind::Packet => "ho-so-kttdv".to_owned(),
+            Kind::Packet | Kind::CommitteePacket | Kind::BoardPacket => "ho-so-kttdv".to_owned(),
             form => format!("{}-kttdv", form.name()),
         };
         format!("{prefix}_{}", slug(subject))
     }
 
+    /// Whether the kind makes several files (sent as a ZIP or a folder)
+    /// rather than one PDF.
+    pub fn is_bundle(self) -> bool {
+        matches!(self, Kind::CommitteePacket | Kind::BoardPacket)
+    }
+
     /// Reads and checks the input; on success, the view for the template.
     pub fn prepare(self, input: &Value) -> Result<Prepared, Vec<InputError>> {
-        let prepared = match self {
-            Kind::Plan => {
-                let plan = Plan::parse(input)?;
+        let Checked { value: level, warnings } = self.read(input)?;
+        if let (Kind::Reconciliation, Level::Board(Board { roll: None, .. })) = (self, &level) {
+            return Err(vec![missing_roll()]);
+        }
+        let (data, subject) = match &level {
+            Level::Plan(plan) => {
                 let subject = match &plan.header.number {
                     Some(number) => format!("{}_{number}", plan.doc_type),
                     None => format!("{}_{}", plan.doc_type, plan.subject),
                 };
-                Prepared { data: to_json(&plan), subject, warnings: Vec::new() }
+                (to_json(plan), subject)
             }
-            _ => {
-                let checked = Roster::parse(input, &JsonPath::root())?;
-                let roster = checked.value;
-                Prepared {
-                    data: to_json(&CellView::new(&roster)),
-                    subject: roster.cell.name.to_string(),
-                    warnings: checked.warnings,
-                }
+            Level::Cell(roster) => (to_json(&CellView::new(roster)), roster.cell.name.to_string()),
+            Level::Committee(committee) => {
+                (to_json(&CommitteeView::new(committee)), committee.organisation.to_string())
             }
+            Level::Board(board) => (to_json(&BoardView::new(board)), board_subject(board)),
         };
-        Ok(prepared)
+        let files = match (self, &level) {
+            (Kind::Packet, _) => Kind::cell_forms().map(|form| form.pdf(&subject, &data)).into(),
+            (Kind::CommitteePacket, Level::Committee(committee)) => committee_files(committee, ""),
+            (Kind::BoardPacket, Level::Board(board)) => board_files(board, &data),
+            _ => Vec::new(),
+        };
+        Ok(Prepared { data, subject, warnings, files })
+    }
+
+    fn read(self, input: &Value) -> Result<Checked<Level>, Vec<InputError>> {
+        let root = JsonPath::root();
+        Ok(match self {
+            Kind::Plan => Checked { value: Level::Plan(Plan::parse(input)?), warnings: Vec::new() },
+            Kind::Report | Kind::StampList | Kind::DamagedList | Kind::LostList | Kind::NoCardList | Kind::Packet => {
+                Roster::parse(input, &root, None)?.map(Level::Cell)
+            }
+            Kind::Consolidated if input.get("board").is_none() => {
+                Committee::parse(input, &root, None)?.map(Level::Committee)
+            }
+            Kind::Summary | Kind::CommitteePacket => Committee::parse(input, &root, None)?.map(Level::Committee),
+            Kind::Consolidated | Kind::BoardReport | Kind::Reconciliation | Kind::BoardPacket => {
+                Board::parse(input)?.map(Level::Board)
+            }
+        })
+    }
+
+    /// This kind's PDF of `data`, named after `subject`.
+    fn pdf(self, subject: &str, data: &Arc<[u8]>) -> File {
+        File {
+            name: format!("{}.pdf", self.file_stem(subject)),
+            content: Content::Pdf { template: self.template(), data: data.clone() },
+        }
     }
 }
 
-fn to_json(view: &impl serde::Serialize) -> Vec<u8> {
-    serde_json::to_vec(view).expect("views serialise")
+/// "Ban Tổ chức" alone names no one: the Board with the body it serves.
+fn board_subject(board: &Board) -> String {
+    let header = &board.issuer.header;
+    format!("{} {}", header.issuer, header.superior)
+}
+
+/// The reconciliation (R10) alone, for those who want it as data.
+pub fn reconcile(input: &Value) -> Result<Checked<Reconciliation>, Vec<InputError>> {
+    let Checked { value: board, warnings } = Board::parse(input)?;
+    let roll = board.roll.as_deref().ok_or_else(|| vec![missing_roll()])?;
+    Ok(Checked { value: Reconciliation::new(&board, roll), warnings })
+}
+
+fn missing_roll() -> InputError {
+    let message = "chưa có danh sách đảng viên Ban Tổ chức quản lý («roll», hoặc --roll TỆP) để đối chiếu";
+    InputError::new(Code::MissingRoll, JsonPath::root().key("roll"), message)
+}
+
+/// The input of the consolidated lists: a committee's or the Board's.
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+enum ConsolidatedInput {
+    Committee(CommitteeInput),
+    Board(BoardInput),
+}
+
+/// A committee's submission: form 6 as PDF and XLSX, the consolidated lists.
+fn committee_files(committee: &Committee, folder: &str) -> Vec<File> {
+    let subject = committee.organisation.as_str();
+    let view = CommitteeView::new(committee);
+    let data = &to_json(&view);
+    let mut files = vec![
+        Kind::Summary.pdf(subject, data),
+        Kind::Consolidated.pdf(subject, data),
+        File {
+            name: format!("{}.xlsx", Kind::Summary.file_stem(subject)),
+            content: Content::Ready(soft::summary(&view)),
+        },
+    ];
+    for file in &mut files {
+        file.name = format!("{folder}{}", file.name);
+    }
+    files
+}
+
+/// The Board's submission: form 7, the reconciliation, the Bloc's lists,
+/// their soft files, then each committee's submission in its own folder.
+fn board_files(board: &Board, data: &Arc<[u8]>) -> Vec<File> {
+    let subject = &board_subject(board);
+    // The view is serialised already (`data`); the soft files need it typed.
+    let view = BoardView::new(board);
+    let mut files = vec![
+        Kind::BoardReport.pdf(subject, data),
+        File {
+            name: format!("{}.xlsx", Kind::BoardReport.file_stem(subject)),
+            content: Content::Ready(soft::annex(&view)),
+        },
+    ];
+    if let Some(reconciliation) = &view.reconciliation {
+        let stem = Kind::Reconciliation.file_stem(subject);
+        files.push(Kind::Reconciliation.pdf(subject, data));
+        files
+            .push(File { name: format!("{stem}.xlsx"), content: Content::Ready(soft::reconciliation(reconciliation)) });
+        let json = serde_json::to_vec_pretty(reconciliation).expect("views serialise");
+        files.push(File { name: format!("{stem}.json"), content: Content::Ready(json) });
+    }
+    files.push(Kind::Consolidated.pdf(subject, data));
+    for committee in &board.committees {
+        files.extend(committee_files(committee, &format!("{}/", slug(committee.organisation.as_str()))));
+    }
+    files
+}
+
+fn to_json(view: &impl serde::Serialize) -> Arc<[u8]> {
+    serde_json::to_vec(view).expect("views serialise").into()
 }
 
 /// `Chi bộ Văn phòng` → `chi-bo-van-phong`: ASCII, safe in any file system.

@@ -35,3 +35,14 @@ pub enum Signature {
     /// The head of an advisory body, signing with the bare title.
     Head { title: Text, name: Text },
 }
+
+/// Who issues a report above the cell, and to whom it goes.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Issuer {
+    pub header: Header,
+    pub signature: Signature,
+    /// Nơi nhận; the template's default when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<Text>,
+}

@@ -1,7 +1,10 @@
 //! The domain: what the documents are about, parsed from input once.
 
+pub mod board;
 pub mod campaign;
+pub mod committee;
 pub mod frame;
 pub mod prose;
+pub mod reconciliation;
 pub mod roster;
 pub mod scalar;

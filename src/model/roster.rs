@@ -198,6 +198,20 @@ pub enum Standing {
     Full { since: Date, card: Card },
 }
 
+impl Member {
+    /// The card number, where the member has a card and it is known.
+    pub fn card_number(&self) -> Option<&CardNumber> {
+        match &self.standing {
+            Standing::Probationary => None,
+            Standing::Full { card, .. } => match card {
+                Card::Stamp { number } | Card::Damaged { number, .. } => Some(number),
+                Card::Lost { number, .. } | Card::NotStamped { number, .. } => number.as_ref(),
+                Card::NoCurrentCard { .. } => None,
+            },
+        }
+    }
+}
+
 /// A full member's card, with the number wherever the outcome needs one.
 #[derive(Debug, Clone)]
 pub enum Card {
@@ -223,9 +237,21 @@ pub struct Checked<T> {
     pub warnings: Vec<InputError>,
 }
 
+impl<T> Checked<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Checked<U> {
+        Checked { value: f(self.value), warnings: self.warnings }
+    }
+}
+
 impl Roster {
-    /// Reads and checks a roster, reporting every problem at once.
-    pub fn parse(value: &Value, path: &JsonPath) -> Result<Checked<Self>, Vec<InputError>> {
+    /// Reads and checks a roster, reporting every problem at once. A roster
+    /// without its own campaign belongs to `inherited` (its committee's),
+    /// else to the default one.
+    pub fn parse(
+        value: &Value,
+        path: &JsonPath,
+        inherited: Option<&Campaign>,
+    ) -> Result<Checked<Self>, Vec<InputError>> {
         let mut reader = ObjectReader::new(value, path.clone());
         let campaign: Option<Option<Campaign>> = reader.optional("campaign");
         let cell: Option<Cell> = reader.field("cell");
@@ -235,7 +261,7 @@ impl Roster {
         let (Some(campaign), Some(cell), Some(report), Some(inputs)) = (campaign, cell, report, inputs) else {
             return Err(problems);
         };
-        let campaign = campaign.unwrap_or_default();
+        let campaign = campaign.or_else(|| inherited.cloned()).unwrap_or_default();
         let reference = cell.reference_date.unwrap_or(campaign.reference_date);
 
         let members_path = path.key("members");
@@ -300,7 +326,8 @@ impl Roster {
 }
 
 /// The counts of report 1-KTTĐV, section I, and of each row of form 6.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+/// Levels above the cell add them up, never count again (R9).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Figures {
     /// Tổng số đảng viên = full + probationary.
     pub total: usize,
@@ -467,4 +494,29 @@ fn foreign_cards(inputs: &[Option<MemberInput>], province: u8, path: &JsonPath) 
             ))
         })
         .collect()
+}
+
+impl std::ops::Add for Figures {
+    type Output = Figures;
+
+    fn add(self, other: Figures) -> Figures {
+        Figures {
+            total: self.total + other.total,
+            full: self.full + other.full,
+            probationary: self.probationary + other.probationary,
+            temporarily_attached: self.temporarily_attached + other.temporarily_attached,
+            with_card: self.with_card + other.with_card,
+            without_card: self.without_card + other.without_card,
+            to_stamp: self.to_stamp + other.to_stamp,
+            damaged: self.damaged + other.damaged,
+            lost: self.lost + other.lost,
+            not_stamped: self.not_stamped + other.not_stamped,
+        }
+    }
+}
+
+impl std::iter::Sum for Figures {
+    fn sum<I: Iterator<Item = Figures>>(iter: I) -> Figures {
+        iter.fold(Figures::default(), std::ops::Add::add)
+    }
 }

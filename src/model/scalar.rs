@@ -46,6 +46,13 @@ impl Text {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Lower case without diacritics ("Đặng Thị Ánh" → "dang thi anh"), for
+    /// telling whether two entries name the same person despite slips of
+    /// case or accent.
+    pub fn folded(&self) -> String {
+        deunicode::deunicode(&self.0).to_lowercase()
+    }
 }
 
 impl FromStr for Text {
@@ -85,6 +92,11 @@ impl Date {
     /// Whole years from `self` to `later`; `None` when `later` is earlier.
     pub fn years_until(self, later: Date) -> Option<u32> {
         later.0.years_since(self.0)
+    }
+
+    /// Days from `earlier` to `self`, negative when `self` is earlier.
+    pub fn days_since(self, earlier: Date) -> i64 {
+        (self.0 - earlier.0).num_days()
     }
 }
 

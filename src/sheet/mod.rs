@@ -6,6 +6,7 @@
 //! the rules is still reported as sheet, row and column.
 
 mod columns;
+mod roll;
 mod template;
 
 use std::collections::HashMap;
@@ -17,7 +18,13 @@ use serde_json::{Map, Value, json};
 use self::columns::{CELL_ROWS, GENDERS, MEMBER_COLUMNS, MEMBERSHIPS, OUTCOMES, YES_NO, choose, letter, words};
 use crate::input::{self, Code, InputError, Place, Step};
 
+pub use self::roll::{ImportedRoll, read_roll};
 pub use self::template::write_template;
+
+/// Whether a file is read as a spreadsheet, by its extension.
+pub fn is_spreadsheet(path: &Path) -> bool {
+    matches!(extension(path).as_str(), "xlsx" | "xlsm" | "xls" | "ods" | "csv")
+}
 
 /// A roster read from a spreadsheet, and where each of its values came from.
 pub struct Imported {

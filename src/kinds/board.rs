@@ -1,0 +1,141 @@
+//! What the Bloc's Organisation Board sends up: report 7-KTTĐV with its
+//! annex (one row per grassroots organisation), the reconciliation with its
+//! roll, the deadlines kept and missed, and the lists of the whole Bloc.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::cell::CardLists;
+use super::committee::{Group, UnitRow};
+use crate::model::board::{Board, BoardText};
+use crate::model::campaign::Campaign;
+use crate::model::frame::{Header, Signature};
+use crate::model::reconciliation::Reconciliation;
+use crate::model::roster::{Card, Figures};
+use crate::model::scalar::{Date, Text};
+
+#[derive(Debug, Serialize)]
+pub struct BoardView<'a> {
+    pub header: &'a Header,
+    pub signature: &'a Signature,
+    pub recipients: &'a [Text],
+    pub reference_date: Date,
+    pub campaign: &'a Campaign,
+    pub report: &'a BoardText,
+    /// The annex: one row per grassroots organisation.
+    pub rows: Vec<UnitRow<'a>>,
+    /// The sum of the rows, which section II reports.
+    pub total: Figures,
+    pub rates: Rates,
+    /// Full members without a current card, by the reason given.
+    pub without_card_reasons: Vec<ReasonCount<'a>>,
+    /// None when the input holds no roll.
+    pub reconciliation: Option<Reconciliation>,
+    pub deadlines: Deadlines<'a>,
+    /// The lists of the whole Bloc, by organisation, then by cell.
+    pub lists: CardLists<Vec<Group<'a>>>,
+}
+
+/// Section II's shares, written the Vietnamese way ("96,5%"); none where
+/// there is nothing to divide by.
+#[derive(Debug, Serialize)]
+pub struct Rates {
+    /// Full members holding a card, of all full members.
+    pub with_card: Option<String>,
+    /// Full members without a current card, of all full members.
+    pub without_card: Option<String>,
+    /// Cards proposed for stamping, of the cards held.
+    pub to_stamp: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReasonCount<'a> {
+    pub reason: &'a Text,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Deadlines<'a> {
+    pub deadline: Date,
+    pub units: Vec<Arrival<'a>>,
+    pub late: usize,
+    /// Units whose arrival date the Board has not entered.
+    pub unknown: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Arrival<'a> {
+    pub organisation: &'a Text,
+    pub received_on: Option<Date>,
+    /// Days after the deadline; 0 or less is on time.
+    pub days_late: Option<i64>,
+}
+
+impl<'a> BoardView<'a> {
+    pub fn new(board: &'a Board) -> Self {
+        let rows: Vec<UnitRow> =
+            board.committees.iter().map(|c| UnitRow { name: &c.organisation, figures: c.figures() }).collect();
+        let total: Figures = rows.iter().map(|row| row.figures).sum();
+        let deadline = board.campaign.committee_deadline;
+        let units: Vec<Arrival> = board
+            .committees
+            .iter()
+            .map(|c| Arrival {
+                organisation: &c.organisation,
+                received_on: c.received_on,
+                days_late: c.received_on.map(|on| on.days_since(deadline)),
+            })
+            .collect();
+        Self {
+            header: &board.issuer.header,
+            signature: &board.issuer.signature,
+            recipients: &board.issuer.recipients,
+            reference_date: board.campaign.reference_date,
+            campaign: &board.campaign,
+            report: &board.report,
+            rates: Rates {
+                with_card: percent(total.with_card, total.full),
+                without_card: percent(total.without_card, total.full),
+                to_stamp: percent(total.to_stamp, total.with_card),
+            },
+            without_card_reasons: without_card_reasons(board),
+            reconciliation: board.roll.as_deref().map(|roll| Reconciliation::new(board, roll)),
+            deadlines: Deadlines {
+                deadline,
+                late: units.iter().filter(|u| u.days_late.is_some_and(|d| d > 0)).count(),
+                unknown: units.iter().filter(|u| u.received_on.is_none()).count(),
+                units,
+            },
+            lists: CardLists::of_committees(&board.committees),
+            rows,
+            total,
+        }
+    }
+}
+
+fn without_card_reasons(board: &Board) -> Vec<ReasonCount<'_>> {
+    let mut counts: BTreeMap<&Text, usize> = BTreeMap::new();
+    let rosters = board.committees.iter().flat_map(|c| &c.cells);
+    for (_, _, card) in rosters.flat_map(|r| r.full_members()) {
+        if let Card::NoCurrentCard { reason } = card {
+            *counts.entry(reason).or_default() += 1;
+        }
+    }
+    let mut reasons: Vec<ReasonCount> =
+        counts.into_iter().map(|(reason, count)| ReasonCount { reason, count }).collect();
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.count));
+    reasons
+}
+
+/// `part` of `whole` to one decimal, with a decimal comma: "96,5%", "100%".
+pub fn percent(part: usize, whole: usize) -> Option<String> {
+    if whole == 0 {
+        return None;
+    }
+    let tenths = (part as f64 * 1000.0 / whole as f64).round() as u64;
+    Some(match tenths % 10 {
+        0 => format!("{}%", tenths / 10),
+        decimal => format!("{},{decimal}%", tenths / 10),
+    })
+}

@@ -1,0 +1,155 @@
+//! A grassroots committee's submission: the rosters of its cells, each
+//! checked with the cell rules, then the rules across cells (R7): a card
+//! number belongs to one member, a member to one roster.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::campaign::Campaign;
+use super::frame::Issuer;
+use super::roster::{Checked, Figures, Roster, RosterInput};
+use super::scalar::{CardNumber, Date, Text};
+use crate::input::{Code, InputError, JsonPath, ObjectReader};
+
+/// A committee's submission as entered.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitteeInput {
+    /// The 2021 Quảng Nam campaign when absent; cells without their own
+    /// campaign belong to this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<Campaign>,
+    /// Tên tổ chức cơ sở đảng, e.g. "Đảng bộ Sở Tài chính": its row in the Board's tables.
+    pub organisation: Text,
+    /// Ngày Ban Tổ chức nhận hồ sơ, filled in by the Board, for the deadline check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_on: Option<Date>,
+    /// The committee as issuer of form 6: header, signature (T/M ĐẢNG ỦY,
+    /// T/M BAN THƯỜNG VỤ, or T/M CHI ỦY for a chi bộ cơ sở), recipients.
+    pub committee: Issuer,
+    pub cells: Vec<RosterInput>,
+}
+
+/// A checked submission: every cell obeys the cell rules, and no card or
+/// person is on two cells.
+#[derive(Debug, Clone)]
+pub struct Committee {
+    pub campaign: Campaign,
+    pub organisation: Text,
+    pub received_on: Option<Date>,
+    pub issuer: Issuer,
+    pub cells: Vec<Roster>,
+}
+
+impl Committee {
+    /// Reads and checks a submission, reporting every problem of every cell
+    /// at once.
+    pub fn parse(
+        value: &Value,
+        path: &JsonPath,
+        inherited: Option<&Campaign>,
+    ) -> Result<Checked<Self>, Vec<InputError>> {
+        let mut reader = ObjectReader::new(value, path.clone());
+        let campaign: Option<Option<Campaign>> = reader.optional("campaign");
+        let organisation: Option<Text> = reader.field("organisation");
+        let received_on: Option<Option<Date>> = reader.optional("received_on");
+        let issuer: Option<Issuer> = reader.field("committee");
+        let own = campaign.flatten().or_else(|| inherited.cloned()).unwrap_or_default();
+        let mut warnings = Vec::new();
+        let cells = reader.items_with("cells", |value, path, problems| match Roster::parse(value, path, Some(&own)) {
+            Ok(checked) => {
+                warnings.extend(checked.warnings);
+                Some(checked.value)
+            }
+            Err(found) => {
+                problems.extend(found);
+                None
+            }
+        });
+        let mut problems = reader.finish();
+        let (Some(organisation), Some(received_on), Some(issuer), Some(cells)) =
+            (organisation, received_on, issuer, cells)
+        else {
+            return Err(problems);
+        };
+        check_across_cells(&cells, &path.key("cells"), &mut problems);
+        let Some(cells) = cells.into_iter().collect::<Option<Vec<_>>>().filter(|_| problems.is_empty()) else {
+            return Err(problems);
+        };
+        warnings.extend(late(issuer.header.date, own.committee_deadline, &path.key("committee"), "báo cáo 6-KTTĐV"));
+        Ok(Checked { value: Self { campaign: own, organisation, received_on, issuer, cells }, warnings })
+    }
+
+    /// The committee's figures: the sum of its cells' (R9).
+    pub fn figures(&self) -> Figures {
+        self.cells.iter().map(Roster::figures).sum()
+    }
+}
+
+/// A warning when a document is dated after its deadline.
+pub fn late(date: Date, deadline: Date, issuer: &JsonPath, what: &str) -> Option<InputError> {
+    (date > deadline).then(|| {
+        InputError::new(
+            Code::LateReport,
+            issuer.key("header").key("date"),
+            format!("{what} đề ngày {date}, sau hạn {deadline} của kế hoạch"),
+        )
+    })
+}
+
+/// Where a member is: (cell, member) indices.
+type Seat = (usize, usize);
+
+/// R7 across cells: a card number, or a person (same name and date of
+/// birth), on two cells is an error naming both places. A temporarily
+/// attached member is listed only by the cell where they are active.
+fn check_across_cells(cells: &[Option<Roster>], path: &JsonPath, problems: &mut Vec<InputError>) {
+    let member_path = |(cell, member): Seat| path.index(cell).key("members").index(member);
+    let mut cards: HashMap<&CardNumber, Seat> = HashMap::new();
+    let mut people: HashMap<(String, Date), Seat> = HashMap::new();
+    for (i, roster) in cells.iter().enumerate() {
+        let Some(roster) = roster else { continue };
+        for (j, member) in roster.members.iter().enumerate() {
+            let cell_of = |(cell, _): Seat| cells[cell].as_ref().map_or("", |r| r.cell.name.as_str());
+            if let Some(number) = member.card_number() {
+                if let Some(&first) = cards.get(number) {
+                    problems.push(InputError::new(
+                        Code::DuplicateCardNumber,
+                        member_path((i, j)).key("card_number"),
+                        format!(
+                            "{}: số thẻ {number} trùng với một đảng viên của {} ({})",
+                            member.full_name,
+                            cell_of(first),
+                            member_path(first)
+                        ),
+                    ));
+                    continue;
+                }
+                cards.insert(number, (i, j));
+            }
+            match people.entry((member.full_name.folded(), member.birth_date)) {
+                Entry::Occupied(first) if first.get().0 != i => problems.push(InputError::new(
+                    Code::MemberInTwoCells,
+                    member_path((i, j)),
+                    format!(
+                        "{} (sinh ngày {}) có tên ở cả {} ({}) và {}; mỗi đảng viên chỉ ghi ở một chi bộ, \
+                         nơi đang sinh hoạt (sinh hoạt tạm thời thì ghi chi bộ giữ đảng số ở cột ghi chú)",
+                        member.full_name,
+                        member.birth_date,
+                        cell_of(*first.get()),
+                        member_path(*first.get()),
+                        roster.cell.name
+                    ),
+                )),
+                Entry::Occupied(_) => {}
+                Entry::Vacant(seat) => {
+                    seat.insert((i, j));
+                }
+            }
+        }
+    }
+}

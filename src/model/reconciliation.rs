@@ -1,0 +1,296 @@
+//! Rule R10, "đối chiếu": the members the committees submitted against the
+//! roll the Board manages. Every difference is reported; none is dropped.
+//!
+//! Entries are paired in passes, surest first: by card number; then by the
+//! name folded (case, spacing, accents) and the date of birth; then by the
+//! date of birth and a name close enough to be a slip. Each pairing says how
+//! sure it is; what is left unpaired on either side is a difference too.
+
+use std::collections::HashMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::board::Board;
+use super::roster::Member;
+use super::scalar::{CardNumber, Date, Text};
+use crate::input::JsonPath;
+
+/// One member on the roll the Board manages.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RollEntry {
+    pub full_name: Text,
+    pub birth_date: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_number: Option<CardNumber>,
+    /// Tổ chức cơ sở đảng.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<Text>,
+    /// Chi bộ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<Text>,
+}
+
+/// A name at least this close (0–100) to the roll's, with the same date of
+/// birth, is taken for the same person spelt differently.
+const CLOSE_NAME: u8 = 75;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
+#[serde(rename_all = "kebab-case")]
+pub enum Finding {
+    /// On the roll, submitted by no cell.
+    NotSubmitted,
+    /// Submitted, not on the roll.
+    NotOnRoll,
+    /// The same card number submitted by two cells.
+    CardInTwoCells,
+    NameDiffers,
+    BirthDateDiffers,
+    CardNumberDiffers,
+}
+
+impl Finding {
+    pub fn label(self) -> &'static str {
+        match self {
+            Finding::NotSubmitted => "Có trong danh sách quản lý, đơn vị không báo cáo",
+            Finding::NotOnRoll => "Đơn vị báo cáo, không có trong danh sách quản lý",
+            Finding::CardInTwoCells => "Một số thẻ ở hai chi bộ",
+            Finding::NameDiffers => "Họ tên khác danh sách quản lý",
+            Finding::BirthDateDiffers => "Ngày sinh khác danh sách quản lý",
+            Finding::CardNumberDiffers => "Số thẻ khác danh sách quản lý",
+        }
+    }
+}
+
+/// A member as one side has it, and where.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub full_name: Text,
+    pub birth_date: Date,
+    pub card_number: Option<CardNumber>,
+    pub organisation: Option<Text>,
+    pub cell: Option<Text>,
+    /// The entry in the input: `committees[0].cells[1].members[2]` or `roll[5]`.
+    pub place: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Difference {
+    pub finding: Finding,
+    pub label: &'static str,
+    /// What the cells submitted: none, one, or both cells for a card number on two.
+    pub submitted: Vec<Entry>,
+    pub roll: Option<Entry>,
+    /// How sure the pairing of the two sides is, 0–100; none when unpaired.
+    pub confidence: Option<u8>,
+    pub note: String,
+}
+
+/// The counts section II of form 7 reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub on_roll: usize,
+    pub submitted: usize,
+    /// Pairs found, differences in their details included.
+    pub paired: usize,
+    pub not_submitted: usize,
+    pub not_on_roll: usize,
+    pub card_in_two_cells: usize,
+    pub name_differs: usize,
+    pub birth_date_differs: usize,
+    pub card_number_differs: usize,
+    pub differences: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reconciliation {
+    pub totals: Totals,
+    pub differences: Vec<Difference>,
+}
+
+/// A submitted member's candidates on the roll, best first.
+type Candidates<'a> = dyn Fn(&Submitted) -> Vec<usize> + 'a;
+
+struct Submitted<'a> {
+    member: &'a Member,
+    entry: Entry,
+}
+
+impl Reconciliation {
+    pub fn new(board: &Board, roll: &[RollEntry]) -> Self {
+        let submitted = submitted(board);
+        let roll_entries: Vec<Entry> = roll.iter().enumerate().map(|(i, r)| roll_entry(r, i)).collect();
+        let mut differences = cards_in_two_cells(&submitted);
+
+        let mut by_card: HashMap<&CardNumber, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<(String, Date), Vec<usize>> = HashMap::new();
+        let mut by_birth: HashMap<Date, Vec<usize>> = HashMap::new();
+        for (i, entry) in roll.iter().enumerate() {
+            if let Some(number) = &entry.card_number {
+                by_card.entry(number).or_default().push(i);
+            }
+            by_name.entry((entry.full_name.folded(), entry.birth_date)).or_default().push(i);
+            by_birth.entry(entry.birth_date).or_default().push(i);
+        }
+        // Each pass gives a submitted member's candidates on the roll, best first.
+        let passes: [&Candidates; 3] = [
+            &|s| s.member.card_number().and_then(|n| by_card.get(n)).cloned().unwrap_or_default(),
+            &|s| by_name.get(&(s.member.full_name.folded(), s.member.birth_date)).cloned().unwrap_or_default(),
+            &|s| {
+                let mut close: Vec<(u8, usize)> = by_birth
+                    .get(&s.member.birth_date)
+                    .into_iter()
+                    .flatten()
+                    .map(|&r| (closeness(&s.member.full_name, &roll[r].full_name), r))
+                    .filter(|&(score, _)| score >= CLOSE_NAME)
+                    .collect();
+                close.sort_by_key(|&(score, _)| std::cmp::Reverse(score));
+                close.into_iter().map(|(_, r)| r).collect()
+            },
+        ];
+        let mut paired_roll = vec![false; roll.len()];
+        let mut pending: Vec<usize> = (0..submitted.len()).collect();
+        let mut paired = 0;
+        for candidates in passes {
+            pending.retain(|&s| {
+                let Some(r) = candidates(&submitted[s]).into_iter().find(|&r| !paired_roll[r]) else {
+                    return true;
+                };
+                paired_roll[r] = true;
+                paired += 1;
+                differences.extend(compare(&submitted[s], &roll[r], &roll_entries[r]));
+                false
+            });
+        }
+        differences.extend(pending.iter().map(|&s| {
+            let member = submitted[s].member;
+            let note = match &member.temporary_from {
+                Some(home) => format!("sinh hoạt tạm thời, đảng số ở {home}: có thể do nơi khác quản lý"),
+                None => String::new(),
+            };
+            unpaired(Finding::NotOnRoll, vec![submitted[s].entry.clone()], None, note)
+        }));
+        differences.extend(
+            (0..roll.len())
+                .filter(|&r| !paired_roll[r])
+                .map(|r| unpaired(Finding::NotSubmitted, Vec::new(), Some(roll_entries[r].clone()), String::new())),
+        );
+
+        let count = |finding| differences.iter().filter(|d| d.finding == finding).count();
+        let totals = Totals {
+            on_roll: roll.len(),
+            submitted: submitted.len(),
+            paired,
+            not_submitted: count(Finding::NotSubmitted),
+            not_on_roll: count(Finding::NotOnRoll),
+            card_in_two_cells: count(Finding::CardInTwoCells),
+            name_differs: count(Finding::NameDiffers),
+            birth_date_differs: count(Finding::BirthDateDiffers),
+            card_number_differs: count(Finding::CardNumberDiffers),
+            differences: differences.len(),
+        };
+        Self { totals, differences }
+    }
+}
+
+/// Every member of every cell of every committee, where the input has them.
+fn submitted(board: &Board) -> Vec<Submitted<'_>> {
+    let mut all = Vec::new();
+    for (c, committee) in board.committees.iter().enumerate() {
+        for (k, roster) in committee.cells.iter().enumerate() {
+            for (m, member) in roster.members.iter().enumerate() {
+                let place = JsonPath::root().key("committees").index(c).key("cells").index(k).key("members").index(m);
+                let entry = Entry {
+                    full_name: member.full_name.clone(),
+                    birth_date: member.birth_date,
+                    card_number: member.card_number().cloned(),
+                    organisation: Some(committee.organisation.clone()),
+                    cell: Some(roster.cell.name.clone()),
+                    place: place.to_string(),
+                };
+                all.push(Submitted { member, entry });
+            }
+        }
+    }
+    all
+}
+
+fn roll_entry(entry: &RollEntry, index: usize) -> Entry {
+    Entry {
+        full_name: entry.full_name.clone(),
+        birth_date: entry.birth_date,
+        card_number: entry.card_number.clone(),
+        organisation: entry.organisation.clone(),
+        cell: entry.cell.clone(),
+        place: JsonPath::root().key("roll").index(index).to_string(),
+    }
+}
+
+/// A card number that two cells submitted (a committee's own cells are
+/// checked already; this finds it across committees).
+fn cards_in_two_cells(submitted: &[Submitted]) -> Vec<Difference> {
+    let mut by_number: HashMap<&CardNumber, Vec<&Entry>> = HashMap::new();
+    for s in submitted {
+        if let Some(number) = s.member.card_number() {
+            by_number.entry(number).or_default().push(&s.entry);
+        }
+    }
+    let mut found: Vec<Difference> = by_number
+        .into_values()
+        .filter(|entries| entries.len() > 1)
+        .map(|entries| {
+            let note = "mỗi số thẻ chỉ của một đảng viên; cần xác minh".to_owned();
+            unpaired(Finding::CardInTwoCells, entries.into_iter().cloned().collect(), None, note)
+        })
+        .collect();
+    found.sort_by(|a, b| a.submitted[0].place.cmp(&b.submitted[0].place));
+    found
+}
+
+/// The differences between a submitted member and the roll entry paired with it.
+fn compare(submitted: &Submitted, roll: &RollEntry, roll_entry: &Entry) -> Vec<Difference> {
+    let member = submitted.member;
+    let confidence = closeness(&member.full_name, &roll.full_name);
+    let difference = |finding, note: String| Difference {
+        finding,
+        label: Finding::label(finding),
+        submitted: vec![submitted.entry.clone()],
+        roll: Some(roll_entry.clone()),
+        confidence: Some(confidence),
+        note,
+    };
+    let mut found = Vec::new();
+    if member.full_name != roll.full_name {
+        let note = if member.full_name.folded() == roll.full_name.folded() {
+            "chỉ khác dấu hoặc chữ hoa"
+        } else {
+            "khác chính tả"
+        };
+        found
+            .push(difference(Finding::NameDiffers, format!("{} / {}", member.full_name, roll.full_name) + "; " + note));
+    }
+    if member.birth_date != roll.birth_date {
+        found.push(difference(Finding::BirthDateDiffers, format!("{} / {}", member.birth_date, roll.birth_date)));
+    }
+    match (member.card_number(), &roll.card_number) {
+        (Some(ours), Some(theirs)) if ours != theirs => {
+            found.push(difference(Finding::CardNumberDiffers, format!("{ours} / {theirs}")));
+        }
+        (Some(ours), None) => {
+            found.push(difference(Finding::CardNumberDiffers, format!("danh sách quản lý chưa có số thẻ {ours}")));
+        }
+        _ => {}
+    }
+    found
+}
+
+fn unpaired(finding: Finding, submitted: Vec<Entry>, roll: Option<Entry>, note: String) -> Difference {
+    Difference { finding, label: finding.label(), submitted, roll, confidence: None, note }
+}
+
+/// How alike two names are, 0–100, ignoring case: 100 only when equal.
+fn closeness(a: &Text, b: &Text) -> u8 {
+    let score = strsim::normalized_levenshtein(&a.as_str().to_lowercase(), &b.as_str().to_lowercase());
+    (score * 100.0).floor() as u8
+}

@@ -1,0 +1,134 @@
+//! The roll the Board manages, kept in a spreadsheet: one member per row,
+//! columns found by their titles like the members sheet's.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+use super::columns::{Column, MEMBER_COLUMNS, letter};
+use super::{Grid, extension, header, read_csv, read_workbook};
+use crate::input::{self, Code, InputError, Place, Step};
+
+/// A roll read from a spreadsheet, and the row and column of each value.
+pub struct ImportedRoll {
+    /// The roll as JSON: a list of entries.
+    pub entries: Value,
+    sheet: String,
+    rows: Vec<u32>,
+    columns: HashMap<&'static str, String>,
+}
+
+const ORGANISATION: Column = Column {
+    field: "organisation",
+    title: "Tổ chức cơ sở đảng",
+    synonyms: &["Tổ chức cơ sở", "Đảng bộ cơ sở", "Đảng bộ", "Đơn vị"],
+    required: false,
+    hint: "",
+    example: "Đảng bộ Sở Tài chính",
+};
+
+const CELL: Column = Column {
+    field: "cell",
+    title: "Chi bộ",
+    synonyms: &["Tên chi bộ", "Sinh hoạt tại chi bộ"],
+    required: false,
+    hint: "",
+    example: "Chi bộ Văn phòng",
+};
+
+/// The columns of the roll: the person's, then where the Board has them.
+fn roll_columns() -> Vec<&'static Column> {
+    let person = ["full_name", "birth_date", "card_number"];
+    MEMBER_COLUMNS.iter().filter(|c| person.contains(&c.field)).chain([&ORGANISATION, &CELL]).collect()
+}
+
+/// Reads the roll from the first sheet whose title row names its columns.
+pub fn read_roll(path: &Path) -> Result<ImportedRoll, Vec<InputError>> {
+    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let io_error = |e: String| vec![InputError::in_sheet(Code::UnreadableFile, &file, 1, "A", e)];
+    let grids = if extension(path) == "csv" {
+        vec![read_csv(path, &file).map_err(io_error)?]
+    } else {
+        read_workbook(path).map_err(io_error)?
+    };
+    let columns = roll_columns();
+    let score = |g: &&Grid| {
+        header(g).map_or(0, |(_, cells)| cells.iter().filter(|c| columns.iter().any(|m| m.matches(&c.text))).count())
+    };
+    let Some(grid) = grids.iter().max_by_key(score) else {
+        return Err(io_error("bảng tính không có trang nào".into()));
+    };
+    let Some((header_row, titles)) = header(grid) else {
+        return Err(vec![InputError::in_sheet(
+            Code::MissingColumn,
+            &grid.name,
+            1,
+            "A",
+            "trang danh sách không có dữ liệu",
+        )]);
+    };
+    let mut at: HashMap<&'static str, usize> = HashMap::new();
+    for (i, cell) in titles.iter().enumerate() {
+        if let Some(column) = columns.iter().find(|c| c.matches(&cell.text)) {
+            at.entry(column.field).or_insert(i);
+        }
+    }
+    let missing: Vec<InputError> = columns
+        .iter()
+        .filter(|c| ["full_name", "birth_date"].contains(&c.field) && !at.contains_key(c.field))
+        .map(|c| {
+            InputError::in_sheet(
+                Code::MissingColumn,
+                &grid.name,
+                *header_row,
+                &letter(titles.len()),
+                format!("thiếu cột «{}» ở dòng tiêu đề", c.title),
+            )
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let mut entries = Vec::new();
+    let mut rows = Vec::new();
+    for (row, cells) in grid.rows.iter().filter(|(r, _)| r > header_row) {
+        if cells.iter().all(|c| c.text.is_empty()) {
+            continue;
+        }
+        let mut entry = Map::new();
+        for (field, i) in &at {
+            let Some(cell) = cells.get(*i).filter(|c| !c.text.is_empty()) else { continue };
+            let text = match (*field, cell.number) {
+                // A number typed without quotes: Excel dropped its trailing zeros.
+                ("card_number", Some(n)) => format!("{n:.6}"),
+                _ => cell.text.clone(),
+            };
+            entry.insert((*field).into(), json!(text));
+        }
+        entries.push(Value::Object(entry));
+        rows.push(*row);
+    }
+    let mut entries = Value::Array(entries);
+    input::normalize(&mut entries);
+    let columns = at.iter().map(|(f, i)| (*f, letter(*i))).collect();
+    Ok(ImportedRoll { entries, sheet: grid.name.clone(), rows, columns })
+}
+
+impl ImportedRoll {
+    /// Moves a problem reported by JSON path (relative to the roll) to the
+    /// sheet cell its value came from.
+    pub fn relocate(&self, mut problem: InputError) -> InputError {
+        let Place::Json { path } = &problem.place else { return problem };
+        let (index, field) = match path.steps() {
+            [Step::Index(i), Step::Key(field), ..] => (*i, field.as_str()),
+            [Step::Index(i), ..] => (*i, "full_name"),
+            _ => return problem,
+        };
+        if let Some(&row) = self.rows.get(index) {
+            let column = self.columns.get(field).cloned().unwrap_or_else(|| "A".to_owned());
+            problem.place = Place::Sheet { sheet: self.sheet.clone(), row, column };
+        }
+        problem
+    }
+}
