@@ -1,0 +1,462 @@
+//! The levels above the cell, read back from what they print: form 6 against
+//! each cell's form 1, form 7 against its forms 6, the consolidated lists
+//! against the cells' lists, the soft files against the PDFs, and the
+//! reconciliation against a roll with planted differences.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use calamine::{Data, Reader};
+use common::*;
+use kttdv::{Kind, PdfFlavour};
+use serde_json::{Value, json};
+
+/// The nine figures of a row of form 6, in column order.
+type Row = [usize; 9];
+
+/// A small deterministic generator for the shapes of hierarchies.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// A generated cell: its own name and card numbers, so that no card is on
+/// two cells.
+fn cell(seed: u64, members: usize, name: &str, superior: &str) -> Value {
+    let mut roster = kttdv::sample::roster(members, seed);
+    roster["cell"]["name"] = json!(name);
+    roster["cell"]["superior"] = json!(superior);
+    for (i, member) in roster["members"].as_array_mut().unwrap().iter_mut().enumerate() {
+        if member.get("card_number").is_some() {
+            member["card_number"] = json!(format!("49.{:06}", seed % 1000 * 1000 + i as u64));
+        }
+    }
+    roster
+}
+
+fn issuer(issuer: &str, date: &str, signature: Value) -> Value {
+    json!({
+        "header": { "superior": "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH", "issuer": issuer, "place": "Quảng Nam", "date": date },
+        "signature": signature,
+    })
+}
+
+/// Unit names hold no digits, so that a printed row's numbers are its figures.
+const ORGANISATIONS: [&str; 3] = ["Đảng bộ Sở Tài chính", "Đảng bộ Sở Xây dựng", "Đảng bộ Sở Y tế"];
+const CELLS: [&str; 4] = ["Chi bộ Văn phòng", "Chi bộ Kế hoạch", "Chi bộ Thanh tra", "Chi bộ Tổ chức"];
+
+fn committee(index: usize, cells: Vec<Value>) -> Value {
+    let name = ORGANISATIONS[index];
+    json!({
+        "organisation": name,
+        "received_on": format!("{:02}/05/2021", 6 + index),
+        "committee": issuer(&name.replace("Đảng bộ", "Đảng ủy").to_uppercase(), "06/05/2021",
+            json!({ "as": "on-behalf-of", "body": "ĐẢNG ỦY", "title": "BÍ THƯ", "name": "Nguyễn Văn Thành" })),
+        "cells": cells,
+    })
+}
+
+fn board(committees: Vec<Value>) -> Value {
+    json!({
+        "board": issuer("BAN TỔ CHỨC", "18/05/2021",
+            json!({ "as": "deputy", "head": "TRƯỞNG BAN", "title": "PHÓ TRƯỞNG BAN", "name": "Lê Thị Hồng Vân" })),
+        "committees": committees,
+    })
+}
+
+/// A Bloc of 2–3 committees of 1–4 cells of 5–80 members, its shape drawn from `seed`.
+fn hierarchy(seed: u64) -> Value {
+    let mut rng = Lcg(seed);
+    let committees = (0..2 + rng.below(2) as usize)
+        .map(|c| {
+            let cells = (0..1 + rng.below(4))
+                .map(|k| {
+                    let members = 5 + rng.below(76) as usize;
+                    cell(seed * 100 + c as u64 * 10 + k, members, CELLS[k as usize], ORGANISATIONS[c])
+                })
+                .collect();
+            committee(c, cells)
+        })
+        .collect();
+    board(committees)
+}
+
+fn pdf(kind: Kind, input: &Value) -> Vec<u8> {
+    match RENDERER.render(kind, input, PdfFlavour::Plain) {
+        Ok(rendered) => rendered.bytes,
+        Err(kttdv::Error::Input(problems)) => panic!("input rejected: {problems:#?}"),
+        Err(err) => panic!("{err}"),
+    }
+}
+
+/// The number after `label` in the text, whitespace folded.
+fn number_after(text: &str, label: &str) -> usize {
+    let text = folded(text);
+    let at = text.find(label).unwrap_or_else(|| panic!("«{label}» not in:\n{text}")) + label.len();
+    let digits: String =
+        text[at..].chars().skip_while(|c| !c.is_ascii_digit()).take_while(char::is_ascii_digit).collect();
+    digits.parse().unwrap()
+}
+
+/// Form 1's section I, in the column order of form 6.
+fn form1_row(pdf: &[u8]) -> Row {
+    let text = pdf_text(pdf);
+    [
+        number_after(&text, "Tổng số đảng viên của chi bộ:"),
+        number_after(&text, "đảng viên chính thức"),
+        number_after(&text, "đảng viên dự bị"),
+        number_after(&text, "Đảng viên chính thức đã được phát thẻ:"),
+        number_after(&text, "Đảng viên chính thức chưa được đổi, phát thẻ:"),
+        number_after(&text, "Số thẻ đề nghị đóng dấu kiểm tra kỹ thuật:"),
+        number_after(&text, "Số thẻ hỏng đề nghị đổi lại:"),
+        number_after(&text, "Số thẻ mất đề nghị cấp lại:"),
+        number_after(&text, "đảng viên sinh hoạt đảng tạm thời"),
+    ]
+}
+
+/// The rows of a figures table as printed: (numbered rows, the total row).
+/// A row is the line holding its index and its nine figures; names hold no digits.
+fn table_rows(pdf: &[u8]) -> (Vec<Row>, Row) {
+    let mut rows = Vec::new();
+    let mut total = None;
+    for line in pdf_layout(pdf).lines() {
+        let numbers: Vec<usize> = line.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+        if line.contains("Tổng cộng") && numbers.len() >= 9 {
+            total = Some(numbers[..9].try_into().unwrap());
+        } else if numbers.len() >= 10 && line.trim_start().starts_with(&format!("{} ", rows.len() + 1)) {
+            rows.push(numbers[1..10].try_into().unwrap());
+        }
+    }
+    (rows, total.expect("a Tổng cộng row"))
+}
+
+fn sum(rows: &[Row]) -> Row {
+    let mut total = [0; 9];
+    for row in rows {
+        for (t, v) in total.iter_mut().zip(row) {
+            *t += v;
+        }
+    }
+    total
+}
+
+#[test]
+fn every_figure_rolls_up_from_the_cells_to_the_bloc() {
+    for seed in [3, 17, 42] {
+        let board = hierarchy(seed);
+        let mut committee_totals = Vec::new();
+        for committee in board["committees"].as_array().unwrap() {
+            let cell_rows: Vec<Row> =
+                committee["cells"].as_array().unwrap().iter().map(|cell| form1_row(&pdf(Kind::Report, cell))).collect();
+            let (rows, total) = table_rows(&pdf(Kind::Summary, committee));
+            assert_eq!(rows, cell_rows, "seed {seed}: each row of form 6 is its cell's form 1");
+            assert_eq!(total, sum(&rows), "seed {seed}: the total row is the sum of the rows");
+            committee_totals.push(total);
+        }
+        let report = pdf(Kind::BoardReport, &board);
+        let (rows, total) = table_rows(&report);
+        assert_eq!(rows, committee_totals, "seed {seed}: each annex row of form 7 is a committee's form 6 total");
+        assert_eq!(total, sum(&committee_totals), "seed {seed}");
+        let text = pdf_text(&report);
+        assert_eq!(number_after(&text, "Tổng số đảng viên:"), total[0]);
+        assert_eq!(number_after(&text, "đảng viên chính thức"), total[1]);
+        assert_eq!(number_after(&text, "Số đảng viên đã được phát thẻ:"), total[3]);
+        assert_eq!(number_after(&text, "Số thẻ đề nghị đóng dấu kiểm tra kỹ thuật:"), total[5]);
+    }
+}
+
+/// Card numbers printed in a PDF, with how often each appears.
+fn card_numbers(pdf: &[u8]) -> BTreeMap<String, usize> {
+    let mut found = BTreeMap::new();
+    for word in pdf_text(pdf).split_whitespace() {
+        let b = word.as_bytes();
+        if b.len() == 9 && b[2] == b'.' && b.iter().enumerate().all(|(i, c)| i == 2 || c.is_ascii_digit()) {
+            *found.entry(word.to_owned()).or_default() += 1;
+        }
+    }
+    found
+}
+
+/// "Danh sách này có N đồng chí." of each list, in order.
+fn list_counts(pdf: &[u8]) -> Vec<usize> {
+    let text = folded(&pdf_text(pdf));
+    text.split("Danh sách này có ").skip(1).map(|rest| rest.split(' ').next().unwrap().parse().unwrap()).collect()
+}
+
+#[test]
+fn the_consolidated_lists_hold_exactly_the_cells_lists() {
+    let board = hierarchy(7);
+    let mut expected_cards = BTreeMap::new();
+    let mut expected_counts = vec![0; 4];
+    let mut bloc_cells = 0;
+    for committee in board["committees"].as_array().unwrap() {
+        let mut committee_cards = BTreeMap::new();
+        let mut committee_counts = vec![0; 4];
+        for cell in committee["cells"].as_array().unwrap() {
+            bloc_cells += 1;
+            let lists = [Kind::StampList, Kind::DamagedList, Kind::LostList, Kind::NoCardList];
+            for (i, kind) in lists.into_iter().enumerate() {
+                let list = pdf(kind, cell);
+                committee_counts[i] += list_counts(&list)[0];
+                for (card, n) in card_numbers(&list) {
+                    *committee_cards.entry(card).or_insert(0) += n;
+                }
+            }
+        }
+        let consolidated = pdf(Kind::Consolidated, committee);
+        assert_eq!(card_numbers(&consolidated), committee_cards, "a committee's lists are its cells' lists");
+        assert_eq!(list_counts(&consolidated), committee_counts);
+        for (card, n) in committee_cards {
+            *expected_cards.entry(card).or_insert(0) += n;
+        }
+        for (total, n) in expected_counts.iter_mut().zip(committee_counts) {
+            *total += n;
+        }
+    }
+    let bloc = pdf(Kind::Consolidated, &board);
+    assert_eq!(card_numbers(&bloc), expected_cards, "the Bloc's lists are all the cells' lists");
+    assert_eq!(list_counts(&bloc), expected_counts);
+    let text = pdf_text(&bloc);
+    assert!(
+        text.contains("ĐẢNG BỘ SỞ TÀI CHÍNH") && text.contains("Chi bộ Văn phòng"),
+        "grouped by organisation, then cell"
+    );
+    assert!(bloc_cells >= 2);
+}
+
+/// The numbers of a sheet's rows that begin with a number or "Tổng cộng".
+fn sheet_rows(xlsx: &[u8]) -> (Vec<Row>, Row) {
+    let mut workbook = calamine::Xlsx::new(Cursor::new(xlsx.to_vec())).unwrap();
+    let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+    let mut rows = Vec::new();
+    let mut total = None;
+    for row in range.rows() {
+        let figures: Vec<usize> = row[2..11]
+            .iter()
+            .filter_map(|c| match c {
+                Data::Float(f) => Some(*f as usize),
+                _ => None,
+            })
+            .collect();
+        if figures.len() != 9 {
+            continue;
+        }
+        match &row[1] {
+            Data::String(s) if s == "Tổng cộng" => total = Some(figures.try_into().unwrap()),
+            _ => rows.push(figures.try_into().unwrap()),
+        }
+    }
+    (rows, total.expect("a total row"))
+}
+
+#[test]
+fn the_soft_files_hold_the_numbers_the_pdfs_print() {
+    let board = hierarchy(11);
+    let bundle = RENDERER.render_files(Kind::BoardPacket, &board, PdfFlavour::Plain, &|_, _| {}).unwrap();
+    let file = |suffix: &str| -> &[u8] {
+        &bundle.files.iter().find(|(name, _)| name.ends_with(suffix)).unwrap_or_else(|| panic!("no {suffix}")).1
+    };
+    assert_eq!(
+        sheet_rows(file("/mau-6-kttdv_dang-bo-so-tai-chinh.xlsx")),
+        table_rows(file("/mau-6-kttdv_dang-bo-so-tai-chinh.pdf"))
+    );
+    let annex = bundle.files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".xlsx")).unwrap();
+    let report = bundle.files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".pdf")).unwrap();
+    assert_eq!(sheet_rows(&annex.1), table_rows(&report.1));
+    let names: Vec<&str> = bundle.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.contains(&"dang-bo-so-xay-dung/tong-hop-kttdv_dang-bo-so-xay-dung.pdf"), "{names:?}");
+    assert!(!names.iter().any(|n| n.starts_with("doi-chieu")), "no roll, no reconciliation: {names:?}");
+}
+
+/// A Bloc and the roll that matches it exactly.
+fn bloc_and_roll() -> (Value, Vec<Value>) {
+    let board = hierarchy(5);
+    let mut roll = Vec::new();
+    for committee in board["committees"].as_array().unwrap() {
+        for cell in committee["cells"].as_array().unwrap() {
+            for m in cell["members"].as_array().unwrap() {
+                let mut entry = json!({ "full_name": m["full_name"], "birth_date": m["birth_date"] });
+                if let Some(card) = m.get("card_number") {
+                    entry["card_number"] = card.clone();
+                }
+                entry["organisation"] = committee["organisation"].clone();
+                roll.push(entry);
+            }
+        }
+    }
+    (board, roll)
+}
+
+fn reconcile(board: &Value, roll: &[Value]) -> Value {
+    let mut input = board.clone();
+    input["roll"] = json!(roll);
+    let checked = kttdv::kinds::reconcile(&json_input(&input.to_string())).unwrap_or_else(|p| panic!("{p:#?}"));
+    serde_json::to_value(checked.value).unwrap()
+}
+
+fn findings(result: &Value) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = result["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let who = d["submitted"].get(0).or(d.get("roll")).unwrap();
+            (d["finding"].as_str().unwrap().to_owned(), who["full_name"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_clean_roll_gives_no_difference() {
+    let (board, roll) = bloc_and_roll();
+    let result = reconcile(&board, &roll);
+    assert_eq!(findings(&result), vec![]);
+    assert_eq!(result["totals"]["paired"], json!(roll.len()));
+}
+
+#[test]
+fn reconciliation_finds_every_planted_difference_and_no_other() {
+    let (mut board, mut roll) = bloc_and_roll();
+    let name = |v: &Value| v["full_name"].as_str().unwrap().to_owned();
+    // Missing from the roll: the first member.
+    let missing = roll.remove(0);
+    // On the roll, not submitted.
+    roll.push(json!({ "full_name": "Trịnh Văn Kiên", "birth_date": "08/03/1974", "card_number": "49.999001" }));
+    // A slip in one name, a wrong date of birth in another, both with cards.
+    let carded: Vec<usize> = (3..roll.len()).filter(|&i| roll[i].get("card_number").is_some()).take(2).collect();
+    let slip = roll[carded[0]].clone();
+    roll[carded[0]]["full_name"] = json!(name(&slip).replacen('ễ', "ê", 1).replacen('ị', "i", 1) + "h");
+    let misdated = name(&roll[carded[1]]);
+    roll[carded[1]]["birth_date"] = json!("01/01/1950");
+    // A card number of the first committee, submitted again by the last.
+    let committees = board["committees"].as_array_mut().unwrap();
+    let card = committees[0]["cells"][0]["members"][1]["card_number"].clone();
+    let taker = &mut committees.last_mut().unwrap()["cells"][0]["members"][0];
+    let own_card = taker["card_number"].clone();
+    assert!(own_card.is_string(), "the generator gives the first member a card");
+    taker["card_number"] = card;
+    let taker_name = name(taker);
+
+    let result = reconcile(&board, &roll);
+    let mut expected = vec![
+        ("birth-date-differs".to_owned(), misdated),
+        ("card-in-two-cells".to_owned(), name(&committees_first_member(&board))),
+        ("card-number-differs".to_owned(), taker_name.clone()),
+        ("name-differs".to_owned(), name(&slip)),
+        ("not-on-roll".to_owned(), name(&missing)),
+        ("not-submitted".to_owned(), "Trịnh Văn Kiên".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(findings(&result), expected, "{result:#}");
+    let differs =
+        result["differences"].as_array().unwrap().iter().find(|d| d["finding"] == "card-number-differs").unwrap();
+    assert!(differs["note"].as_str().unwrap().contains(own_card.as_str().unwrap()));
+    let slipped = result["differences"].as_array().unwrap().iter().find(|d| d["finding"] == "name-differs").unwrap();
+    let confidence = slipped["confidence"].as_u64().unwrap();
+    assert!((75..100).contains(&confidence), "a near miss is sure but not certain: {confidence}");
+    assert_eq!(result["totals"]["differences"], json!(6));
+}
+
+/// The member whose card number the last committee took again.
+fn committees_first_member(board: &Value) -> Value {
+    board["committees"][0]["cells"][0]["members"][1].clone()
+}
+
+#[test]
+fn the_examples_make_the_boards_whole_submission() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ho-so");
+    let run = kttdv(&["render", "ho-so-ban", "examples/board.json", "-o", out.to_str().unwrap()], "");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("late-report\t[committee-so-xay-dung.json]$.committee.header.date"),
+        "the late committee is warned of, in its own file: {stderr}"
+    );
+    let read = |name: &str| std::fs::read(out.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let stem = "ban-to-chuc-dang-uy-khoi-cac-co-quan-tinh";
+    let report = pdf_text(&read(&format!("mau-7-kttdv_{stem}.pdf")));
+    assert!(folded(&report).contains("Đảng bộ Sở Xây dựng: nộp ngày 12/05/2021, chậm 2 ngày"));
+    assert!(folded(&report).contains("đạt 93,8% so với tổng số đảng viên chính thức"), "{report}");
+    let reconciliation: Value = serde_json::from_slice(&read(&format!("doi-chieu-kttdv_{stem}.json"))).unwrap();
+    let totals = &reconciliation["totals"];
+    assert_eq!(
+        [
+            &totals["not_submitted"],
+            &totals["name_differs"],
+            &totals["birth_date_differs"],
+            &totals["card_in_two_cells"]
+        ],
+        [&json!(1), &json!(1), &json!(1), &json!(1)]
+    );
+    let list = folded(&pdf_text(&read(&format!("doi-chieu-kttdv_{stem}.pdf"))));
+    for needle in ["Trịnh Văn Kiên", "Bùi Thị Ngọc Hằng", "01/10/1985", "Phạm Ngọc Ánh", "49.104103"] {
+        assert!(list.contains(needle), "«{needle}» in the reconciliation list");
+    }
+    let form6 = pdf_text(&read("dang-bo-so-tai-chinh/mau-6-kttdv_dang-bo-so-tai-chinh.pdf"));
+    assert_in_order(&folded(&form6), &["Chi bộ Văn phòng", "Chi bộ Phòng Ngân sách", "Chi bộ Thanh tra", "Tổng cộng"]);
+}
+
+#[test]
+fn the_reconcile_command_takes_the_roll_as_a_spreadsheet() {
+    let run = kttdv(&["reconcile", "examples/board.json", "examples/roll.csv", "--json", "-o", "-"], "");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let result: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(result["totals"]["on_roll"], json!(49));
+    let birth =
+        result["differences"].as_array().unwrap().iter().find(|d| d["finding"] == "birth-date-differs").unwrap();
+    assert_eq!(birth["roll"]["full_name"], json!("Đỗ Minh Nhật"));
+}
+
+#[test]
+fn a_card_on_two_cells_of_a_committee_names_both_places_in_their_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("examples/cell.json"), dir.path().join("a.json")).unwrap();
+    let mut twin: Value = serde_json::from_str(&example("cell.json")).unwrap();
+    twin["cell"]["name"] = json!("Chi bộ Sao chép");
+    std::fs::write(dir.path().join("b.json"), twin.to_string()).unwrap();
+    twin["members"][0]["birth_date"] = json!("31/02/1962");
+    std::fs::write(dir.path().join("c.json"), twin.to_string()).unwrap();
+    let check = |cells: Value| {
+        let mut committee: Value = serde_json::from_str(&example("committee.json")).unwrap();
+        committee["cells"] = cells;
+        std::fs::write(dir.path().join("committee.json"), committee.to_string()).unwrap();
+        let run = kttdv_in(dir.path(), &["check", "mau-6", "committee.json"], "");
+        assert_eq!(run.status.code(), Some(1));
+        String::from_utf8_lossy(&run.stdout).into_owned()
+    };
+
+    // Every member of b is a's too: each card is named with the other place.
+    let stdout = check(json!(["a.json", "b.json"]));
+    assert!(
+        stdout.contains("duplicate-card-number\t[b.json]$.members[1].card_number")
+            && stdout.contains("Chi bộ Văn phòng ($.cells[0].members[1])"),
+        "{stdout}"
+    );
+    let stdout = check(json!(["c.json"]));
+    assert!(stdout.contains("invalid-date\t[c.json]$.members[0].birth_date"), "{stdout}");
+}
+
+#[test]
+fn a_folder_of_cell_workbooks_is_a_committees_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("chi-bo")).unwrap();
+    std::fs::copy(root().join("examples/chi-bo-van-phong.xlsx"), dir.path().join("chi-bo/van-phong.xlsx")).unwrap();
+    let mut committee: Value = serde_json::from_str(&example("committee.json")).unwrap();
+    committee["cells"] = json!(["chi-bo"]);
+    std::fs::write(dir.path().join("committee.json"), committee.to_string()).unwrap();
+
+    let run = kttdv_in(dir.path(), &["render", "mau-6", "committee.json", "-o", "6.pdf"], "");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let (rows, _) = table_rows(&std::fs::read(dir.path().join("6.pdf")).unwrap());
+    let cell = pdf(Kind::Report, &json_input(&example("cell.json")));
+    assert_eq!(rows, vec![form1_row(&cell)], "the workbook's cell is the JSON example's");
+}
