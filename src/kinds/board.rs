@@ -8,20 +8,16 @@ use serde::Serialize;
 
 use super::cell::CardLists;
 use super::committee::{Group, UnitRow};
+use super::frame::Frame;
 use crate::model::board::{Board, BoardText};
-use crate::model::campaign::Campaign;
-use crate::model::frame::{Header, Signature};
 use crate::model::reconciliation::Reconciliation;
 use crate::model::roster::{Card, Figures};
 use crate::model::scalar::{Date, Text};
 
 #[derive(Debug, Serialize)]
 pub struct BoardView<'a> {
-    pub header: &'a Header,
-    pub signature: &'a Signature,
-    pub recipients: &'a [Text],
-    pub reference_date: Date,
-    pub campaign: &'a Campaign,
+    #[serde(flatten)]
+    pub frame: Frame<'a>,
     pub report: &'a BoardText,
     /// The annex: one row per grassroots organisation.
     pub rows: Vec<UnitRow<'a>>,
@@ -88,11 +84,7 @@ impl<'a> BoardView<'a> {
             })
             .collect();
         Self {
-            header: &board.issuer.header,
-            signature: &board.issuer.signature,
-            recipients: &board.issuer.recipients,
-            reference_date: board.campaign.reference_date,
-            campaign: &board.campaign,
+            frame: Frame::new(&board.issuer, &board.campaign),
             report: &board.report,
             rates: Rates {
                 with_card: percent(total.with_card, total.full),

@@ -5,19 +5,15 @@
 use serde::Serialize;
 
 use super::cell::{CardLists, Row};
-use crate::model::campaign::Campaign;
+use super::frame::Frame;
 use crate::model::committee::Committee;
-use crate::model::frame::{Header, Signature};
 use crate::model::roster::{Figures, Roster};
-use crate::model::scalar::{Date, Text};
+use crate::model::scalar::Text;
 
 #[derive(Debug, Serialize)]
 pub struct CommitteeView<'a> {
-    pub header: &'a Header,
-    pub signature: &'a Signature,
-    pub recipients: &'a [Text],
-    pub reference_date: Date,
-    pub campaign: &'a Campaign,
+    #[serde(flatten)]
+    pub frame: Frame<'a>,
     pub organisation: &'a Text,
     /// Form 6: one row per cell.
     pub rows: Vec<UnitRow<'a>>,
@@ -79,11 +75,7 @@ impl<'a> CommitteeView<'a> {
             .map(|roster| UnitRow { name: &roster.cell.name, figures: roster.figures() })
             .collect();
         Self {
-            header: &committee.issuer.header,
-            signature: &committee.issuer.signature,
-            recipients: &committee.issuer.recipients,
-            reference_date: committee.campaign.reference_date,
-            campaign: &committee.campaign,
+            frame: Frame::new(&committee.issuer, &committee.campaign),
             organisation: &committee.organisation,
             total: rows.iter().map(|row| row.figures).sum(),
             rows,

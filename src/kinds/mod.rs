@@ -4,6 +4,7 @@
 mod board;
 mod cell;
 mod committee;
+mod frame;
 mod plan;
 mod soft;
 

@@ -36,7 +36,7 @@ pub fn summary(view: &CommitteeView) -> Vec<u8> {
 
 /// The annex of form 7: one row per grassroots organisation.
 pub fn annex(view: &BoardView) -> Vec<u8> {
-    let title = format!("Phụ lục Báo cáo 7-KTTĐV – {}", view.header.issuer);
+    let title = format!("Phụ lục Báo cáo 7-KTTĐV – {}", view.frame.header.issuer);
     figures_workbook("7-KTTĐV", &title, "Tên tổ chức cơ sở đảng", &view.rows, view.total)
 }
 

@@ -76,17 +76,9 @@ impl Board {
         let roll: Option<Option<Vec<RollEntry>>> = reader.optional("roll");
         let own = campaign.flatten().unwrap_or_default();
         let mut warnings = Vec::new();
-        let committees =
-            reader.items_with("committees", |value, path, problems| match Committee::parse(value, path, Some(&own)) {
-                Ok(checked) => {
-                    warnings.extend(checked.warnings);
-                    Some(checked.value)
-                }
-                Err(found) => {
-                    problems.extend(found);
-                    None
-                }
-            });
+        let committees = reader.items_with("committees", |value, path, problems| {
+            Checked::part(Committee::parse(value, path, Some(&own)), &mut warnings, problems)
+        });
         let problems = reader.finish();
         let (Some(issuer), Some(report), Some(roll), Some(Some(committees))) =
             (issuer, report, roll, committees.map(|c| c.into_iter().collect::<Option<Vec<_>>>()))

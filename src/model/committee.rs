@@ -60,15 +60,8 @@ impl Committee {
         let issuer: Option<Issuer> = reader.field("committee");
         let own = campaign.flatten().or_else(|| inherited.cloned()).unwrap_or_default();
         let mut warnings = Vec::new();
-        let cells = reader.items_with("cells", |value, path, problems| match Roster::parse(value, path, Some(&own)) {
-            Ok(checked) => {
-                warnings.extend(checked.warnings);
-                Some(checked.value)
-            }
-            Err(found) => {
-                problems.extend(found);
-                None
-            }
+        let cells = reader.items_with("cells", |value, path, problems| {
+            Checked::part(Roster::parse(value, path, Some(&own)), &mut warnings, problems)
         });
         let mut problems = reader.finish();
         let (Some(organisation), Some(received_on), Some(issuer), Some(cells)) =

@@ -241,6 +241,25 @@ impl<T> Checked<T> {
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Checked<U> {
         Checked { value: f(self.value), warnings: self.warnings }
     }
+
+    /// A part of a larger input (a cell of a committee, a committee of the
+    /// Board): its warnings join the whole's, its problems are reported.
+    pub fn part(
+        result: Result<Self, Vec<InputError>>,
+        warnings: &mut Vec<InputError>,
+        problems: &mut Vec<InputError>,
+    ) -> Option<T> {
+        match result {
+            Ok(checked) => {
+                warnings.extend(checked.warnings);
+                Some(checked.value)
+            }
+            Err(found) => {
+                problems.extend(found);
+                None
+            }
+        }
+    }
 }
 
 impl Roster {
