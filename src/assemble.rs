@@ -70,15 +70,16 @@ impl Assembled {
     pub fn add_roll(&mut self, path: &Path) -> Result<(), Vec<InputError>> {
         let at = JsonPath::root().key("roll");
         let file = Some(path.display().to_string());
+        let tag = |mut e: InputError| {
+            e.file = file.clone();
+            e
+        };
         let (roll, origin) = if sheet::is_spreadsheet(path) {
-            let imported = sheet::read_roll(path)?;
+            let imported = sheet::read_roll(path).map_err(|found| found.into_iter().map(tag).collect::<Vec<_>>())?;
             (imported.entries.clone(), Origin::Roll(imported))
         } else {
-            let fail = |mut e: InputError| {
-                e.file = file.clone();
-                vec![e]
-            };
-            (input::read_json(&read_text(path).map_err(fail)?).map_err(fail)?, Origin::Json)
+            let read = read_text(path).and_then(|text| input::read_json(&text));
+            (read.map_err(|e| vec![tag(e)])?, Origin::Json)
         };
         match &mut self.value {
             Value::Object(map) => _ = map.insert("roll".into(), roll),

@@ -460,3 +460,20 @@ fn a_folder_of_cell_workbooks_is_a_committees_cells() {
     let cell = pdf(Kind::Report, &json_input(&example("cell.json")));
     assert_eq!(rows, vec![form1_row(&cell)], "the workbook's cell is the JSON example's");
 }
+
+#[test]
+fn a_bad_date_in_the_roll_is_named_by_its_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let roll = dir.path().join("danh-sach.csv");
+    std::fs::write(
+        &roll,
+        "Họ tên;Số thẻ;Ngày, tháng, năm sinh\nTrần Văn Hùng;49.102340;01/01/1962\nLê Văn A;;31/02/1970\n",
+    )
+    .unwrap();
+    let out = dir.path().join("doi-chieu.pdf");
+    let run = kttdv(&["reconcile", "examples/board.json", roll.to_str().unwrap(), "-o", out.to_str().unwrap()], "");
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("invalid-date\t[") && stderr.contains("]danh-sach.csv!C3\t"), "{stderr}");
+    assert!(!out.exists(), "nothing is written");
+}

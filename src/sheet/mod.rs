@@ -62,13 +62,7 @@ struct Cell {
 /// Reads a roster from `path`; `cell_options` (`KEY=VALUE`) give or override
 /// the cell's details.
 pub fn read(path: &Path, cell_options: &[String]) -> Result<Imported, Vec<InputError>> {
-    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let io_error = |e: String| vec![InputError::in_sheet(Code::UnreadableFile, &file, 1, "A", e)];
-    let grids = if extension(path) == "csv" {
-        vec![read_csv(path, &file).map_err(io_error)?]
-    } else {
-        read_workbook(path).map_err(io_error)?
-    };
+    let grids = read_grids(path)?;
     let mut problems = Vec::new();
 
     let (members_grid, cell_grid) = pick_sheets(&grids);
@@ -168,6 +162,17 @@ fn card_column(rest: &[Step]) -> &'static str {
     }
 }
 
+/// Every sheet of a workbook, or the one sheet of a CSV file (named after the file).
+fn read_grids(path: &Path) -> Result<Vec<Grid>, Vec<InputError>> {
+    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let io_error = |e: String| vec![InputError::in_sheet(Code::UnreadableFile, &file, 1, "A", e)];
+    if extension(path) == "csv" {
+        Ok(vec![read_csv(path, &file).map_err(io_error)?])
+    } else {
+        read_workbook(path).map_err(io_error)
+    }
+}
+
 fn extension(path: &Path) -> String {
     path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default()
 }
@@ -223,7 +228,9 @@ fn read_csv(path: &Path, name: &str) -> Result<Grid, String> {
     let text = text.trim_start_matches('\u{feff}');
     // Excel saves CSV with ';' where ',' is the decimal mark.
     let first = text.lines().next().unwrap_or_default();
-    let delimiter = if first.matches(';').count() > first.matches(',').count() { b';' } else { b',' };
+    // Titles such as "Ngày, tháng, năm sinh" hold commas: a tie goes to ';'.
+    let semicolons = first.matches(';').count();
+    let delimiter = if semicolons > 0 && semicolons >= first.matches(',').count() { b';' } else { b',' };
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut rows = Vec::new();

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::columns::{Column, MEMBER_COLUMNS, letter};
-use super::{Grid, extension, header, read_csv, read_workbook};
+use super::{Grid, header, read_grids};
 use crate::input::{self, Code, InputError, Place, Step};
 
 /// A roll read from a spreadsheet, and the row and column of each value.
@@ -45,19 +45,14 @@ fn roll_columns() -> Vec<&'static Column> {
 
 /// Reads the roll from the first sheet whose title row names its columns.
 pub fn read_roll(path: &Path) -> Result<ImportedRoll, Vec<InputError>> {
-    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let io_error = |e: String| vec![InputError::in_sheet(Code::UnreadableFile, &file, 1, "A", e)];
-    let grids = if extension(path) == "csv" {
-        vec![read_csv(path, &file).map_err(io_error)?]
-    } else {
-        read_workbook(path).map_err(io_error)?
-    };
+    let grids = read_grids(path)?;
     let columns = roll_columns();
     let score = |g: &&Grid| {
         header(g).map_or(0, |(_, cells)| cells.iter().filter(|c| columns.iter().any(|m| m.matches(&c.text))).count())
     };
     let Some(grid) = grids.iter().max_by_key(score) else {
-        return Err(io_error("bảng tính không có trang nào".into()));
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        return Err(vec![InputError::in_sheet(Code::UnreadableFile, &file, 1, "A", "bảng tính không có trang nào")]);
     };
     let Some((header_row, titles)) = header(grid) else {
         return Err(vec![InputError::in_sheet(
