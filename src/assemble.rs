@@ -16,6 +16,9 @@ use crate::sheet::{self, Imported};
 pub struct Assembled {
     pub value: Value,
     sources: Vec<Source>,
+    /// When set, only files below this folder may be named (the service
+    /// reads the files uploaded with a request and nothing else).
+    confine: Option<PathBuf>,
 }
 
 /// A part of the input read from its own file.
@@ -44,12 +47,37 @@ impl Assembled {
             let imported = sheet::read(path, cell_options)?;
             let value = imported.roster.clone();
             let source = Source { at: JsonPath::root(), file: None, origin: Origin::Sheet(imported) };
-            return Ok(Self { value, sources: vec![source] });
+            return Ok(Self { value, sources: vec![source], confine: None });
         }
+        Self::read_json(path, None, reading)
+    }
+
+    /// Reads a JSON document that may name only files in its own folder:
+    /// the service's way, where those are the files uploaded with it.
+    pub fn read_confined(path: &Path) -> Result<Self, Vec<InputError>> {
+        let folder = path.parent().and_then(|p| p.canonicalize().ok());
+        Self::read_json(path, folder, &|_| {})
+    }
+
+    /// An input given whole, naming no file.
+    pub fn from_value(value: Value) -> Self {
+        Self { value, sources: vec![Source { at: JsonPath::root(), file: None, origin: Origin::Json }], confine: None }
+    }
+
+    /// The sheet row of each member of a roster read from a workbook.
+    pub fn member_rows(&self) -> Option<&[u32]> {
+        match &self.sources.first()?.origin {
+            Origin::Sheet(imported) => Some(imported.member_rows()),
+            _ => None,
+        }
+    }
+
+    fn read_json(path: &Path, confine: Option<PathBuf>, reading: &dyn Fn(&str)) -> Result<Self, Vec<InputError>> {
         let mut value = read_text(path).and_then(|text| input::read_json(&text)).map_err(|e| vec![e])?;
         let mut assembled = Self {
             value: Value::Null,
             sources: vec![Source { at: JsonPath::root(), file: None, origin: Origin::Json }],
+            confine,
         };
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut problems = Vec::new();
@@ -58,7 +86,11 @@ impl Assembled {
         assembled.value = value;
         if let Some(name) = roll {
             reading(&name);
-            if let Err(found) = assembled.add_roll(&base.join(&name)) {
+            let added = assembled.allowed(&base.join(&name)).map_err(|err| {
+                let message = format!("không đọc được «{name}»: {err}");
+                vec![InputError::new(Code::UnreadableFile, JsonPath::root().key("roll"), message)]
+            });
+            if let Err(found) = added.and_then(|path| assembled.add_roll(&path)) {
                 problems.extend(found);
             }
         }
@@ -89,6 +121,17 @@ impl Assembled {
         }
         self.sources.push(Source { at, file, origin });
         Ok(())
+    }
+
+    /// `path`, unless the input is confined to a folder it lies outside of.
+    fn allowed(&self, path: &Path) -> Result<PathBuf, String> {
+        match &self.confine {
+            None => Ok(path.to_path_buf()),
+            Some(folder) => match path.canonicalize() {
+                Ok(real) if real.starts_with(folder) => Ok(real),
+                _ => Err("chỉ đọc được các tệp gửi kèm".into()),
+            },
+        }
     }
 
     /// Names each problem by the file, and the sheet cell, its value came from.
@@ -135,7 +178,7 @@ impl Assembled {
                     expanded.push(item);
                     continue;
                 };
-                let included = match Included::open(&base.join(name), name) {
+                let included = match self.allowed(&base.join(name)).and_then(|path| Included::open(&path, name)) {
                     Ok(included) => included,
                     Err(err) => {
                         let message = format!("không đọc được «{name}»: {err}");

@@ -15,6 +15,7 @@ pub mod kinds;
 pub mod model;
 pub mod render;
 pub mod sample;
+pub mod serve;
 pub mod sheet;
 
 pub use engine::{EngineConfig, PdfFlavour};

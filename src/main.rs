@@ -111,6 +111,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Chạy dịch vụ web và API (HTTP).
+    Serve {
+        /// Địa chỉ lắng nghe; cổng 0 để hệ điều hành chọn cổng trống.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Số đảng viên tối đa trong một yêu cầu.
+        #[arg(long, default_value_t = kttdv::serve::Limits::default().max_members)]
+        max_members: usize,
+        /// Số yêu cầu được chờ khi mọi luồng xuất đều bận; quá số này trả 429.
+        #[arg(long, default_value_t = kttdv::serve::Limits::default().queue)]
+        queue: usize,
+        /// Số văn bản xuất cùng lúc; mặc định bằng số lõi.
+        #[arg(long, default_value_t = kttdv::serve::Limits::default().workers)]
+        workers: usize,
+        /// Số giây một yêu cầu được chờ; quá thì trả 503.
+        #[arg(long, default_value_t = kttdv::serve::Limits::default().wait.as_secs())]
+        wait: u64,
+        /// Kích thước tối đa của dữ liệu gửi lên, tính bằng MiB.
+        #[arg(long, default_value_t = kttdv::serve::Limits::default().body_bytes / (1024 * 1024))]
+        max_body_mib: usize,
+    },
     /// Ghi bảng tính mẫu trống để chi bộ nhập danh sách.
     TemplateXlsx {
         #[arg(short, long, default_value = "mau-nhap-danh-sach-dang-vien.xlsx")]
@@ -259,6 +280,36 @@ fn run(cli: Cli) -> Result<(), u8> {
             reporter.warnings(&input.relocate(prepared.warnings));
             let text = serde_json::to_string_pretty(&input.value).expect("JSON serialises") + "\n";
             write_output(&output, text.as_bytes())
+        }
+        Command::Serve { addr, max_members, queue, workers, wait, max_body_mib } => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info,tower_http=info".into()),
+                )
+                .with_writer(std::io::stderr)
+                .init();
+            let limits = kttdv::serve::Limits {
+                body_bytes: max_body_mib * 1024 * 1024,
+                max_members,
+                workers,
+                queue,
+                wait: std::time::Duration::from_secs(wait),
+            };
+            let runtime = tokio::runtime::Runtime::new().map_err(|err| {
+                eprintln!("kttdv: {err}");
+                INTERNAL
+            })?;
+            let config = kttdv::serve::Config { addr, engine: config, limits };
+            runtime
+                .block_on(kttdv::serve::run(config, |addr| {
+                    println!("kttdv đang phục vụ tại http://{addr}");
+                    let _ = std::io::stdout().flush();
+                }))
+                .map_err(|err| {
+                    eprintln!("kttdv: {err}");
+                    INTERNAL
+                })
         }
         Command::TemplateXlsx { output } => sheet::write_template(&output).map_err(|err| {
             eprintln!("kttdv: không ghi được {}: {err}", output.display());

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::engine::{Engine, EngineConfig, PdfFlavour, RenderError, SetupError};
+use crate::engine::{Engine, EngineConfig, Format, PdfFlavour, RenderError, SetupError};
 use crate::input::{self, InputError, JsonPath};
 use crate::kinds::{Content, Kind, Prepared};
 
@@ -17,6 +17,10 @@ pub struct Rendered {
     pub bytes: Vec<u8>,
     /// ASCII, named after the content, e.g. `mau-2-kttdv_chi-bo-van-phong.pdf`.
     pub file_name: String,
+    /// The same name in Vietnamese, e.g. `Mẫu 2-KTTĐV - Chi bộ Văn phòng.pdf`.
+    pub title: String,
+    /// Pages of a PDF or of the previewed document; 0 for a ZIP.
+    pub pages: usize,
     /// Problems worth a look that did not stop the document.
     pub warnings: Vec<InputError>,
 }
@@ -55,13 +59,30 @@ impl Renderer {
         if kind.is_bundle() {
             return self.render_zip(kind, input, flavour);
         }
+        self.render_as(kind, input, Format::Pdf(flavour))
+    }
+
+    /// A PNG of the first page of the kind's main document.
+    pub fn preview(&self, kind: Kind, input: &Value) -> Result<Rendered, Error> {
+        self.render_as(kind, input, Format::Preview)
+    }
+
+    fn render_as(&self, kind: Kind, input: &Value, format: Format) -> Result<Rendered, Error> {
         let prepared = self.check(kind, input).map_err(Error::Input)?;
-        let bytes = self.engine.render(kind.template(), &prepared.data, flavour)?;
+        let output = self.engine.render_as(kind.template(), &prepared.data, format)?;
+        let extension = if format == Format::Preview { "png" } else { "pdf" };
         Ok(Rendered {
-            bytes,
-            file_name: format!("{}.pdf", kind.file_stem(&prepared.subject)),
+            bytes: output.bytes,
+            file_name: format!("{}.{extension}", kind.file_stem(&prepared.subject)),
+            title: format!("{} - {}.{extension}", kind.label(), prepared.subject),
+            pages: output.pages,
             warnings: prepared.warnings,
         })
+    }
+
+    /// The version of the templates in use: a hash of their files.
+    pub fn template_version(&self) -> &str {
+        self.engine.template_version()
     }
 
     /// The files of a kind that makes several, in one ZIP: the cell's five
@@ -76,7 +97,13 @@ impl Renderer {
             zip.write_all(bytes).expect("writing to memory");
         }
         let bytes = zip.finish().expect("writing to memory").into_inner();
-        Ok(Rendered { bytes, file_name: format!("{}.zip", bundle.name), warnings: bundle.warnings })
+        Ok(Rendered {
+            bytes,
+            file_name: format!("{}.zip", bundle.name),
+            title: format!("{} - {}.zip", kind.label(), bundle.subject),
+            pages: 0,
+            warnings: bundle.warnings,
+        })
     }
 
     /// Every file of a kind that makes several, rendered in order;
@@ -99,7 +126,12 @@ impl Renderer {
             files.push((file.name, bytes));
             progress(done + 1, count);
         }
-        Ok(Bundle { name: kind.file_stem(&prepared.subject), files, warnings: prepared.warnings })
+        Ok(Bundle {
+            name: kind.file_stem(&prepared.subject),
+            subject: prepared.subject,
+            files,
+            warnings: prepared.warnings,
+        })
     }
 }
 
@@ -107,6 +139,8 @@ impl Renderer {
 pub struct Bundle {
     /// The submission's name, for its ZIP or folder.
     pub name: String,
+    /// What it is about: the cell, committee or Board.
+    pub subject: String,
     pub files: Vec<(String, Vec<u8>)>,
     pub warnings: Vec<InputError>,
 }

@@ -48,6 +48,22 @@ pub enum PdfFlavour {
     Plain,
 }
 
+/// What a render writes: a PDF, or a PNG of the first page to preview it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pdf(PdfFlavour),
+    Preview,
+}
+
+/// A rendered file and how many pages its document has.
+pub struct Output {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+}
+
+/// Pixels per point of a preview: 1.5 makes an A4 page about 890 pixels tall.
+const PREVIEW_SCALE: f64 = 1.5;
+
 pub struct Engine {
     library: LazyHash<Library>,
     fonts: FontSet,
@@ -70,11 +86,37 @@ impl Engine {
         self.fonts.covers(c)
     }
 
+    /// The version of the templates in use (see [`TemplateSet::version`]).
+    pub fn template_version(&self) -> &str {
+        self.templates.version()
+    }
+
     /// Lays out `template` with `data` (JSON) readable at `/data.json`, and
     /// exports to PDF.
     pub fn render(&self, template: &str, data: &[u8], flavour: PdfFlavour) -> Result<Vec<u8>, RenderError> {
+        Ok(self.render_as(template, data, Format::Pdf(flavour))?.bytes)
+    }
+
+    /// Like [`render`](Self::render), in any format, with the page count.
+    pub fn render_as(&self, template: &str, data: &[u8], format: Format) -> Result<Output, RenderError> {
         let world = self.world(template, data)?;
         let document = self.compile(&world)?;
+        let pages = document.pages().len();
+        let bytes = match format {
+            Format::Pdf(flavour) => self.pdf(&world, &document, flavour)?,
+            Format::Preview => {
+                let page = document.pages().first().ok_or(RenderError::NoPage)?;
+                let options = typst_render::RenderOptions {
+                    pixel_per_pt: typst::utils::Scalar::new(PREVIEW_SCALE),
+                    ..Default::default()
+                };
+                typst_render::render(page, &options).encode_png().map_err(|e| RenderError::Png(e.to_string()))?
+            }
+        };
+        Ok(Output { bytes, pages })
+    }
+
+    fn pdf(&self, world: &RenderWorld, document: &PagedDocument, flavour: PdfFlavour) -> Result<Vec<u8>, RenderError> {
         let standards = match flavour {
             PdfFlavour::Archival => PdfStandards::new(&[PdfStandard::A_2b]).expect("PDF/A-2b alone is consistent"),
             PdfFlavour::Plain => PdfStandards::default(),
@@ -87,7 +129,7 @@ impl Engine {
             tagged: false,
             ..PdfOptions::default()
         };
-        typst_pdf::pdf(&document, &options).map_err(|diags| self.template_error(&world, &diags))
+        typst_pdf::pdf(document, &options).map_err(|diags| self.template_error(world, &diags))
     }
 
     fn world(&self, template: &str, data: &[u8]) -> Result<RenderWorld<'_>, RenderError> {
@@ -166,6 +208,10 @@ pub enum RenderError {
     MissingTemplate(String),
     #[error("lỗi trong mẫu:\n{}", .0.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n"))]
     Template(Vec<TemplateDiagnostic>),
+    #[error("văn bản không có trang nào để xem trước")]
+    NoPage,
+    #[error("không tạo được ảnh xem trước: {0}")]
+    Png(String),
 }
 
 /// Problems loading fonts or templates at start.

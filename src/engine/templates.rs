@@ -16,6 +16,7 @@ static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/form-templates
 /// cannot reach anything outside this set.
 pub struct TemplateSet {
     files: HashMap<FileId, Entry>,
+    version: String,
 }
 
 struct Entry {
@@ -34,6 +35,9 @@ impl TemplateSet {
             }
             collect_dir(dir, dir, &mut raw)?;
         }
+        let mut sorted: Vec<(&String, &Vec<u8>)> = raw.iter().collect();
+        sorted.sort();
+        let version = format!("{:016x}", typst::utils::hash128(&sorted) as u64);
         let mut files = HashMap::new();
         for (path, data) in raw {
             let id = file_id(&path).ok_or_else(|| SetupError::BadTemplatePath(path.clone()))?;
@@ -45,7 +49,13 @@ impl TemplateSet {
             };
             files.insert(id, Entry { bytes: Bytes::new(data), source });
         }
-        Ok(Self { files })
+        Ok(Self { files, version })
+    }
+
+    /// A hash of every template file's path and content: which templates
+    /// made a document, overrides included.
+    pub fn version(&self) -> &str {
+        &self.version
     }
 
     pub fn source(&self, id: FileId) -> Option<Source> {

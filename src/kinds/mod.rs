@@ -107,6 +107,12 @@ impl Kind {
         self.into()
     }
 
+    /// A short Vietnamese name: "Mẫu 2-KTTĐV", "Hồ sơ của chi bộ".
+    pub fn label(self) -> &'static str {
+        let description = self.description();
+        description.split([':', '(']).next().unwrap_or(description).trim()
+    }
+
     pub fn description(self) -> &'static str {
         match self {
             Kind::Plan => "Văn bản của Đảng (kế hoạch, báo cáo, hướng dẫn) theo thể thức 36-HD/VPTW",

@@ -108,6 +108,11 @@ pub fn read(path: &Path, cell_options: &[String]) -> Result<Imported, Vec<InputE
 }
 
 impl Imported {
+    /// The sheet row (from 1) of each member, in roster order.
+    pub fn member_rows(&self) -> &[u32] {
+        &self.origin.member_rows
+    }
+
     /// Moves problems reported by JSON path to the spreadsheet cell the value came from.
     pub fn relocate(&self, problems: Vec<InputError>) -> Vec<InputError> {
         problems.into_iter().map(|p| self.origin.relocate(p)).collect()

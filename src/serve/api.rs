@@ -1,0 +1,326 @@
+//! `/api`: every kind the command line knows, as JSON in and a file out.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::error::ApiError;
+use crate::assemble::Assembled;
+use crate::input::{self, Code, InputError, JsonPath};
+use crate::kinds::{self, Kind};
+use crate::{Error, PdfFlavour, Rendered};
+
+/// What a render writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
+pub enum OutFormat {
+    Pdf,
+    Zip,
+    /// A preview of the first page.
+    Png,
+    /// The reconciliation as data.
+    Json,
+}
+
+impl OutFormat {
+    /// The formats a kind can be written in; the first is its default.
+    pub fn allowed(kind: Kind) -> &'static [OutFormat] {
+        match kind {
+            Kind::Packet => &[OutFormat::Pdf, OutFormat::Zip, OutFormat::Png],
+            Kind::CommitteePacket | Kind::BoardPacket => &[OutFormat::Zip, OutFormat::Png],
+            Kind::Reconciliation => &[OutFormat::Pdf, OutFormat::Png, OutFormat::Json],
+            _ => &[OutFormat::Pdf, OutFormat::Png],
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    fn parse(kind: Kind, asked: Option<&str>) -> Result<Self, ApiError> {
+        let allowed = Self::allowed(kind);
+        let Some(asked) = asked else { return Ok(allowed[0]) };
+        asked.parse().ok().filter(|f| allowed.contains(f)).ok_or_else(|| ApiError::UnsupportedFormat {
+            kind: kind.name(),
+            format: asked.to_owned(),
+            allowed: allowed.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "),
+        })
+    }
+}
+
+pub fn parse_kind(name: &str) -> Result<Kind, ApiError> {
+    name.parse().map_err(|_| ApiError::UnknownKind(name.to_owned()))
+}
+
+#[derive(Serialize)]
+pub struct KindInfo {
+    kind: &'static str,
+    label: &'static str,
+    description: &'static str,
+    formats: Vec<&'static str>,
+}
+
+pub async fn kinds() -> Json<Vec<KindInfo>> {
+    Json(
+        Kind::all()
+            .map(|kind| KindInfo {
+                kind: kind.name(),
+                label: kind.label(),
+                description: kind.description(),
+                formats: OutFormat::allowed(kind).iter().map(|f| f.name()).collect(),
+            })
+            .collect(),
+    )
+}
+
+pub async fn schema(Path(kind): Path<String>) -> Result<Json<schemars::Schema>, ApiError> {
+    Ok(Json(parse_kind(&kind)?.schema()))
+}
+
+pub async fn example(State(state): State<Arc<AppState>>, Path(kind): Path<String>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(state.examples.input(parse_kind(&kind)?).clone()))
+}
+
+/// A request's input as sent: JSON, or files uploaded with a form.
+pub enum Upload {
+    Json(Bytes),
+    Files {
+        /// A JSON document that may name the files (a committee's cells).
+        input: Option<Bytes>,
+        files: Vec<(String, Bytes)>,
+        /// `KEY=VALUE` details of a cell whose workbook lacks them.
+        cell_options: Vec<String>,
+        /// Other text fields: the web page's; the API takes none.
+        fields: Vec<(String, String)>,
+    },
+}
+
+impl Upload {
+    pub async fn read(request: Request, limit: usize) -> Result<Self, ApiError> {
+        let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match mime.as_str() {
+            "application/json" => {
+                let bytes =
+                    axum::body::to_bytes(request.into_body(), limit).await.map_err(|_| ApiError::TooLarge(limit))?;
+                Ok(Upload::Json(bytes))
+            }
+            "multipart/form-data" => {
+                let mut form =
+                    Multipart::from_request(request, &()).await.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+                let (mut input, mut files, mut cell_options, mut fields) = (None, Vec::new(), Vec::new(), Vec::new());
+                let failed = |e: axum::extract::multipart::MultipartError| match e.status().as_u16() {
+                    413 => ApiError::TooLarge(limit),
+                    _ => ApiError::BadRequest(e.body_text()),
+                };
+                while let Some(field) = form.next_field().await.map_err(failed)? {
+                    let name = field.name().unwrap_or_default().to_owned();
+                    let file_name = field.file_name().filter(|n| !n.is_empty()).map(str::to_owned);
+                    let bytes = field.bytes().await.map_err(failed)?;
+                    match (name.as_str(), file_name) {
+                        (_, Some(file_name)) => files.push((file_name, bytes)),
+                        ("input", None) => input = Some(bytes),
+                        ("cell", None) => cell_options.push(String::from_utf8_lossy(&bytes).into_owned()),
+                        _ => fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+                    }
+                }
+                Ok(Upload::Files { input, files, cell_options, fields })
+            }
+            other => Err(ApiError::UnsupportedMediaType(other.to_owned())),
+        }
+    }
+
+    /// The input assembled: JSON as sent (naming no file), or the uploaded
+    /// files in a private folder, read as the command line reads them.
+    pub fn assemble(self) -> Result<Assembled, ApiError> {
+        match self {
+            Upload::Json(bytes) => {
+                let text = std::str::from_utf8(&bytes).map_err(|_| {
+                    let message = "dữ liệu gửi lên không phải văn bản UTF-8";
+                    ApiError::Input(vec![InputError::new(Code::JsonSyntax, JsonPath::root(), message)])
+                })?;
+                Ok(Assembled::from_value(input::read_json(text).map_err(|e| ApiError::Input(vec![e]))?))
+            }
+            Upload::Files { input, files, cell_options, fields } => {
+                if let Some((name, _)) = fields.first() {
+                    return Err(ApiError::BadRequest(format!("trường «{name}» không được nhận")));
+                }
+                let folder = tempfile::tempdir().map_err(|e| ApiError::Internal(e.to_string()))?;
+                let mut paths = Vec::new();
+                for (name, bytes) in files {
+                    // Only the last part of a name: an upload cannot write outside its folder.
+                    let name = std::path::Path::new(&name)
+                        .file_name()
+                        .map(|n| n.to_owned())
+                        .ok_or_else(|| ApiError::BadRequest(format!("tên tệp «{name}» không hợp lệ")))?;
+                    let path = folder.path().join(name);
+                    std::fs::write(&path, bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
+                    paths.push(path);
+                }
+                let assembled = match (input, paths.as_slice()) {
+                    (Some(input), _) => {
+                        let path = folder.path().join("input.json");
+                        std::fs::write(&path, input).map_err(|e| ApiError::Internal(e.to_string()))?;
+                        Assembled::read_confined(&path)
+                    }
+                    (None, [file]) => Assembled::read(file, &cell_options, &|_| {}),
+                    (None, _) => {
+                        return Err(ApiError::BadRequest(
+                            "gửi một bảng tính, hoặc trường «input» (JSON) kèm các tệp nó nêu tên".into(),
+                        ));
+                    }
+                };
+                assembled.map_err(ApiError::Input)
+            }
+        }
+    }
+}
+
+/// Members in an input, across all its cells.
+fn members(value: &Value) -> usize {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .map(|(key, item)| match (key.as_str(), item) {
+                ("members", Value::Array(items)) => items.len(),
+                _ => members(item),
+            })
+            .sum(),
+        Value::Array(items) => items.iter().map(members).sum(),
+        _ => 0,
+    }
+}
+
+/// The input of a request, checked against the limits, with problems
+/// placed in the files they came from.
+pub fn checked_input(state: &AppState, upload: Upload) -> Result<Assembled, ApiError> {
+    let assembled = upload.assemble()?;
+    let count = members(&assembled.value);
+    if count > state.limits.max_members {
+        return Err(ApiError::TooManyMembers { count, limit: state.limits.max_members });
+    }
+    Ok(assembled)
+}
+
+pub async fn check(
+    State(state): State<Arc<AppState>>,
+    Path(kind): Path<String>,
+    request: Request,
+) -> Result<Json<Value>, ApiError> {
+    let kind = parse_kind(&kind)?;
+    let upload = Upload::read(request, state.limits.body_bytes).await?;
+    let worker = state.clone();
+    let warnings = state
+        .pool
+        .run(move || {
+            let input = checked_input(&worker, upload)?;
+            match worker.renderer.check(kind, &input.value) {
+                Ok(prepared) => Ok(input.relocate(prepared.warnings)),
+                Err(problems) => Err(ApiError::Input(input.relocate(problems))),
+            }
+        })
+        .await??;
+    Ok(Json(json!({ "warnings": warnings })))
+}
+
+#[derive(Deserialize)]
+pub struct RenderQuery {
+    format: Option<String>,
+    /// Plain PDF rather than PDF/A-2b.
+    #[serde(default)]
+    plain: bool,
+}
+
+pub async fn render(
+    State(state): State<Arc<AppState>>,
+    Path(kind): Path<String>,
+    Query(query): Query<RenderQuery>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let kind = parse_kind(&kind)?;
+    let format = OutFormat::parse(kind, query.format.as_deref())?;
+    let flavour = if query.plain { PdfFlavour::Plain } else { PdfFlavour::Archival };
+    let upload = Upload::read(request, state.limits.body_bytes).await?;
+    let worker = state.clone();
+    let rendered = state
+        .pool
+        .run(move || {
+            let input = checked_input(&worker, upload)?;
+            produce(&worker, kind, format, flavour, &input)
+        })
+        .await??;
+    Ok(file_response(&state, rendered))
+}
+
+/// Renders `input` as `kind` in `format`, timing it for the metrics.
+pub fn produce(
+    state: &AppState,
+    kind: Kind,
+    format: OutFormat,
+    flavour: PdfFlavour,
+    input: &Assembled,
+) -> Result<Rendered, ApiError> {
+    let started = Instant::now();
+    let renderer = &state.renderer;
+    let result = match format {
+        OutFormat::Pdf => renderer.render(kind, &input.value, flavour),
+        OutFormat::Zip => renderer.render_zip(kind, &input.value, flavour),
+        OutFormat::Png => renderer.preview(kind, &input.value),
+        OutFormat::Json => kinds::reconcile(&input.value).map_err(Error::Input).map(|checked| Rendered {
+            bytes: serde_json::to_vec_pretty(&checked.value).expect("views serialise"),
+            file_name: "doi-chieu-kttdv.json".into(),
+            title: "Kết quả đối chiếu.json".into(),
+            pages: 0,
+            warnings: checked.warnings,
+        }),
+    };
+    let mut rendered = result.map_err(|err| match err {
+        Error::Input(problems) => ApiError::Input(input.relocate(problems)),
+        Error::Render(err) => ApiError::Template(err),
+    })?;
+    rendered.warnings = input.relocate(std::mem::take(&mut rendered.warnings));
+    state.metrics.rendered(kind.name(), started.elapsed().as_secs_f64(), rendered.pages);
+    Ok(rendered)
+}
+
+/// A file to download: its type, its names (ASCII and UTF-8), the template
+/// version, its page count and how many warnings it carries.
+pub fn file_response(state: &AppState, rendered: Rendered) -> Response {
+    let content_type = match rendered.file_name.rsplit('.').next() {
+        Some("pdf") => "application/pdf",
+        Some("zip") => "application/zip",
+        Some("png") => "image/png",
+        _ => "application/json",
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        rendered.file_name,
+        percent_encode(&rendered.title)
+    );
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).expect("ASCII"));
+    let version = HeaderValue::from_str(state.renderer.template_version()).expect("hex");
+    headers.insert("x-kttdv-template-version", version);
+    headers.insert("x-kttdv-pages", HeaderValue::from(rendered.pages));
+    headers.insert("x-kttdv-warnings", HeaderValue::from(rendered.warnings.len()));
+    (headers, rendered.bytes).into_response()
+}
+
+/// RFC 5987: every byte outside the unreserved set as `%XX`.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,155 @@
+//! The OpenAPI 3.1 document, generated from the kinds themselves: each
+//! kind's check and render paths carry its input's JSON Schema and the
+//! formats it can be written in. `/api/docs` shows it as a page.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use super::AppState;
+use super::api::OutFormat;
+use crate::kinds::Kind;
+
+fn media_type(format: OutFormat) -> &'static str {
+    match format {
+        OutFormat::Pdf => "application/pdf",
+        OutFormat::Zip => "application/zip",
+        OutFormat::Png => "image/png",
+        OutFormat::Json => "application/json",
+    }
+}
+
+fn error_response(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+/// The whole document.
+pub fn build() -> Value {
+    let mut paths = Map::new();
+    let mut schemas = Map::new();
+    schemas.insert(
+        "Error".into(),
+        json!({
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": { "type": "string", "description": "Mã ổn định, ví dụ invalid-input, busy" },
+                "message": { "type": "string", "description": "Thông báo tiếng Việt" },
+                "problems": { "type": "array", "items": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {
+                        "code": { "type": "string" }, "message": { "type": "string" },
+                        "path": { "type": "string", "description": "Đường dẫn JSON, ví dụ $.members[3].birth_date" },
+                        "file": { "type": "string" }, "sheet": { "type": "string" },
+                        "row": { "type": "integer" }, "column": { "type": "string" }
+                    }
+                } }
+            }
+        }),
+    );
+    paths.insert(
+        "/api/kinds".into(),
+        json!({ "get": { "summary": "Các loại văn bản", "responses": { "200": { "description": "Danh sách loại" } } } }),
+    );
+    for kind in Kind::all() {
+        let name = kind.name();
+        let mut schema = serde_json::to_value(kind.schema()).expect("schemas serialise");
+        // Its own resource, so that its "#/$defs/…" references resolve inside it.
+        schema["$id"] = json!(format!("urn:kttdv:schema:{name}"));
+        schemas.insert(name.into(), schema);
+        let input = json!({
+            "required": true,
+            "content": {
+                "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } },
+                "multipart/form-data": { "schema": { "type": "object", "properties": {
+                    "file": { "type": "string", "format": "binary", "description": "Bảng tính (.xlsx, .ods, .xls, .csv) hoặc các tệp mà «input» nêu tên" },
+                    "input": { "type": "string", "description": "JSON nêu tên các tệp gửi kèm" },
+                    "cell": { "type": "string", "description": "KHÓA=GIÁ TRỊ, thông tin chi bộ khi bảng tính không có" }
+                } } }
+            }
+        });
+        let formats = OutFormat::allowed(kind);
+        let content: Map<String, Value> = formats
+            .iter()
+            .map(|&f| (media_type(f).to_owned(), json!({ "schema": { "type": "string", "format": "binary" } })))
+            .collect();
+        let errors = [
+            ("400", "Dạng xuất không hợp lệ"),
+            ("413", "Dữ liệu quá lớn hoặc quá nhiều đảng viên"),
+            ("415", "Kiểu nội dung không được nhận"),
+            ("422", "Dữ liệu nhập có lỗi: mọi lỗi trong «problems»"),
+            ("429", "Máy chủ bận (Retry-After)"),
+            ("503", "Chờ quá lâu hoặc chưa sẵn sàng"),
+        ];
+        let mut responses: Map<String, Value> =
+            errors.iter().map(|(s, d)| ((*s).to_owned(), error_response(d))).collect();
+        responses.insert("200".into(), json!({ "description": kind.label(), "content": content }));
+        paths.insert(
+            format!("/api/kinds/{name}/render"),
+            json!({ "post": {
+                "summary": format!("Xuất: {}", kind.description()),
+                "parameters": [
+                    { "name": "format", "in": "query", "schema": { "type": "string", "enum": formats.iter().map(|f| f.name()).collect::<Vec<_>>() } },
+                    { "name": "plain", "in": "query", "schema": { "type": "boolean" }, "description": "PDF thường thay cho PDF/A-2b" }
+                ],
+                "requestBody": input,
+                "responses": responses
+            } }),
+        );
+        paths.insert(
+            format!("/api/kinds/{name}/check"),
+            json!({ "post": {
+                "summary": format!("Kiểm tra dữ liệu: {}", kind.label()),
+                "requestBody": input,
+                "responses": { "200": { "description": "Hợp lệ, kèm cảnh báo" }, "422": error_response("Dữ liệu nhập có lỗi") }
+            } }),
+        );
+        paths.insert(
+            format!("/api/kinds/{name}/schema"),
+            json!({ "get": { "summary": format!("JSON Schema: {}", kind.label()), "responses": { "200": { "description": "JSON Schema" } } } }),
+        );
+        paths.insert(
+            format!("/api/kinds/{name}/example"),
+            json!({ "get": { "summary": format!("Dữ liệu ví dụ: {}", kind.label()), "responses": { "200": { "description": "Dữ liệu ví dụ" } } } }),
+        );
+    }
+    for (path, summary) in [
+        ("/healthz", "Máy chủ đang chạy"),
+        ("/readyz", "Máy chủ sẵn sàng (mọi mẫu đã dịch một lần)"),
+        ("/metrics", "Số đo dạng Prometheus"),
+    ] {
+        paths.insert(
+            path.into(),
+            json!({ "get": { "summary": summary, "responses": { "200": { "description": "OK" } } } }),
+        );
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "kttdv", "version": env!("CARGO_PKG_VERSION"), "description": "Biểu mẫu kiểm tra kỹ thuật thẻ đảng viên (1–7-KTTĐV) ra PDF" },
+        "paths": paths,
+        "components": { "schemas": schemas }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}
+
+pub async fn page(State(state): State<Arc<AppState>>) -> Response {
+    let document = build();
+    let mut operations = Vec::new();
+    for (path, item) in document["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            operations.push(json!({ "method": method.to_uppercase(), "path": path, "summary": operation["summary"] }));
+        }
+    }
+    let context = json!({ "operations": operations });
+    match state.pages.render("docs.html", &context) {
+        Ok(html) => Html(html).into_response(),
+        Err(err) => err.into_response(),
+    }
+}

@@ -1,0 +1,240 @@
+//! The web page: a cell secretary uploads the filled workbook, sees each
+//! problem beside its row or a preview, and downloads the PDFs; a committee
+//! uploads its cells' workbooks and downloads form 6 and the lists.
+//! Server-rendered with tera; the only script is none.
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use base64::Engine as _;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::api::{OutFormat, Upload, checked_input, file_response, parse_kind, produce};
+use super::error::ApiError;
+use crate::PdfFlavour;
+use crate::assemble::Assembled;
+use crate::input::{InputError, Place};
+use crate::kinds::Kind;
+
+pub struct Pages {
+    tera: tera::Tera,
+}
+
+impl Pages {
+    pub fn new() -> Self {
+        let mut tera = tera::Tera::default();
+        tera.add_raw_templates([
+            ("base.html", include_str!("pages/base.html")),
+            ("home.html", include_str!("pages/home.html")),
+            ("result.html", include_str!("pages/result.html")),
+            ("docs.html", include_str!("pages/docs.html")),
+        ])
+        .expect("the built-in pages parse");
+        Self { tera }
+    }
+
+    pub fn render(&self, name: &str, context: &Value) -> Result<String, ApiError> {
+        let context = tera::Context::from_value(context.clone()).map_err(|e| ApiError::Internal(e.to_string()))?;
+        self.tera.render(name, &context).map_err(|e| ApiError::Internal(format!("{e:?}")))
+    }
+
+    fn page(&self, name: &str, context: &Value) -> Response {
+        match self.render(name, context) {
+            Ok(html) => Html(html).into_response(),
+            Err(err) => err.into_response(),
+        }
+    }
+}
+
+pub async fn home(State(state): State<Arc<AppState>>) -> Response {
+    state.pages.page("home.html", &json!({}))
+}
+
+/// The blank workbook a cell fills in.
+pub async fn blank_workbook() -> Result<Response, ApiError> {
+    let folder = tempfile::tempdir().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let path = folder.path().join("mau.xlsx");
+    crate::sheet::write_template(&path).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let bytes = std::fs::read(&path).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let headers = [
+        (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (header::CONTENT_DISPOSITION, "attachment; filename=\"mau-nhap-danh-sach-dang-vien.xlsx\""),
+    ];
+    Ok((headers, bytes).into_response())
+}
+
+/// What a page offers to download once the input is good.
+struct Offer {
+    kind: Kind,
+    format: OutFormat,
+    label: &'static str,
+}
+
+const CELL_OFFERS: &[Offer] = &[
+    Offer { kind: Kind::Packet, format: OutFormat::Pdf, label: "Hồ sơ (mẫu 1 đến 5) – một PDF" },
+    Offer { kind: Kind::Packet, format: OutFormat::Zip, label: "Hồ sơ – ZIP năm PDF" },
+    Offer { kind: Kind::Report, format: OutFormat::Pdf, label: "Mẫu 1-KTTĐV" },
+    Offer { kind: Kind::StampList, format: OutFormat::Pdf, label: "Mẫu 2-KTTĐV" },
+    Offer { kind: Kind::DamagedList, format: OutFormat::Pdf, label: "Mẫu 3-KTTĐV" },
+    Offer { kind: Kind::LostList, format: OutFormat::Pdf, label: "Mẫu 4-KTTĐV" },
+    Offer { kind: Kind::NoCardList, format: OutFormat::Pdf, label: "Mẫu 5-KTTĐV" },
+];
+
+const COMMITTEE_OFFERS: &[Offer] = &[
+    Offer {
+        kind: Kind::CommitteePacket,
+        format: OutFormat::Zip,
+        label: "Hồ sơ cấp ủy cơ sở – ZIP (6-KTTĐV PDF và XLSX, danh sách)",
+    },
+    Offer { kind: Kind::Summary, format: OutFormat::Pdf, label: "Mẫu 6-KTTĐV" },
+    Offer { kind: Kind::Consolidated, format: OutFormat::Pdf, label: "Danh sách tổng hợp 2 đến 5-KTTĐV" },
+];
+
+/// A cell's filled workbook, uploaded.
+pub async fn cell(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let upload = match Upload::read(request, state.limits.body_bytes).await {
+        Ok(upload) => upload,
+        Err(err) => return err.into_response(),
+    };
+    answer(&state, upload, Kind::Packet, CELL_OFFERS, "Hồ sơ của chi bộ").await
+}
+
+/// A committee's details and its cells' workbooks, uploaded.
+pub async fn committee(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let upload = match Upload::read(request, state.limits.body_bytes).await {
+        Ok(Upload::Files { files, fields, .. }) => {
+            let field = |name: &str| fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.trim()).to_owned();
+            let cells: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+            let input = json!({
+                "organisation": field("organisation"),
+                "committee": {
+                    "header": {
+                        "superior": field("superior"),
+                        "issuer": field("issuer"),
+                        "number": Some(field("number")).filter(|n| !n.is_empty()),
+                        "place": field("place"),
+                        "date": field("date"),
+                    },
+                    "signature": { "as": "on-behalf-of", "body": field("body"), "title": field("signer_title"), "name": field("signer_name") },
+                },
+                "cells": cells,
+            });
+            let input = serde_json::to_vec(&input).expect("JSON serialises").into();
+            Upload::Files { input: Some(input), files, cell_options: Vec::new(), fields: Vec::new() }
+        }
+        Ok(Upload::Json(_)) => return ApiError::UnsupportedMediaType("application/json".into()).into_response(),
+        Err(err) => return err.into_response(),
+    };
+    answer(&state, upload, Kind::CommitteePacket, COMMITTEE_OFFERS, "Hồ sơ của cấp ủy cơ sở").await
+}
+
+/// Checks the upload: the problems beside their rows, or a preview and the
+/// downloads.
+async fn answer(state: &Arc<AppState>, upload: Upload, kind: Kind, offers: &'static [Offer], title: &str) -> Response {
+    let worker = state.clone();
+    let outcome = state
+        .pool
+        .run(move || -> Result<Value, ApiError> {
+            let input = match checked_input(&worker, upload) {
+                Ok(input) => input,
+                Err(ApiError::Input(problems)) => return Ok(json!({ "problems": general(&problems), "rows": [] })),
+                Err(err) => return Err(err),
+            };
+            if let Err(problems) = worker.renderer.check(kind, &input.value) {
+                return Ok(beside_rows(&input, &input.relocate(problems)));
+            }
+            let preview = produce(&worker, kind, OutFormat::Png, PdfFlavour::Archival, &input)?;
+            Ok(json!({
+                "preview": base64::engine::general_purpose::STANDARD.encode(&preview.bytes),
+                "warnings": general(&preview.warnings),
+                "input": input.value.to_string(),
+                "downloads": offers.iter().map(|o| json!({ "kind": o.kind.name(), "format": o.format.name(), "label": o.label })).collect::<Vec<_>>(),
+            }))
+        })
+        .await
+        .and_then(|result| result);
+    match outcome {
+        Ok(mut context) => {
+            context["title"] = json!(title);
+            let status =
+                if context.get("preview").is_some() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            (status, state.pages.page("result.html", &context)).into_response()
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
+/// Problems as the page lists them: where, and what.
+fn general(problems: &[InputError]) -> Vec<Value> {
+    problems
+        .iter()
+        .map(|p| {
+            let place = match &p.file {
+                Some(file) => format!("[{file}]{}", p.place),
+                None => p.place.to_string(),
+            };
+            json!({ "code": p.code.as_str(), "place": place, "message": p.message })
+        })
+        .collect()
+}
+
+/// The roster's members as rows of the sheet, each with its problems;
+/// problems on no member's row are listed apart.
+fn beside_rows(input: &Assembled, problems: &[InputError]) -> Value {
+    let row_of = |p: &InputError| match &p.place {
+        Place::Sheet { row, .. } => Some(*row),
+        Place::Json { .. } => None,
+    };
+    let rows = input.member_rows().unwrap_or_default();
+    let members = input.value["members"].as_array().cloned().unwrap_or_default();
+    let listed: Vec<Value> = members
+        .iter()
+        .zip(rows)
+        .map(|(member, row)| {
+            let here: Vec<&InputError> = problems.iter().filter(|p| row_of(p) == Some(*row)).collect();
+            json!({
+                "row": row,
+                "full_name": member["full_name"],
+                "birth_date": member["birth_date"],
+                "card_number": member.get("card_number"),
+                "problems": here.iter().map(|p| json!({ "code": p.code.as_str(), "column": match &p.place { Place::Sheet { column, .. } => column.clone(), Place::Json { .. } => String::new() }, "message": p.message })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let elsewhere: Vec<InputError> =
+        problems.iter().filter(|p| row_of(p).is_none_or(|row| !rows.contains(&row))).cloned().collect();
+    json!({ "problems": general(&elsewhere), "rows": listed })
+}
+
+#[derive(Deserialize)]
+pub struct Download {
+    kind: String,
+    format: String,
+    input: String,
+}
+
+/// A download button: the checked input sent back, the file returned.
+pub async fn download(State(state): State<Arc<AppState>>, Form(form): Form<Download>) -> Result<Response, ApiError> {
+    let kind = parse_kind(&form.kind)?;
+    let format: OutFormat = form
+        .format
+        .parse()
+        .ok()
+        .filter(|f| OutFormat::allowed(kind).contains(f))
+        .ok_or_else(|| ApiError::BadRequest(format!("dạng «{}» không hợp lệ", form.format)))?;
+    let upload = Upload::Json(form.input.into_bytes().into());
+    let worker = state.clone();
+    let rendered = state
+        .pool
+        .run(move || {
+            let input = checked_input(&worker, upload)?;
+            produce(&worker, kind, format, PdfFlavour::Archival, &input)
+        })
+        .await??;
+    Ok(file_response(&state, rendered))
+}

@@ -1,0 +1,372 @@
+//! The service, black-box: `kttdv serve` on a random port, spoken to over
+//! HTTP like any client would.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use common::*;
+use reqwest::multipart::{Form, Part};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+/// A running server, stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kttdv"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .env_remove("KTTDV_TEMPLATES")
+            .env_remove("KTTDV_FONTS")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("kttdv serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let base = line.trim().rsplit(' ').next().expect("the address is printed once ready").to_owned();
+        assert!(base.starts_with("http://127.0.0.1:"), "{line}");
+        Server { child, base }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn example(client: &Client, server: &Server, kind: &str) -> Value {
+    client.get(server.url(&format!("/api/kinds/{kind}/example"))).send().await.unwrap().json().await.unwrap()
+}
+
+async fn post_json(client: &Client, url: &str, body: &Value) -> reqwest::Response {
+    client.post(url).json(body).send().await.unwrap()
+}
+
+/// An error answer: its status, and its stable JSON shape.
+async fn error_of(response: reqwest::Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(response.status(), status);
+    let body: Value = response.json().await.expect("errors are JSON");
+    assert_eq!(body["code"], json!(code), "{body:#}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    body
+}
+
+/// Text as HTML escaping left it, back to itself.
+fn unescape(html: &str) -> String {
+    [("&quot;", "\""), ("&#x2F;", "/"), ("&lt;", "<"), ("&gt;", ">"), ("&#x27;", "'"), ("&amp;", "&")]
+        .iter()
+        .fold(html.to_owned(), |text, (entity, c)| text.replace(entity, c))
+}
+
+#[tokio::test]
+async fn kinds_schemas_examples_and_health() {
+    let server = Server::start(&[]);
+    let client = Client::new();
+    let kinds: Value = client.get(server.url("/api/kinds")).send().await.unwrap().json().await.unwrap();
+    let names: Vec<&str> = kinds.as_array().unwrap().iter().map(|k| k["kind"].as_str().unwrap()).collect();
+    let cli = kttdv(&["kinds"], "");
+    let cli_names: Vec<String> =
+        String::from_utf8(cli.stdout).unwrap().lines().map(|l| l.split('\t').next().unwrap().to_owned()).collect();
+    assert_eq!(names, cli_names, "the service knows every kind the command line knows");
+
+    let schema: Value = client.get(server.url("/api/kinds/mau-2/schema")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(schema["required"], json!(["cell", "members"]));
+    let committee = example(&client, &server, "mau-6").await;
+    assert!(committee["cells"][2]["members"].is_array(), "the example's cells are read in");
+
+    assert_eq!(client.get(server.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(client.get(server.url("/readyz")).send().await.unwrap().status(), StatusCode::OK);
+    let openapi: Value = client.get(server.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(openapi["openapi"], json!("3.1.0"));
+    assert!(openapi["paths"]["/api/kinds/mau-7/render"]["post"]["requestBody"].is_object());
+    assert!(openapi["components"]["schemas"]["mau-7"]["properties"]["committees"].is_object());
+    let docs = client.get(server.url("/api/docs")).send().await.unwrap().text().await.unwrap();
+    assert!(unescape(&docs).contains("<code>/api/kinds/doi-chieu/render</code>"), "{docs}");
+    error_of(
+        client.get(server.url("/api/kinds/mau-9/schema")).send().await.unwrap(),
+        StatusCode::NOT_FOUND,
+        "unknown-kind",
+    )
+    .await;
+    error_of(client.get(server.url("/khong-co")).send().await.unwrap(), StatusCode::NOT_FOUND, "not-found").await;
+}
+
+#[tokio::test]
+async fn render_gives_the_document_with_its_names_and_version() {
+    let server = Server::start(&[]);
+    let client = Client::new();
+    let cell = example(&client, &server, "mau-2").await;
+    let response = post_json(&client, &server.url("/api/kinds/mau-2/render"), &cell).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "application/pdf");
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(disposition.contains("filename=\"mau-2-kttdv_chi-bo-van-phong.pdf\""), "{disposition}");
+    // "Mẫu 2-KTTĐV - Chi bộ Văn phòng.pdf"
+    assert!(
+        disposition.contains("filename*=UTF-8''M%E1%BA%ABu%202-KTT%C4%90V%20-%20Chi%20b%E1%BB%99"),
+        "{disposition}"
+    );
+    let version = headers["x-kttdv-template-version"].to_str().unwrap();
+    assert!(version.len() == 16 && version.chars().all(|c| c.is_ascii_hexdigit()), "{version}");
+    let pdf = response.bytes().await.unwrap();
+    let text = folded(&pdf_text(&pdf));
+    assert!(text.contains("Danh sách này có 19 đồng chí."), "{text}");
+    assert_eq!(
+        headers["x-kttdv-pages"].to_str().unwrap(),
+        pdf_info(&pdf).iter().find(|(k, _)| k == "Pages").unwrap().1
+    );
+
+    let zip = post_json(&client, &server.url("/api/kinds/packet/render?format=zip"), &cell).await;
+    assert_eq!(zip.headers()["content-type"], "application/zip");
+    assert!(zip.bytes().await.unwrap().starts_with(b"PK"));
+    let png = post_json(&client, &server.url("/api/kinds/mau-1/render?format=png"), &cell).await;
+    assert_eq!(png.headers()["content-type"], "image/png");
+    assert!(png.bytes().await.unwrap().starts_with(b"\x89PNG"));
+
+    let board = example(&client, &server, "doi-chieu").await;
+    let result: Value =
+        post_json(&client, &server.url("/api/kinds/doi-chieu/render?format=json"), &board).await.json().await.unwrap();
+    assert_eq!(result["totals"]["not_submitted"], json!(1));
+    let bundle = post_json(&client, &server.url("/api/kinds/ho-so-ban/render"), &board).await;
+    assert_eq!(bundle.status(), StatusCode::OK);
+    assert!(bundle.headers()["content-disposition"].to_str().unwrap().contains(".zip\""));
+}
+
+#[tokio::test]
+async fn bad_requests_get_their_status_and_a_json_error() {
+    let server = Server::start(&["--max-members", "30", "--max-body-mib", "1"]);
+    let client = Client::new();
+    let mut cell = example(&client, &server, "mau-2").await;
+
+    let checked: Value = post_json(&client, &server.url("/api/kinds/mau-2/check"), &cell).await.json().await.unwrap();
+    assert_eq!(checked, json!({ "warnings": [] }));
+    cell["members"][0]["birth_date"] = json!("31/02/1962");
+    cell["members"][1]["card_number"] = json!("49-12");
+    let body = error_of(
+        post_json(&client, &server.url("/api/kinds/mau-2/check"), &cell).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid-input",
+    )
+    .await;
+    let problems: Vec<(&str, &str)> = body["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["code"].as_str().unwrap(), p["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        problems,
+        [("invalid-date", "$.members[0].birth_date"), ("invalid-card-number", "$.members[1].card_number")]
+    );
+
+    let url = server.url("/api/kinds/mau-2/render");
+    let malformed =
+        client.post(&url).header("content-type", "application/json").body("{\"cell\":").send().await.unwrap();
+    let body = error_of(malformed, StatusCode::UNPROCESSABLE_ENTITY, "invalid-input").await;
+    assert_eq!(body["problems"][0]["code"], json!("json-syntax"));
+    error_of(
+        client.post(&url).header("content-type", "text/plain").body("x").send().await.unwrap(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+    )
+    .await;
+    error_of(
+        client.post(server.url("/api/kinds/mau-2/render?format=zip")).json(&cell).send().await.unwrap(),
+        StatusCode::BAD_REQUEST,
+        "unsupported-format",
+    )
+    .await;
+    let big = kttdv::sample::roster(31, 1);
+    error_of(post_json(&client, &url, &big).await, StatusCode::PAYLOAD_TOO_LARGE, "too-many-members").await;
+    let huge = json!({ "cell": "x".repeat(2 * 1024 * 1024) });
+    error_of(post_json(&client, &url, &huge).await, StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large").await;
+
+    let metrics = client.get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("kttdv_errors_total{code=\"invalid-date\"} 1"), "{metrics}");
+    assert!(metrics.contains("kttdv_rejections_total{code=\"too-many-members\"} 1"), "{metrics}");
+}
+
+#[tokio::test]
+async fn workbooks_upload_as_multipart() {
+    let server = Server::start(&[]);
+    let client = Client::new();
+    let workbook = std::fs::read(root().join("examples/chi-bo-van-phong.xlsx")).unwrap();
+    let form = Form::new().part("file", Part::bytes(workbook).file_name("chi-bo-van-phong.xlsx"));
+    let response = client.post(server.url("/api/kinds/packet/render")).multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = folded(&pdf_text(&response.bytes().await.unwrap()));
+    assert!(text.contains("CHI BỘ VĂN PHÒNG") && text.contains("49.102340"), "{text}");
+
+    // A CSV with the cell's details as fields, one of them wrong: placed by sheet, row and column.
+    let csv = "Họ và tên,Ngày sinh,Giới tính,Số thẻ,Ngày vào Đảng,Ngày chính thức,Loại đảng viên,Kết quả kiểm tra thẻ\n\
+               Lê Văn Tám,01/01/1970,Nam,49.000001,03/02/1995,03/02/1996,Chính thức,Đóng dấu\n\
+               Lê Văn Chín,30/02/1971,Nam,49.000002,03/02/1996,03/02/1997,Chính thức,Đóng dấu\n";
+    let mut form = Form::new().part("file", Part::bytes(csv.as_bytes().to_vec()).file_name("chi-bo.csv"));
+    for option in
+        ["name=Chi bộ Thử", "superior=Đảng bộ Thử", "place=Quảng Nam", "date=20/04/2021", "signer_name=Lê Văn Tám"]
+    {
+        form = form.text("cell", option);
+    }
+    let response = client.post(server.url("/api/kinds/mau-2/check")).multipart(form).send().await.unwrap();
+    let body = error_of(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid-input").await;
+    let problem = &body["problems"][0];
+    assert_eq!((problem["code"].as_str(), problem["row"].as_u64()), (Some("invalid-date"), Some(3)), "{body:#}");
+
+    // A committee's JSON naming its uploaded workbook; a name outside the upload is refused.
+    let committee = json!({
+        "organisation": "Đảng bộ Sở Tài chính",
+        "committee": {
+            "header": { "superior": "ĐẢNG BỘ KHỐI", "issuer": "ĐẢNG ỦY SỞ TÀI CHÍNH", "place": "Quảng Nam", "date": "06/05/2021" },
+            "signature": { "as": "on-behalf-of", "body": "ĐẢNG ỦY", "title": "BÍ THƯ", "name": "Nguyễn Văn Thành" }
+        },
+        "cells": ["van-phong.xlsx"]
+    });
+    let workbook = std::fs::read(root().join("examples/chi-bo-van-phong.xlsx")).unwrap();
+    let form = Form::new()
+        .text("input", committee.to_string())
+        .part("file", Part::bytes(workbook).file_name("van-phong.xlsx"));
+    let response = client.post(server.url("/api/kinds/mau-6/render")).multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(folded(&pdf_text(&response.bytes().await.unwrap())).contains("Chi bộ Văn phòng"));
+    let mut escaping = committee.clone();
+    escaping["cells"] = json!(["../../../../etc/passwd"]);
+    let form = Form::new().text("input", escaping.to_string());
+    let response = client.post(server.url("/api/kinds/mau-6/check")).multipart(form).send().await.unwrap();
+    let body = error_of(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid-input").await;
+    assert_eq!(body["problems"][0]["code"], json!("unreadable-file"), "{body:#}");
+}
+
+#[tokio::test]
+async fn sixty_four_concurrent_renders_all_succeed() {
+    let server = Server::start(&[]);
+    let client = Client::new();
+    let url = server.url("/api/kinds/mau-2/render");
+    let tasks: Vec<_> = (0..64)
+        .map(|seed| {
+            let (client, url) = (client.clone(), url.clone());
+            tokio::spawn(async move {
+                let roster = kttdv::sample::roster(30, seed);
+                let response = client.post(&url).json(&roster).send().await.unwrap();
+                (response.status(), response.bytes().await.unwrap(), roster)
+            })
+        })
+        .collect();
+    for task in tasks {
+        let (status, pdf, roster) = task.await.unwrap();
+        assert_eq!(status, StatusCode::OK);
+        let text = pdf_text(&pdf);
+        let first = roster["members"][0]["card_number"].as_str().unwrap();
+        assert!(text.contains(first), "each answer is its own request's document");
+    }
+    let metrics = client.get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("kttdv_render_seconds_count{kind=\"mau-2\"} 64"), "{metrics}");
+}
+
+#[tokio::test]
+async fn an_overloaded_server_answers_429_and_keeps_serving() {
+    let server = Server::start(&["--workers", "1", "--queue", "1"]);
+    let client = Client::new();
+    let url = server.url("/api/kinds/mau-2/render");
+    let roster = kttdv::sample::roster(400, 9);
+    let tasks: Vec<_> = (0..12)
+        .map(|_| {
+            let (client, url, roster) = (client.clone(), url.clone(), roster.clone());
+            tokio::spawn(async move {
+                let response = client.post(&url).json(&roster).send().await.unwrap();
+                (response.status(), response.headers().get("retry-after").cloned())
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        let (status, retry) = task.await.unwrap();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(retry.unwrap(), "1");
+        }
+        statuses.push(status);
+    }
+    assert!(statuses.contains(&StatusCode::OK), "{statuses:?}");
+    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    assert!(statuses.iter().all(|s| [StatusCode::OK, StatusCode::TOO_MANY_REQUESTS].contains(s)), "{statuses:?}");
+    assert_eq!(client.get(server.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(post_json(&client, &url, &kttdv::sample::roster(5, 1)).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_web_page_checks_a_workbook_and_offers_the_pdfs() {
+    let server = Server::start(&[]);
+    let client = Client::new();
+    let home = client.get(server.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("action=\"/web/cell\"") && home.contains("/web/mau-nhap-danh-sach-dang-vien.xlsx"));
+    let blank = client.get(server.url("/web/mau-nhap-danh-sach-dang-vien.xlsx")).send().await.unwrap();
+    assert!(blank.bytes().await.unwrap().starts_with(b"PK"));
+
+    let workbook = std::fs::read(root().join("examples/chi-bo-van-phong.xlsx")).unwrap();
+    let form = Form::new().part("file", Part::bytes(workbook).file_name("chi-bo-van-phong.xlsx"));
+    let page = client.post(server.url("/web/cell")).multipart(form).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("src=\"data:image/png;base64,iVBOR"), "a preview of page 1");
+    assert!(html.contains("data-kind=\"packet\" data-format=\"zip\""));
+    // The download buttons send back the checked input.
+    let start = html.find("name=\"input\" value=\"").unwrap() + "name=\"input\" value=\"".len();
+    let input = unescape(&html[start..start + html[start..].find('"').unwrap()]);
+    let response = client
+        .post(server.url("/web/download"))
+        .form(&[("kind", "mau-3"), ("format", "pdf"), ("input", input.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(folded(&pdf_text(&response.bytes().await.unwrap())).contains("Đề nghị đổi lại thẻ đảng viên bị hỏng"));
+}
+
+/// The example workbook with one date of birth that is not on the calendar,
+/// in sheet row 4.
+fn broken_workbook() -> Vec<u8> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(root().join("examples/chi-bo-van-phong.xlsx")).unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        let sheet = out.add_worksheet().set_name(&name).unwrap();
+        let birth = range.rows().next().unwrap().iter().position(|c| c.to_string() == "Ngày sinh");
+        for (r, row) in range.rows().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let text = if r == 3 && Some(c) == birth { "31/02/1969".to_owned() } else { cell.to_string() };
+                sheet.write(r as u32, c as u16, text).unwrap();
+            }
+        }
+    }
+    out.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn the_web_page_shows_a_problem_beside_its_row() {
+    let server = Server::start(&[]);
+    let client = Client::new();
+    let form = Form::new().part("file", Part::bytes(broken_workbook()).file_name("chi-bo.xlsx"));
+    let page = client.post(server.url("/web/cell")).multipart(form).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = unescape(&page.text().await.unwrap());
+    let row = &html[html.find("<tr data-row=\"4\" class=\"bad\">").expect("row 4 is marked")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("31/02/1969") && row.contains("không có trên lịch"), "{row}");
+    assert_eq!(html.matches("class=\"bad\"").count(), 1, "only that row");
+    assert!(!html.contains("data:image/png"), "no preview while the data is wrong");
+}
