@@ -345,7 +345,7 @@ fn broken_workbook() -> Vec<u8> {
     for name in book.sheet_names() {
         let range = book.worksheet_range(&name).unwrap();
         let sheet = out.add_worksheet().set_name(&name).unwrap();
-        let birth = range.rows().next().unwrap().iter().position(|c| c.to_string() == "Ngày sinh");
+        let birth = range.rows().next().unwrap().iter().position(|c| *c == "Ngày sinh");
         for (r, row) in range.rows().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 let text = if r == 3 && Some(c) == birth { "31/02/1969".to_owned() } else { cell.to_string() };
