@@ -336,26 +336,6 @@ async fn the_web_page_checks_a_workbook_and_offers_the_pdfs() {
     assert!(folded(&pdf_text(&response.bytes().await.unwrap())).contains("Đề nghị đổi lại thẻ đảng viên bị hỏng"));
 }
 
-/// The example workbook with one date of birth that is not on the calendar,
-/// in sheet row 4.
-fn broken_workbook() -> Vec<u8> {
-    use calamine::Reader;
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(root().join("examples/chi-bo-van-phong.xlsx")).unwrap();
-    let mut out = rust_xlsxwriter::Workbook::new();
-    for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).unwrap();
-        let sheet = out.add_worksheet().set_name(&name).unwrap();
-        let birth = range.rows().next().unwrap().iter().position(|c| *c == "Ngày sinh");
-        for (r, row) in range.rows().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let text = if r == 3 && Some(c) == birth { "31/02/1969".to_owned() } else { cell.to_string() };
-                sheet.write(r as u32, c as u16, text).unwrap();
-            }
-        }
-    }
-    out.save_to_buffer().unwrap()
-}
-
 #[tokio::test]
 async fn the_web_page_shows_a_problem_beside_its_row() {
     let server = Server::start(&[]);

@@ -1,0 +1,188 @@
+//! The web page in a real browser: headless Chromium (Debian's `chromium`,
+//! installed by `.ci/run`) driven over the DevTools protocol, as a cell
+//! secretary would use it: upload the workbook, see the preview, download
+//! the packet; upload a broken one, see the problem beside its row.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// A process killed when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `kttdv serve`; its address once ready.
+fn server() -> (Running, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kttdv"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("kttdv serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.trim().rsplit(' ').next().unwrap().to_owned();
+    (Running(child), base)
+}
+
+/// Starts headless Chromium; its DevTools address.
+fn chromium(profile: &Path) -> (Running, String) {
+    let binary = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .expect("Chromium must be installed (apt-get install chromium; .ci/run does it)");
+    let mut child = Command::new(binary)
+        .args(["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"])
+        .arg("--remote-debugging-port=0")
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("about:blank")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("chromium starts");
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let running = Running(child);
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        if let Some(at) = line.find("ws://") {
+            return (running, line[at..].trim().to_owned());
+        }
+    }
+    panic!("chromium printed no DevTools address");
+}
+
+/// A minimal DevTools client: one page, commands answered in turn.
+struct Browser {
+    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    next: u64,
+    session: Option<String>,
+}
+
+impl Browser {
+    async fn connect(address: &str, downloads: &Path) -> Self {
+        let (socket, _) = tokio_tungstenite::connect_async(address).await.expect("DevTools answers");
+        let mut browser = Browser { socket, next: 0, session: None };
+        let target = browser.call("Target.createTarget", json!({ "url": "about:blank" })).await;
+        let attached =
+            browser.call("Target.attachToTarget", json!({ "targetId": target["targetId"], "flatten": true })).await;
+        browser
+            .call(
+                "Browser.setDownloadBehavior",
+                json!({ "behavior": "allow", "downloadPath": downloads.to_str().unwrap() }),
+            )
+            .await;
+        browser.session = attached["sessionId"].as_str().map(str::to_owned);
+        browser
+    }
+
+    async fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next += 1;
+        let mut message = json!({ "id": self.next, "method": method, "params": params });
+        if let Some(session) = &self.session {
+            message["sessionId"] = json!(session);
+        }
+        self.socket.send(Message::text(message.to_string())).await.unwrap();
+        loop {
+            let Some(Ok(Message::Text(text))) = self.socket.next().await else { continue };
+            let reply: Value = serde_json::from_str(&text).unwrap();
+            if reply["id"] == json!(self.next) {
+                assert!(reply.get("error").is_none(), "{method}: {reply}");
+                return reply["result"].clone();
+            }
+        }
+    }
+
+    async fn eval(&mut self, expression: &str) -> Value {
+        let result = self.call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true })).await;
+        result["result"]["value"].clone()
+    }
+
+    /// Waits until `expression` is true, for at most 30 seconds.
+    async fn until(&mut self, expression: &str) {
+        let start = Instant::now();
+        while self.eval(expression).await != json!(true) {
+            assert!(start.elapsed() < Duration::from_secs(30), "still not true: {expression}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn open(&mut self, url: &str) {
+        self.call("Page.navigate", json!({ "url": url })).await;
+        self.until("document.readyState === 'complete' && !!document.getElementById('cell-file')").await;
+    }
+
+    /// Chooses `file` in the cell form and sends it.
+    async fn upload(&mut self, file: &Path) {
+        let document = self.call("DOM.getDocument", json!({})).await;
+        let input = self
+            .call("DOM.querySelector", json!({ "nodeId": document["root"]["nodeId"], "selector": "#cell-file" }))
+            .await;
+        self.call("DOM.setFileInputFiles", json!({ "nodeId": input["nodeId"], "files": [file.to_str().unwrap()] }))
+            .await;
+        self.eval("document.getElementById('cell-submit').click(); true").await;
+    }
+}
+
+#[tokio::test]
+async fn a_cell_secretary_gets_the_pdfs_in_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let downloads = dir.path().join("tai-ve");
+    std::fs::create_dir(&downloads).unwrap();
+    let (_server, base) = server();
+    let (_chromium, address) = chromium(&dir.path().join("profile"));
+    let mut browser = Browser::connect(&address, &downloads).await;
+
+    browser.open(&format!("{base}/")).await;
+    browser.upload(&root().join("examples/chi-bo-van-phong.xlsx")).await;
+    browser
+        .until("!!document.getElementById('preview') && document.getElementById('preview').naturalWidth > 500")
+        .await;
+    assert_eq!(browser.eval("document.getElementById('status').textContent.includes('hợp lệ')").await, json!(true));
+
+    browser.eval("document.querySelector('button[data-kind=\"packet\"][data-format=\"pdf\"]').click(); true").await;
+    let start = Instant::now();
+    let pdf = loop {
+        let done = std::fs::read_dir(&downloads)
+            .unwrap()
+            .filter_map(|e| Some(e.ok()?.path()))
+            .find(|p| p.extension().is_some_and(|e| e == "pdf"));
+        if let Some(pdf) = done {
+            break pdf;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "the packet was not downloaded");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // Browsers take the UTF-8 name (filename*) over the ASCII one.
+    assert_eq!(pdf.file_name().unwrap(), "Hồ sơ của chi bộ - Chi bộ Văn phòng.pdf");
+    let text = folded(&pdf_text(&std::fs::read(&pdf).unwrap()));
+    for needle in ["Mẫu 1-KTTĐV", "Mẫu 5-KTTĐV", "Trần Văn Hùng", "49.102340"] {
+        assert!(text.contains(needle), "«{needle}» in the downloaded packet");
+    }
+
+    let broken = dir.path().join("chi-bo-loi.xlsx");
+    std::fs::write(&broken, broken_workbook()).unwrap();
+    browser.open(&format!("{base}/")).await;
+    browser.upload(&broken).await;
+    browser.until("!!document.getElementById('rows')").await;
+    let row = browser.eval("document.querySelector('tr[data-row=\"4\"].bad').textContent").await;
+    let row = row.as_str().expect("row 4 is marked");
+    assert!(row.contains("31/02/1969") && row.contains("không có trên lịch"), "{row}");
+    assert_eq!(browser.eval("document.querySelectorAll('tr.bad').length").await, json!(1));
+}
