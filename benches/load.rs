@@ -50,6 +50,24 @@ async fn main() {
         let errors = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let started = Instant::now();
+        // The server's memory every 2,000 requests of the run.
+        let pid = child.id();
+        let sampler = {
+            let next = next.clone();
+            tokio::spawn(async move {
+                let mut samples = Vec::new();
+                let mut mark = 0;
+                while mark < requests {
+                    let done = next.load(std::sync::atomic::Ordering::SeqCst);
+                    if done >= mark {
+                        samples.push((done.min(requests), rss_mib(pid)));
+                        mark += 2000;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                samples
+            })
+        };
         let workers: Vec<_> = (0..clients)
             .map(|_| {
                 let (client, url, bodies) = (client.clone(), url.clone(), bodies.clone());
@@ -83,6 +101,7 @@ async fn main() {
             worker.await.unwrap();
         }
         let elapsed = started.elapsed().as_secs_f64();
+        let samples = sampler.await.unwrap();
         let mut latencies = latencies.lock().await.clone();
         latencies.sort();
         println!(
@@ -93,6 +112,10 @@ async fn main() {
             errors.load(std::sync::atomic::Ordering::SeqCst),
             rss_mib(child.id()),
         );
+        if requests > 2000 {
+            let trace: Vec<String> = samples.iter().map(|(n, mib)| format!("{n}: {mib:.1}")).collect();
+            println!("         server RSS MiB by requests sent: {}", trace.join(", "));
+        }
     }
     let _ = child.kill();
     let _ = child.wait();

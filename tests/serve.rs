@@ -196,7 +196,8 @@ async fn bad_requests_get_their_status_and_a_json_error() {
     let huge = json!({ "cell": "x".repeat(2 * 1024 * 1024) });
     error_of(post_json(&client, &url, &huge).await, StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large").await;
 
-    let metrics = client.get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    // The server closes a connection whose body it refused; ask on a new one.
+    let metrics = Client::new().get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("kttdv_errors_total{code=\"invalid-date\"} 1"), "{metrics}");
     assert!(metrics.contains("kttdv_rejections_total{code=\"too-many-members\"} 1"), "{metrics}");
 }
@@ -349,4 +350,83 @@ async fn the_web_page_shows_a_problem_beside_its_row() {
     assert!(row.contains("31/02/1969") && row.contains("không có trên lịch"), "{row}");
     assert_eq!(html.matches("class=\"bad\"").count(), 1, "only that row");
     assert!(!html.contains("data:image/png"), "no preview while the data is wrong");
+}
+
+#[tokio::test]
+async fn a_request_that_waits_past_its_deadline_gets_503() {
+    let server = Server::start(&["--workers", "1", "--queue", "16", "--wait", "0"]);
+    let client = Client::new();
+    let url = server.url("/api/kinds/mau-2/render");
+    let roster = kttdv::sample::roster(400, 3);
+    let tasks: Vec<_> = (0..6)
+        .map(|_| {
+            let (client, url, roster) = (client.clone(), url.clone(), roster.clone());
+            tokio::spawn(async move { client.post(&url).json(&roster).send().await.unwrap() })
+        })
+        .collect();
+    let mut timed_out = 0;
+    for task in tasks {
+        let response = task.await.unwrap();
+        if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+            timed_out += 1;
+            error_of(response, StatusCode::SERVICE_UNAVAILABLE, "timeout").await;
+        } else {
+            assert_eq!(response.status(), StatusCode::OK);
+        }
+    }
+    assert!(timed_out > 0, "with no time to wait, a busy worker turns requests away");
+}
+
+#[tokio::test]
+async fn sigterm_lets_the_render_in_flight_finish() {
+    let mut server = Server::start(&[]);
+    let client = Client::new();
+    let url = server.url("/api/kinds/mau-2/render");
+    let request = tokio::spawn(async move { client.post(&url).json(&kttdv::sample::roster(1500, 4)).send().await });
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let response = request.await.unwrap().expect("the answer still comes");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(folded(&pdf_text(&response.bytes().await.unwrap())).contains("Danh sách này có"));
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "the server stops cleanly: {status}");
+}
+
+#[tokio::test]
+async fn a_committee_uploads_its_cells_workbooks_on_the_web_page() {
+    let server = Server::start(&[]);
+    let client = Client::new();
+    let workbook = std::fs::read(root().join("examples/chi-bo-van-phong.xlsx")).unwrap();
+    let mut form = Form::new().part("files", Part::bytes(workbook).file_name("chi-bo-van-phong.xlsx"));
+    for (name, value) in [
+        ("organisation", "Đảng bộ Sở Tài chính"),
+        ("superior", "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH"),
+        ("issuer", "ĐẢNG ỦY SỞ TÀI CHÍNH"),
+        ("number", "12-BC/ĐU"),
+        ("place", "Quảng Nam"),
+        ("date", "06/05/2021"),
+        ("body", "ĐẢNG ỦY"),
+        ("signer_title", "BÍ THƯ"),
+        ("signer_name", "Nguyễn Văn Thành"),
+    ] {
+        form = form.text(name, value);
+    }
+    let page = client.post(server.url("/web/committee")).multipart(form).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("src=\"data:image/png;base64,iVBOR"), "a preview of form 6");
+    assert!(html.contains("data-kind=\"ho-so-co-so\" data-format=\"zip\""));
+    let start = html.find("name=\"input\" value=\"").unwrap() + "name=\"input\" value=\"".len();
+    let input = unescape(&html[start..start + html[start..].find('"').unwrap()]);
+    let input = input.as_str();
+    let response = client
+        .post(server.url("/web/download"))
+        .form(&[("kind", "mau-6"), ("format", "pdf"), ("input", input)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = folded(&pdf_text(&response.bytes().await.unwrap()));
+    assert!(text.contains("Chi bộ Văn phòng") && text.contains("Tổng cộng") && text.contains("Số 12-BC/ĐU"), "{text}");
 }
