@@ -3,7 +3,8 @@
 //! percentiles, errors, and the server's resident memory over the run.
 //!
 //! `cargo bench --bench load` (add `-- 20000` for the number of requests at
-//! 64 clients; 4,000 by default).
+//! 64 clients, 4,000 by default; options after it go to `kttdv serve`, e.g.
+//! `-- 4000 --workers 3`).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -29,9 +30,12 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let heavy: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(4000);
+    // Cargo passes `--bench` first; the count, then options for the server.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let heavy: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(4000);
     let mut child = Command::new(env!("CARGO_BIN_EXE_kttdv"))
         .args(["serve", "--addr", "127.0.0.1:0", "--queue", "4096"])
+        .args(args.iter().skip(1))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
