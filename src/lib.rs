@@ -18,6 +18,6 @@ pub mod sample;
 pub mod serve;
 pub mod sheet;
 
-pub use engine::{EngineConfig, PdfFlavour};
+pub use engine::{EngineConfig, PdfFlavour, Slot};
 pub use kinds::Kind;
 pub use render::{Bundle, Error, Rendered, Renderer};

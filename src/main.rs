@@ -83,6 +83,10 @@ enum Command {
         /// `ho-so-ban`: một tệp ZIP thay cho một thư mục.
         #[arg(long)]
         zip: bool,
+        /// In vị trí chỗ ký và đóng dấu (trang, hình chữ nhật theo điểm PDF) dạng JSON,
+        /// cho công cụ ký số.
+        #[arg(long)]
+        slots: bool,
     },
     /// Đối chiếu đảng viên các đơn vị báo cáo với danh sách Ban Tổ chức quản lý (R10).
     Reconcile {
@@ -184,9 +188,13 @@ fn run(cli: Cli) -> Result<(), u8> {
                 Err(problems) => Err(reporter.problems(&problems)),
             }
         }
-        Command::Render { kind, input, output, plain_pdf, json, zip } => {
+        Command::Render { kind, input, output, plain_pdf, json, zip, slots } => {
             if zip && !(kind == Kind::Packet || kind.is_bundle()) {
                 eprintln!("kttdv: --zip chỉ dùng với các loại packet, ho-so-co-so, ho-so-ban");
+                return Err(USAGE);
+            }
+            if slots && (zip || kind.is_bundle()) {
+                eprintln!("kttdv: --slots chỉ dùng khi xuất một PDF");
                 return Err(USAGE);
             }
             let reporter = Reporter { stdout: false, json };
@@ -237,6 +245,15 @@ fn run(cli: Cli) -> Result<(), u8> {
             write_output(&output, &rendered.bytes)?;
             if output != Path::new("-") {
                 eprintln!("Đã ghi {}", output.display());
+            }
+            if slots {
+                let text = serde_json::to_string_pretty(&rendered.slots).expect("slots serialise");
+                // Standard output, unless the PDF went there.
+                if output == Path::new("-") {
+                    eprintln!("{text}");
+                } else {
+                    println!("{text}");
+                }
             }
             Ok(())
         }

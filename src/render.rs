@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::engine::{Engine, EngineConfig, Format, PdfFlavour, RenderError, SetupError};
+use crate::engine::{Engine, EngineConfig, Format, PdfFlavour, RenderError, SetupError, Slot};
 use crate::input::{self, InputError, JsonPath};
 use crate::kinds::{Content, Kind, Prepared};
 
@@ -21,6 +21,8 @@ pub struct Rendered {
     pub title: String,
     /// Pages of a PDF or of the previewed document; 0 for a ZIP.
     pub pages: usize,
+    /// Where the signatures and seals go, for signing tools; none for a ZIP.
+    pub slots: Vec<Slot>,
     /// Problems worth a look that did not stop the document.
     pub warnings: Vec<InputError>,
 }
@@ -76,6 +78,7 @@ impl Renderer {
             file_name: format!("{}.{extension}", kind.file_stem(&prepared.subject)),
             title: format!("{} - {}.{extension}", kind.label(), prepared.subject),
             pages: output.pages,
+            slots: output.slots,
             warnings: prepared.warnings,
         })
     }
@@ -102,6 +105,7 @@ impl Renderer {
             file_name: format!("{}.zip", bundle.name),
             title: format!("{} - {}.zip", kind.label(), bundle.subject),
             pages: 0,
+            slots: Vec::new(),
             warnings: bundle.warnings,
         })
     }

@@ -123,6 +123,8 @@ async fn render_gives_the_document_with_its_names_and_version() {
     );
     let version = headers["x-kttdv-template-version"].to_str().unwrap();
     assert!(version.len() == 16 && version.chars().all(|c| c.is_ascii_hexdigit()), "{version}");
+    let slots: Value = serde_json::from_str(headers["x-kttdv-signature-slots"].to_str().unwrap()).unwrap();
+    assert_eq!(slots[0]["name"], json!("BiThu_ChiUy_ChiBoVanPhong"), "{slots}");
     let pdf = response.bytes().await.unwrap();
     let text = folded(&pdf_text(&pdf));
     assert!(text.contains("Danh sách này có 19 đồng chí."), "{text}");

@@ -2,6 +2,7 @@
 //! every thread, and a render that turns a template plus data into a PDF.
 
 mod fonts;
+mod slots;
 mod templates;
 mod world;
 
@@ -18,6 +19,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 use self::fonts::FontSet;
+pub use self::slots::Slot;
 use self::templates::TemplateSet;
 use self::world::RenderWorld;
 
@@ -55,10 +57,12 @@ pub enum Format {
     Preview,
 }
 
-/// A rendered file and how many pages its document has.
+/// A rendered file, how many pages its document has, and where its
+/// signatures go.
 pub struct Output {
     pub bytes: Vec<u8>,
     pub pages: usize,
+    pub slots: Vec<Slot>,
 }
 
 /// Pixels per point of a preview: 1.5 makes an A4 page about 890 pixels tall.
@@ -102,6 +106,7 @@ impl Engine {
         let world = self.world(template, data)?;
         let document = self.compile(&world)?;
         let pages = document.pages().len();
+        let slots = slots::find(&document);
         let bytes = match format {
             Format::Pdf(flavour) => self.pdf(&world, &document, flavour)?,
             Format::Preview => {
@@ -113,7 +118,7 @@ impl Engine {
                 typst_render::render(page, &options).encode_png().map_err(|e| RenderError::Png(e.to_string()))?
             }
         };
-        Ok(Output { bytes, pages })
+        Ok(Output { bytes, pages, slots })
     }
 
     fn pdf(&self, world: &RenderWorld, document: &PagedDocument, flavour: PdfFlavour) -> Result<Vec<u8>, RenderError> {

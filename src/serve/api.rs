@@ -279,6 +279,7 @@ pub fn produce(
             file_name: "doi-chieu-kttdv.json".into(),
             title: "Kết quả đối chiếu.json".into(),
             pages: 0,
+            slots: Vec::new(),
             warnings: checked.warnings,
         }),
     };
@@ -292,7 +293,8 @@ pub fn produce(
 }
 
 /// A file to download: its type, its names (ASCII and UTF-8), the template
-/// version, its page count and how many warnings it carries.
+/// version, its page count, how many warnings it carries, and where its
+/// signatures go.
 pub fn file_response(state: &AppState, rendered: Rendered) -> Response {
     let content_type = match rendered.file_name.rsplit('.').next() {
         Some("pdf") => "application/pdf",
@@ -312,6 +314,9 @@ pub fn file_response(state: &AppState, rendered: Rendered) -> Response {
     headers.insert("x-kttdv-template-version", version);
     headers.insert("x-kttdv-pages", HeaderValue::from(rendered.pages));
     headers.insert("x-kttdv-warnings", HeaderValue::from(rendered.warnings.len()));
+    // ASCII JSON: names are ASCII, the rest numbers.
+    let slots = serde_json::to_string(&rendered.slots).expect("slots serialise");
+    headers.insert("x-kttdv-signature-slots", HeaderValue::from_str(&slots).expect("ASCII"));
     (headers, rendered.bytes).into_response()
 }
 

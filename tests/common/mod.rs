@@ -99,19 +99,44 @@ fn pages(text: &str) -> Vec<String> {
 
 /// Every word with the right edge of its box and its page's width, in points.
 pub fn pdf_words(pdf: &[u8]) -> Vec<(String, f64, f64)> {
+    pdf_word_boxes(pdf).into_iter().map(|w| (w.text, w.x_max, w.page_width)).collect()
+}
+
+/// A word as `pdftotext -bbox` places it: points from the page's top left.
+pub struct WordBox {
+    pub text: String,
+    /// From 1.
+    pub page: usize,
+    pub x_min: f64,
+    pub y_min: f64,
+    pub x_max: f64,
+    pub y_max: f64,
+    pub page_width: f64,
+    pub page_height: f64,
+}
+
+pub fn pdf_word_boxes(pdf: &[u8]) -> Vec<WordBox> {
     let xhtml = poppler("pdftotext", &["-bbox", "-enc", "UTF-8"], pdf);
     let attr = |tag: &str, name: &str| -> f64 {
         let start = tag.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
         tag[start..start + tag[start..].find('"').unwrap()].parse().unwrap()
     };
-    let mut width = 0.0;
+    let (mut page, mut width, mut height) = (0, 0.0, 0.0);
     let mut words = Vec::new();
     for line in xhtml.lines().map(str::trim) {
         if line.starts_with("<page ") {
-            width = attr(line, "width");
+            (page, width, height) = (page + 1, attr(line, "width"), attr(line, "height"));
         } else if line.starts_with("<word ") {
-            let text = line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()].to_owned();
-            words.push((text, attr(line, "xMax"), width));
+            words.push(WordBox {
+                text: line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()].to_owned(),
+                page,
+                x_min: attr(line, "xMin"),
+                y_min: attr(line, "yMin"),
+                x_max: attr(line, "xMax"),
+                y_max: attr(line, "yMax"),
+                page_width: width,
+                page_height: height,
+            });
         }
     }
     words

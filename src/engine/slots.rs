@@ -1,0 +1,69 @@
+//! Where each signature block left room for the signature and the seal,
+//! found after layout through the labelled metadata the frame puts there,
+//! in the terms signing tools use: a page and a rectangle in PDF points.
+
+use serde::Serialize;
+use typst::foundations::{Label, Selector, Value};
+use typst::introspection::{Introspector, MetadataElem};
+use typst::utils::PicoStr;
+use typst_layout::PagedDocument;
+
+/// The label of the frame's slot metadata (`frame.typ`).
+const LABEL: &str = "kttdv-signature-slot";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Slot {
+    /// ASCII, after the signer's role and body: `BiThu_ChiUy_ChiBoVanPhong`;
+    /// a repeat in one PDF (a packet) gets `_2`, `_3`…
+    pub name: String,
+    /// From 1.
+    pub page: usize,
+    /// `[x1, y1, x2, y2]` in points from the page's bottom left, as PDF
+    /// rectangles are.
+    pub rect: [f64; 4],
+}
+
+pub fn find(document: &PagedDocument) -> Vec<Slot> {
+    let introspector = document.introspector();
+    let label = Label::new(PicoStr::intern(LABEL)).expect("a valid label");
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for content in introspector.query(&Selector::Label(label)).iter() {
+        let (Some(position), Some(meta)) =
+            (content.location().and_then(|l| introspector.position(l)), content.to_packed::<MetadataElem>())
+        else {
+            continue;
+        };
+        let Value::Dict(dict) = &meta.value else { continue };
+        let number = |key: &str| dict.get(key).ok().and_then(|v| v.clone().cast::<f64>().ok()).unwrap_or(0.0);
+        let text = |key: &str| dict.get(key).ok().and_then(|v| v.clone().cast::<String>().ok()).unwrap_or_default();
+        let page = position.page.get();
+        let page_height = document.pages()[page - 1].frame.height().to_pt();
+        let (left, top) = (position.point.x.to_pt(), position.point.y.to_pt());
+        let (width, height) = (number("width"), number("height"));
+        let role = [text("title"), text("body"), text("issuer")].map(|part| camel(&part));
+        let base = role.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_");
+        let count = seen.entry(base.clone()).or_default();
+        *count += 1;
+        let name = if *count == 1 { base } else { format!("{base}_{count}") };
+        slots.push(Slot {
+            name,
+            page,
+            rect: [left, page_height - top - height, left + width, page_height - top]
+                .map(|v| (v * 100.0).round() / 100.0),
+        });
+    }
+    slots
+}
+
+/// "BÍ THƯ" → "BiThu": ASCII words, each capitalised, run together.
+fn camel(text: &str) -> String {
+    deunicode::deunicode(text)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let lower = w.to_ascii_lowercase();
+            lower[..1].to_ascii_uppercase() + &lower[1..]
+        })
+        .collect()
+}
