@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::attachment;
 use crate::input::{self, Code, InputError, JsonPath, Place};
 use crate::sheet::{self, Imported};
 
@@ -224,7 +225,16 @@ impl Assembled {
                 }
             };
         }
-        let mut value = match read_text(file).and_then(|text| input::read_json(&text)) {
+        let read = if file.extension().is_some_and(is_pdf) {
+            // A cell's or committee's PDF made by kttdv carries its input.
+            std::fs::read(file)
+                .map_err(|e| InputError::new(Code::UnreadableFile, JsonPath::root(), e.to_string()))
+                .and_then(|bytes| attachment::extract(&bytes))
+                .map(|attached| attached.input)
+        } else {
+            read_text(file).and_then(|text| input::read_json(&text))
+        };
+        let mut value = match read {
             Ok(value) => value,
             Err(e) => {
                 problems.push(tag(e));
@@ -238,6 +248,10 @@ impl Assembled {
     }
 }
 
+fn is_pdf(extension: &std::ffi::OsStr) -> bool {
+    extension.eq_ignore_ascii_case("pdf")
+}
+
 /// The files a name stands for, each with the name to report it by:
 /// itself, the inputs in a folder (sorted), or the inputs in a ZIP,
 /// unpacked to a temporary folder that lasts as long as this.
@@ -248,7 +262,9 @@ struct Included {
 
 impl Included {
     fn open(path: &Path, name: &str) -> Result<Self, String> {
-        let is_input = |p: &Path| sheet::is_spreadsheet(p) || p.extension().is_some_and(|e| e == "json");
+        let is_input = |p: &Path| {
+            sheet::is_spreadsheet(p) || p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json") || is_pdf(e))
+        };
         let named = |file: PathBuf| {
             let inner = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             (format!("{}/{inner}", name.trim_end_matches('/')), file)

@@ -9,6 +9,7 @@
 //! rosters kept in spreadsheets into the same JSON.
 
 pub mod assemble;
+pub mod attachment;
 pub mod engine;
 pub mod input;
 pub mod kinds;

@@ -73,9 +73,12 @@ enum Command {
         /// Tệp PDF ra, hoặc `-` cho đầu ra chuẩn; mặc định đặt tên theo nội dung.
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// PDF thường thay cho PDF/A-2b.
-        #[arg(long)]
+        /// PDF thường thay cho PDF/A-3b (mặc định, mang kèm dữ liệu nhập).
+        #[arg(long, conflicts_with = "pdf_a2")]
         plain_pdf: bool,
+        /// PDF/A-2b, không mang kèm dữ liệu nhập.
+        #[arg(long)]
+        pdf_a2: bool,
         /// In lỗi dạng mảng JSON.
         #[arg(long)]
         json: bool,
@@ -100,9 +103,20 @@ enum Command {
         /// Ghi kết quả dạng JSON thay cho PDF (lỗi dữ liệu cũng in dạng JSON).
         #[arg(long)]
         json: bool,
-        /// PDF thường thay cho PDF/A-2b.
+        /// PDF thường thay cho PDF/A-3b.
         #[arg(long)]
         plain_pdf: bool,
+    },
+    /// Lấy dữ liệu nhập mà một PDF của kttdv mang kèm (kể cả PDF đã ký).
+    Extract {
+        /// Tệp PDF.
+        pdf: PathBuf,
+        /// Tệp JSON ra, hoặc `-` cho đầu ra chuẩn.
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+        /// In lỗi dạng mảng JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Chuyển danh sách chi bộ từ bảng tính sang JSON (sau khi kiểm tra).
     Import {
@@ -188,7 +202,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                 Err(problems) => Err(reporter.problems(&problems)),
             }
         }
-        Command::Render { kind, input, output, plain_pdf, json, zip, slots } => {
+        Command::Render { kind, input, output, plain_pdf, pdf_a2, json, zip, slots } => {
             if zip && !(kind == Kind::Packet || kind.is_bundle()) {
                 eprintln!("kttdv: --zip chỉ dùng với các loại packet, ho-so-co-so, ho-so-ban");
                 return Err(USAGE);
@@ -199,7 +213,11 @@ fn run(cli: Cli) -> Result<(), u8> {
             }
             let reporter = Reporter { stdout: false, json };
             let renderer = renderer(&config)?;
-            let flavour = if plain_pdf { PdfFlavour::Plain } else { PdfFlavour::Archival };
+            let flavour = match (plain_pdf, pdf_a2) {
+                (true, _) => PdfFlavour::Plain,
+                (_, true) => PdfFlavour::Archival,
+                _ => PdfFlavour::WithData,
+            };
             let input = load(kind, &input, reporter)?;
             let fail = |err| match err {
                 Error::Input(problems) => reporter.problems(&input.relocate(problems)),
@@ -286,6 +304,26 @@ fn run(cli: Cli) -> Result<(), u8> {
                 eprintln!("Đã ghi {}", output.display());
             }
             Ok(())
+        }
+        Command::Extract { pdf, output, json } => {
+            let reporter = Reporter { stdout: false, json };
+            let bytes = std::fs::read(&pdf).map_err(|err| {
+                eprintln!("kttdv: không đọc được {}: {err}", pdf.display());
+                INVALID_INPUT
+            })?;
+            let attached = kttdv::attachment::extract(&bytes).map_err(|mut problem| {
+                problem.file = Some(pdf.display().to_string());
+                reporter.problems(&[problem])
+            })?;
+            eprintln!(
+                "{}: loại {}, mẫu {}, SHA-256 {}",
+                pdf.display(),
+                attached.kind,
+                attached.template_version,
+                attached.sha256
+            );
+            let text = serde_json::to_string_pretty(&attached.input).expect("JSON serialises") + "\n";
+            write_output(&output, text.as_bytes())
         }
         Command::Import { input, output, json } => {
             let reporter = Reporter { stdout: false, json };

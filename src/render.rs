@@ -4,6 +4,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
+use crate::attachment;
 use crate::engine::{Engine, EngineConfig, Format, PdfFlavour, RenderError, SetupError, Slot};
 use crate::input::{self, InputError, JsonPath};
 use crate::kinds::{Content, Kind, Prepared};
@@ -71,7 +72,8 @@ impl Renderer {
 
     fn render_as(&self, kind: Kind, input: &Value, format: Format) -> Result<Rendered, Error> {
         let prepared = self.check(kind, input).map_err(Error::Input)?;
-        let output = self.engine.render_as(kind.template(), &prepared.data, format)?;
+        let sealed = attachment::seal(kind.name(), input, self.template_version());
+        let output = self.engine.render_as(kind.template(), &prepared.data, format, &sealed)?;
         let extension = if format == Format::Preview { "png" } else { "pdf" };
         Ok(Rendered {
             bytes: output.bytes,
@@ -124,7 +126,10 @@ impl Renderer {
         let mut files = Vec::with_capacity(count);
         for (done, file) in prepared.files.into_iter().enumerate() {
             let bytes = match file.content {
-                Content::Pdf { template, data } => self.engine.render(template, &data, flavour)?,
+                Content::Pdf { template, data } => {
+                    let sealed = attachment::seal(kind.name(), input, self.template_version());
+                    self.engine.render_as(template, &data, Format::Pdf(flavour), &sealed)?.bytes
+                }
                 Content::Ready(bytes) => bytes,
             };
             files.push((file.name, bytes));

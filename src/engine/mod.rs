@@ -27,6 +27,9 @@ use self::world::RenderWorld;
 /// never grows with the number of renders.
 const DATA_PATH: &str = "/data.json";
 
+/// Where a template finds the bytes to attach to the PDF (empty for none).
+const ATTACHMENT_PATH: &str = "/attachment.json";
+
 /// How many compiles a memoised result may go unused before it is evicted.
 /// Small, so memory stays flat over thousands of renders with fresh data,
 /// while the frame module and fonts stay warm between renders.
@@ -44,8 +47,11 @@ pub struct EngineConfig {
 /// The PDF flavour written.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum PdfFlavour {
-    /// PDF/A-2b, for archiving: the default.
+    /// PDF/A-3b carrying the input it was made from: the default, so that
+    /// the level above reads the data instead of retyping it.
     #[default]
+    WithData,
+    /// PDF/A-2b, nothing attached.
     Archival,
     Plain,
 }
@@ -73,6 +79,7 @@ pub struct Engine {
     fonts: FontSet,
     templates: TemplateSet,
     data_id: FileId,
+    attachment_id: FileId,
 }
 
 impl Engine {
@@ -82,6 +89,7 @@ impl Engine {
             fonts: FontSet::load(config.fonts_dir.as_deref())?,
             templates: TemplateSet::load(config.templates_dir.as_deref())?,
             data_id: templates::file_id(DATA_PATH).expect("a valid fixed path"),
+            attachment_id: templates::file_id(ATTACHMENT_PATH).expect("a valid fixed path"),
         })
     }
 
@@ -98,12 +106,23 @@ impl Engine {
     /// Lays out `template` with `data` (JSON) readable at `/data.json`, and
     /// exports to PDF.
     pub fn render(&self, template: &str, data: &[u8], flavour: PdfFlavour) -> Result<Vec<u8>, RenderError> {
-        Ok(self.render_as(template, data, Format::Pdf(flavour))?.bytes)
+        Ok(self.render_as(template, data, Format::Pdf(flavour), &[])?.bytes)
     }
 
-    /// Like [`render`](Self::render), in any format, with the page count.
-    pub fn render_as(&self, template: &str, data: &[u8], format: Format) -> Result<Output, RenderError> {
-        let world = self.world(template, data)?;
+    /// Like [`render`](Self::render), in any format, with the page count
+    /// and the signature slots; `attachment` goes inside a PDF/A-3b.
+    pub fn render_as(
+        &self,
+        template: &str,
+        data: &[u8],
+        format: Format,
+        attachment: &[u8],
+    ) -> Result<Output, RenderError> {
+        let attachment = match format {
+            Format::Pdf(PdfFlavour::WithData) => attachment,
+            _ => &[],
+        };
+        let world = self.world(template, data, attachment)?;
         let document = self.compile(&world)?;
         let pages = document.pages().len();
         let slots = slots::find(&document);
@@ -123,6 +142,7 @@ impl Engine {
 
     fn pdf(&self, world: &RenderWorld, document: &PagedDocument, flavour: PdfFlavour) -> Result<Vec<u8>, RenderError> {
         let standards = match flavour {
+            PdfFlavour::WithData => PdfStandards::new(&[PdfStandard::A_3b]).expect("PDF/A-3b alone is consistent"),
             PdfFlavour::Archival => PdfStandards::new(&[PdfStandard::A_2b]).expect("PDF/A-2b alone is consistent"),
             PdfFlavour::Plain => PdfStandards::default(),
         };
@@ -137,11 +157,16 @@ impl Engine {
         typst_pdf::pdf(document, &options).map_err(|diags| self.template_error(world, &diags))
     }
 
-    fn world(&self, template: &str, data: &[u8]) -> Result<RenderWorld<'_>, RenderError> {
+    fn world(&self, template: &str, data: &[u8], attachment: &[u8]) -> Result<RenderWorld<'_>, RenderError> {
         let main = templates::file_id(template)
             .filter(|id| self.templates.contains(*id))
             .ok_or_else(|| RenderError::MissingTemplate(template.to_owned()))?;
-        Ok(RenderWorld { engine: self, main, data: Bytes::new(data.to_vec()) })
+        Ok(RenderWorld {
+            engine: self,
+            main,
+            data: Bytes::new(data.to_vec()),
+            attachment: Bytes::new(attachment.to_vec()),
+        })
     }
 
     /// Lays the document out. A warning fails the render too: Typst only

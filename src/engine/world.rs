@@ -14,6 +14,8 @@ pub struct RenderWorld<'a> {
     pub engine: &'a Engine,
     pub main: FileId,
     pub data: Bytes,
+    /// What the PDF carries inside; empty for none.
+    pub attachment: Bytes,
 }
 
 impl World for RenderWorld<'_> {
@@ -37,6 +39,9 @@ impl World for RenderWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.engine.data_id {
             return Ok(self.data.clone());
+        }
+        if id == self.engine.attachment_id {
+            return Ok(self.attachment.clone());
         }
         self.check_reachable(id)?;
         self.engine.templates.bytes(id).ok_or(FileError::NotSource)

@@ -41,6 +41,10 @@ pub enum Code {
     MemberInTwoCells,
     /// The Board's input has no roll to reconcile with.
     MissingRoll,
+    /// A PDF given as input carries no kttdv data.
+    NoAttachment,
+    /// A PDF's data does not match the hash it was sealed with.
+    TamperedAttachment,
     /// A warning: the card was numbered under another provincial organisation.
     ForeignCardNumber,
     /// A warning: a report dated after the campaign's deadline for it.

@@ -234,7 +234,7 @@ pub async fn check(
 #[derive(Deserialize)]
 pub struct RenderQuery {
     format: Option<String>,
-    /// Plain PDF rather than PDF/A-2b.
+    /// Plain PDF rather than PDF/A-3b with the input attached.
     #[serde(default)]
     plain: bool,
 }
@@ -247,7 +247,7 @@ pub async fn render(
 ) -> Result<Response, ApiError> {
     let kind = parse_kind(&kind)?;
     let format = OutFormat::parse(kind, query.format.as_deref())?;
-    let flavour = if query.plain { PdfFlavour::Plain } else { PdfFlavour::Archival };
+    let flavour = if query.plain { PdfFlavour::Plain } else { PdfFlavour::WithData };
     let upload = Upload::read(request, state.limits.body_bytes).await?;
     let worker = state.clone();
     let rendered = state

@@ -94,7 +94,7 @@ pub fn build() -> Value {
                 "summary": format!("Xuất: {}", kind.description()),
                 "parameters": [
                     { "name": "format", "in": "query", "schema": { "type": "string", "enum": formats.iter().map(|f| f.name()).collect::<Vec<_>>() } },
-                    { "name": "plain", "in": "query", "schema": { "type": "boolean" }, "description": "PDF thường thay cho PDF/A-2b" }
+                    { "name": "plain", "in": "query", "schema": { "type": "boolean" }, "description": "PDF thường thay cho PDF/A-3b mang kèm dữ liệu nhập" }
                 ],
                 "requestBody": input,
                 "responses": responses

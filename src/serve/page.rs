@@ -148,7 +148,7 @@ async fn answer(state: &Arc<AppState>, upload: Upload, kind: Kind, offers: &'sta
             if let Err(problems) = worker.renderer.check(kind, &input.value) {
                 return Ok(beside_rows(&input, &input.relocate(problems)));
             }
-            let preview = produce(&worker, kind, OutFormat::Png, PdfFlavour::Archival, &input)?;
+            let preview = produce(&worker, kind, OutFormat::Png, PdfFlavour::WithData, &input)?;
             Ok(json!({
                 "preview": base64::engine::general_purpose::STANDARD.encode(&preview.bytes),
                 "warnings": general(&preview.warnings),
@@ -233,7 +233,7 @@ pub async fn download(State(state): State<Arc<AppState>>, Form(form): Form<Downl
         .pool
         .run(move || {
             let input = checked_input(&worker, upload)?;
-            produce(&worker, kind, format, PdfFlavour::Archival, &input)
+            produce(&worker, kind, format, PdfFlavour::WithData, &input)
         })
         .await??;
     Ok(file_response(&state, rendered))

@@ -1,0 +1,87 @@
+//! The data a PDF carries inside (PDF/A-3b): the input it was made from,
+//! with the kind, the template version and a SHA-256 of the input, so that
+//! the level above reads the data instead of retyping it, and can tell when
+//! it was changed.
+
+use lopdf::{Dictionary, Document, Object};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::input::{Code, InputError, JsonPath};
+
+/// The attached file's name inside the PDF.
+pub const FILE_NAME: &str = "kttdv-du-lieu.json";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Attached {
+    pub kind: String,
+    pub template_version: String,
+    /// Of the input serialised compactly, keys sorted.
+    pub sha256: String,
+    pub input: Value,
+}
+
+fn digest(input: &Value) -> String {
+    let bytes = serde_json::to_vec(input).expect("JSON serialises");
+    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The attachment for a document of `kind` made from `input`.
+pub fn seal(kind: &str, input: &Value, template_version: &str) -> Vec<u8> {
+    let attached = Attached {
+        kind: kind.to_owned(),
+        template_version: template_version.to_owned(),
+        sha256: digest(input),
+        input: input.clone(),
+    };
+    serde_json::to_vec_pretty(&attached).expect("JSON serialises")
+}
+
+/// The input a kttdv PDF carries, checked against its hash. Signed PDFs
+/// read the same: signing appends to a PDF, it does not change what is in it.
+pub fn extract(pdf: &[u8]) -> Result<Attached, InputError> {
+    let fail = |code, message: String| InputError::new(code, JsonPath::root(), message);
+    let document =
+        Document::load_mem(pdf).map_err(|e| fail(Code::UnreadableFile, format!("không đọc được tệp PDF: {e}")))?;
+    let bytes = attached_file(&document).ok_or_else(|| {
+        fail(Code::NoAttachment, format!("PDF không mang dữ liệu ({FILE_NAME}); hãy xuất lại bằng kttdv với PDF/A-3b"))
+    })?;
+    let attached: Attached = serde_json::from_slice(&bytes)
+        .map_err(|e| fail(Code::TamperedAttachment, format!("dữ liệu trong PDF không đọc được: {e}")))?;
+    if digest(&attached.input) != attached.sha256 {
+        return Err(fail(
+            Code::TamperedAttachment,
+            "dữ liệu trong PDF đã bị sửa sau khi xuất (mã SHA-256 không khớp); không dùng được".into(),
+        ));
+    }
+    Ok(attached)
+}
+
+/// The bytes of our file among the PDF's associated or embedded files.
+fn attached_file(document: &Document) -> Option<Vec<u8>> {
+    let catalog = document.catalog().ok()?;
+    let mut specs: Vec<&Object> = Vec::new();
+    if let Ok(Object::Array(files)) = catalog.get(b"AF").and_then(|o| document.dereference(o).map(|(_, o)| o)) {
+        specs.extend(files);
+    }
+    let names = catalog.get(b"Names").and_then(|o| document.dereference(o)).ok().and_then(|(_, o)| o.as_dict().ok());
+    let embedded = names.and_then(|n| n.get(b"EmbeddedFiles").ok()).and_then(|o| document.dereference(o).ok());
+    if let Some(Ok(Object::Array(pairs))) = embedded
+        .and_then(|(_, o)| o.as_dict().ok())
+        .map(|d| d.get(b"Names").and_then(|o| document.dereference(o).map(|(_, o)| o)))
+    {
+        specs.extend(pairs.iter().skip(1).step_by(2));
+    }
+    specs.into_iter().find_map(|spec| {
+        let spec: &Dictionary = document.dereference(spec).ok()?.1.as_dict().ok()?;
+        let name = spec.get(b"UF").or_else(|_| spec.get(b"F")).ok()?;
+        let name = document.dereference(name).ok()?.1.as_str().ok()?;
+        if name != FILE_NAME.as_bytes() {
+            return None;
+        }
+        let file = spec.get(b"EF").and_then(|o| document.dereference(o)).ok()?.1.as_dict().ok()?.get(b"F").ok()?;
+        let stream = document.dereference(file).ok()?.1.as_stream().ok()?;
+        stream.decompressed_content().ok().or_else(|| Some(stream.content.clone()))
+    })
+}
