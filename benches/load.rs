@@ -6,8 +6,9 @@
 //! 64 clients, 4,000 by default; options after it go to `kttdv serve`, e.g.
 //! `-- 4000 --workers 3`).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -33,17 +34,10 @@ async fn main() {
     // Cargo passes `--bench` first; the count, then options for the server.
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let heavy: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(4000);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kttdv"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--queue", "4096"])
-        .args(args.iter().skip(1))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("kttdv serve starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let base = line.trim().rsplit(' ').next().unwrap().to_owned();
+    let mut options = vec!["--queue", "4096"];
+    options.extend(args.iter().skip(1).map(String::as_str));
+    let server = common::Server::start(&options);
+    let base = server.base.clone();
     let url = format!("{base}/api/kinds/mau-2/render");
     // Different data on every request, as from many cells.
     let bodies: Arc<Vec<String>> = Arc::new((0..256).map(|seed| kttdv::sample::roster(30, seed).to_string()).collect());
@@ -55,7 +49,7 @@ async fn main() {
         let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let started = Instant::now();
         // The server's memory every 2,000 requests of the run.
-        let pid = child.id();
+        let pid = server.child.id();
         let sampler = {
             let next = next.clone();
             tokio::spawn(async move {
@@ -114,13 +108,11 @@ async fn main() {
             percentile(&latencies, 0.5),
             percentile(&latencies, 0.99),
             errors.load(std::sync::atomic::Ordering::SeqCst),
-            rss_mib(child.id()),
+            rss_mib(server.child.id()),
         );
         if requests > 2000 {
             let trace: Vec<String> = samples.iter().map(|(n, mib)| format!("{n}: {mib:.1}")).collect();
             println!("         server RSS MiB by requests sent: {}", trace.join(", "));
         }
     }
-    let _ = child.kill();
-    let _ = child.wait();
 }

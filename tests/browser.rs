@@ -27,21 +27,6 @@ impl Drop for Running {
     }
 }
 
-/// Starts `kttdv serve`; its address once ready.
-fn server() -> (Running, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kttdv"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("kttdv serve starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let base = line.trim().rsplit(' ').next().unwrap().to_owned();
-    (Running(child), base)
-}
-
 /// Starts headless Chromium; its DevTools address.
 fn chromium(profile: &Path) -> (Running, String) {
     let binary = ["chromium", "chromium-browser", "google-chrome"]
@@ -145,7 +130,8 @@ async fn a_cell_secretary_gets_the_pdfs_in_a_browser() {
     let dir = tempfile::tempdir().unwrap();
     let downloads = dir.path().join("tai-ve");
     std::fs::create_dir(&downloads).unwrap();
-    let (_server, base) = server();
+    let server = Server::start(&[]);
+    let base = server.base.clone();
     let (_chromium, address) = chromium(&dir.path().join("profile"));
     let mut browser = Browser::connect(&address, &downloads).await;
 
