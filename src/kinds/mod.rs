@@ -187,25 +187,42 @@ impl Kind {
         if let (Kind::Reconciliation, Level::Board(Board { roll: None, .. })) = (self, &level) {
             return Err(vec![missing_roll()]);
         }
-        let (data, subject) = match &level {
+        // Each view is built once: its JSON for the templates, and typed for
+        // the soft files of a submission.
+        let (data, subject, files) = match &level {
             Level::Plan(plan) => {
                 let subject = match &plan.header.number {
                     Some(number) => format!("{}_{number}", plan.doc_type),
                     None => format!("{}_{}", plan.doc_type, plan.subject),
                 };
-                (to_json(plan), subject)
+                (to_json(plan), subject, Vec::new())
             }
-            Level::Cell(roster) => (to_json(&CellView::new(roster)), roster.cell.name.to_string()),
+            Level::Cell(roster) => {
+                let (data, subject) = (to_json(&CellView::new(roster)), roster.cell.name.to_string());
+                let files = match self {
+                    Kind::Packet => Kind::cell_forms().map(|form| form.pdf(&subject, &data)).into(),
+                    _ => Vec::new(),
+                };
+                (data, subject, files)
+            }
             Level::Committee(committee) => {
-                (to_json(&CommitteeView::new(committee)), committee.organisation.to_string())
+                let view = CommitteeView::new(committee);
+                let data = to_json(&view);
+                let files = match self {
+                    Kind::CommitteePacket => committee_files(committee, &view, &data, ""),
+                    _ => Vec::new(),
+                };
+                (data, committee.organisation.to_string(), files)
             }
-            Level::Board(board) => (to_json(&BoardView::new(board)), board_subject(board)),
-        };
-        let files = match (self, &level) {
-            (Kind::Packet, _) => Kind::cell_forms().map(|form| form.pdf(&subject, &data)).into(),
-            (Kind::CommitteePacket, Level::Committee(committee)) => committee_files(committee, ""),
-            (Kind::BoardPacket, Level::Board(board)) => board_files(board, &data),
-            _ => Vec::new(),
+            Level::Board(board) => {
+                let view = BoardView::new(board);
+                let data = to_json(&view);
+                let files = match self {
+                    Kind::BoardPacket => board_files(board, &view, &data),
+                    _ => Vec::new(),
+                };
+                (data, board_subject(board), files)
+            }
         };
         Ok(Prepared { data, subject, warnings, files })
     }
@@ -264,16 +281,14 @@ enum ConsolidatedInput {
 }
 
 /// A committee's submission: form 6 as PDF and XLSX, the consolidated lists.
-fn committee_files(committee: &Committee, folder: &str) -> Vec<File> {
+fn committee_files(committee: &Committee, view: &CommitteeView, data: &Arc<[u8]>, folder: &str) -> Vec<File> {
     let subject = committee.organisation.as_str();
-    let view = CommitteeView::new(committee);
-    let data = &to_json(&view);
     let mut files = vec![
         Kind::Summary.pdf(subject, data),
         Kind::Consolidated.pdf(subject, data),
         File {
             name: format!("{}.xlsx", Kind::Summary.file_stem(subject)),
-            content: Content::Ready(soft::summary(&view)),
+            content: Content::Ready(soft::summary(view)),
         },
     ];
     for file in &mut files {
@@ -284,15 +299,13 @@ fn committee_files(committee: &Committee, folder: &str) -> Vec<File> {
 
 /// The Board's submission: form 7, the reconciliation, the Bloc's lists,
 /// their soft files, then each committee's submission in its own folder.
-fn board_files(board: &Board, data: &Arc<[u8]>) -> Vec<File> {
+fn board_files(board: &Board, view: &BoardView, data: &Arc<[u8]>) -> Vec<File> {
     let subject = &board_subject(board);
-    // The view is serialised already (`data`); the soft files need it typed.
-    let view = BoardView::new(board);
     let mut files = vec![
         Kind::BoardReport.pdf(subject, data),
         File {
             name: format!("{}.xlsx", Kind::BoardReport.file_stem(subject)),
-            content: Content::Ready(soft::annex(&view)),
+            content: Content::Ready(soft::annex(view)),
         },
     ];
     if let Some(reconciliation) = &view.reconciliation {
@@ -305,7 +318,9 @@ fn board_files(board: &Board, data: &Arc<[u8]>) -> Vec<File> {
     }
     files.push(Kind::Consolidated.pdf(subject, data));
     for committee in &board.committees {
-        files.extend(committee_files(committee, &format!("{}/", slug(committee.organisation.as_str()))));
+        let view = CommitteeView::new(committee);
+        let folder = format!("{}/", slug(committee.organisation.as_str()));
+        files.extend(committee_files(committee, &view, &to_json(&view), &folder));
     }
     files
 }
