@@ -210,6 +210,17 @@ pub fn checked_input(state: &AppState, upload: Upload) -> Result<Assembled, ApiE
     Ok(assembled)
 }
 
+/// Runs `job` on a render worker with the request's input, assembled and
+/// checked against the limits.
+pub async fn on_input<T: Send + 'static>(
+    state: &Arc<AppState>,
+    upload: Upload,
+    job: impl FnOnce(&AppState, Assembled) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let worker = state.clone();
+    state.pool.run(move || job(&worker, checked_input(&worker, upload)?)).await?
+}
+
 pub async fn check(
     State(state): State<Arc<AppState>>,
     Path(kind): Path<String>,
@@ -217,17 +228,11 @@ pub async fn check(
 ) -> Result<Json<Value>, ApiError> {
     let kind = parse_kind(&kind)?;
     let upload = Upload::read(request, state.limits.body_bytes).await?;
-    let worker = state.clone();
-    let warnings = state
-        .pool
-        .run(move || {
-            let input = checked_input(&worker, upload)?;
-            match worker.renderer.check(kind, &input.value) {
-                Ok(prepared) => Ok(input.relocate(prepared.warnings)),
-                Err(problems) => Err(ApiError::Input(input.relocate(problems))),
-            }
-        })
-        .await??;
+    let warnings = on_input(&state, upload, move |state, input| match state.renderer.check(kind, &input.value) {
+        Ok(prepared) => Ok(input.relocate(prepared.warnings)),
+        Err(problems) => Err(ApiError::Input(input.relocate(problems))),
+    })
+    .await?;
     Ok(Json(json!({ "warnings": warnings })))
 }
 
@@ -249,14 +254,7 @@ pub async fn render(
     let format = OutFormat::parse(kind, query.format.as_deref())?;
     let flavour = if query.plain { PdfFlavour::Plain } else { PdfFlavour::WithData };
     let upload = Upload::read(request, state.limits.body_bytes).await?;
-    let worker = state.clone();
-    let rendered = state
-        .pool
-        .run(move || {
-            let input = checked_input(&worker, upload)?;
-            produce(&worker, kind, format, flavour, &input)
-        })
-        .await??;
+    let rendered = on_input(&state, upload, move |state, input| produce(state, kind, format, flavour, &input)).await?;
     Ok(file_response(&state, rendered))
 }
 

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::api::{OutFormat, Upload, checked_input, file_response, parse_kind, produce};
+use super::api::{OutFormat, Upload, checked_input, file_response, on_input, parse_kind, produce};
 use super::error::ApiError;
 use crate::PdfFlavour;
 use crate::assemble::Assembled;
@@ -228,13 +228,8 @@ pub async fn download(State(state): State<Arc<AppState>>, Form(form): Form<Downl
         .filter(|f| OutFormat::allowed(kind).contains(f))
         .ok_or_else(|| ApiError::BadRequest(format!("dạng «{}» không hợp lệ", form.format)))?;
     let upload = Upload::Json(form.input.into_bytes().into());
-    let worker = state.clone();
-    let rendered = state
-        .pool
-        .run(move || {
-            let input = checked_input(&worker, upload)?;
-            produce(&worker, kind, format, PdfFlavour::WithData, &input)
-        })
-        .await??;
+    let rendered =
+        on_input(&state, upload, move |state, input| produce(state, kind, format, PdfFlavour::WithData, &input))
+            .await?;
     Ok(file_response(&state, rendered))
 }
