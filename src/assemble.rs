@@ -44,20 +44,33 @@ impl Assembled {
     /// Reads `path` (`-` for standard input): JSON, or a cell's workbook
     /// with its details in `cell_options`. `reading` is told each file read.
     pub fn read(path: &Path, cell_options: &[String], reading: &dyn Fn(&str)) -> Result<Self, Vec<InputError>> {
+        Self::read_listing(path, cell_options, &[], reading)
+    }
+
+    /// Like [`read`](Self::read), with the files in `listed` in place of
+    /// the JSON document's list of the same key (`cells`, `committees`),
+    /// named relative to the working folder: a committee names the PDFs it
+    /// received on the command line instead of in its file.
+    pub fn read_listing(
+        path: &Path,
+        cell_options: &[String],
+        listed: &[(&str, &[PathBuf])],
+        reading: &dyn Fn(&str),
+    ) -> Result<Self, Vec<InputError>> {
         if sheet::is_spreadsheet(path) {
             let imported = sheet::read(path, cell_options)?;
             let value = imported.roster.clone();
             let source = Source { at: JsonPath::root(), file: None, origin: Origin::Sheet(imported) };
             return Ok(Self { value, sources: vec![source], confine: None });
         }
-        Self::read_json(path, None, reading)
+        Self::read_json(path, None, listed, reading)
     }
 
     /// Reads a JSON document that may name only files in its own folder:
     /// the service's way, where those are the files uploaded with it.
     pub fn read_confined(path: &Path) -> Result<Self, Vec<InputError>> {
         let folder = path.parent().and_then(|p| p.canonicalize().ok());
-        Self::read_json(path, folder, &|_| {})
+        Self::read_json(path, folder, &[], &|_| {})
     }
 
     /// An input given whole, naming no file.
@@ -73,16 +86,35 @@ impl Assembled {
         }
     }
 
-    fn read_json(path: &Path, confine: Option<PathBuf>, reading: &dyn Fn(&str)) -> Result<Self, Vec<InputError>> {
+    fn read_json(
+        path: &Path,
+        confine: Option<PathBuf>,
+        listed: &[(&str, &[PathBuf])],
+        reading: &dyn Fn(&str),
+    ) -> Result<Self, Vec<InputError>> {
         let mut value = read_text(path).and_then(|text| input::read_json(&text)).map_err(|e| vec![e])?;
         let mut assembled = Self {
             value: Value::Null,
             sources: vec![Source { at: JsonPath::root(), file: None, origin: Origin::Json }],
             confine,
         };
-        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut problems = Vec::new();
+        // Expanded apart, relative to the working folder, then put in place.
+        let mut named = serde_json::Map::new();
+        for (key, files) in listed {
+            let files = files.iter().map(|f| Value::String(f.display().to_string())).collect();
+            named.insert((*key).to_owned(), Value::Array(files));
+        }
+        let mut named = Value::Object(named);
+        assembled.expand(&mut named, Path::new(""), &JsonPath::root(), reading, &mut problems);
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        if let (Value::Object(map), Value::Object(named)) = (&mut value, &named) {
+            map.retain(|key, _| !named.contains_key(key));
+        }
         assembled.expand(&mut value, &base, &JsonPath::root(), reading, &mut problems);
+        if let (Value::Object(map), Value::Object(named)) = (&mut value, named) {
+            map.extend(named);
+        }
         let roll = value.get("roll").and_then(Value::as_str).map(str::to_owned);
         assembled.value = value;
         if let Some(name) = roll {

@@ -43,6 +43,13 @@ struct InputArgs {
     /// reference_date, report_number, has_committee, signer_title, signer_name).
     #[arg(long = "cell", value_name = "KHÓA=GIÁ TRỊ")]
     cell: Vec<String>,
+    /// Cho cấp ủy cơ sở: tệp của các chi bộ (PDF nhận được, kể cả đã ký; JSON, bảng tính,
+    /// thư mục, ZIP), tính từ thư mục hiện tại, thay cho `cells` trong tệp JSON.
+    #[arg(long, value_name = "TỆP", num_args = 1..)]
+    cells: Vec<PathBuf>,
+    /// Cho Ban Tổ chức: tệp của các cấp ủy cơ sở, thay cho `committees` trong tệp JSON.
+    #[arg(long, value_name = "TỆP", num_args = 1..)]
+    committees: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -90,6 +97,9 @@ enum Command {
         /// cho công cụ ký số.
         #[arg(long)]
         slots: bool,
+        /// Không thêm ô chữ ký số (trường chữ ký rỗng) vào chỗ ký.
+        #[arg(long)]
+        no_signature_fields: bool,
     },
     /// Đối chiếu đảng viên các đơn vị báo cáo với danh sách Ban Tổ chức quản lý (R10).
     Reconcile {
@@ -202,7 +212,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                 Err(problems) => Err(reporter.problems(&problems)),
             }
         }
-        Command::Render { kind, input, output, plain_pdf, pdf_a2, json, zip, slots } => {
+        Command::Render { kind, input, output, plain_pdf, pdf_a2, json, zip, slots, no_signature_fields } => {
             if zip && !(kind == Kind::Packet || kind.is_bundle()) {
                 eprintln!("kttdv: --zip chỉ dùng với các loại packet, ho-so-co-so, ho-so-ban");
                 return Err(USAGE);
@@ -214,10 +224,11 @@ fn run(cli: Cli) -> Result<(), u8> {
             let reporter = Reporter { stdout: false, json };
             let renderer = renderer(&config)?;
             let flavour = match (plain_pdf, pdf_a2) {
-                (true, _) => PdfFlavour::Plain,
-                (_, true) => PdfFlavour::Archival,
-                _ => PdfFlavour::WithData,
+                (true, _) => PdfFlavour::PLAIN,
+                (_, true) => PdfFlavour::ARCHIVAL,
+                _ => PdfFlavour::WITH_DATA,
             };
+            let flavour = if no_signature_fields { flavour.without_signature_fields() } else { flavour };
             let input = load(kind, &input, reporter)?;
             let fail = |err| match err {
                 Error::Input(problems) => reporter.problems(&input.relocate(problems)),
@@ -241,13 +252,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                 reporter.warnings(&input.relocate(bundle.warnings));
                 let folder = output.unwrap_or_else(|| PathBuf::from(&bundle.name));
                 for (name, bytes) in &bundle.files {
-                    let path = folder.join(name);
-                    let parent = path.parent().unwrap_or(&folder);
-                    std::fs::create_dir_all(parent).map_err(|err| {
-                        eprintln!("kttdv: không tạo được thư mục {}: {err}", parent.display());
-                        INTERNAL
-                    })?;
-                    write_output(&path, bytes)?;
+                    write_output(&folder.join(name), bytes)?;
                 }
                 eprintln!("Đã ghi {} tệp vào {}", bundle.files.len(), folder.display());
                 return Ok(());
@@ -277,7 +282,13 @@ fn run(cli: Cli) -> Result<(), u8> {
         }
         Command::Reconcile { submissions, roll, output, json, plain_pdf } => {
             let reporter = Reporter { stdout: false, json };
-            let args = InputArgs { input: submissions, roll: Some(roll), cell: Vec::new() };
+            let args = InputArgs {
+                input: submissions,
+                roll: Some(roll),
+                cell: Vec::new(),
+                cells: Vec::new(),
+                committees: Vec::new(),
+            };
             let input = load(Kind::Reconciliation, &args, reporter)?;
             let (bytes, file_name, warnings) = if json {
                 let checked = kttdv::kinds::reconcile(&input.value)
@@ -286,7 +297,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                 (text.into_bytes(), "doi-chieu-kttdv.json".to_owned(), checked.warnings)
             } else {
                 let renderer = renderer(&config)?;
-                let flavour = if plain_pdf { PdfFlavour::Plain } else { PdfFlavour::Archival };
+                let flavour = if plain_pdf { PdfFlavour::PLAIN } else { PdfFlavour::ARCHIVAL };
                 let rendered =
                     renderer.render(Kind::Reconciliation, &input.value, flavour).map_err(|err| match err {
                         Error::Input(problems) => reporter.problems(&input.relocate(problems)),
@@ -385,8 +396,17 @@ fn load(kind: Kind, args: &InputArgs, reporter: Reporter) -> Result<Assembled, u
         eprintln!("kttdv: --cell chỉ dùng khi nhập từ bảng tính");
         return Err(USAGE);
     }
+    let listed: Vec<(&str, &[PathBuf])> = [("cells", &args.cells), ("committees", &args.committees)]
+        .into_iter()
+        .filter(|(_, files)| !files.is_empty())
+        .map(|(key, files)| (key, files.as_slice()))
+        .collect();
+    if spreadsheet && !listed.is_empty() {
+        eprintln!("kttdv: --cells và --committees chỉ dùng với tệp JSON của cấp ủy cơ sở, Ban Tổ chức");
+        return Err(USAGE);
+    }
     let bar = progress_bar("Đọc");
-    let read = Assembled::read(&args.input, &args.cell, &|file| {
+    let read = Assembled::read_listing(&args.input, &args.cell, &listed, &|file| {
         bar.inc_length(1);
         bar.inc(1);
         bar.set_message(file.to_owned());
@@ -457,6 +477,7 @@ fn write_output(path: &Path, bytes: &[u8]) -> Result<(), u8> {
         return std::io::stdout().write_all(bytes).map_err(fail);
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(fail)?;
     // A document to share, not a secret: readable like any file the user makes.
     let readable = std::os::unix::fs::PermissionsExt::from_mode(0o644);
     let mut temp = tempfile::Builder::new().permissions(readable).tempfile_in(dir).map_err(fail)?;

@@ -168,7 +168,7 @@ fn the_packet_holds_the_five_forms_each_from_a_new_page_numbered_afresh() {
 
 #[test]
 fn the_zip_holds_five_pdfs_named_after_form_and_cell() {
-    let rendered = RENDERER.render_zip(Kind::Packet, &json_input(&example("cell.json")), PdfFlavour::Archival).unwrap();
+    let rendered = RENDERER.render_zip(Kind::Packet, &json_input(&example("cell.json")), PdfFlavour::ARCHIVAL).unwrap();
     assert_eq!(rendered.file_name, "ho-so-kttdv_chi-bo-van-phong.zip");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(rendered.bytes)).unwrap();
     let names: Vec<String> = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().unwrap().to_string()).collect();

@@ -88,7 +88,7 @@ fn hierarchy(seed: u64) -> Value {
 }
 
 fn pdf(kind: Kind, input: &Value) -> Vec<u8> {
-    match RENDERER.render(kind, input, PdfFlavour::Plain) {
+    match RENDERER.render(kind, input, PdfFlavour::PLAIN) {
         Ok(rendered) => rendered.bytes,
         Err(kttdv::Error::Input(problems)) => panic!("input rejected: {problems:#?}"),
         Err(err) => panic!("{err}"),
@@ -258,7 +258,7 @@ fn sheet_rows(xlsx: &[u8]) -> (Vec<Row>, Row) {
 #[test]
 fn the_soft_files_hold_the_numbers_the_pdfs_print() {
     let board = hierarchy(11);
-    let bundle = RENDERER.render_files(Kind::BoardPacket, &board, PdfFlavour::Plain, &|_, _| {}).unwrap();
+    let bundle = RENDERER.render_files(Kind::BoardPacket, &board, PdfFlavour::PLAIN, &|_, _| {}).unwrap();
     let file = |suffix: &str| -> &[u8] {
         &bundle.files.iter().find(|(name, _)| name.ends_with(suffix)).unwrap_or_else(|| panic!("no {suffix}")).1
     };

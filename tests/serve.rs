@@ -90,6 +90,10 @@ async fn render_gives_the_document_with_its_names_and_version() {
     let pdf = response.bytes().await.unwrap();
     let text = folded(&pdf_text(&pdf));
     assert!(text.contains("Danh sách này có 19 đồng chí."), "{text}");
+    let has_field = |pdf: &[u8]| pdf.windows(b"/FT/Sig".len()).any(|w| w == b"/FT/Sig");
+    assert!(has_field(&pdf), "an empty signature field by default");
+    let bare = post_json(&client, &server.url("/api/kinds/mau-2/render?signature_fields=false"), &cell).await;
+    assert!(!has_field(&bare.bytes().await.unwrap()), "and none when asked");
     assert_eq!(
         headers["x-kttdv-pages"].to_str().unwrap(),
         pdf_info(&pdf).iter().find(|(k, _)| k == "Pages").unwrap().1

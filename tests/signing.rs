@@ -1,14 +1,17 @@
-//! Signature slots: the room each signature block leaves for the signature
-//! and the seal, where it landed, in the terms signing tools use.
+//! Signed-ready PDFs: the room each signature block leaves for the signature
+//! and the seal, where it landed, the empty signature field over it, signing
+//! that field with a standard tool (pyHanko), and the data the PDF carries.
 
 mod common;
 
 use common::*;
 use kttdv::{Kind, PdfFlavour, Rendered};
 use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
 
 fn rendered(kind: Kind) -> Rendered {
-    RENDERER.render(kind, &json_input(&example("cell.json")), PdfFlavour::Archival).unwrap()
+    RENDERER.render(kind, &json_input(&example("cell.json")), PdfFlavour::ARCHIVAL).unwrap()
 }
 
 #[test]
@@ -73,7 +76,7 @@ fn the_command_line_prints_the_slots() {
 }
 
 fn with_data(kind: Kind, input: &serde_json::Value) -> Vec<u8> {
-    RENDERER.render(kind, input, PdfFlavour::WithData).unwrap().bytes
+    RENDERER.render(kind, input, PdfFlavour::WITH_DATA).unwrap().bytes
 }
 
 #[test]
@@ -93,7 +96,7 @@ fn the_pdf_carries_its_input_and_extract_returns_it() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), input);
 
-    let plain = RENDERER.render(Kind::StampList, &input, PdfFlavour::Archival).unwrap().bytes;
+    let plain = RENDERER.render(Kind::StampList, &input, PdfFlavour::ARCHIVAL).unwrap().bytes;
     let problem = kttdv::attachment::extract(&plain).unwrap_err();
     assert_eq!(problem.code.as_str(), "no-attachment");
 }
@@ -138,24 +141,157 @@ fn a_tampered_attachment_is_refused() {
 }
 
 #[test]
-fn a_committee_built_from_its_cells_pdfs_equals_one_built_from_their_json() {
+fn a_committee_built_from_its_cells_signed_pdfs_equals_one_built_from_their_json() {
     let dir = tempfile::tempdir().unwrap();
+    throwaway_certificate(dir.path());
+    std::fs::create_dir(dir.path().join("da-ky")).unwrap();
     let committee: Value = serde_json::from_str(&example("committee.json")).unwrap();
-    let mut pdfs = Vec::new();
     for (i, cell) in committee["cells"].as_array().unwrap().iter().enumerate() {
         let input = json_input(&std::fs::read_to_string(root().join("examples").join(cell.as_str().unwrap())).unwrap());
+        let packet = RENDERER.render(Kind::Packet, &input, PdfFlavour::WITH_DATA).unwrap();
         let name = format!("chi-bo-{i}.pdf");
-        std::fs::write(dir.path().join(&name), with_data(Kind::Packet, &input)).unwrap();
-        pdfs.push(name);
+        std::fs::write(dir.path().join(&name), &packet.bytes).unwrap();
+        sign(dir.path(), &name, &packet.slots[0].name, &format!("da-ky/{name}"));
     }
-    let mut from_pdfs = committee.clone();
-    from_pdfs["cells"] = serde_json::json!(pdfs);
-    std::fs::write(dir.path().join("committee.json"), from_pdfs.to_string()).unwrap();
-    let out = kttdv_in(dir.path(), &["render", "mau-6", "committee.json", "-o", "tu-pdf.pdf"], "");
+    // The committee's own file as it is; the signed PDFs named on the command line.
+    let details = root().join("examples/committee.json").to_string_lossy().into_owned();
+    let out = kttdv_in(dir.path(), &["render", "mau-6", &details, "--cells", "da-ky", "-o", "tu-pdf.pdf"], "");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json = kttdv_in(&root(), &["render", "mau-6", "examples/committee.json", "-o", "-"], "");
     assert!(json.status.success());
     let from_pdf_text = pdf_text(&std::fs::read(dir.path().join("tu-pdf.pdf")).unwrap());
     assert_eq!(from_pdf_text, pdf_text(&json.stdout));
     assert!(folded(&from_pdf_text).contains("Chi bộ Phòng Ngân sách"));
+
+    // A problem in a file named on the command line is reported in it.
+    let out = kttdv_in(dir.path(), &["check", "mau-6", &details, "--cells", "da-ky", "khong-co.pdf"], "");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("unreadable-file\t$.cells[1]\tkhông đọc được «khong-co.pdf»"), "{stdout}");
+}
+
+/// The signature fields of a PDF as (name, page number, rectangle, signed).
+fn signature_fields(pdf: &[u8]) -> Vec<(String, usize, [f64; 4], bool)> {
+    let document = lopdf::Document::load_mem(pdf).unwrap();
+    assert!(document.trailer.get(b"Encrypt").is_err(), "unencrypted");
+    let pages = document.get_pages();
+    let form = document.catalog().unwrap().get(b"AcroForm").unwrap();
+    let form = document.dereference(form).unwrap().1.as_dict().unwrap();
+    let fields = document.dereference(form.get(b"Fields").unwrap()).unwrap().1.as_array().unwrap();
+    fields
+        .iter()
+        .map(|field| {
+            let id = field.as_reference().unwrap();
+            let field = document.get_dictionary(id).unwrap();
+            assert_eq!(field.get(b"FT").unwrap().as_name().unwrap(), b"Sig");
+            assert_eq!(field.get(b"F").unwrap().as_i64().unwrap(), 4, "printable, as PDF/A asks");
+            assert!(field.get(b"AP").unwrap().as_dict().unwrap().has(b"N"), "an appearance, as PDF/A asks");
+            let page_id = field.get(b"P").unwrap().as_reference().unwrap();
+            let page = *pages.iter().find(|(_, id)| **id == page_id).unwrap().0 as usize;
+            let annotations = document.get_dictionary(page_id).unwrap().get(b"Annots").unwrap().as_array().unwrap();
+            assert!(annotations.contains(&lopdf::Object::Reference(id)), "the page lists its field");
+            let rect: Vec<f64> =
+                field.get(b"Rect").unwrap().as_array().unwrap().iter().map(|v| v.as_float().unwrap() as f64).collect();
+            let name = String::from_utf8(field.get(b"T").unwrap().as_str().unwrap().to_vec()).unwrap();
+            (name, page, rect.try_into().unwrap(), field.has(b"V"))
+        })
+        .collect()
+}
+
+fn qpdf_check(pdf: &Path) {
+    let out = Command::new("qpdf").arg("--check").arg(pdf).output().expect("qpdf is installed (.ci/run)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("No syntax or stream encoding errors"), "{text}");
+}
+
+#[test]
+fn each_signature_block_gets_one_empty_signature_field_over_its_slot() {
+    let input = json_input(&example("cell.json"));
+    for kind in [Kind::StampList, Kind::Packet] {
+        let rendered = RENDERER.render(kind, &input, PdfFlavour::WITH_DATA).unwrap();
+        let fields = signature_fields(&rendered.bytes);
+        assert_eq!(fields.len(), rendered.slots.len(), "one field per signature block");
+        for ((name, page, rect, signed), slot) in fields.iter().zip(&rendered.slots) {
+            assert_eq!((name, *page), (&slot.name, slot.page));
+            assert!(rect.iter().zip(slot.rect).all(|(a, b)| (a - b).abs() < 0.01), "{rect:?} against {:?}", slot.rect);
+            assert!(!signed, "empty");
+        }
+
+        // An incremental update: the rendered bytes are there untouched.
+        let bare = RENDERER.render(kind, &input, PdfFlavour::WITH_DATA.without_signature_fields()).unwrap();
+        assert!(rendered.bytes.starts_with(&bare.bytes) && rendered.bytes.len() > bare.bytes.len());
+        assert!(lopdf::Document::load_mem(&bare.bytes).unwrap().catalog().unwrap().get(b"AcroForm").is_err());
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("out.pdf"), &rendered.bytes).unwrap();
+        qpdf_check(&dir.path().join("out.pdf"));
+    }
+}
+
+#[test]
+fn the_command_line_can_leave_the_fields_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let cell = root().join("examples/cell.json").to_string_lossy().into_owned();
+    let out = kttdv_in(dir.path(), &["render", "mau-2", &cell, "-o", "-", "--no-signature-fields"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let document = lopdf::Document::load_mem(&out.stdout).unwrap();
+    assert!(document.catalog().unwrap().get(b"AcroForm").is_err());
+    let out = kttdv_in(dir.path(), &["render", "mau-2", &cell, "-o", "-"], "");
+    assert_eq!(signature_fields(&out.stdout).len(), 1, "on by default");
+}
+
+/// pyHanko, the standard tool the tests sign with (installed by `.ci/run`).
+fn pyhanko(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("python3")
+        .args(["-m", "pyhanko"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("python3 with pyHanko (.ci/run installs it)");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "pyhanko {args:?}: {text}");
+    text
+}
+
+/// A throw-away key and self-signed certificate in `dir`.
+fn throwaway_certificate(dir: &Path) {
+    let out = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"])
+        .args(["-keyout", "key.pem", "-out", "cert.pem", "-subj", "/CN=Bi thu thu nghiem/O=Chi bo Van phong"])
+        .current_dir(dir)
+        .output()
+        .expect("openssl (.ci/run installs it)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Signs the field `field` of `input` into `output`, both in `dir`.
+fn sign(dir: &Path, input: &str, field: &str, output: &str) {
+    let pemder = ["pemder", "--key", "key.pem", "--cert", "cert.pem", "--no-pass", input, output];
+    pyhanko(dir, &[&["sign", "addsig", "--field", field][..], &pemder].concat());
+}
+
+#[test]
+fn a_standard_tool_signs_the_field_and_the_signature_covers_the_whole_document() {
+    let dir = tempfile::tempdir().unwrap();
+    throwaway_certificate(dir.path());
+    let input = json_input(&example("cell.json"));
+    let rendered = RENDERER.render(Kind::StampList, &input, PdfFlavour::WITH_DATA).unwrap();
+    std::fs::write(dir.path().join("mau-2.pdf"), &rendered.bytes).unwrap();
+    sign(dir.path(), "mau-2.pdf", &rendered.slots[0].name, "mau-2-da-ky.pdf");
+
+    let report = pyhanko(
+        dir.path(),
+        &["sign", "validate", "--pretty-print", "--trust-replace", "--trust", "cert.pem", "mau-2-da-ky.pdf"],
+    );
+    assert!(report.contains(&format!("Field 1: {}", rendered.slots[0].name)), "{report}");
+    assert!(report.contains("The signature is cryptographically sound."), "{report}");
+    assert!(report.contains("The signature covers the entire file."), "{report}");
+    assert!(report.contains("The signature is judged VALID."), "{report}");
+
+    let signed = std::fs::read(dir.path().join("mau-2-da-ky.pdf")).unwrap();
+    let fields = signature_fields(&signed);
+    assert_eq!(fields.len(), 1, "signed in the field kttdv made, not a new one");
+    assert!(fields[0].3, "the field now holds the signature");
+    qpdf_check(&dir.path().join("mau-2-da-ky.pdf"));
+    assert_eq!(kttdv::attachment::extract(&signed).unwrap().input, input, "the data travels signed");
 }

@@ -2,6 +2,7 @@
 //! every thread, and a render that turns a template plus data into a PDF.
 
 mod fonts;
+mod signature_fields;
 mod slots;
 mod templates;
 mod world;
@@ -44,12 +45,36 @@ pub struct EngineConfig {
     pub fonts_dir: Option<PathBuf>,
 }
 
-/// The PDF flavour written.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub enum PdfFlavour {
-    /// PDF/A-3b carrying the input it was made from: the default, so that
-    /// the level above reads the data instead of retyping it.
-    #[default]
+/// How a PDF is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PdfFlavour {
+    pub conformance: Conformance,
+    /// An empty signature field over each signature slot.
+    pub signature_fields: bool,
+}
+
+impl PdfFlavour {
+    /// The default, so that the level above reads the data instead of
+    /// retyping it, and a signing tool knows where to sign.
+    pub const WITH_DATA: Self = Self { conformance: Conformance::WithData, signature_fields: true };
+    pub const ARCHIVAL: Self = Self { conformance: Conformance::Archival, signature_fields: true };
+    pub const PLAIN: Self = Self { conformance: Conformance::Plain, signature_fields: true };
+
+    pub const fn without_signature_fields(self) -> Self {
+        Self { signature_fields: false, ..self }
+    }
+}
+
+impl Default for PdfFlavour {
+    fn default() -> Self {
+        Self::WITH_DATA
+    }
+}
+
+/// The standard a PDF follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conformance {
+    /// PDF/A-3b carrying the input it was made from.
     WithData,
     /// PDF/A-2b, nothing attached.
     Archival,
@@ -119,7 +144,7 @@ impl Engine {
         attachment: &[u8],
     ) -> Result<Output, RenderError> {
         let attachment = match format {
-            Format::Pdf(PdfFlavour::WithData) => attachment,
+            Format::Pdf(PdfFlavour { conformance: Conformance::WithData, .. }) => attachment,
             _ => &[],
         };
         let world = self.world(template, data, attachment)?;
@@ -127,7 +152,14 @@ impl Engine {
         let pages = document.pages().len();
         let slots = slots::find(&document);
         let bytes = match format {
-            Format::Pdf(flavour) => self.pdf(&world, &document, flavour)?,
+            Format::Pdf(flavour) => {
+                let pdf = self.pdf(&world, &document, flavour.conformance)?;
+                if flavour.signature_fields {
+                    signature_fields::add(pdf, &slots).map_err(|e| RenderError::SignatureFields(e.to_string()))?
+                } else {
+                    pdf
+                }
+            }
             Format::Preview => {
                 let page = document.pages().first().ok_or(RenderError::NoPage)?;
                 let options = typst_render::RenderOptions {
@@ -140,11 +172,16 @@ impl Engine {
         Ok(Output { bytes, pages, slots })
     }
 
-    fn pdf(&self, world: &RenderWorld, document: &PagedDocument, flavour: PdfFlavour) -> Result<Vec<u8>, RenderError> {
-        let standards = match flavour {
-            PdfFlavour::WithData => PdfStandards::new(&[PdfStandard::A_3b]).expect("PDF/A-3b alone is consistent"),
-            PdfFlavour::Archival => PdfStandards::new(&[PdfStandard::A_2b]).expect("PDF/A-2b alone is consistent"),
-            PdfFlavour::Plain => PdfStandards::default(),
+    fn pdf(
+        &self,
+        world: &RenderWorld,
+        document: &PagedDocument,
+        conformance: Conformance,
+    ) -> Result<Vec<u8>, RenderError> {
+        let standards = match conformance {
+            Conformance::WithData => PdfStandards::new(&[PdfStandard::A_3b]).expect("PDF/A-3b alone is consistent"),
+            Conformance::Archival => PdfStandards::new(&[PdfStandard::A_2b]).expect("PDF/A-2b alone is consistent"),
+            Conformance::Plain => PdfStandards::default(),
         };
         let options = PdfOptions {
             creator: Smart::Custom(Some(format!("kttdv {}", env!("CARGO_PKG_VERSION")))),
@@ -242,6 +279,8 @@ pub enum RenderError {
     NoPage,
     #[error("không tạo được ảnh xem trước: {0}")]
     Png(String),
+    #[error("không thêm được ô chữ ký vào PDF: {0}")]
+    SignatureFields(String),
 }
 
 /// Problems loading fonts or templates at start.

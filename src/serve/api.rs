@@ -242,6 +242,13 @@ pub struct RenderQuery {
     /// Plain PDF rather than PDF/A-3b with the input attached.
     #[serde(default)]
     plain: bool,
+    /// Whether to add an empty signature field over each signature slot.
+    #[serde(default = "yes")]
+    signature_fields: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 pub async fn render(
@@ -252,7 +259,8 @@ pub async fn render(
 ) -> Result<Response, ApiError> {
     let kind = parse_kind(&kind)?;
     let format = OutFormat::parse(kind, query.format.as_deref())?;
-    let flavour = if query.plain { PdfFlavour::Plain } else { PdfFlavour::WithData };
+    let flavour = if query.plain { PdfFlavour::PLAIN } else { PdfFlavour::WITH_DATA };
+    let flavour = if query.signature_fields { flavour } else { flavour.without_signature_fields() };
     let upload = Upload::read(request, state.limits.body_bytes).await?;
     let rendered = on_input(&state, upload, move |state, input| produce(state, kind, format, flavour, &input)).await?;
     Ok(file_response(&state, rendered))

@@ -100,7 +100,7 @@ fn warm_up(state: &AppState) -> Result<(), crate::Error> {
         if kind.is_bundle() {
             state.renderer.preview(kind, input)?;
         } else {
-            state.renderer.render(kind, input, PdfFlavour::WithData)?;
+            state.renderer.render(kind, input, PdfFlavour::WITH_DATA)?;
         }
     }
     Ok(())

@@ -94,7 +94,8 @@ pub fn build() -> Value {
                 "summary": format!("Xuất: {}", kind.description()),
                 "parameters": [
                     { "name": "format", "in": "query", "schema": { "type": "string", "enum": formats.iter().map(|f| f.name()).collect::<Vec<_>>() } },
-                    { "name": "plain", "in": "query", "schema": { "type": "boolean" }, "description": "PDF thường thay cho PDF/A-3b mang kèm dữ liệu nhập" }
+                    { "name": "plain", "in": "query", "schema": { "type": "boolean" }, "description": "PDF thường thay cho PDF/A-3b mang kèm dữ liệu nhập" },
+                    { "name": "signature_fields", "in": "query", "schema": { "type": "boolean", "default": true }, "description": "Thêm ô chữ ký số rỗng vào mỗi chỗ ký (mặc định có)" }
                 ],
                 "requestBody": input,
                 "responses": responses

@@ -148,7 +148,7 @@ async fn answer(state: &Arc<AppState>, upload: Upload, kind: Kind, offers: &'sta
             if let Err(problems) = worker.renderer.check(kind, &input.value) {
                 return Ok(beside_rows(&input, &input.relocate(problems)));
             }
-            let preview = produce(&worker, kind, OutFormat::Png, PdfFlavour::WithData, &input)?;
+            let preview = produce(&worker, kind, OutFormat::Png, PdfFlavour::WITH_DATA, &input)?;
             Ok(json!({
                 "preview": base64::engine::general_purpose::STANDARD.encode(&preview.bytes),
                 "warnings": general(&preview.warnings),
@@ -229,7 +229,7 @@ pub async fn download(State(state): State<Arc<AppState>>, Form(form): Form<Downl
         .ok_or_else(|| ApiError::BadRequest(format!("dạng «{}» không hợp lệ", form.format)))?;
     let upload = Upload::Json(form.input.into_bytes().into());
     let rendered =
-        on_input(&state, upload, move |state, input| produce(state, kind, format, PdfFlavour::WithData, &input))
+        on_input(&state, upload, move |state, input| produce(state, kind, format, PdfFlavour::WITH_DATA, &input))
             .await?;
     Ok(file_response(&state, rendered))
 }

@@ -27,7 +27,7 @@ pub fn json_input(text: &str) -> serde_json::Value {
 }
 
 pub fn render(kind: Kind, input: &str) -> Vec<u8> {
-    match RENDERER.render(kind, &json_input(input), PdfFlavour::Archival) {
+    match RENDERER.render(kind, &json_input(input), PdfFlavour::ARCHIVAL) {
         Ok(rendered) => rendered.bytes,
         Err(kttdv::Error::Input(problems)) => panic!("input rejected: {problems:#?}"),
         Err(err) => panic!("{err}"),
