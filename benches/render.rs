@@ -1,5 +1,6 @@
 //! Renders form 2 for 30 and 2,000 members, with different data on every
-//! iteration, and reports the PDF size. See BENCHMARKS.md.
+//! iteration, and reports the PDF size; also without the signature fields,
+//! to show what adding them costs. See BENCHMARKS.md.
 
 use std::cell::Cell;
 
@@ -18,16 +19,20 @@ fn render_form_2(c: &mut Criterion) {
             .bytes
             .len();
         println!("mau-2 {members} members: PDF {size} bytes ({:.1} KiB)", size as f64 / 1024.0);
-        group.bench_with_input(BenchmarkId::from_parameter(members), &members, |b, &members| {
-            b.iter_batched(
-                || {
-                    seed.set(seed.get() + 1);
-                    kttdv::sample::roster(members, seed.get())
-                },
-                |input| renderer.render(Kind::StampList, &input, PdfFlavour::ARCHIVAL).expect("renders"),
-                criterion::BatchSize::SmallInput,
-            )
-        });
+        let flavours = [("", PdfFlavour::ARCHIVAL), (" bare", PdfFlavour::ARCHIVAL.without_signature_fields())];
+        for (label, flavour) in flavours {
+            let id = BenchmarkId::from_parameter(format!("{members}{label}"));
+            group.bench_with_input(id, &members, |b, &members| {
+                b.iter_batched(
+                    || {
+                        seed.set(seed.get() + 1);
+                        kttdv::sample::roster(members, seed.get())
+                    },
+                    |input| renderer.render(Kind::StampList, &input, flavour).expect("renders"),
+                    criterion::BatchSize::SmallInput,
+                )
+            });
+        }
     }
     group.finish();
 }
