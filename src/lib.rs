@@ -22,3 +22,9 @@ pub mod sheet;
 pub use engine::{EngineConfig, PdfFlavour, Slot};
 pub use kinds::Kind;
 pub use render::{Bundle, Error, Rendered, Renderer};
+
+/// Layout allocates and frees many small objects; glibc's allocator was a
+/// sixth of a render's time. Set here, in the library, so the binary, the
+/// tests and the benchmarks all measure the same thing.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
