@@ -295,3 +295,31 @@ fn a_standard_tool_signs_the_field_and_the_signature_covers_the_whole_document()
     qpdf_check(&dir.path().join("mau-2-da-ky.pdf"));
     assert_eq!(kttdv::attachment::extract(&signed).unwrap().input, input, "the data travels signed");
 }
+
+#[test]
+fn a_page_that_has_links_keeps_them_beside_its_signature_field() {
+    // A committee's template override may put a link on the signature's page.
+    let dir = tempfile::tempdir().unwrap();
+    let template = "#import \"forms/mau-2.typ\": form\n\
+                    #set page(foreground: place(top + left, link(\"https://example.org\")[x]))\n\
+                    #form(json(\"/data.json\"))\n";
+    std::fs::write(dir.path().join("mau-2.typ"), template).unwrap();
+    let config = kttdv::EngineConfig { templates_dir: Some(dir.path().to_path_buf()), fonts_dir: None };
+    let renderer = kttdv::Renderer::new(&config).unwrap();
+    let rendered = renderer.render(Kind::StampList, &json_input(&example("cell.json")), PdfFlavour::WITH_DATA).unwrap();
+    let fields = signature_fields(&rendered.bytes);
+    assert_eq!(fields.len(), 1);
+
+    let document = lopdf::Document::load_mem(&rendered.bytes).unwrap();
+    let page = document.get_pages()[&(rendered.slots[0].page as u32)];
+    let annotations = document.get_dictionary(page).unwrap().get(b"Annots").unwrap().as_array().unwrap();
+    let subtypes: Vec<&[u8]> = annotations
+        .iter()
+        .map(|a| {
+            document.get_dictionary(a.as_reference().unwrap()).unwrap().get(b"Subtype").unwrap().as_name().unwrap()
+        })
+        .collect();
+    assert_eq!(subtypes, [&b"Link"[..], b"Widget"], "the link stays, the field joins it");
+    std::fs::write(dir.path().join("out.pdf"), &rendered.bytes).unwrap();
+    qpdf_check(&dir.path().join("out.pdf"));
+}

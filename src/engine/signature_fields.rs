@@ -5,90 +5,217 @@
 //! they are, byte for byte, and the update only adds the fields' widgets,
 //! the pages that now list them and a catalog with the form. Each widget is
 //! printable and has an (empty) appearance, as PDF/A asks of annotations.
+//!
+//! The rendered PDF is read with hayro-syntax, which parses only the objects
+//! asked for (the trailer, the catalog, the pages): a whole-document parser
+//! took longer than a small form's layout. The update is written with
+//! pdf-writer, as Typst writes the PDF itself.
 
-use lopdf::{Dictionary, IncrementalDocument, Object, ObjectId, Stream, dictionary};
+use std::collections::BTreeMap;
+use std::ops::Deref;
+
+use hayro_syntax::Pdf;
+use hayro_syntax::object::FromBytes;
+use hayro_syntax::object::{Array, Dict, MaybeRef, Object, ObjectIdentifier};
+use pdf_writer::{Chunk, Finish, Name, Obj, Rect, Ref, Settings, Str};
 
 use super::Slot;
 
 /// Annotation flag "Print" (PDF 32000 §12.5.3): PDF/A wants every annotation
 /// printable and none hidden.
-const PRINT: i64 = 4;
+const PRINT: i32 = 4;
+
+/// Why the fields could not be added: the rendered PDF is not as expected.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct FieldError(&'static str);
 
 /// `pdf` with one empty `/Sig` field per slot, named after it.
-pub fn add(pdf: Vec<u8>, slots: &[Slot]) -> Result<Vec<u8>, lopdf::Error> {
+pub fn add(mut pdf: Vec<u8>, slots: &[Slot]) -> Result<Vec<u8>, FieldError> {
     if slots.is_empty() {
         return Ok(pdf);
     }
-    let mut update = IncrementalDocument::load_from(pdf.as_slice())?;
-    let previous = update.get_prev_documents();
-    let pages = previous.get_pages();
-    let catalog_id = previous.trailer.get(b"Root")?.as_reference()?;
-    // The update's own header comment; the file keeps the version it began with.
-    update.new_document.version = previous.version.clone();
+    let trailer = Trailer::read(&pdf)?;
+    let source = Pdf::new(pdf.clone()).map_err(|_| FieldError("PDF không đọc được"))?;
+    let catalog_id = source.xref().root_id();
+    let catalog: Dict = source.xref().get(catalog_id).ok_or(FieldError("không thấy mục lục (catalog) của PDF"))?;
+    let pages = source.pages();
 
-    let mut fields = Vec::with_capacity(slots.len());
-    for slot in slots {
-        let page_id = *pages.get(&(slot.page as u32)).ok_or(lopdf::Error::PageNumberNotFound(slot.page as u32))?;
-        let widget = widget(&mut update, slot, page_id);
-        list_annotation(&mut update, page_id, widget)?;
-        fields.push(Object::Reference(widget));
-    }
-
-    update.opt_clone_object_to_new_document(catalog_id)?;
-    let catalog = update.new_document.get_object_mut(catalog_id)?.as_dict_mut()?;
-    catalog.set("AcroForm", dictionary! { "Fields" => fields });
-
-    let mut bytes = Vec::with_capacity(pdf.len() + 1024 * slots.len());
-    update.save_to(&mut bytes)?;
-    Ok(bytes)
-}
-
-/// The field and its widget in one dictionary, as a field with a single
-/// widget may be.
-fn widget(update: &mut IncrementalDocument, slot: &Slot, page_id: ObjectId) -> ObjectId {
-    let [x1, y1, x2, y2] = slot.rect;
-    let blank = Stream::new(
-        dictionary! {
-            "Type" => "XObject",
-            "Subtype" => "Form",
-            "BBox" => vec![0.into(), 0.into(), real(x2 - x1), real(y2 - y1)],
-        },
-        Vec::new(),
-    );
-    let appearance = update.new_document.add_object(blank);
-    update.new_document.add_object(dictionary! {
-        "Type" => "Annot",
-        "Subtype" => "Widget",
-        "FT" => "Sig",
-        "T" => Object::string_literal(slot.name.as_str()),
-        "Rect" => slot.rect.iter().map(|&v| real(v)).collect::<Vec<_>>(),
-        "F" => PRINT,
-        "P" => page_id,
-        "AP" => dictionary! { "N" => appearance },
-    })
-}
-
-/// Adds `widget` to the page's annotations, wherever the page keeps them.
-fn list_annotation(update: &mut IncrementalDocument, page_id: ObjectId, widget: ObjectId) -> Result<(), lopdf::Error> {
-    update.opt_clone_object_to_new_document(page_id)?;
-    let page: &mut Dictionary = update.new_document.get_object_mut(page_id)?.as_dict_mut()?;
-    let annotations = match page.get(b"Annots") {
-        Ok(Object::Reference(id)) => Some(*id),
-        _ => None,
+    let mut next = trailer.size;
+    let mut fresh = || {
+        next += 1;
+        Ref::new(next - 1)
     };
-    match annotations {
-        Some(array_id) => {
-            update.opt_clone_object_to_new_document(array_id)?;
-            update.new_document.get_object_mut(array_id)?.as_array_mut()?.push(widget.into());
-        }
-        None => match page.get_mut(b"Annots") {
-            Ok(Object::Array(list)) => list.push(widget.into()),
-            _ => page.set("Annots", vec![widget.into()]),
-        },
+    let mut chunk = Chunk::with_settings(Settings { pretty: false });
+    let mut offsets: BTreeMap<i32, usize> = BTreeMap::new();
+    let mut fields = Vec::with_capacity(slots.len());
+    // Each page with a slot, and the widgets it gets.
+    let mut widgets_on: BTreeMap<usize, Vec<Ref>> = BTreeMap::new();
+    for slot in slots {
+        let page = pages.get(slot.page - 1).ok_or(FieldError("chỗ ký nằm ngoài số trang"))?;
+        let page_id = reference(page.raw().obj_id())?;
+        let [x1, y1, x2, y2] = slot.rect;
+        let (appearance, widget) = (fresh(), fresh());
+
+        offsets.insert(appearance.get(), chunk.len());
+        chunk.form_xobject(appearance, &[]).bbox(Rect::new(0.0, 0.0, (x2 - x1) as f32, (y2 - y1) as f32));
+
+        offsets.insert(widget.get(), chunk.len());
+        let mut field = chunk.indirect(widget).dict();
+        field.pair(Name(b"Type"), Name(b"Annot"));
+        field.pair(Name(b"Subtype"), Name(b"Widget"));
+        field.pair(Name(b"FT"), Name(b"Sig"));
+        field.pair(Name(b"T"), Str(slot.name.as_bytes()));
+        field.pair(Name(b"Rect"), Rect::new(x1 as f32, y1 as f32, x2 as f32, y2 as f32));
+        field.pair(Name(b"F"), PRINT);
+        field.pair(Name(b"P"), page_id);
+        field.insert(Name(b"AP")).dict().pair(Name(b"N"), appearance);
+        field.finish();
+
+        fields.push(widget);
+        widgets_on.entry(slot.page - 1).or_default().push(widget);
     }
-    Ok(())
+
+    for (index, widgets) in &widgets_on {
+        let page = pages[*index].raw();
+        let page_id = reference(page.obj_id())?;
+        offsets.insert(page_id.get(), chunk.len());
+        let mut dict = chunk.indirect(page_id).dict();
+        copy_entries(page, &mut dict, b"Annots");
+        let mut annotations = dict.insert(Name(b"Annots")).array();
+        if let Some(existing) = page.get::<Array>(b"Annots") {
+            for item in existing.raw_iter() {
+                copy(&item, annotations.push());
+            }
+        }
+        annotations.items(widgets.iter().copied());
+    }
+
+    let catalog_ref = reference(Some(catalog_id))?;
+    offsets.insert(catalog_ref.get(), chunk.len());
+    let mut dict = chunk.indirect(catalog_ref).dict();
+    copy_entries(&catalog, &mut dict, b"AcroForm");
+    dict.insert(Name(b"AcroForm")).dict().insert(Name(b"Fields")).array().items(fields);
+    dict.finish();
+
+    if pdf.last() != Some(&b'\n') {
+        pdf.push(b'\n');
+    }
+    let base = pdf.len();
+    pdf.extend_from_slice(chunk.as_bytes());
+    let xref_at = pdf.len();
+    pdf.extend(cross_references(&offsets, base));
+    pdf.extend(trailer.next(next, catalog_ref, xref_at));
+    Ok(pdf)
 }
 
-fn real(value: f64) -> Object {
-    Object::Real(value as f32)
+/// What the update's trailer carries over from the rendered one.
+struct Trailer {
+    size: i32,
+    info: Option<Ref>,
+    id: Option<(Vec<u8>, Vec<u8>)>,
+    /// Where the rendered cross-reference table starts.
+    xref_at: usize,
+}
+
+impl Trailer {
+    fn read(pdf: &[u8]) -> Result<Self, FieldError> {
+        let unreadable = FieldError("không đọc được phần cuối (trailer) của PDF");
+        let start = rfind(pdf, b"startxref").ok_or(FieldError("PDF không có startxref"))?;
+        let xref_at = std::str::from_utf8(&pdf[start + b"startxref".len()..])
+            .ok()
+            .and_then(|tail| tail.split_whitespace().next()?.parse().ok())
+            .ok_or(FieldError("startxref của PDF không đọc được"))?;
+        let dict_at = rfind(&pdf[..start], b"trailer").ok_or(FieldError("PDF không có trailer"))? + b"trailer".len();
+        let dict = Dict::from_bytes(trim_start(&pdf[dict_at..start])).ok_or(unreadable)?;
+        let size = dict.get::<i32>(b"Size").ok_or(FieldError("trailer của PDF không có Size"))?;
+        let info = match dict.get_raw::<Dict>(b"Info") {
+            Some(MaybeRef::Ref(r)) => Some(Ref::new(r.obj_number)),
+            _ => None,
+        };
+        let id = dict.get::<Array>(b"ID").and_then(|ids| {
+            let mut ids = ids.iter::<hayro_syntax::object::String>();
+            Some((ids.next()?.as_bytes().to_vec(), ids.next()?.as_bytes().to_vec()))
+        });
+        Ok(Self { size, info, id, xref_at })
+    }
+
+    /// The update's trailer, up to the end of the file.
+    fn next(&self, size: i32, root: Ref, xref_at: usize) -> Vec<u8> {
+        let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02X}")).collect::<String>();
+        let mut text = format!("trailer\n<</Size {size}/Root {} 0 R", root.get());
+        if let Some(info) = self.info {
+            text += &format!("/Info {} 0 R", info.get());
+        }
+        if let Some((first, second)) = &self.id {
+            text += &format!("/ID[<{}><{}>]", hex(first), hex(second));
+        }
+        text += &format!("/Prev {}>>\nstartxref\n{xref_at}\n%%EOF\n", self.xref_at);
+        text.into_bytes()
+    }
+}
+
+/// A cross-reference table of the update's objects, in runs of
+/// consecutive numbers.
+fn cross_references(offsets: &BTreeMap<i32, usize>, base: usize) -> Vec<u8> {
+    let mut text = String::from("xref\n");
+    let entries: Vec<(i32, usize)> = offsets.iter().map(|(&id, &at)| (id, at)).collect();
+    for run in entries.chunk_by(|a, b| b.0 == a.0 + 1) {
+        text += &format!("{} {}\n", run[0].0, run.len());
+        for (_, at) in run {
+            text += &format!("{:010} 00000 n \n", base + at);
+        }
+    }
+    text.into_bytes()
+}
+
+/// Every entry of `from` but `except`, into `to`.
+fn copy_entries(from: &Dict, to: &mut pdf_writer::Dict, except: &[u8]) {
+    for (key, value) in from.entries() {
+        if key.deref() != except {
+            copy(&value, to.insert(Name(key.deref())));
+        }
+    }
+}
+
+/// A value read from the rendered PDF, written again as it was.
+fn copy(value: &MaybeRef<Object>, to: Obj) {
+    let object = match value {
+        MaybeRef::Ref(r) => return to.primitive(Ref::new(r.obj_number)),
+        MaybeRef::NotRef(object) => object,
+    };
+    match object {
+        Object::Null(_) => to.primitive(pdf_writer::Null),
+        Object::Boolean(b) => to.primitive(*b),
+        Object::Number(n) if n.as_f64().fract() == 0.0 => to.primitive(n.as_i64() as i32),
+        Object::Number(n) => to.primitive(n.as_f32()),
+        Object::String(s) => to.primitive(Str(s.as_bytes())),
+        Object::Name(n) => to.primitive(Name(n.deref())),
+        Object::Array(items) => {
+            let mut array = to.array();
+            for item in items.raw_iter() {
+                copy(&item, array.push());
+            }
+        }
+        Object::Dict(dict) => copy_entries(dict, &mut to.dict(), b""),
+        // Streams are always indirect objects, never values.
+        Object::Stream(_) => to.primitive(pdf_writer::Null),
+    }
+}
+
+/// An object of the rendered PDF, which Typst writes with generation 0.
+fn reference(id: Option<ObjectIdentifier>) -> Result<Ref, FieldError> {
+    match id {
+        Some(ObjectIdentifier { obj_number, gen_number: 0 }) => Ok(Ref::new(obj_number)),
+        _ => Err(FieldError("đối tượng PDF không như mong đợi")),
+    }
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    &bytes[start..]
 }
