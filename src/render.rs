@@ -7,10 +7,12 @@ use serde_json::Value;
 use crate::attachment;
 use crate::engine::{Engine, EngineConfig, Format, PdfFlavour, RenderError, SetupError, Slot};
 use crate::input::{self, InputError, JsonPath};
-use crate::kinds::{Content, Kind, Prepared};
+use crate::kinds::{Content, FIGURE_COLUMNS_FILE, FigureColumns, Kind, Prepared};
 
 pub struct Renderer {
     engine: Engine,
+    /// The soft files' figure columns, from the template folder.
+    columns: FigureColumns,
 }
 
 /// A finished file.
@@ -38,7 +40,12 @@ pub enum Error {
 
 impl Renderer {
     pub fn new(config: &EngineConfig) -> Result<Self, SetupError> {
-        Ok(Self { engine: Engine::new(config)? })
+        let engine = Engine::new(config)?;
+        let path = FIGURE_COLUMNS_FILE;
+        let bytes = engine.template_file(path).ok_or_else(|| SetupError::MissingTemplateFile(path.into()))?;
+        let columns =
+            FigureColumns::parse(&bytes).map_err(|e| SetupError::BadTemplateData(path.into(), e.to_string()))?;
+        Ok(Self { engine, columns })
     }
 
     /// Checks `input` (read with [`input::read_json`] or imported from a
@@ -46,7 +53,7 @@ impl Renderer {
     pub fn check(&self, kind: Kind, input: &Value) -> Result<Prepared, Vec<InputError>> {
         let mut unprintable = Vec::new();
         input::check_glyphs(input, &|c| self.engine.can_draw(c), &JsonPath::root(), &mut unprintable);
-        match kind.prepare(input) {
+        match kind.prepare(input, &self.columns) {
             Ok(prepared) if unprintable.is_empty() => Ok(prepared),
             Ok(_) => Err(unprintable),
             Err(mut problems) => {

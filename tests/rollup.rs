@@ -274,6 +274,43 @@ fn the_soft_files_hold_the_numbers_the_pdfs_print() {
     assert!(!names.iter().any(|n| n.starts_with("doi-chieu")), "no roll, no reconciliation: {names:?}");
 }
 
+/// Every string cell of a workbook's first sheet.
+fn sheet_strings(xlsx: &[u8]) -> Vec<String> {
+    let mut workbook = calamine::Xlsx::new(Cursor::new(xlsx.to_vec())).unwrap();
+    let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+    range.rows().flatten().filter_map(|c| if let Data::String(s) = c { Some(s.clone()) } else { None }).collect()
+}
+
+#[test]
+fn an_override_of_the_figure_columns_changes_the_pdf_and_the_xlsx_together() {
+    let built_in = std::fs::read_to_string(root().join("form-templates/figures-table.json")).unwrap();
+    let mut columns: Value = serde_json::from_str(&built_in).unwrap();
+    columns["columns"][5]["title"] = json!("Đóng dấu");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("figures-table.json"), columns.to_string()).unwrap();
+    let config = kttdv::EngineConfig { templates_dir: Some(dir.path().to_path_buf()), fonts_dir: None };
+    let renderer = kttdv::Renderer::new(&config).unwrap();
+
+    let board = hierarchy(3);
+    let bundle = renderer.render_files(Kind::BoardPacket, &board, PdfFlavour::PLAIN, &|_, _| {}).unwrap();
+    let (_, xlsx) = bundle.files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".xlsx")).unwrap();
+    let (_, pdf) = bundle.files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".pdf")).unwrap();
+    let strings = sheet_strings(xlsx);
+    assert!(strings.iter().any(|s| s == "Đóng dấu"), "{strings:?}");
+    assert!(!strings.iter().any(|s| s.contains("kiểm tra kỹ thuật") && s.starts_with("Số thẻ")), "{strings:?}");
+    assert!(strings.iter().any(|s| s == "Tổng số đảng viên"), "groups as on the form: {strings:?}");
+    let text = folded(&pdf_text(pdf));
+    let annex = &text[text.find("PHỤ LỤC").expect("the annex")..];
+    assert!(annex.contains("Đóng dấu") && !annex.contains("Số thẻ đề nghị đóng dấu"), "{annex}");
+    assert_eq!(sheet_rows(xlsx), table_rows(pdf), "the same figures under the new title");
+
+    // A column naming a figure there is none of stops the start, named.
+    columns["columns"][0]["key"] = json!("members");
+    std::fs::write(dir.path().join("figures-table.json"), columns.to_string()).unwrap();
+    let problem = kttdv::Renderer::new(&config).err().expect("refused").to_string();
+    assert!(problem.contains("figures-table.json") && problem.contains("members"), "{problem}");
+}
+
 /// A Bloc and the roll that matches it exactly.
 fn bloc_and_roll() -> (Value, Vec<Value>) {
     let board = hierarchy(5);

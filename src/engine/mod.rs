@@ -123,6 +123,12 @@ impl Engine {
         self.fonts.covers(c)
     }
 
+    /// A file of the template folder (overrides included), such as the
+    /// layout data Rust writes by as well as the templates.
+    pub fn template_file(&self, path: &str) -> Option<Bytes> {
+        self.templates.bytes(templates::file_id(path)?)
+    }
+
     /// The version of the templates in use (see [`TemplateSet::version`]).
     pub fn template_version(&self) -> &str {
         self.templates.version()
@@ -296,4 +302,8 @@ pub enum SetupError {
     BadTemplatePath(String),
     #[error("mẫu {0} không phải văn bản UTF-8")]
     TemplateNotUtf8(String),
+    #[error("thiếu tệp {0} trong thư mục mẫu")]
+    MissingTemplateFile(String),
+    #[error("tệp mẫu {0} không đúng: {1}")]
+    BadTemplateData(String, String),
 }

@@ -24,6 +24,7 @@ pub use self::board::percent;
 use self::cell::CellView;
 use self::committee::CommitteeView;
 pub use self::plan::Plan;
+pub use self::soft::{FIGURE_COLUMNS_FILE, FigureColumns};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 pub enum Kind {
@@ -182,7 +183,8 @@ impl Kind {
     }
 
     /// Reads and checks the input; on success, the view for the template.
-    pub fn prepare(self, input: &Value) -> Result<Prepared, Vec<InputError>> {
+    /// `columns` titles the figure columns of the soft files.
+    pub fn prepare(self, input: &Value, columns: &FigureColumns) -> Result<Prepared, Vec<InputError>> {
         let Checked { value: level, warnings } = self.read(input)?;
         if let (Kind::Reconciliation, Level::Board(Board { roll: None, .. })) = (self, &level) {
             return Err(vec![missing_roll()]);
@@ -209,7 +211,7 @@ impl Kind {
                 let view = CommitteeView::new(committee);
                 let data = to_json(&view);
                 let files = match self {
-                    Kind::CommitteePacket => committee_files(committee, &view, &data, ""),
+                    Kind::CommitteePacket => committee_files(committee, &view, &data, "", columns),
                     _ => Vec::new(),
                 };
                 (data, committee.organisation.to_string(), files)
@@ -218,7 +220,7 @@ impl Kind {
                 let view = BoardView::new(board);
                 let data = to_json(&view);
                 let files = match self {
-                    Kind::BoardPacket => board_files(board, &view, &data),
+                    Kind::BoardPacket => board_files(board, &view, &data, columns),
                     _ => Vec::new(),
                 };
                 (data, board_subject(board), files)
@@ -281,14 +283,20 @@ enum ConsolidatedInput {
 }
 
 /// A committee's submission: form 6 as PDF and XLSX, the consolidated lists.
-fn committee_files(committee: &Committee, view: &CommitteeView, data: &Arc<[u8]>, folder: &str) -> Vec<File> {
+fn committee_files(
+    committee: &Committee,
+    view: &CommitteeView,
+    data: &Arc<[u8]>,
+    folder: &str,
+    columns: &FigureColumns,
+) -> Vec<File> {
     let subject = committee.organisation.as_str();
     let mut files = vec![
         Kind::Summary.pdf(subject, data),
         Kind::Consolidated.pdf(subject, data),
         File {
             name: format!("{}.xlsx", Kind::Summary.file_stem(subject)),
-            content: Content::Ready(soft::summary(view)),
+            content: Content::Ready(columns.summary(view)),
         },
     ];
     for file in &mut files {
@@ -299,13 +307,13 @@ fn committee_files(committee: &Committee, view: &CommitteeView, data: &Arc<[u8]>
 
 /// The Board's submission: form 7, the reconciliation, the Bloc's lists,
 /// their soft files, then each committee's submission in its own folder.
-fn board_files(board: &Board, view: &BoardView, data: &Arc<[u8]>) -> Vec<File> {
+fn board_files(board: &Board, view: &BoardView, data: &Arc<[u8]>, columns: &FigureColumns) -> Vec<File> {
     let subject = &board_subject(board);
     let mut files = vec![
         Kind::BoardReport.pdf(subject, data),
         File {
             name: format!("{}.xlsx", Kind::BoardReport.file_stem(subject)),
-            content: Content::Ready(soft::annex(view)),
+            content: Content::Ready(columns.annex(view)),
         },
     ];
     if let Some(reconciliation) = &view.reconciliation {
@@ -320,7 +328,7 @@ fn board_files(board: &Board, view: &BoardView, data: &Arc<[u8]>) -> Vec<File> {
     for committee in &board.committees {
         let view = CommitteeView::new(committee);
         let folder = format!("{}/", slug(committee.organisation.as_str()));
-        files.extend(committee_files(committee, &view, &to_json(&view), &folder));
+        files.extend(committee_files(committee, &view, &to_json(&view), &folder, columns));
     }
     files
 }

@@ -6,73 +6,118 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+use serde::Deserialize;
+
 use super::board::BoardView;
 use super::committee::{CommitteeView, UnitRow};
 use crate::model::reconciliation::{Entry, Reconciliation};
 use crate::model::roster::Figures;
 
-/// Reads one figure.
-type Figure = fn(&Figures) -> usize;
+/// Where the templates keep the figure columns, for the PDF and these alike.
+pub const FIGURE_COLUMNS_FILE: &str = "/figures-table.json";
 
 /// The figure columns of form 6 and of the annex of form 7, after "Số TT"
-/// and the unit's name, with the figure each one prints.
-pub const FIGURE_COLUMNS: [(&str, Figure); 9] = [
-    ("Tổng số đảng viên", |f| f.total),
-    ("Đảng viên chính thức", |f| f.full),
-    ("Đảng viên dự bị", |f| f.probationary),
-    ("Đảng viên chính thức đã được phát thẻ", |f| f.with_card),
-    ("Đảng viên chính thức chưa được đổi, phát thẻ", |f| f.without_card),
-    ("Số thẻ đề nghị đóng dấu kiểm tra kỹ thuật", |f| f.to_stamp),
-    ("Số thẻ hỏng đề nghị đổi lại", |f| f.damaged),
-    ("Số thẻ mất đề nghị cấp lại", |f| f.lost),
-    ("Đảng viên sinh hoạt tạm thời được kiểm tra", |f| f.temporarily_attached),
-];
-
-/// Form 6 as a sheet: one row per cell and the "Tổng cộng" row.
-pub fn summary(view: &CommitteeView) -> Vec<u8> {
-    let title = format!("Biểu tổng hợp kiểm tra kỹ thuật thẻ đảng viên (Mẫu 6-KTTĐV) – {}", view.organisation);
-    figures_workbook("6-KTTĐV", &title, "Tên chi bộ", &view.rows, view.total)
+/// and the unit's name: their titles are layout, set in the template folder
+/// (`figures-table.json`) and read by `figures-table.typ` too, so that a
+/// committee's override changes the PDF and the XLSX together.
+#[derive(Debug, Deserialize)]
+pub struct FigureColumns {
+    columns: Vec<FigureColumn>,
+    /// The remark after the count of cards not stamped for another reason.
+    not_stamped: String,
 }
 
-/// The annex of form 7: one row per grassroots organisation.
-pub fn annex(view: &BoardView) -> Vec<u8> {
-    let title = format!("Phụ lục Báo cáo 7-KTTĐV – {}", view.frame.header.issuer);
-    figures_workbook("7-KTTĐV", &title, "Tên tổ chức cơ sở đảng", &view.rows, view.total)
+#[derive(Debug, Deserialize)]
+struct FigureColumn {
+    key: FigureKey,
+    group: Option<String>,
+    title: String,
 }
 
-fn figures_workbook(sheet: &str, title: &str, unit: &str, rows: &[UnitRow], total: Figures) -> Vec<u8> {
-    build(|workbook| {
-        let styles = Styles::new();
-        let ws = workbook.add_worksheet().set_name(sheet)?;
-        ws.write_with_format(0, 0, title, &styles.bold)?;
-        let titles: Vec<&str> =
-            ["Số TT", unit].into_iter().chain(FIGURE_COLUMNS.iter().map(|c| c.0)).chain(["Ghi chú"]).collect();
-        write_titles(ws, 2, &titles, &styles)?;
-        let mut r = 4;
-        for (i, row) in rows.iter().enumerate() {
-            ws.write_number_with_format(r, 0, (i + 1) as f64, &styles.cell)?;
-            ws.write_with_format(r, 1, row.name.as_str(), &styles.cell)?;
-            write_figures(ws, r, &row.figures, &styles.cell)?;
-            r += 1;
+/// The figure a column prints.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum FigureKey {
+    Total,
+    Full,
+    Probationary,
+    WithCard,
+    WithoutCard,
+    ToStamp,
+    Damaged,
+    Lost,
+    TemporarilyAttached,
+}
+
+impl FigureKey {
+    fn of(self, f: &Figures) -> usize {
+        match self {
+            FigureKey::Total => f.total,
+            FigureKey::Full => f.full,
+            FigureKey::Probationary => f.probationary,
+            FigureKey::WithCard => f.with_card,
+            FigureKey::WithoutCard => f.without_card,
+            FigureKey::ToStamp => f.to_stamp,
+            FigureKey::Damaged => f.damaged,
+            FigureKey::Lost => f.lost,
+            FigureKey::TemporarilyAttached => f.temporarily_attached,
         }
-        ws.write_with_format(r, 0, "", &styles.total)?;
-        ws.write_with_format(r, 1, "Tổng cộng", &styles.total)?;
-        write_figures(ws, r, &total, &styles.total)?;
-        ws.set_column_width(1, 34)?;
-        Ok(())
-    })
+    }
 }
 
-fn write_figures(ws: &mut Worksheet, r: u32, figures: &Figures, format: &Format) -> Result<(), XlsxError> {
-    for (c, (_, figure)) in FIGURE_COLUMNS.iter().enumerate() {
-        ws.write_number_with_format(r, c as u16 + 2, figure(figures) as f64, format)?;
+impl FigureColumns {
+    pub fn parse(json: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(json)
     }
-    let note = match figures.not_stamped {
-        0 => String::new(),
-        n => format!("{n} thẻ không đóng dấu vì lý do khác"),
-    };
-    ws.write_with_format(r, FIGURE_COLUMNS.len() as u16 + 2, note, format)?;
-    Ok(())
+
+    /// Form 6 as a sheet: one row per cell and the "Tổng cộng" row.
+    pub fn summary(&self, view: &CommitteeView) -> Vec<u8> {
+        let title = format!("Biểu tổng hợp kiểm tra kỹ thuật thẻ đảng viên (Mẫu 6-KTTĐV) – {}", view.organisation);
+        self.workbook("6-KTTĐV", &title, "Tên chi bộ", &view.rows, view.total)
+    }
+
+    /// The annex of form 7: one row per grassroots organisation.
+    pub fn annex(&self, view: &BoardView) -> Vec<u8> {
+        let title = format!("Phụ lục Báo cáo 7-KTTĐV – {}", view.frame.header.issuer);
+        self.workbook("7-KTTĐV", &title, "Tên tổ chức cơ sở đảng", &view.rows, view.total)
+    }
+
+    fn workbook(&self, sheet: &str, title: &str, unit: &str, rows: &[UnitRow], total: Figures) -> Vec<u8> {
+        build(|workbook| {
+            let styles = Styles::new();
+            let ws = workbook.add_worksheet().set_name(sheet)?;
+            ws.write_with_format(0, 0, title, &styles.bold)?;
+            let headings: Vec<Heading> = [Heading::plain("Số TT"), Heading::plain(unit)]
+                .into_iter()
+                .chain(self.columns.iter().map(|c| Heading { group: c.group.as_deref(), title: &c.title }))
+                .chain([Heading::plain("Ghi chú")])
+                .collect();
+            let mut r = write_titles(ws, 2, &headings, &styles)?;
+            for (i, row) in rows.iter().enumerate() {
+                ws.write_number_with_format(r, 0, (i + 1) as f64, &styles.cell)?;
+                ws.write_with_format(r, 1, row.name.as_str(), &styles.cell)?;
+                self.write_figures(ws, r, &row.figures, &styles.cell)?;
+                r += 1;
+            }
+            ws.write_with_format(r, 0, "", &styles.total)?;
+            ws.write_with_format(r, 1, "Tổng cộng", &styles.total)?;
+            self.write_figures(ws, r, &total, &styles.total)?;
+            ws.set_column_width(1, 34)?;
+            Ok(())
+        })
+    }
+
+    fn write_figures(&self, ws: &mut Worksheet, r: u32, figures: &Figures, format: &Format) -> Result<(), XlsxError> {
+        for (c, column) in self.columns.iter().enumerate() {
+            ws.write_number_with_format(r, c as u16 + 2, column.key.of(figures) as f64, format)?;
+        }
+        let note = match figures.not_stamped {
+            0 => String::new(),
+            n => format!("{n} {}", self.not_stamped),
+        };
+        ws.write_with_format(r, self.columns.len() as u16 + 2, note, format)?;
+        Ok(())
+    }
 }
 
 /// The reconciliation, one difference per row, the totals on a second sheet.
@@ -93,8 +138,8 @@ pub fn reconciliation(result: &Reconciliation) -> Vec<u8> {
             "Độ tin cậy (%)",
             "Ghi chú",
         ];
-        write_titles(ws, 0, &titles, &styles)?;
-        let mut r = 2;
+        let headings: Vec<Heading> = titles.into_iter().map(Heading::plain).collect();
+        let mut r = write_titles(ws, 0, &headings, &styles)?;
         for (i, difference) in result.differences.iter().enumerate() {
             // A card number on two cells takes one row per cell.
             let submitted: Vec<Option<&Entry>> = match difference.submitted.as_slice() {
@@ -169,18 +214,55 @@ fn write_entry(
     Ok(())
 }
 
-/// The column titles, then their indices "(1) (2) …" as on the forms.
-fn write_titles(ws: &mut Worksheet, r: u32, titles: &[&str], styles: &Styles) -> Result<(), XlsxError> {
-    for (c, title) in titles.iter().enumerate() {
-        ws.write_with_format(r, c as u16, *title, &styles.title)?;
-        ws.write_with_format(r + 1, c as u16, format!("({})", c + 1), &styles.index)?;
+/// A column's title, under its group's when it has one.
+struct Heading<'a> {
+    group: Option<&'a str>,
+    title: &'a str,
+}
+
+impl<'a> Heading<'a> {
+    fn plain(title: &'a str) -> Self {
+        Self { group: None, title }
+    }
+}
+
+/// The column titles from row `r` as on the forms — a group's title merged
+/// over its columns, a column without one over both rows when any has one —
+/// then their indices "(1) (2) …". Returns the first row after them.
+fn write_titles(ws: &mut Worksheet, r: u32, headings: &[Heading], styles: &Styles) -> Result<u32, XlsxError> {
+    let grouped = headings.iter().any(|h| h.group.is_some());
+    let index_row = if grouped { r + 2 } else { r + 1 };
+    let mut c = 0;
+    while c < headings.len() {
+        let first = c as u16;
+        match headings[c].group {
+            None if grouped => _ = ws.merge_range(r, first, r + 1, first, headings[c].title, &styles.title)?,
+            None => _ = ws.write_with_format(r, first, headings[c].title, &styles.title)?,
+            Some(group) => {
+                let span = headings[c..].iter().take_while(|h| h.group == Some(group)).count();
+                let last = first + span as u16 - 1;
+                if span > 1 {
+                    ws.merge_range(r, first, r, last, group, &styles.title)?;
+                } else {
+                    ws.write_with_format(r, first, group, &styles.title)?;
+                }
+                for (k, heading) in headings[c..c + span].iter().enumerate() {
+                    ws.write_with_format(r + 1, first + k as u16, heading.title, &styles.title)?;
+                }
+                c += span - 1;
+            }
+        }
+        c += 1;
+    }
+    for c in 0..headings.len() as u16 {
+        ws.write_with_format(index_row, c, format!("({})", c + 1), &styles.index)?;
         if c > 1 {
-            ws.set_column_width(c as u16, 14)?;
+            ws.set_column_width(c, 14)?;
         }
     }
-    ws.set_row_height(r, 60)?;
-    ws.set_freeze_panes(r + 2, 0)?;
-    Ok(())
+    ws.set_row_height(index_row - 1, 60)?;
+    ws.set_freeze_panes(index_row + 1, 0)?;
+    Ok(index_row + 1)
 }
 
 struct Styles {
