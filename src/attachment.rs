@@ -3,7 +3,8 @@
 //! the level above reads the data instead of retyping it, and can tell when
 //! it was changed.
 
-use lopdf::{Dictionary, Document, Object};
+use hayro_syntax::object::{Array, Dict, Object, Stream};
+use hayro_syntax::{LoadPdfError, Pdf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -42,8 +43,13 @@ pub fn seal(kind: &str, input: &Value, template_version: &str) -> Vec<u8> {
 /// read the same: signing appends to a PDF, it does not change what is in it.
 pub fn extract(pdf: &[u8]) -> Result<Attached, InputError> {
     let fail = |code, message: String| InputError::new(code, JsonPath::root(), message);
-    let document =
-        Document::load_mem(pdf).map_err(|e| fail(Code::UnreadableFile, format!("không đọc được tệp PDF: {e}")))?;
+    let document = Pdf::new(pdf.to_vec()).map_err(|e| {
+        let why = match e {
+            LoadPdfError::Decryption(_) => "PDF đã được mã hóa",
+            LoadPdfError::Invalid => "tệp hỏng hoặc không phải PDF",
+        };
+        fail(Code::UnreadableFile, format!("không đọc được tệp PDF: {why}"))
+    })?;
     let bytes = attached_file(&document).ok_or_else(|| {
         fail(Code::NoAttachment, format!("PDF không mang dữ liệu ({FILE_NAME}); hãy xuất lại bằng kttdv với PDF/A-3b"))
     })?;
@@ -59,29 +65,22 @@ pub fn extract(pdf: &[u8]) -> Result<Attached, InputError> {
 }
 
 /// The bytes of our file among the PDF's associated or embedded files.
-fn attached_file(document: &Document) -> Option<Vec<u8>> {
-    let catalog = document.catalog().ok()?;
-    let mut specs: Vec<&Object> = Vec::new();
-    if let Ok(Object::Array(files)) = catalog.get(b"AF").and_then(|o| document.dereference(o).map(|(_, o)| o)) {
-        specs.extend(files);
+fn attached_file(document: &Pdf) -> Option<Vec<u8>> {
+    let catalog: Dict = document.xref().get(document.xref().root_id())?;
+    let mut specs: Vec<Dict> = Vec::new();
+    if let Some(files) = catalog.get::<Array>(b"AF") {
+        specs.extend(files.iter::<Dict>());
     }
-    let names = catalog.get(b"Names").and_then(|o| document.dereference(o)).ok().and_then(|(_, o)| o.as_dict().ok());
-    let embedded = names.and_then(|n| n.get(b"EmbeddedFiles").ok()).and_then(|o| document.dereference(o).ok());
-    if let Some(Ok(Object::Array(pairs))) = embedded
-        .and_then(|(_, o)| o.as_dict().ok())
-        .map(|d| d.get(b"Names").and_then(|o| document.dereference(o).map(|(_, o)| o)))
-    {
-        specs.extend(pairs.iter().skip(1).step_by(2));
+    let embedded = catalog.get::<Dict>(b"Names").and_then(|names| names.get::<Dict>(b"EmbeddedFiles"));
+    if let Some(pairs) = embedded.and_then(|tree| tree.get::<Array>(b"Names")) {
+        specs.extend(pairs.iter::<Object>().skip(1).step_by(2).filter_map(Object::into_dict));
     }
     specs.into_iter().find_map(|spec| {
-        let spec: &Dictionary = document.dereference(spec).ok()?.1.as_dict().ok()?;
-        let name = spec.get(b"UF").or_else(|_| spec.get(b"F")).ok()?;
-        let name = document.dereference(name).ok()?.1.as_str().ok()?;
-        if name != FILE_NAME.as_bytes() {
+        let name = spec.get::<hayro_syntax::object::String>(b"UF").or_else(|| spec.get(b"F"))?;
+        if name.as_bytes() != FILE_NAME.as_bytes() {
             return None;
         }
-        let file = spec.get(b"EF").and_then(|o| document.dereference(o)).ok()?.1.as_dict().ok()?.get(b"F").ok()?;
-        let stream = document.dereference(file).ok()?.1.as_stream().ok()?;
-        stream.decompressed_content().ok().or_else(|| Some(stream.content.clone()))
+        let file = spec.get::<Dict>(b"EF")?.get::<Stream>(b"F")?;
+        file.decoded().ok().map(|bytes| bytes.into_owned())
     })
 }
