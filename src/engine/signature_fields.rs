@@ -49,10 +49,11 @@ pub fn add(mut pdf: Vec<u8>, slots: &[Slot]) -> Result<Vec<u8>, FieldError> {
     let mut chunk = Chunk::with_settings(Settings { pretty: false });
     let mut offsets: BTreeMap<i32, usize> = BTreeMap::new();
     let mut fields = Vec::with_capacity(slots.len());
-    // Each page with a slot, and the widgets it gets.
+    // Each page with a slot, by number, and the widgets it gets.
     let mut widgets_on: BTreeMap<usize, Vec<Ref>> = BTreeMap::new();
     for slot in slots {
-        let page = pages.get(slot.page - 1).ok_or(FieldError("chỗ ký nằm ngoài số trang"))?;
+        let index = slot.page.checked_sub(1).filter(|&i| i < pages.len());
+        let page = &pages[index.ok_or(FieldError("chỗ ký nằm ngoài số trang"))?];
         let page_id = reference(page.raw().obj_id())?;
         let [x1, y1, x2, y2] = slot.rect;
         let (appearance, widget) = (fresh(), fresh());
@@ -73,11 +74,11 @@ pub fn add(mut pdf: Vec<u8>, slots: &[Slot]) -> Result<Vec<u8>, FieldError> {
         field.finish();
 
         fields.push(widget);
-        widgets_on.entry(slot.page - 1).or_default().push(widget);
+        widgets_on.entry(slot.page).or_default().push(widget);
     }
 
-    for (index, widgets) in &widgets_on {
-        let page = pages[*index].raw();
+    for (number, widgets) in &widgets_on {
+        let page = pages[number - 1].raw();
         let page_id = reference(page.obj_id())?;
         offsets.insert(page_id.get(), chunk.len());
         let mut dict = chunk.indirect(page_id).dict();
@@ -91,6 +92,7 @@ pub fn add(mut pdf: Vec<u8>, slots: &[Slot]) -> Result<Vec<u8>, FieldError> {
         annotations.items(widgets.iter().copied());
     }
 
+    // Typst writes no form of its own: the catalog's form is these fields.
     let catalog_ref = reference(Some(catalog_id))?;
     offsets.insert(catalog_ref.get(), chunk.len());
     let mut dict = chunk.indirect(catalog_ref).dict();
