@@ -18,6 +18,11 @@ async fn post_json(client: &Client, url: &str, body: &Value) -> reqwest::Respons
     client.post(url).json(body).send().await.unwrap()
 }
 
+/// Whether a PDF holds a signature field (`/FT/Sig`, as kttdv writes it).
+fn has_signature_field(pdf: &[u8]) -> bool {
+    pdf.windows(b"/FT/Sig".len()).any(|w| w == b"/FT/Sig")
+}
+
 /// An error answer: its status, and its stable JSON shape.
 async fn error_of(response: reqwest::Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(response.status(), status);
@@ -90,10 +95,9 @@ async fn render_gives_the_document_with_its_names_and_version() {
     let pdf = response.bytes().await.unwrap();
     let text = folded(&pdf_text(&pdf));
     assert!(text.contains("Danh sách này có 19 đồng chí."), "{text}");
-    let has_field = |pdf: &[u8]| pdf.windows(b"/FT/Sig".len()).any(|w| w == b"/FT/Sig");
-    assert!(has_field(&pdf), "an empty signature field by default");
+    assert!(has_signature_field(&pdf), "an empty signature field by default");
     let bare = post_json(&client, &server.url("/api/kinds/mau-2/render?signature_fields=false"), &cell).await;
-    assert!(!has_field(&bare.bytes().await.unwrap()), "and none when asked");
+    assert!(!has_signature_field(&bare.bytes().await.unwrap()), "and none when asked");
     assert_eq!(
         headers["x-kttdv-pages"].to_str().unwrap(),
         pdf_info(&pdf).iter().find(|(k, _)| k == "Pages").unwrap().1
@@ -302,7 +306,9 @@ async fn the_web_page_checks_a_workbook_and_offers_the_pdfs() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(folded(&pdf_text(&response.bytes().await.unwrap())).contains("Đề nghị đổi lại thẻ đảng viên bị hỏng"));
+    let pdf = response.bytes().await.unwrap();
+    assert!(folded(&pdf_text(&pdf)).contains("Đề nghị đổi lại thẻ đảng viên bị hỏng"));
+    assert!(html.contains("id=\"signing\"") && has_signature_field(&pdf), "ready to sign, and the page says so");
 }
 
 #[tokio::test]

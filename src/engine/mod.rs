@@ -123,8 +123,8 @@ impl Engine {
         self.fonts.covers(c)
     }
 
-    /// A file of the template folder (overrides included), such as the
-    /// layout data Rust writes by as well as the templates.
+    /// A file of the template folder (overrides included): layout data the
+    /// soft files follow as the templates do, such as `figures-table.json`.
     pub fn template_file(&self, path: &str) -> Option<Bytes> {
         self.templates.bytes(templates::file_id(path)?)
     }
