@@ -79,8 +79,7 @@ impl Renderer {
 
     fn render_as(&self, kind: Kind, input: &Value, format: Format) -> Result<Rendered, Error> {
         let prepared = self.check(kind, input).map_err(Error::Input)?;
-        let sealed = attachment::seal(kind.name(), input, self.template_version());
-        let output = self.engine.render_as(kind.template(), &prepared.data, format, &sealed)?;
+        let output = self.engine.render_as(kind.template(), &prepared.data, format, &self.seal(kind, input, format))?;
         let extension = if format == Format::Preview { "png" } else { "pdf" };
         Ok(Rendered {
             bytes: output.bytes,
@@ -90,6 +89,12 @@ impl Renderer {
             slots: output.slots,
             warnings: prepared.warnings,
         })
+    }
+
+    /// The attachment a file in `format` carries: the sealed input, or
+    /// nothing when the format carries none (hashing a large input is not free).
+    fn seal(&self, kind: Kind, input: &Value, format: Format) -> Vec<u8> {
+        if format.carries_data() { attachment::seal(kind.name(), input, self.template_version()) } else { Vec::new() }
     }
 
     /// The version of the templates in use: a hash of their files.
@@ -131,12 +136,11 @@ impl Renderer {
         let prepared = self.check(kind, input).map_err(Error::Input)?;
         let count = prepared.files.len();
         let mut files = Vec::with_capacity(count);
+        let format = Format::Pdf(flavour);
+        let sealed = self.seal(kind, input, format);
         for (done, file) in prepared.files.into_iter().enumerate() {
             let bytes = match file.content {
-                Content::Pdf { template, data } => {
-                    let sealed = attachment::seal(kind.name(), input, self.template_version());
-                    self.engine.render_as(template, &data, Format::Pdf(flavour), &sealed)?.bytes
-                }
+                Content::Pdf { template, data } => self.engine.render_as(template, &data, format, &sealed)?.bytes,
                 Content::Ready(bytes) => bytes,
             };
             files.push((file.name, bytes));

@@ -18,6 +18,22 @@ async fn post_json(client: &Client, url: &str, body: &Value) -> reqwest::Respons
     client.post(url).json(body).send().await.unwrap()
 }
 
+/// Presses the page's download button for `kind` as a PDF: the buttons send
+/// back the checked input the page holds.
+async fn download(client: &Client, server: &Server, html: &str, kind: &str) -> Vec<u8> {
+    let marker = "name=\"input\" value=\"";
+    let start = html.find(marker).expect("a download form") + marker.len();
+    let input = unescape(&html[start..start + html[start..].find('"').unwrap()]);
+    let response = client
+        .post(server.url("/web/download"))
+        .form(&[("kind", kind), ("format", "pdf"), ("input", input.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.bytes().await.unwrap().to_vec()
+}
+
 /// Whether a PDF holds a signature field (`/FT/Sig`, as kttdv writes it).
 fn has_signature_field(pdf: &[u8]) -> bool {
     pdf.windows(b"/FT/Sig".len()).any(|w| w == b"/FT/Sig")
@@ -296,17 +312,7 @@ async fn the_web_page_checks_a_workbook_and_offers_the_pdfs() {
     let html = page.text().await.unwrap();
     assert!(html.contains("src=\"data:image/png;base64,iVBOR"), "a preview of page 1");
     assert!(html.contains("data-kind=\"packet\" data-format=\"zip\""));
-    // The download buttons send back the checked input.
-    let start = html.find("name=\"input\" value=\"").unwrap() + "name=\"input\" value=\"".len();
-    let input = unescape(&html[start..start + html[start..].find('"').unwrap()]);
-    let response = client
-        .post(server.url("/web/download"))
-        .form(&[("kind", "mau-3"), ("format", "pdf"), ("input", input.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let pdf = response.bytes().await.unwrap();
+    let pdf = download(&client, &server, &html, "mau-3").await;
     assert!(folded(&pdf_text(&pdf)).contains("Đề nghị đổi lại thẻ đảng viên bị hỏng"));
     assert!(html.contains("id=\"signing\"") && has_signature_field(&pdf), "ready to sign, and the page says so");
 }
@@ -391,16 +397,6 @@ async fn a_committee_uploads_its_cells_workbooks_on_the_web_page() {
     let html = page.text().await.unwrap();
     assert!(html.contains("src=\"data:image/png;base64,iVBOR"), "a preview of form 6");
     assert!(html.contains("data-kind=\"ho-so-co-so\" data-format=\"zip\""));
-    let start = html.find("name=\"input\" value=\"").unwrap() + "name=\"input\" value=\"".len();
-    let input = unescape(&html[start..start + html[start..].find('"').unwrap()]);
-    let input = input.as_str();
-    let response = client
-        .post(server.url("/web/download"))
-        .form(&[("kind", "mau-6"), ("format", "pdf"), ("input", input)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let text = folded(&pdf_text(&response.bytes().await.unwrap()));
+    let text = folded(&pdf_text(&download(&client, &server, &html, "mau-6").await));
     assert!(text.contains("Chi bộ Văn phòng") && text.contains("Tổng cộng") && text.contains("Số 12-BC/ĐU"), "{text}");
 }

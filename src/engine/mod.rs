@@ -88,6 +88,13 @@ pub enum Format {
     Preview,
 }
 
+impl Format {
+    /// Whether the file carries the input it was made from (PDF/A-3b).
+    pub fn carries_data(self) -> bool {
+        matches!(self, Format::Pdf(PdfFlavour { conformance: Conformance::WithData, .. }))
+    }
+}
+
 /// A rendered file, how many pages its document has, and where its
 /// signatures go.
 pub struct Output {
@@ -149,10 +156,7 @@ impl Engine {
         format: Format,
         attachment: &[u8],
     ) -> Result<Output, RenderError> {
-        let attachment = match format {
-            Format::Pdf(PdfFlavour { conformance: Conformance::WithData, .. }) => attachment,
-            _ => &[],
-        };
+        let attachment = if format.carries_data() { attachment } else { &[] };
         let world = self.world(template, data, attachment)?;
         let document = self.compile(&world)?;
         let pages = document.pages().len();

@@ -234,25 +234,21 @@ fn write_titles(ws: &mut Worksheet, r: u32, headings: &[Heading], styles: &Style
     let index_row = if grouped { r + 2 } else { r + 1 };
     let mut c = 0;
     while c < headings.len() {
-        let first = c as u16;
-        match headings[c].group {
-            None if grouped => _ = ws.merge_range(r, first, r + 1, first, headings[c].title, &styles.title)?,
-            None => _ = ws.write_with_format(r, first, headings[c].title, &styles.title)?,
-            Some(group) => {
-                let span = headings[c..].iter().take_while(|h| h.group == Some(group)).count();
-                let last = first + span as u16 - 1;
-                if span > 1 {
-                    ws.merge_range(r, first, r, last, group, &styles.title)?;
-                } else {
-                    ws.write_with_format(r, first, group, &styles.title)?;
-                }
-                for (k, heading) in headings[c..c + span].iter().enumerate() {
-                    ws.write_with_format(r + 1, first + k as u16, heading.title, &styles.title)?;
-                }
-                c += span - 1;
+        let Heading { group, title } = headings[c];
+        let span = headings[c..].iter().take_while(|h| group.is_some() && h.group == group).count().max(1);
+        let (first, last) = (c as u16, (c + span - 1) as u16);
+        match group {
+            None if grouped => ws.merge_range(r, first, r + 1, first, title, &styles.title)?,
+            None => ws.write_with_format(r, first, title, &styles.title)?,
+            Some(group) if span > 1 => ws.merge_range(r, first, r, last, group, &styles.title)?,
+            Some(group) => ws.write_with_format(r, first, group, &styles.title)?,
+        };
+        if group.is_some() {
+            for (k, heading) in headings[c..c + span].iter().enumerate() {
+                ws.write_with_format(r + 1, first + k as u16, heading.title, &styles.title)?;
             }
         }
-        c += 1;
+        c += span;
     }
     for c in 0..headings.len() as u16 {
         ws.write_with_format(index_row, c, format!("({})", c + 1), &styles.index)?;
