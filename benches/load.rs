@@ -6,7 +6,8 @@
 //! 64 clients, 4,000 by default; options after it go to `kttdv serve`, e.g.
 //! `-- 4000 --workers 3`).
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common.rs"]
+#[allow(dead_code)] // the tests' helpers; this bench needs only the server
 mod common;
 
 use std::sync::Arc;

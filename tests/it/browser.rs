@@ -3,7 +3,7 @@
 //! secretary would use it: upload the workbook, see the preview, download
 //! the packet; upload a broken one, see the problem beside its row.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

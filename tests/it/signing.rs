@@ -2,7 +2,7 @@
 //! and the seal, where it landed, the empty signature field over it, signing
 //! that field with a standard tool (pyHanko), and the data the PDF carries.
 
-mod common;
+use crate::common;
 
 use common::*;
 use kttdv::{Kind, PdfFlavour, Rendered};

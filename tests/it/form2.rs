@@ -1,6 +1,6 @@
 //! Form 2-KTTĐV: exactly the cards proposed for stamping, laid out as spec §4 says.
 
-mod common;
+use crate::common;
 
 use common::*;
 use kttdv::Kind;

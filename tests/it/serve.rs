@@ -1,7 +1,7 @@
 //! The service, black-box: `kttdv serve` on a random port, spoken to over
 //! HTTP like any client would.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! Properties every rendered document has: our fonts only, archival PDF with
 //! metadata, identical bytes for identical input, data printed literally.
 
-mod common;
+use crate::common;
 
 use common::*;
 use kttdv::{Kind, PdfFlavour};

@@ -1,6 +1,6 @@
 //! The command line, as scripts use it: verbs, exit codes, error lines, files.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! A cell's whole submission: report 1 and lists 2–5 from one roster, alone
 //! and as a packet, with every figure agreeing across the forms.
 
-mod common;
+use crate::common;
 
 use common::*;
 use kttdv::{Kind, PdfFlavour};

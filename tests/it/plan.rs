@@ -1,6 +1,6 @@
 //! The `plan` kind reproduces the plan that started the project.
 
-mod common;
+use crate::common;
 
 use common::*;
 use kttdv::Kind;

@@ -1,7 +1,7 @@
 //! Templates: overridable file by file without a rebuild, sandboxed to their
 //! folder, and their mistakes reported to their authors by file and line.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

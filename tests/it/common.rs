@@ -1,8 +1,6 @@
 //! Helpers shared by the black-box tests: run the binary, read PDFs back
 //! with poppler (installed by .ci/run).
 
-#![allow(dead_code)] // each test binary uses its own subset
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,7 +1,7 @@
 //! Rosters kept in spreadsheets: the blank template, XLSX and CSV import,
 //! and problems reported by sheet, row and column.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! against the cells' lists, the soft files against the PDFs, and the
 //! reconciliation against a roll with planted differences.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::Cursor;

@@ -1,0 +1,17 @@
+//! The black-box tests, as a user meets kttdv: the binary, the library's
+//! public interface, the HTTP service and its web page. One test binary
+//! rather than one per file: each links all of Typst, and a dozen of them
+//! cost minutes of linking and gigabytes of disk on every CI run.
+
+mod browser;
+mod cell_forms;
+mod cli;
+mod common;
+mod document;
+mod form2;
+mod plan;
+mod rollup;
+mod serve;
+mod sheet;
+mod signing;
+mod templates;
