@@ -200,8 +200,8 @@ fn run(cli: Cli) -> Result<(), u8> {
             let renderer = renderer(&config)?;
             let input = load(kind, &input, reporter)?;
             match renderer.check(kind, &input.value).map_err(|p| input.relocate(p)) {
-                Ok(prepared) => {
-                    reporter.warnings(&input.relocate(prepared.warnings));
+                Ok(warnings) => {
+                    reporter.warnings(&input.relocate(warnings));
                     if json {
                         println!("[]");
                     } else {
@@ -340,10 +340,10 @@ fn run(cli: Cli) -> Result<(), u8> {
             let reporter = Reporter { stdout: false, json };
             let renderer = renderer(&config)?;
             let input = load(Kind::Packet, &input, reporter)?;
-            let prepared = renderer
+            let warnings = renderer
                 .check(Kind::Packet, &input.value)
                 .map_err(|problems| reporter.problems(&input.relocate(problems)))?;
-            reporter.warnings(&input.relocate(prepared.warnings));
+            reporter.warnings(&input.relocate(warnings));
             let text = serde_json::to_string_pretty(&input.value).expect("JSON serialises") + "\n";
             write_output(&output, text.as_bytes())
         }

@@ -49,12 +49,23 @@ impl Renderer {
     }
 
     /// Checks `input` (read with [`input::read_json`] or imported from a
-    /// spreadsheet) as input of `kind`, reporting every problem at once.
-    pub fn check(&self, kind: Kind, input: &Value) -> Result<Prepared, Vec<InputError>> {
+    /// spreadsheet) as input of `kind`, reporting every problem at once; on
+    /// success, the warnings.
+    pub fn check(&self, kind: Kind, input: &Value) -> Result<Vec<InputError>, Vec<InputError>> {
+        self.with_glyphs(input, kind.check(input))
+    }
+
+    /// Checks `input` as [`Renderer::check`] does; on success, what to render.
+    fn prepare(&self, kind: Kind, input: &Value) -> Result<Prepared, Vec<InputError>> {
+        self.with_glyphs(input, kind.prepare(input, &self.columns))
+    }
+
+    /// `outcome`, failed too when the fonts cannot draw a character of `input`.
+    fn with_glyphs<T>(&self, input: &Value, outcome: Result<T, Vec<InputError>>) -> Result<T, Vec<InputError>> {
         let mut unprintable = Vec::new();
         input::check_glyphs(input, &|c| self.engine.can_draw(c), &JsonPath::root(), &mut unprintable);
-        match kind.prepare(input, &self.columns) {
-            Ok(prepared) if unprintable.is_empty() => Ok(prepared),
+        match outcome {
+            Ok(value) if unprintable.is_empty() => Ok(value),
             Ok(_) => Err(unprintable),
             Err(mut problems) => {
                 problems.extend(unprintable);
@@ -78,7 +89,7 @@ impl Renderer {
     }
 
     fn render_as(&self, kind: Kind, input: &Value, format: Format) -> Result<Rendered, Error> {
-        let prepared = self.check(kind, input).map_err(Error::Input)?;
+        let prepared = self.prepare(kind, input).map_err(Error::Input)?;
         let output = self.engine.render_as(kind.template(), &prepared.data, format, &self.seal(kind, input, format))?;
         let extension = if format == Format::Preview { "png" } else { "pdf" };
         Ok(Rendered {
@@ -133,7 +144,7 @@ impl Renderer {
         flavour: PdfFlavour,
         progress: &dyn Fn(usize, usize),
     ) -> Result<Bundle, Error> {
-        let prepared = self.check(kind, input).map_err(Error::Input)?;
+        let prepared = self.prepare(kind, input).map_err(Error::Input)?;
         let count = prepared.files.len();
         let mut files = Vec::with_capacity(count);
         let format = Format::Pdf(flavour);

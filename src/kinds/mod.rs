@@ -182,13 +182,16 @@ impl Kind {
         matches!(self, Kind::CommitteePacket | Kind::BoardPacket)
     }
 
+    /// Reads and checks the input, reporting every problem at once; on
+    /// success, the warnings. Builds no view and no file.
+    pub fn check(self, input: &Value) -> Result<Vec<InputError>, Vec<InputError>> {
+        self.read(input).map(|checked| checked.warnings)
+    }
+
     /// Reads and checks the input; on success, the view for the template.
     /// `columns` titles the figure columns of the soft files.
     pub fn prepare(self, input: &Value, columns: &FigureColumns) -> Result<Prepared, Vec<InputError>> {
         let Checked { value: level, warnings } = self.read(input)?;
-        if let (Kind::Reconciliation, Level::Board(Board { roll: None, .. })) = (self, &level) {
-            return Err(vec![missing_roll()]);
-        }
         // Each view is built once: its JSON for the templates, and typed for
         // the soft files of a submission.
         let (data, subject, files) = match &level {
@@ -231,7 +234,7 @@ impl Kind {
 
     fn read(self, input: &Value) -> Result<Checked<Level>, Vec<InputError>> {
         let root = JsonPath::root();
-        Ok(match self {
+        let level = match self {
             Kind::Plan => Checked { value: Level::Plan(Plan::parse(input)?), warnings: Vec::new() },
             Kind::Report | Kind::StampList | Kind::DamagedList | Kind::LostList | Kind::NoCardList | Kind::Packet => {
                 Roster::parse(input, &root, None)?.map(Level::Cell)
@@ -243,7 +246,11 @@ impl Kind {
             Kind::Consolidated | Kind::BoardReport | Kind::Reconciliation | Kind::BoardPacket => {
                 Board::parse(input)?.map(Level::Board)
             }
-        })
+        };
+        if let (Kind::Reconciliation, Level::Board(Board { roll: None, .. })) = (self, &level.value) {
+            return Err(vec![missing_roll()]);
+        }
+        Ok(level)
     }
 
     /// This kind's PDF of `data`, named after `subject`.

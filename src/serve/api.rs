@@ -229,7 +229,7 @@ pub async fn check(
     let kind = parse_kind(&kind)?;
     let upload = Upload::read(request, state.limits.body_bytes).await?;
     let warnings = on_input(&state, upload, move |state, input| match state.renderer.check(kind, &input.value) {
-        Ok(prepared) => Ok(input.relocate(prepared.warnings)),
+        Ok(warnings) => Ok(input.relocate(warnings)),
         Err(problems) => Err(ApiError::Input(input.relocate(problems))),
     })
     .await?;
