@@ -514,3 +514,19 @@ fn a_bad_date_in_the_roll_is_named_by_its_row_and_column() {
     assert!(stderr.contains("invalid-date\t[") && stderr.contains("]danh-sach.csv!C3\t"), "{stderr}");
     assert!(!out.exists(), "nothing is written");
 }
+
+/// The reconciliation needs the Board's roll: `check` refuses it without
+/// one, naming the field, exactly as `render` does; form 7 needs none.
+#[test]
+fn check_refuses_a_reconciliation_without_its_roll_as_render_does() {
+    let board = hierarchy(5);
+    let as_json = |problems: Vec<kttdv::input::InputError>| serde_json::to_value(problems).unwrap();
+    let checked = as_json(RENDERER.check(Kind::Reconciliation, &board).unwrap_err());
+    assert_eq!(checked[0]["code"], "missing-roll", "{checked}");
+    assert_eq!(checked[0]["path"], "$.roll", "{checked}");
+    match RENDERER.render(Kind::Reconciliation, &board, PdfFlavour::PLAIN) {
+        Err(kttdv::Error::Input(problems)) => assert_eq!(as_json(problems), checked),
+        other => panic!("render should refuse it as check does: {:?}", other.map(|r| r.file_name)),
+    }
+    assert!(RENDERER.check(Kind::BoardReport, &board).is_ok());
+}
