@@ -1,0 +1,197 @@
+//! The command line's surface: verbs, options and their help, in Vietnamese.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use kttdv::{Kind, PdfFlavour};
+
+#[derive(Parser)]
+#[command(name = "kttdv", version, about = "Biểu mẫu kiểm tra kỹ thuật thẻ đảng viên (1–7-KTTĐV) ra PDF")]
+pub struct Cli {
+    /// Thư mục mẫu thay thế từng tệp của mẫu có sẵn.
+    #[arg(long, global = true, env = "KTTDV_TEMPLATES", value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Thư mục phông chữ bổ sung (ví dụ Times New Roman của cơ quan).
+    #[arg(long, global = true, env = "KTTDV_FONTS", value_name = "DIR")]
+    pub fonts: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// An input document: JSON, or for the cell kinds a spreadsheet.
+#[derive(clap::Args)]
+pub struct InputArgs {
+    /// Tệp JSON, bảng tính (.xlsx, .ods, .xls) hoặc .csv; `-` đọc JSON từ đầu vào chuẩn.
+    /// Trong JSON của cấp ủy cơ sở và Ban Tổ chức, mỗi mục của `cells` và `committees`
+    /// có thể là tên tệp (JSON, bảng tính), thư mục hoặc tệp ZIP, tính từ thư mục của tệp JSON.
+    pub input: PathBuf,
+    /// Danh sách đảng viên Ban Tổ chức quản lý (JSON, bảng tính hoặc CSV) để đối chiếu.
+    #[arg(long, value_name = "TỆP")]
+    pub roll: Option<PathBuf>,
+    /// Thông tin chi bộ khi nhập từ bảng tính: KHÓA=GIÁ TRỊ (name, superior, place, date,
+    /// reference_date, report_number, has_committee, signer_title, signer_name).
+    #[arg(long = "cell", value_name = "KHÓA=GIÁ TRỊ")]
+    pub cell: Vec<String>,
+    /// Cho cấp ủy cơ sở: tệp của các chi bộ (PDF nhận được, kể cả đã ký; JSON, bảng tính,
+    /// thư mục, ZIP), tính từ thư mục hiện tại, thay cho `cells` trong tệp JSON.
+    #[arg(long, value_name = "TỆP", num_args = 1..)]
+    pub cells: Vec<PathBuf>,
+    /// Cho Ban Tổ chức: tệp của các cấp ủy cơ sở, thay cho `committees` trong tệp JSON.
+    #[arg(long, value_name = "TỆP", num_args = 1..)]
+    pub committees: Vec<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Liệt kê các loại văn bản: `<loại><TAB><mô tả>`.
+    Kinds,
+    /// In JSON Schema của dữ liệu nhập cho một loại văn bản.
+    Schema {
+        #[arg(value_parser = parse_kind)]
+        kind: Kind,
+    },
+    /// Chỉ kiểm tra dữ liệu nhập.
+    Check(CheckArgs),
+    /// Kiểm tra rồi xuất PDF.
+    Render(RenderArgs),
+    /// Đối chiếu đảng viên các đơn vị báo cáo với danh sách Ban Tổ chức quản lý (R10).
+    Reconcile(ReconcileArgs),
+    /// Lấy dữ liệu nhập mà một PDF của kttdv mang kèm (kể cả PDF đã ký).
+    Extract(ExtractArgs),
+    /// Chuyển danh sách chi bộ từ bảng tính sang JSON (sau khi kiểm tra).
+    Import(ImportArgs),
+    /// Chạy dịch vụ web và API (HTTP).
+    Serve(ServeArgs),
+    /// Ghi bảng tính mẫu trống để chi bộ nhập danh sách.
+    TemplateXlsx(TemplateXlsxArgs),
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    #[arg(value_parser = parse_kind)]
+    pub kind: Kind,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// In lỗi dạng mảng JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct RenderArgs {
+    #[arg(value_parser = parse_kind)]
+    pub kind: Kind,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Tệp PDF ra, hoặc `-` cho đầu ra chuẩn; mặc định đặt tên theo nội dung.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// PDF thường thay cho PDF/A-3b (mặc định, mang kèm dữ liệu nhập).
+    #[arg(long, conflicts_with = "pdf_a2")]
+    pub plain_pdf: bool,
+    /// PDF/A-2b, không mang kèm dữ liệu nhập.
+    #[arg(long)]
+    pub pdf_a2: bool,
+    /// In lỗi dạng mảng JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Với `packet`: một tệp ZIP gồm năm PDF thay cho một PDF; với `ho-so-co-so`,
+    /// `ho-so-ban`: một tệp ZIP thay cho một thư mục.
+    #[arg(long)]
+    pub zip: bool,
+    /// In vị trí chỗ ký và đóng dấu (trang, hình chữ nhật theo điểm PDF) dạng JSON,
+    /// cho công cụ ký số.
+    #[arg(long)]
+    pub slots: bool,
+    /// Không thêm ô chữ ký số (trường chữ ký rỗng) vào chỗ ký.
+    #[arg(long)]
+    pub no_signature_fields: bool,
+}
+
+impl RenderArgs {
+    /// The PDF the options ask for: PDF/A-3b carrying its data unless told otherwise.
+    pub fn flavour(&self) -> PdfFlavour {
+        let flavour = match (self.plain_pdf, self.pdf_a2) {
+            (true, _) => PdfFlavour::PLAIN,
+            (_, true) => PdfFlavour::ARCHIVAL,
+            _ => PdfFlavour::WITH_DATA,
+        };
+        if self.no_signature_fields { flavour.without_signature_fields() } else { flavour }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct ReconcileArgs {
+    /// Dữ liệu của Ban Tổ chức (JSON như loại `mau-7`).
+    pub submissions: PathBuf,
+    /// Danh sách quản lý: JSON, bảng tính hoặc CSV.
+    pub roll: PathBuf,
+    /// Tệp ra, hoặc `-` cho đầu ra chuẩn; mặc định đặt tên theo nội dung.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Ghi kết quả dạng JSON thay cho PDF (lỗi dữ liệu cũng in dạng JSON).
+    #[arg(long)]
+    pub json: bool,
+    /// PDF thường thay cho PDF/A-3b.
+    #[arg(long)]
+    pub plain_pdf: bool,
+}
+
+#[derive(clap::Args)]
+pub struct ExtractArgs {
+    /// Tệp PDF.
+    pub pdf: PathBuf,
+    /// Tệp JSON ra, hoặc `-` cho đầu ra chuẩn.
+    #[arg(short, long, default_value = "-")]
+    pub output: PathBuf,
+    /// In lỗi dạng mảng JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Tệp JSON ra, hoặc `-` cho đầu ra chuẩn.
+    #[arg(short, long, default_value = "-")]
+    pub output: PathBuf,
+    /// In lỗi dạng mảng JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Địa chỉ lắng nghe; cổng 0 để hệ điều hành chọn cổng trống.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Số đảng viên tối đa trong một yêu cầu.
+    #[arg(long, default_value_t = kttdv::serve::Limits::default().max_members)]
+    pub max_members: usize,
+    /// Số yêu cầu được chờ khi mọi luồng xuất đều bận; quá số này trả 429.
+    #[arg(long, default_value_t = kttdv::serve::Limits::default().queue)]
+    pub queue: usize,
+    /// Số văn bản xuất cùng lúc; mặc định bằng số lõi.
+    #[arg(long, default_value_t = kttdv::serve::Limits::default().workers)]
+    pub workers: usize,
+    /// Số giây một yêu cầu được chờ; quá thì trả 503.
+    #[arg(long, default_value_t = kttdv::serve::Limits::default().wait.as_secs())]
+    pub wait: u64,
+    /// Kích thước tối đa của dữ liệu gửi lên, tính bằng MiB.
+    #[arg(long, default_value_t = kttdv::serve::Limits::default().body_bytes / (1024 * 1024))]
+    pub max_body_mib: usize,
+}
+
+#[derive(clap::Args)]
+pub struct TemplateXlsxArgs {
+    #[arg(short, long, default_value = "mau-nhap-danh-sach-dang-vien.xlsx")]
+    pub output: PathBuf,
+}
+
+pub fn parse_kind(name: &str) -> Result<Kind, String> {
+    name.parse().map_err(|_| {
+        let known: Vec<&str> = Kind::all().map(Kind::name).collect();
+        format!("không có loại văn bản «{name}»; các loại: {}", known.join(", "))
+    })
+}

@@ -1,0 +1,208 @@
+//! The `kttdv` command line: one function per verb. The options are in
+//! `args`, reading the input in `load`, what is reported and the exit codes
+//! in `report`.
+
+mod args;
+mod load;
+mod report;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use kttdv::{EngineConfig, Kind, PdfFlavour, Renderer};
+
+use crate::args::{
+    CheckArgs, Cli, Command, ExtractArgs, ImportArgs, InputArgs, ReconcileArgs, RenderArgs, ServeArgs, TemplateXlsxArgs,
+};
+use crate::load::{load, progress_bar};
+use crate::report::{Exit, Reporter, internal, usage, write_document, write_output};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = EngineConfig { templates_dir: cli.templates, fonts_dir: cli.fonts };
+    let outcome = match cli.command {
+        Command::Kinds => kinds(),
+        Command::Schema { kind } => schema(kind),
+        Command::Check(args) => check(&config, args),
+        Command::Render(args) => render(&config, args),
+        Command::Reconcile(args) => reconcile(&config, args),
+        Command::Extract(args) => extract(args),
+        Command::Import(args) => import(&config, args),
+        Command::Serve(args) => serve(config, args),
+        Command::TemplateXlsx(args) => template_xlsx(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(exit) => exit.into(),
+    }
+}
+
+fn kinds() -> Result<(), Exit> {
+    for kind in Kind::all() {
+        println!("{}\t{}", kind.name(), kind.description());
+    }
+    Ok(())
+}
+
+fn schema(kind: Kind) -> Result<(), Exit> {
+    println!("{}", serde_json::to_string_pretty(&kind.schema()).expect("schemas serialise"));
+    Ok(())
+}
+
+fn check(config: &EngineConfig, CheckArgs { kind, input, json }: CheckArgs) -> Result<(), Exit> {
+    let reporter = Reporter { stdout: true, json };
+    let renderer = renderer(config)?;
+    let input = load(kind, &input, reporter)?;
+    let warnings =
+        renderer.check(kind, &input.value).map_err(|problems| reporter.problems(&input.relocate(problems)))?;
+    reporter.warnings(&input.relocate(warnings));
+    if json {
+        println!("[]");
+    } else {
+        eprintln!("Dữ liệu hợp lệ.");
+    }
+    Ok(())
+}
+
+fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
+    let RenderArgs { kind, zip, slots, json, .. } = args;
+    if zip && !(kind == Kind::Packet || kind.is_bundle()) {
+        return Err(usage("--zip chỉ dùng với các loại packet, ho-so-co-so, ho-so-ban"));
+    }
+    if slots && (zip || kind.is_bundle()) {
+        return Err(usage("--slots chỉ dùng khi xuất một PDF"));
+    }
+    let reporter = Reporter { stdout: false, json };
+    let renderer = renderer(config)?;
+    let flavour = args.flavour();
+    let input = load(kind, &args.input, reporter)?;
+    let output = args.output;
+    let as_folder = kind.is_bundle()
+        && !zip
+        && output.as_ref().is_none_or(|o| o != Path::new("-") && o.extension().is_none_or(|e| e != "zip"));
+    if as_folder {
+        let bar = progress_bar("Xuất");
+        let bundle = renderer
+            .render_files(kind, &input.value, flavour, &|done, of| {
+                bar.set_length(of as u64);
+                bar.set_position(done as u64);
+            })
+            .map_err(|err| reporter.failed(&input, err))?;
+        bar.finish_and_clear();
+        reporter.warnings(&input.relocate(bundle.warnings));
+        let folder = output.unwrap_or_else(|| PathBuf::from(&bundle.name));
+        for (name, bytes) in &bundle.files {
+            write_output(&folder.join(name), bytes)?;
+        }
+        eprintln!("Đã ghi {} tệp vào {}", bundle.files.len(), folder.display());
+        return Ok(());
+    }
+    let result = if zip {
+        renderer.render_zip(kind, &input.value, flavour)
+    } else {
+        renderer.render(kind, &input.value, flavour)
+    };
+    let rendered = result.map_err(|err| reporter.failed(&input, err))?;
+    reporter.warnings(&input.relocate(rendered.warnings));
+    let output = output.unwrap_or_else(|| PathBuf::from(&rendered.file_name));
+    write_document(&output, &rendered.bytes)?;
+    if slots {
+        let text = serde_json::to_string_pretty(&rendered.slots).expect("slots serialise");
+        // Standard output, unless the PDF went there.
+        if output == Path::new("-") {
+            eprintln!("{text}");
+        } else {
+            println!("{text}");
+        }
+    }
+    Ok(())
+}
+
+fn reconcile(config: &EngineConfig, args: ReconcileArgs) -> Result<(), Exit> {
+    let ReconcileArgs { submissions, roll, output, json, plain_pdf } = args;
+    let reporter = Reporter { stdout: false, json };
+    let args =
+        InputArgs { input: submissions, roll: Some(roll), cell: Vec::new(), cells: Vec::new(), committees: Vec::new() };
+    let input = load(Kind::Reconciliation, &args, reporter)?;
+    let (bytes, file_name, warnings) = if json {
+        let checked =
+            kttdv::kinds::reconcile(&input.value).map_err(|problems| reporter.problems(&input.relocate(problems)))?;
+        let text = serde_json::to_string_pretty(&checked.value).expect("JSON serialises") + "\n";
+        (text.into_bytes(), "doi-chieu-kttdv.json".to_owned(), checked.warnings)
+    } else {
+        let renderer = renderer(config)?;
+        let flavour = if plain_pdf { PdfFlavour::PLAIN } else { PdfFlavour::ARCHIVAL };
+        let rendered =
+            renderer.render(Kind::Reconciliation, &input.value, flavour).map_err(|err| reporter.failed(&input, err))?;
+        (rendered.bytes, rendered.file_name, rendered.warnings)
+    };
+    reporter.warnings(&input.relocate(warnings));
+    write_document(&output.unwrap_or_else(|| PathBuf::from(file_name)), &bytes)
+}
+
+fn extract(ExtractArgs { pdf, output, json }: ExtractArgs) -> Result<(), Exit> {
+    let reporter = Reporter { stdout: false, json };
+    let bytes = std::fs::read(&pdf).map_err(|err| {
+        eprintln!("kttdv: không đọc được {}: {err}", pdf.display());
+        Exit::InvalidInput
+    })?;
+    let attached = kttdv::attachment::extract(&bytes).map_err(|mut problem| {
+        problem.file = Some(pdf.display().to_string());
+        reporter.problems(&[problem])
+    })?;
+    eprintln!(
+        "{}: loại {}, mẫu {}, SHA-256 {}",
+        pdf.display(),
+        attached.kind,
+        attached.template_version,
+        attached.sha256
+    );
+    let text = serde_json::to_string_pretty(&attached.input).expect("JSON serialises") + "\n";
+    write_output(&output, text.as_bytes())
+}
+
+fn import(config: &EngineConfig, ImportArgs { input, output, json }: ImportArgs) -> Result<(), Exit> {
+    let reporter = Reporter { stdout: false, json };
+    let renderer = renderer(config)?;
+    let input = load(Kind::Packet, &input, reporter)?;
+    let warnings =
+        renderer.check(Kind::Packet, &input.value).map_err(|problems| reporter.problems(&input.relocate(problems)))?;
+    reporter.warnings(&input.relocate(warnings));
+    let text = serde_json::to_string_pretty(&input.value).expect("JSON serialises") + "\n";
+    write_output(&output, text.as_bytes())
+}
+
+fn serve(engine: EngineConfig, args: ServeArgs) -> Result<(), Exit> {
+    let ServeArgs { addr, max_members, queue, workers, wait, max_body_mib } = args;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let limits = kttdv::serve::Limits {
+        body_bytes: max_body_mib * 1024 * 1024,
+        max_members,
+        workers,
+        queue,
+        wait: std::time::Duration::from_secs(wait),
+    };
+    let runtime = tokio::runtime::Runtime::new().map_err(internal)?;
+    let config = kttdv::serve::Config { addr, engine, limits };
+    runtime
+        .block_on(kttdv::serve::run(config, |addr| {
+            println!("kttdv đang phục vụ tại http://{addr}");
+            let _ = std::io::stdout().flush();
+        }))
+        .map_err(internal)
+}
+
+fn template_xlsx(TemplateXlsxArgs { output }: TemplateXlsxArgs) -> Result<(), Exit> {
+    kttdv::sheet::write_template(&output).map_err(|err| internal(format!("không ghi được {}: {err}", output.display())))
+}
+
+fn renderer(config: &EngineConfig) -> Result<Renderer, Exit> {
+    Renderer::new(config).map_err(internal)
+}

@@ -1,0 +1,106 @@
+//! What the command line tells its user and its caller: problems and
+//! warnings, the files it wrote, and the exit code.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use kttdv::Error;
+use kttdv::assemble::Assembled;
+use kttdv::input::InputError;
+
+/// Exit codes scripts can rely on; success is 0.
+#[derive(Debug, Clone, Copy)]
+pub enum Exit {
+    InvalidInput = 1,
+    Usage = 2,
+    Internal = 3,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
+}
+
+/// A usage error the parser could not catch: said on standard error.
+pub fn usage(message: &str) -> Exit {
+    eprintln!("kttdv: {message}");
+    Exit::Usage
+}
+
+/// A failure that is neither the user's input nor their usage.
+pub fn internal(error: impl std::fmt::Display) -> Exit {
+    eprintln!("kttdv: {error}");
+    Exit::Internal
+}
+
+/// How a command reports problems with its input: `check` as its output,
+/// the others on standard error (their output may be the document).
+#[derive(Clone, Copy)]
+pub struct Reporter {
+    pub stdout: bool,
+    pub json: bool,
+}
+
+impl Reporter {
+    /// Reports every problem; the exit code for invalid input.
+    pub fn problems(self, problems: &[InputError]) -> Exit {
+        let text = if self.json {
+            serde_json::to_string_pretty(problems).expect("errors serialise") + "\n"
+        } else {
+            problems.iter().map(|p| format!("{p}\n")).collect()
+        };
+        let _ = if self.stdout {
+            std::io::stdout().write_all(text.as_bytes())
+        } else {
+            std::io::stderr().write_all(text.as_bytes())
+        };
+        Exit::InvalidInput
+    }
+
+    /// A failed render: the input's problems named in the files they came
+    /// from, or the template's failure.
+    pub fn failed(self, input: &Assembled, error: Error) -> Exit {
+        match error {
+            Error::Input(problems) => self.problems(&input.relocate(problems)),
+            Error::Render(error) => {
+                eprintln!("{error}");
+                Exit::Internal
+            }
+        }
+    }
+
+    /// Warnings do not stop the command; they go to standard error as lines.
+    pub fn warnings(self, warnings: &[InputError]) {
+        for warning in warnings {
+            eprintln!("{warning}");
+        }
+    }
+}
+
+/// Writes a document and says where, unless it went to standard output.
+pub fn write_document(path: &Path, bytes: &[u8]) -> Result<(), Exit> {
+    write_output(path, bytes)?;
+    if path != Path::new("-") {
+        eprintln!("Đã ghi {}", path.display());
+    }
+    Ok(())
+}
+
+/// Writes through a temporary file and a rename, so a failure never leaves
+/// a half-written PDF behind.
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), Exit> {
+    let fail = |err: std::io::Error| internal(format!("không ghi được {}: {err}", path.display()));
+    if path == Path::new("-") {
+        return std::io::stdout().write_all(bytes).map_err(fail);
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    // A document to share, not a secret: readable like any file the user makes.
+    let readable = std::os::unix::fs::PermissionsExt::from_mode(0o644);
+    let mut temp = tempfile::Builder::new().permissions(readable).tempfile_in(dir).map_err(fail)?;
+    temp.write_all(bytes).map_err(fail)?;
+    temp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
