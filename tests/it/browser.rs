@@ -113,15 +113,17 @@ impl Browser {
         self.until("document.readyState === 'complete' && !!document.getElementById('cell-file')").await;
     }
 
-    /// Chooses `file` in the cell form and sends it.
-    async fn upload(&mut self, file: &Path) {
+    /// Chooses `file` in the cell form and sends it; the button's state
+    /// right after the click.
+    async fn upload(&mut self, file: &Path) -> Value {
         let document = self.call("DOM.getDocument", json!({})).await;
         let input = self
             .call("DOM.querySelector", json!({ "nodeId": document["root"]["nodeId"], "selector": "#cell-file" }))
             .await;
         self.call("DOM.setFileInputFiles", json!({ "nodeId": input["nodeId"], "files": [file.to_str().unwrap()] }))
             .await;
-        self.eval("document.getElementById('cell-submit').click(); true").await;
+        self.eval("(b => { b.click(); return { disabled: b.disabled, text: b.textContent }; })(document.getElementById('cell-submit'))")
+            .await
     }
 }
 
@@ -136,7 +138,8 @@ async fn a_cell_secretary_gets_the_pdfs_in_a_browser() {
     let mut browser = Browser::connect(&address, &downloads).await;
 
     browser.open(&format!("{base}/")).await;
-    browser.upload(&root().join("examples/chi-bo-van-phong.xlsx")).await;
+    let button = browser.upload(&root().join("examples/chi-bo-van-phong.xlsx")).await;
+    assert_eq!(button, json!({ "disabled": true, "text": "Đang kiểm tra…" }), "the button says the check is under way");
     browser
         .until("!!document.getElementById('preview') && document.getElementById('preview').naturalWidth > 500")
         .await;
