@@ -145,10 +145,11 @@ async fn answer(state: &Arc<AppState>, upload: Upload, kind: Kind, offers: &'sta
                 Err(ApiError::Input(problems)) => return Ok(json!({ "problems": general(&problems), "rows": [] })),
                 Err(err) => return Err(err),
             };
-            if let Err(problems) = worker.renderer.check(kind, &input.value) {
-                return Ok(beside_rows(&input, &input.relocate(problems)));
-            }
-            let preview = produce(&worker, kind, OutFormat::Png, PdfFlavour::WITH_DATA, &input)?;
+            let preview = match produce(&worker, kind, OutFormat::Png, PdfFlavour::WITH_DATA, &input) {
+                Ok(preview) => preview,
+                Err(ApiError::Input(problems)) => return Ok(beside_rows(&input, &problems)),
+                Err(err) => return Err(err),
+            };
             Ok(json!({
                 "preview": base64::engine::general_purpose::STANDARD.encode(&preview.bytes),
                 "warnings": general(&preview.warnings),
