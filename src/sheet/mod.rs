@@ -276,6 +276,30 @@ fn header(grid: &Grid) -> Option<&(u32, Vec<Cell>)> {
 type Members = (Vec<Value>, Vec<u32>, HashMap<&'static str, String>);
 
 fn read_members(grid: &Grid, problems: &mut Vec<InputError>) -> Members {
+    let Some((header_row, at)) = member_columns(grid, problems) else { return Default::default() };
+    let columns: HashMap<&'static str, String> = at.iter().map(|(f, i)| (*f, letter(*i))).collect();
+    let mut members = Vec::new();
+    let mut rows = Vec::new();
+    for (row, cells) in grid.rows.iter().filter(|(r, _)| *r > header_row) {
+        let value =
+            |field: &str| -> Option<&Cell> { at.get(field).and_then(|i| cells.get(*i)).filter(|c| !c.text.is_empty()) };
+        if cells.iter().all(|c| c.text.is_empty())
+            || value("remarks").is_some_and(|c| c.text.starts_with(template::EXAMPLE_MARK))
+        {
+            continue;
+        }
+        let mut fail = |field: &str, message: String| {
+            problems.push(InputError::in_sheet(Code::UnknownValue, &grid.name, *row, &columns[field], message));
+        };
+        members.push(Value::Object(member(&value, &mut fail)));
+        rows.push(*row);
+    }
+    (members, rows, columns)
+}
+
+/// The heading row, and the index of each column it names; a sheet with no
+/// data, a merged heading and a missing required column are reported.
+fn member_columns(grid: &Grid, problems: &mut Vec<InputError>) -> Option<(u32, HashMap<&'static str, usize>)> {
     let Some((header_row, titles)) = header(grid) else {
         problems.push(InputError::in_sheet(
             Code::MissingColumn,
@@ -284,7 +308,7 @@ fn read_members(grid: &Grid, problems: &mut Vec<InputError>) -> Members {
             "A",
             "trang danh sách đảng viên không có dữ liệu",
         ));
-        return Default::default();
+        return None;
     };
     for &(top, left, bottom, right) in &grid.merged {
         if (top..=bottom).contains(&(header_row - 1)) && left != right {
@@ -318,82 +342,71 @@ fn read_members(grid: &Grid, problems: &mut Vec<InputError>) -> Members {
             format!("thiếu cột «{}» ở dòng tiêu đề", column.title),
         ));
     }
-    let columns: HashMap<&'static str, String> = at.iter().map(|(f, i)| (*f, letter(*i))).collect();
+    Some((*header_row, at))
+}
 
-    let mut members = Vec::new();
-    let mut rows = Vec::new();
-    for (row, cells) in grid.rows.iter().filter(|(r, _)| r > header_row) {
-        let value =
-            |field: &str| -> Option<&Cell> { at.get(field).and_then(|i| cells.get(*i)).filter(|c| !c.text.is_empty()) };
-        if cells.iter().all(|c| c.text.is_empty())
-            || value("remarks").is_some_and(|c| c.text.starts_with(template::EXAMPLE_MARK))
-        {
-            continue;
+/// One member as the roster's JSON holds it, from the cells of its row
+/// (`value` by field); a choice not on the list is reported through `fail`.
+fn member<'a>(value: &dyn Fn(&str) -> Option<&'a Cell>, fail: &mut dyn FnMut(&str, String)) -> Map<String, Value> {
+    let mut member = Map::new();
+    for field in ["full_name", "birth_date", "admitted_on", "full_member_on", "temporary_from", "remarks"] {
+        if let Some(cell) = value(field) {
+            member.insert(field.into(), json!(cell.text));
         }
-        let mut fail = |field: &str, message: String| {
-            problems.push(InputError::in_sheet(Code::UnknownValue, &grid.name, *row, &columns[field], message));
-        };
-        let mut member = Map::new();
-        for field in ["full_name", "birth_date", "admitted_on", "full_member_on", "temporary_from", "remarks"] {
-            if let Some(cell) = value(field) {
-                member.insert(field.into(), json!(cell.text));
-            }
-        }
-        if let Some(cell) = value("card_number") {
-            // A number typed without quotes: Excel dropped its trailing zeros.
-            let number = cell.number.map_or_else(|| cell.text.clone(), |n| format!("{n:.6}"));
-            member.insert("card_number".into(), json!(number));
-        }
-        for (field, choices) in [("gender", GENDERS), ("membership", MEMBERSHIPS)] {
-            if let Some(cell) = value(field) {
-                match choose(choices, &cell.text) {
-                    Some(v) => _ = member.insert(field.into(), json!(v)),
-                    None => fail(field, format!("«{}» không hợp lệ; cần một trong: {}", cell.text, words(choices))),
-                }
-            }
-        }
-        if let Some(cell) = value("outcome") {
-            match choose(OUTCOMES, &cell.text) {
-                Some(outcome) => {
-                    let text = |field: &str| value(field).map(|c| json!(c.text));
-                    let boxes = value("stamp_boxes").map(|c| {
-                        let list: Vec<u64> =
-                            c.text.split(|ch: char| !ch.is_ascii_digit()).filter_map(|d| d.parse().ok()).collect();
-                        json!(list)
-                    });
-                    let mut detail = Map::new();
-                    let mut put = |key: &str, value: Option<Value>| {
-                        if let Some(value) = value {
-                            detail.insert(key.into(), value);
-                        }
-                    };
-                    let card = match outcome {
-                        "stamp" => json!("stamp"),
-                        "damaged" => {
-                            put("defect", text("detail"));
-                            put("stamp_boxes", boxes);
-                            json!({ "damaged": detail })
-                        }
-                        "lost" => {
-                            put("circumstances", text("detail"));
-                            put("handling", text("handling"));
-                            put("stamp_boxes", boxes);
-                            json!({ "lost": detail })
-                        }
-                        other => {
-                            put("reason", text("detail"));
-                            json!({ other: detail })
-                        }
-                    };
-                    member.insert("card".into(), card);
-                }
-                None => fail("outcome", format!("«{}» không hợp lệ; cần một trong: {}", cell.text, words(OUTCOMES))),
-            }
-        }
-        members.push(Value::Object(member));
-        rows.push(*row);
     }
-    (members, rows, columns)
+    if let Some(cell) = value("card_number") {
+        // A number typed without quotes: Excel dropped its trailing zeros.
+        let number = cell.number.map_or_else(|| cell.text.clone(), |n| format!("{n:.6}"));
+        member.insert("card_number".into(), json!(number));
+    }
+    for (field, choices) in [("gender", GENDERS), ("membership", MEMBERSHIPS)] {
+        if let Some(cell) = value(field) {
+            match choose(choices, &cell.text) {
+                Some(v) => _ = member.insert(field.into(), json!(v)),
+                None => fail(field, format!("«{}» không hợp lệ; cần một trong: {}", cell.text, words(choices))),
+            }
+        }
+    }
+    if let Some(cell) = value("outcome") {
+        match choose(OUTCOMES, &cell.text) {
+            Some(outcome) => _ = member.insert("card".into(), card(outcome, value)),
+            None => fail("outcome", format!("«{}» không hợp lệ; cần một trong: {}", cell.text, words(OUTCOMES))),
+        }
+    }
+    member
+}
+
+/// What happens to the card, with the details its outcome takes from the row.
+fn card<'a>(outcome: &str, value: &dyn Fn(&str) -> Option<&'a Cell>) -> Value {
+    let text = |field: &str| value(field).map(|c| json!(c.text));
+    let boxes = value("stamp_boxes").map(|c| {
+        let list: Vec<u64> = c.text.split(|ch: char| !ch.is_ascii_digit()).filter_map(|d| d.parse().ok()).collect();
+        json!(list)
+    });
+    let mut detail = Map::new();
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            detail.insert(key.into(), value);
+        }
+    };
+    match outcome {
+        "stamp" => json!("stamp"),
+        "damaged" => {
+            put("defect", text("detail"));
+            put("stamp_boxes", boxes);
+            json!({ "damaged": detail })
+        }
+        "lost" => {
+            put("circumstances", text("detail"));
+            put("handling", text("handling"));
+            put("stamp_boxes", boxes);
+            json!({ "lost": detail })
+        }
+        other => {
+            put("reason", text("detail"));
+            json!({ other: detail })
+        }
+    }
 }
 
 fn read_cell(grid: &Grid, problems: &mut Vec<InputError>) -> (Map<String, Value>, HashMap<&'static str, u32>) {
