@@ -217,7 +217,14 @@ pub struct Download {
     kind: String,
     format: String,
     input: String,
+    /// The page's name for this click, returned in a cookie with the file.
+    #[serde(default)]
+    token: String,
 }
+
+/// The cookie that tells the page a download has arrived: a download leaves
+/// the page where it is, so it cannot tell otherwise when to say it is done.
+const DOWNLOAD_COOKIE: &str = "kttdv-download";
 
 /// A download button: the checked input sent back, the file returned.
 pub async fn download(State(state): State<Arc<AppState>>, Form(form): Form<Download>) -> Result<Response, ApiError> {
@@ -232,5 +239,12 @@ pub async fn download(State(state): State<Arc<AppState>>, Form(form): Form<Downl
     let rendered =
         on_input(&state, upload, move |state, input| produce(state, kind, format, PdfFlavour::WITH_DATA, &input))
             .await?;
-    Ok(file_response(&state, rendered))
+    let mut response = file_response(&state, rendered);
+    // A short name of letters and digits, as the page makes it; anything else is not echoed.
+    let token = &form.token;
+    if (1..=32).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        let cookie = format!("{DOWNLOAD_COOKIE}={token}; Path=/; Max-Age=60; SameSite=Strict");
+        response.headers_mut().insert(header::SET_COOKIE, cookie.parse().expect("ASCII"));
+    }
+    Ok(response)
 }

@@ -145,7 +145,11 @@ async fn a_cell_secretary_gets_the_pdfs_in_a_browser() {
         .await;
     assert_eq!(browser.eval("document.getElementById('status').textContent.includes('hợp lệ')").await, json!(true));
 
-    browser.eval("document.querySelector('button[data-kind=\"packet\"][data-format=\"pdf\"]').click(); true").await;
+    let packet = "document.querySelector('button[data-kind=\"packet\"][data-format=\"pdf\"]')";
+    let button = browser
+        .eval(&format!("(b => {{ b.click(); return {{ disabled: b.disabled, text: b.textContent }}; }})({packet})"))
+        .await;
+    assert_eq!(button, json!({ "disabled": true, "text": "Đang tạo tệp…" }), "the button says the file is being made");
     let start = Instant::now();
     let pdf = loop {
         let done = std::fs::read_dir(&downloads)
@@ -158,6 +162,7 @@ async fn a_cell_secretary_gets_the_pdfs_in_a_browser() {
         assert!(start.elapsed() < Duration::from_secs(30), "the packet was not downloaded");
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
+    browser.until(&format!("!{packet}.disabled && {packet}.textContent === 'Hồ sơ (mẫu 1 đến 5) – một PDF'")).await;
     // Browsers take the UTF-8 name (filename*) over the ASCII one.
     assert_eq!(pdf.file_name().unwrap(), "Hồ sơ của chi bộ - Chi bộ Văn phòng.pdf");
     let text = folded(&pdf_text(&std::fs::read(&pdf).unwrap()));

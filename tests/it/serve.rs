@@ -21,17 +21,21 @@ async fn post_json(client: &Client, url: &str, body: &Value) -> reqwest::Respons
 /// Presses the page's download button for `kind` as a PDF: the buttons send
 /// back the checked input the page holds.
 async fn download(client: &Client, server: &Server, html: &str, kind: &str) -> Vec<u8> {
+    let response = press_download(client, server, html, kind, "k7q2").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_owned());
+    assert!(cookie.is_some_and(|c| c.starts_with("kttdv-download=k7q2;")), "the page learns the file came");
+    response.bytes().await.unwrap().to_vec()
+}
+
+/// Sends the page's download form for `kind` as the button would, with the
+/// page's `token` for this click.
+async fn press_download(client: &Client, server: &Server, html: &str, kind: &str, token: &str) -> reqwest::Response {
     let marker = "name=\"input\" value=\"";
     let start = html.find(marker).expect("a download form") + marker.len();
     let input = unescape(&html[start..start + html[start..].find('"').unwrap()]);
-    let response = client
-        .post(server.url("/web/download"))
-        .form(&[("kind", kind), ("format", "pdf"), ("input", input.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    response.bytes().await.unwrap().to_vec()
+    let form = [("token", token), ("kind", kind), ("format", "pdf"), ("input", input.as_str())];
+    client.post(server.url("/web/download")).form(&form).send().await.unwrap()
 }
 
 /// Whether a PDF holds a signature field (`/FT/Sig`, as kttdv writes it).
@@ -315,6 +319,9 @@ async fn the_web_page_checks_a_workbook_and_offers_the_pdfs() {
     let pdf = download(&client, &server, &html, "mau-3").await;
     assert!(folded(&pdf_text(&pdf)).contains("Đề nghị đổi lại thẻ đảng viên bị hỏng"));
     assert!(html.contains("id=\"signing\"") && has_signature_field(&pdf), "ready to sign, and the page says so");
+    let odd = press_download(&client, &server, &html, "mau-3", "x; Path=/evil").await;
+    assert_eq!(odd.status(), StatusCode::OK);
+    assert!(odd.headers().get("set-cookie").is_none(), "a token not of the page's making is not echoed");
 }
 
 #[tokio::test]
