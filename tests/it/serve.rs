@@ -38,6 +38,21 @@ async fn press_download(client: &Client, server: &Server, html: &str, kind: &str
     client.post(server.url("/web/download")).form(&form).send().await.unwrap()
 }
 
+/// `count` copies of the same request, sent together; the answers in order.
+async fn all_at_once(client: &Client, url: &str, body: &Value, count: usize) -> Vec<reqwest::Response> {
+    let tasks: Vec<_> = (0..count)
+        .map(|_| {
+            let (client, url, body) = (client.clone(), url.to_owned(), body.clone());
+            tokio::spawn(async move { client.post(&url).json(&body).send().await.unwrap() })
+        })
+        .collect();
+    let mut responses = Vec::with_capacity(count);
+    for task in tasks {
+        responses.push(task.await.unwrap());
+    }
+    responses
+}
+
 /// Whether a PDF holds a signature field (`/FT/Sig`, as kttdv writes it).
 fn has_signature_field(pdf: &[u8]) -> bool {
     pdf.windows(b"/FT/Sig".len()).any(|w| w == b"/FT/Sig")
@@ -275,21 +290,11 @@ async fn an_overloaded_server_answers_429_and_keeps_serving() {
     let server = Server::start(&["--workers", "1", "--queue", "1"]);
     let client = Client::new();
     let url = server.url("/api/kinds/mau-2/render");
-    let roster = kttdv::sample::roster(400, 9);
-    let tasks: Vec<_> = (0..12)
-        .map(|_| {
-            let (client, url, roster) = (client.clone(), url.clone(), roster.clone());
-            tokio::spawn(async move {
-                let response = client.post(&url).json(&roster).send().await.unwrap();
-                (response.status(), response.headers().get("retry-after").cloned())
-            })
-        })
-        .collect();
     let mut statuses = Vec::new();
-    for task in tasks {
-        let (status, retry) = task.await.unwrap();
+    for response in all_at_once(&client, &url, &kttdv::sample::roster(400, 9), 12).await {
+        let status = response.status();
         if status == StatusCode::TOO_MANY_REQUESTS {
-            assert_eq!(retry.unwrap(), "1");
+            assert_eq!(response.headers().get("retry-after").unwrap(), "1");
         }
         statuses.push(status);
     }
@@ -344,16 +349,8 @@ async fn a_request_that_waits_past_its_deadline_gets_503() {
     let server = Server::start(&["--workers", "1", "--queue", "16", "--wait", "0"]);
     let client = Client::new();
     let url = server.url("/api/kinds/mau-2/render");
-    let roster = kttdv::sample::roster(400, 3);
-    let tasks: Vec<_> = (0..6)
-        .map(|_| {
-            let (client, url, roster) = (client.clone(), url.clone(), roster.clone());
-            tokio::spawn(async move { client.post(&url).json(&roster).send().await.unwrap() })
-        })
-        .collect();
     let mut timed_out = 0;
-    for task in tasks {
-        let response = task.await.unwrap();
+    for response in all_at_once(&client, &url, &kttdv::sample::roster(400, 3), 6).await {
         if response.status() == StatusCode::SERVICE_UNAVAILABLE {
             timed_out += 1;
             error_of(response, StatusCode::SERVICE_UNAVAILABLE, "timeout").await;
