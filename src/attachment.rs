@@ -3,6 +3,7 @@
 //! the level above reads the data instead of retyping it, and can tell when
 //! it was changed.
 
+use hayro_syntax::Filter;
 use hayro_syntax::object::{Array, Dict, Object, Stream};
 use hayro_syntax::{LoadPdfError, Pdf};
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,9 @@ use crate::input::{Code, InputError, JsonPath};
 /// The attached file's name inside the PDF.
 pub const FILE_NAME: &str = "kttdv-du-lieu.json";
 
+/// Largest attached data read back: a whole Bloc's input is ~5 MiB.
+pub const MAX_BYTES: u64 = 32 * 1024 * 1024;
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Attached {
     pub kind: String,
@@ -21,6 +25,41 @@ pub struct Attached {
     /// Of the input serialised compactly, keys sorted.
     pub sha256: String,
     pub input: Value,
+    /// Whether a signature covers the data; not part of what is attached.
+    #[serde(skip)]
+    pub signing: Signing,
+}
+
+/// What a PDF's signatures say of the data inside it. The hash only proves
+/// the data was not changed by accident: anyone can change the data and
+/// compute it again. A signature covering the whole file binds the data to
+/// the signer — its certificate is not checked here.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Signing {
+    #[default]
+    Unsigned,
+    /// The last signature's byte range covers the whole file but its own value.
+    Signed,
+    /// Bytes were added after the last signature: they may change the data.
+    ChangedAfterSigning,
+}
+
+impl Signing {
+    /// The warning a roll-up reads from a PDF with this signing, if any.
+    pub fn warning(self) -> Option<InputError> {
+        let (code, message) = match self {
+            Signing::Signed => return None,
+            Signing::Unsigned => (
+                Code::UnsignedData,
+                "PDF chưa được ký số: dữ liệu bên trong chỉ được kiểm tra mã SHA-256, không chứng minh ai đã lập",
+            ),
+            Signing::ChangedAfterSigning => (
+                Code::ChangedAfterSigning,
+                "PDF đã được ký số rồi bị thêm nội dung sau chữ ký: dữ liệu bên trong có thể đã bị thay",
+            ),
+        };
+        Some(InputError::new(code, JsonPath::root(), message))
+    }
 }
 
 fn digest(input: &Value) -> String {
@@ -35,6 +74,7 @@ pub fn seal(kind: &str, input: &Value, template_version: &str) -> Vec<u8> {
         template_version: template_version.to_owned(),
         sha256: digest(input),
         input: input.clone(),
+        signing: Signing::Unsigned,
     };
     serde_json::to_vec_pretty(&attached).expect("JSON serialises")
 }
@@ -50,10 +90,11 @@ pub fn extract(pdf: &[u8]) -> Result<Attached, InputError> {
         };
         fail(Code::UnreadableFile, format!("không đọc được tệp PDF: {why}"))
     })?;
-    let bytes = attached_file(&document).ok_or_else(|| {
+    let file = attached_file(&document).ok_or_else(|| {
         fail(Code::NoAttachment, format!("PDF không mang dữ liệu ({FILE_NAME}); hãy xuất lại bằng kttdv với PDF/A-3b"))
     })?;
-    let attached: Attached = serde_json::from_slice(&bytes)
+    let bytes = bounded_contents(&file).map_err(|(code, message)| fail(code, message))?;
+    let mut attached: Attached = serde_json::from_slice(&bytes)
         .map_err(|e| fail(Code::TamperedAttachment, format!("dữ liệu trong PDF không đọc được: {e}")))?;
     if digest(&attached.input) != attached.sha256 {
         return Err(fail(
@@ -61,11 +102,58 @@ pub fn extract(pdf: &[u8]) -> Result<Attached, InputError> {
             "dữ liệu trong PDF đã bị sửa sau khi xuất (mã SHA-256 không khớp); không dùng được".into(),
         ));
     }
+    attached.signing = signing(&document, pdf.len());
     Ok(attached)
 }
 
-/// The bytes of our file among the PDF's associated or embedded files.
-fn attached_file(document: &Pdf) -> Option<Vec<u8>> {
+/// Whether the PDF's signatures cover the whole file: the signature whose
+/// `/ByteRange` reaches furthest must start at byte 0 and end at the file's
+/// end, leaving out only its own value.
+fn signing(document: &Pdf, length: usize) -> Signing {
+    let catalog: Option<Dict> = document.xref().get(document.xref().root_id());
+    let fields = catalog.and_then(|c| c.get::<Dict>(b"AcroForm")).and_then(|form| form.get::<Array>(b"Fields"));
+    let ranges: Vec<Vec<i64>> = fields
+        .into_iter()
+        .flat_map(|fields| fields.iter::<Dict>().collect::<Vec<_>>())
+        .filter_map(|field| field.get::<Dict>(b"V")?.get::<Array>(b"ByteRange"))
+        .map(|range| range.iter::<hayro_syntax::object::Number>().map(|n| n.as_i64()).collect())
+        .collect();
+    let Some(last) = ranges.iter().filter(|r| r.len() == 4).max_by_key(|r| r[2] + r[3]) else {
+        return Signing::Unsigned;
+    };
+    let (start, first, second, rest) = (last[0], last[1], last[2], last[3]);
+    if start == 0 && first <= second && second + rest == length as i64 {
+        Signing::Signed
+    } else {
+        Signing::ChangedAfterSigning
+    }
+}
+
+/// The file's contents, expanded no further than [`MAX_BYTES`]: counted
+/// while inflating, so a small PDF cannot expand into gigabytes.
+fn bounded_contents(file: &Stream) -> Result<Vec<u8>, (Code, String)> {
+    use std::io::Read;
+    let raw = file.raw_data();
+    let too_large = || (Code::TooLarge, format!("dữ liệu trong PDF lớn hơn {} MiB (giới hạn)", MAX_BYTES >> 20));
+    let mut bytes = Vec::new();
+    match file.filters().as_slice() {
+        [] => bytes.extend_from_slice(&raw),
+        [Filter::FlateDecode] => {
+            let mut inflated = flate2::read::ZlibDecoder::new(raw.as_ref()).take(MAX_BYTES + 1);
+            inflated
+                .read_to_end(&mut bytes)
+                .map_err(|e| (Code::UnreadableFile, format!("dữ liệu trong PDF không giải nén được: {e}")))?;
+        }
+        _ => return Err((Code::UnreadableFile, "dữ liệu trong PDF được nén theo cách kttdv không dùng".into())),
+    }
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Our file among the PDF's associated or embedded files.
+fn attached_file<'a>(document: &'a Pdf) -> Option<Stream<'a>> {
     let catalog: Dict = document.xref().get(document.xref().root_id())?;
     let mut specs: Vec<Dict> = Vec::new();
     if let Some(files) = catalog.get::<Array>(b"AF") {
@@ -80,7 +168,6 @@ fn attached_file(document: &Pdf) -> Option<Vec<u8>> {
         if name.as_bytes() != FILE_NAME.as_bytes() {
             return None;
         }
-        let file = spec.get::<Dict>(b"EF")?.get::<Stream>(b"F")?;
-        file.decoded().ok().map(|bytes| bytes.into_owned())
+        spec.get::<Dict>(b"EF")?.get::<Stream>(b"F")
     })
 }

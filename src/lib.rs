@@ -8,12 +8,14 @@
 //! [`render`] runs the whole pipeline for one document; [`sheet`] imports
 //! rosters kept in spreadsheets into the same JSON.
 
+mod archive;
 pub mod assemble;
 pub mod attachment;
 pub mod engine;
 pub mod input;
 pub mod kinds;
 pub mod model;
+mod private;
 pub mod render;
 pub mod sample;
 pub mod serve;

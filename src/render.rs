@@ -60,14 +60,17 @@ impl Renderer {
         self.with_glyphs(input, kind.prepare(input, &self.columns))
     }
 
-    /// `outcome`, failed too when the fonts cannot draw a character of `input`.
+    /// `outcome`, failed too when a string of `input` cannot be printed as
+    /// it is (see [`input::check_strings`]). A problem the reading already
+    /// reported at the same place (a name over its limit) is not repeated.
     fn with_glyphs<T>(&self, input: &Value, outcome: Result<T, Vec<InputError>>) -> Result<T, Vec<InputError>> {
         let mut unprintable = Vec::new();
-        input::check_glyphs(input, &|c| self.engine.can_draw(c), &JsonPath::root(), &mut unprintable);
+        input::check_strings(input, &|c| self.engine.can_draw(c), &JsonPath::root(), &mut unprintable);
         match outcome {
             Ok(value) if unprintable.is_empty() => Ok(value),
             Ok(_) => Err(unprintable),
             Err(mut problems) => {
+                unprintable.retain(|u| !problems.iter().any(|p| p.code == u.code && p.place == u.place));
                 problems.extend(unprintable);
                 Err(problems)
             }

@@ -45,6 +45,21 @@ pub enum Code {
     NoAttachment,
     /// A PDF's data does not match the hash it was sealed with.
     TamperedAttachment,
+    /// A name in the input that may not lead to a file: outside the
+    /// request's uploads, or inside data that names no file.
+    FileNotAllowed,
+    /// Files that include each other without end, or too deeply.
+    IncludeLoop,
+    /// An archive, workbook, attachment or sheet larger than the limits.
+    TooLarge,
+    /// A character that is not text: a control or a direction override.
+    ForbiddenCharacter,
+    /// A text longer than its field allows.
+    TextTooLong,
+    /// A warning: a PDF read by a roll-up carries no signature over its data.
+    UnsignedData,
+    /// A warning: a PDF read by a roll-up had bytes added after its last signature.
+    ChangedAfterSigning,
     /// A warning: the card was numbered under another provincial organisation.
     ForeignCardNumber,
     /// A warning: a report dated after the campaign's deadline for it.

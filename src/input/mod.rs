@@ -45,32 +45,72 @@ pub fn normalize(value: &mut Value) {
     }
 }
 
-/// Every string character the fonts cannot draw, named by its path.
-pub fn check_glyphs(value: &Value, can_draw: &impl Fn(char) -> bool, path: &JsonPath, out: &mut Vec<InputError>) {
+/// Longest string anywhere in an input: a paragraph of a report. Fields
+/// of one line have shorter limits of their own (`Text`).
+pub const MAX_STRING_CHARS: usize = 5_000;
+
+/// Characters that are not text: controls other than the white space that
+/// is folded away, and the marks that reorder text on the page (a right-to-
+/// left override prints "Trần Văn Hùng" as "Trần gnùH năV").
+pub fn is_forbidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Every string that cannot be printed as it is — too long, holding a
+/// character that is not text, or one the fonts cannot draw — named by its path.
+pub fn check_strings(value: &Value, can_draw: &impl Fn(char) -> bool, path: &JsonPath, out: &mut Vec<InputError>) {
     match value {
-        Value::String(s) => {
-            let mut missing: Vec<char> = s.chars().filter(|&c| !can_draw(c)).collect();
-            missing.dedup();
-            if !missing.is_empty() {
-                let list: Vec<String> = missing.iter().map(|c| format!("«{c}» (U+{:04X})", *c as u32)).collect();
-                out.push(InputError::new(
-                    Code::MissingGlyph,
-                    path.clone(),
-                    format!("phông chữ không có ký tự {}; hãy viết lại bằng chữ tiếng Việt", list.join(", ")),
-                ));
-            }
-        }
+        Value::String(s) => check_string(s, can_draw, path, out),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                check_glyphs(item, can_draw, &path.index(i), out);
+                check_strings(item, can_draw, &path.index(i), out);
             }
         }
         Value::Object(map) => {
             for (key, item) in map {
-                check_glyphs(item, can_draw, &path.key(key), out);
+                check_strings(item, can_draw, &path.key(key), out);
             }
         }
         _ => {}
+    }
+}
+
+fn check_string(s: &str, can_draw: &impl Fn(char) -> bool, path: &JsonPath, out: &mut Vec<InputError>) {
+    let length = s.chars().count();
+    if length > MAX_STRING_CHARS {
+        out.push(InputError::new(
+            Code::TextTooLong,
+            path.clone(),
+            format!("dài {length} ký tự, quá giới hạn {MAX_STRING_CHARS} ký tự"),
+        ));
+        return;
+    }
+    let list = |chars: Vec<char>| {
+        let mut chars = chars;
+        chars.dedup();
+        chars.iter().map(|c| format!("U+{:04X}", *c as u32)).collect::<Vec<_>>().join(", ")
+    };
+    let forbidden: Vec<char> = s.chars().filter(|&c| is_forbidden(c)).collect();
+    if !forbidden.is_empty() {
+        out.push(InputError::new(
+            Code::ForbiddenCharacter,
+            path.clone(),
+            format!("có ký tự điều khiển hoặc ký tự đảo chiều chữ ({}); hãy xóa rồi gõ lại", list(forbidden)),
+        ));
+    }
+    let missing: Vec<char> = s.chars().filter(|&c| !is_forbidden(c) && !c.is_whitespace() && !can_draw(c)).collect();
+    if !missing.is_empty() {
+        let shown: Vec<String> = {
+            let mut missing = missing.clone();
+            missing.dedup();
+            missing.iter().map(|c| format!("«{c}» (U+{:04X})", *c as u32)).collect()
+        };
+        out.push(InputError::new(
+            Code::MissingGlyph,
+            path.clone(),
+            format!("phông chữ không có ký tự {}; hãy viết lại bằng chữ tiếng Việt", shown.join(", ")),
+        ));
     }
 }
 

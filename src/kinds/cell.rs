@@ -7,7 +7,7 @@ use crate::model::campaign::Campaign;
 use crate::model::frame::{Header, Signature};
 use crate::model::prose::Block;
 use crate::model::roster::{Card, Cell, Figures, Member, Roster};
-use crate::model::scalar::{CardNumber, Date, StampBoxes, Text};
+use crate::model::scalar::{CardNumber, Date, Name, StampBoxes, Text};
 
 /// What every cell template receives; each form prints its part.
 #[derive(Debug, Serialize)]
@@ -29,7 +29,7 @@ pub struct CellView<'a> {
 /// One member on a list, with what that list says about the card.
 #[derive(Debug, Serialize)]
 pub struct Row<'a> {
-    pub full_name: &'a Text,
+    pub full_name: &'a Name,
     pub birth_date: Date,
     pub admitted_on: Date,
     pub full_member_on: Date,

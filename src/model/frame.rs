@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::scalar::{Date, Text};
+use super::scalar::{Date, Name, Text};
 
 /// The header block: the issuing organisation under its superior, the
 /// document number, and the place and date.
@@ -29,11 +29,11 @@ pub struct Header {
 #[serde(tag = "as", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Signature {
     /// A collective body: "T/M BAN THƯỜNG VỤ" over the signer's title.
-    OnBehalfOf { body: Text, title: Text, name: Text },
+    OnBehalfOf { body: Text, title: Text, name: Name },
     /// A deputy for the head: "K/T TRƯỞNG BAN" over "PHÓ TRƯỞNG BAN".
-    Deputy { head: Text, title: Text, name: Text },
+    Deputy { head: Text, title: Text, name: Name },
     /// The head of an advisory body, signing with the bare title.
-    Head { title: Text, name: Text },
+    Head { title: Text, name: Name },
 }
 
 /// Who issues a report above the cell, and to whom it goes.

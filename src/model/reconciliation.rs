@@ -13,14 +13,14 @@ use serde::{Deserialize, Serialize};
 
 use super::board::Board;
 use super::roster::Member;
-use super::scalar::{CardNumber, Date, Text};
+use super::scalar::{CardNumber, Date, Name, Text};
 use crate::input::JsonPath;
 
 /// One member on the roll the Board manages.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RollEntry {
-    pub full_name: Text,
+    pub full_name: Name,
     pub birth_date: Date,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_number: Option<CardNumber>,
@@ -66,7 +66,7 @@ impl Finding {
 /// A member as one side has it, and where.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
-    pub full_name: Text,
+    pub full_name: Name,
     pub birth_date: Date,
     pub card_number: Option<CardNumber>,
     pub organisation: Option<Text>,
@@ -290,7 +290,7 @@ fn unpaired(finding: Finding, submitted: Vec<Entry>, roll: Option<Entry>, note: 
 }
 
 /// How alike two names are, 0–100, ignoring case: 100 only when equal.
-fn closeness(a: &Text, b: &Text) -> u8 {
+fn closeness(a: &Name, b: &Name) -> u8 {
     let score = strsim::normalized_levenshtein(&a.as_str().to_lowercase(), &b.as_str().to_lowercase());
     (score * 100.0).floor() as u8
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::campaign::Campaign;
 use super::prose::Block;
-use super::scalar::{CardNumber, Date, StampBoxes, Text};
+use super::scalar::{CardNumber, Date, Name, StampBoxes, Text};
 use crate::input::{Code, InputError, JsonPath, ObjectReader};
 
 /// The cell that makes the lists, and the details its documents carry.
@@ -50,7 +50,7 @@ pub struct Signer {
     /// Chức vụ, e.g. "BÍ THƯ" or "PHÓ BÍ THƯ".
     #[serde(default = "secretary")]
     pub title: Text,
-    pub name: Text,
+    pub name: Name,
 }
 
 fn secretary() -> Text {
@@ -103,7 +103,7 @@ pub enum CardOutcome {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberInput {
-    pub full_name: Text,
+    pub full_name: Name,
     pub birth_date: Date,
     pub gender: Gender,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,7 +183,7 @@ pub struct RosterInput {
 /// A checked member.
 #[derive(Debug, Clone)]
 pub struct Member {
-    pub full_name: Text,
+    pub full_name: Name,
     pub birth_date: Date,
     pub gender: Gender,
     pub admitted_on: Date,

@@ -38,11 +38,15 @@ macro_rules! string_form {
 }
 
 /// Text that is present: trimmed, inner runs of white space folded to one
-/// space, never empty.
+/// space, never empty, at most `MAX` characters — a line of a form holds a
+/// reason or a title; a name has a shorter limit of its own ([`Name`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text(String);
+pub struct Text<const MAX: usize = 500>(String);
 
-impl Text {
+/// A person's full name.
+pub type Name = Text<100>;
+
+impl<const MAX: usize> Text<MAX> {
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -55,7 +59,7 @@ impl Text {
     }
 }
 
-impl FromStr for Text {
+impl<const MAX: usize> FromStr for Text<MAX> {
     type Err = ParseError;
 
     fn from_str(s: &str) -> Result<Self, ParseError> {
@@ -63,21 +67,47 @@ impl FromStr for Text {
         if folded.is_empty() {
             return Err(ParseError::new(Code::EmptyText, "không được để trống"));
         }
+        let length = folded.chars().count();
+        if length > MAX {
+            return Err(ParseError::new(Code::TextTooLong, format!("dài {length} ký tự, quá giới hạn {MAX} ký tự")));
+        }
         Ok(Self(folded))
     }
 }
 
-impl fmt::Display for Text {
+impl<const MAX: usize> fmt::Display for Text<MAX> {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-string_form!(Text, {
-    "type": "string",
-    "minLength": 1,
-    "description": "Văn bản không để trống"
-});
+impl<'de, const MAX: usize> serde::Deserialize<'de> for Text<MAX> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl<const MAX: usize> serde::Serialize for Text<MAX> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<const MAX: usize> schemars::JsonSchema for Text<MAX> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Text{MAX}").into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX,
+            "description": "Văn bản không để trống"
+        })
+    }
+}
 
 /// A calendar date, written the Vietnamese way: `dd/mm/yyyy` (`d/m/yyyy` and
 /// ISO `yyyy-mm-dd` are read too).

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -104,7 +104,20 @@ pub enum Upload {
 }
 
 impl Upload {
-    pub async fn read(request: Request, limit: usize) -> Result<Self, ApiError> {
+    /// Reads a request's body: a few at once (their memory is bounded by
+    /// `uploads` × `body_bytes`), each within the body timeout.
+    pub async fn read(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let limits = &state.limits;
+        let _slot = tokio::time::timeout(limits.wait, state.uploads.acquire())
+            .await
+            .map_err(|_| ApiError::Busy)?
+            .expect("the semaphore is never closed");
+        tokio::time::timeout(limits.body_timeout, Self::receive(request, limits.body_bytes))
+            .await
+            .map_err(|_| ApiError::SlowUpload(limits.body_timeout.as_secs()))?
+    }
+
+    async fn receive(request: Request, limit: usize) -> Result<Self, ApiError> {
         let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         match mime.as_str() {
@@ -114,12 +127,12 @@ impl Upload {
                 Ok(Upload::Json(bytes))
             }
             "multipart/form-data" => {
-                let mut form =
-                    Multipart::from_request(request, &()).await.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+                let form_error = |_| ApiError::BadRequest("biểu mẫu multipart/form-data không đọc được".into());
+                let mut form = Multipart::from_request(request, &()).await.map_err(form_error)?;
                 let (mut input, mut files, mut cell_options, mut fields) = (None, Vec::new(), Vec::new(), Vec::new());
                 let failed = |e: axum::extract::multipart::MultipartError| match e.status().as_u16() {
                     413 => ApiError::TooLarge(limit),
-                    _ => ApiError::BadRequest(e.body_text()),
+                    _ => ApiError::BadRequest("biểu mẫu multipart/form-data bị cắt hoặc sai dạng".into()),
                 };
                 while let Some(field) = form.next_field().await.map_err(failed)? {
                     let name = field.name().unwrap_or_default().to_owned();
@@ -139,7 +152,8 @@ impl Upload {
     }
 
     /// The input assembled: JSON as sent (naming no file), or the uploaded
-    /// files in a private folder, read as the command line reads them.
+    /// files in a private folder, read as the command line reads them but
+    /// naming only each other.
     pub fn assemble(self) -> Result<Assembled, ApiError> {
         match self {
             Upload::Json(bytes) => {
@@ -147,38 +161,43 @@ impl Upload {
                     let message = "dữ liệu gửi lên không phải văn bản UTF-8";
                     ApiError::Input(vec![InputError::new(Code::JsonSyntax, JsonPath::root(), message)])
                 })?;
-                Ok(Assembled::from_value(input::read_json(text).map_err(|e| ApiError::Input(vec![e]))?))
+                let value = input::read_json(text).map_err(|e| ApiError::Input(vec![e]))?;
+                Assembled::from_value(value).map_err(ApiError::Input)
             }
             Upload::Files { input, files, cell_options, fields } => {
                 if let Some((name, _)) = fields.first() {
                     return Err(ApiError::BadRequest(format!("trường «{name}» không được nhận")));
                 }
-                let folder = tempfile::tempdir().map_err(|e| ApiError::Internal(e.to_string()))?;
+                let folder = crate::private::folder().map_err(ApiError::internal)?;
                 let mut paths = Vec::new();
-                for (name, bytes) in files {
+                let save = |name: &str, bytes: &[u8]| -> Result<std::path::PathBuf, ApiError> {
                     // Only the last part of a name: an upload cannot write outside its folder.
-                    let name = std::path::Path::new(&name)
+                    let file_name = std::path::Path::new(name)
                         .file_name()
-                        .map(|n| n.to_owned())
                         .ok_or_else(|| ApiError::BadRequest(format!("tên tệp «{name}» không hợp lệ")))?;
-                    let path = folder.path().join(name);
-                    std::fs::write(&path, bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
-                    paths.push(path);
+                    let path = folder.path().join(file_name);
+                    crate::private::write(&path, bytes).map_err(|e| match e.kind() {
+                        std::io::ErrorKind::AlreadyExists => {
+                            ApiError::BadRequest(format!("hai tệp gửi lên cùng tên «{}»", file_name.to_string_lossy()))
+                        }
+                        _ => ApiError::internal(e),
+                    })?;
+                    Ok(path)
+                };
+                let input = input.map(|input| save("input.json", &input)).transpose()?;
+                for (name, bytes) in files {
+                    paths.push(save(&name, &bytes)?);
                 }
-                let assembled = match (input, paths.as_slice()) {
-                    (Some(input), _) => {
-                        let path = folder.path().join("input.json");
-                        std::fs::write(&path, input).map_err(|e| ApiError::Internal(e.to_string()))?;
-                        Assembled::read_confined(&path)
-                    }
-                    (None, [file]) => Assembled::read(file, &cell_options, &|_| {}),
+                let file = match (input, paths.as_slice()) {
+                    (Some(input), _) => input,
+                    (None, [file]) => file.clone(),
                     (None, _) => {
                         return Err(ApiError::BadRequest(
                             "gửi một bảng tính, hoặc trường «input» (JSON) kèm các tệp nó nêu tên".into(),
                         ));
                     }
                 };
-                assembled.map_err(ApiError::Input)
+                Assembled::read_upload(folder.path(), &file, &cell_options).map_err(ApiError::Input)
             }
         }
     }
@@ -227,41 +246,63 @@ pub async fn check(
     request: Request,
 ) -> Result<Json<Value>, ApiError> {
     let kind = parse_kind(&kind)?;
-    let upload = Upload::read(request, state.limits.body_bytes).await?;
+    let upload = Upload::read(request, &state).await?;
     let warnings = on_input(&state, upload, move |state, input| match state.renderer.check(kind, &input.value) {
-        Ok(warnings) => Ok(input.relocate(warnings)),
+        Ok(warnings) => Ok(input.warnings(warnings)),
         Err(problems) => Err(ApiError::Input(input.relocate(problems))),
     })
     .await?;
     Ok(Json(json!({ "warnings": warnings })))
 }
 
-#[derive(Deserialize)]
+/// A render's query: `format`, `plain`, `signature_fields`; any other
+/// parameter, or a flag that is not `true` or `false`, is named in the error.
 pub struct RenderQuery {
     format: Option<String>,
     /// Plain PDF rather than PDF/A-3b with the input attached.
-    #[serde(default)]
     plain: bool,
     /// Whether to add an empty signature field over each signature slot.
-    #[serde(default = "yes")]
     signature_fields: bool,
 }
 
-fn yes() -> bool {
-    true
+impl RenderQuery {
+    fn parse(pairs: Vec<(String, String)>) -> Result<Self, ApiError> {
+        let mut query = Self { format: None, plain: false, signature_fields: true };
+        for (key, value) in pairs {
+            let flag = || match value.as_str() {
+                "true" | "1" => Ok(true),
+                "false" | "0" => Ok(false),
+                _ => {
+                    Err(ApiError::BadRequest(format!("tham số «{key}» phải là true hoặc false, không phải «{value}»")))
+                }
+            };
+            match key.as_str() {
+                "format" => query.format = Some(value.clone()),
+                "plain" => query.plain = flag()?,
+                "signature_fields" => query.signature_fields = flag()?,
+                _ => {
+                    return Err(ApiError::BadRequest(format!(
+                        "tham số «{key}» không được nhận; các tham số: format, plain, signature_fields"
+                    )));
+                }
+            }
+        }
+        Ok(query)
+    }
 }
 
 pub async fn render(
     State(state): State<Arc<AppState>>,
     Path(kind): Path<String>,
-    Query(query): Query<RenderQuery>,
+    Query(query): Query<Vec<(String, String)>>,
     request: Request,
 ) -> Result<Response, ApiError> {
     let kind = parse_kind(&kind)?;
+    let query = RenderQuery::parse(query)?;
     let format = OutFormat::parse(kind, query.format.as_deref())?;
     let flavour = if query.plain { PdfFlavour::PLAIN } else { PdfFlavour::WITH_DATA };
     let flavour = if query.signature_fields { flavour } else { flavour.without_signature_fields() };
-    let upload = Upload::read(request, state.limits.body_bytes).await?;
+    let upload = Upload::read(request, &state).await?;
     let rendered = on_input(&state, upload, move |state, input| produce(state, kind, format, flavour, &input)).await?;
     Ok(file_response(&state, rendered))
 }
@@ -293,7 +334,7 @@ pub fn produce(
         Error::Input(problems) => ApiError::Input(input.relocate(problems)),
         Error::Render(err) => ApiError::Template(err),
     })?;
-    rendered.warnings = input.relocate(std::mem::take(&mut rendered.warnings));
+    rendered.warnings = input.warnings(std::mem::take(&mut rendered.warnings));
     state.metrics.rendered(kind.name(), started.elapsed().as_secs_f64(), rendered.pages);
     Ok(rendered)
 }

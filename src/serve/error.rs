@@ -1,6 +1,7 @@
 //! Every way a request can fail, and the one place each becomes an HTTP
-//! response: a stable JSON shape, a Vietnamese message, never a 500 for
-//! bad input.
+//! response: a stable JSON shape with the request's id, a Vietnamese
+//! message, never a 500 for bad input. What went wrong inside the server
+//! is logged under that id and never sent to the client.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -8,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::engine::RenderError;
-use crate::input::InputError;
+use crate::input::{Code, InputError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -18,6 +19,8 @@ pub enum ApiError {
     UnknownKind(String),
     #[error("không có trang này")]
     NotFound,
+    #[error("địa chỉ này không nhận phương thức {0}")]
+    MethodNotAllowed(String),
     #[error("kiểu nội dung «{0}» không được nhận; hãy gửi application/json hoặc multipart/form-data")]
     UnsupportedMediaType(String),
     #[error("dữ liệu gửi lên quá lớn (tối đa {0} byte)")]
@@ -32,21 +35,29 @@ pub enum ApiError {
     Busy,
     #[error("yêu cầu chờ quá lâu; hãy thử lại sau")]
     Timeout,
+    #[error("gửi dữ liệu quá chậm: chưa nhận đủ sau {0} giây")]
+    SlowUpload(u64),
     #[error("máy chủ đang khởi động, chưa sẵn sàng")]
     NotReady,
     #[error(transparent)]
     Template(#[from] RenderError),
-    #[error("lỗi nội bộ: {0}")]
+    #[error("{0}")]
     Internal(String),
 }
 
 /// The codes a client may match on, also counted in `/metrics`.
 impl ApiError {
+    /// A failure inside the server: its detail goes to the log only.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        ApiError::Internal(detail.to_string())
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::Input(_) => "invalid-input",
             ApiError::UnknownKind(_) => "unknown-kind",
             ApiError::NotFound => "not-found",
+            ApiError::MethodNotAllowed(_) => "method-not-allowed",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::TooLarge(_) => "payload-too-large",
             ApiError::TooManyMembers { .. } => "too-many-members",
@@ -54,6 +65,7 @@ impl ApiError {
             ApiError::BadRequest(_) => "bad-request",
             ApiError::Busy => "busy",
             ApiError::Timeout => "timeout",
+            ApiError::SlowUpload(_) => "request-timeout",
             ApiError::NotReady => "not-ready",
             ApiError::Template(_) => "template-error",
             ApiError::Internal(_) => "internal",
@@ -62,48 +74,108 @@ impl ApiError {
 
     fn status(&self) -> StatusCode {
         match self {
+            // An archive, workbook or attachment past the expansion limits.
+            ApiError::Input(problems) if problems.iter().any(|p| p.code == Code::TooLarge) => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             ApiError::Input(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnknownKind(_) | ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooLarge(_) | ApiError::TooManyMembers { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedFormat { .. } | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Busy => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::SlowUpload(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Timeout | ApiError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Template(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
+
+    /// What the client is told: the server's own failures only by their code.
+    fn message(&self) -> String {
+        match self {
+            ApiError::Template(_) | ApiError::Internal(_) => {
+                "lỗi nội bộ của máy chủ; hãy báo người quản trị, kèm mã yêu cầu".to_owned()
+            }
+            _ => self.to_string(),
+        }
+    }
+}
+
+/// An error answer before the request's id is known: left on the response
+/// by [`ApiError`] and written out, with the id, by [`Failure::finish`].
+#[derive(Clone)]
+pub struct Failure {
+    pub code: &'static str,
+    message: String,
+    problems: Vec<InputError>,
+    /// For the log only.
+    detail: Option<String>,
 }
 
 /// The body of every error response.
 #[derive(Serialize)]
 struct Body<'a> {
     code: &'static str,
-    message: String,
+    message: &'a str,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     problems: &'a [InputError],
-}
-
-/// Left on the response for the metrics layer: the error's code and, for
-/// invalid input, the code of each problem.
-#[derive(Clone)]
-pub struct Recorded {
-    pub code: &'static str,
-    pub problems: Vec<&'static str>,
+    request_id: &'a str,
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let problems: &[InputError] = match &self {
-            ApiError::Input(problems) => problems,
-            _ => &[],
+        let detail = match &self {
+            ApiError::Template(err) => Some(err.to_string()),
+            ApiError::Internal(detail) => Some(detail.clone()),
+            _ => None,
         };
-        let body = Body { code: self.code(), message: self.to_string(), problems };
-        let mut response = (self.status(), Json(body)).into_response();
-        if matches!(self, ApiError::Busy | ApiError::Timeout | ApiError::NotReady) {
+        let message = self.message();
+        let (code, status) = (self.code(), self.status());
+        let problems = match self {
+            ApiError::Input(problems) => problems,
+            _ => Vec::new(),
+        };
+        let mut response = status.into_response();
+        if matches!(code, "busy" | "timeout" | "not-ready") {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
-        let recorded = Recorded { code: self.code(), problems: problems.iter().map(|p| p.code.as_str()).collect() };
-        response.extensions_mut().insert(recorded);
+        response.extensions_mut().insert(Failure { code, message, problems, detail });
         response
+    }
+}
+
+impl Failure {
+    /// The codes of the problems, for the metrics.
+    pub fn problem_codes(&self) -> Vec<&'static str> {
+        self.problems.iter().map(|p| p.code.as_str()).collect()
+    }
+
+    /// The answer as sent: the JSON body with the request's id; the
+    /// server's own failures logged in full under that id.
+    pub fn finish(self, mut response: Response, request_id: &str) -> Response {
+        if let Some(detail) = &self.detail {
+            tracing::error!(request_id, code = self.code, "{detail}");
+        }
+        let body = Body { code: self.code, message: &self.message, problems: &self.problems, request_id };
+        let (mut parts, _) = response.into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        response = Response::from_parts(parts, Json(body).into_response().into_body());
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        response
+    }
+
+    /// An error answer that did not come from [`ApiError`] (a framework's
+    /// own 404, 405 or rejection), in the same shape.
+    pub fn of_status(status: StatusCode, method: &str) -> Option<ApiError> {
+        Some(match status {
+            StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed(method.to_owned()),
+            StatusCode::NOT_FOUND => ApiError::NotFound,
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::BadRequest("dữ liệu gửi lên quá lớn".into()),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType(String::new()),
+            s if s.is_client_error() => ApiError::BadRequest("yêu cầu không hợp lệ".into()),
+            s if s.is_server_error() => ApiError::internal(format!("trả lời {s} không rõ nguồn")),
+            _ => return None,
+        })
     }
 }

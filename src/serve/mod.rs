@@ -7,6 +7,7 @@
 mod api;
 mod error;
 mod examples;
+mod listener;
 mod metrics;
 mod openapi;
 mod page;
@@ -22,10 +23,11 @@ use axum::http::{HeaderName, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use self::error::{ApiError, Recorded};
+use self::error::{ApiError, Failure};
 use self::examples::Examples;
 use self::metrics::Metrics;
 pub use self::pool::Limits;
@@ -49,6 +51,8 @@ pub struct AppState {
     ready: AtomicBool,
     examples: Examples,
     pages: page::Pages,
+    /// Request bodies being read: `limits.uploads` at once.
+    uploads: tokio::sync::Semaphore,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +76,8 @@ pub async fn run(config: Config, ready: impl FnOnce(SocketAddr) + Send + 'static
         renderer: Renderer::new(&config.engine)?,
         pool: Pool::new(config.limits.clone()),
         metrics: Metrics::new(),
-        limits: config.limits,
+        uploads: tokio::sync::Semaphore::new(config.limits.uploads.max(1)),
+        limits: config.limits.clone(),
         ready: AtomicBool::new(false),
         examples: Examples::load()?,
         pages: page::Pages::new(),
@@ -89,7 +94,7 @@ pub async fn run(config: Config, ready: impl FnOnce(SocketAddr) + Send + 'static
             Err(err) => tracing::error!("khởi động lỗi: {err}"),
         }
     });
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await?;
+    listener::serve(listener, router(state), &config.limits, shutdown()).await;
     Ok(())
 }
 
@@ -124,7 +129,11 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .fallback(|| async { ApiError::NotFound })
-        .layer(middleware::from_fn_with_state(state.clone(), record_errors))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::internal("một yêu cầu làm luồng xử lý dừng đột ngột").into_response()
+        }))
+        .layer(middleware::from_fn_with_state(state.clone(), answer_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(DefaultBodyLimit::max(state.limits.body_bytes))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
@@ -149,13 +158,45 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
         .into_response()
 }
 
-/// Counts every error answer by its code, where the error left it.
-async fn record_errors(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
-    if let Some(recorded) = response.extensions().get::<Recorded>() {
-        state.metrics.error(recorded.code, &recorded.problems);
-        tracing::info!(code = recorded.code, problems = recorded.problems.len(), "lỗi trả về");
-    }
+/// Every error answer in one shape, with the request's id, whether it came
+/// from a handler or from the framework (a 405, a rejected query); counted
+/// by its code.
+async fn answer_errors(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let method = request.method().to_string();
+    let mut response = next.run(request).await;
+    // The framework's own answers are plain text or empty; the page's
+    // answer listing a workbook's problems (HTML) is meant as it is.
+    let html = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    let failure = match response.extensions_mut().remove::<Failure>() {
+        Some(failure) => failure,
+        None if html => return response,
+        None => match Failure::of_status(response.status(), &method) {
+            Some(error) => {
+                response = error.into_response();
+                response.extensions_mut().remove::<Failure>().expect("an error answer carries its failure")
+            }
+            None => return response,
+        },
+    };
+    state.metrics.error(failure.code, &failure.problem_codes());
+    tracing::info!(code = failure.code, "lỗi trả về");
+    failure.finish(response, &id)
+}
+
+/// What browsers are told of every answer: the page runs only its own
+/// script and style, is never framed, and sends no referrer.
+async fn security_headers(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    use axum::http::header;
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, state.pages.content_security_policy().clone());
+    headers.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
     response
 }
 
@@ -163,6 +204,8 @@ async fn shutdown() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
+    // SIGTERM is how service managers stop a process; Windows has only Ctrl-C.
+    #[cfg(unix)]
     let terminate = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut signal) => {
@@ -171,6 +214,8 @@ async fn shutdown() {
             Err(_) => std::future::pending().await,
         }
     };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},

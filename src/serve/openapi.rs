@@ -34,10 +34,11 @@ pub fn build() -> Value {
         "Error".into(),
         json!({
             "type": "object",
-            "required": ["code", "message"],
+            "required": ["code", "message", "request_id"],
             "properties": {
                 "code": { "type": "string", "description": "Mã ổn định, ví dụ invalid-input, busy" },
                 "message": { "type": "string", "description": "Thông báo tiếng Việt" },
+                "request_id": { "type": "string", "description": "Mã yêu cầu, như tiêu đề x-request-id; nhật ký máy chủ ghi chi tiết theo mã này" },
                 "problems": { "type": "array", "items": {
                     "type": "object",
                     "required": ["code", "message"],
@@ -78,11 +79,13 @@ pub fn build() -> Value {
             .map(|&f| (media_type(f).to_owned(), json!({ "schema": { "type": "string", "format": "binary" } })))
             .collect();
         let errors = [
-            ("400", "Dạng xuất không hợp lệ"),
-            ("413", "Dữ liệu quá lớn hoặc quá nhiều đảng viên"),
+            ("400", "Dạng xuất hoặc tham số không hợp lệ"),
+            ("408", "Gửi dữ liệu quá chậm"),
+            ("413", "Dữ liệu quá lớn, giải nén ra quá lớn, hoặc quá nhiều đảng viên"),
             ("415", "Kiểu nội dung không được nhận"),
             ("422", "Dữ liệu nhập có lỗi: mọi lỗi trong «problems»"),
             ("429", "Máy chủ bận (Retry-After)"),
+            ("500", "Lỗi nội bộ: chỉ mã lỗi và mã yêu cầu"),
             ("503", "Chờ quá lâu hoặc chưa sẵn sàng"),
         ];
         let mut responses: Map<String, Value> =

@@ -1,17 +1,18 @@
 //! The web page: a cell secretary uploads the filled workbook, sees each
 //! problem beside its row or a preview, and downloads the PDFs; a committee
 //! uploads its cells' workbooks and downloads form 6 and the lists.
-//! Server-rendered with tera; the only script is none.
+//! Server-rendered with tera; one small script in `base.html` says when a
+//! button is working, allowed by its hash in the Content-Security-Policy.
 
 use std::sync::Arc;
 
 use axum::Form;
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine as _;
-use serde::Deserialize;
 use serde_json::{Value, json};
+use sha2::Digest as _;
 
 use super::AppState;
 use super::api::{OutFormat, Upload, checked_input, file_response, on_input, parse_kind, produce};
@@ -23,6 +24,8 @@ use crate::kinds::Kind;
 
 pub struct Pages {
     tera: tera::Tera,
+    /// Allows the page's own script and style by their hashes, nothing else.
+    csp: HeaderValue,
 }
 
 impl Pages {
@@ -35,12 +38,29 @@ impl Pages {
             ("docs.html", include_str!("pages/docs.html")),
         ])
         .expect("the built-in pages parse");
-        Self { tera }
+        let base = include_str!("pages/base.html");
+        let hash = |tag: &str| {
+            let start = base.find(&format!("<{tag}>")).expect("base.html has its element") + tag.len() + 2;
+            let end = base.find(&format!("</{tag}>")).expect("and its end");
+            let digest = sha2::Sha256::digest(&base.as_bytes()[start..end]);
+            format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+        };
+        let csp = format!(
+            "default-src 'none'; script-src {}; style-src {}; img-src 'self' data:; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+            hash("script"),
+            hash("style")
+        );
+        Self { tera, csp: HeaderValue::from_str(&csp).expect("ASCII") }
+    }
+
+    pub fn content_security_policy(&self) -> &HeaderValue {
+        &self.csp
     }
 
     pub fn render(&self, name: &str, context: &Value) -> Result<String, ApiError> {
-        let context = tera::Context::from_value(context.clone()).map_err(|e| ApiError::Internal(e.to_string()))?;
-        self.tera.render(name, &context).map_err(|e| ApiError::Internal(format!("{e:?}")))
+        let context = tera::Context::from_value(context.clone()).map_err(ApiError::internal)?;
+        self.tera.render(name, &context).map_err(|e| ApiError::internal(format!("{e:?}")))
     }
 
     fn page(&self, name: &str, context: &Value) -> Response {
@@ -57,10 +77,10 @@ pub async fn home(State(state): State<Arc<AppState>>) -> Response {
 
 /// The blank workbook a cell fills in.
 pub async fn blank_workbook() -> Result<Response, ApiError> {
-    let folder = tempfile::tempdir().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let folder = crate::private::folder().map_err(ApiError::internal)?;
     let path = folder.path().join("mau.xlsx");
-    crate::sheet::write_template(&path).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let bytes = std::fs::read(&path).map_err(|e| ApiError::Internal(e.to_string()))?;
+    crate::sheet::write_template(&path).map_err(ApiError::internal)?;
+    let bytes = std::fs::read(&path).map_err(ApiError::internal)?;
     let headers = [
         (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (header::CONTENT_DISPOSITION, "attachment; filename=\"mau-nhap-danh-sach-dang-vien.xlsx\""),
@@ -97,7 +117,7 @@ const COMMITTEE_OFFERS: &[Offer] = &[
 
 /// A cell's filled workbook, uploaded.
 pub async fn cell(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    let upload = match Upload::read(request, state.limits.body_bytes).await {
+    let upload = match Upload::read(request, &state).await {
         Ok(upload) => upload,
         Err(err) => return err.into_response(),
     };
@@ -106,7 +126,7 @@ pub async fn cell(State(state): State<Arc<AppState>>, request: Request) -> Respo
 
 /// A committee's details and its cells' workbooks, uploaded.
 pub async fn committee(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    let upload = match Upload::read(request, state.limits.body_bytes).await {
+    let upload = match Upload::read(request, &state).await {
         Ok(Upload::Files { files, fields, .. }) => {
             let field = |name: &str| fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.trim()).to_owned();
             let cells: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
@@ -212,14 +232,28 @@ fn beside_rows(input: &Assembled, problems: &[InputError]) -> Value {
     json!({ "problems": general(&elsewhere), "rows": listed })
 }
 
-#[derive(Deserialize)]
-pub struct Download {
+/// A download button's form: what to make, from the checked input the
+/// page holds, and the page's name for this click (returned in a cookie
+/// with the file).
+struct Download {
     kind: String,
     format: String,
     input: String,
-    /// The page's name for this click, returned in a cookie with the file.
-    #[serde(default)]
     token: String,
+}
+
+impl Download {
+    fn parse(fields: Vec<(String, String)>) -> Result<Self, ApiError> {
+        let take = |name: &str| fields.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone());
+        let required =
+            |name: &str| take(name).ok_or_else(|| ApiError::BadRequest(format!("thiếu trường «{name}» của biểu mẫu")));
+        Ok(Self {
+            kind: required("kind")?,
+            format: required("format")?,
+            input: required("input")?,
+            token: take("token").unwrap_or_default(),
+        })
+    }
 }
 
 /// The cookie that tells the page a download has arrived: a download leaves
@@ -227,7 +261,11 @@ pub struct Download {
 const DOWNLOAD_COOKIE: &str = "kttdv-download";
 
 /// A download button: the checked input sent back, the file returned.
-pub async fn download(State(state): State<Arc<AppState>>, Form(form): Form<Download>) -> Result<Response, ApiError> {
+pub async fn download(
+    State(state): State<Arc<AppState>>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let form = Download::parse(fields)?;
     let kind = parse_kind(&form.kind)?;
     let format: OutFormat = form
         .format

@@ -22,6 +22,16 @@ pub struct Limits {
     pub queue: usize,
     /// How long a request may wait for a worker.
     pub wait: Duration,
+    /// Connections open at once; more wait to be accepted.
+    pub connections: usize,
+    /// How long a client may take to send a request's head; also how long
+    /// an idle connection stays open.
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request's body.
+    pub body_timeout: Duration,
+    /// Request bodies read at once: with `body_bytes`, bounds the memory
+    /// that uploads hold.
+    pub uploads: usize,
 }
 
 impl Default for Limits {
@@ -32,6 +42,10 @@ impl Default for Limits {
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             queue: 256,
             wait: Duration::from_secs(30),
+            connections: 512,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
+            uploads: 16,
         }
     }
 }
@@ -73,6 +87,6 @@ impl Pool {
             .await
             .map_err(|_| ApiError::Timeout)?
             .expect("the semaphore is never closed");
-        tokio::task::spawn_blocking(job).await.map_err(|err| ApiError::Internal(err.to_string()))
+        tokio::task::spawn_blocking(job).await.map_err(ApiError::internal)
     }
 }

@@ -167,48 +167,110 @@ fn card_column(rest: &[Step]) -> &'static str {
     }
 }
 
+/// Most rows read from one sheet: a cell's members or a Bloc's roll fit
+/// many times over; reading stops there rather than at the end of a
+/// crafted sheet.
+pub const MAX_ROWS: u32 = 50_000;
+/// Most columns read from one sheet.
+pub const MAX_COLUMNS: u32 = 200;
+
+/// Why a sheet could not be read: its problem's code and message.
+struct Unreadable(Code, String);
+
+impl From<String> for Unreadable {
+    fn from(message: String) -> Self {
+        Unreadable(Code::UnreadableFile, message)
+    }
+}
+
 /// Every sheet of a workbook, or the one sheet of a CSV file (named after the file).
 fn read_grids(path: &Path) -> Result<Vec<Grid>, Vec<InputError>> {
     let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let io_error = |e: String| vec![InputError::in_sheet(Code::UnreadableFile, &file, 1, "A", e)];
-    if extension(path) == "csv" {
-        Ok(vec![read_csv(path, &file).map_err(io_error)?])
-    } else {
-        read_workbook(path).map_err(io_error)
-    }
+    let read = match extension(path).as_str() {
+        "csv" => read_csv(path, &file).map(|grid| vec![grid]),
+        _ => read_workbook(path),
+    };
+    read.map_err(|Unreadable(code, message)| vec![InputError::in_sheet(code, &file, 1, "A", message)])
 }
 
 fn extension(path: &Path) -> String {
     path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default()
 }
 
-fn read_workbook(path: &Path) -> Result<Vec<Grid>, String> {
+fn read_workbook(path: &Path) -> Result<Vec<Grid>, Unreadable> {
+    if matches!(extension(path).as_str(), "xlsx" | "xlsm" | "ods") {
+        // calamine expands a ZIP's parts in memory, trusting them.
+        crate::archive::measure(path).map_err(|e| {
+            Unreadable(if e.is_size_limit() { Code::TooLarge } else { Code::UnreadableFile }, e.to_string())
+        })?;
+    }
     let mut workbook = calamine::open_workbook_auto(path).map_err(|e| format!("không đọc được bảng tính: {e}"))?;
     let mut grids = Vec::new();
     for name in workbook.sheet_names() {
-        let range = workbook.worksheet_range(&name).map_err(|e| format!("không đọc được trang «{name}»: {e}"))?;
-        let (top, left) = range.start().unwrap_or((0, 0));
-        let rows = range
-            .rows()
-            .enumerate()
-            .map(|(i, row)| {
-                let mut cells = vec![Cell::default(); left as usize];
-                cells.extend(row.iter().map(cell_of));
-                (top + i as u32 + 1, cells)
-            })
-            .collect();
-        let merged = match &mut workbook {
-            calamine::Sheets::Xlsx(xlsx) => xlsx
-                .merge_cells_by_sheet_name(&name)
-                .unwrap_or_default()
-                .iter()
-                .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
-                .collect(),
-            _ => Vec::new(),
+        let unreadable = |e: &dyn std::fmt::Display| format!("không đọc được trang «{name}»: {e}");
+        let (rows, merged) = match &mut workbook {
+            calamine::Sheets::Xlsx(xlsx) => {
+                let rows = xlsx_rows(xlsx, &name)?;
+                let merged = xlsx.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                (rows, merged.iter().map(|d| (d.start.0, d.start.1, d.end.0, d.end.1)).collect())
+            }
+            workbook => {
+                let range = workbook.worksheet_range(&name).map_err(|e| unreadable(&e))?;
+                let (top, left) = range.start().unwrap_or((0, 0));
+                let (bottom, right) = range.end().unwrap_or((0, 0));
+                within_limits(&name, bottom, right)?;
+                let rows = range
+                    .rows()
+                    .enumerate()
+                    .map(|(i, row)| {
+                        let mut cells = vec![Cell::default(); left as usize];
+                        cells.extend(row.iter().map(cell_of));
+                        (top + i as u32 + 1, cells)
+                    })
+                    .collect();
+                (rows, Vec::new())
+            }
         };
         grids.push(Grid { name, rows, merged });
     }
     Ok(grids)
+}
+
+/// An XLSX sheet's rows read cell by cell, stopping at the limits: a sheet
+/// read whole first (calamine's range) takes the room of every cell between
+/// its first and its last, however few are filled.
+fn xlsx_rows<R: std::io::Read + std::io::Seek>(
+    xlsx: &mut calamine::Xlsx<R>,
+    name: &str,
+) -> Result<Vec<(u32, Vec<Cell>)>, Unreadable> {
+    let unreadable = |e: calamine::XlsxError| format!("không đọc được trang «{name}»: {e}");
+    let mut reader = xlsx.worksheet_cells_reader(name).map_err(unreadable)?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<Cell>> = std::collections::BTreeMap::new();
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let (row, column) = cell.get_position();
+        within_limits(name, row, column)?;
+        let data: Data = cell.get_value().clone().into();
+        if matches!(data, Data::Empty) {
+            continue;
+        }
+        let cells = rows.entry(row + 1).or_default();
+        if cells.len() <= column as usize {
+            cells.resize(column as usize + 1, Cell::default());
+        }
+        cells[column as usize] = cell_of(&data);
+    }
+    Ok(rows.into_iter().collect())
+}
+
+/// A cell at `row`, `column` (from 0) is within the sheet limits.
+fn within_limits(name: &str, row: u32, column: u32) -> Result<(), Unreadable> {
+    if row >= MAX_ROWS || column >= MAX_COLUMNS {
+        return Err(Unreadable(
+            Code::TooLarge,
+            format!("trang «{name}» có dữ liệu quá {MAX_ROWS} dòng hoặc {MAX_COLUMNS} cột (giới hạn)"),
+        ));
+    }
+    Ok(())
 }
 
 fn cell_of(data: &Data) -> Cell {
@@ -227,7 +289,7 @@ fn cell_of(data: &Data) -> Cell {
     }
 }
 
-fn read_csv(path: &Path, name: &str) -> Result<Grid, String> {
+fn read_csv(path: &Path, name: &str) -> Result<Grid, Unreadable> {
     let bytes = std::fs::read(path).map_err(|e| format!("không đọc được tệp: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| "tệp CSV phải mã hóa UTF-8".to_owned())?;
     let text = text.trim_start_matches('\u{feff}');
@@ -241,6 +303,7 @@ fn read_csv(path: &Path, name: &str) -> Result<Grid, String> {
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| format!("dòng {} không đọc được: {e}", i + 1))?;
+        within_limits(name, i as u32, record.len().saturating_sub(1) as u32)?;
         rows.push((i as u32 + 1, record.iter().map(|t| Cell { text: t.trim().to_owned(), number: None }).collect()));
     }
     Ok(Grid { name: name.to_owned(), rows, merged: Vec::new() })

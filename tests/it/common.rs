@@ -207,10 +207,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(args: &[&str]) -> Self {
+        Self::start_with(args, &[])
+    }
+
+    /// Like [`start`](Self::start), with more variables in its environment.
+    pub fn start_with(args: &[&str], env: &[(&str, &Path)]) -> Self {
         use std::io::BufRead;
         let mut child = Command::new(env!("CARGO_BIN_EXE_kttdv"))
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(args)
+            .envs(env.iter().copied())
             .env_remove("KTTDV_TEMPLATES")
             .env_remove("KTTDV_FONTS")
             .env("RUST_LOG", "warn")

@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod document;
 mod form2;
+mod hardening;
 mod plan;
 mod rollup;
 mod serve;

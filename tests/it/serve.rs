@@ -256,7 +256,7 @@ async fn workbooks_upload_as_multipart() {
     let form = Form::new().text("input", escaping.to_string());
     let response = client.post(server.url("/api/kinds/mau-6/check")).multipart(form).send().await.unwrap();
     let body = error_of(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid-input").await;
-    assert_eq!(body["problems"][0]["code"], json!("unreadable-file"), "{body:#}");
+    assert_eq!(body["problems"][0]["code"], json!("file-not-allowed"), "{body:#}");
 }
 
 #[tokio::test]

@@ -241,7 +241,7 @@ fn the_command_line_can_leave_the_fields_out() {
 }
 
 /// pyHanko, the standard tool the tests sign with (installed by `.ci/run`).
-fn pyhanko(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn pyhanko(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("python3")
         .args(["-m", "pyhanko"])
         .args(args)
@@ -254,7 +254,7 @@ fn pyhanko(dir: &Path, args: &[&str]) -> String {
 }
 
 /// A throw-away key and self-signed certificate in `dir`.
-fn throwaway_certificate(dir: &Path) {
+pub(crate) fn throwaway_certificate(dir: &Path) {
     let out = Command::new("openssl")
         .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"])
         .args(["-keyout", "key.pem", "-out", "cert.pem", "-subj", "/CN=Bi thu thu nghiem/O=Chi bo Van phong"])
@@ -265,7 +265,7 @@ fn throwaway_certificate(dir: &Path) {
 }
 
 /// Signs the field `field` of `input` into `output`, both in `dir`.
-fn sign(dir: &Path, input: &str, field: &str, output: &str) {
+pub(crate) fn sign(dir: &Path, input: &str, field: &str, output: &str) {
     let pemder = ["pemder", "--key", "key.pem", "--cert", "cert.pem", "--no-pass", input, output];
     pyhanko(dir, &[&["sign", "addsig", "--field", field][..], &pemder].concat());
 }

@@ -181,6 +181,18 @@ pub struct ServeArgs {
     /// Kích thước tối đa của dữ liệu gửi lên, tính bằng MiB.
     #[arg(long, default_value_t = kttdv::serve::Limits::default().body_bytes / (1024 * 1024))]
     pub max_body_mib: usize,
+    /// Số kết nối mở cùng lúc; kết nối thêm phải chờ.
+    #[arg(long, default_value_t = kttdv::serve::Limits::default().connections)]
+    pub max_connections: usize,
+    /// Số giây để gửi xong phần đầu (header) một yêu cầu; cũng là thời gian giữ kết nối rảnh.
+    #[arg(long, default_value_t = kttdv::serve::Limits::default().header_timeout.as_secs())]
+    pub header_timeout: u64,
+    /// Số giây để gửi xong dữ liệu của một yêu cầu; quá thì trả 408.
+    #[arg(long, default_value_t = kttdv::serve::Limits::default().body_timeout.as_secs())]
+    pub body_timeout: u64,
+    /// Số yêu cầu được nhận dữ liệu cùng lúc (bộ nhớ tối đa: số này × --max-body-mib).
+    #[arg(long, default_value_t = kttdv::serve::Limits::default().uploads)]
+    pub uploads: usize,
 }
 
 #[derive(clap::Args)]

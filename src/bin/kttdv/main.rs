@@ -17,7 +17,7 @@ use crate::args::{
     CheckArgs, Cli, Command, ExtractArgs, ImportArgs, InputArgs, ReconcileArgs, RenderArgs, ServeArgs, TemplateXlsxArgs,
 };
 use crate::load::{load, progress_bar};
-use crate::report::{Exit, Reporter, internal, usage, write_document, write_output};
+use crate::report::{Exit, Reporter, internal, usage, write_document, write_folder, write_output};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -57,7 +57,7 @@ fn check(config: &EngineConfig, CheckArgs { kind, input, json }: CheckArgs) -> R
     let input = load(kind, &input, reporter)?;
     let warnings =
         renderer.check(kind, &input.value).map_err(|problems| reporter.problems(&input.relocate(problems)))?;
-    reporter.warnings(&input.relocate(warnings));
+    reporter.warnings(&input.warnings(warnings));
     if json {
         println!("[]");
     } else {
@@ -91,11 +91,9 @@ fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
             })
             .map_err(|err| reporter.failed(&input, err))?;
         bar.finish_and_clear();
-        reporter.warnings(&input.relocate(bundle.warnings));
+        reporter.warnings(&input.warnings(bundle.warnings));
         let folder = output.unwrap_or_else(|| PathBuf::from(&bundle.name));
-        for (name, bytes) in &bundle.files {
-            write_output(&folder.join(name), bytes)?;
-        }
+        write_folder(&folder, &bundle.files)?;
         eprintln!("Đã ghi {} tệp vào {}", bundle.files.len(), folder.display());
         return Ok(());
     }
@@ -105,7 +103,7 @@ fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
         renderer.render(kind, &input.value, flavour)
     };
     let rendered = result.map_err(|err| reporter.failed(&input, err))?;
-    reporter.warnings(&input.relocate(rendered.warnings));
+    reporter.warnings(&input.warnings(rendered.warnings));
     let output = output.unwrap_or_else(|| PathBuf::from(&rendered.file_name));
     write_document(&output, &rendered.bytes)?;
     if slots {
@@ -138,7 +136,7 @@ fn reconcile(config: &EngineConfig, args: ReconcileArgs) -> Result<(), Exit> {
             renderer.render(Kind::Reconciliation, &input.value, flavour).map_err(|err| reporter.failed(&input, err))?;
         (rendered.bytes, rendered.file_name, rendered.warnings)
     };
-    reporter.warnings(&input.relocate(warnings));
+    reporter.warnings(&input.warnings(warnings));
     write_document(&output.unwrap_or_else(|| PathBuf::from(file_name)), &bytes)
 }
 
@@ -169,13 +167,24 @@ fn import(config: &EngineConfig, ImportArgs { input, output, json }: ImportArgs)
     let input = load(Kind::Packet, &input, reporter)?;
     let warnings =
         renderer.check(Kind::Packet, &input.value).map_err(|problems| reporter.problems(&input.relocate(problems)))?;
-    reporter.warnings(&input.relocate(warnings));
+    reporter.warnings(&input.warnings(warnings));
     let text = serde_json::to_string_pretty(&input.value).expect("JSON serialises") + "\n";
     write_output(&output, text.as_bytes())
 }
 
 fn serve(engine: EngineConfig, args: ServeArgs) -> Result<(), Exit> {
-    let ServeArgs { addr, max_members, queue, workers, wait, max_body_mib } = args;
+    let ServeArgs {
+        addr,
+        max_members,
+        queue,
+        workers,
+        wait,
+        max_body_mib,
+        max_connections,
+        header_timeout,
+        body_timeout,
+        uploads,
+    } = args;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into()),
@@ -188,6 +197,10 @@ fn serve(engine: EngineConfig, args: ServeArgs) -> Result<(), Exit> {
         workers,
         queue,
         wait: std::time::Duration::from_secs(wait),
+        connections: max_connections,
+        header_timeout: std::time::Duration::from_secs(header_timeout.max(1)),
+        body_timeout: std::time::Duration::from_secs(body_timeout.max(1)),
+        uploads,
     };
     let runtime = tokio::runtime::Runtime::new().map_err(internal)?;
     let config = kttdv::serve::Config { addr, engine, limits };

@@ -97,10 +97,54 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), Exit> {
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut builder = tempfile::Builder::new();
     // A document to share, not a secret: readable like any file the user makes.
-    let readable = std::os::unix::fs::PermissionsExt::from_mode(0o644);
-    let mut temp = tempfile::Builder::new().permissions(readable).tempfile_in(dir).map_err(fail)?;
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut temp = builder.tempfile_in(dir).map_err(fail)?;
     temp.write_all(bytes).map_err(fail)?;
     temp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// Writes a submission's files into `folder` as a whole: first into a
+/// hidden folder beside it, renamed into place once every file is written,
+/// so a render stopped halfway leaves nothing that looks complete. A folder
+/// already there is replaced only when it holds nothing but such files.
+pub fn write_folder(folder: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Exit> {
+    let fail = |err: std::io::Error| internal(format!("không ghi được {}: {err}", folder.display()));
+    let parent = folder.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(fail)?;
+    if folder.exists() && !holds_only(folder, files) {
+        return Err(internal(format!(
+            "thư mục {} đã có và chứa tệp khác; hãy xóa nó hoặc chọn tên khác (-o)",
+            folder.display()
+        )));
+    }
+    let staging = tempfile::Builder::new().prefix(".kttdv-dang-ghi-").tempdir_in(parent).map_err(fail)?;
+    for (name, bytes) in files {
+        let path = staging.path().join(name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(fail)?;
+        }
+        std::fs::write(&path, bytes).map_err(fail)?;
+    }
+    // The old folder is moved aside, and removed once the new one is in place.
+    let aside = tempfile::Builder::new().prefix(".kttdv-cu-").tempdir_in(parent).map_err(fail)?;
+    if folder.exists() {
+        std::fs::rename(folder, aside.path().join("cu")).map_err(fail)?;
+    }
+    std::fs::rename(staging.keep(), folder).map_err(fail)
+}
+
+/// Whether every file below `folder` is one of `files` (by its path inside).
+fn holds_only(folder: &Path, files: &[(String, Vec<u8>)]) -> bool {
+    fn walk(dir: &Path, top: &Path, ok: &dyn Fn(&Path) -> bool) -> bool {
+        let Ok(entries) = std::fs::read_dir(dir) else { return false };
+        entries.filter_map(Result::ok).all(|entry| {
+            let path = entry.path();
+            if path.is_dir() { walk(&path, top, ok) } else { path.strip_prefix(top).is_ok_and(ok) }
+        })
+    }
+    walk(folder, folder, &|inside| files.iter().any(|(name, _)| Path::new(name) == inside))
 }
