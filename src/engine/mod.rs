@@ -216,6 +216,17 @@ impl Engine {
         })
     }
 
+    /// Gives back what a large render left behind: every memoised layout
+    /// (they hold on to the whole document) and the allocator's free pages
+    /// on this thread. The next render starts cold, so this is for after
+    /// the large ones.
+    pub fn release_memory() {
+        typst::comemo::evict(0);
+        // SAFETY: mi_collect only returns free memory to the system; the
+        // global allocator is mimalloc (see lib.rs).
+        unsafe { libmimalloc_sys::mi_collect(true) };
+    }
+
     /// Lays the document out. A warning fails the render too: Typst only
     /// warns about, say, a font family it does not have, and a document set
     /// in a fallback font is not one we hand out.

@@ -25,6 +25,7 @@ pub struct Metrics {
     render_seconds: Latency,
     pages: Counter,
     waiting: Gauge,
+    running: Gauge,
     rejections: Family<CodeLabel, Counter>,
     errors: Family<CodeLabel, Counter>,
 }
@@ -37,18 +38,20 @@ impl Metrics {
             Family::new_with_constructor(|| Histogram::new(exponential_buckets(0.005, 2.0, 12)));
         let pages = Counter::default();
         let waiting = Gauge::default();
+        let running = Gauge::default();
         let rejections = Family::default();
         let errors = Family::default();
         registry.register("render_seconds", "Thời gian xuất một văn bản, theo loại", render_seconds.clone());
         registry.register("pages_rendered", "Số trang đã xuất", pages.clone());
         registry.register("queue_waiting", "Số yêu cầu đang chờ xuất", waiting.clone());
+        registry.register("renders_running", "Số việc đang xuất, kể cả việc mà người gửi đã bỏ đi", running.clone());
         registry.register(
             "rejections",
             "Yêu cầu bị từ chối vì quá tải (busy, timeout, payload-too-large…)",
             rejections.clone(),
         );
         registry.register("errors", "Lỗi trả về, theo mã (cả mã của từng lỗi dữ liệu)", errors.clone());
-        Self { registry, render_seconds, pages, waiting, rejections, errors }
+        Self { registry, render_seconds, pages, waiting, running, rejections, errors }
     }
 
     pub fn rendered(&self, kind: &'static str, seconds: f64, pages: usize) {
@@ -67,8 +70,9 @@ impl Metrics {
         }
     }
 
-    pub fn encode(&self, waiting: usize) -> String {
+    pub fn encode(&self, waiting: usize, running: usize) -> String {
         self.waiting.set(waiting as i64);
+        self.running.set(running as i64);
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry).expect("writing to a string");
         text

@@ -354,32 +354,39 @@ async fn slow_and_idle_clients_are_cut_off_and_connections_are_capped() {
     assert!(answer.contains("\"code\":\"request-timeout\""), "{answer}");
 }
 
+/// A gauge or the sum of a counter's series in `/metrics`.
+fn metric(metrics: &str, name: &str) -> f64 {
+    metrics
+        .lines()
+        .filter(|l| l.starts_with(name) && l[name.len()..].starts_with([' ', '{']))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap())
+        .sum()
+}
+
 #[tokio::test]
-async fn a_render_whose_client_has_gone_is_not_made() {
+async fn a_client_that_leaves_takes_its_render_with_it_and_never_adds_a_worker() {
     let server = Server::start(&["--workers", "1"]);
     let large = kttdv::sample::roster(3_000, 4);
     let impatient = Client::builder().timeout(Duration::from_millis(300)).build().unwrap();
     let url = server.url("/api/kinds/mau-2/render");
-    let gone: Vec<_> = (0..6)
-        .map(|_| {
-            let (client, url, body) = (impatient.clone(), url.clone(), large.clone());
-            tokio::spawn(async move { client.post(&url).json(&body).send().await.is_err() })
-        })
-        .collect();
-    for task in gone {
-        assert!(task.await.unwrap(), "the client gave up");
+    // One after another, each client leaving before its answer: the first
+    // is rendering, the others wait for its worker and go.
+    for _ in 0..4 {
+        assert!(impatient.post(&url).json(&large).send().await.is_err(), "the client gave up");
     }
-    // Behind whatever is still being made: one more, waited for.
-    let cell: Value = serde_json::from_str(&example("cell.json")).unwrap();
-    let waited = Client::new().post(&url).json(&cell).send().await.unwrap();
-    assert_eq!(waited.status(), StatusCode::OK);
-    let metrics = Client::new().get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
-    let made: f64 = metrics
-        .lines()
-        .filter(|l| l.starts_with("kttdv_render_seconds_count"))
-        .map(|l| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap())
-        .sum();
-    assert!(made <= 3.0, "at most the render under way when the clients left, and the last: {made}\n{metrics}");
+    let mut most_running = 0.0_f64;
+    let metrics = loop {
+        let metrics = Client::new().get(server.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        let running = metric(&metrics, "kttdv_renders_running");
+        most_running = most_running.max(running);
+        if running == 0.0 && metric(&metrics, "kttdv_queue_waiting") == 0.0 {
+            break metrics;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(most_running, 1.0, "never more at once than the one worker");
+    let made = metric(&metrics, "kttdv_render_seconds_count");
+    assert_eq!(made, 1.0, "only the render under way when its client left:\n{metrics}");
 }
 
 // 6, 7. Text that is not text, and text without end
@@ -674,4 +681,23 @@ async fn the_page_runs_only_its_own_script_and_is_never_framed() {
     assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(headers["x-frame-options"], "DENY");
     assert_eq!(headers["referrer-policy"], "no-referrer");
+}
+
+// 5, the end: memory once idle
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_large_render_gives_its_memory_back_once_done() {
+    let server = Server::start(&[]);
+    let status = || std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    let kib = |text: &str, key: &str| -> f64 {
+        let line = text.lines().find(|l| l.starts_with(key)).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    let response =
+        Client::new().post(server.url("/api/kinds/mau-2/render")).json(&kttdv::sample::roster(5_000, 9)).send().await;
+    assert_eq!(response.unwrap().status(), StatusCode::OK);
+    let after = status();
+    let (peak, now) = (kib(&after, "VmHWM:"), kib(&after, "VmRSS:"));
+    assert!(now < 0.7 * peak, "{now} KiB held once done, of a peak of {peak} KiB");
 }
