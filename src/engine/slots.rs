@@ -21,6 +21,12 @@ pub struct Slot {
     /// `[x1, y1, x2, y2]` in points from the page's bottom left, as PDF
     /// rectangles are.
     pub rect: [f64; 4],
+    /// Whether the issuer's seal goes there too, over the signature's left
+    /// third: a cell under a grassroots committee has none.
+    pub seal: bool,
+    /// The text printed just below the room — the signer's name — for
+    /// signing tools that place a signature by an anchor text.
+    pub anchor: String,
 }
 
 pub fn find(document: &PagedDocument) -> Vec<Slot> {
@@ -51,6 +57,8 @@ pub fn find(document: &PagedDocument) -> Vec<Slot> {
             page,
             rect: [left, page_height - top - height, left + width, page_height - top]
                 .map(|v| (v * 100.0).round() / 100.0),
+            seal: dict.get("seal").ok().and_then(|v| v.clone().cast::<bool>().ok()).unwrap_or(true),
+            anchor: text("name"),
         });
     }
     slots

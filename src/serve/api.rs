@@ -361,10 +361,25 @@ pub fn file_response(state: &AppState, rendered: Rendered) -> Response {
     headers.insert("x-kttdv-template-version", version);
     headers.insert("x-kttdv-pages", HeaderValue::from(rendered.pages));
     headers.insert("x-kttdv-warnings", HeaderValue::from(rendered.warnings.len()));
-    // ASCII JSON: names are ASCII, the rest numbers.
-    let slots = serde_json::to_string(&rendered.slots).expect("slots serialise");
+    // A header is ASCII: the anchors' Vietnamese as JSON escapes.
+    let slots = ascii_json(&serde_json::to_string(&rendered.slots).expect("slots serialise"));
     headers.insert("x-kttdv-signature-slots", HeaderValue::from_str(&slots).expect("ASCII"));
     (headers, rendered.bytes).into_response()
+}
+
+/// JSON text with every character outside ASCII written as `\uXXXX`.
+fn ascii_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out
 }
 
 /// RFC 5987: every byte outside the unreserved set as `%XX`.
@@ -375,4 +390,29 @@ fn percent_encode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_in_a_header_is_ascii_and_reads_back_the_same() {
+        let slots = json!([{ "anchor": "Trần Văn Hùng 𝔸" }]).to_string();
+        let ascii = ascii_json(&slots);
+        assert!(ascii.is_ascii(), "{ascii}");
+        assert!(ascii.contains(r"Tr\u1ea7n"), "{ascii}");
+        assert_eq!(serde_json::from_str::<Value>(&ascii).unwrap(), serde_json::from_str::<Value>(&slots).unwrap());
+    }
+
+    #[test]
+    fn a_render_query_names_what_it_cannot_take() {
+        let pairs = |p: &[(&str, &str)]| p.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let query = RenderQuery::parse(pairs(&[("plain", "1"), ("signature_fields", "false")])).unwrap();
+        assert!(query.plain && !query.signature_fields);
+        for bad in [&[("plain", "maybe")][..], &[("pages", "2")]] {
+            let ApiError::BadRequest(message) = RenderQuery::parse(pairs(bad)).err().unwrap() else { panic!() };
+            assert!(message.contains(&format!("«{}»", bad[0].0)), "{message}");
+        }
+    }
 }

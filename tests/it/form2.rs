@@ -96,7 +96,7 @@ fn a_temporarily_attached_member_is_marked_with_the_home_cell() {
     let at = row_line(&lines, 14, "Hoàng Văn Long", "49.102895").expect("row 14");
     assert_in_order(
         &around(&lines, at),
-        &["Sinh hoạt tạm thời, đảng số ở Chi bộ", "Sở Nội vụ; Đi học tập trung", "12/2021"],
+        &["Sinh hoạt tạm thời, đảng số ở Chi bộ", "Sở Nội vụ. Đi học tập trung", "12/2021."],
     );
 }
 

@@ -10,6 +10,7 @@ mod common;
 mod document;
 mod form2;
 mod hardening;
+mod layout;
 mod plan;
 mod rollup;
 mod serve;

@@ -22,7 +22,10 @@ fn a_list_has_one_slot_just_above_the_signers_name() {
     assert_eq!(slot.name, "BiThu_ChiUy_ChiBoVanPhong");
     assert_eq!(slot.page, list.pages, "the signature is on the last page");
     let [x1, y1, x2, y2] = slot.rect;
-    assert!((x2 - x1 - 170.08).abs() < 0.1 && (y2 - y1 - 85.04).abs() < 0.1, "6 × 3 cm: {:?}", slot.rect);
+    // A cell has no seal: room for the signature alone.
+    assert!((x2 - x1 - 141.73).abs() < 0.1 && (y2 - y1 - 56.69).abs() < 0.1, "5 × 2 cm: {:?}", slot.rect);
+    assert!(!slot.seal);
+    assert_eq!(slot.anchor, "Trần Văn Hùng");
 
     // The name printed under the room: its top just below the slot's bottom
     // edge (PDF y grows upwards, poppler's downwards), inside its width.

@@ -1,0 +1,114 @@
+//! Documents ready to sign without retouching, checked on the PDFs' text
+//! over generated inputs of many sizes: a signature never alone on its
+//! page, groups that keep their headings and subtotals with their rows.
+
+use crate::common::*;
+use kttdv::{Kind, PdfFlavour, Rendered};
+use serde_json::{Value, json};
+
+/// A cell of `members` generated members, its name and card numbers its own.
+fn cell(members: usize, seed: u64, name: &str) -> Value {
+    let mut roster = kttdv::sample::roster(members, seed);
+    roster["cell"]["name"] = json!(name);
+    let mark = name.rsplit(' ').next().unwrap();
+    for (i, member) in roster["members"].as_array_mut().unwrap().iter_mut().enumerate() {
+        if member.get("card_number").is_some() {
+            member["card_number"] = json!(format!("49.{:06}", seed * 1000 + i as u64));
+        }
+        // Different people in different cells, even where names repeat.
+        member["full_name"] = json!(format!("{} {mark}", member["full_name"].as_str().unwrap()));
+    }
+    roster
+}
+
+/// Cell names without digits: "Chi bộ Phòng A", "Chi bộ Phòng B"…
+fn cell_name(i: usize) -> String {
+    format!("Chi bộ Phòng {}", ["A", "B", "C", "D", "E", "G", "H", "K", "L", "M", "N", "P"][i])
+}
+
+fn committee(cells: usize, members: usize) -> Value {
+    let mut committee: Value = serde_json::from_str(&example("committee.json")).unwrap();
+    committee["cells"] = (0..cells).map(|i| cell(members + i * 3, 40 + i as u64, &cell_name(i))).collect();
+    committee
+}
+
+fn rendered(kind: Kind, input: &Value) -> Rendered {
+    match RENDERER.render(kind, input, PdfFlavour::PLAIN) {
+        Ok(rendered) => rendered,
+        Err(kttdv::Error::Input(problems)) => panic!("input rejected: {problems:#?}"),
+        Err(err) => panic!("{err}"),
+    }
+}
+
+/// What the page of each signature holds before its closing (the count
+/// line, "Nơi nhận"), page numbers and column indices aside: never nothing.
+fn assert_never_alone(what: &str, rendered: &Rendered, closing: &str) {
+    let pages = pdf_layout_pages(&rendered.bytes);
+    assert!(!rendered.slots.is_empty(), "{what}: a slot");
+    for slot in &rendered.slots {
+        let page = &pages[slot.page - 1];
+        let before = &page[..page.find(closing).unwrap_or_else(|| panic!("{what}: «{closing}» on page {}", slot.page))];
+        let body: Vec<&str> = before
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.chars().all(|c| c.is_ascii_digit() || "() ".contains(c)))
+            .collect();
+        assert!(!body.is_empty(), "{what}: the signature alone on page {}:\n{page}", slot.page);
+    }
+}
+
+#[test]
+fn a_cells_signature_is_never_alone_on_its_page() {
+    for members in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 21, 25, 30, 40, 55, 75, 100, 150, 200] {
+        let roster = cell(members, members as u64, "Chi bộ Văn phòng");
+        let list = rendered(Kind::StampList, &roster);
+        assert_never_alone(&format!("mẫu 2, {members} đảng viên"), &list, "Danh sách này có");
+        let slot = &list.slots[0];
+        assert!(!slot.seal, "a cell has no seal: {slot:?}");
+        assert_eq!(slot.anchor, roster["cell"]["signer"]["name"].as_str().unwrap());
+        let report = rendered(Kind::Report, &roster);
+        assert_never_alone(&format!("mẫu 1, {members} đảng viên"), &report, "Nơi nhận");
+    }
+}
+
+#[test]
+fn a_committees_signature_is_never_alone_on_its_page() {
+    for cells in 1..=12 {
+        let committee = committee(cells, 4 + cells);
+        let summary = rendered(Kind::Summary, &committee);
+        assert_never_alone(&format!("mẫu 6, {cells} chi bộ"), &summary, "Nơi nhận");
+        assert!(summary.slots.iter().all(|s| s.seal), "a committee stamps its seal");
+        let lists = rendered(Kind::Consolidated, &committee);
+        assert_never_alone(&format!("danh sách tổng hợp, {cells} chi bộ"), &lists, "Danh sách này có");
+    }
+}
+
+#[test]
+fn groups_keep_their_headings_and_subtotals_with_their_rows() {
+    for (cells, members) in [(3, 14), (5, 9), (8, 20), (12, 6)] {
+        let committee = committee(cells, members);
+        let lists = rendered(Kind::Consolidated, &committee);
+        let names: Vec<String> = (0..cells).map(cell_name).collect();
+        let pages = pdf_layout_pages(&lists.bytes);
+        for (p, page) in pages.iter().enumerate() {
+            let lines: Vec<&str> = page.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            let last = lines.last().copied().unwrap_or_default();
+            assert!(
+                !names.iter().any(|n| last == n),
+                "{cells} cells, page {}: ends on a heading «{last}»:\n{page}",
+                p + 1
+            );
+            // The first row under the column indices.
+            if let Some(at) = lines.iter().position(|l| l.starts_with("(1)")) {
+                let first = lines.get(at + 1).copied().unwrap_or_default();
+                assert!(!first.starts_with("Cộng "), "{cells} cells, page {}: opens with «{first}»", p + 1);
+                // Every page's rows start under their unit's name, said again
+                // with "(tiếp theo)" where the unit goes on from the page before.
+                let continued = names.iter().any(|n| first == format!("{n} (tiếp theo)"));
+                let fresh = names.iter().any(|n| first == n);
+                let empty = first == "Không có đồng chí nào.";
+                assert!(continued || fresh || empty, "{cells} cells, page {}: opens with «{first}»:\n{page}", p + 1);
+            }
+        }
+    }
+}
