@@ -120,14 +120,26 @@ fn without_card_reasons(board: &Board) -> Vec<ReasonCount<'_>> {
     reasons
 }
 
-/// `part` of `whole` to one decimal, with a decimal comma: "96,5%", "100%".
+/// `part` of `whole` to one decimal always, with a decimal comma, as
+/// Vietnamese reports write shares: "96,5%", "97,0%", "100,0%".
 pub fn percent(part: usize, whole: usize) -> Option<String> {
     if whole == 0 {
         return None;
     }
     let tenths = (part as f64 * 1000.0 / whole as f64).round() as u64;
-    Some(match tenths % 10 {
-        0 => format!("{}%", tenths / 10),
-        decimal => format!("{},{decimal}%", tenths / 10),
-    })
+    Some(format!("{},{}%", tenths / 10, tenths % 10))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn shares_have_one_decimal_always() {
+        assert_eq!(percent(97, 100).as_deref(), Some("97,0%"));
+        assert_eq!(percent(3, 100).as_deref(), Some("3,0%"));
+        assert_eq!(percent(2, 3).as_deref(), Some("66,7%"));
+        assert_eq!(percent(7_999, 8_000).as_deref(), Some("100,0%"));
+        assert_eq!(percent(1, 0), None);
+    }
 }

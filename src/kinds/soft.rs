@@ -170,14 +170,10 @@ pub fn reconciliation(result: &Reconciliation) -> Vec<u8> {
             ("Số đảng viên trong danh sách quản lý", t.on_roll),
             ("Số đảng viên các đơn vị báo cáo", t.submitted),
             ("Số cặp khớp được", t.paired),
-            ("Có trong danh sách quản lý, đơn vị không báo cáo", t.not_submitted),
-            ("Đơn vị báo cáo, không có trong danh sách quản lý", t.not_on_roll),
-            ("Một số thẻ ở hai chi bộ", t.card_in_two_cells),
-            ("Họ tên khác", t.name_differs),
-            ("Ngày sinh khác", t.birth_date_differs),
-            ("Số thẻ khác", t.card_number_differs),
-            ("Tổng số chênh lệch", t.differences),
-        ];
+        ]
+        .into_iter()
+        .chain(result.counts.iter().map(|c| (c.label, c.count)))
+        .chain([("Tổng số chênh lệch (không kể sinh hoạt tạm thời)", t.differences)]);
         for (r, (label, count)) in lines.into_iter().enumerate() {
             ws.write_with_format(r as u32, 0, label, &styles.cell)?;
             ws.write_number_with_format(r as u32, 1, count as f64, &styles.cell)?;

@@ -43,6 +43,9 @@ pub enum Finding {
     NotSubmitted,
     /// Submitted, not on the roll.
     NotOnRoll,
+    /// Submitted as temporarily attached, not on the roll: the roll that
+    /// holds the member is the home cell's, elsewhere. Not a difference.
+    AttachedElsewhere,
     /// The same card number submitted by two cells.
     CardInTwoCells,
     NameDiffers,
@@ -51,10 +54,22 @@ pub enum Finding {
 }
 
 impl Finding {
+    /// In the order reports list them.
+    pub const ALL: [Finding; 7] = [
+        Finding::NotSubmitted,
+        Finding::NotOnRoll,
+        Finding::CardInTwoCells,
+        Finding::NameDiffers,
+        Finding::BirthDateDiffers,
+        Finding::CardNumberDiffers,
+        Finding::AttachedElsewhere,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Finding::NotSubmitted => "Có trong danh sách quản lý, đơn vị không báo cáo",
             Finding::NotOnRoll => "Đơn vị báo cáo, không có trong danh sách quản lý",
+            Finding::AttachedElsewhere => "Sinh hoạt tạm thời, đảng số do nơi khác quản lý",
             Finding::CardInTwoCells => "Một số thẻ ở hai chi bộ",
             Finding::NameDiffers => "Họ tên khác danh sách quản lý",
             Finding::BirthDateDiffers => "Ngày sinh khác danh sách quản lý",
@@ -96,17 +111,31 @@ pub struct Totals {
     pub paired: usize,
     pub not_submitted: usize,
     pub not_on_roll: usize,
+    /// Temporarily attached members the roll does not hold: reported apart,
+    /// not counted among the differences.
+    pub attached_elsewhere: usize,
     pub card_in_two_cells: usize,
     pub name_differs: usize,
     pub birth_date_differs: usize,
     pub card_number_differs: usize,
+    /// Every finding but those attached elsewhere.
     pub differences: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Reconciliation {
     pub totals: Totals,
+    /// How many of each finding, in [`Finding::ALL`]'s order, with their
+    /// labels: what form 7 and the XLSX list.
+    pub counts: Vec<FindingCount>,
     pub differences: Vec<Difference>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingCount {
+    pub finding: Finding,
+    pub label: &'static str,
+    pub count: usize,
 }
 
 /// A submitted member's candidates on the roll, best first.
@@ -164,12 +193,11 @@ impl Reconciliation {
             });
         }
         differences.extend(pending.iter().map(|&s| {
-            let member = submitted[s].member;
-            let note = match &member.temporary_from {
-                Some(home) => format!("sinh hoạt tạm thời, đảng số ở {home}: có thể do nơi khác quản lý"),
-                None => String::new(),
-            };
-            unpaired(Finding::NotOnRoll, vec![submitted[s].entry.clone()], None, note)
+            let entry = vec![submitted[s].entry.clone()];
+            match &submitted[s].member.temporary_from {
+                Some(home) => unpaired(Finding::AttachedElsewhere, entry, None, format!("đảng số ở {home}")),
+                None => unpaired(Finding::NotOnRoll, entry, None, String::new()),
+            }
         }));
         differences.extend(
             (0..roll.len())
@@ -184,13 +212,18 @@ impl Reconciliation {
             paired,
             not_submitted: count(Finding::NotSubmitted),
             not_on_roll: count(Finding::NotOnRoll),
+            attached_elsewhere: count(Finding::AttachedElsewhere),
             card_in_two_cells: count(Finding::CardInTwoCells),
             name_differs: count(Finding::NameDiffers),
             birth_date_differs: count(Finding::BirthDateDiffers),
             card_number_differs: count(Finding::CardNumberDiffers),
-            differences: differences.len(),
+            differences: differences.len() - count(Finding::AttachedElsewhere),
         };
-        Self { totals, differences }
+        let counts = Finding::ALL
+            .into_iter()
+            .map(|finding| FindingCount { finding, label: finding.label(), count: count(finding) })
+            .collect();
+        Self { totals, counts, differences }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Documents ready to sign without retouching, checked on the PDFs' text
 //! over generated inputs of many sizes: a signature never alone on its
-//! page, groups that keep their headings and subtotals with their rows.
+//! page, groups that keep their headings and subtotals with their rows,
+//! figures and sentences as Vietnamese documents write them.
 
 use crate::common::*;
 use kttdv::{Kind, PdfFlavour, Rendered};
@@ -30,6 +31,13 @@ fn committee(cells: usize, members: usize) -> Value {
     let mut committee: Value = serde_json::from_str(&example("committee.json")).unwrap();
     committee["cells"] = (0..cells).map(|i| cell(members + i * 3, 40 + i as u64, &cell_name(i))).collect();
     committee
+}
+
+/// The example Board's input, with the files it names read in.
+fn board() -> Value {
+    let path = root().join("examples/board.json");
+    let Ok(read) = kttdv::assemble::Assembled::read(&path, &[], &|_| {}) else { panic!("the example reads") };
+    read.value
 }
 
 fn rendered(kind: Kind, input: &Value) -> Rendered {
@@ -111,4 +119,47 @@ fn groups_keep_their_headings_and_subtotals_with_their_rows() {
             }
         }
     }
+}
+
+#[test]
+fn figures_are_written_as_vietnamese_documents_write_them() {
+    // Thousands set off with dots.
+    let mut committee = committee(3, 4);
+    for (i, members) in [400, 350, 300].into_iter().enumerate() {
+        committee["cells"][i] = cell(members, 60 + i as u64, &cell_name(i));
+    }
+    let summary = folded(&pdf_text(&rendered(Kind::Summary, &committee).bytes));
+    assert!(summary.contains("Tổng cộng 1.050"), "{summary}");
+
+    // Shares to one decimal, a count of units as a sentence, items capitalised,
+    // the last ending with a full stop.
+    let board = board();
+    let report = folded(&pdf_text(&rendered(Kind::BoardReport, &board).bytes));
+    for said in [
+        "đạt 93,8% so với tổng số đảng viên chính thức",
+        "chiếm 6,3%, trong đó: + Thẻ đang làm thủ tục phát, chưa nhận: 2 đồng chí; + Chuyển sinh hoạt từ tỉnh khác, chưa được đổi thẻ mẫu mới: 1 đồng chí.",
+        "Có 1 trên 2 đơn vị báo cáo đúng hạn: + Đảng bộ Sở Xây dựng: nộp ngày 12/05/2021, chậm 2 ngày.",
+        "+ Số thẻ khác danh sách quản lý: 1 trường hợp.",
+    ] {
+        assert!(report.contains(said), "«{said}» in:\n{report}");
+    }
+}
+
+#[test]
+fn temporarily_attached_members_are_reported_apart_not_as_differences() {
+    let board = board();
+    let checked = serde_json::to_value(kttdv::kinds::reconcile(&board).unwrap().value).unwrap();
+    let totals = &checked["totals"];
+    assert_eq!(totals["attached_elsewhere"], 3, "{totals:#}");
+    assert_eq!(totals["not_on_roll"], 1, "{totals:#}");
+    assert_eq!(totals["differences"], 6, "{totals:#}");
+    let attached: Vec<&Value> =
+        checked["differences"].as_array().unwrap().iter().filter(|d| d["finding"] == "attached-elsewhere").collect();
+    assert_eq!(attached.len(), 3);
+    assert!(attached.iter().all(|d| d["note"].as_str().unwrap().starts_with("đảng số ở ")), "{attached:#?}");
+    let list = folded(&pdf_text(&rendered(Kind::Reconciliation, &board).bytes));
+    assert!(list.contains("Có 6 chênh lệch; 3 đồng chí sinh hoạt tạm thời có đảng số do nơi khác quản lý"), "{list}");
+    let report = folded(&pdf_text(&rendered(Kind::BoardReport, &board).bytes));
+    assert!(report.contains("có 6 chênh lệch:"), "{report}");
+    assert!(report.contains("Ngoài ra, 3 đồng chí sinh hoạt đảng tạm thời"), "{report}");
 }
