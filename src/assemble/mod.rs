@@ -104,6 +104,9 @@ impl Assembled {
         if sheet::is_spreadsheet(path) {
             return Self::read_sheet(path, cell_options);
         }
+        if path.extension().is_some_and(is_pdf) {
+            return Self::read_pdf(path, &name);
+        }
         Self::read_json(path, &name, Scope::Anywhere, listed, reading)
     }
 
@@ -117,6 +120,9 @@ impl Assembled {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if sheet::is_spreadsheet(file) {
             return Self::read_sheet(file, cell_options);
+        }
+        if file.extension().is_some_and(is_pdf) {
+            return Self::read_pdf(file, &name);
         }
         Self::read_json(file, &name, Scope::Within(root), &[], &|_| {})
     }
@@ -136,6 +142,23 @@ impl Assembled {
             Origin::Sheet(imported) => Some(imported.member_rows()),
             _ => None,
         }
+    }
+
+    /// The input a PDF made by kttdv carries: a cell opening its own packet
+    /// again. A name in that data is never followed.
+    fn read_pdf(path: &Path, name: &str) -> Result<Self, Vec<InputError>> {
+        let tag = |mut e: InputError| {
+            e.file = Some(name.to_owned());
+            vec![e]
+        };
+        let bytes = std::fs::read(path).map_err(|e| {
+            tag(InputError::new(Code::UnreadableFile, JsonPath::root(), format!("không đọc được: {e}")))
+        })?;
+        let mut value = attachment::extract(&bytes).map_err(tag)?.input;
+        let mut work = Reading { sources: Vec::new(), problems: Vec::new(), warnings: Vec::new(), reading: &|_| {} };
+        let frame = Frame { base: PathBuf::new(), scope: Scope::Nowhere, chain: Chain::default(), inside: None };
+        work.expand(&mut value, &frame, &JsonPath::root());
+        work.finish(value)
     }
 
     fn read_sheet(path: &Path, cell_options: &[String]) -> Result<Self, Vec<InputError>> {

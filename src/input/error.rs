@@ -56,6 +56,8 @@ pub enum Code {
     ForbiddenCharacter,
     /// A text longer than its field allows.
     TextTooLong,
+    /// A workbook whose cell details are still the blank workbook's examples.
+    ExampleValue,
     /// A warning: a PDF read by a roll-up carries no signature over its data.
     UnsignedData,
     /// A warning: a PDF read by a roll-up had bytes added after its last signature.

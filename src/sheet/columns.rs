@@ -132,7 +132,7 @@ pub const CELL_ROWS: &[CellRow] = &[
         synonyms: &["Đảng bộ cơ sở", "Cấp ủy cấp trên"],
         example: "Đảng bộ Sở Tài chính",
     },
-    CellRow { key: "name", title: "Tên chi bộ", synonyms: &["Chi bộ"], example: "Chi bộ Văn phòng" },
+    CellRow { key: "name", title: "Tên chi bộ", synonyms: &["Chi bộ"], example: "Chi bộ Phòng Tổng hợp" },
     CellRow { key: "place", title: "Địa danh", synonyms: &["Nơi lập"], example: "Quảng Nam" },
     CellRow {
         key: "date",
@@ -147,7 +147,7 @@ pub const CELL_ROWS: &[CellRow] = &[
     CellRow { key: "has_committee", title: "Chi bộ có chi ủy", synonyms: &["Có chi ủy"], example: "Có" },
     CellRow { key: "signer_title", title: "Chức vụ người ký", synonyms: &["Chức vụ"], example: "BÍ THƯ" },
     CellRow {
-        key: "signer_name", title: "Người ký", synonyms: &["Họ tên người ký"], example: "Trần Văn Hùng"
+        key: "signer_name", title: "Người ký", synonyms: &["Họ tên người ký"], example: "Nguyễn Văn A"
     },
 ];
 
@@ -161,8 +161,9 @@ pub const OUTCOMES: &[(&str, &str)] = &[
     ("Hỏng", "damaged"),
     ("Mất thẻ", "lost"),
     ("Mất", "lost"),
+    // Without its comma: a drop-down list's items are separated by commas.
+    ("Chưa được đổi phát thẻ", "no_current_card"),
     ("Chưa có thẻ", "no_current_card"),
-    ("Chưa được đổi, phát thẻ", "no_current_card"),
     ("Không đóng dấu", "not_stamped"),
 ];
 pub const YES_NO: &[(&str, bool)] = &[("Có", true), ("X", true), ("Không", false)];
@@ -197,6 +198,18 @@ pub fn choose<T: Copy>(choices: &[(&str, T)], word: &str) -> Option<T> {
     choices.iter().find(|(w, _)| fold(w) == folded).map(|(_, v)| *v)
 }
 
+/// The word offered for each value, the first the list gives it: what a
+/// drop-down list shows.
+pub fn offered<T: PartialEq>(choices: &[(&'static str, T)]) -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = Vec::new();
+    for (i, (word, value)) in choices.iter().enumerate() {
+        if !choices[..i].iter().any(|(_, earlier)| earlier == value) {
+            words.push(word);
+        }
+    }
+    words
+}
+
 /// The words a choice column accepts, for messages.
 pub fn words<T>(choices: &[(&str, T)]) -> String {
     choices.iter().map(|(w, _)| *w).collect::<Vec<_>>().join(", ")
@@ -212,4 +225,19 @@ pub fn letter(index: usize) -> String {
     }
     out.reverse();
     String::from_utf8(out).expect("ASCII letters")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_drop_down_offers_one_word_per_value_and_no_comma() {
+        assert_eq!(offered(OUTCOMES), ["Đóng dấu", "Thẻ hỏng", "Mất thẻ", "Chưa được đổi phát thẻ", "Không đóng dấu"]);
+        for words in [offered(OUTCOMES), offered(GENDERS), offered(MEMBERSHIPS), offered(YES_NO)] {
+            assert!(words.iter().all(|w| !w.contains(',')), "{words:?}");
+        }
+        // The form's own words, comma and all, are still read.
+        assert_eq!(choose(OUTCOMES, "Chưa được đổi, phát thẻ"), Some("no_current_card"));
+    }
 }

@@ -476,15 +476,26 @@ fn read_cell(grid: &Grid, problems: &mut Vec<InputError>) -> (Map<String, Value>
     let mut cell = Map::new();
     let mut rows = HashMap::new();
     for (row, cells) in &grid.rows {
-        let (Some(title), Some(value)) = (cells.first(), cells.get(1)) else { continue };
+        let empty = Cell::default();
+        let Some(title) = cells.first() else { continue };
+        let value = cells.get(1).unwrap_or(&empty);
         let Some(spec) = CELL_ROWS.iter().find(|r| r.matches(&title.text)) else { continue };
+        // Known even when empty, so that a missing detail is named by its row.
+        rows.insert(spec.key, *row);
         if value.text.is_empty() {
             continue;
         }
-        rows.insert(spec.key, *row);
         set_cell_value(&mut cell, spec.key, &value.text, &mut |message| {
             problems.push(InputError::in_sheet(Code::UnknownValue, &grid.name, *row, "B", message))
         });
+    }
+    // The blank workbook's examples copied in whole: not this cell's details.
+    let example = |key: &str| CELL_ROWS.iter().find(|r| r.key == key).map(|r| r.example);
+    let name = cell.get("name").and_then(Value::as_str);
+    let signer = cell.get("signer").and_then(|s| s.get("name")).and_then(Value::as_str);
+    if let Some(row) = rows.get("name").filter(|_| name == example("name") && signer == example("signer_name")) {
+        let message = "thông tin chi bộ vẫn là ví dụ của bảng tính mẫu; hãy ghi tên chi bộ, người ký… của chi bộ mình";
+        problems.push(InputError::in_sheet(Code::ExampleValue, &grid.name, *row, "B", message));
     }
     (cell, rows)
 }

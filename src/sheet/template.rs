@@ -1,11 +1,13 @@
 //! The blank workbook a cell fills in: the members sheet with its titles,
-//! one example row and a hint on every title, and the cell sheet.
+//! one example row and a hint on every title, and the cell sheet, empty but
+//! for an example beside each detail — nothing of the example reaches a
+//! document unless typed in.
 
 use std::path::Path;
 
 use rust_xlsxwriter::{DataValidation, Format, Note, Workbook, XlsxError};
 
-use super::columns::{CELL_ROWS, GENDERS, MEMBER_COLUMNS, MEMBERSHIPS, OUTCOMES, YES_NO};
+use super::columns::{CELL_ROWS, GENDERS, MEMBER_COLUMNS, MEMBERSHIPS, OUTCOMES, YES_NO, offered};
 
 /// The remark that marks the example row; the importer skips that row.
 pub const EXAMPLE_MARK: &str = "(Dòng mẫu";
@@ -40,9 +42,9 @@ pub fn write_template(path: &Path) -> Result<(), XlsxError> {
             sheet.insert_note(0, col, &Note::new(column.hint).set_author("kttdv"))?;
         }
         let choices: Option<Vec<&str>> = match column.field {
-            "gender" => Some(GENDERS.iter().map(|c| c.0).collect()),
-            "membership" => Some(MEMBERSHIPS.iter().map(|c| c.0).collect()),
-            "outcome" => Some(OUTCOMES.iter().map(|c| c.0).collect()),
+            "gender" => Some(offered(GENDERS)),
+            "membership" => Some(offered(MEMBERSHIPS)),
+            "outcome" => Some(offered(OUTCOMES)),
             _ => None,
         };
         if let Some(choices) = choices {
@@ -56,12 +58,14 @@ pub fn write_template(path: &Path) -> Result<(), XlsxError> {
     let sheet = workbook.add_worksheet().set_name(CELL_SHEET)?;
     sheet.set_column_width(0, 24)?;
     sheet.set_column_width(1, 34)?;
+    sheet.set_column_width(2, 34)?;
     sheet.set_column_format(1, &text)?;
+    // Column B is the cell's own, empty until filled; C shows an example.
     for (row, spec) in CELL_ROWS.iter().enumerate() {
         sheet.write_with_format(row as u32, 0, spec.title, &title)?;
-        sheet.write_with_format(row as u32, 1, spec.example, &text)?;
+        sheet.write_with_format(row as u32, 2, format!("Ví dụ: {}", spec.example), &example)?;
     }
-    let yes_no: Vec<&str> = YES_NO.iter().map(|c| c.0).collect();
+    let yes_no = offered(YES_NO);
     let row = CELL_ROWS.iter().position(|r| r.key == "has_committee").expect("a listed row") as u32;
     sheet.add_data_validation(row, 1, row, 1, &DataValidation::new().allow_list_strings(&yes_no)?)?;
 

@@ -327,6 +327,25 @@ async fn the_web_page_checks_a_workbook_and_offers_the_pdfs() {
     let odd = press_download(&client, &server, &html, "mau-3", "x; Path=/evil").await;
     assert_eq!(odd.status(), StatusCode::OK);
     assert!(odd.headers().get("set-cookie").is_none(), "a token not of the page's making is not echoed");
+
+    // The cell's own packet, sent back to the cell form, is read as its roster.
+    let packet = download(&client, &server, &html, "packet").await;
+    let form = Form::new().part("file", Part::bytes(packet).file_name("ho-so.pdf"));
+    let page = client.post(server.url("/web/cell")).multipart(form).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("data-kind=\"packet\" data-format=\"zip\""));
+}
+
+#[tokio::test]
+async fn the_page_offers_examples_as_hints_never_as_values() {
+    let server = Server::start(&[]);
+    let home = Client::new().get(server.url("/")).send().await.unwrap().text().await.unwrap();
+    let form = &home[home.find("id=\"committee-form\"").unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(!form.contains(" value="), "nothing filled in: {form}");
+    assert!(form.contains("placeholder=\"Ví dụ: Đảng bộ Sở Tài chính\""), "{form}");
+    assert!(form.contains("accept=\".pdf,"), "the committee's picker takes the cells' PDFs: {form}");
+    assert!(home.contains("accept=\".xlsx,.xlsm,.ods,.xls,.csv,.pdf\""), "and the cell's its own PDF");
 }
 
 #[tokio::test]

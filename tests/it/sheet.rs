@@ -163,10 +163,30 @@ fn the_template_round_trips_to_the_json_example() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("roster.json")).unwrap()).unwrap();
     assert_eq!(imported, expected_roster());
 
-    // The template itself imports: its example row is skipped.
+    // The template itself holds nothing of the example: its example row is
+    // skipped, its cell details are empty, and importing it says what is missing.
+    let cell_rows = sheet_rows(&template, "Chi bộ");
+    assert!(cell_rows.iter().all(|r| r.get(1).is_none_or(String::is_empty)), "column B is empty: {cell_rows:?}");
+    assert!(cell_rows.iter().all(|r| r[2].starts_with("Ví dụ: ")), "column C shows examples: {cell_rows:?}");
     let out = kttdv_in(dir.path(), &["import", template.to_str().unwrap()], "");
-    let members: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(members["members"], json!([]));
+    assert_eq!(out.status.code(), Some(1));
+    let said = stderr(&out);
+    assert!(said.contains("missing-field\tChi bộ!B1\tthiếu trường bắt buộc «superior»"), "named by its row: {said}");
+    assert!(!said.contains("Nguyễn Văn An"), "{said}");
+}
+
+#[test]
+fn a_workbook_still_holding_the_examples_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(kttdv_in(dir.path(), &["template-xlsx", "-o", "t.xlsx"], "").status.success());
+    let mut roster = expected_roster();
+    roster["cell"]["name"] = json!("Chi bộ Phòng Tổng hợp");
+    roster["cell"]["signer"]["name"] = json!("Nguyễn Văn A");
+    fill_like_template(&dir.path().join("t.xlsx"), &dir.path().join("chi-bo.xlsx"), &roster);
+    let out = kttdv_in(dir.path(), &["check", "packet", "chi-bo.xlsx"], "");
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("example-value\tChi bộ!B2\tthông tin chi bộ vẫn là ví dụ"), "{said}");
 }
 
 #[test]
