@@ -58,6 +58,9 @@ pub enum Code {
     TextTooLong,
     /// A workbook whose cell details are still the blank workbook's examples.
     ExampleValue,
+    /// A warning: two members of two cells share a name and a date of
+    /// birth, and a roster says they are different people.
+    Namesake,
     /// A warning: a PDF read by a roll-up carries no signature over its data.
     UnsignedData,
     /// A warning: a PDF read by a roll-up had bytes added after its last signature.

@@ -69,7 +69,7 @@ impl Committee {
         else {
             return Err(problems);
         };
-        check_across_cells(&cells, &path.key("cells"), &mut problems);
+        check_across_cells(&cells, &path.key("cells"), &mut problems, &mut warnings);
         let Some(cells) = cells.into_iter().collect::<Option<Vec<_>>>().filter(|_| problems.is_empty()) else {
             return Err(problems);
         };
@@ -99,8 +99,15 @@ type Seat = (usize, usize);
 
 /// R7 across cells: a card number, or a person (same name and date of
 /// birth), on two cells is an error naming both places. A temporarily
-/// attached member is listed only by the cell where they are active.
-fn check_across_cells(cells: &[Option<Roster>], path: &JsonPath, problems: &mut Vec<InputError>) {
+/// attached member is listed only by the cell where they are active. Two
+/// people may share a name and a date of birth: once a roster says so of
+/// either (`namesake`), it is a warning.
+fn check_across_cells(
+    cells: &[Option<Roster>],
+    path: &JsonPath,
+    problems: &mut Vec<InputError>,
+    warnings: &mut Vec<InputError>,
+) {
     let member_path = |(cell, member): Seat| path.index(cell).key("members").index(member);
     let mut cards: HashMap<&CardNumber, Seat> = HashMap::new();
     let mut people: HashMap<(String, Date), Seat> = HashMap::new();
@@ -125,19 +132,34 @@ fn check_across_cells(cells: &[Option<Roster>], path: &JsonPath, problems: &mut 
                 cards.insert(number, (i, j));
             }
             match people.entry((member.full_name.folded(), member.birth_date)) {
-                Entry::Occupied(first) if first.get().0 != i => problems.push(InputError::new(
-                    Code::MemberInTwoCells,
-                    member_path((i, j)),
-                    format!(
-                        "{} (sinh ngày {}) có tên ở cả {} ({}) và {}; mỗi đảng viên chỉ ghi ở một chi bộ, \
-                         nơi đang sinh hoạt (sinh hoạt tạm thời thì ghi chi bộ giữ đảng số ở cột ghi chú)",
-                        member.full_name,
-                        member.birth_date,
-                        cell_of(*first.get()),
-                        member_path(*first.get()),
-                        roster.cell.name
-                    ),
-                )),
+                Entry::Occupied(first) if first.get().0 != i => {
+                    let (k, m) = *first.get();
+                    let declared = member.namesake || cells[k].as_ref().is_some_and(|r| r.members[m].namesake);
+                    let (who, where_) = (cell_of(*first.get()), member_path(*first.get()));
+                    let (name, born) = (&member.full_name, member.birth_date);
+                    if declared {
+                        warnings.push(InputError::new(
+                            Code::Namesake,
+                            member_path((i, j)),
+                            format!(
+                                "{name} (sinh ngày {born}) trùng họ tên và ngày sinh với một đảng viên của {who} \
+                                 ({where_}); chi bộ đã ghi là hai người khác nhau"
+                            ),
+                        ));
+                    } else {
+                        problems.push(InputError::new(
+                            Code::MemberInTwoCells,
+                            member_path((i, j)),
+                            format!(
+                                "{name} (sinh ngày {born}) có tên ở cả {who} ({where_}) và {}; mỗi đảng viên chỉ ghi \
+                                 ở một chi bộ, nơi đang sinh hoạt (sinh hoạt tạm thời thì ghi chi bộ giữ đảng số ở \
+                                 cột ghi chú); nếu là hai người khác nhau trùng tên, ghi «Có» ở cột «Trùng tên \
+                                 người khác» (namesake)",
+                                roster.cell.name
+                            ),
+                        ));
+                    }
+                }
                 Entry::Occupied(_) => {}
                 Entry::Vacant(seat) => {
                     seat.insert((i, j));

@@ -122,6 +122,10 @@ pub struct MemberInput {
     pub card: Option<CardOutcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remarks: Option<Text>,
+    /// Người khác trùng tên: a different person from a member of another
+    /// cell with the same name and date of birth (a warning then, not an error).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub namesake: bool,
 }
 
 impl MemberInput {
@@ -139,6 +143,7 @@ impl MemberInput {
         let temporary_from = r.optional("temporary_from");
         let card = r.optional("card");
         let remarks = r.optional("remarks");
+        let namesake: Option<Option<bool>> = r.optional("namesake");
         problems.extend(r.finish());
         Some(Self {
             full_name: full_name?,
@@ -151,6 +156,7 @@ impl MemberInput {
             temporary_from: temporary_from?,
             card: card?,
             remarks: remarks?,
+            namesake: namesake?.unwrap_or(false),
         })
     }
 }
@@ -190,6 +196,8 @@ pub struct Member {
     pub standing: Standing,
     pub temporary_from: Option<Text>,
     pub remarks: Option<Text>,
+    /// Declared a different person from a namesake in another cell.
+    pub namesake: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -465,6 +473,7 @@ fn check_member(
         standing,
         temporary_from: input.temporary_from.clone(),
         remarks: input.remarks.clone(),
+        namesake: input.namesake,
     })
 }
 

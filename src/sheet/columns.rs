@@ -112,6 +112,14 @@ pub const MEMBER_COLUMNS: &[Column] = &[
         hint: "Thẻ đổi, cấp lại: các ô đóng dấu, ví dụ 3, 4.",
         example: "",
     },
+    Column {
+        field: "namesake",
+        title: "Trùng tên người khác",
+        synonyms: &["Người trùng tên", "Trùng tên"],
+        required: false,
+        hint: "Ghi «Có» khi đây là người khác, chỉ trùng họ tên và ngày sinh với một đảng viên của chi bộ khác.",
+        example: "",
+    },
     Column { field: "remarks", title: "Ghi chú", synonyms: &[], required: false, hint: "", example: "" },
 ];
 

@@ -430,6 +430,12 @@ fn member<'a>(value: &dyn Fn(&str) -> Option<&'a Cell>, fail: &mut dyn FnMut(&st
             }
         }
     }
+    if let Some(cell) = value("namesake") {
+        match choose(YES_NO, &cell.text) {
+            Some(yes) => _ = member.insert("namesake".into(), json!(yes)),
+            None => fail("namesake", format!("«{}» không hợp lệ; cần một trong: {}", cell.text, words(YES_NO))),
+        }
+    }
     if let Some(cell) = value("outcome") {
         match choose(OUTCOMES, &cell.text) {
             Some(outcome) => _ = member.insert("card".into(), card(outcome, value)),

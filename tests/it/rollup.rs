@@ -530,3 +530,25 @@ fn check_refuses_a_reconciliation_without_its_roll_as_render_does() {
     }
     assert!(RENDERER.check(Kind::BoardReport, &board).is_ok());
 }
+
+#[test]
+fn a_namesake_in_another_cell_is_an_error_until_a_roster_says_they_are_two_people() {
+    let mut first = cell(1, 5, CELLS[0], ORGANISATIONS[0]);
+    let mut second = cell(2, 5, CELLS[1], ORGANISATIONS[0]);
+    // The same name and date of birth, another card: two people, or one twice.
+    second["members"][1] = first["members"][1].clone();
+    if second["members"][1].get("card_number").is_some() {
+        second["members"][1]["card_number"] = json!("49.999001");
+    }
+    let both = committee(0, vec![first.clone(), second.clone()]);
+    let problems = RENDERER.check(Kind::Summary, &both).unwrap_err();
+    let codes: Vec<&str> = problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["member-in-two-cells"], "{problems:#?}");
+    assert!(problems[0].message.contains("«Trùng tên người khác»"), "the way out is said: {}", problems[0].message);
+
+    first["members"][1]["namesake"] = json!(true);
+    let warnings = RENDERER.check(Kind::Summary, &committee(0, vec![first, second])).unwrap();
+    let namesakes: Vec<String> =
+        warnings.iter().filter(|w| w.code.as_str() == "namesake").map(|w| w.place.to_string()).collect();
+    assert_eq!(namesakes, ["$.cells[1].members[1]"], "{warnings:#?}");
+}

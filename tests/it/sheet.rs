@@ -89,6 +89,7 @@ fn member_words(m: &Value) -> Vec<(&'static str, String)> {
         ("Lý do, tình trạng", detail),
         ("Hình thức xử lý", handling),
         ("Ô đóng dấu", boxes),
+        ("Trùng tên người khác", if m["namesake"] == true { "Có" } else { "" }.to_owned()),
         ("Ghi chú", s("remarks")),
     ]
 }
@@ -176,6 +177,18 @@ fn the_template_round_trips_to_the_json_example() {
 }
 
 #[test]
+fn a_namesake_is_declared_in_its_own_column() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(kttdv_in(dir.path(), &["template-xlsx", "-o", "t.xlsx"], "").status.success());
+    let mut roster = expected_roster();
+    roster["members"][3]["namesake"] = json!(true);
+    fill_like_template(&dir.path().join("t.xlsx"), &dir.path().join("chi-bo.xlsx"), &roster);
+    let out = kttdv_in(dir.path(), &["import", "chi-bo.xlsx"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), roster);
+}
+
+#[test]
 fn a_workbook_still_holding_the_examples_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     assert!(kttdv_in(dir.path(), &["template-xlsx", "-o", "t.xlsx"], "").status.success());
@@ -205,7 +218,7 @@ fn a_filled_workbook_renders_the_packet() {
 fn csv_with_other_titles_and_cell_options_imports_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let roster = expected_roster();
-    let titles = "Họ tên;Ngày, tháng, năm sinh;GIỚI TÍNH;Số thẻ;Ngày kết nạp;Ngày chính thức;Loại;Sinh hoạt tạm thời;Kết quả;Lý do;Xử lý;Ô số;Ghi chú";
+    let titles = "Họ tên;Ngày, tháng, năm sinh;GIỚI TÍNH;Số thẻ;Ngày kết nạp;Ngày chính thức;Loại;Sinh hoạt tạm thời;Kết quả;Lý do;Xử lý;Ô số;Trùng tên;Ghi chú";
     let mut csv = format!("{titles}\n");
     for member in roster["members"].as_array().unwrap() {
         let words: Vec<String> = member_words(member).into_iter().map(|(_, w)| w).collect();
