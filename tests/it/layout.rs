@@ -163,3 +163,54 @@ fn temporarily_attached_members_are_reported_apart_not_as_differences() {
     assert!(report.contains("có 6 chênh lệch:"), "{report}");
     assert!(report.contains("Ngoài ra, 3 đồng chí sinh hoạt đảng tạm thời"), "{report}");
 }
+
+/// The lines of `words`, top to bottom, each its words left to right.
+fn lines_of<'a>(words: &[&'a WordBox]) -> Vec<Vec<&'a WordBox>> {
+    let mut lines: Vec<Vec<&WordBox>> = Vec::new();
+    for word in words {
+        match lines.iter_mut().find(|l| (l[0].y_min - word.y_min).abs() < 2.0) {
+            Some(line) => line.push(word),
+            None => lines.push(vec![word]),
+        }
+    }
+    lines.sort_by(|a, b| a[0].y_min.total_cmp(&b[0].y_min));
+    lines
+}
+
+#[test]
+fn headers_and_titles_break_between_meaningful_groups() {
+    let mut cell = json_input(&example("cell.json"));
+    cell["cell"]["superior"] = json!("Đảng bộ Sở Giao thông Vận tải");
+    let mut committee = committee(2, 5);
+    committee["committee"]["header"]["superior"] = json!("ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH");
+    committee["committee"]["header"]["issuer"] = json!("ĐẢNG BỘ SỞ GIAO THÔNG VẬN TẢI");
+    for (what, kind, input, title) in [
+        ("mẫu 1", Kind::Report, &cell, "BÁO"),
+        ("mẫu 6", Kind::Summary, &committee, "BIỂU"),
+        ("mẫu 7", Kind::BoardReport, &board(), "BÁO"),
+    ] {
+        let pdf = rendered(kind, input).bytes;
+        let boxes = pdf_word_boxes(&pdf);
+        let page: Vec<&WordBox> = boxes.iter().filter(|w| w.page == 1).collect();
+        // The header's left block: above its star.
+        let star = page.iter().find(|w| w.text == "*").expect("the header's star");
+        let header: Vec<&WordBox> =
+            page.iter().copied().filter(|w| w.y_max <= star.y_min && w.x_max < w.page_width / 2.0).collect();
+        for line in lines_of(&header) {
+            let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
+            assert!(line.len() >= 2, "{what}: a word alone on a header line: {text:?}");
+        }
+        // The title: no word pair broken over two lines.
+        let start = page.iter().position(|w| w.text == title).expect("the title");
+        let end = page[start..].iter().position(|w| w.text.starts_with("(tính") || w.text == "I.").unwrap() + start;
+        let words = &page[start..end];
+        for pair in words.windows(2) {
+            let joined = format!("{} {}", pair[0].text, pair[1].text).to_lowercase();
+            if ["sử dụng", "bảo quản", "đảng viên", "kiểm tra", "kỹ thuật", "đóng dấu", "kết quả", "tình hình"]
+                .contains(&joined.as_str())
+            {
+                assert!((pair[0].y_min - pair[1].y_min).abs() < 2.0, "{what}: «{joined}» broken in the title");
+            }
+        }
+    }
+}
