@@ -124,6 +124,7 @@ impl<'a> CellView<'a> {
                 number: cell.report_number.clone(),
                 place: cell.place.clone(),
                 date: cell.date,
+                blank_date: cell.blank_date,
             },
             signature: signature(cell),
             reference_date: roster.reference_date(),

@@ -22,6 +22,11 @@ pub struct Header {
     pub place: Text,
     /// Ngày ban hành.
     pub date: Date,
+    /// Leave the day and month blank ("ngày    tháng    năm 2021") for the
+    /// clerk who dates the document when issuing it; `date` still counts for
+    /// the deadlines.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blank_date: bool,
 }
 
 /// Who signs, in one of the three forms 36-HD allows.

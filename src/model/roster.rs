@@ -28,6 +28,9 @@ pub struct Cell {
     /// Ngày chốt số liệu ("tính đến ngày"), when it differs from the campaign's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_date: Option<Date>,
+    /// Leave the day and month of the report blank for the clerk (see `Header`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blank_date: bool,
     /// Số của báo cáo 1-KTTĐV without the word "Số", e.g. "05-BC/CB".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_number: Option<Text>,

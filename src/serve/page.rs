@@ -139,6 +139,7 @@ pub async fn committee(State(state): State<Arc<AppState>>, request: Request) -> 
                         "number": Some(field("number")).filter(|n| !n.is_empty()),
                         "place": field("place"),
                         "date": field("date"),
+                        "blank_date": !field("blank_date").is_empty(),
                     },
                     "signature": { "as": "on-behalf-of", "body": field("body"), "title": field("signer_title"), "name": field("signer_name") },
                 },

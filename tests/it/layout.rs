@@ -214,3 +214,17 @@ fn headers_and_titles_break_between_meaningful_groups() {
         }
     }
 }
+
+#[test]
+fn a_clerk_can_number_and_date_the_document_at_issuance() {
+    let mut committee = committee(2, 5);
+    committee["committee"]["header"]["blank_date"] = json!(true);
+    committee["committee"]["header"].as_object_mut().unwrap().remove("number");
+    let text = folded(&pdf_text(&rendered(Kind::Summary, &committee).bytes));
+    assert!(text.contains("Số -BC/ĐU"), "{text}");
+    assert!(text.contains("Quảng Nam, ngày tháng năm 2021"), "{text}");
+    let mut cell = json_input(&example("cell.json"));
+    cell["cell"]["blank_date"] = json!(true);
+    let text = folded(&pdf_text(&rendered(Kind::Report, &cell).bytes));
+    assert!(text.contains("Quảng Nam, ngày tháng năm 2021"), "{text}");
+}
