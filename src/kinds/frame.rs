@@ -10,6 +10,8 @@ use crate::model::scalar::{Date, Text};
 #[derive(Debug, Serialize)]
 pub struct Frame<'a> {
     pub header: &'a Header,
+    /// The issuer's name as a sentence writes it, when given.
+    pub name: Option<&'a Text>,
     pub signature: &'a Signature,
     pub recipients: &'a [Text],
     pub reference_date: Date,
@@ -20,6 +22,7 @@ impl<'a> Frame<'a> {
     pub fn new(issuer: &'a Issuer, campaign: &'a Campaign) -> Self {
         Self {
             header: &issuer.header,
+            name: issuer.name.as_ref(),
             signature: &issuer.signature,
             recipients: &issuer.recipients,
             reference_date: campaign.reference_date,

@@ -46,6 +46,10 @@ pub enum Signature {
 #[serde(deny_unknown_fields)]
 pub struct Issuer {
     pub header: Header,
+    /// The issuer's full name as a sentence writes it, e.g. "Ban Tổ chức
+    /// Đảng ủy Khối các cơ quan tỉnh": what an annex says it is attached by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Text>,
     pub signature: Signature,
     /// Nơi nhận; the template's default when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

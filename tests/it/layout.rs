@@ -128,8 +128,9 @@ fn figures_are_written_as_vietnamese_documents_write_them() {
     for (i, members) in [400, 350, 300].into_iter().enumerate() {
         committee["cells"][i] = cell(members, 60 + i as u64, &cell_name(i));
     }
-    let summary = folded(&pdf_text(&rendered(Kind::Summary, &committee).bytes));
-    assert!(summary.contains("Tổng cộng 1.050"), "{summary}");
+    let summary = pdf_layout(&rendered(Kind::Summary, &committee).bytes);
+    let total = summary.lines().find(|l| l.contains("Tổng cộng")).expect("the total");
+    assert!(total.split_whitespace().any(|w| w == "1.050"), "{total}");
 
     // Shares to one decimal, a count of units as a sentence, items capitalised,
     // the last ending with a full stop.
@@ -227,4 +228,57 @@ fn a_clerk_can_number_and_date_the_document_at_issuance() {
     cell["cell"]["blank_date"] = json!(true);
     let text = folded(&pdf_text(&rendered(Kind::Report, &cell).bytes));
     assert!(text.contains("Quảng Nam, ngày tháng năm 2021"), "{text}");
+}
+
+#[test]
+fn the_annex_gives_names_room_and_says_whose_report_it_is_attached_to() {
+    let names = ["A", "B", "C", "D", "E", "G", "H", "K", "L", "M", "N", "P", "Q", "R", "S", "T", "U", "V", "X", "Y"];
+    let mut board = board();
+    board.as_object_mut().unwrap().remove("roll");
+    board["committees"] = names
+        .iter()
+        .enumerate()
+        .map(|(i, letter)| {
+            let mut committee = committee(1, 3);
+            committee["organisation"] = json!(format!("Đảng bộ Sở Giao thông Vận tải và Hạ tầng Đô thị {letter}"));
+            committee["cells"][0] = cell(3, 100 + i as u64, &format!("Chi bộ Văn phòng {letter}"));
+            committee
+        })
+        .collect();
+    let report = rendered(Kind::BoardReport, &board);
+    let text = folded(&pdf_text(&report.bytes));
+    assert!(
+        text.contains(
+            "(Kèm theo Báo cáo số 21-BC/BTCĐUK ngày 18/05/2021 của Ban Tổ chức Đảng ủy Khối các cơ quan tỉnh)"
+        ),
+        "{text}"
+    );
+    let pages = pdf_layout_pages(&report.bytes);
+    let first = pages.iter().position(|p| p.contains("PHỤ LỤC")).expect("the annex");
+    // A row's figures: its number, then nine figures.
+    let figures = |l: &&str| l.split_whitespace().filter(|w| w.parse::<usize>().is_ok()).count() >= 10;
+    let rows = pages[first].lines().filter(figures).count();
+    assert!(rows > 8, "{rows} rows on the annex's first page:\n{}", pages[first]);
+}
+
+#[test]
+fn dates_are_never_broken_across_lines() {
+    let mut roster = cell(40, 77, "Chi bộ Văn phòng");
+    for (i, member) in roster["members"].as_array_mut().unwrap().iter_mut().enumerate().take(12) {
+        if member["membership"] == "full" {
+            member["card"] = match i % 3 {
+                0 => json!({ "damaged": { "defect": "Thẻ bị ố, mờ ảnh" } }),
+                1 => json!({ "lost": { "circumstances": "Mất khi đi công tác", "handling": "Nhắc nhở" } }),
+                _ => json!({ "no_current_card": { "reason": "Chưa nhận thẻ" } }),
+            };
+            if i % 3 == 2 {
+                member.as_object_mut().unwrap().remove("card_number");
+            }
+        }
+    }
+    for kind in [Kind::DamagedList, Kind::LostList, Kind::NoCardList] {
+        let words = pdf_words(&rendered(kind, &roster).bytes);
+        let broken: Vec<&String> = words.iter().map(|(w, _, _)| w).filter(|w| w.ends_with('/')).collect();
+        assert!(broken.is_empty(), "{kind:?}: dates broken: {broken:?}");
+    }
 }
