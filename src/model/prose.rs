@@ -64,3 +64,56 @@ impl From<Inline> for Vec<Span> {
         inline.0
     }
 }
+
+impl Block {
+    /// A line as a secretary types it in a text box or a sheet cell:
+    /// "- " starts an item, "+ " a sub-item, anything else is a paragraph.
+    pub fn from_line(line: &str) -> Option<Self> {
+        let line = line.trim();
+        let plain = |text: &str| Inline(vec![Span { text: text.trim().to_owned(), italic: false, bold: false }]);
+        if line.is_empty() {
+            None
+        } else if let Some(rest) = line.strip_prefix("- ") {
+            Some(Block::Item(plain(rest)))
+        } else if let Some(rest) = line.strip_prefix("+ ") {
+            Some(Block::Subitem(plain(rest)))
+        } else {
+            Some(Block::Paragraph(plain(line)))
+        }
+    }
+
+    /// The block as one line of text, as [`Block::from_line`] reads it
+    /// (italic and bold are not kept).
+    pub fn to_line(&self) -> String {
+        let text = |inline: &Inline| inline.0.iter().map(|s| s.text.as_str()).collect::<String>();
+        match self {
+            Block::Paragraph(inline) => text(inline),
+            Block::Item(inline) => format!("- {}", text(inline)),
+            Block::Subitem(inline) => format!("+ {}", text(inline)),
+        }
+    }
+
+    /// Every non-empty line of `text`, as blocks.
+    pub fn from_text(text: &str) -> Vec<Self> {
+        text.lines().filter_map(Self::from_line).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Block;
+
+    #[test]
+    fn typed_lines_become_paragraphs_items_and_subitems_and_back() {
+        let text = "Chi bộ đã kiểm tra đủ.\n\n- Thẻ hỏng: 1\n+ do ẩm\n";
+        let blocks = Block::from_text(text);
+        let lines: Vec<String> = blocks.iter().map(Block::to_line).collect();
+        assert_eq!(lines, ["Chi bộ đã kiểm tra đủ.", "- Thẻ hỏng: 1", "+ do ẩm"]);
+        let json = serde_json::to_value(&blocks).unwrap();
+        assert_eq!(
+            json[0],
+            serde_json::json!({ "paragraph": [{ "text": "Chi bộ đã kiểm tra đủ.", "italic": false, "bold": false }] })
+        );
+        assert_eq!(json[1]["item"][0]["text"], "Thẻ hỏng: 1");
+    }
+}

@@ -21,6 +21,7 @@ use crate::PdfFlavour;
 use crate::assemble::Assembled;
 use crate::input::{InputError, Place};
 use crate::kinds::Kind;
+use crate::model::prose::Block;
 
 pub struct Pages {
     tera: tera::Tera,
@@ -174,6 +175,7 @@ async fn answer(state: &Arc<AppState>, upload: Upload, kind: Kind, offers: &'sta
             Ok(json!({
                 "preview": base64::engine::general_purpose::STANDARD.encode(&preview.bytes),
                 "warnings": general(&preview.warnings),
+                "report": (kind == Kind::Packet).then(|| report_text(&input.value)),
                 "input": input.value.to_string(),
                 "downloads": offers.iter().map(|o| json!({ "kind": o.kind.name(), "format": o.format.name(), "label": o.label })).collect::<Vec<_>>(),
             }))
@@ -189,6 +191,44 @@ async fn answer(state: &Arc<AppState>, upload: Upload, kind: Kind, offers: &'sta
         }
         Err(err) => err.into_response(),
     }
+}
+
+/// Sections II and III of a cell's report and its recipients as the page's
+/// text boxes show them: a block or a recipient a line.
+fn report_text(roster: &Value) -> Value {
+    let lines = |blocks: &Value| {
+        let blocks: Vec<Block> = serde_json::from_value(blocks.clone()).unwrap_or_default();
+        blocks.iter().map(Block::to_line).collect::<Vec<_>>().join("\n")
+    };
+    let recipients = roster["cell"]["recipients"].as_array().into_iter().flatten().filter_map(Value::as_str);
+    json!({
+        "usage": lines(&roster["report"]["usage"]),
+        "proposals": lines(&roster["report"]["proposals"]),
+        "recipients": recipients.collect::<Vec<_>>().join("\n"),
+    })
+}
+
+/// The cell's report finished on the page: sections II and III and the
+/// recipients typed in, put into the checked input, checked and shown again.
+pub async fn report(State(state): State<Arc<AppState>>, Form(fields): Form<Vec<(String, String)>>) -> Response {
+    let field = |name: &str| fields.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
+    let Some(Ok(mut roster)) = field("input").map(crate::input::read_json) else {
+        return ApiError::BadRequest("thiếu trường «input» của biểu mẫu".into()).into_response();
+    };
+    let blocks =
+        |name: &str| serde_json::to_value(Block::from_text(field(name).unwrap_or_default())).expect("blocks serialise");
+    if let Value::Object(map) = &mut roster {
+        let report = map.entry("report").or_insert_with(|| json!({}));
+        report["usage"] = blocks("usage");
+        report["proposals"] = blocks("proposals");
+        let recipients: Vec<&str> =
+            field("recipients").unwrap_or_default().lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        if let Some(cell) = map.get_mut("cell").and_then(Value::as_object_mut) {
+            cell.insert("recipients".into(), json!(recipients));
+        }
+    }
+    let upload = Upload::Json(serde_json::to_vec(&roster).expect("JSON serialises").into());
+    answer(&state, upload, Kind::Packet, CELL_OFFERS, "Hồ sơ của chi bộ").await
 }
 
 /// Problems as the page lists them: where, and what.

@@ -159,6 +159,38 @@ pub const CELL_ROWS: &[CellRow] = &[
     },
 ];
 
+/// A part of the cell's report on a sheet of its own: its title in column
+/// A, its lines in column B on that row and the rows below.
+pub struct ReportRow {
+    /// `usage` and `proposals` (the roster's `report`), `recipients` (the cell's).
+    pub key: &'static str,
+    pub title: &'static str,
+    pub synonyms: &'static [&'static str],
+    pub example: &'static str,
+}
+
+pub const REPORT_ROWS: &[ReportRow] = &[
+    ReportRow {
+        key: "usage",
+        title: "II. Tình hình sử dụng, bảo quản thẻ đảng viên",
+        synonyms: &["Tình hình sử dụng, bảo quản thẻ đảng viên", "Tình hình sử dụng, bảo quản thẻ"],
+        example: "Đảng viên trong chi bộ sử dụng, bảo quản thẻ đúng quy định.",
+    },
+    ReportRow {
+        key: "proposals",
+        title: "III. Kiến nghị, đề xuất",
+        synonyms: &["Kiến nghị, đề xuất", "Kiến nghị"],
+        example: "Đề nghị cấp lại thẻ cho đồng chí bị mất thẻ.",
+    },
+    ReportRow { key: "recipients", title: "Nơi nhận", synonyms: &[], example: "Đảng ủy cơ sở (để b/c)," },
+];
+
+impl ReportRow {
+    pub fn matches(&self, found: &str) -> bool {
+        names(self.title, self.synonyms, found)
+    }
+}
+
 /// The accepted words of the choice columns, matched like titles.
 pub const GENDERS: &[(&str, &str)] = &[("Nam", "nam"), ("Nữ", "nu")];
 pub const MEMBERSHIPS: &[(&str, &str)] = &[("Chính thức", "full"), ("Dự bị", "probationary")];

@@ -15,8 +15,11 @@ use std::path::Path;
 use calamine::{Data, Reader};
 use serde_json::{Map, Value, json};
 
-use self::columns::{CELL_ROWS, GENDERS, MEMBER_COLUMNS, MEMBERSHIPS, OUTCOMES, YES_NO, choose, letter, words};
+use self::columns::{
+    CELL_ROWS, GENDERS, MEMBER_COLUMNS, MEMBERSHIPS, OUTCOMES, REPORT_ROWS, YES_NO, choose, letter, words,
+};
 use crate::input::{self, Code, InputError, Place, Step};
+use crate::model::prose::Block;
 
 pub use self::roll::{ImportedRoll, read_roll};
 pub use self::template::write_template;
@@ -96,6 +99,20 @@ pub fn read(path: &Path, cell_options: &[String]) -> Result<Imported, Vec<InputE
         return Err(problems);
     }
     let mut roster = json!({ "cell": cell, "members": members });
+    if let Some(grid) = report_grid(&grids) {
+        let parts = read_report(grid);
+        let blocks = |key: &str| {
+            let lines = parts.get(key).map(Vec::as_slice).unwrap_or_default();
+            serde_json::to_value(lines.iter().filter_map(|l| Block::from_line(l)).collect::<Vec<_>>())
+                .expect("blocks serialise")
+        };
+        if parts.contains_key("usage") || parts.contains_key("proposals") {
+            roster["report"] = json!({ "usage": blocks("usage"), "proposals": blocks("proposals") });
+        }
+        if let Some(recipients) = parts.get("recipients") {
+            roster["cell"]["recipients"] = json!(recipients);
+        }
+    }
     input::normalize(&mut roster);
     let origin = Origin {
         members_sheet: members_grid.name.clone(),
@@ -329,6 +346,34 @@ fn pick_sheets(grids: &[Grid]) -> (&Grid, Option<&Grid>) {
         .max_by_key(|g| cell_score(g))
         .filter(|g| cell_score(g) >= 2);
     (members, cell)
+}
+
+/// The sheet of the cell's report: one whose column A names a part of it.
+fn report_grid(grids: &[Grid]) -> Option<&Grid> {
+    grids.iter().find(|g| {
+        g.rows.iter().any(|(_, cells)| cells.first().is_some_and(|c| REPORT_ROWS.iter().any(|r| r.matches(&c.text))))
+    })
+}
+
+/// The lines of each part of the report: column B of its title's row and
+/// of the rows below, until the next title.
+fn read_report(grid: &Grid) -> HashMap<&'static str, Vec<String>> {
+    let mut parts: HashMap<&'static str, Vec<String>> = HashMap::new();
+    let mut part = None;
+    for (_, cells) in &grid.rows {
+        if let Some(found) = cells.first().and_then(|c| REPORT_ROWS.iter().find(|r| r.matches(&c.text))) {
+            part = Some(found.key);
+        }
+        let line = cells.get(1).map_or("", |c| c.text.as_str());
+        if let (Some(key), false) = (part, line.is_empty()) {
+            // A cell may hold several lines (Alt+Enter).
+            parts
+                .entry(key)
+                .or_default()
+                .extend(line.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned));
+        }
+    }
+    parts
 }
 
 /// The first row with any text: the titles.

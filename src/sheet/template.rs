@@ -7,13 +7,17 @@ use std::path::Path;
 
 use rust_xlsxwriter::{DataValidation, Format, Note, Workbook, XlsxError};
 
-use super::columns::{CELL_ROWS, GENDERS, MEMBER_COLUMNS, MEMBERSHIPS, OUTCOMES, YES_NO, offered};
+use super::columns::{CELL_ROWS, GENDERS, MEMBER_COLUMNS, MEMBERSHIPS, OUTCOMES, REPORT_ROWS, YES_NO, offered};
 
 /// The remark that marks the example row; the importer skips that row.
 pub const EXAMPLE_MARK: &str = "(Dòng mẫu";
 
 pub const MEMBERS_SHEET: &str = "Danh sách đảng viên";
 pub const CELL_SHEET: &str = "Chi bộ";
+pub const REPORT_SHEET: &str = "Báo cáo";
+
+/// Rows of the report sheet each part has room for.
+const REPORT_LINES: u32 = 5;
 
 pub fn write_template(path: &Path) -> Result<(), XlsxError> {
     let mut workbook = Workbook::new();
@@ -68,6 +72,19 @@ pub fn write_template(path: &Path) -> Result<(), XlsxError> {
     let yes_no = offered(YES_NO);
     let row = CELL_ROWS.iter().position(|r| r.key == "has_committee").expect("a listed row") as u32;
     sheet.add_data_validation(row, 1, row, 1, &DataValidation::new().allow_list_strings(&yes_no)?)?;
+
+    // Sections II and III of form 1 and its recipients: a line a row.
+    let sheet = workbook.add_worksheet().set_name(REPORT_SHEET)?;
+    sheet.set_column_width(0, 30)?;
+    sheet.set_column_width(1, 80)?;
+    sheet.set_column_width(2, 50)?;
+    sheet.set_column_format(1, &Format::new().set_num_format("@").set_text_wrap())?;
+    for (i, part) in REPORT_ROWS.iter().enumerate() {
+        let row = i as u32 * REPORT_LINES;
+        sheet.write_with_format(row, 0, part.title, &title)?;
+        let hint = format!("Mỗi dòng một đoạn; «- » hoặc «+ » đầu dòng là một ý. Ví dụ: {}", part.example);
+        sheet.write_with_format(row, 2, hint, &example)?;
+    }
 
     workbook.save(path)
 }

@@ -180,3 +180,68 @@ async fn a_cell_secretary_gets_the_pdfs_in_a_browser() {
     assert!(row.contains("31/02/1969") && row.contains("không có trên lịch"), "{row}");
     assert_eq!(browser.eval("document.querySelectorAll('tr.bad').length").await, json!(1));
 }
+
+/// Waits for a downloaded file ending in `extension` in `folder`, newer than `known`.
+async fn downloaded(folder: &Path, extension: &str, known: usize) -> std::path::PathBuf {
+    let start = Instant::now();
+    loop {
+        let mut files: Vec<_> = std::fs::read_dir(folder)
+            .unwrap()
+            .filter_map(|e| Some(e.ok()?.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == extension))
+            .collect();
+        if files.len() > known {
+            files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+            return files.pop().unwrap();
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "nothing was downloaded");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_cell_secretary_finishes_form_1_on_the_page_from_the_blank_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let downloads = dir.path().join("tai-ve");
+    std::fs::create_dir(&downloads).unwrap();
+    let server = Server::start(&[]);
+    // The blank workbook from the page, filled as a secretary would.
+    let blank =
+        reqwest::get(server.url("/web/mau-nhap-danh-sach-dang-vien.xlsx")).await.unwrap().bytes().await.unwrap();
+    let template = dir.path().join("mau.xlsx");
+    std::fs::write(&template, blank).unwrap();
+    let filled = dir.path().join("chi-bo.xlsx");
+    crate::sheet::fill_like_template(&template, &filled, &crate::sheet::expected_roster());
+
+    let (_chromium, address) = chromium(&dir.path().join("profile"));
+    let mut browser = Browser::connect(&address, &downloads).await;
+    browser.open(&server.url("/")).await;
+    browser.upload(&filled).await;
+    browser.until("!!document.getElementById('report-usage')").await;
+    let typed = [
+        ("report-usage", "Đảng viên giữ gìn thẻ cẩn thận.\\n- Một thẻ bị hỏng do ẩm"),
+        ("report-proposals", "Đề nghị cấp trên sớm đổi thẻ hỏng."),
+        ("report-recipients", "Đảng ủy Sở Tài chính (để b/c),\\nLưu chi bộ."),
+    ];
+    for (id, text) in typed {
+        browser.eval(&format!("document.getElementById('{id}').value = '{text}'")).await;
+    }
+    browser.eval("document.getElementById('report-submit').click()").await;
+    browser
+        // The page as the server made it again (what was typed is only the old page's value).
+        .until("!!document.getElementById('report-proposals') && document.getElementById('report-proposals').defaultValue.includes('sớm đổi') && document.readyState === 'complete'")
+        .await;
+    browser.eval("document.querySelector('button[data-kind=\"packet\"][data-format=\"pdf\"]').click()").await;
+    let pdf = downloaded(&downloads, "pdf", 0).await;
+    let text = folded(&pdf_text(&std::fs::read(&pdf).unwrap()));
+    for said in [
+        "Đảng viên giữ gìn thẻ cẩn thận. - Một thẻ bị hỏng do ẩm",
+        "III. KIẾN NGHỊ, ĐỀ XUẤT Đề nghị cấp trên sớm đổi thẻ hỏng.",
+        "- Đảng ủy Sở Tài chính (để b/c), - Lưu chi bộ.",
+    ] {
+        assert!(text.contains(said), "«{said}» in the packet:\n{text}");
+    }
+    for example in ["Nguyễn Văn A", "Nguyễn Văn An", "Chi bộ Phòng Tổng hợp", "Dòng mẫu"] {
+        assert!(!text.contains(example), "the example «{example}» reached the packet");
+    }
+}

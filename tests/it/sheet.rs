@@ -96,7 +96,7 @@ fn member_words(m: &Value) -> Vec<(&'static str, String)> {
 
 /// Fills a workbook laid out as `template` (its titles, in its order) with
 /// the example roster.
-fn fill_like_template(template: &Path, out: &Path, roster: &Value) {
+pub(crate) fn fill_like_template(template: &Path, out: &Path, roster: &Value) {
     let titles = &sheet_rows(template, "Danh sách đảng viên")[0];
     let cell_titles: Vec<String> = sheet_rows(template, "Chi bộ").into_iter().map(|r| r[0].clone()).collect();
     let mut workbook = Workbook::new();
@@ -134,7 +134,7 @@ fn fill_like_template(template: &Path, out: &Path, roster: &Value) {
 }
 
 /// The example roster as the importer should give it back: what a sheet holds.
-fn expected_roster() -> Value {
+pub(crate) fn expected_roster() -> Value {
     let mut roster: Value = serde_json::from_str(&example("cell.json")).unwrap();
     roster.as_object_mut().unwrap().remove("report");
     roster["cell"].as_object_mut().unwrap().remove("recipients");
@@ -174,6 +174,53 @@ fn the_template_round_trips_to_the_json_example() {
     let said = stderr(&out);
     assert!(said.contains("missing-field\tChi bộ!B1\tthiếu trường bắt buộc «superior»"), "named by its row: {said}");
     assert!(!said.contains("Nguyễn Văn An"), "{said}");
+}
+
+#[test]
+fn the_report_and_its_recipients_come_from_a_sheet_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(kttdv_in(dir.path(), &["template-xlsx", "-o", "t.xlsx"], "").status.success());
+    let report_titles: Vec<String> = sheet_rows(&dir.path().join("t.xlsx"), "Báo cáo")
+        .into_iter()
+        .map(|r| r[0].clone())
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(report_titles, ["II. Tình hình sử dụng, bảo quản thẻ đảng viên", "III. Kiến nghị, đề xuất", "Nơi nhận"]);
+    fill_like_template(&dir.path().join("t.xlsx"), &dir.path().join("chi-bo.xlsx"), &expected_roster());
+    // The report sheet added to the filled workbook, as a secretary types it.
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(dir.path().join("chi-bo.xlsx")).unwrap();
+    let mut out = Workbook::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        let sheet = out.add_worksheet().set_name(&name).unwrap();
+        for (r, row) in range.rows().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet.write(r as u32, c as u16, cell.to_string()).unwrap();
+            }
+        }
+    }
+    let sheet = out.add_worksheet().set_name("Báo cáo").unwrap();
+    for (row, title, line) in [
+        (0, "II. Tình hình sử dụng, bảo quản thẻ đảng viên", "Đảng viên giữ gìn thẻ cẩn thận."),
+        (1, "", "- Một thẻ bị hỏng do ẩm"),
+        (5, "Kiến nghị, đề xuất", "Đề nghị cấp trên sớm đổi thẻ hỏng."),
+        (10, "Nơi nhận", "Đảng ủy Sở Tài chính (để b/c),"),
+        (11, "", "Lưu chi bộ."),
+    ] {
+        sheet.write(row, 0, title).unwrap();
+        sheet.write(row, 1, line).unwrap();
+    }
+    out.save(dir.path().join("chi-bo.xlsx")).unwrap();
+    let out = kttdv_in(dir.path(), &["render", "mau-1", "chi-bo.xlsx", "-o", "-"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = folded(&pdf_text(&out.stdout));
+    for said in [
+        "II. TÌNH HÌNH SỬ DỤNG, BẢO QUẢN THẺ ĐẢNG VIÊN Đảng viên giữ gìn thẻ cẩn thận. - Một thẻ bị hỏng do ẩm",
+        "III. KIẾN NGHỊ, ĐỀ XUẤT Đề nghị cấp trên sớm đổi thẻ hỏng.",
+        "- Đảng ủy Sở Tài chính (để b/c), - Lưu chi bộ.",
+    ] {
+        assert!(text.contains(said), "«{said}» in:\n{text}");
+    }
 }
 
 #[test]
