@@ -58,6 +58,10 @@ pub enum Code {
     TextTooLong,
     /// A workbook whose cell details are still the blank workbook's examples.
     ExampleValue,
+    /// The same cell twice in a committee's submission.
+    CellTwice,
+    /// A warning: a cell names another organisation above it than the committee.
+    OtherSuperior,
     /// A warning: two members of two cells share a name and a date of
     /// birth, and a roster says they are different people.
     Namesake,

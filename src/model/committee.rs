@@ -70,6 +70,7 @@ impl Committee {
             return Err(problems);
         };
         check_across_cells(&cells, &path.key("cells"), &mut problems, &mut warnings);
+        warnings.extend(under_another_superior(&cells, &organisation, &path.key("cells")));
         let Some(cells) = cells.into_iter().collect::<Option<Vec<_>>>().filter(|_| problems.is_empty()) else {
             return Err(problems);
         };
@@ -94,6 +95,25 @@ pub fn late(date: Date, deadline: Date, issuer: &JsonPath, what: &str) -> Option
     })
 }
 
+/// A warning for each cell that names another organisation above it than
+/// the committee: a roster sent to the wrong committee, or a slip.
+fn under_another_superior(cells: &[Option<Roster>], organisation: &Text, path: &JsonPath) -> Vec<InputError> {
+    let cells = cells.iter().enumerate().filter_map(|(i, c)| Some((i, c.as_ref()?)));
+    cells
+        .filter(|(_, roster)| roster.cell.superior.folded() != organisation.folded())
+        .map(|(i, roster)| {
+            InputError::new(
+                Code::OtherSuperior,
+                path.index(i).key("cell").key("superior"),
+                format!(
+                    "{} ghi tổ chức cấp trên là «{}», không phải «{organisation}»; kiểm tra lại tệp gửi lên",
+                    roster.cell.name, roster.cell.superior
+                ),
+            )
+        })
+        .collect()
+}
+
 /// Where a member is: (cell, member) indices.
 type Seat = (usize, usize);
 
@@ -111,8 +131,24 @@ fn check_across_cells(
     let member_path = |(cell, member): Seat| path.index(cell).key("members").index(member);
     let mut cards: HashMap<&CardNumber, Seat> = HashMap::new();
     let mut people: HashMap<(String, Date), Seat> = HashMap::new();
+    let mut names: HashMap<String, usize> = HashMap::new();
     for (i, roster) in cells.iter().enumerate() {
         let Some(roster) = roster else { continue };
+        // The same cell sent twice (its workbook and its PDF): one problem,
+        // not one for each of its members.
+        if let Some(&first) = names.get(&roster.cell.name.folded()) {
+            problems.push(InputError::new(
+                Code::CellTwice,
+                path.index(i),
+                format!(
+                    "{} có hai lần trong hồ sơ gửi lên (cùng với {}); mỗi chi bộ chỉ gửi một tệp",
+                    roster.cell.name,
+                    path.index(first)
+                ),
+            ));
+            continue;
+        }
+        names.insert(roster.cell.name.folded(), i);
         for (j, member) in roster.members.iter().enumerate() {
             let cell_of = |(cell, _): Seat| cells[cell].as_ref().map_or("", |r| r.cell.name.as_str());
             if let Some(number) = member.card_number() {

@@ -11,6 +11,7 @@ mod listener;
 mod metrics;
 mod openapi;
 mod page;
+mod place;
 mod pool;
 
 use std::net::SocketAddr;

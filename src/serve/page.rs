@@ -185,6 +185,13 @@ async fn answer(state: &Arc<AppState>, upload: Upload, kind: Kind, offers: &'sta
     match outcome {
         Ok(mut context) => {
             context["title"] = json!(title);
+            let in_rows: usize = context["rows"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| r["problems"].as_array().map_or(0, Vec::len))
+                .sum();
+            context["count"] = json!(context["problems"].as_array().map_or(0, Vec::len) + in_rows);
             let status =
                 if context.get("preview").is_some() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
             (status, state.pages.page("result.html", &context)).into_response()
@@ -231,17 +238,11 @@ pub async fn report(State(state): State<Arc<AppState>>, Form(fields): Form<Vec<(
     answer(&state, upload, Kind::Packet, CELL_OFFERS, "Hồ sơ của chi bộ").await
 }
 
-/// Problems as the page lists them: where, and what.
+/// Problems as the page lists them: where, in words, and what.
 fn general(problems: &[InputError]) -> Vec<Value> {
     problems
         .iter()
-        .map(|p| {
-            let place = match &p.file {
-                Some(file) => format!("[{file}]{}", p.place),
-                None => p.place.to_string(),
-            };
-            json!({ "code": p.code.as_str(), "place": place, "message": p.message })
-        })
+        .map(|p| json!({ "code": p.code.as_str(), "place": super::place::describe(p), "message": p.message }))
         .collect()
 }
 

@@ -172,6 +172,16 @@ impl Origin {
     }
 }
 
+/// The title of the column or row a roster's field is kept in: `full_name`
+/// → "Họ và tên"; a field of the card outcome by the step after `card`.
+pub fn field_title(key: &str, rest: &[Step]) -> Option<&'static str> {
+    let field = if key == "card" { card_column(rest) } else { key };
+    let member = MEMBER_COLUMNS.iter().find(|c| c.field == field).map(|c| c.title);
+    let cell = CELL_ROWS.iter().find(|r| r.key == field).map(|r| r.title);
+    let report = REPORT_ROWS.iter().find(|r| r.key == field).map(|r| r.title);
+    member.or(cell).or(report)
+}
+
 /// The column a problem inside a member's card outcome belongs to.
 fn card_column(rest: &[Step]) -> &'static str {
     let keys: Vec<&str> =

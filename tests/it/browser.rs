@@ -179,6 +179,18 @@ async fn a_cell_secretary_gets_the_pdfs_in_a_browser() {
     let row = row.as_str().expect("row 4 is marked");
     assert!(row.contains("31/02/1969") && row.contains("không có trên lịch"), "{row}");
     assert_eq!(browser.eval("document.querySelectorAll('tr.bad').length").await, json!(1));
+    // Said at once to a screen reader, counted, in words a secretary reads.
+    let status = browser.eval("(s => [s.getAttribute('role'), document.activeElement === s, s.textContent])(document.getElementById('status'))").await;
+    assert_eq!(status, json!(["alert", true, "Dữ liệu còn 1 lỗi; sửa trong bảng tính rồi gửi lại."]));
+    let shown = browser.eval("document.body.innerText").await;
+    let shown = shown.as_str().unwrap();
+    for internal in ["$.", "/tmp", "invalid-date", "kttdv-"] {
+        assert!(!shown.contains(internal), "«{internal}» on the page:\n{shown}");
+    }
+    // Back to the form with the file still chosen, to send it again once fixed.
+    browser.eval("document.getElementById('back').click()").await;
+    browser.until("!!document.getElementById('cell-file') && document.readyState === 'complete'").await;
+    assert_eq!(browser.eval("document.getElementById('cell-file').files.length").await, json!(1));
 }
 
 /// Waits for a downloaded file ending in `extension` in `folder`, newer than `known`.

@@ -552,3 +552,33 @@ fn a_namesake_in_another_cell_is_an_error_until_a_roster_says_they_are_two_peopl
         warnings.iter().filter(|w| w.code.as_str() == "namesake").map(|w| w.place.to_string()).collect();
     assert_eq!(namesakes, ["$.cells[1].members[1]"], "{warnings:#?}");
 }
+
+#[test]
+fn a_cell_sent_twice_is_one_problem_and_a_cell_of_another_superior_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster: Value = serde_json::from_str(&example("cell.json")).unwrap();
+    let packet = RENDERER.render(Kind::Packet, &json_input(&example("cell.json")), PdfFlavour::WITH_DATA).unwrap();
+    std::fs::write(dir.path().join("van-phong.json"), roster.to_string()).unwrap();
+    std::fs::write(dir.path().join("van-phong.pdf"), &packet.bytes).unwrap();
+    let mut committee: Value = serde_json::from_str(&example("committee.json")).unwrap();
+    committee["cells"] = json!(["van-phong.json", "van-phong.pdf"]);
+    std::fs::write(dir.path().join("committee.json"), committee.to_string()).unwrap();
+    let out = kttdv_in(dir.path(), &["check", "mau-6", "committee.json"], "");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "one problem, not one per member: {stdout}");
+    assert!(stdout.starts_with("cell-twice\t[van-phong.pdf]$\tChi bộ Văn phòng có hai lần"), "{stdout}");
+
+    let mut other = roster.clone();
+    other["cell"]["superior"] = json!("Đảng bộ Sở Y tế");
+    std::fs::write(dir.path().join("van-phong.json"), other.to_string()).unwrap();
+    committee["cells"] = json!(["van-phong.json"]);
+    std::fs::write(dir.path().join("committee.json"), committee.to_string()).unwrap();
+    let out = kttdv_in(dir.path(), &["check", "mau-6", "committee.json"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("other-superior\t[van-phong.json]$.cell.superior\tChi bộ Văn phòng ghi tổ chức cấp trên là «Đảng bộ Sở Y tế», không phải «Đảng bộ Sở Tài chính»"),
+        "{stderr}"
+    );
+}
