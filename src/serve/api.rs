@@ -89,13 +89,22 @@ pub async fn example(State(state): State<Arc<AppState>>, Path(kind): Path<String
     Ok(Json(state.examples.input(parse_kind(&kind)?).clone()))
 }
 
+/// A file uploaded with a form.
+pub struct UploadedFile {
+    /// The form field it came in (`cells`, `roll`…).
+    pub field: String,
+    pub name: String,
+    pub bytes: Bytes,
+}
+
 /// A request's input as sent: JSON, or files uploaded with a form.
 pub enum Upload {
     Json(Bytes),
     Files {
         /// A JSON document that may name the files (a committee's cells).
         input: Option<Bytes>,
-        files: Vec<(String, Bytes)>,
+        /// Each file with the form field it came in and its name.
+        files: Vec<UploadedFile>,
         /// `KEY=VALUE` details of a cell whose workbook lacks them.
         cell_options: Vec<String>,
         /// Other text fields: the web page's; the API takes none.
@@ -139,7 +148,7 @@ impl Upload {
                     let file_name = field.file_name().filter(|n| !n.is_empty()).map(str::to_owned);
                     let bytes = field.bytes().await.map_err(failed)?;
                     match (name.as_str(), file_name) {
-                        (_, Some(file_name)) => files.push((file_name, bytes)),
+                        (_, Some(file_name)) => files.push(UploadedFile { field: name, name: file_name, bytes }),
                         ("input", None) => input = Some(bytes),
                         ("cell", None) => cell_options.push(String::from_utf8_lossy(&bytes).into_owned()),
                         _ => fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
@@ -185,8 +194,8 @@ impl Upload {
                     Ok(path)
                 };
                 let input = input.map(|input| save("input.json", &input)).transpose()?;
-                for (name, bytes) in files {
-                    paths.push(save(&name, &bytes)?);
+                for file in files {
+                    paths.push(save(&file.name, &file.bytes)?);
                 }
                 let file = match (input, paths.as_slice()) {
                     (Some(input), _) => input,

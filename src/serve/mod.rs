@@ -117,6 +117,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/", get(page::home))
         .route("/web/cell", post(page::cell))
         .route("/web/committee", post(page::committee))
+        .route("/web/board", post(page::board))
         .route("/web/download", post(page::download))
         .route("/web/report", post(page::report))
         .route("/web/mau-nhap-danh-sach-dang-vien.xlsx", get(page::blank_workbook))

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use sha2::Digest as _;
 
 use super::AppState;
-use super::api::{OutFormat, Upload, checked_input, file_response, on_input, parse_kind, produce};
+use super::api::{OutFormat, Upload, UploadedFile, checked_input, file_response, on_input, parse_kind, produce};
 use super::error::ApiError;
 use crate::PdfFlavour;
 use crate::assemble::Assembled;
@@ -116,6 +116,19 @@ const COMMITTEE_OFFERS: &[Offer] = &[
     Offer { kind: Kind::Consolidated, format: OutFormat::Pdf, label: "Danh sách tổng hợp 2 đến 5-KTTĐV" },
 ];
 
+const BOARD_OFFERS: &[Offer] = &[
+    Offer {
+        kind: Kind::BoardPacket,
+        format: OutFormat::Zip,
+        label: "Hồ sơ của Ban Tổ chức – ZIP (7-KTTĐV, đối chiếu, danh sách toàn Khối, các cấp ủy)",
+    },
+    Offer { kind: Kind::BoardReport, format: OutFormat::Pdf, label: "Mẫu 7-KTTĐV kèm phụ lục" },
+    Offer { kind: Kind::Reconciliation, format: OutFormat::Pdf, label: "Kết quả đối chiếu" },
+    Offer {
+        kind: Kind::Consolidated, format: OutFormat::Pdf, label: "Danh sách tổng hợp toàn Khối 2 đến 5-KTTĐV"
+    },
+];
+
 /// A cell's filled workbook, uploaded.
 pub async fn cell(State(state): State<Arc<AppState>>, request: Request) -> Response {
     let upload = match Upload::read(request, &state).await {
@@ -125,34 +138,82 @@ pub async fn cell(State(state): State<Arc<AppState>>, request: Request) -> Respo
     answer(&state, upload, Kind::Packet, CELL_OFFERS, "Hồ sơ của chi bộ").await
 }
 
-/// A committee's details and its cells' workbooks, uploaded.
+/// A committee's details and its cells' files, uploaded.
 pub async fn committee(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    let upload = match Upload::read(request, &state).await {
-        Ok(Upload::Files { files, fields, .. }) => {
-            let field = |name: &str| fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.trim()).to_owned();
-            let cells: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
-            let input = json!({
-                "organisation": field("organisation"),
-                "committee": {
-                    "header": {
-                        "superior": field("superior"),
-                        "issuer": field("issuer"),
-                        "number": Some(field("number")).filter(|n| !n.is_empty()),
-                        "place": field("place"),
-                        "date": field("date"),
-                        "blank_date": !field("blank_date").is_empty(),
-                    },
-                    "signature": { "as": "on-behalf-of", "body": field("body"), "title": field("signer_title"), "name": field("signer_name") },
-                },
-                "cells": cells,
-            });
-            let input = serde_json::to_vec(&input).expect("JSON serialises").into();
-            Upload::Files { input: Some(input), files, cell_options: Vec::new(), fields: Vec::new() }
-        }
-        Ok(Upload::Json(_)) => return ApiError::UnsupportedMediaType("application/json".into()).into_response(),
+    let with_details = |field: &Field, files: &[UploadedFile]| {
+        json!({
+            "organisation": field("organisation"),
+            "committee": {
+                "header": header(field),
+                "signature": { "as": "on-behalf-of", "body": field("body"), "title": field("signer_title"), "name": field("signer_name") },
+            },
+            "cells": files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+        })
+    };
+    let upload = match form_upload(&state, request, &with_details).await {
+        Ok(upload) => upload,
         Err(err) => return err.into_response(),
     };
     answer(&state, upload, Kind::CommitteePacket, COMMITTEE_OFFERS, "Hồ sơ của cấp ủy cơ sở").await
+}
+
+/// The Board's details, its committees' files and the roll it manages, uploaded.
+pub async fn board(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let with_details = |field: &Field, files: &[UploadedFile]| {
+        let (roll, committees): (Vec<&UploadedFile>, Vec<&UploadedFile>) =
+            files.iter().partition(|f| f.field == "roll");
+        let head = field("signer_head");
+        let signature = if head.is_empty() {
+            json!({ "as": "head", "title": field("signer_title"), "name": field("signer_name") })
+        } else {
+            json!({ "as": "deputy", "head": head, "title": field("signer_title"), "name": field("signer_name") })
+        };
+        let mut input = json!({
+            "board": { "header": header(field), "name": Some(field("name")).filter(|n| !n.is_empty()), "signature": signature },
+            "committees": committees.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+        });
+        if let Some(roll) = roll.first() {
+            input["roll"] = json!(roll.name);
+        }
+        input
+    };
+    let upload = match form_upload(&state, request, &with_details).await {
+        Ok(upload) => upload,
+        Err(err) => return err.into_response(),
+    };
+    answer(&state, upload, Kind::BoardPacket, BOARD_OFFERS, "Hồ sơ của Ban Tổ chức").await
+}
+
+/// The header a form's fields give: superior, issuer, number, place, date,
+/// and whether the clerk dates it.
+fn header(field: &Field) -> Value {
+    json!({
+        "superior": field("superior"),
+        "issuer": field("issuer"),
+        "number": Some(field("number")).filter(|n| !n.is_empty()),
+        "place": field("place"),
+        "date": field("date"),
+        "blank_date": !field("blank_date").is_empty(),
+    })
+}
+
+/// A form's text field by its name, trimmed; empty when absent.
+type Field<'a> = dyn Fn(&str) -> String + 'a;
+
+/// Makes a form's input from its fields and files.
+type MakeInput = dyn Fn(&Field, &[UploadedFile]) -> Value + Sync;
+
+/// A form's upload as an input: the JSON `input` makes of the form's fields
+/// and files, naming those files, read with them.
+async fn form_upload(state: &AppState, request: Request, input: &MakeInput) -> Result<Upload, ApiError> {
+    match Upload::read(request, state).await? {
+        Upload::Files { files, fields, .. } => {
+            let field = |name: &str| fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.trim()).to_owned();
+            let input = serde_json::to_vec(&input(&field, &files)).expect("JSON serialises").into();
+            Ok(Upload::Files { input: Some(input), files, cell_options: Vec::new(), fields: Vec::new() })
+        }
+        Upload::Json(_) => Err(ApiError::UnsupportedMediaType("application/json".into())),
+    }
 }
 
 /// Checks the upload: the problems beside their rows, or a preview and the

@@ -340,10 +340,14 @@ async fn the_web_page_checks_a_workbook_and_offers_the_pdfs() {
 async fn the_page_offers_examples_as_hints_never_as_values() {
     let server = Server::start(&[]);
     let home = Client::new().get(server.url("/")).send().await.unwrap().text().await.unwrap();
+    for id in ["committee-form", "board-form"] {
+        let form = &home[home.find(&format!("id=\"{id}\"")).unwrap()..];
+        let form = &form[..form.find("</form>").unwrap()];
+        let texts: Vec<&str> = form.split("<input").filter(|i| i.contains("type=\"text\"")).collect();
+        assert!(texts.len() >= 9 && texts.iter().all(|i| !i.contains(" value=")), "nothing filled in: {form}");
+    }
     let form = &home[home.find("id=\"committee-form\"").unwrap()..];
     let form = &form[..form.find("</form>").unwrap()];
-    let texts: Vec<&str> = form.split("<input").filter(|i| i.contains("type=\"text\"")).collect();
-    assert!(texts.len() >= 9 && texts.iter().all(|i| !i.contains(" value=")), "nothing filled in: {form}");
     assert!(form.contains("placeholder=\"Ví dụ: Đảng bộ Sở Tài chính\""), "{form}");
     assert!(form.contains("accept=\".pdf,"), "the committee's picker takes the cells' PDFs: {form}");
     assert!(home.contains("accept=\".xlsx,.xlsm,.ods,.xls,.csv,.pdf\""), "and the cell's its own PDF");
@@ -423,4 +427,51 @@ async fn a_committee_uploads_its_cells_workbooks_on_the_web_page() {
     assert!(html.contains("data-kind=\"ho-so-co-so\" data-format=\"zip\""));
     let text = folded(&pdf_text(&download(&client, &server, &html, "mau-6").await));
     assert!(text.contains("Chi bộ Văn phòng") && text.contains("Tổng cộng") && text.contains("Số 12-BC/ĐU"), "{text}");
+}
+
+#[tokio::test]
+async fn the_board_makes_its_documents_on_the_page_from_its_committees_pdfs() {
+    let server = Server::start(&[]);
+    let client = Client::new();
+    let home = client.get(server.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("action=\"/web/board\""));
+    let mut form = Form::new();
+    for (name, value) in [
+        ("superior", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH"),
+        ("issuer", "BAN TỔ CHỨC"),
+        ("name", "Ban Tổ chức Đảng ủy Khối các cơ quan tỉnh"),
+        ("number", "21-BC/BTCĐUK"),
+        ("place", "Quảng Nam"),
+        ("date", "18/05/2021"),
+        ("signer_head", "TRƯỞNG BAN"),
+        ("signer_title", "PHÓ TRƯỞNG BAN"),
+        ("signer_name", "Lê Thị Hồng Vân"),
+    ] {
+        form = form.text(name, value);
+    }
+    // Each committee's form 6 as it sent it: a PDF carrying its data.
+    for committee in ["committee.json", "committee-so-xay-dung.json"] {
+        let path = root().join("examples").join(committee);
+        let Ok(input) = kttdv::assemble::Assembled::read(&path, &[], &|_| {}) else { panic!("{committee} reads") };
+        let pdf = RENDERER.render(kttdv::Kind::Summary, &input.value, kttdv::PdfFlavour::WITH_DATA).unwrap().bytes;
+        form = form.part("committees", Part::bytes(pdf).file_name(committee.replace(".json", ".pdf")));
+    }
+    let roll = std::fs::read(root().join("examples/roll.csv")).unwrap();
+    form = form.part("roll", Part::bytes(roll).file_name("roll.csv"));
+    let page = client.post(server.url("/web/board")).multipart(form).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("src=\"data:image/png;base64,iVBOR"), "a preview");
+    assert!(html.contains("data-kind=\"ho-so-ban\" data-format=\"zip\""), "the whole submission");
+    let text = folded(&pdf_text(&download(&client, &server, &html, "mau-7").await));
+    for said in [
+        "Đảng bộ Sở Tài chính",
+        "Đảng bộ Sở Xây dựng",
+        "của Ban Tổ chức Đảng ủy Khối các cơ quan tỉnh",
+        "K/T TRƯỞNG BAN",
+    ] {
+        assert!(text.contains(said), "«{said}» in form 7:\n{text}");
+    }
+    let reconciliation = folded(&pdf_text(&download(&client, &server, &html, "doi-chieu").await));
+    assert!(reconciliation.contains("chênh lệch"), "{reconciliation}");
 }
