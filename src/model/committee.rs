@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::campaign::Campaign;
 use super::frame::Issuer;
 use super::roster::{Checked, Figures, Roster, RosterInput};
-use super::scalar::{CardNumber, Date, Text};
+use super::scalar::{CardNumber, Date, Name, Text};
 use crate::input::{Code, InputError, JsonPath, ObjectReader};
 
 /// A committee's submission as entered.
@@ -60,7 +60,11 @@ impl Committee {
         let issuer: Option<Issuer> = reader.field("committee");
         let own = campaign.flatten().or_else(|| inherited.cloned()).unwrap_or_default();
         let mut warnings = Vec::new();
+        // Who each cell names, read apart: the rules across cells run even
+        // on a roster with problems of its own, so that all come at once.
+        let mut people = Vec::new();
         let cells = reader.items_with("cells", |value, path, problems| {
+            people.push(People::read(value));
             Checked::part(Roster::parse(value, path, Some(&own)), &mut warnings, problems)
         });
         let mut problems = reader.finish();
@@ -69,7 +73,7 @@ impl Committee {
         else {
             return Err(problems);
         };
-        check_across_cells(&cells, &path.key("cells"), &mut problems, &mut warnings);
+        check_across_cells(&people, &path.key("cells"), &mut problems, &mut warnings);
         warnings.extend(under_another_superior(&cells, &organisation, &path.key("cells")));
         let Some(cells) = cells.into_iter().collect::<Option<Vec<_>>>().filter(|_| problems.is_empty()) else {
             return Err(problems);
@@ -117,62 +121,102 @@ fn under_another_superior(cells: &[Option<Roster>], organisation: &Text, path: &
 /// Where a member is: (cell, member) indices.
 type Seat = (usize, usize);
 
+/// Who a cell's roster names: its name and, for each member whose fields
+/// could be read, the person. The roster's own rules report the rest.
+struct People {
+    cell: Option<Text>,
+    members: Vec<Option<Person>>,
+}
+
+struct Person {
+    name: Name,
+    birth_date: Date,
+    card_number: Option<CardNumber>,
+    namesake: bool,
+}
+
+impl People {
+    fn read(value: &Value) -> Option<Self> {
+        fn field<T: serde::de::DeserializeOwned>(value: &Value, key: &str) -> Option<T> {
+            serde_json::from_value(value.get(key)?.clone()).ok()
+        }
+        let members = value.get("members")?.as_array()?;
+        Some(Self {
+            cell: value.get("cell").and_then(|cell| field(cell, "name")),
+            members: members
+                .iter()
+                .map(|m| {
+                    Some(Person {
+                        name: field(m, "full_name")?,
+                        birth_date: field(m, "birth_date")?,
+                        // A probationary member or one without a card holds no number to compare.
+                        card_number: field(m, "card_number").filter(|_| m["membership"] == "full"),
+                        namesake: field(m, "namesake").unwrap_or(false),
+                    })
+                })
+                .collect(),
+        })
+    }
+}
+
 /// R7 across cells: a card number, or a person (same name and date of
-/// birth), on two cells is an error naming both places. A temporarily
-/// attached member is listed only by the cell where they are active. Two
-/// people may share a name and a date of birth: once a roster says so of
-/// either (`namesake`), it is a warning.
+/// birth), on two cells is an error naming both places. Two people may
+/// share a name and a date of birth: once a roster says so of either
+/// (`namesake`), it is a warning. The same cell twice (its workbook and its
+/// PDF) is one problem, not one for each of its members.
 fn check_across_cells(
-    cells: &[Option<Roster>],
+    cells: &[Option<People>],
     path: &JsonPath,
     problems: &mut Vec<InputError>,
     warnings: &mut Vec<InputError>,
 ) {
     let member_path = |(cell, member): Seat| path.index(cell).key("members").index(member);
+    let cell_of = |(cell, _): Seat| cells[cell].as_ref().and_then(|c| c.cell.as_ref()).map_or("", Text::as_str);
     let mut cards: HashMap<&CardNumber, Seat> = HashMap::new();
     let mut people: HashMap<(String, Date), Seat> = HashMap::new();
     let mut names: HashMap<String, usize> = HashMap::new();
-    for (i, roster) in cells.iter().enumerate() {
-        let Some(roster) = roster else { continue };
-        // The same cell sent twice (its workbook and its PDF): one problem,
-        // not one for each of its members.
-        if let Some(&first) = names.get(&roster.cell.name.folded()) {
-            problems.push(InputError::new(
-                Code::CellTwice,
-                path.index(i),
-                format!(
-                    "{} có hai lần trong hồ sơ gửi lên (cùng với {}); mỗi chi bộ chỉ gửi một tệp",
-                    roster.cell.name,
-                    path.index(first)
-                ),
-            ));
-            continue;
+    for (i, cell) in cells.iter().enumerate() {
+        let Some(cell) = cell else { continue };
+        if let Some(name) = &cell.cell {
+            if let Some(&first) = names.get(&name.folded()) {
+                problems.push(InputError::new(
+                    Code::CellTwice,
+                    path.index(i),
+                    format!(
+                        "{name} có hai lần trong hồ sơ gửi lên (cùng với {}); mỗi chi bộ chỉ gửi một tệp",
+                        path.index(first)
+                    ),
+                ));
+                continue;
+            }
+            names.insert(name.folded(), i);
         }
-        names.insert(roster.cell.name.folded(), i);
-        for (j, member) in roster.members.iter().enumerate() {
-            let cell_of = |(cell, _): Seat| cells[cell].as_ref().map_or("", |r| r.cell.name.as_str());
-            if let Some(number) = member.card_number() {
-                if let Some(&first) = cards.get(number) {
+        let this_cell = cell.cell.as_ref().map_or("", Text::as_str);
+        for (j, member) in cell.members.iter().enumerate() {
+            let Some(member) = member else { continue };
+            let (name, born) = (&member.name, member.birth_date);
+            if let Some(number) = &member.card_number {
+                // A repeat within one roster is that roster's own rule's.
+                if let Some(&first) = cards.get(number).filter(|first| first.0 != i) {
                     problems.push(InputError::new(
                         Code::DuplicateCardNumber,
                         member_path((i, j)).key("card_number"),
                         format!(
-                            "{}: số thẻ {number} trùng với một đảng viên của {} ({})",
-                            member.full_name,
+                            "{name}: số thẻ {number} trùng với một đảng viên của {} ({})",
                             cell_of(first),
                             member_path(first)
                         ),
                     ));
                     continue;
                 }
-                cards.insert(number, (i, j));
+                cards.entry(number).or_insert((i, j));
             }
-            match people.entry((member.full_name.folded(), member.birth_date)) {
+            match people.entry((name.folded(), born)) {
                 Entry::Occupied(first) if first.get().0 != i => {
                     let (k, m) = *first.get();
-                    let declared = member.namesake || cells[k].as_ref().is_some_and(|r| r.members[m].namesake);
+                    let other = cells[k].as_ref().and_then(|c| c.members[m].as_ref());
+                    let declared = member.namesake || other.is_some_and(|p| p.namesake);
                     let (who, where_) = (cell_of(*first.get()), member_path(*first.get()));
-                    let (name, born) = (&member.full_name, member.birth_date);
                     if declared {
                         warnings.push(InputError::new(
                             Code::Namesake,
@@ -187,11 +231,10 @@ fn check_across_cells(
                             Code::MemberInTwoCells,
                             member_path((i, j)),
                             format!(
-                                "{name} (sinh ngày {born}) có tên ở cả {who} ({where_}) và {}; mỗi đảng viên chỉ ghi \
-                                 ở một chi bộ, nơi đang sinh hoạt (sinh hoạt tạm thời thì ghi chi bộ giữ đảng số ở \
-                                 cột ghi chú); nếu là hai người khác nhau trùng tên, ghi «Có» ở cột «Trùng tên \
-                                 người khác» (namesake)",
-                                roster.cell.name
+                                "{name} (sinh ngày {born}) có tên ở cả {who} ({where_}) và {this_cell}; mỗi đảng viên \
+                                 chỉ ghi ở một chi bộ, nơi đang sinh hoạt (sinh hoạt tạm thời thì ghi chi bộ giữ đảng \
+                                 số ở cột ghi chú); nếu là hai người khác nhau trùng tên, ghi «Có» ở cột «Trùng tên \
+                                 người khác» (namesake)"
                             ),
                         ));
                     }

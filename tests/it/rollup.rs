@@ -582,3 +582,20 @@ fn a_cell_sent_twice_is_one_problem_and_a_cell_of_another_superior_a_warning() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_cells_own_problems_and_the_problems_across_cells_come_at_once() {
+    let first = cell(1, 5, CELLS[0], ORGANISATIONS[0]);
+    let mut second = cell(2, 5, CELLS[1], ORGANISATIONS[0]);
+    second["members"][1] = first["members"][1].clone();
+    if second["members"][1].get("card_number").is_some() {
+        second["members"][1]["card_number"] = json!("49.999001");
+    }
+    // And a date that is not on the calendar in the same cell.
+    second["members"][2]["birth_date"] = json!("31/02/1970");
+    let problems = RENDERER.check(Kind::Summary, &committee(0, vec![first, second])).unwrap_err();
+    let found: Vec<(String, String)> =
+        problems.iter().map(|p| (p.code.as_str().to_owned(), p.place.to_string())).collect();
+    assert!(found.contains(&("invalid-date".into(), "$.cells[1].members[2].birth_date".into())), "{found:?}");
+    assert!(found.contains(&("member-in-two-cells".into(), "$.cells[1].members[1]".into())), "{found:?}");
+}
