@@ -19,7 +19,7 @@ use super::api::{OutFormat, Upload, UploadedFile, checked_input, file_response, 
 use super::error::ApiError;
 use crate::PdfFlavour;
 use crate::assemble::Assembled;
-use crate::input::{InputError, Place};
+use crate::input::{Code, InputError, Place};
 use crate::kinds::Kind;
 use crate::model::prose::Block;
 
@@ -316,17 +316,39 @@ fn beside_rows(input: &Assembled, problems: &[InputError]) -> Value {
     };
     let rows = input.member_rows().unwrap_or_default();
     let members = input.value["members"].as_array().cloned().unwrap_or_default();
+    let column_of = |p: &InputError| match &p.place {
+        Place::Sheet { column, .. } => column.clone(),
+        Place::Json { .. } => String::new(),
+    };
+    let mut at_rows: Vec<(u32, Value)> = problems
+        .iter()
+        .filter_map(|p| {
+            Some((row_of(p)?, json!({ "code": p.code.as_str(), "column": column_of(p), "message": p.message })))
+        })
+        .collect();
+    // A card number on two rows: the first row is marked too.
+    for p in problems.iter().filter(|p| p.code == Code::DuplicateCardNumber) {
+        let Some((row, index)) = row_of(p).and_then(|row| Some((row, rows.iter().position(|r| *r == row)?))) else {
+            continue;
+        };
+        let number = &members[index]["card_number"];
+        let first = members.iter().zip(rows).find(|(m, r)| **r != row && m["card_number"] == *number);
+        if let Some((_, first_row)) = first {
+            let message = format!("số thẻ {} trùng với dòng {row}", number.as_str().unwrap_or_default());
+            at_rows.push((*first_row, json!({ "code": p.code.as_str(), "column": column_of(p), "message": message })));
+        }
+    }
     let listed: Vec<Value> = members
         .iter()
         .zip(rows)
         .map(|(member, row)| {
-            let here: Vec<&InputError> = problems.iter().filter(|p| row_of(p) == Some(*row)).collect();
+            let here: Vec<&Value> = at_rows.iter().filter(|(r, _)| r == row).map(|(_, p)| p).collect();
             json!({
                 "row": row,
                 "full_name": member["full_name"],
                 "birth_date": member["birth_date"],
                 "card_number": member.get("card_number"),
-                "problems": here.iter().map(|p| json!({ "code": p.code.as_str(), "column": match &p.place { Place::Sheet { column, .. } => column.clone(), Place::Json { .. } => String::new() }, "message": p.message })).collect::<Vec<_>>(),
+                "problems": here,
             })
         })
         .collect();

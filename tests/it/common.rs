@@ -181,16 +181,22 @@ pub fn assert_in_order(haystack: &str, needles: &[&str]) {
 /// The example workbook with one date of birth that is not on the calendar,
 /// in sheet row 4 (the third member).
 pub fn broken_workbook() -> Vec<u8> {
+    changed_workbook("Ngày sinh", 3, "31/02/1969")
+}
+
+/// The example workbook with the cell of `column` in the sheet's row
+/// `row + 1` set to `text`.
+pub fn changed_workbook(column: &str, row: usize, text: &str) -> Vec<u8> {
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(root().join("examples/chi-bo-van-phong.xlsx")).unwrap();
     let mut out = rust_xlsxwriter::Workbook::new();
     for name in book.sheet_names() {
         let range = book.worksheet_range(&name).unwrap();
         let sheet = out.add_worksheet().set_name(&name).unwrap();
-        let birth = range.rows().next().unwrap().iter().position(|c| *c == "Ngày sinh");
-        for (r, row) in range.rows().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let text = if r == 3 && Some(c) == birth { "31/02/1969".to_owned() } else { cell.to_string() };
+        let at = range.rows().next().unwrap().iter().position(|c| *c == column);
+        for (r, cells) in range.rows().enumerate() {
+            for (c, cell) in cells.iter().enumerate() {
+                let text = if r == row && Some(c) == at { text.to_owned() } else { cell.to_string() };
                 sheet.write(r as u32, c as u16, text).unwrap();
             }
         }

@@ -475,3 +475,18 @@ async fn the_board_makes_its_documents_on_the_page_from_its_committees_pdfs() {
     let reconciliation = folded(&pdf_text(&download(&client, &server, &html, "doi-chieu").await));
     assert!(reconciliation.contains("chênh lệch"), "{reconciliation}");
 }
+
+#[tokio::test]
+async fn a_card_number_on_two_rows_marks_both_rows() {
+    let server = Server::start(&[]);
+    // Row 5 given the card number of row 2.
+    let workbook = changed_workbook("Số thẻ đảng viên", 4, "49.102340");
+    let form = Form::new().part("file", Part::bytes(workbook).file_name("chi-bo.xlsx"));
+    let page = Client::new().post(server.url("/web/cell")).multipart(form).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = page.text().await.unwrap();
+    for row in ["2", "5"] {
+        assert!(html.contains(&format!("<tr data-row=\"{row}\" class=\"bad\">")), "row {row} marked:\n{html}");
+    }
+    assert!(html.contains("Dữ liệu còn 2 lỗi"), "{html}");
+}
