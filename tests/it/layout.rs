@@ -282,3 +282,32 @@ fn dates_are_never_broken_across_lines() {
         assert!(broken.is_empty(), "{kind:?}: dates broken: {broken:?}");
     }
 }
+
+#[test]
+fn a_heading_in_a_plan_never_ends_a_page() {
+    let example: Value = serde_json::from_str(&example("plan.json")).unwrap();
+    let sentence =
+        "Các cấp ủy triển khai kiểm tra kỹ thuật thẻ đảng viên đúng kế hoạch, bảo đảm thời gian và chất lượng. ";
+    for shift in 1..=8 {
+        let mut plan = example.clone();
+        let titles: Vec<String> = (0..12)
+            .map(|i| format!("Nội dung công việc {}", ["A", "B", "C", "D", "E", "G", "H", "K", "L", "M", "N", "P"][i]))
+            .collect();
+        plan["sections"] = titles
+            .iter()
+            .enumerate()
+            .map(
+                |(i, title)| json!({ "title": title, "body": [{ "paragraph": sentence.repeat(1 + (i * shift) % 5) }] }),
+            )
+            .collect();
+        let pdf = rendered(Kind::Plan, &plan).bytes;
+        for (p, page) in pdf_layout_pages(&pdf).iter().enumerate() {
+            let last = page.lines().map(str::trim).filter(|l| !l.is_empty()).last().unwrap_or_default();
+            assert!(
+                !titles.iter().any(|t| last.ends_with(t.as_str())),
+                "shift {shift}, page {}: ends on «{last}»",
+                p + 1
+            );
+        }
+    }
+}
