@@ -302,7 +302,7 @@ fn a_heading_in_a_plan_never_ends_a_page() {
             .collect();
         let pdf = rendered(Kind::Plan, &plan).bytes;
         for (p, page) in pdf_layout_pages(&pdf).iter().enumerate() {
-            let last = page.lines().map(str::trim).filter(|l| !l.is_empty()).last().unwrap_or_default();
+            let last = page.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or_default();
             assert!(
                 !titles.iter().any(|t| last.ends_with(t.as_str())),
                 "shift {shift}, page {}: ends on «{last}»",
