@@ -9,7 +9,7 @@ use super::campaign::Campaign;
 use super::committee::{Committee, CommitteeInput, late};
 use super::frame::Issuer;
 use super::prose::Block;
-use super::reconciliation::RollEntry;
+use super::roll::RollEntry;
 use super::roster::{Checked, Figures};
 use crate::input::{InputError, JsonPath, ObjectReader};
 

@@ -6,5 +6,6 @@ pub mod committee;
 pub mod frame;
 pub mod prose;
 pub mod reconciliation;
+pub mod roll;
 pub mod roster;
 pub mod scalar;

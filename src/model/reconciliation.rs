@@ -8,29 +8,13 @@
 
 use std::collections::HashMap;
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::board::Board;
+use super::roll::RollEntry;
 use super::roster::Member;
 use super::scalar::{CardNumber, Date, Name, Text};
 use crate::input::JsonPath;
-
-/// One member on the roll the Board manages.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RollEntry {
-    pub full_name: Name,
-    pub birth_date: Date,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_number: Option<CardNumber>,
-    /// Tổ chức cơ sở đảng.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organisation: Option<Text>,
-    /// Chi bộ.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cell: Option<Text>,
-}
 
 /// A name at least this close (0–100) to the roll's, with the same date of
 /// birth, is taken for the same person spelt differently.

@@ -1,6 +1,6 @@
 //! A cell's roster: every member once, with the outcome of the inspection of
 //! that member's card. Read from the input and checked against the rules of
-//! spec §6 in one pass, into types where the rules cannot be broken.
+//! docs/rules.md in one pass, into types where the rules cannot be broken.
 
 use std::collections::HashMap;
 
