@@ -221,3 +221,51 @@ fn trim_start(bytes: &[u8]) -> &[u8] {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
     &bytes[start..]
 }
+
+#[cfg(test)]
+mod tests {
+    use pdf_writer::{Pdf as Writer, Rect as WriterRect, Ref as WriterRef};
+
+    use super::*;
+
+    /// A PDF of `pages` empty A4 pages, as small as a PDF can be.
+    fn blank(pages: i32) -> Vec<u8> {
+        let mut pdf = Writer::new();
+        let (catalog, tree) = (WriterRef::new(1), WriterRef::new(2));
+        let kids: Vec<WriterRef> = (0..pages).map(|i| WriterRef::new(3 + i)).collect();
+        pdf.catalog(catalog).pages(tree);
+        pdf.pages(tree).kids(kids.iter().copied()).count(pages);
+        for kid in kids {
+            pdf.page(kid).parent(tree).media_box(WriterRect::new(0.0, 0.0, 595.0, 842.0));
+        }
+        pdf.finish()
+    }
+
+    fn slot(name: &str, page: usize) -> Slot {
+        Slot { name: name.into(), page, rect: [300.0, 100.0, 470.0, 185.0], seal: false, anchor: String::new() }
+    }
+
+    #[test]
+    fn each_slot_gets_an_empty_signature_field_appended_after_the_bytes_as_they_were() {
+        let original = blank(2);
+        let signed = add(original.clone(), &[slot("BiThu_ChiBo", 2)]).unwrap();
+        assert!(signed.starts_with(&original), "an incremental update: the rendered bytes untouched");
+        let document = Pdf::new(signed).unwrap();
+        let catalog: Dict = document.xref().get(document.xref().root_id()).unwrap();
+        let fields = catalog.get::<Dict>(b"AcroForm").unwrap().get::<Array>(b"Fields").unwrap();
+        let fields: Vec<Dict> = fields.iter::<Dict>().collect();
+        assert_eq!(fields.len(), 1);
+        let kind = fields[0].get::<hayro_syntax::object::Name>(b"FT").map(|n| n.deref().to_vec());
+        assert_eq!(kind, Some(b"Sig".to_vec()));
+        let name = fields[0].get::<hayro_syntax::object::String>(b"T").unwrap();
+        assert_eq!(name.as_bytes(), b"BiThu_ChiBo");
+        let on_page_two = document.pages()[1].raw().get::<Array>(b"Annots");
+        assert_eq!(on_page_two.map(|a| a.iter::<Dict>().count()), Some(1), "the widget is on the slot's page");
+    }
+
+    #[test]
+    fn a_slot_off_the_pages_is_an_error_not_a_panic() {
+        assert!(add(blank(1), &[slot("X", 3)]).is_err());
+        assert_eq!(add(blank(1), &[]).unwrap(), blank(1), "no slot, nothing added");
+    }
+}

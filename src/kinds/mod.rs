@@ -351,3 +351,16 @@ fn slug(text: &str) -> String {
         ascii.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').filter(|w| !w.is_empty()).collect();
     words.join("-").chars().take(100).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn a_slug_is_ascii_words_joined_by_hyphens() {
+        assert_eq!(slug("Chi bộ Văn phòng"), "chi-bo-van-phong");
+        assert_eq!(slug("ĐẢNG ỦY SỞ TÀI CHÍNH / 2021"), "dang-uy-so-tai-chinh-2021");
+        assert_eq!(slug("../../etc/passwd"), "etc-passwd", "nothing that leaves a folder");
+        assert_eq!(slug(&"Đảng bộ ".repeat(40)).len(), 100);
+    }
+}

@@ -311,3 +311,83 @@ fn closeness(a: &Name, b: &Name) -> u8 {
     let score = strsim::normalized_levenshtein(&a.as_str().to_lowercase(), &b.as_str().to_lowercase());
     (score * 100.0).floor() as u8
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn member(name: &str, born: &str, card: &str) -> Value {
+        json!({
+            "full_name": name, "birth_date": born, "gender": "nam", "card_number": card,
+            "admitted_on": "01/01/1995", "full_member_on": "01/01/1996", "membership": "full", "card": "stamp",
+        })
+    }
+
+    fn findings(members: Vec<Value>, roll: Value) -> Vec<(Finding, Option<u8>)> {
+        let mut cell = crate::sample::roster(1, 1);
+        cell["members"] = json!(members);
+        let header =
+            json!({ "superior": "ĐẢNG ỦY KHỐI", "issuer": "BAN TỔ CHỨC", "place": "Quảng Nam", "date": "18/05/2021" });
+        let signature = json!({ "as": "head", "title": "TRƯỞNG BAN", "name": "Lê Thị Vân" });
+        let board = json!({
+            "board": { "header": header, "signature": signature },
+            "committees": [{
+                "organisation": "Đảng bộ Sở Tài chính",
+                "committee": { "header": header, "signature": signature },
+                "cells": [cell],
+            }],
+            "roll": roll,
+        });
+        let board = Board::parse(&board).map_err(|p| format!("{p:#?}")).unwrap().value;
+        let reconciliation = Reconciliation::new(&board, board.roll.as_deref().unwrap());
+        reconciliation.differences.iter().map(|d| (d.finding, d.confidence)).collect()
+    }
+
+    #[test]
+    fn pairs_are_found_surest_first_and_every_difference_is_said() {
+        let found = findings(
+            vec![
+                member("Lê Văn An", "01/01/1970", "49.000001"),
+                member("Trần Thị Bình", "02/02/1971", "49.000002"),
+                member("Phạm Quốc Cường", "03/03/1972", "49.000003"),
+                member("Võ Minh Dũng", "04/04/1973", "49.000004"),
+            ],
+            json!([
+                // By card number, the name spelt otherwise.
+                { "full_name": "Lê Văn Ân", "birth_date": "01/01/1970", "card_number": "49.000001" },
+                // By name and birth date; the roll lacks the card.
+                { "full_name": "TRẦN THỊ BÌNH", "birth_date": "02/02/1971" },
+                // By birth date and a name close enough to be a slip.
+                { "full_name": "Phạm Quốc Cương", "birth_date": "03/03/1972" },
+                // Nobody submitted.
+                { "full_name": "Hồ Văn Em", "birth_date": "05/05/1974" },
+            ]),
+        );
+        let kinds: Vec<Finding> = found.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            kinds,
+            [
+                Finding::NameDiffers,
+                Finding::NameDiffers,
+                Finding::CardNumberDiffers,
+                Finding::NameDiffers,
+                Finding::CardNumberDiffers,
+                Finding::NotOnRoll,
+                Finding::NotSubmitted,
+            ],
+            "{found:?}"
+        );
+        assert!(found[0].1.is_some_and(|c| c >= 75), "a pairing says how sure it is: {found:?}");
+    }
+
+    #[test]
+    fn a_clean_roll_gives_no_difference() {
+        let found = findings(
+            vec![member("Lê Văn An", "01/01/1970", "49.000001")],
+            json!([{ "full_name": "Lê Văn An", "birth_date": "01/01/1970", "card_number": "49.000001" }]),
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+}

@@ -551,3 +551,75 @@ impl std::iter::Sum for Figures {
         iter.fold(Figures::default(), std::ops::Add::add)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// The codes and places of a roster's problems.
+    fn problems(roster: &Value) -> Vec<(&'static str, String)> {
+        let found = Roster::parse(roster, &JsonPath::root(), None).err().unwrap_or_default();
+        found.iter().map(|p| (p.code.as_str(), p.place.to_string())).collect()
+    }
+
+    fn full_member(name: &str, card: Value) -> Value {
+        json!({
+            "full_name": name, "birth_date": "01/01/1970", "gender": "nam", "card_number": "49.000001",
+            "admitted_on": "01/01/1995", "full_member_on": "01/01/1996", "membership": "full", "card": card,
+        })
+    }
+
+    fn roster(members: Vec<Value>) -> Value {
+        let mut roster = crate::sample::roster(1, 1);
+        roster["members"] = json!(members);
+        roster
+    }
+
+    #[test]
+    fn a_good_member_passes_and_counts() {
+        let checked = Roster::parse(&roster(vec![full_member("Lê Văn An", json!("stamp"))]), &JsonPath::root(), None);
+        let figures = checked.unwrap().value.figures();
+        assert_eq!((figures.total, figures.full, figures.with_card, figures.to_stamp), (1, 1, 1, 1));
+    }
+
+    #[test]
+    fn a_probationary_member_holds_no_card() {
+        let mut member = full_member("Lê Văn An", json!("stamp"));
+        member["membership"] = json!("probationary");
+        member.as_object_mut().unwrap().remove("full_member_on");
+        assert_eq!(problems(&roster(vec![member])), [("probationary-with-card", "$.members[0].card".to_owned())]);
+    }
+
+    #[test]
+    fn dates_follow_the_order_of_a_members_life() {
+        let mut young = full_member("Lê Văn An", json!("stamp"));
+        young["admitted_on"] = json!("01/06/1987");
+        let mut early = full_member("Lê Văn Bình", json!("stamp"));
+        early["card_number"] = json!("49.000002");
+        early["full_member_on"] = json!("01/01/1990");
+        let found = problems(&roster(vec![young, early]));
+        assert!(found.contains(&("admitted-under-18", "$.members[0].admitted_on".to_owned())), "{found:?}");
+        assert!(found.contains(&("full-before-admission", "$.members[1].full_member_on".to_owned())), "{found:?}");
+    }
+
+    #[test]
+    fn a_card_number_twice_names_both_members() {
+        let two = roster(vec![full_member("Lê Văn An", json!("stamp")), full_member("Lê Văn Bình", json!("stamp"))]);
+        let found = Roster::parse(&two, &JsonPath::root(), None).err().unwrap_or_default();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, Code::DuplicateCardNumber);
+        assert!(found[0].message.contains("Lê Văn An") && found[0].message.contains("Lê Văn Bình"));
+    }
+
+    #[test]
+    fn every_bad_field_of_a_member_is_reported() {
+        let mut member = full_member("", json!("stamp"));
+        member["birth_date"] = json!("31/02/1970");
+        member["card_number"] = json!("49-1");
+        let found = problems(&roster(vec![member]));
+        let codes: Vec<&str> = found.iter().map(|(code, _)| *code).collect();
+        assert_eq!(codes, ["empty-text", "invalid-date", "invalid-card-number"], "{found:?}");
+    }
+}

@@ -231,3 +231,47 @@ impl<'de> serde::Deserialize<'de> for StampBoxes {
         Ok(Self(boxes))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code<T: FromStr<Err = ParseError>>(text: &str) -> Option<Code> {
+        text.parse::<T>().err().map(|e| e.code)
+    }
+
+    #[test]
+    fn dates_read_the_vietnamese_way_and_iso_and_print_dd_mm_yyyy() {
+        for (typed, printed) in [("15/04/2021", "15/04/2021"), ("5/4/2021", "05/04/2021"), ("2021-04-15", "15/04/2021")]
+        {
+            assert_eq!(typed.parse::<Date>().unwrap().to_string(), printed);
+        }
+        assert_eq!(code::<Date>("31/02/1969"), Some(Code::InvalidDate), "not on the calendar");
+        for bad in ["15.04.2021", "15/04/21", "hôm qua", "15/04/0999"] {
+            assert_eq!(code::<Date>(bad), Some(Code::InvalidDate), "{bad}");
+        }
+        let born: Date = "05/03/1980".parse().unwrap();
+        assert_eq!(born.years_until("04/03/1998".parse().unwrap()), Some(17));
+        assert_eq!(born.years_until("05/03/1998".parse().unwrap()), Some(18));
+    }
+
+    #[test]
+    fn card_numbers_are_two_digits_a_dot_six_digits() {
+        let card: CardNumber = " 49.012345 ".parse().unwrap();
+        assert_eq!((card.to_string(), card.province()), ("49.012345".to_owned(), 49));
+        for bad in ["49012345", "49.12345", "4.9012345", "49.01234a", "49,012345"] {
+            assert_eq!(code::<CardNumber>(bad), Some(Code::InvalidCardNumber), "{bad}");
+        }
+    }
+
+    #[test]
+    fn text_is_folded_and_kept_to_its_limit() {
+        let text: Text = "  Chi bộ \t Văn   phòng ".parse().unwrap();
+        assert_eq!(text.as_str(), "Chi bộ Văn phòng");
+        assert_eq!(text.folded(), "chi bo van phong");
+        assert_eq!(code::<Text>("   "), Some(Code::EmptyText));
+        assert!("a".repeat(500).parse::<Text>().is_ok());
+        assert_eq!(code::<Text>(&"a".repeat(501)), Some(Code::TextTooLong));
+        assert_eq!(code::<Name>(&"a".repeat(101)), Some(Code::TextTooLong));
+    }
+}
