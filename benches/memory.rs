@@ -3,6 +3,10 @@
 
 use kttdv::{EngineConfig, Kind, PdfFlavour, Renderer};
 
+/// As the binary does: the allocator is set there, not in the library.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn resident_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
     status

@@ -7,6 +7,10 @@ use std::cell::Cell;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use kttdv::{EngineConfig, Kind, PdfFlavour, Renderer};
 
+/// As the binary does: the allocator is set there, not in the library.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn render_form_2(c: &mut Criterion) {
     let renderer = Renderer::new(&EngineConfig::default()).expect("engine starts");
     let mut group = c.benchmark_group("mau-2");

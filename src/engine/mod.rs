@@ -141,14 +141,9 @@ impl Engine {
         self.templates.version()
     }
 
-    /// Lays out `template` with `data` (JSON) readable at `/data.json`, and
-    /// exports to PDF.
-    pub fn render(&self, template: &str, data: &[u8], flavour: PdfFlavour) -> Result<Vec<u8>, RenderError> {
-        Ok(self.render_as(template, data, Format::Pdf(flavour), &[])?.bytes)
-    }
-
-    /// Like [`render`](Self::render), in any format, with the page count
-    /// and the signature slots; `attachment` goes inside a PDF/A-3b.
+    /// Lays out `template` with `data` (JSON) readable at `/data.json` and
+    /// writes it in `format`, with the page count and the signature slots;
+    /// `attachment` goes inside a PDF/A-3b.
     pub fn render_as(
         &self,
         template: &str,

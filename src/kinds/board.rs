@@ -122,7 +122,7 @@ fn without_card_reasons(board: &Board) -> Vec<ReasonCount<'_>> {
 
 /// `part` of `whole` to one decimal always, with a decimal comma, as
 /// Vietnamese reports write shares: "96,5%", "97,0%", "100,0%".
-pub fn percent(part: usize, whole: usize) -> Option<String> {
+fn percent(part: usize, whole: usize) -> Option<String> {
     if whole == 0 {
         return None;
     }

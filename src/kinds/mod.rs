@@ -20,7 +20,6 @@ use crate::model::reconciliation::Reconciliation;
 use crate::model::roster::{Checked, Roster, RosterInput};
 
 use self::board::BoardView;
-pub use self::board::percent;
 use self::cell::CellView;
 use self::committee::CommitteeView;
 pub use self::plan::Plan;

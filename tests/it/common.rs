@@ -21,7 +21,7 @@ pub fn root() -> PathBuf {
 
 /// JSON text read as the CLI reads it (NFC-normalised).
 pub fn json_input(text: &str) -> serde_json::Value {
-    kttdv::input::read_json(text).expect("valid JSON")
+    kttdv::read_json(text).expect("valid JSON")
 }
 
 pub fn render(kind: Kind, input: &str) -> Vec<u8> {

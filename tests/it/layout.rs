@@ -36,7 +36,7 @@ fn committee(cells: usize, members: usize) -> Value {
 /// The example Board's input, with the files it names read in.
 fn board() -> Value {
     let path = root().join("examples/board.json");
-    let Ok(read) = kttdv::assemble::Assembled::read(&path, &[], &|_| {}) else { panic!("the example reads") };
+    let Ok(read) = kttdv::Assembled::read(&path, &[], &|_| {}) else { panic!("the example reads") };
     read.value
 }
 
@@ -149,7 +149,7 @@ fn figures_are_written_as_vietnamese_documents_write_them() {
 #[test]
 fn temporarily_attached_members_are_reported_apart_not_as_differences() {
     let board = board();
-    let checked = serde_json::to_value(kttdv::kinds::reconcile(&board).unwrap().value).unwrap();
+    let checked = serde_json::to_value(kttdv::reconcile(&board).unwrap().value).unwrap();
     let totals = &checked["totals"];
     assert_eq!(totals["attached_elsewhere"], 3, "{totals:#}");
     assert_eq!(totals["not_on_roll"], 1, "{totals:#}");

@@ -333,7 +333,7 @@ fn bloc_and_roll() -> (Value, Vec<Value>) {
 fn reconcile(board: &Value, roll: &[Value]) -> Value {
     let mut input = board.clone();
     input["roll"] = json!(roll);
-    let checked = kttdv::kinds::reconcile(&json_input(&input.to_string())).unwrap_or_else(|p| panic!("{p:#?}"));
+    let checked = kttdv::reconcile(&json_input(&input.to_string())).unwrap_or_else(|p| panic!("{p:#?}"));
     serde_json::to_value(checked.value).unwrap()
 }
 
@@ -520,7 +520,7 @@ fn a_bad_date_in_the_roll_is_named_by_its_row_and_column() {
 #[test]
 fn check_refuses_a_reconciliation_without_its_roll_as_render_does() {
     let board = hierarchy(5);
-    let as_json = |problems: Vec<kttdv::input::InputError>| serde_json::to_value(problems).unwrap();
+    let as_json = |problems: Vec<kttdv::InputError>| serde_json::to_value(problems).unwrap();
     let checked = as_json(RENDERER.check(Kind::Reconciliation, &board).unwrap_err());
     assert_eq!(checked[0]["code"], "missing-roll", "{checked}");
     assert_eq!(checked[0]["path"], "$.roll", "{checked}");

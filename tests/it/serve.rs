@@ -452,7 +452,7 @@ async fn the_board_makes_its_documents_on_the_page_from_its_committees_pdfs() {
     // Each committee's form 6 as it sent it: a PDF carrying its data.
     for committee in ["committee.json", "committee-so-xay-dung.json"] {
         let path = root().join("examples").join(committee);
-        let Ok(input) = kttdv::assemble::Assembled::read(&path, &[], &|_| {}) else { panic!("{committee} reads") };
+        let Ok(input) = kttdv::Assembled::read(&path, &[], &|_| {}) else { panic!("{committee} reads") };
         let pdf = RENDERER.render(kttdv::Kind::Summary, &input.value, kttdv::PdfFlavour::WITH_DATA).unwrap().bytes;
         form = form.part("committees", Part::bytes(pdf).file_name(committee.replace(".json", ".pdf")));
     }

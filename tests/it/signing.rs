@@ -86,7 +86,7 @@ fn with_data(kind: Kind, input: &serde_json::Value) -> Vec<u8> {
 fn the_pdf_carries_its_input_and_extract_returns_it() {
     let input = json_input(&example("cell.json"));
     let pdf = with_data(Kind::StampList, &input);
-    let attached = kttdv::attachment::extract(&pdf).unwrap();
+    let attached = kttdv::extract(&pdf).unwrap();
     assert_eq!(attached.input, input, "the exact input");
     assert_eq!(attached.kind, "mau-2");
     assert_eq!(attached.template_version, RENDERER.template_version());
@@ -100,7 +100,7 @@ fn the_pdf_carries_its_input_and_extract_returns_it() {
     assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), input);
 
     let plain = RENDERER.render(Kind::StampList, &input, PdfFlavour::ARCHIVAL).unwrap().bytes;
-    let problem = kttdv::attachment::extract(&plain).unwrap_err();
+    let problem = kttdv::extract(&plain).unwrap_err();
     assert_eq!(problem.code.as_str(), "no-attachment");
 }
 
@@ -129,7 +129,7 @@ fn tampered(pdf: &[u8]) -> Vec<u8> {
 fn a_tampered_attachment_is_refused() {
     let pdf = with_data(Kind::Packet, &json_input(&example("cell.json")));
     let forged = tampered(&pdf);
-    let problem = kttdv::attachment::extract(&forged).unwrap_err();
+    let problem = kttdv::extract(&forged).unwrap_err();
     assert_eq!(problem.code.as_str(), "tampered-attachment");
 
     let dir = tempfile::tempdir().unwrap();
@@ -296,7 +296,7 @@ fn a_standard_tool_signs_the_field_and_the_signature_covers_the_whole_document()
     assert_eq!(fields.len(), 1, "signed in the field kttdv made, not a new one");
     assert!(fields[0].3, "the field now holds the signature");
     qpdf_check(&dir.path().join("mau-2-da-ky.pdf"));
-    assert_eq!(kttdv::attachment::extract(&signed).unwrap().input, input, "the data travels signed");
+    assert_eq!(kttdv::extract(&signed).unwrap().input, input, "the data travels signed");
 }
 
 #[test]

@@ -3,9 +3,8 @@
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use kttdv::Assembled;
 use kttdv::Kind;
-use kttdv::assemble::Assembled;
-use kttdv::sheet;
 
 use crate::args::InputArgs;
 use crate::report::{Exit, Reporter, usage};
@@ -13,7 +12,7 @@ use crate::report::{Exit, Reporter, usage};
 /// Reads the input of `kind`, the files it names and the roll, showing
 /// progress on a terminal when there are many files.
 pub fn load(kind: Kind, args: &InputArgs, reporter: Reporter) -> Result<Assembled, Exit> {
-    let spreadsheet = sheet::is_spreadsheet(&args.input);
+    let spreadsheet = kttdv::is_spreadsheet(&args.input);
     if spreadsheet && matches!(kind, Kind::Plan) {
         return Err(usage("loại plan chỉ nhận JSON"));
     }

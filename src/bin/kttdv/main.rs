@@ -19,6 +19,11 @@ use crate::args::{
 use crate::load::{load, progress_bar};
 use crate::report::{Exit, Reporter, internal, usage, write_document, write_folder, write_output};
 
+/// Layout allocates and frees many small objects; glibc's allocator was a
+/// sixth of a render's time (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = EngineConfig { templates_dir: cli.templates, fonts_dir: cli.fonts };
@@ -126,7 +131,7 @@ fn reconcile(config: &EngineConfig, args: ReconcileArgs) -> Result<(), Exit> {
     let input = load(Kind::Reconciliation, &args, reporter)?;
     let (bytes, file_name, warnings) = if json {
         let checked =
-            kttdv::kinds::reconcile(&input.value).map_err(|problems| reporter.problems(&input.relocate(problems)))?;
+            kttdv::reconcile(&input.value).map_err(|problems| reporter.problems(&input.relocate(problems)))?;
         let text = serde_json::to_string_pretty(&checked.value).expect("JSON serialises") + "\n";
         (text.into_bytes(), "doi-chieu-kttdv.json".to_owned(), checked.warnings)
     } else {
@@ -146,7 +151,7 @@ fn extract(ExtractArgs { pdf, output, json }: ExtractArgs) -> Result<(), Exit> {
         eprintln!("kttdv: không đọc được {}: {err}", pdf.display());
         Exit::InvalidInput
     })?;
-    let attached = kttdv::attachment::extract(&bytes).map_err(|mut problem| {
+    let attached = kttdv::extract(&bytes).map_err(|mut problem| {
         problem.file = Some(pdf.display().to_string());
         reporter.problems(&[problem])
     })?;
@@ -213,7 +218,7 @@ fn serve(engine: EngineConfig, args: ServeArgs) -> Result<(), Exit> {
 }
 
 fn template_xlsx(TemplateXlsxArgs { output }: TemplateXlsxArgs) -> Result<(), Exit> {
-    kttdv::sheet::write_template(&output).map_err(|err| internal(format!("không ghi được {}: {err}", output.display())))
+    kttdv::write_template(&output).map_err(|err| internal(format!("không ghi được {}: {err}", output.display())))
 }
 
 fn renderer(config: &EngineConfig) -> Result<Renderer, Exit> {

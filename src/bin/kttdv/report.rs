@@ -5,9 +5,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+use kttdv::Assembled;
 use kttdv::Error;
-use kttdv::assemble::Assembled;
-use kttdv::input::InputError;
+use kttdv::InputError;
 
 /// Exit codes scripts can rely on; success is 0.
 #[derive(Debug, Clone, Copy)]
