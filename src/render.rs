@@ -11,7 +11,7 @@ use crate::kinds::{Content, FIGURE_COLUMNS_FILE, FigureColumns, Kind, Prepared};
 
 pub struct Renderer {
     engine: Engine,
-    /// The soft files' figure columns, from the template folder.
+    /// The XLSX files' figure columns, from the template folder.
     columns: FigureColumns,
 }
 

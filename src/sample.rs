@@ -25,6 +25,20 @@ impl Lcg {
     }
 }
 
+/// A roster of the cell `name` under `superior`, its card numbers its own
+/// (no other seed's below 1,000 repeats them): cells of one committee.
+pub fn cell(members: usize, seed: u64, name: &str, superior: &str) -> Value {
+    let mut roster = roster(members, seed);
+    roster["cell"]["name"] = json!(name);
+    roster["cell"]["superior"] = json!(superior);
+    for (i, member) in roster["members"].as_array_mut().into_iter().flatten().enumerate() {
+        if member.get("card_number").is_some() {
+            member["card_number"] = json!(format!("49.{:06}", seed % 1000 * 1000 + i as u64));
+        }
+    }
+    roster
+}
+
 /// A cell roster (kind `mau-2`) of `members` members: mostly full members
 /// whose cards are to be stamped, a few temporarily attached, a few
 /// probationary, and one of every other card outcome when there is room.

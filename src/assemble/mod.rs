@@ -37,10 +37,12 @@ struct Source {
     at: JsonPath,
     /// None for the file given on the command line.
     file: Option<String>,
-    origin: Origin,
+    form: Form,
 }
 
-enum Origin {
+/// What a part was read from: its own JSON, or a workbook that remembers
+/// the sheet cell of each value.
+enum Form {
     Json,
     Sheet(Imported),
     Roll(sheet::ImportedRoll),
@@ -138,8 +140,8 @@ impl Assembled {
 
     /// The sheet row of each member of a roster read from a workbook.
     pub fn member_rows(&self) -> Option<&[u32]> {
-        match &self.sources.first()?.origin {
-            Origin::Sheet(imported) => Some(imported.member_rows()),
+        match &self.sources.first()?.form {
+            Form::Sheet(imported) => Some(imported.member_rows()),
             _ => None,
         }
     }
@@ -164,7 +166,7 @@ impl Assembled {
     fn read_sheet(path: &Path, cell_options: &[String]) -> Result<Self, Vec<InputError>> {
         let imported = sheet::read(path, cell_options)?;
         let value = imported.roster.clone();
-        let source = Source { at: JsonPath::root(), file: None, origin: Origin::Sheet(imported) };
+        let source = Source { at: JsonPath::root(), file: None, form: Form::Sheet(imported) };
         Ok(Self { value, sources: vec![source], warnings: Vec::new() })
     }
 
@@ -235,12 +237,12 @@ impl Assembled {
             e.file = file.clone();
             e
         };
-        let (roll, origin) = if sheet::is_spreadsheet(path) {
+        let (roll, form) = if sheet::is_spreadsheet(path) {
             let imported = sheet::read_roll(path).map_err(|found| found.into_iter().map(tag).collect::<Vec<_>>())?;
-            (imported.entries.clone(), Origin::Roll(imported))
+            (imported.entries.clone(), Form::Roll(imported))
         } else {
             let read = read_text(path, name).and_then(|text| input::read_json(&text));
-            (read.map_err(|e| vec![tag(e)])?, Origin::Json)
+            (read.map_err(|e| vec![tag(e)])?, Form::Json)
         };
         match &mut self.value {
             Value::Object(map) => _ = map.insert("roll".into(), roll),
@@ -248,7 +250,7 @@ impl Assembled {
                 return Err(vec![InputError::new(Code::WrongType, JsonPath::root(), "cần một đối tượng JSON ({ … })")]);
             }
         }
-        self.sources.push(Source { at, file, origin });
+        self.sources.push(Source { at, file, form });
         Ok(())
     }
 
@@ -274,10 +276,10 @@ impl Assembled {
             return problem;
         };
         let inner = InputError { place: Place::Json { path: rest }, ..problem };
-        let mut relocated = match &source.origin {
-            Origin::Json => inner,
-            Origin::Sheet(imported) => imported.relocate(vec![inner]).remove(0),
-            Origin::Roll(imported) => imported.relocate(inner),
+        let mut relocated = match &source.form {
+            Form::Json => inner,
+            Form::Sheet(imported) => imported.relocate(vec![inner]).remove(0),
+            Form::Roll(imported) => imported.relocate(inner),
         };
         relocated.file = source.file.clone();
         relocated
@@ -286,7 +288,7 @@ impl Assembled {
 
 impl Reading<'_> {
     fn finish(self, value: Value) -> Result<Assembled, Vec<InputError>> {
-        let mut sources = vec![Source { at: JsonPath::root(), file: None, origin: Origin::Json }];
+        let mut sources = vec![Source { at: JsonPath::root(), file: None, form: Form::Json }];
         sources.extend(self.sources);
         if self.problems.is_empty() {
             Ok(Assembled { value, sources, warnings: self.warnings })
@@ -377,7 +379,7 @@ impl Reading<'_> {
             return match sheet::read(file, &[]) {
                 Ok(imported) => {
                     let value = imported.roster.clone();
-                    self.sources.push(Source { at: at.clone(), file: Some(name), origin: Origin::Sheet(imported) });
+                    self.sources.push(Source { at: at.clone(), file: Some(name), form: Form::Sheet(imported) });
                     value
                 }
                 Err(found) => {
@@ -406,7 +408,7 @@ impl Reading<'_> {
                 return Value::Null;
             }
         };
-        self.sources.push(Source { at: at.clone(), file: Some(name), origin: Origin::Json });
+        self.sources.push(Source { at: at.clone(), file: Some(name), form: Form::Json });
         // A PDF's data was made whole; a name in it is never followed.
         let frame = if from_pdf { Frame { scope: Scope::Nowhere, ..frame.clone() } } else { frame.clone() };
         self.expand(&mut value, &frame, at);

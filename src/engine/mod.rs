@@ -131,7 +131,7 @@ impl Engine {
     }
 
     /// A file of the template folder (overrides included): layout data the
-    /// soft files follow as the templates do, such as `figures-table.json`.
+    /// XLSX files follow as the templates do, such as `figures-table.json`.
     pub fn template_file(&self, path: &str) -> Option<Bytes> {
         self.templates.bytes(templates::file_id(path)?)
     }

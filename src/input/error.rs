@@ -69,6 +69,9 @@ pub enum Code {
     UnsignedData,
     /// A warning: a PDF read by a roll-up had bytes added after its last signature.
     ChangedAfterSigning,
+    /// A warning: a member without a current card was given a card number,
+    /// which no list prints.
+    CardNumberIgnored,
     /// A warning: the card was numbered under another provincial organisation.
     ForeignCardNumber,
     /// A warning: a report dated after the campaign's deadline for it.

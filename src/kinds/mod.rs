@@ -6,7 +6,7 @@ mod cell;
 mod committee;
 mod frame;
 mod plan;
-mod soft;
+mod xlsx;
 
 use std::sync::Arc;
 
@@ -23,7 +23,7 @@ use self::board::BoardView;
 use self::cell::CellView;
 use self::committee::CommitteeView;
 pub use self::plan::Plan;
-pub use self::soft::{FIGURE_COLUMNS_FILE, FigureColumns};
+pub use self::xlsx::{FIGURE_COLUMNS_FILE, FigureColumns};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 pub enum Kind {
@@ -81,7 +81,7 @@ pub enum Content {
         template: &'static str,
         data: Arc<[u8]>,
     },
-    /// Made in Rust: soft files (XLSX) and JSON.
+    /// Made in Rust: XLSX files and JSON.
     Ready(Vec<u8>),
 }
 
@@ -107,10 +107,24 @@ impl Kind {
         self.into()
     }
 
-    /// A short Vietnamese name: "Mẫu 2-KTTĐV", "Hồ sơ của chi bộ".
+    /// A short Vietnamese name: "Mẫu 2-KTTĐV", "Hồ sơ của chi bộ"; it
+    /// begins the name of the files of this kind.
     pub fn label(self) -> &'static str {
-        let description = self.description();
-        description.split([':', '(']).next().unwrap_or(description).trim()
+        match self {
+            Kind::Plan => "Văn bản của Đảng",
+            Kind::Report => "Mẫu 1-KTTĐV",
+            Kind::StampList => "Mẫu 2-KTTĐV",
+            Kind::DamagedList => "Mẫu 3-KTTĐV",
+            Kind::LostList => "Mẫu 4-KTTĐV",
+            Kind::NoCardList => "Mẫu 5-KTTĐV",
+            Kind::Packet => "Hồ sơ của chi bộ",
+            Kind::Summary => "Mẫu 6-KTTĐV",
+            Kind::Consolidated => "Danh sách tổng hợp 2 đến 5-KTTĐV",
+            Kind::BoardReport => "Mẫu 7-KTTĐV",
+            Kind::Reconciliation => "Kết quả đối chiếu",
+            Kind::CommitteePacket => "Hồ sơ của cấp ủy cơ sở",
+            Kind::BoardPacket => "Hồ sơ của Ban Tổ chức",
+        }
     }
 
     pub fn description(self) -> &'static str {
@@ -188,11 +202,11 @@ impl Kind {
     }
 
     /// Reads and checks the input; on success, the view for the template.
-    /// `columns` titles the figure columns of the soft files.
+    /// `columns` titles the figure columns of the XLSX files.
     pub fn prepare(self, input: &Value, columns: &FigureColumns) -> Result<Prepared, Vec<InputError>> {
         let Checked { value: level, warnings } = self.read(input)?;
         // Each view is built once: its JSON for the templates, and typed for
-        // the soft files of a submission.
+        // the XLSX files of a submission.
         let (data, subject, files) = match &level {
             Level::Plan(plan) => {
                 let subject = match &plan.header.number {
@@ -312,7 +326,7 @@ fn committee_files(
 }
 
 /// The Board's submission: form 7, the reconciliation, the Bloc's lists,
-/// their soft files, then each committee's submission in its own folder.
+/// their XLSX files, then each committee's submission in its own folder.
 fn board_files(board: &Board, view: &BoardView, data: &Arc<[u8]>, columns: &FigureColumns) -> Vec<File> {
     let subject = &board_subject(board);
     let mut files = vec![
@@ -326,7 +340,7 @@ fn board_files(board: &Board, view: &BoardView, data: &Arc<[u8]>, columns: &Figu
         let stem = Kind::Reconciliation.file_stem(subject);
         files.push(Kind::Reconciliation.pdf(subject, data));
         files
-            .push(File { name: format!("{stem}.xlsx"), content: Content::Ready(soft::reconciliation(reconciliation)) });
+            .push(File { name: format!("{stem}.xlsx"), content: Content::Ready(xlsx::reconciliation(reconciliation)) });
         let json = serde_json::to_vec_pretty(reconciliation).expect("views serialise");
         files.push(File { name: format!("{stem}.json"), content: Content::Ready(json) });
     }

@@ -305,7 +305,8 @@ impl Roster {
             .map(|(i, input)| check_member(input.as_ref()?, reference, &members_path.index(i), &mut problems))
             .collect();
         check_unique_cards(&inputs, &members_path, &mut problems);
-        let warnings = foreign_cards(&inputs, campaign.province_code, &members_path);
+        let mut warnings = foreign_cards(&inputs, campaign.province_code, &members_path);
+        warnings.extend(ignored_card_numbers(&inputs, &members_path));
 
         match members.into_iter().collect::<Option<Vec<_>>>() {
             Some(members) if problems.is_empty() => {
@@ -529,6 +530,31 @@ fn foreign_cards(inputs: &[Option<MemberInput>], province: u8, path: &JsonPath) 
         .collect()
 }
 
+/// A warning for each member without a current card whose card number was
+/// given: no list prints it, and it must not go unsaid.
+fn ignored_card_numbers(inputs: &[Option<MemberInput>], path: &JsonPath) -> Vec<InputError> {
+    inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, input)| {
+            let input = input.as_ref()?;
+            let number = input.card_number.as_ref()?;
+            if !matches!(input.card, Some(CardOutcome::NoCurrentCard { .. })) {
+                return None;
+            }
+            Some(InputError::new(
+                Code::CardNumberIgnored,
+                path.index(i).key("card_number"),
+                format!(
+                    "{}: chưa được đổi, phát thẻ nên số thẻ {number} không in ở danh sách nào; \
+                     nếu đảng viên có thẻ, hãy ghi kết quả kiểm tra khác",
+                    input.full_name
+                ),
+            ))
+        })
+        .collect()
+}
+
 impl std::ops::Add for Figures {
     type Output = Figures;
 
@@ -613,6 +639,18 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, Code::DuplicateCardNumber);
         assert!(found[0].message.contains("Lê Văn An") && found[0].message.contains("Lê Văn Bình"));
+    }
+
+    #[test]
+    fn a_card_number_no_list_prints_is_said() {
+        let member = full_member("Lê Văn An", json!({ "no_current_card": { "reason": "Chưa nhận thẻ" } }));
+        let checked = Roster::parse(&roster(vec![member]), &JsonPath::root(), None).map_err(|p| format!("{p:?}"));
+        let warnings = checked.unwrap().warnings;
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(
+            (warnings[0].code, warnings[0].place.to_string()),
+            (Code::CardNumberIgnored, "$.members[0].card_number".into())
+        );
     }
 
     #[test]

@@ -45,6 +45,16 @@ impl OutFormat {
         self.into()
     }
 
+    /// The media type of a file in this format.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            OutFormat::Pdf => "application/pdf",
+            OutFormat::Zip => "application/zip",
+            OutFormat::Png => "image/png",
+            OutFormat::Json => "application/json",
+        }
+    }
+
     fn parse(kind: Kind, asked: Option<&str>) -> Result<Self, ApiError> {
         let allowed = Self::allowed(kind);
         let Some(asked) = asked else { return Ok(allowed[0]) };
@@ -352,12 +362,9 @@ pub fn produce(
 /// version, its page count, how many warnings it carries, and where its
 /// signatures go.
 pub fn file_response(state: &AppState, rendered: Rendered) -> Response {
-    let content_type = match rendered.file_name.rsplit('.').next() {
-        Some("pdf") => "application/pdf",
-        Some("zip") => "application/zip",
-        Some("png") => "image/png",
-        _ => "application/json",
-    };
+    // A file is named after its format: its extension says which.
+    let format = rendered.file_name.rsplit('.').next().and_then(|e| e.parse::<OutFormat>().ok());
+    let content_type = format.map_or("application/octet-stream", OutFormat::media_type);
     let mut headers = HeaderMap::new();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     let disposition = format!(

@@ -13,15 +13,6 @@ use super::AppState;
 use super::api::OutFormat;
 use crate::kinds::Kind;
 
-fn media_type(format: OutFormat) -> &'static str {
-    match format {
-        OutFormat::Pdf => "application/pdf",
-        OutFormat::Zip => "application/zip",
-        OutFormat::Png => "image/png",
-        OutFormat::Json => "application/json",
-    }
-}
-
 fn error_response(description: &str) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
 }
@@ -76,7 +67,7 @@ pub fn build() -> Value {
         let formats = OutFormat::allowed(kind);
         let content: Map<String, Value> = formats
             .iter()
-            .map(|&f| (media_type(f).to_owned(), json!({ "schema": { "type": "string", "format": "binary" } })))
+            .map(|&f| (f.media_type().to_owned(), json!({ "schema": { "type": "string", "format": "binary" } })))
             .collect();
         let errors = [
             ("400", "Dạng xuất hoặc tham số không hợp lệ"),

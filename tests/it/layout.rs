@@ -7,19 +7,9 @@ use crate::common::*;
 use kttdv::{Kind, PdfFlavour, Rendered};
 use serde_json::{Value, json};
 
-/// A cell of `members` generated members, its name and card numbers its own.
+/// A cell of `members` generated members under the example committee.
 fn cell(members: usize, seed: u64, name: &str) -> Value {
-    let mut roster = kttdv::sample::roster(members, seed);
-    roster["cell"]["name"] = json!(name);
-    let mark = name.rsplit(' ').next().unwrap();
-    for (i, member) in roster["members"].as_array_mut().unwrap().iter_mut().enumerate() {
-        if member.get("card_number").is_some() {
-            member["card_number"] = json!(format!("49.{:06}", seed * 1000 + i as u64));
-        }
-        // Different people in different cells, even where names repeat.
-        member["full_name"] = json!(format!("{} {mark}", member["full_name"].as_str().unwrap()));
-    }
-    roster
+    kttdv::sample::cell(members, seed, name, "Đảng bộ Sở Tài chính")
 }
 
 /// Cell names without digits: "Chi bộ Phòng A", "Chi bộ Phòng B"…

@@ -26,18 +26,8 @@ impl Lcg {
     }
 }
 
-/// A generated cell: its own name and card numbers, so that no card is on
-/// two cells.
 fn cell(seed: u64, members: usize, name: &str, superior: &str) -> Value {
-    let mut roster = kttdv::sample::roster(members, seed);
-    roster["cell"]["name"] = json!(name);
-    roster["cell"]["superior"] = json!(superior);
-    for (i, member) in roster["members"].as_array_mut().unwrap().iter_mut().enumerate() {
-        if member.get("card_number").is_some() {
-            member["card_number"] = json!(format!("49.{:06}", seed % 1000 * 1000 + i as u64));
-        }
-    }
-    roster
+    kttdv::sample::cell(members, seed, name, superior)
 }
 
 fn issuer(issuer: &str, date: &str, signature: Value) -> Value {

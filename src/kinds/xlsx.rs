@@ -1,5 +1,5 @@
-//! Soft files: the tables of forms 6 and 7 and the reconciliation as XLSX,
-//! for the Boards that consolidate in Excel. The figures are the views'
+//! The XLSX files: the tables of forms 6 and 7 and the reconciliation as
+//! workbooks, for the Boards that consolidate in Excel. The figures are the views'
 //! own, the ones the PDFs print; numbers are written as numbers.
 
 use rust_xlsxwriter::{
