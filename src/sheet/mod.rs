@@ -16,7 +16,7 @@ use calamine::{Data, Reader};
 use serde_json::{Map, Value, json};
 
 use self::columns::{
-    CELL_ROWS, GENDERS, MEMBER_COLUMNS, MEMBERSHIPS, OUTCOMES, REPORT_ROWS, YES_NO, choose, letter, words,
+    CELL_ROWS, Column, GENDERS, MEMBER_COLUMNS, MEMBERSHIPS, OUTCOMES, REPORT_ROWS, YES_NO, choose, letter, words,
 };
 use crate::input::{self, Code, InputError, Place, Step};
 use crate::model::prose::Block;
@@ -445,22 +445,47 @@ fn member_columns(grid: &Grid, problems: &mut Vec<InputError>) -> Option<(u32, H
             ));
         }
     }
-    let mut at: HashMap<&'static str, usize> = HashMap::new();
+    let at = find_columns(titles, MEMBER_COLUMNS.iter());
+    let required = MEMBER_COLUMNS.iter().filter(|c| c.required);
+    problems.extend(missing_columns(grid, (*header_row, titles), required, &at));
+    Some((*header_row, at))
+}
+
+/// Where each of `columns` is in the heading row `titles`: the first cell
+/// whose title names it.
+fn find_columns<'a>(
+    titles: &[Cell],
+    columns: impl Iterator<Item = &'a Column> + Clone,
+) -> HashMap<&'static str, usize> {
+    let mut at = HashMap::new();
     for (i, cell) in titles.iter().enumerate() {
-        if let Some(column) = MEMBER_COLUMNS.iter().find(|c| c.matches(&cell.text)) {
+        if let Some(column) = columns.clone().find(|c| c.matches(&cell.text)) {
             at.entry(column.field).or_insert(i);
         }
     }
-    for column in MEMBER_COLUMNS.iter().filter(|c| c.required && !at.contains_key(c.field)) {
-        problems.push(InputError::in_sheet(
-            Code::MissingColumn,
-            &grid.name,
-            *header_row,
-            &letter(titles.len()),
-            format!("thiếu cột «{}» ở dòng tiêu đề", column.title),
-        ));
-    }
-    Some((*header_row, at))
+    at
+}
+
+/// A problem for each of the `needed` columns the heading row lacks.
+fn missing_columns<'a>(
+    grid: &Grid,
+    (header_row, titles): (u32, &[Cell]),
+    needed: impl Iterator<Item = &'a Column>,
+    at: &HashMap<&'static str, usize>,
+) -> Vec<InputError> {
+    needed
+        .filter(|c| !at.contains_key(c.field))
+        .map(|column| {
+            let message = format!("thiếu cột «{}» ở dòng tiêu đề", column.title);
+            InputError::in_sheet(Code::MissingColumn, &grid.name, header_row, &letter(titles.len()), message)
+        })
+        .collect()
+}
+
+/// A card number as typed; one typed without quotes is a number whose
+/// trailing zeros Excel dropped (49.10234 for 49.102340): written back.
+fn card_number_text(cell: &Cell) -> String {
+    cell.number.map_or_else(|| cell.text.clone(), |n| format!("{n:.6}"))
 }
 
 /// One member as the roster's JSON holds it, from the cells of its row
@@ -473,9 +498,7 @@ fn member<'a>(value: &dyn Fn(&str) -> Option<&'a Cell>, fail: &mut dyn FnMut(&st
         }
     }
     if let Some(cell) = value("card_number") {
-        // A number typed without quotes: Excel dropped its trailing zeros.
-        let number = cell.number.map_or_else(|| cell.text.clone(), |n| format!("{n:.6}"));
-        member.insert("card_number".into(), json!(number));
+        member.insert("card_number".into(), json!(card_number_text(cell)));
     }
     for (field, choices) in [("gender", GENDERS), ("membership", MEMBERSHIPS)] {
         if let Some(cell) = value(field) {

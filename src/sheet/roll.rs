@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::columns::{Column, MEMBER_COLUMNS, letter};
-use super::{Grid, header, read_grids};
+use super::{Grid, card_number_text, find_columns, header, missing_columns, read_grids};
 use crate::input::{self, Code, InputError, Place, Step};
 
 /// A roll read from a spreadsheet, and the row and column of each value.
@@ -63,25 +63,9 @@ pub fn read_roll(path: &Path) -> Result<ImportedRoll, Vec<InputError>> {
             "trang danh sách không có dữ liệu",
         )]);
     };
-    let mut at: HashMap<&'static str, usize> = HashMap::new();
-    for (i, cell) in titles.iter().enumerate() {
-        if let Some(column) = columns.iter().find(|c| c.matches(&cell.text)) {
-            at.entry(column.field).or_insert(i);
-        }
-    }
-    let missing: Vec<InputError> = columns
-        .iter()
-        .filter(|c| ["full_name", "birth_date"].contains(&c.field) && !at.contains_key(c.field))
-        .map(|c| {
-            InputError::in_sheet(
-                Code::MissingColumn,
-                &grid.name,
-                *header_row,
-                &letter(titles.len()),
-                format!("thiếu cột «{}» ở dòng tiêu đề", c.title),
-            )
-        })
-        .collect();
+    let at = find_columns(titles, columns.iter().copied());
+    let needed = columns.iter().copied().filter(|c| ["full_name", "birth_date"].contains(&c.field));
+    let missing = missing_columns(grid, (*header_row, titles), needed, &at);
     if !missing.is_empty() {
         return Err(missing);
     }
@@ -94,11 +78,7 @@ pub fn read_roll(path: &Path) -> Result<ImportedRoll, Vec<InputError>> {
         let mut entry = Map::new();
         for (field, i) in &at {
             let Some(cell) = cells.get(*i).filter(|c| !c.text.is_empty()) else { continue };
-            let text = match (*field, cell.number) {
-                // A number typed without quotes: Excel dropped its trailing zeros.
-                ("card_number", Some(n)) => format!("{n:.6}"),
-                _ => cell.text.clone(),
-            };
+            let text = if *field == "card_number" { card_number_text(cell) } else { cell.text.clone() };
             entry.insert((*field).into(), json!(text));
         }
         entries.push(Value::Object(entry));
