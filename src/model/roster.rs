@@ -382,6 +382,8 @@ pub struct Figures {
     pub not_stamped: usize,
 }
 
+/// A member checked against the rules of one member (R3, R4, R8 in
+/// docs/rules.md), every broken one reported; the member when none is.
 fn check_member(
     input: &MemberInput,
     reference: Date,
@@ -392,7 +394,25 @@ fn check_member(
     let mut fail = |code, field: &str, message: String| {
         problems.push(InputError::new(code, path.key(field), format!("{who}: {message}")));
     };
+    check_dates(input, reference, &mut fail);
+    let standing = standing(input, &mut fail)?;
+    Some(Member {
+        full_name: input.full_name.clone(),
+        birth_date: input.birth_date,
+        gender: input.gender,
+        admitted_on: input.admitted_on,
+        standing,
+        temporary_from: input.temporary_from.clone(),
+        remarks: input.remarks.clone(),
+        namesake: input.namesake,
+    })
+}
 
+/// How a failed rule is reported: its code, the member's field, the message.
+type Fail<'a> = dyn FnMut(Code, &str, String) + 'a;
+
+/// R8 and R4: no date after the reference date; admitted at 18 or older.
+fn check_dates(input: &MemberInput, reference: Date, fail: &mut Fail) {
     let reference_hint = |field: &str| match field {
         "full_member_on" => " (R4: chính thức sau ngày chốt thì ghi là đảng viên dự bị)",
         _ => "",
@@ -414,8 +434,12 @@ fn check_member(
             format!("ngày vào Đảng {} khi chưa đủ 18 tuổi (sinh ngày {})", input.admitted_on, input.birth_date),
         );
     }
+}
 
-    let standing = match (input.membership, input.full_member_on, &input.card) {
+/// R3 and R8: a probationary member has no date of full membership and no
+/// card; a full member has both, full membership after admission.
+fn standing(input: &MemberInput, fail: &mut Fail) -> Option<Standing> {
+    match (input.membership, input.full_member_on, &input.card) {
         (Membership::Probationary, full_on, card) => {
             if full_on.is_some() {
                 fail(
@@ -425,11 +449,8 @@ fn check_member(
                 );
             }
             if card.is_some() {
-                fail(
-                    Code::ProbationaryWithCard,
-                    "card",
-                    "đảng viên dự bị chưa có thẻ, không đưa vào danh sách về thẻ".into(),
-                );
+                let message = "đảng viên dự bị chưa có thẻ, không đưa vào danh sách về thẻ".into();
+                fail(Code::ProbationaryWithCard, "card", message);
             }
             Some(Standing::Probationary)
         }
@@ -443,44 +464,34 @@ fn check_member(
         }
         (Membership::Full, Some(since), Some(outcome)) => {
             if since <= input.admitted_on {
-                fail(
-                    Code::FullBeforeAdmission,
-                    "full_member_on",
-                    format!("ngày chính thức {since} không sau ngày vào Đảng {}", input.admitted_on),
-                );
+                let message = format!("ngày chính thức {since} không sau ngày vào Đảng {}", input.admitted_on);
+                fail(Code::FullBeforeAdmission, "full_member_on", message);
             }
-            let number = input.card_number.clone();
-            let mut required = || {
-                if number.is_none() {
-                    fail(Code::MissingCardNumber, "card_number", "thiếu số thẻ đảng viên".into());
-                }
-                number.clone()
-            };
-            let card = match outcome.clone() {
-                CardOutcome::Stamp => required().map(|number| Card::Stamp { number }),
-                CardOutcome::Damaged { defect, stamp_boxes } => {
-                    required().map(|number| Card::Damaged { number, defect, stamp_boxes })
-                }
-                CardOutcome::Lost { circumstances, handling, stamp_boxes } => {
-                    Some(Card::Lost { number, circumstances, handling, stamp_boxes })
-                }
-                CardOutcome::NoCurrentCard { reason } => Some(Card::NoCurrentCard { reason }),
-                CardOutcome::NotStamped { reason } => Some(Card::NotStamped { number, reason }),
-            };
-            card.map(|card| Standing::Full { since, card })
+            card(outcome, input.card_number.clone(), fail).map(|card| Standing::Full { since, card })
         }
-    }?;
+    }
+}
 
-    Some(Member {
-        full_name: input.full_name.clone(),
-        birth_date: input.birth_date,
-        gender: input.gender,
-        admitted_on: input.admitted_on,
-        standing,
-        temporary_from: input.temporary_from.clone(),
-        remarks: input.remarks.clone(),
-        namesake: input.namesake,
-    })
+/// A full member's card from its outcome, with the number where the
+/// outcome needs one: a card to stamp or a damaged one.
+fn card(outcome: &CardOutcome, number: Option<CardNumber>, fail: &mut Fail) -> Option<Card> {
+    let mut required = || {
+        if number.is_none() {
+            fail(Code::MissingCardNumber, "card_number", "thiếu số thẻ đảng viên".into());
+        }
+        number.clone()
+    };
+    match outcome.clone() {
+        CardOutcome::Stamp => required().map(|number| Card::Stamp { number }),
+        CardOutcome::Damaged { defect, stamp_boxes } => {
+            required().map(|number| Card::Damaged { number, defect, stamp_boxes })
+        }
+        CardOutcome::Lost { circumstances, handling, stamp_boxes } => {
+            Some(Card::Lost { number, circumstances, handling, stamp_boxes })
+        }
+        CardOutcome::NoCurrentCard { reason } => Some(Card::NoCurrentCard { reason }),
+        CardOutcome::NotStamped { reason } => Some(Card::NotStamped { number, reason }),
+    }
 }
 
 /// R7: a card number appears once; a repeat names both members.
