@@ -18,31 +18,11 @@ fn error_response(description: &str) -> Value {
 }
 
 /// The whole document.
+/// The OpenAPI 3.1 document of the API, made from the kinds and their schemas.
 pub fn build() -> Value {
     let mut paths = Map::new();
     let mut schemas = Map::new();
-    schemas.insert(
-        "Error".into(),
-        json!({
-            "type": "object",
-            "required": ["code", "message", "request_id"],
-            "properties": {
-                "code": { "type": "string", "description": "Mã ổn định, ví dụ invalid-input, busy" },
-                "message": { "type": "string", "description": "Thông báo tiếng Việt" },
-                "request_id": { "type": "string", "description": "Mã yêu cầu, như tiêu đề x-request-id; nhật ký máy chủ ghi chi tiết theo mã này" },
-                "problems": { "type": "array", "items": {
-                    "type": "object",
-                    "required": ["code", "message"],
-                    "properties": {
-                        "code": { "type": "string" }, "message": { "type": "string" },
-                        "path": { "type": "string", "description": "Đường dẫn JSON, ví dụ $.members[3].birth_date" },
-                        "file": { "type": "string" }, "sheet": { "type": "string" },
-                        "row": { "type": "integer" }, "column": { "type": "string" }
-                    }
-                } }
-            }
-        }),
-    );
+    schemas.insert("Error".into(), error_schema());
     paths.insert(
         "/api/kinds".into(),
         json!({ "get": { "summary": "Các loại văn bản", "responses": { "200": { "description": "Danh sách loại" } } } }),
@@ -53,64 +33,7 @@ pub fn build() -> Value {
         // Its own resource, so that its "#/$defs/…" references resolve inside it.
         schema["$id"] = json!(format!("urn:kttdv:schema:{name}"));
         schemas.insert(name.into(), schema);
-        let input = json!({
-            "required": true,
-            "content": {
-                "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } },
-                "multipart/form-data": { "schema": { "type": "object", "properties": {
-                    "file": { "type": "string", "format": "binary", "description": "Bảng tính (.xlsx, .ods, .xls, .csv) hoặc các tệp mà «input» nêu tên" },
-                    "input": { "type": "string", "description": "JSON nêu tên các tệp gửi kèm" },
-                    "cell": { "type": "string", "description": "KHÓA=GIÁ TRỊ, thông tin chi bộ khi bảng tính không có" }
-                } } }
-            }
-        });
-        let formats = OutFormat::allowed(kind);
-        let content: Map<String, Value> = formats
-            .iter()
-            .map(|&f| (f.media_type().to_owned(), json!({ "schema": { "type": "string", "format": "binary" } })))
-            .collect();
-        let errors = [
-            ("400", "Dạng xuất hoặc tham số không hợp lệ"),
-            ("408", "Gửi dữ liệu quá chậm"),
-            ("413", "Dữ liệu quá lớn, giải nén ra quá lớn, hoặc quá nhiều đảng viên"),
-            ("415", "Kiểu nội dung không được nhận"),
-            ("422", "Dữ liệu nhập có lỗi: mọi lỗi trong «problems»"),
-            ("429", "Máy chủ bận (Retry-After)"),
-            ("500", "Lỗi nội bộ: chỉ mã lỗi và mã yêu cầu"),
-            ("503", "Chờ quá lâu hoặc chưa sẵn sàng"),
-        ];
-        let mut responses: Map<String, Value> =
-            errors.iter().map(|(s, d)| ((*s).to_owned(), error_response(d))).collect();
-        responses.insert("200".into(), json!({ "description": kind.label(), "content": content }));
-        paths.insert(
-            format!("/api/kinds/{name}/render"),
-            json!({ "post": {
-                "summary": format!("Xuất: {}", kind.description()),
-                "parameters": [
-                    { "name": "format", "in": "query", "schema": { "type": "string", "enum": formats.iter().map(|f| f.name()).collect::<Vec<_>>() } },
-                    { "name": "plain", "in": "query", "schema": { "type": "boolean" }, "description": "PDF thường thay cho PDF/A-3b mang kèm dữ liệu nhập" },
-                    { "name": "signature_fields", "in": "query", "schema": { "type": "boolean", "default": true }, "description": "Thêm ô chữ ký số rỗng vào mỗi chỗ ký (mặc định có)" }
-                ],
-                "requestBody": input,
-                "responses": responses
-            } }),
-        );
-        paths.insert(
-            format!("/api/kinds/{name}/check"),
-            json!({ "post": {
-                "summary": format!("Kiểm tra dữ liệu: {}", kind.label()),
-                "requestBody": input,
-                "responses": { "200": { "description": "Hợp lệ, kèm cảnh báo" }, "422": error_response("Dữ liệu nhập có lỗi") }
-            } }),
-        );
-        paths.insert(
-            format!("/api/kinds/{name}/schema"),
-            json!({ "get": { "summary": format!("JSON Schema: {}", kind.label()), "responses": { "200": { "description": "JSON Schema" } } } }),
-        );
-        paths.insert(
-            format!("/api/kinds/{name}/example"),
-            json!({ "get": { "summary": format!("Dữ liệu ví dụ: {}", kind.label()), "responses": { "200": { "description": "Dữ liệu ví dụ" } } } }),
-        );
+        paths.extend(kind_operations(kind));
     }
     for (path, summary) in [
         ("/healthz", "Máy chủ đang chạy"),
@@ -128,6 +51,93 @@ pub fn build() -> Value {
         "paths": paths,
         "components": { "schemas": schemas }
     })
+}
+
+/// The body of every error answer.
+fn error_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["code", "message", "request_id"],
+        "properties": {
+            "code": { "type": "string", "description": "Mã ổn định, ví dụ invalid-input, busy" },
+            "message": { "type": "string", "description": "Thông báo tiếng Việt" },
+            "request_id": { "type": "string", "description": "Mã yêu cầu, như tiêu đề x-request-id; nhật ký máy chủ ghi chi tiết theo mã này" },
+            "problems": { "type": "array", "items": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": { "type": "string" }, "message": { "type": "string" },
+                    "path": { "type": "string", "description": "Đường dẫn JSON, ví dụ $.members[3].birth_date" },
+                    "file": { "type": "string" }, "sheet": { "type": "string" },
+                    "row": { "type": "integer" }, "column": { "type": "string" }
+                }
+            } }
+        }
+    })
+}
+
+/// A kind's four operations: render, check, its schema and its example.
+fn kind_operations(kind: Kind) -> Map<String, Value> {
+    let name = kind.name();
+    let mut paths = Map::new();
+    let input = json!({
+        "required": true,
+        "content": {
+            "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } },
+            "multipart/form-data": { "schema": { "type": "object", "properties": {
+                "file": { "type": "string", "format": "binary", "description": "Bảng tính (.xlsx, .ods, .xls, .csv) hoặc các tệp mà «input» nêu tên" },
+                "input": { "type": "string", "description": "JSON nêu tên các tệp gửi kèm" },
+                "cell": { "type": "string", "description": "KHÓA=GIÁ TRỊ, thông tin chi bộ khi bảng tính không có" }
+            } } }
+        }
+    });
+    let formats = OutFormat::allowed(kind);
+    let content: Map<String, Value> = formats
+        .iter()
+        .map(|&f| (f.media_type().to_owned(), json!({ "schema": { "type": "string", "format": "binary" } })))
+        .collect();
+    let errors = [
+        ("400", "Dạng xuất hoặc tham số không hợp lệ"),
+        ("408", "Gửi dữ liệu quá chậm"),
+        ("413", "Dữ liệu quá lớn, giải nén ra quá lớn, hoặc quá nhiều đảng viên"),
+        ("415", "Kiểu nội dung không được nhận"),
+        ("422", "Dữ liệu nhập có lỗi: mọi lỗi trong «problems»"),
+        ("429", "Máy chủ bận (Retry-After)"),
+        ("500", "Lỗi nội bộ: chỉ mã lỗi và mã yêu cầu"),
+        ("503", "Chờ quá lâu hoặc chưa sẵn sàng"),
+    ];
+    let mut responses: Map<String, Value> = errors.iter().map(|(s, d)| ((*s).to_owned(), error_response(d))).collect();
+    responses.insert("200".into(), json!({ "description": kind.label(), "content": content }));
+    paths.insert(
+        format!("/api/kinds/{name}/render"),
+        json!({ "post": {
+            "summary": format!("Xuất: {}", kind.description()),
+            "parameters": [
+                { "name": "format", "in": "query", "schema": { "type": "string", "enum": formats.iter().map(|f| f.name()).collect::<Vec<_>>() } },
+                { "name": "plain", "in": "query", "schema": { "type": "boolean" }, "description": "PDF thường thay cho PDF/A-3b mang kèm dữ liệu nhập" },
+                { "name": "signature_fields", "in": "query", "schema": { "type": "boolean", "default": true }, "description": "Thêm ô chữ ký số rỗng vào mỗi chỗ ký (mặc định có)" }
+            ],
+            "requestBody": input,
+            "responses": responses
+        } }),
+    );
+    paths.insert(
+        format!("/api/kinds/{name}/check"),
+        json!({ "post": {
+            "summary": format!("Kiểm tra dữ liệu: {}", kind.label()),
+            "requestBody": input,
+            "responses": { "200": { "description": "Hợp lệ, kèm cảnh báo" }, "422": error_response("Dữ liệu nhập có lỗi") }
+        } }),
+    );
+    paths.insert(
+        format!("/api/kinds/{name}/schema"),
+        json!({ "get": { "summary": format!("JSON Schema: {}", kind.label()), "responses": { "200": { "description": "JSON Schema" } } } }),
+    );
+    paths.insert(
+        format!("/api/kinds/{name}/example"),
+        json!({ "get": { "summary": format!("Dữ liệu ví dụ: {}", kind.label()), "responses": { "200": { "description": "Dữ liệu ví dụ" } } } }),
+    );
+    paths
 }
 
 pub async fn document() -> Json<Value> {
