@@ -7,12 +7,14 @@
 mod api;
 mod error;
 mod examples;
+mod file;
 mod listener;
 mod metrics;
 mod openapi;
 mod page;
 mod place;
 mod pool;
+mod upload;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

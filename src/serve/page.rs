@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use axum::Form;
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine as _;
@@ -15,8 +15,10 @@ use serde_json::{Value, json};
 use sha2::Digest as _;
 
 use super::AppState;
-use super::api::{OutFormat, Upload, UploadedFile, checked_input, file_response, on_input, parse_kind, produce};
+use super::api::{OutFormat, parse_kind, produce};
 use super::error::ApiError;
+use super::file::file_response;
+use super::upload::{Upload, UploadedFile, checked_input, on_input};
 use crate::PdfFlavour;
 use crate::assemble::Assembled;
 use crate::input::{Code, InputError, Place};
@@ -130,16 +132,12 @@ const BOARD_OFFERS: &[Offer] = &[
 ];
 
 /// A cell's filled workbook, uploaded.
-pub async fn cell(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    let upload = match Upload::read(request, &state).await {
-        Ok(upload) => upload,
-        Err(err) => return err.into_response(),
-    };
+pub async fn cell(State(state): State<Arc<AppState>>, upload: Upload) -> Response {
     answer(&state, upload, Kind::Packet, CELL_OFFERS, "Hồ sơ của chi bộ").await
 }
 
 /// A committee's details and its cells' files, uploaded.
-pub async fn committee(State(state): State<Arc<AppState>>, request: Request) -> Response {
+pub async fn committee(State(state): State<Arc<AppState>>, upload: Upload) -> Response {
     let with_details = |field: &Field, files: &[UploadedFile]| {
         json!({
             "organisation": field("organisation"),
@@ -150,7 +148,7 @@ pub async fn committee(State(state): State<Arc<AppState>>, request: Request) -> 
             "cells": files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
         })
     };
-    let upload = match form_upload(&state, request, &with_details).await {
+    let upload = match form_upload(upload, &with_details) {
         Ok(upload) => upload,
         Err(err) => return err.into_response(),
     };
@@ -158,7 +156,7 @@ pub async fn committee(State(state): State<Arc<AppState>>, request: Request) -> 
 }
 
 /// The Board's details, its committees' files and the roll it manages, uploaded.
-pub async fn board(State(state): State<Arc<AppState>>, request: Request) -> Response {
+pub async fn board(State(state): State<Arc<AppState>>, upload: Upload) -> Response {
     let with_details = |field: &Field, files: &[UploadedFile]| {
         let (roll, committees): (Vec<&UploadedFile>, Vec<&UploadedFile>) =
             files.iter().partition(|f| f.field == "roll");
@@ -177,7 +175,7 @@ pub async fn board(State(state): State<Arc<AppState>>, request: Request) -> Resp
         }
         input
     };
-    let upload = match form_upload(&state, request, &with_details).await {
+    let upload = match form_upload(upload, &with_details) {
         Ok(upload) => upload,
         Err(err) => return err.into_response(),
     };
@@ -201,12 +199,12 @@ fn header(field: &Field) -> Value {
 type Field<'a> = dyn Fn(&str) -> String + 'a;
 
 /// Makes a form's input from its fields and files.
-type MakeInput = dyn Fn(&Field, &[UploadedFile]) -> Value + Sync;
+type MakeInput = dyn Fn(&Field, &[UploadedFile]) -> Value;
 
 /// A form's upload as an input: the JSON `input` makes of the form's fields
 /// and files, naming those files, read with them.
-async fn form_upload(state: &AppState, request: Request, input: &MakeInput) -> Result<Upload, ApiError> {
-    match Upload::read(request, state).await? {
+fn form_upload(upload: Upload, input: &MakeInput) -> Result<Upload, ApiError> {
+    match upload {
         Upload::Files { files, fields, .. } => {
             let field = |name: &str| fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.trim()).to_owned();
             let input = serde_json::to_vec(&input(&field, &files)).expect("JSON serialises").into();
