@@ -1,4 +1,8 @@
 //! The template folder: built into the binary, overridable file by file.
+//! `shared/` holds the pieces every document uses (the frame, tables,
+//! prose), `forms/` one layout per kind, each a `form(data)` function. The
+//! entry a kind renders (`/mau-2.typ`) is made here, calling its form on
+//! `/data.json`, unless an override folder gives one of its own.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -35,6 +39,7 @@ impl TemplateSet {
             }
             collect_dir(dir, dir, &mut raw)?;
         }
+        add_entries(&mut raw);
         let mut sorted: Vec<(&String, &Vec<u8>)> = raw.iter().collect();
         sorted.sort();
         let version = format!("{:016x}", typst::utils::hash128(&sorted) as u64);
@@ -75,6 +80,23 @@ impl TemplateSet {
 pub fn file_id(path: &str) -> Option<FileId> {
     let vpath = VirtualPath::new(path).ok()?;
     Some(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+/// The entry `/{form}.typ` of every `/forms/{form}.typ` that defines a
+/// form, where no file of that name is there already.
+fn add_entries(raw: &mut HashMap<String, Vec<u8>>) {
+    let forms: Vec<String> = raw
+        .iter()
+        .filter(|(path, text)| path.starts_with("/forms/") && text.windows(10).any(|w| w == b"#let form("))
+        .filter_map(|(path, _)| Some(path.strip_prefix("/forms/")?.strip_suffix(".typ")?.to_owned()))
+        .collect();
+    for form in forms {
+        let entry = format!(
+            "// Made by kttdv: the form on the render's data. Its layout is in forms/{form}.typ.\n\
+             #import \"forms/{form}.typ\": form\n#form(json(\"/data.json\"))\n"
+        );
+        raw.entry(format!("/{form}.typ")).or_insert_with(|| entry.into_bytes());
+    }
 }
 
 fn collect_built_in(dir: &Dir<'static>, out: &mut HashMap<String, Vec<u8>>) {

@@ -14,7 +14,7 @@ use crate::model::reconciliation::{Entry, Reconciliation};
 use crate::model::roster::Figures;
 
 /// Where the templates keep the figure columns, for the PDF and these alike.
-pub const FIGURE_COLUMNS_FILE: &str = "/figures-table.json";
+pub const FIGURE_COLUMNS_FILE: &str = "/shared/figures-table.json";
 
 /// The figure columns of form 6 and of the annex of form 7, after "Số TT"
 /// and the unit's name: their titles are layout, set in the template folder

@@ -273,11 +273,12 @@ fn sheet_strings(xlsx: &[u8]) -> Vec<String> {
 
 #[test]
 fn an_override_of_the_figure_columns_changes_the_pdf_and_the_xlsx_together() {
-    let built_in = std::fs::read_to_string(root().join("form-templates/figures-table.json")).unwrap();
+    let built_in = std::fs::read_to_string(root().join("form-templates/shared/figures-table.json")).unwrap();
     let mut columns: Value = serde_json::from_str(&built_in).unwrap();
     columns["columns"][5]["title"] = json!("Đóng dấu");
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("figures-table.json"), columns.to_string()).unwrap();
+    std::fs::create_dir(dir.path().join("shared")).unwrap();
+    std::fs::write(dir.path().join("shared/figures-table.json"), columns.to_string()).unwrap();
     let config = kttdv::EngineConfig { templates_dir: Some(dir.path().to_path_buf()), fonts_dir: None };
     let renderer = kttdv::Renderer::new(&config).unwrap();
 
@@ -296,7 +297,7 @@ fn an_override_of_the_figure_columns_changes_the_pdf_and_the_xlsx_together() {
 
     // A column naming a figure there is none of stops the start, named.
     columns["columns"][0]["key"] = json!("members");
-    std::fs::write(dir.path().join("figures-table.json"), columns.to_string()).unwrap();
+    std::fs::write(dir.path().join("shared/figures-table.json"), columns.to_string()).unwrap();
     let problem = kttdv::Renderer::new(&config).err().expect("refused").to_string();
     assert!(problem.contains("figures-table.json") && problem.contains("members"), "{problem}");
 }

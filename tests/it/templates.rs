@@ -34,8 +34,9 @@ fn an_override_folder_changes_one_file_and_keeps_the_rest() {
 #[test]
 fn the_override_folder_can_come_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
-    let edited = built_in("frame.typ").replace("\"Nơi nhận:\"", "\"Nơi gửi:\"");
-    std::fs::write(dir.path().join("frame.typ"), edited).unwrap();
+    let edited = built_in("shared/frame.typ").replace("\"Nơi nhận:\"", "\"Nơi gửi:\"");
+    std::fs::create_dir(dir.path().join("shared")).unwrap();
+    std::fs::write(dir.path().join("shared/frame.typ"), edited).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kttdv"))
         .args(["render", "plan", "examples/plan.json", "-o", "-"])
         .current_dir(root())
@@ -53,6 +54,19 @@ fn failing(template: &str) -> String {
     assert_eq!(out.status.code(), Some(3), "a template failure exits 3");
     assert!(out.stdout.is_empty(), "no PDF");
     String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn each_kind_has_an_entry_made_for_it_that_an_override_may_replace() {
+    // No entry file in the repository: the entry is made from the form.
+    assert!(!root().join("form-templates/mau-2.typ").exists());
+    let dir = tempfile::tempdir().unwrap();
+    let own = "#import \"forms/mau-2.typ\": form\n#text[Trang bìa riêng]\n#pagebreak()\n#form(json(\"/data.json\"))\n";
+    std::fs::write(dir.path().join("mau-2.typ"), own).unwrap();
+    let out = render_with(dir.path(), "mau-2", "cell.json");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = folded(&pdf_text(&out.stdout));
+    assert!(text.starts_with("Trang bìa riêng") && text.contains("Danh sách này có"), "{text}");
 }
 
 #[test]
@@ -87,13 +101,14 @@ fn a_missing_override_folder_is_reported() {
 
 #[test]
 fn a_font_family_we_do_not_have_is_an_error_not_a_fallback() {
-    let frame = built_in("frame.typ").replace("\"Liberation Serif\"", "\"Times New Roman\"");
+    let frame = built_in("shared/frame.typ").replace("\"Liberation Serif\"", "\"Times New Roman\"");
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("frame.typ"), frame).unwrap();
+    std::fs::create_dir(dir.path().join("shared")).unwrap();
+    std::fs::write(dir.path().join("shared/frame.typ"), frame).unwrap();
     let out = render_with(dir.path(), "plan", "plan.json");
     assert_eq!(out.status.code(), Some(3));
     let message = String::from_utf8_lossy(&out.stderr);
-    assert!(message.contains("/frame.typ:") && message.contains("times new roman"), "{message}");
+    assert!(message.contains("/shared/frame.typ:") && message.contains("times new roman"), "{message}");
 }
 
 #[test]
