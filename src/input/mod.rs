@@ -1,6 +1,7 @@
 //! Reading user input: JSON text to typed values, every problem collected
 //! with its path, code and a Vietnamese message.
 
+mod de;
 mod error;
 mod path;
 
@@ -115,31 +116,37 @@ fn check_string(s: &str, can_draw: &impl Fn(char) -> bool, path: &JsonPath, out:
 }
 
 /// Deserialises one part of the input, naming the exact field on failure.
+/// The kind of failure is read from the error's structure (`de::DeError`),
+/// never from the wording of serde's messages.
 pub fn from_value<T: DeserializeOwned>(value: &Value, path: &JsonPath) -> Result<T, InputError> {
-    serde_path_to_error::deserialize(value).map_err(|err| {
+    use self::de::DeError;
+    serde_path_to_error::deserialize(de::ValueDeserializer(value)).map_err(|err| {
         let at = path.join_serde(err.path());
-        let text = err.inner().to_string();
-        if let Some(parsed) = ParseError::recover(&text) {
-            return InputError::new(parsed.code, at, parsed.message);
-        }
-        if let Some(field) = between(&text, "missing field `", "`") {
-            return InputError::new(Code::MissingField, at.key(field), format!("thiếu trường bắt buộc «{field}»"));
-        }
-        if let Some(field) = between(&text, "unknown field `", "`") {
-            return InputError::new(
+        let one_of = |expected: &[&str]| expected.join(", ");
+        match err.into_inner() {
+            DeError::MissingField(field) => {
+                InputError::new(Code::MissingField, at.key(field), format!("thiếu trường bắt buộc «{field}»"))
+            }
+            DeError::UnknownField { field, expected } => InputError::new(
                 Code::UnknownField,
                 at,
-                format!("trường «{field}» không có trong mẫu nhập liệu{}", expected(&text)),
-            );
-        }
-        if let Some(variant) = between(&text, "unknown variant `", "`") {
-            return InputError::new(
+                format!("trường «{field}» không có trong mẫu nhập liệu; cần một trong: {}", one_of(expected)),
+            ),
+            DeError::UnknownVariant { variant, expected } => InputError::new(
                 Code::UnknownValue,
                 at,
-                format!("giá trị «{variant}» không hợp lệ{}", expected(&text)),
-            );
+                format!("giá trị «{variant}» không hợp lệ; cần một trong: {}", one_of(expected)),
+            ),
+            DeError::WrongType { found, expected } => InputError::new(
+                Code::WrongType,
+                at,
+                format!("sai kiểu dữ liệu: nhận {}, cần {}", translate(&found), translate(&expected)),
+            ),
+            DeError::Custom(text) => match ParseError::recover(&text) {
+                Some(parsed) => InputError::new(parsed.code, at, parsed.message),
+                None => InputError::new(Code::WrongType, at, format!("sai kiểu dữ liệu: {}", translate(&text))),
+            },
         }
-        InputError::new(Code::WrongType, at, format!("sai kiểu dữ liệu: {}", translate(&text)))
     })
 }
 
@@ -233,18 +240,6 @@ impl<'a> ObjectReader<'a> {
     }
 }
 
-fn between<'t>(text: &'t str, start: &str, end: &str) -> Option<&'t str> {
-    let rest = &text[text.find(start)? + start.len()..];
-    Some(&rest[..rest.find(end)?])
-}
-
-fn expected(text: &str) -> String {
-    match text.split_once("expected one of ") {
-        Some((_, list)) => format!("; cần một trong: {}", list.replace('`', "")),
-        None => String::new(),
-    }
-}
-
 /// serde's messages name JSON types in English; say them in Vietnamese.
 fn translate(text: &str) -> String {
     const WORDS: &[(&str, &str)] = &[
@@ -267,4 +262,63 @@ fn translate(text: &str) -> String {
         ("key must be a string", "khóa phải là chuỗi"),
     ];
     WORDS.iter().fold(text.to_owned(), |acc, (en, vi)| acc.replace(en, vi))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Person {
+        name: String,
+        age: u8,
+        kind: Kind,
+        born: Option<crate::model::scalar::Date>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Kind {
+        Full,
+        Probationary,
+    }
+
+    fn problem(value: serde_json::Value) -> (Code, String, String) {
+        let err = from_value::<Person>(&value, &JsonPath::root().key("people").index(2)).unwrap_err();
+        (err.code, err.place.to_string(), err.message)
+    }
+
+    #[test]
+    fn every_kind_of_failure_has_its_code_and_exact_place() {
+        let (code, place, message) = problem(json!({ "name": "An", "kind": "full" }));
+        assert_eq!((code, place.as_str()), (Code::MissingField, "$.people[2].age"), "{message}");
+
+        let (code, place, message) = problem(json!({ "name": "An", "age": 40, "kind": "full", "nickname": "A" }));
+        assert_eq!((code, place.as_str()), (Code::UnknownField, "$.people[2].nickname"));
+        assert!(message.contains("«nickname»") && message.contains("name, age, kind, born"), "{message}");
+
+        let (code, place, message) = problem(json!({ "name": "An", "age": 40, "kind": "honorary" }));
+        assert_eq!((code, place.as_str()), (Code::UnknownValue, "$.people[2].kind"));
+        assert!(message.contains("«honorary»") && message.contains("full, probationary"), "{message}");
+
+        let (code, place, _) = problem(json!({ "name": "An", "age": "forty", "kind": "full" }));
+        assert_eq!((code, place.as_str()), (Code::WrongType, "$.people[2].age"));
+
+        let (code, place, message) = problem(json!({ "name": "An", "age": 40, "kind": "full", "born": "31/02/1970" }));
+        assert_eq!((code, place.as_str()), (Code::InvalidDate, "$.people[2].born"), "a domain value's own code");
+        assert!(message.contains("không có trên lịch"), "{message}");
+    }
+
+    #[test]
+    fn a_good_value_reads_whole() {
+        let person: Person =
+            from_value(&json!({ "name": "An", "age": 40, "kind": "probationary", "born": null }), &JsonPath::root())
+                .unwrap();
+        assert!(matches!(person.kind, Kind::Probationary) && person.born.is_none());
+    }
 }
