@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::frame::HeaderView;
 use crate::model::campaign::Campaign;
 use crate::model::frame::{Header, Signature};
 use crate::model::prose::Block;
@@ -12,7 +13,7 @@ use crate::model::scalar::{CardNumber, Date, Name, StampBoxes, Text};
 /// What every cell template receives; each form prints its part.
 #[derive(Debug, Serialize)]
 pub struct CellView<'a> {
-    pub header: Header,
+    pub header: HeaderView,
     pub signature: Signature,
     pub reference_date: Date,
     pub cell: &'a Text,
@@ -118,14 +119,14 @@ impl<'a> CellView<'a> {
     pub fn new(roster: &'a Roster) -> Self {
         let cell = &roster.cell;
         Self {
-            header: Header {
+            header: HeaderView::new(Header {
                 superior: cell.superior.clone(),
                 issuer: cell.name.clone(),
                 number: cell.report_number.clone(),
                 place: cell.place.clone(),
                 date: cell.date,
                 blank_date: cell.blank_date,
-            },
+            }),
             signature: signature(cell),
             reference_date: roster.reference_date(),
             cell: &cell.name,

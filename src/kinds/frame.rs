@@ -9,7 +9,7 @@ use crate::model::scalar::{Date, Text};
 
 #[derive(Debug, Serialize)]
 pub struct Frame<'a> {
-    pub header: &'a Header,
+    pub header: HeaderView,
     /// The issuer's name as a sentence writes it, when given.
     pub name: Option<&'a Text>,
     pub signature: &'a Signature,
@@ -21,12 +21,36 @@ pub struct Frame<'a> {
 impl<'a> Frame<'a> {
     pub fn new(issuer: &'a Issuer, campaign: &'a Campaign) -> Self {
         Self {
-            header: &issuer.header,
+            header: HeaderView::new(issuer.header.clone()),
             name: issuer.name.as_ref(),
             signature: &issuer.signature,
             recipients: &issuer.recipients,
             reference_date: campaign.reference_date,
             campaign,
         }
+    }
+}
+
+/// A document's header as its template receives it: the header, and its
+/// date in parts (`issued`) so that the template need not take the text
+/// "dd/mm/yyyy" apart again.
+#[derive(Debug, Serialize)]
+pub struct HeaderView {
+    #[serde(flatten)]
+    pub header: Header,
+    pub issued: Issued,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Issued {
+    pub day: u32,
+    pub month: u32,
+    pub year: i32,
+}
+
+impl HeaderView {
+    pub fn new(header: Header) -> Self {
+        let (day, month, year) = header.date.parts();
+        Self { issued: Issued { day, month, year }, header }
     }
 }

@@ -213,7 +213,11 @@ impl Kind {
                     Some(number) => format!("{}_{number}", plan.doc_type),
                     None => format!("{}_{}", plan.doc_type, plan.subject),
                 };
-                (to_json(plan), subject, Vec::new())
+                // The header as every template receives it, with its date in parts.
+                let mut view = serde_json::to_value(plan).expect("views serialise");
+                view["header"] =
+                    serde_json::to_value(frame::HeaderView::new(plan.header.clone())).expect("views serialise");
+                (to_json(&view), subject, Vec::new())
             }
             Level::Cell(roster) => {
                 let (data, subject) = (to_json(&CellView::new(roster)), roster.cell.name.to_string());

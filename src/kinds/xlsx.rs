@@ -78,7 +78,7 @@ impl FigureColumns {
 
     /// The annex of form 7: one row per grassroots organisation.
     pub fn annex(&self, view: &BoardView) -> Vec<u8> {
-        let title = format!("Phụ lục Báo cáo 7-KTTĐV – {}", view.frame.header.issuer);
+        let title = format!("Phụ lục Báo cáo 7-KTTĐV – {}", view.frame.header.header.issuer);
         self.workbook("7-KTTĐV", &title, "Tên tổ chức cơ sở đảng", &view.rows, view.total)
     }
 

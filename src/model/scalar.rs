@@ -119,6 +119,11 @@ impl Date {
         NaiveDate::from_ymd_opt(year, month, day).map(Self)
     }
 
+    /// Day, month and year, for a template that writes the date in words.
+    pub fn parts(self) -> (u32, u32, i32) {
+        (self.0.day(), self.0.month(), self.0.year())
+    }
+
     /// Whole years from `self` to `later`; `None` when `later` is earlier.
     pub fn years_until(self, later: Date) -> Option<u32> {
         later.0.years_since(self.0)

@@ -230,8 +230,19 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("kttdv serve starts");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        // Ready once it prints its address; a server that never gets ready
+        // (a template that fails its warm-up) fails the test, not hangs it.
+        let stdout = child.stdout.take().unwrap();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        let Ok(line) = receiver.recv_timeout(std::time::Duration::from_secs(120)) else {
+            let _ = child.kill();
+            panic!("kttdv serve was not ready within two minutes");
+        };
         let base = line.trim().rsplit(' ').next().expect("the address is printed once ready").to_owned();
         assert!(base.starts_with("http://127.0.0.1:"), "{line}");
         Server { child, base }
