@@ -27,30 +27,43 @@ pub use self::xlsx::{FIGURE_COLUMNS_FILE, FigureColumns};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr, strum::EnumString)]
 pub enum Kind {
+    /// `plan`: a general Party document (the plan, a report, guidance).
     #[strum(serialize = "plan")]
     Plan,
+    /// `mau-1`: the cell's report, form 1-KTTĐV.
     #[strum(serialize = "mau-1")]
     Report,
+    /// `mau-2`: cards to stamp, form 2-KTTĐV.
     #[strum(serialize = "mau-2")]
     StampList,
+    /// `mau-3`: damaged cards, form 3-KTTĐV.
     #[strum(serialize = "mau-3")]
     DamagedList,
+    /// `mau-4`: lost cards, form 4-KTTĐV.
     #[strum(serialize = "mau-4")]
     LostList,
+    /// `mau-5`: full members without a current card, form 5-KTTĐV.
     #[strum(serialize = "mau-5")]
     NoCardList,
+    /// `packet`: a cell's forms 1 to 5 in one PDF.
     #[strum(serialize = "packet")]
     Packet,
+    /// `mau-6`: the committee's summary table, form 6-KTTĐV.
     #[strum(serialize = "mau-6")]
     Summary,
+    /// `tong-hop`: lists 2 to 5 consolidated for appraisal ("danh sách tổng hợp").
     #[strum(serialize = "tong-hop")]
     Consolidated,
+    /// `mau-7`: the Board's report with its annex, form 7-KTTĐV.
     #[strum(serialize = "mau-7")]
     BoardReport,
+    /// `doi-chieu`: the reconciliation with the Board's roll (R10).
     #[strum(serialize = "doi-chieu")]
     Reconciliation,
+    /// `ho-so-co-so`: a committee's whole submission.
     #[strum(serialize = "ho-so-co-so")]
     CommitteePacket,
+    /// `ho-so-ban`: the Board's whole submission.
     #[strum(serialize = "ho-so-ban")]
     BoardPacket,
 }
