@@ -1,5 +1,6 @@
 //! The whole pipeline for one document: input (parsed JSON) → checked data → PDF.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use serde_json::Value;
@@ -7,7 +8,7 @@ use serde_json::Value;
 use crate::attachment;
 use crate::engine::{Engine, EngineConfig, Format, PdfFlavour, RenderError, SetupError, Slot};
 use crate::input::{self, InputError, JsonPath};
-use crate::kinds::{Content, FIGURE_COLUMNS_FILE, FigureColumns, Kind, Prepared};
+use crate::kinds::{Content, FIGURE_COLUMNS_FILE, FigureColumns, Kind, Part, Prepared};
 
 pub struct Renderer {
     engine: Engine,
@@ -151,10 +152,17 @@ impl Renderer {
         let count = prepared.files.len();
         let mut files = Vec::with_capacity(count);
         let format = Format::Pdf(flavour);
-        let sealed = self.seal(kind, input, format);
+        // Each PDF carries exactly what it was made from, sealed once a part.
+        let mut sealed: HashMap<Part, Vec<u8>> = HashMap::new();
         for (done, file) in prepared.files.into_iter().enumerate() {
             let bytes = match file.content {
-                Content::Pdf { template, data } => self.engine.render_as(template, &data, format, &sealed)?.bytes,
+                Content::Pdf { template, data } => {
+                    let attachment = sealed.entry(file.carries).or_insert_with(|| match file.carries {
+                        Part::Whole => self.seal(kind, input, format),
+                        Part::Committee(i) => self.seal(Kind::CommitteePacket, &input["committees"][i], format),
+                    });
+                    self.engine.render_as(template, &data, format, attachment)?.bytes
+                }
                 Content::Ready(bytes) => bytes,
             };
             files.push((file.name, bytes));

@@ -87,6 +87,18 @@ pub struct File {
     /// inside a folder per committee in the Board's submission.
     pub name: String,
     pub content: Content,
+    /// The part of the input a PDF carries: exactly what it was made from.
+    pub carries: Part,
+}
+
+/// The part of a submission's input a file carries inside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// The whole input: the submission's own documents.
+    Whole,
+    /// One committee's part of the Board's input (`committees[i]`): its
+    /// form 6 and lists carry no other committee's members.
+    Committee(usize),
 }
 
 pub enum Content {
@@ -244,7 +256,7 @@ impl Kind {
                 let view = CommitteeView::new(committee);
                 let data = to_json(&view);
                 let files = match self {
-                    Kind::CommitteePacket => committee_files(committee, &view, &data, "", columns),
+                    Kind::CommitteePacket => committee_files(committee, &view, &data, ("", Part::Whole), columns),
                     _ => Vec::new(),
                 };
                 (data, committee.organisation.to_string(), files)
@@ -288,6 +300,7 @@ impl Kind {
         File {
             name: format!("{}.pdf", self.file_stem(subject)),
             content: Content::Pdf { template: self.template(), data: data.clone() },
+            carries: Part::Whole,
         }
     }
 }
@@ -324,7 +337,7 @@ fn committee_files(
     committee: &Committee,
     view: &CommitteeView,
     data: &Arc<[u8]>,
-    folder: &str,
+    (folder, part): (&str, Part),
     columns: &FigureColumns,
 ) -> Vec<File> {
     let subject = committee.organisation.as_str();
@@ -334,10 +347,12 @@ fn committee_files(
         File {
             name: format!("{}.xlsx", Kind::Summary.file_stem(subject)),
             content: Content::Ready(columns.summary(view)),
+            carries: Part::Whole,
         },
     ];
     for file in &mut files {
         file.name = format!("{folder}{}", file.name);
+        file.carries = part;
     }
     files
 }
@@ -351,21 +366,22 @@ fn board_files(board: &Board, view: &BoardView, data: &Arc<[u8]>, columns: &Figu
         File {
             name: format!("{}.xlsx", Kind::BoardReport.file_stem(subject)),
             content: Content::Ready(columns.annex(view)),
+            carries: Part::Whole,
         },
     ];
     if let Some(reconciliation) = &view.reconciliation {
         let stem = Kind::Reconciliation.file_stem(subject);
         files.push(Kind::Reconciliation.pdf(subject, data));
-        files
-            .push(File { name: format!("{stem}.xlsx"), content: Content::Ready(xlsx::reconciliation(reconciliation)) });
+        let sheet = Content::Ready(xlsx::reconciliation(reconciliation));
+        files.push(File { name: format!("{stem}.xlsx"), content: sheet, carries: Part::Whole });
         let json = serde_json::to_vec_pretty(reconciliation).expect("views serialise");
-        files.push(File { name: format!("{stem}.json"), content: Content::Ready(json) });
+        files.push(File { name: format!("{stem}.json"), content: Content::Ready(json), carries: Part::Whole });
     }
     files.push(Kind::Consolidated.pdf(subject, data));
-    for committee in &board.committees {
+    for (i, committee) in board.committees.iter().enumerate() {
         let view = CommitteeView::new(committee);
         let folder = format!("{}/", slug(committee.organisation.as_str()));
-        files.extend(committee_files(committee, &view, &to_json(&view), &folder, columns));
+        files.extend(committee_files(committee, &view, &to_json(&view), (&folder, Part::Committee(i)), columns));
     }
     files
 }

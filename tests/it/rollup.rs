@@ -590,3 +590,36 @@ fn a_cells_own_problems_and_the_problems_across_cells_come_at_once() {
     assert!(found.contains(&("invalid-date".into(), "$.cells[1].members[2].birth_date".into())), "{found:?}");
     assert!(found.contains(&("member-in-two-cells".into(), "$.cells[1].members[1]".into())), "{found:?}");
 }
+
+#[test]
+fn no_committees_pdf_carries_another_committees_members() {
+    let path = root().join("examples/board.json");
+    let Ok(board) = kttdv::Assembled::read(&path, &[], &|_| {}) else { panic!("the example reads") };
+    let board = board.value;
+    let bundle = RENDERER.render_files(Kind::BoardPacket, &board, PdfFlavour::WITH_DATA, &|_, _| {}).unwrap();
+    let names = |committee: &Value| -> Vec<String> {
+        let cells = committee["cells"].as_array().unwrap().iter();
+        cells.flat_map(|c| c["members"].as_array().unwrap().iter().map(|m| m["full_name"].to_string())).collect()
+    };
+    let committees = board["committees"].as_array().unwrap();
+    let mut checked = 0;
+    for (name, bytes) in bundle.files.iter().filter(|(n, _)| n.contains('/') && n.ends_with(".pdf")) {
+        let attached = kttdv::extract(bytes).unwrap();
+        let own = committees.iter().find(|c| c["organisation"] == attached.input["organisation"]).expect("a committee");
+        assert_eq!(attached.input, *own, "{name} carries its own committee's input, as it is");
+        assert_eq!(attached.kind, "ho-so-co-so");
+        let carried = attached.input.to_string();
+        let ours = names(own);
+        for other in committees.iter().filter(|c| *c != own) {
+            // A name both committees submit (the example plants one) is ours too.
+            for member in names(other).into_iter().filter(|m| !ours.contains(m)) {
+                assert!(!carried.contains(&member), "{name} carries {member} of another committee");
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 4, "each committee's form 6 and lists: {checked}");
+    // The Board's own documents carry the Board's input.
+    let (_, report) = bundle.files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".pdf")).unwrap();
+    assert_eq!(kttdv::extract(report).unwrap().input, board);
+}
