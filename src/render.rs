@@ -2,18 +2,23 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
 use crate::attachment;
 use crate::engine::{Engine, EngineConfig, Format, PdfFlavour, RenderError, SetupError, Slot};
 use crate::input::{self, InputError, JsonPath};
-use crate::kinds::{Content, FIGURE_COLUMNS_FILE, FigureColumns, Kind, Part, Prepared};
+use crate::kinds::{Content, FIGURE_COLUMNS_FILE, FigureColumns, File, Kind, Part, Prepared};
 
 pub struct Renderer {
     engine: Engine,
     /// The XLSX files' figure columns, from the template folder.
     columns: FigureColumns,
+    /// Files of one submission rendered at once: 1 in the service, whose
+    /// pool spreads requests over the cores; the cores on the command line.
+    threads: usize,
 }
 
 /// A finished file.
@@ -46,7 +51,12 @@ impl Renderer {
         let bytes = engine.template_file(path).ok_or_else(|| SetupError::MissingTemplateFile(path.into()))?;
         let columns =
             FigureColumns::parse(&bytes).map_err(|e| SetupError::BadTemplateData(path.into(), e.to_string()))?;
-        Ok(Self { engine, columns })
+        Ok(Self { engine, columns, threads: 1 })
+    }
+
+    /// Renders the files of one submission `threads` at a time.
+    pub fn with_threads(self, threads: usize) -> Self {
+        Self { threads: threads.max(1), ..self }
     }
 
     /// Checks `input` (read with [`input::read_json`] or imported from a
@@ -139,34 +149,54 @@ impl Renderer {
         })
     }
 
-    /// Every file of a kind that makes several, rendered in order;
-    /// `progress(done, of)` is told after each.
+    /// Every file of a kind that makes several, in order, rendered
+    /// `threads` at a time; `progress(done, of)` is told after each.
     pub fn render_files(
         &self,
         kind: Kind,
         input: &Value,
         flavour: PdfFlavour,
-        progress: &dyn Fn(usize, usize),
+        progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Bundle, Error> {
         let prepared = self.prepare(kind, input).map_err(Error::Input)?;
         let count = prepared.files.len();
-        let mut files = Vec::with_capacity(count);
         let format = Format::Pdf(flavour);
         // Each PDF carries exactly what it was made from, sealed once a part.
         let mut sealed: HashMap<Part, Vec<u8>> = HashMap::new();
-        for (done, file) in prepared.files.into_iter().enumerate() {
-            let bytes = match file.content {
-                Content::Pdf { template, data } => {
-                    let attachment = sealed.entry(file.carries).or_insert_with(|| match file.carries {
-                        Part::Whole => self.seal(kind, input, format),
-                        Part::Committee(i) => self.seal(Kind::CommitteePacket, &input["committees"][i], format),
-                    });
-                    self.engine.render_as(template, &data, format, attachment)?.bytes
-                }
-                Content::Ready(bytes) => bytes,
-            };
-            files.push((file.name, bytes));
-            progress(done + 1, count);
+        for file in &prepared.files {
+            sealed.entry(file.carries).or_insert_with(|| match file.carries {
+                Part::Whole => self.seal(kind, input, format),
+                Part::Committee(i) => self.seal(Kind::CommitteePacket, &input["committees"][i], format),
+            });
+        }
+        let names: Vec<String> = prepared.files.iter().map(|f| f.name.clone()).collect();
+        let work: Vec<Mutex<Option<File>>> = prepared.files.into_iter().map(|f| Mutex::new(Some(f))).collect();
+        let made: Vec<Mutex<Option<Made>>> = (0..count).map(|_| Mutex::new(None)).collect();
+        let (next, done) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        std::thread::scope(|scope| {
+            for _ in 0..self.threads.min(count.max(1)) {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::SeqCst);
+                        let Some(file) = work.get(i).and_then(|w| w.lock().expect("not poisoned").take()) else {
+                            break;
+                        };
+                        let bytes = match file.content {
+                            Content::Pdf { template, data } => {
+                                self.engine.render_as(template, &data, format, &sealed[&file.carries]).map(|o| o.bytes)
+                            }
+                            Content::Ready(bytes) => Ok(bytes),
+                        };
+                        *made[i].lock().expect("not poisoned") = Some(bytes);
+                        progress(done.fetch_add(1, Ordering::SeqCst) + 1, count);
+                    }
+                });
+            }
+        });
+        let mut files = Vec::with_capacity(count);
+        for (name, made) in names.into_iter().zip(made) {
+            let bytes = made.into_inner().expect("not poisoned").expect("every file was made")?;
+            files.push((name, bytes));
         }
         Ok(Bundle {
             name: kind.file_stem(&prepared.subject),
@@ -176,6 +206,9 @@ impl Renderer {
         })
     }
 }
+
+/// A file of a submission once made: its bytes, or why not.
+type Made = Result<Vec<u8>, RenderError>;
 
 /// The files of a submission, each with its relative path.
 pub struct Bundle {

@@ -623,3 +623,24 @@ fn no_committees_pdf_carries_another_committees_members() {
     let (_, report) = bundle.files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".pdf")).unwrap();
     assert_eq!(kttdv::extract(report).unwrap().input, board);
 }
+
+#[test]
+fn a_submission_made_on_several_threads_is_the_same_bytes() {
+    let board = hierarchy(5);
+    let one = RENDERER.render_files(Kind::BoardPacket, &board, PdfFlavour::WITH_DATA, &|_, _| {}).unwrap();
+    let config = kttdv::EngineConfig::default();
+    let four = kttdv::Renderer::new(&config).unwrap().with_threads(4);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let many = four
+        .render_files(Kind::BoardPacket, &board, PdfFlavour::WITH_DATA, &|_, of| {
+            done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            assert_eq!(of, one.files.len());
+        })
+        .unwrap();
+    assert_eq!(done.into_inner(), one.files.len(), "progress told after each file");
+    let names = |b: &kttdv::Bundle| b.files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&many), names(&one), "in the same order");
+    for ((name, a), (_, b)) in one.files.iter().zip(&many.files) {
+        assert!(a == b, "{name} differs");
+    }
+}

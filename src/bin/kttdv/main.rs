@@ -221,6 +221,8 @@ fn template_xlsx(TemplateXlsxArgs { output }: TemplateXlsxArgs) -> Result<(), Ex
     kttdv::write_template(&output).map_err(|err| internal(format!("không ghi được {}: {err}", output.display())))
 }
 
+/// The renderer, a submission's files made on every core at once.
 fn renderer(config: &EngineConfig) -> Result<Renderer, Exit> {
-    Renderer::new(config).map_err(internal)
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Renderer::new(config).map(|r| r.with_threads(cores)).map_err(internal)
 }
