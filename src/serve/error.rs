@@ -167,11 +167,12 @@ impl Failure {
 
     /// An error answer that did not come from [`ApiError`] (a framework's
     /// own 404, 405 or rejection), in the same shape.
-    pub fn of_status(status: StatusCode, method: &str) -> Option<ApiError> {
+    /// `body_limit` is the service's, which a framework's 413 enforced.
+    pub fn of_status(status: StatusCode, method: &str, body_limit: usize) -> Option<ApiError> {
         Some(match status {
             StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed(method.to_owned()),
             StatusCode::NOT_FOUND => ApiError::NotFound,
-            StatusCode::PAYLOAD_TOO_LARGE => ApiError::BadRequest("dữ liệu gửi lên quá lớn".into()),
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(body_limit),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType(String::new()),
             s if s.is_client_error() => ApiError::BadRequest("yêu cầu không hợp lệ".into()),
             s if s.is_server_error() => ApiError::internal(format!("trả lời {s} không rõ nguồn")),

@@ -179,7 +179,7 @@ async fn answer_errors(State(state): State<Arc<AppState>>, request: Request, nex
     let failure = match response.extensions_mut().remove::<Failure>() {
         Some(failure) => failure,
         None if html => return response,
-        None => match Failure::of_status(response.status(), &method) {
+        None => match Failure::of_status(response.status(), &method, state.limits.body_bytes) {
             Some(error) => {
                 response = error.into_response();
                 response.extensions_mut().remove::<Failure>().expect("an error answer carries its failure")

@@ -701,3 +701,13 @@ async fn a_large_render_gives_its_memory_back_once_done() {
     let (peak, now) = (kib(&after, "VmHWM:"), kib(&after, "VmRSS:"));
     assert!(now < 0.7 * peak, "{now} KiB held once done, of a peak of {peak} KiB");
 }
+
+#[tokio::test]
+async fn a_form_too_large_for_the_framework_is_413_in_the_one_shape() {
+    let server = Server::start(&["--max-body-mib", "1"]);
+    let big = "x".repeat(2 << 20);
+    let form = [("kind", "mau-2"), ("format", "pdf"), ("input", big.as_str())];
+    let response = Client::new().post(server.url("/web/download")).form(&form).send().await.unwrap();
+    let body = body_of(response, StatusCode::PAYLOAD_TOO_LARGE).await;
+    assert_eq!(body["code"], "payload-too-large", "{body:#}");
+}
