@@ -66,7 +66,7 @@ fn main() {
     for threads in [1, cores] {
         let renderer = Renderer::new(&EngineConfig::default()).unwrap().with_threads(threads);
         let started = Instant::now();
-        let bundle = renderer.render_files(Kind::BoardPacket, &input, PdfFlavour::WITH_DATA, &|_, _| {}).unwrap();
+        let bundle = renderer.render_files(Kind::HoSoBan, &input, PdfFlavour::WITH_DATA, &|_, _| {}).unwrap();
         let bytes: usize = bundle.files.iter().map(|(_, b)| b.len()).sum();
         println!(
             "{committees} committees × 4 cells × {members} members, {threads} thread(s): {:.1} s, {} files, {:.1} MB",

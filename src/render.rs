@@ -166,7 +166,7 @@ impl Renderer {
         for file in &prepared.files {
             sealed.entry(file.carries).or_insert_with(|| match file.carries {
                 Part::Whole => self.seal(kind, input, format),
-                Part::Committee(i) => self.seal(Kind::CommitteePacket, &input["committees"][i], format),
+                Part::Committee(i) => self.seal(Kind::HoSoCoSo, &input["committees"][i], format),
             });
         }
         let names: Vec<String> = prepared.files.iter().map(|f| f.name.clone()).collect();

@@ -32,40 +32,40 @@ pub enum Kind {
     Plan,
     /// `mau-1`: the cell's report, form 1-KTTĐV.
     #[strum(serialize = "mau-1")]
-    Report,
+    Mau1,
     /// `mau-2`: cards to stamp, form 2-KTTĐV.
     #[strum(serialize = "mau-2")]
-    StampList,
+    Mau2,
     /// `mau-3`: damaged cards, form 3-KTTĐV.
     #[strum(serialize = "mau-3")]
-    DamagedList,
+    Mau3,
     /// `mau-4`: lost cards, form 4-KTTĐV.
     #[strum(serialize = "mau-4")]
-    LostList,
+    Mau4,
     /// `mau-5`: full members without a current card, form 5-KTTĐV.
     #[strum(serialize = "mau-5")]
-    NoCardList,
+    Mau5,
     /// `packet`: a cell's forms 1 to 5 in one PDF.
     #[strum(serialize = "packet")]
     Packet,
     /// `mau-6`: the committee's summary table, form 6-KTTĐV.
     #[strum(serialize = "mau-6")]
-    Summary,
+    Mau6,
     /// `tong-hop`: lists 2 to 5 consolidated for appraisal ("danh sách tổng hợp").
     #[strum(serialize = "tong-hop")]
-    Consolidated,
+    TongHop,
     /// `mau-7`: the Board's report with its annex, form 7-KTTĐV.
     #[strum(serialize = "mau-7")]
-    BoardReport,
+    Mau7,
     /// `doi-chieu`: the reconciliation with the Board's roll (R10).
     #[strum(serialize = "doi-chieu")]
-    Reconciliation,
+    DoiChieu,
     /// `ho-so-co-so`: a committee's whole submission.
     #[strum(serialize = "ho-so-co-so")]
-    CommitteePacket,
+    HoSoCoSo,
     /// `ho-so-ban`: the Board's whole submission.
     #[strum(serialize = "ho-so-ban")]
-    BoardPacket,
+    HoSoBan,
 }
 
 /// A kind's checked input, ready for its template.
@@ -125,7 +125,7 @@ impl Kind {
 
     /// The forms a cell sends up, in order: what a packet holds.
     pub fn cell_forms() -> [Kind; 5] {
-        [Kind::Report, Kind::StampList, Kind::DamagedList, Kind::LostList, Kind::NoCardList]
+        [Kind::Mau1, Kind::Mau2, Kind::Mau3, Kind::Mau4, Kind::Mau5]
     }
 
     pub fn name(self) -> &'static str {
@@ -137,40 +137,38 @@ impl Kind {
     pub fn label(self) -> &'static str {
         match self {
             Kind::Plan => "Văn bản của Đảng",
-            Kind::Report => "Mẫu 1-KTTĐV",
-            Kind::StampList => "Mẫu 2-KTTĐV",
-            Kind::DamagedList => "Mẫu 3-KTTĐV",
-            Kind::LostList => "Mẫu 4-KTTĐV",
-            Kind::NoCardList => "Mẫu 5-KTTĐV",
+            Kind::Mau1 => "Mẫu 1-KTTĐV",
+            Kind::Mau2 => "Mẫu 2-KTTĐV",
+            Kind::Mau3 => "Mẫu 3-KTTĐV",
+            Kind::Mau4 => "Mẫu 4-KTTĐV",
+            Kind::Mau5 => "Mẫu 5-KTTĐV",
             Kind::Packet => "Hồ sơ của chi bộ",
-            Kind::Summary => "Mẫu 6-KTTĐV",
-            Kind::Consolidated => "Danh sách tổng hợp 2 đến 5-KTTĐV",
-            Kind::BoardReport => "Mẫu 7-KTTĐV",
-            Kind::Reconciliation => "Kết quả đối chiếu",
-            Kind::CommitteePacket => "Hồ sơ của cấp ủy cơ sở",
-            Kind::BoardPacket => "Hồ sơ của Ban Tổ chức",
+            Kind::Mau6 => "Mẫu 6-KTTĐV",
+            Kind::TongHop => "Danh sách tổng hợp 2 đến 5-KTTĐV",
+            Kind::Mau7 => "Mẫu 7-KTTĐV",
+            Kind::DoiChieu => "Kết quả đối chiếu",
+            Kind::HoSoCoSo => "Hồ sơ của cấp ủy cơ sở",
+            Kind::HoSoBan => "Hồ sơ của Ban Tổ chức",
         }
     }
 
     pub fn description(self) -> &'static str {
         match self {
             Kind::Plan => "Văn bản của Đảng (kế hoạch, báo cáo, hướng dẫn) theo thể thức 36-HD/VPTW",
-            Kind::Report => "Mẫu 1-KTTĐV: Báo cáo tình hình sử dụng và bảo quản thẻ đảng viên",
-            Kind::StampList => "Mẫu 2-KTTĐV: Danh sách đề nghị đóng dấu kiểm tra kỹ thuật thẻ đảng viên",
-            Kind::DamagedList => "Mẫu 3-KTTĐV: Danh sách đề nghị đổi lại thẻ đảng viên bị hỏng",
-            Kind::LostList => "Mẫu 4-KTTĐV: Danh sách đề nghị cấp lại thẻ đảng viên bị mất",
-            Kind::NoCardList => "Mẫu 5-KTTĐV: Danh sách đảng viên chính thức chưa được đổi và phát thẻ đảng viên",
+            Kind::Mau1 => "Mẫu 1-KTTĐV: Báo cáo tình hình sử dụng và bảo quản thẻ đảng viên",
+            Kind::Mau2 => "Mẫu 2-KTTĐV: Danh sách đề nghị đóng dấu kiểm tra kỹ thuật thẻ đảng viên",
+            Kind::Mau3 => "Mẫu 3-KTTĐV: Danh sách đề nghị đổi lại thẻ đảng viên bị hỏng",
+            Kind::Mau4 => "Mẫu 4-KTTĐV: Danh sách đề nghị cấp lại thẻ đảng viên bị mất",
+            Kind::Mau5 => "Mẫu 5-KTTĐV: Danh sách đảng viên chính thức chưa được đổi và phát thẻ đảng viên",
             Kind::Packet => "Hồ sơ của chi bộ: các mẫu 1-KTTĐV đến 5-KTTĐV trong một PDF, hoặc ZIP năm PDF",
-            Kind::Summary => "Mẫu 6-KTTĐV: Biểu báo cáo tổng hợp của cấp ủy cơ sở, mỗi chi bộ một dòng",
-            Kind::Consolidated => {
+            Kind::Mau6 => "Mẫu 6-KTTĐV: Biểu báo cáo tổng hợp của cấp ủy cơ sở, mỗi chi bộ một dòng",
+            Kind::TongHop => {
                 "Các danh sách 2-KTTĐV đến 5-KTTĐV tổng hợp để thẩm định, theo chi bộ (cấp cơ sở) hoặc theo tổ chức cơ sở (cấp Đảng bộ Khối)"
             }
-            Kind::BoardReport => {
-                "Mẫu 7-KTTĐV: Báo cáo tổng hợp kết quả của Ban Tổ chức, kèm phụ lục theo tổ chức cơ sở"
-            }
-            Kind::Reconciliation => "Kết quả đối chiếu số lượng đảng viên với danh sách Ban Tổ chức quản lý",
-            Kind::CommitteePacket => "Hồ sơ của cấp ủy cơ sở: mẫu 6-KTTĐV, danh sách tổng hợp, bảng tính 6-KTTĐV",
-            Kind::BoardPacket => {
+            Kind::Mau7 => "Mẫu 7-KTTĐV: Báo cáo tổng hợp kết quả của Ban Tổ chức, kèm phụ lục theo tổ chức cơ sở",
+            Kind::DoiChieu => "Kết quả đối chiếu số lượng đảng viên với danh sách Ban Tổ chức quản lý",
+            Kind::HoSoCoSo => "Hồ sơ của cấp ủy cơ sở: mẫu 6-KTTĐV, danh sách tổng hợp, bảng tính 6-KTTĐV",
+            Kind::HoSoBan => {
                 "Hồ sơ của Ban Tổ chức: mẫu 7-KTTĐV, đối chiếu, danh sách toàn Đảng bộ, bảng tính, và hồ sơ từng cấp ủy cơ sở"
             }
         }
@@ -180,16 +178,16 @@ impl Kind {
     pub fn template(self) -> &'static str {
         match self {
             Kind::Plan => "/plan.typ",
-            Kind::Report => "/mau-1.typ",
-            Kind::StampList => "/mau-2.typ",
-            Kind::DamagedList => "/mau-3.typ",
-            Kind::LostList => "/mau-4.typ",
-            Kind::NoCardList => "/mau-5.typ",
+            Kind::Mau1 => "/mau-1.typ",
+            Kind::Mau2 => "/mau-2.typ",
+            Kind::Mau3 => "/mau-3.typ",
+            Kind::Mau4 => "/mau-4.typ",
+            Kind::Mau5 => "/mau-5.typ",
             Kind::Packet => "/packet.typ",
-            Kind::Summary | Kind::CommitteePacket => "/mau-6.typ",
-            Kind::Consolidated => "/tong-hop.typ",
-            Kind::BoardReport | Kind::BoardPacket => "/mau-7.typ",
-            Kind::Reconciliation => "/doi-chieu.typ",
+            Kind::Mau6 | Kind::HoSoCoSo => "/mau-6.typ",
+            Kind::TongHop => "/tong-hop.typ",
+            Kind::Mau7 | Kind::HoSoBan => "/mau-7.typ",
+            Kind::DoiChieu => "/doi-chieu.typ",
         }
     }
 
@@ -197,9 +195,9 @@ impl Kind {
     pub fn schema(self) -> Schema {
         match self {
             Kind::Plan => schema_for!(Plan),
-            Kind::Summary | Kind::CommitteePacket => schema_for!(CommitteeInput),
-            Kind::Consolidated => schema_for!(ConsolidatedInput),
-            Kind::BoardReport | Kind::Reconciliation | Kind::BoardPacket => schema_for!(BoardInput),
+            Kind::Mau6 | Kind::HoSoCoSo => schema_for!(CommitteeInput),
+            Kind::TongHop => schema_for!(ConsolidatedInput),
+            Kind::Mau7 | Kind::DoiChieu | Kind::HoSoBan => schema_for!(BoardInput),
             _ => schema_for!(RosterInput),
         }
     }
@@ -208,7 +206,7 @@ impl Kind {
     pub fn file_stem(self, subject: &str) -> String {
         let prefix = match self {
             Kind::Plan => return slug(subject),
-            Kind::Packet | Kind::CommitteePacket | Kind::BoardPacket => "ho-so-kttdv".to_owned(),
+            Kind::Packet | Kind::HoSoCoSo | Kind::HoSoBan => "ho-so-kttdv".to_owned(),
             form => format!("{}-kttdv", form.name()),
         };
         format!("{prefix}_{}", slug(subject))
@@ -217,7 +215,7 @@ impl Kind {
     /// Whether the kind makes several files (sent as a ZIP or a folder)
     /// rather than one PDF.
     pub fn is_bundle(self) -> bool {
-        matches!(self, Kind::CommitteePacket | Kind::BoardPacket)
+        matches!(self, Kind::HoSoCoSo | Kind::HoSoBan)
     }
 
     /// Reads and checks the input, reporting every problem at once; on
@@ -256,7 +254,7 @@ impl Kind {
                 let view = CommitteeView::new(committee);
                 let data = to_json(&view);
                 let files = match self {
-                    Kind::CommitteePacket => committee_files(committee, &view, &data, ("", Part::Whole), columns),
+                    Kind::HoSoCoSo => committee_files(committee, &view, &data, ("", Part::Whole), columns),
                     _ => Vec::new(),
                 };
                 (data, committee.organisation.to_string(), files)
@@ -265,7 +263,7 @@ impl Kind {
                 let view = BoardView::new(board);
                 let data = to_json(&view);
                 let files = match self {
-                    Kind::BoardPacket => board_files(board, &view, &data, columns),
+                    Kind::HoSoBan => board_files(board, &view, &data, columns),
                     _ => Vec::new(),
                 };
                 (data, board_subject(board), files)
@@ -278,18 +276,16 @@ impl Kind {
         let root = JsonPath::root();
         let level = match self {
             Kind::Plan => Checked { value: Level::Plan(Plan::parse(input)?), warnings: Vec::new() },
-            Kind::Report | Kind::StampList | Kind::DamagedList | Kind::LostList | Kind::NoCardList | Kind::Packet => {
+            Kind::Mau1 | Kind::Mau2 | Kind::Mau3 | Kind::Mau4 | Kind::Mau5 | Kind::Packet => {
                 Roster::parse(input, &root, None)?.map(Level::Cell)
             }
-            Kind::Consolidated if input.get("board").is_none() => {
+            Kind::TongHop if input.get("board").is_none() => {
                 Committee::parse(input, &root, None)?.map(Level::Committee)
             }
-            Kind::Summary | Kind::CommitteePacket => Committee::parse(input, &root, None)?.map(Level::Committee),
-            Kind::Consolidated | Kind::BoardReport | Kind::Reconciliation | Kind::BoardPacket => {
-                Board::parse(input)?.map(Level::Board)
-            }
+            Kind::Mau6 | Kind::HoSoCoSo => Committee::parse(input, &root, None)?.map(Level::Committee),
+            Kind::TongHop | Kind::Mau7 | Kind::DoiChieu | Kind::HoSoBan => Board::parse(input)?.map(Level::Board),
         };
-        if let (Kind::Reconciliation, Level::Board(Board { roll: None, .. })) = (self, &level.value) {
+        if let (Kind::DoiChieu, Level::Board(Board { roll: None, .. })) = (self, &level.value) {
             return Err(vec![missing_roll()]);
         }
         Ok(level)
@@ -342,10 +338,10 @@ fn committee_files(
 ) -> Vec<File> {
     let subject = committee.organisation.as_str();
     let mut files = vec![
-        Kind::Summary.pdf(subject, data),
-        Kind::Consolidated.pdf(subject, data),
+        Kind::Mau6.pdf(subject, data),
+        Kind::TongHop.pdf(subject, data),
         File {
-            name: format!("{}.xlsx", Kind::Summary.file_stem(subject)),
+            name: format!("{}.xlsx", Kind::Mau6.file_stem(subject)),
             content: Content::Ready(columns.summary(view)),
             carries: Part::Whole,
         },
@@ -362,22 +358,22 @@ fn committee_files(
 fn board_files(board: &Board, view: &BoardView, data: &Arc<[u8]>, columns: &FigureColumns) -> Vec<File> {
     let subject = &board_subject(board);
     let mut files = vec![
-        Kind::BoardReport.pdf(subject, data),
+        Kind::Mau7.pdf(subject, data),
         File {
-            name: format!("{}.xlsx", Kind::BoardReport.file_stem(subject)),
+            name: format!("{}.xlsx", Kind::Mau7.file_stem(subject)),
             content: Content::Ready(columns.annex(view)),
             carries: Part::Whole,
         },
     ];
     if let Some(reconciliation) = &view.reconciliation {
-        let stem = Kind::Reconciliation.file_stem(subject);
-        files.push(Kind::Reconciliation.pdf(subject, data));
+        let stem = Kind::DoiChieu.file_stem(subject);
+        files.push(Kind::DoiChieu.pdf(subject, data));
         let sheet = Content::Ready(xlsx::reconciliation(reconciliation));
         files.push(File { name: format!("{stem}.xlsx"), content: sheet, carries: Part::Whole });
         let json = serde_json::to_vec_pretty(reconciliation).expect("views serialise");
         files.push(File { name: format!("{stem}.json"), content: Content::Ready(json), carries: Part::Whole });
     }
-    files.push(Kind::Consolidated.pdf(subject, data));
+    files.push(Kind::TongHop.pdf(subject, data));
     for (i, committee) in board.committees.iter().enumerate() {
         let view = CommitteeView::new(committee);
         let folder = format!("{}/", slug(committee.organisation.as_str()));

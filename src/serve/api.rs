@@ -35,8 +35,8 @@ impl OutFormat {
     pub fn allowed(kind: Kind) -> &'static [OutFormat] {
         match kind {
             Kind::Packet => &[OutFormat::Pdf, OutFormat::Zip, OutFormat::Png],
-            Kind::CommitteePacket | Kind::BoardPacket => &[OutFormat::Zip, OutFormat::Png],
-            Kind::Reconciliation => &[OutFormat::Pdf, OutFormat::Png, OutFormat::Json],
+            Kind::HoSoCoSo | Kind::HoSoBan => &[OutFormat::Zip, OutFormat::Png],
+            Kind::DoiChieu => &[OutFormat::Pdf, OutFormat::Png, OutFormat::Json],
             _ => &[OutFormat::Pdf, OutFormat::Png],
         }
     }

@@ -20,11 +20,9 @@ pub struct Examples {
 fn example_file(kind: Kind) -> &'static str {
     match kind {
         Kind::Plan => "plan.json",
-        Kind::Report | Kind::StampList | Kind::DamagedList | Kind::LostList | Kind::NoCardList | Kind::Packet => {
-            "cell.json"
-        }
-        Kind::Summary | Kind::Consolidated | Kind::CommitteePacket => "committee.json",
-        Kind::BoardReport | Kind::Reconciliation | Kind::BoardPacket => "board.json",
+        Kind::Mau1 | Kind::Mau2 | Kind::Mau3 | Kind::Mau4 | Kind::Mau5 | Kind::Packet => "cell.json",
+        Kind::Mau6 | Kind::TongHop | Kind::HoSoCoSo => "committee.json",
+        Kind::Mau7 | Kind::DoiChieu | Kind::HoSoBan => "board.json",
     }
 }
 

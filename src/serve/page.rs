@@ -101,33 +101,33 @@ struct Offer {
 const CELL_OFFERS: &[Offer] = &[
     Offer { kind: Kind::Packet, format: OutFormat::Pdf, label: "Hồ sơ (mẫu 1 đến 5) – một PDF" },
     Offer { kind: Kind::Packet, format: OutFormat::Zip, label: "Hồ sơ – ZIP năm PDF" },
-    Offer { kind: Kind::Report, format: OutFormat::Pdf, label: "Mẫu 1-KTTĐV" },
-    Offer { kind: Kind::StampList, format: OutFormat::Pdf, label: "Mẫu 2-KTTĐV" },
-    Offer { kind: Kind::DamagedList, format: OutFormat::Pdf, label: "Mẫu 3-KTTĐV" },
-    Offer { kind: Kind::LostList, format: OutFormat::Pdf, label: "Mẫu 4-KTTĐV" },
-    Offer { kind: Kind::NoCardList, format: OutFormat::Pdf, label: "Mẫu 5-KTTĐV" },
+    Offer { kind: Kind::Mau1, format: OutFormat::Pdf, label: "Mẫu 1-KTTĐV" },
+    Offer { kind: Kind::Mau2, format: OutFormat::Pdf, label: "Mẫu 2-KTTĐV" },
+    Offer { kind: Kind::Mau3, format: OutFormat::Pdf, label: "Mẫu 3-KTTĐV" },
+    Offer { kind: Kind::Mau4, format: OutFormat::Pdf, label: "Mẫu 4-KTTĐV" },
+    Offer { kind: Kind::Mau5, format: OutFormat::Pdf, label: "Mẫu 5-KTTĐV" },
 ];
 
 const COMMITTEE_OFFERS: &[Offer] = &[
     Offer {
-        kind: Kind::CommitteePacket,
+        kind: Kind::HoSoCoSo,
         format: OutFormat::Zip,
         label: "Hồ sơ cấp ủy cơ sở – ZIP (6-KTTĐV PDF và XLSX, danh sách)",
     },
-    Offer { kind: Kind::Summary, format: OutFormat::Pdf, label: "Mẫu 6-KTTĐV" },
-    Offer { kind: Kind::Consolidated, format: OutFormat::Pdf, label: "Danh sách tổng hợp 2 đến 5-KTTĐV" },
+    Offer { kind: Kind::Mau6, format: OutFormat::Pdf, label: "Mẫu 6-KTTĐV" },
+    Offer { kind: Kind::TongHop, format: OutFormat::Pdf, label: "Danh sách tổng hợp 2 đến 5-KTTĐV" },
 ];
 
 const BOARD_OFFERS: &[Offer] = &[
     Offer {
-        kind: Kind::BoardPacket,
+        kind: Kind::HoSoBan,
         format: OutFormat::Zip,
         label: "Hồ sơ của Ban Tổ chức – ZIP (7-KTTĐV, đối chiếu, danh sách toàn Khối, các cấp ủy)",
     },
-    Offer { kind: Kind::BoardReport, format: OutFormat::Pdf, label: "Mẫu 7-KTTĐV kèm phụ lục" },
-    Offer { kind: Kind::Reconciliation, format: OutFormat::Pdf, label: "Kết quả đối chiếu" },
+    Offer { kind: Kind::Mau7, format: OutFormat::Pdf, label: "Mẫu 7-KTTĐV kèm phụ lục" },
+    Offer { kind: Kind::DoiChieu, format: OutFormat::Pdf, label: "Kết quả đối chiếu" },
     Offer {
-        kind: Kind::Consolidated, format: OutFormat::Pdf, label: "Danh sách tổng hợp toàn Khối 2 đến 5-KTTĐV"
+        kind: Kind::TongHop, format: OutFormat::Pdf, label: "Danh sách tổng hợp toàn Khối 2 đến 5-KTTĐV"
     },
 ];
 
@@ -152,7 +152,7 @@ pub async fn committee(State(state): State<Arc<AppState>>, upload: Upload) -> Re
         Ok(upload) => upload,
         Err(err) => return err.into_response(),
     };
-    answer(&state, upload, Kind::CommitteePacket, COMMITTEE_OFFERS, "Hồ sơ của cấp ủy cơ sở").await
+    answer(&state, upload, Kind::HoSoCoSo, COMMITTEE_OFFERS, "Hồ sơ của cấp ủy cơ sở").await
 }
 
 /// The Board's details, its committees' files and the roll it manages, uploaded.
@@ -179,7 +179,7 @@ pub async fn board(State(state): State<Arc<AppState>>, upload: Upload) -> Respon
         Ok(upload) => upload,
         Err(err) => return err.into_response(),
     };
-    answer(&state, upload, Kind::BoardPacket, BOARD_OFFERS, "Hồ sơ của Ban Tổ chức").await
+    answer(&state, upload, Kind::HoSoBan, BOARD_OFFERS, "Hồ sơ của Ban Tổ chức").await
 }
 
 /// The header a form's fields give: superior, issuer, number, place, date,

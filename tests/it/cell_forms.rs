@@ -43,10 +43,10 @@ fn all_names(roster: &Value) -> Vec<String> {
 fn each_list_holds_exactly_its_members() {
     let roster = cell();
     for (kind, outcome, code, subject) in [
-        (Kind::StampList, "stamp", "2-KTTĐV", "Đề nghị đóng dấu kiểm tra kỹ thuật thẻ đảng viên"),
-        (Kind::DamagedList, "damaged", "3-KTTĐV", "Đề nghị đổi lại thẻ đảng viên bị hỏng"),
-        (Kind::LostList, "lost", "4-KTTĐV", "Đề nghị cấp lại thẻ đảng viên bị mất"),
-        (Kind::NoCardList, "no_current_card", "5-KTTĐV", "Đảng viên chính thức chưa được đổi và phát thẻ đảng viên"),
+        (Kind::Mau2, "stamp", "2-KTTĐV", "Đề nghị đóng dấu kiểm tra kỹ thuật thẻ đảng viên"),
+        (Kind::Mau3, "damaged", "3-KTTĐV", "Đề nghị đổi lại thẻ đảng viên bị hỏng"),
+        (Kind::Mau4, "lost", "4-KTTĐV", "Đề nghị cấp lại thẻ đảng viên bị mất"),
+        (Kind::Mau5, "no_current_card", "5-KTTĐV", "Đảng viên chính thức chưa được đổi và phát thẻ đảng viên"),
     ] {
         let text = text_of(kind, &roster);
         // The table: what comes before the count line (the signer's name follows it).
@@ -66,15 +66,15 @@ fn each_list_holds_exactly_its_members() {
 #[test]
 fn lists_3_to_5_carry_their_reasons_and_stamp_boxes() {
     let roster = cell();
-    let damaged = text_of(Kind::DamagedList, &roster);
+    let damaged = text_of(Kind::Mau3, &roster);
     assert_words(&damaged, "Tình trạng, lý do thẻ bị hỏng");
-    let row = pdf_layout(&RENDERER.render(Kind::DamagedList, &roster, PdfFlavour::PLAIN).unwrap().bytes);
+    let row = pdf_layout(&RENDERER.render(Kind::Mau3, &roster, PdfFlavour::PLAIN).unwrap().bytes);
     let line = row.lines().find(|l| l.contains("Bùi Thị Mỹ Linh")).expect("her row");
     assert_in_order(line, &["Bùi Thị Mỹ Linh", "49.102599"]);
     assert!(damaged.contains("Thẻ bị nhòe ảnh, bong lớp ép"));
     assert!(damaged.contains("Đóng dấu ô số 3, 4"), "{damaged}");
 
-    let lost = text_of(Kind::LostList, &roster);
+    let lost = text_of(Kind::Mau4, &roster);
     assert_words(&lost, "Lý do mất thẻ");
     assert_words(&lost, "Hình thức xử lý");
     assert!(lost.contains("Trương Thị Yến"));
@@ -82,7 +82,7 @@ fn lists_3_to_5_carry_their_reasons_and_stamp_boxes() {
     assert_words(&lost, "Đóng dấu ô số 1, 2, 3, 4");
     assert_words(&lost, "Mất ví khi đi công tác tại Đà Nẵng, tháng 01/2021");
 
-    let no_card = text_of(Kind::NoCardList, &roster);
+    let no_card = text_of(Kind::Mau5, &roster);
     assert_words(&no_card, "Lý do chưa được đổi, phát thẻ");
     assert!(no_card.contains("Tạ Thị Hồng Nhung"));
     assert_words(&no_card, "Chuyển sinh hoạt từ tỉnh khác, chưa được đổi thẻ mẫu mới");
@@ -90,7 +90,7 @@ fn lists_3_to_5_carry_their_reasons_and_stamp_boxes() {
 
 #[test]
 fn report_1_states_the_figures_and_the_cells_words() {
-    let text = text_of(Kind::Report, &cell());
+    let text = text_of(Kind::Mau1, &cell());
     assert_in_order(&text, &["ĐẢNG BỘ SỞ TÀI CHÍNH", "CHI BỘ VĂN PHÒNG", "Số 03-BC/CB", "BÁO CÁO"]);
     assert_in_order(
         &text,
@@ -121,7 +121,7 @@ fn a_report_without_the_cells_words_leaves_lines_to_write_on() {
     let mut roster = cell();
     roster.as_object_mut().unwrap().remove("report");
     roster["cell"].as_object_mut().unwrap().remove("report_number");
-    let text = text_of(Kind::Report, &roster);
+    let text = text_of(Kind::Mau1, &roster);
     assert!(text.contains("Số -BC/CB"), "a number to fill in: {text}");
     assert!(text.contains("....................."), "dotted lines");
 }
@@ -130,9 +130,9 @@ fn a_report_without_the_cells_words_leaves_lines_to_write_on() {
 fn a_form_with_no_rows_is_still_produced_and_says_so() {
     let mut roster = cell();
     roster["members"][11]["card"] = json!("stamp");
-    let text = text_of(Kind::LostList, &roster);
+    let text = text_of(Kind::Mau4, &roster);
     assert!(text.contains("Không có đồng chí nào.") && text.contains("Danh sách này có 0 đồng chí."));
-    assert!(text_of(Kind::Report, &roster).contains("6. Số thẻ mất đề nghị cấp lại: 0 thẻ (Mẫu 4-KTTĐV)."));
+    assert!(text_of(Kind::Mau1, &roster).contains("6. Số thẻ mất đề nghị cấp lại: 0 thẻ (Mẫu 4-KTTĐV)."));
 }
 
 #[test]
@@ -235,7 +235,7 @@ fn figures_agree_across_forms_on_random_rosters() {
         let (stamp, damaged, lost, without, other) =
             (count("stamp"), count("damaged"), count("lost"), count("no_current_card"), count("not_stamped"));
 
-        let report = text_of(Kind::Report, &roster);
+        let report = text_of(Kind::Mau1, &roster);
         let figure = |label: &str| -> usize {
             let at = report.find(label).unwrap_or_else(|| panic!("seed {seed}: «{label}» in {report}")) + label.len();
             report[at..].trim_start().split(' ').next().unwrap().parse().unwrap()
@@ -249,12 +249,7 @@ fn figures_agree_across_forms_on_random_rosters() {
         assert_eq!(figure("hỏng đề nghị đổi lại:"), damaged);
         assert_eq!(figure("mất đề nghị cấp lại:"), lost);
         assert_eq!(total - probationary, stamp + damaged + lost + other + without, "full = with + without card");
-        for (kind, n) in [
-            (Kind::StampList, stamp),
-            (Kind::DamagedList, damaged),
-            (Kind::LostList, lost),
-            (Kind::NoCardList, without),
-        ] {
+        for (kind, n) in [(Kind::Mau2, stamp), (Kind::Mau3, damaged), (Kind::Mau4, lost), (Kind::Mau5, without)] {
             assert!(
                 text_of(kind, &roster).contains(&format!("Danh sách này có {n} đồng chí.")),
                 "seed {seed}: {kind:?}"

@@ -13,7 +13,7 @@ const BUNDLED: &[&str] =
 
 #[test]
 fn documents_use_only_the_bundled_fonts_all_embedded() {
-    for (kind, file) in [(Kind::Plan, "plan.json"), (Kind::StampList, "cell.json")] {
+    for (kind, file) in [(Kind::Plan, "plan.json"), (Kind::Mau2, "cell.json")] {
         let fonts = pdf_fonts(&render(kind, &example(file)));
         assert!(!fonts.is_empty());
         for (name, kind_of_font, embedded) in &fonts {
@@ -56,11 +56,11 @@ fn plain_pdf_is_available_on_request() {
 
 #[test]
 fn identical_input_gives_identical_bytes() {
-    for (kind, file) in [(Kind::Plan, "plan.json"), (Kind::StampList, "cell.json")] {
+    for (kind, file) in [(Kind::Plan, "plan.json"), (Kind::Mau2, "cell.json")] {
         assert!(render(kind, &example(file)) == render(kind, &example(file)), "{file}");
     }
-    let one = render(Kind::StampList, &kttdv::sample::roster(30, 1).to_string());
-    let two = render(Kind::StampList, &kttdv::sample::roster(30, 2).to_string());
+    let one = render(Kind::Mau2, &kttdv::sample::roster(30, 1).to_string());
+    let two = render(Kind::Mau2, &kttdv::sample::roster(30, 2).to_string());
     assert!(one != two, "different data, different PDF");
 }
 
@@ -69,7 +69,7 @@ fn decomposed_input_prints_like_precomposed_input() {
     let nfc = example("cell.json");
     let nfd: String = nfc.nfd().collect();
     assert_ne!(nfc, nfd, "the example has accents to decompose");
-    let (a, b) = (render(Kind::StampList, &nfc), render(Kind::StampList, &nfd));
+    let (a, b) = (render(Kind::Mau2, &nfc), render(Kind::Mau2, &nfd));
     assert_eq!(pdf_text(&a), pdf_text(&b));
     assert!(a == b, "normalised before rendering, so the bytes agree too");
 }
@@ -98,7 +98,7 @@ fn hostile_strings_print_literally_in_every_field() {
     }
     roster["cell"]["name"] = json!("Chi bộ <b>#x</b>");
     roster["cell"]["place"] = json!("Quảng Nam ]#[");
-    let pdf = render(Kind::StampList, &roster.to_string());
+    let pdf = render(Kind::Mau2, &roster.to_string());
     let text = folded(&pdf_text(&pdf));
     for hostile in HOSTILE {
         assert!(text.contains(hostile), "«{hostile}» printed literally");
@@ -127,7 +127,7 @@ fn a_very_long_word_breaks_nothing() {
     let mut roster = kttdv::sample::roster(5, 4);
     roster["members"][0]["remarks"] = json!(word);
     roster["members"][1]["full_name"] = json!(name);
-    let pdf = render(Kind::StampList, &roster.to_string());
+    let pdf = render(Kind::Mau2, &roster.to_string());
     let text = pdf_text(&pdf);
     // Broken across lines at zero-width spaces, but whole and in order.
     let joined: String = text.split_whitespace().collect::<String>().replace('\u{200B}', "");
@@ -145,7 +145,7 @@ fn a_character_the_fonts_lack_is_an_error_naming_the_field() {
     let mut roster: Value = serde_json::from_str(&example("cell.json")).unwrap();
     roster["members"][2]["full_name"] = json!("王小明");
     roster["cell"]["place"] = json!("Quảng Nam 😀");
-    let Err(kttdv::Error::Input(problems)) = RENDERER.render(Kind::StampList, &roster, PdfFlavour::ARCHIVAL) else {
+    let Err(kttdv::Error::Input(problems)) = RENDERER.render(Kind::Mau2, &roster, PdfFlavour::ARCHIVAL) else {
         panic!("a CJK name must be refused");
     };
     let found: Vec<(String, String)> =

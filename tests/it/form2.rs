@@ -36,7 +36,7 @@ fn around(lines: &[&str], at: usize) -> String {
 fn the_example_lists_exactly_the_cards_to_stamp_in_order() {
     let input = example("cell.json");
     let roster: Value = serde_json::from_str(&input).unwrap();
-    let pdf = render(Kind::StampList, &input);
+    let pdf = render(Kind::Mau2, &input);
     let layout = pdf_layout(&pdf);
     let lines: Vec<&str> = layout.lines().collect();
 
@@ -61,7 +61,7 @@ fn the_example_lists_exactly_the_cards_to_stamp_in_order() {
 
 #[test]
 fn the_form_has_its_header_title_columns_and_signature() {
-    let pdf = render(Kind::StampList, &example("cell.json"));
+    let pdf = render(Kind::Mau2, &example("cell.json"));
     let text = folded(&pdf_text(&pdf));
     assert!(text.contains("Mẫu 2-KTTĐV"));
     assert_in_order(&text, &["ĐẢNG BỘ SỞ TÀI CHÍNH", "CHI BỘ VĂN PHÒNG"]);
@@ -89,7 +89,7 @@ fn the_form_has_its_header_title_columns_and_signature() {
 
 #[test]
 fn a_temporarily_attached_member_is_marked_with_the_home_cell() {
-    let layout = pdf_layout(&render(Kind::StampList, &example("cell.json")));
+    let layout = pdf_layout(&render(Kind::Mau2, &example("cell.json")));
     let lines: Vec<&str> = layout.lines().collect();
     let at = row_line(&lines, 5, "Huỳnh Tấn Phát", "49.102488").expect("row 5");
     assert_in_order(&around(&lines, at), &["Sinh hoạt tạm thời, đảng số ở Chi bộ", "Trường Chính trị tỉnh"]);
@@ -103,7 +103,7 @@ fn a_temporarily_attached_member_is_marked_with_the_home_cell() {
 #[test]
 fn a_long_list_repeats_its_heading_on_every_page_and_never_splits_a_row() {
     let roster = kttdv::sample::roster(120, 7);
-    let pdf = render(Kind::StampList, &roster.to_string());
+    let pdf = render(Kind::Mau2, &roster.to_string());
     let pages = pdf_layout_pages(&pdf);
     assert!(pages.len() >= 4, "120 members fill several pages");
     let expected = proposed(&roster);
@@ -143,7 +143,7 @@ fn a_cell_without_a_committee_signs_on_behalf_of_the_cell() {
     let mut roster: Value = serde_json::from_str(&example("cell.json")).unwrap();
     roster["cell"]["has_committee"] = json!(false);
     roster["cell"]["signer"] = json!({ "title": "PHÓ BÍ THƯ", "name": "Lê Đức Minh" });
-    let text = folded(&pdf_text(&render(Kind::StampList, &roster.to_string())));
+    let text = folded(&pdf_text(&render(Kind::Mau2, &roster.to_string())));
     assert_in_order(&text, &["T/M CHI BỘ", "PHÓ BÍ THƯ", "Lê Đức Minh"]);
     assert!(!text.contains("T/M CHI ỦY"));
 }
@@ -154,7 +154,7 @@ fn a_list_with_nobody_on_it_still_prints_and_says_so() {
     for member in roster["members"].as_array_mut().unwrap() {
         member["card"] = json!({ "not_stamped": { "reason": "Vắng mặt dài hạn" } });
     }
-    let text = folded(&pdf_text(&render(Kind::StampList, &roster.to_string())));
+    let text = folded(&pdf_text(&render(Kind::Mau2, &roster.to_string())));
     assert!(text.contains("Không có đồng chí nào."), "{text}");
     assert!(text.contains("Danh sách này có 0 đồng chí."));
 }

@@ -487,7 +487,7 @@ async fn every_text_field_of_every_kind_refuses_controls_overrides_and_floods() 
 fn a_name_has_its_own_shorter_limit() {
     let mut cell = json_input(&example("cell.json"));
     cell["members"][0]["full_name"] = json!("Nguyễn ".repeat(20));
-    let problems = RENDERER.check(Kind::StampList, &cell).unwrap_err();
+    let problems = RENDERER.check(Kind::Mau2, &cell).unwrap_err();
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert_eq!(problems[0].code.as_str(), "text-too-long");
     assert_eq!(problems[0].place.to_string(), "$.members[0].full_name");

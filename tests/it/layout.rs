@@ -59,12 +59,12 @@ fn assert_never_alone(what: &str, rendered: &Rendered, closing: &str) {
 fn a_cells_signature_is_never_alone_on_its_page() {
     for members in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 21, 25, 30, 40, 55, 75, 100, 150, 200] {
         let roster = cell(members, members as u64, "Chi bộ Văn phòng");
-        let list = rendered(Kind::StampList, &roster);
+        let list = rendered(Kind::Mau2, &roster);
         assert_never_alone(&format!("mẫu 2, {members} đảng viên"), &list, "Danh sách này có");
         let slot = &list.slots[0];
         assert!(!slot.seal, "a cell has no seal: {slot:?}");
         assert_eq!(slot.anchor, roster["cell"]["signer"]["name"].as_str().unwrap());
-        let report = rendered(Kind::Report, &roster);
+        let report = rendered(Kind::Mau1, &roster);
         assert_never_alone(&format!("mẫu 1, {members} đảng viên"), &report, "Nơi nhận");
     }
 }
@@ -73,10 +73,10 @@ fn a_cells_signature_is_never_alone_on_its_page() {
 fn a_committees_signature_is_never_alone_on_its_page() {
     for cells in 1..=12 {
         let committee = committee(cells, 4 + cells);
-        let summary = rendered(Kind::Summary, &committee);
+        let summary = rendered(Kind::Mau6, &committee);
         assert_never_alone(&format!("mẫu 6, {cells} chi bộ"), &summary, "Nơi nhận");
         assert!(summary.slots.iter().all(|s| s.seal), "a committee stamps its seal");
-        let lists = rendered(Kind::Consolidated, &committee);
+        let lists = rendered(Kind::TongHop, &committee);
         assert_never_alone(&format!("danh sách tổng hợp, {cells} chi bộ"), &lists, "Danh sách này có");
     }
 }
@@ -85,7 +85,7 @@ fn a_committees_signature_is_never_alone_on_its_page() {
 fn groups_keep_their_headings_and_subtotals_with_their_rows() {
     for (cells, members) in [(3, 14), (5, 9), (8, 20), (12, 6)] {
         let committee = committee(cells, members);
-        let lists = rendered(Kind::Consolidated, &committee);
+        let lists = rendered(Kind::TongHop, &committee);
         let names: Vec<String> = (0..cells).map(cell_name).collect();
         let pages = pdf_layout_pages(&lists.bytes);
         for (p, page) in pages.iter().enumerate() {
@@ -118,14 +118,14 @@ fn figures_are_written_as_vietnamese_documents_write_them() {
     for (i, members) in [400, 350, 300].into_iter().enumerate() {
         committee["cells"][i] = cell(members, 60 + i as u64, &cell_name(i));
     }
-    let summary = pdf_layout(&rendered(Kind::Summary, &committee).bytes);
+    let summary = pdf_layout(&rendered(Kind::Mau6, &committee).bytes);
     let total = summary.lines().find(|l| l.contains("Tổng cộng")).expect("the total");
     assert!(total.split_whitespace().any(|w| w == "1.050"), "{total}");
 
     // Shares to one decimal, a count of units as a sentence, items capitalised,
     // the last ending with a full stop.
     let board = board();
-    let report = folded(&pdf_text(&rendered(Kind::BoardReport, &board).bytes));
+    let report = folded(&pdf_text(&rendered(Kind::Mau7, &board).bytes));
     for said in [
         "đạt 93,8% so với tổng số đảng viên chính thức",
         "chiếm 6,3%, trong đó: + Thẻ đang làm thủ tục phát, chưa nhận: 2 đồng chí; + Chuyển sinh hoạt từ tỉnh khác, chưa được đổi thẻ mẫu mới: 1 đồng chí.",
@@ -148,9 +148,9 @@ fn temporarily_attached_members_are_reported_apart_not_as_differences() {
         checked["differences"].as_array().unwrap().iter().filter(|d| d["finding"] == "attached-elsewhere").collect();
     assert_eq!(attached.len(), 3);
     assert!(attached.iter().all(|d| d["note"].as_str().unwrap().starts_with("đảng số ở ")), "{attached:#?}");
-    let list = folded(&pdf_text(&rendered(Kind::Reconciliation, &board).bytes));
+    let list = folded(&pdf_text(&rendered(Kind::DoiChieu, &board).bytes));
     assert!(list.contains("Có 6 chênh lệch; 3 đồng chí sinh hoạt tạm thời có đảng số do nơi khác quản lý"), "{list}");
-    let report = folded(&pdf_text(&rendered(Kind::BoardReport, &board).bytes));
+    let report = folded(&pdf_text(&rendered(Kind::Mau7, &board).bytes));
     assert!(report.contains("có 6 chênh lệch:"), "{report}");
     assert!(report.contains("Ngoài ra, 3 đồng chí sinh hoạt đảng tạm thời"), "{report}");
 }
@@ -176,9 +176,9 @@ fn headers_and_titles_break_between_meaningful_groups() {
     committee["committee"]["header"]["superior"] = json!("ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH");
     committee["committee"]["header"]["issuer"] = json!("ĐẢNG BỘ SỞ GIAO THÔNG VẬN TẢI");
     for (what, kind, input, title) in [
-        ("mẫu 1", Kind::Report, &cell, "BÁO"),
-        ("mẫu 6", Kind::Summary, &committee, "BIỂU"),
-        ("mẫu 7", Kind::BoardReport, &board(), "BÁO"),
+        ("mẫu 1", Kind::Mau1, &cell, "BÁO"),
+        ("mẫu 6", Kind::Mau6, &committee, "BIỂU"),
+        ("mẫu 7", Kind::Mau7, &board(), "BÁO"),
     ] {
         let pdf = rendered(kind, input).bytes;
         let boxes = pdf_word_boxes(&pdf);
@@ -211,12 +211,12 @@ fn a_clerk_can_number_and_date_the_document_at_issuance() {
     let mut committee = committee(2, 5);
     committee["committee"]["header"]["blank_date"] = json!(true);
     committee["committee"]["header"].as_object_mut().unwrap().remove("number");
-    let text = folded(&pdf_text(&rendered(Kind::Summary, &committee).bytes));
+    let text = folded(&pdf_text(&rendered(Kind::Mau6, &committee).bytes));
     assert!(text.contains("Số -BC/ĐU"), "{text}");
     assert!(text.contains("Quảng Nam, ngày tháng năm 2021"), "{text}");
     let mut cell = json_input(&example("cell.json"));
     cell["cell"]["blank_date"] = json!(true);
-    let text = folded(&pdf_text(&rendered(Kind::Report, &cell).bytes));
+    let text = folded(&pdf_text(&rendered(Kind::Mau1, &cell).bytes));
     assert!(text.contains("Quảng Nam, ngày tháng năm 2021"), "{text}");
 }
 
@@ -235,7 +235,7 @@ fn the_annex_gives_names_room_and_says_whose_report_it_is_attached_to() {
             committee
         })
         .collect();
-    let report = rendered(Kind::BoardReport, &board);
+    let report = rendered(Kind::Mau7, &board);
     let text = folded(&pdf_text(&report.bytes));
     assert!(
         text.contains(
@@ -266,7 +266,7 @@ fn dates_are_never_broken_across_lines() {
             }
         }
     }
-    for kind in [Kind::DamagedList, Kind::LostList, Kind::NoCardList] {
+    for kind in [Kind::Mau3, Kind::Mau4, Kind::Mau5] {
         let words = pdf_words(&rendered(kind, &roster).bytes);
         let broken: Vec<&String> = words.iter().map(|(w, _, _)| w).filter(|w| w.ends_with('/')).collect();
         assert!(broken.is_empty(), "{kind:?}: dates broken: {broken:?}");

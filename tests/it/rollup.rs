@@ -143,13 +143,13 @@ fn every_figure_rolls_up_from_the_cells_to_the_bloc() {
         let mut committee_totals = Vec::new();
         for committee in board["committees"].as_array().unwrap() {
             let cell_rows: Vec<Row> =
-                committee["cells"].as_array().unwrap().iter().map(|cell| form1_row(&pdf(Kind::Report, cell))).collect();
-            let (rows, total) = table_rows(&pdf(Kind::Summary, committee));
+                committee["cells"].as_array().unwrap().iter().map(|cell| form1_row(&pdf(Kind::Mau1, cell))).collect();
+            let (rows, total) = table_rows(&pdf(Kind::Mau6, committee));
             assert_eq!(rows, cell_rows, "seed {seed}: each row of form 6 is its cell's form 1");
             assert_eq!(total, sum(&rows), "seed {seed}: the total row is the sum of the rows");
             committee_totals.push(total);
         }
-        let report = pdf(Kind::BoardReport, &board);
+        let report = pdf(Kind::Mau7, &board);
         let (rows, total) = table_rows(&report);
         assert_eq!(rows, committee_totals, "seed {seed}: each annex row of form 7 is a committee's form 6 total");
         assert_eq!(total, sum(&committee_totals), "seed {seed}");
@@ -190,7 +190,7 @@ fn the_consolidated_lists_hold_exactly_the_cells_lists() {
         let mut committee_counts = vec![0; 4];
         for cell in committee["cells"].as_array().unwrap() {
             bloc_cells += 1;
-            let lists = [Kind::StampList, Kind::DamagedList, Kind::LostList, Kind::NoCardList];
+            let lists = [Kind::Mau2, Kind::Mau3, Kind::Mau4, Kind::Mau5];
             for (i, kind) in lists.into_iter().enumerate() {
                 let list = pdf(kind, cell);
                 committee_counts[i] += list_counts(&list)[0];
@@ -199,7 +199,7 @@ fn the_consolidated_lists_hold_exactly_the_cells_lists() {
                 }
             }
         }
-        let consolidated = pdf(Kind::Consolidated, committee);
+        let consolidated = pdf(Kind::TongHop, committee);
         assert_eq!(card_numbers(&consolidated), committee_cards, "a committee's lists are its cells' lists");
         assert_eq!(list_counts(&consolidated), committee_counts);
         for (card, n) in committee_cards {
@@ -209,7 +209,7 @@ fn the_consolidated_lists_hold_exactly_the_cells_lists() {
             *total += n;
         }
     }
-    let bloc = pdf(Kind::Consolidated, &board);
+    let bloc = pdf(Kind::TongHop, &board);
     assert_eq!(card_numbers(&bloc), expected_cards, "the Bloc's lists are all the cells' lists");
     assert_eq!(list_counts(&bloc), expected_counts);
     let text = pdf_text(&bloc);
@@ -248,7 +248,7 @@ fn sheet_rows(xlsx: &[u8]) -> (Vec<Row>, Row) {
 #[test]
 fn the_soft_files_hold_the_numbers_the_pdfs_print() {
     let board = hierarchy(11);
-    let bundle = RENDERER.render_files(Kind::BoardPacket, &board, PdfFlavour::PLAIN, &|_, _| {}).unwrap();
+    let bundle = RENDERER.render_files(Kind::HoSoBan, &board, PdfFlavour::PLAIN, &|_, _| {}).unwrap();
     let file = |suffix: &str| -> &[u8] {
         &bundle.files.iter().find(|(name, _)| name.ends_with(suffix)).unwrap_or_else(|| panic!("no {suffix}")).1
     };
@@ -283,7 +283,7 @@ fn an_override_of_the_figure_columns_changes_the_pdf_and_the_xlsx_together() {
     let renderer = kttdv::Renderer::new(&config).unwrap();
 
     let board = hierarchy(3);
-    let bundle = renderer.render_files(Kind::BoardPacket, &board, PdfFlavour::PLAIN, &|_, _| {}).unwrap();
+    let bundle = renderer.render_files(Kind::HoSoBan, &board, PdfFlavour::PLAIN, &|_, _| {}).unwrap();
     let (_, xlsx) = bundle.files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".xlsx")).unwrap();
     let (_, pdf) = bundle.files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".pdf")).unwrap();
     let strings = sheet_strings(xlsx);
@@ -485,7 +485,7 @@ fn a_folder_of_cell_workbooks_is_a_committees_cells() {
     let run = kttdv_in(dir.path(), &["render", "mau-6", "committee.json", "-o", "6.pdf"], "");
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let (rows, _) = table_rows(&std::fs::read(dir.path().join("6.pdf")).unwrap());
-    let cell = pdf(Kind::Report, &json_input(&example("cell.json")));
+    let cell = pdf(Kind::Mau1, &json_input(&example("cell.json")));
     assert_eq!(rows, vec![form1_row(&cell)], "the workbook's cell is the JSON example's");
 }
 
@@ -512,14 +512,14 @@ fn a_bad_date_in_the_roll_is_named_by_its_row_and_column() {
 fn check_refuses_a_reconciliation_without_its_roll_as_render_does() {
     let board = hierarchy(5);
     let as_json = |problems: Vec<kttdv::InputError>| serde_json::to_value(problems).unwrap();
-    let checked = as_json(RENDERER.check(Kind::Reconciliation, &board).unwrap_err());
+    let checked = as_json(RENDERER.check(Kind::DoiChieu, &board).unwrap_err());
     assert_eq!(checked[0]["code"], "missing-roll", "{checked}");
     assert_eq!(checked[0]["path"], "$.roll", "{checked}");
-    match RENDERER.render(Kind::Reconciliation, &board, PdfFlavour::PLAIN) {
+    match RENDERER.render(Kind::DoiChieu, &board, PdfFlavour::PLAIN) {
         Err(kttdv::Error::Input(problems)) => assert_eq!(as_json(problems), checked),
         other => panic!("render should refuse it as check does: {:?}", other.map(|r| r.file_name)),
     }
-    assert!(RENDERER.check(Kind::BoardReport, &board).is_ok());
+    assert!(RENDERER.check(Kind::Mau7, &board).is_ok());
 }
 
 #[test]
@@ -532,13 +532,13 @@ fn a_namesake_in_another_cell_is_an_error_until_a_roster_says_they_are_two_peopl
         second["members"][1]["card_number"] = json!("49.999001");
     }
     let both = committee(0, vec![first.clone(), second.clone()]);
-    let problems = RENDERER.check(Kind::Summary, &both).unwrap_err();
+    let problems = RENDERER.check(Kind::Mau6, &both).unwrap_err();
     let codes: Vec<&str> = problems.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(codes, ["member-in-two-cells"], "{problems:#?}");
     assert!(problems[0].message.contains("«Trùng tên người khác»"), "the way out is said: {}", problems[0].message);
 
     first["members"][1]["namesake"] = json!(true);
-    let warnings = RENDERER.check(Kind::Summary, &committee(0, vec![first, second])).unwrap();
+    let warnings = RENDERER.check(Kind::Mau6, &committee(0, vec![first, second])).unwrap();
     let namesakes: Vec<String> =
         warnings.iter().filter(|w| w.code.as_str() == "namesake").map(|w| w.place.to_string()).collect();
     assert_eq!(namesakes, ["$.cells[1].members[1]"], "{warnings:#?}");
@@ -584,7 +584,7 @@ fn a_cells_own_problems_and_the_problems_across_cells_come_at_once() {
     }
     // And a date that is not on the calendar in the same cell.
     second["members"][2]["birth_date"] = json!("31/02/1970");
-    let problems = RENDERER.check(Kind::Summary, &committee(0, vec![first, second])).unwrap_err();
+    let problems = RENDERER.check(Kind::Mau6, &committee(0, vec![first, second])).unwrap_err();
     let found: Vec<(String, String)> =
         problems.iter().map(|p| (p.code.as_str().to_owned(), p.place.to_string())).collect();
     assert!(found.contains(&("invalid-date".into(), "$.cells[1].members[2].birth_date".into())), "{found:?}");
@@ -596,7 +596,7 @@ fn no_committees_pdf_carries_another_committees_members() {
     let path = root().join("examples/board.json");
     let Ok(board) = kttdv::Assembled::read(&path, &[], &|_| {}) else { panic!("the example reads") };
     let board = board.value;
-    let bundle = RENDERER.render_files(Kind::BoardPacket, &board, PdfFlavour::WITH_DATA, &|_, _| {}).unwrap();
+    let bundle = RENDERER.render_files(Kind::HoSoBan, &board, PdfFlavour::WITH_DATA, &|_, _| {}).unwrap();
     let names = |committee: &Value| -> Vec<String> {
         let cells = committee["cells"].as_array().unwrap().iter();
         cells.flat_map(|c| c["members"].as_array().unwrap().iter().map(|m| m["full_name"].to_string())).collect()
@@ -627,12 +627,12 @@ fn no_committees_pdf_carries_another_committees_members() {
 #[test]
 fn a_submission_made_on_several_threads_is_the_same_bytes() {
     let board = hierarchy(5);
-    let one = RENDERER.render_files(Kind::BoardPacket, &board, PdfFlavour::WITH_DATA, &|_, _| {}).unwrap();
+    let one = RENDERER.render_files(Kind::HoSoBan, &board, PdfFlavour::WITH_DATA, &|_, _| {}).unwrap();
     let config = kttdv::EngineConfig::default();
     let four = kttdv::Renderer::new(&config).unwrap().with_threads(4);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let many = four
-        .render_files(Kind::BoardPacket, &board, PdfFlavour::WITH_DATA, &|_, of| {
+        .render_files(Kind::HoSoBan, &board, PdfFlavour::WITH_DATA, &|_, of| {
             done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             assert_eq!(of, one.files.len());
         })

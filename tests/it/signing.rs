@@ -16,7 +16,7 @@ fn rendered(kind: Kind) -> Rendered {
 
 #[test]
 fn a_list_has_one_slot_just_above_the_signers_name() {
-    let list = rendered(Kind::StampList);
+    let list = rendered(Kind::Mau2);
     assert_eq!(list.slots.len(), 1);
     let slot = &list.slots[0];
     assert_eq!(slot.name, "BiThu_ChiUy_ChiBoVanPhong");
@@ -68,7 +68,7 @@ fn the_command_line_prints_the_slots() {
         kttdv_in(dir.path(), &["render", "mau-1", &root().join("examples/cell.json").to_string_lossy(), "--slots"], "");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let slots: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(slots, serde_json::to_value(rendered(Kind::Report).slots).unwrap());
+    assert_eq!(slots, serde_json::to_value(rendered(Kind::Mau1).slots).unwrap());
     assert_eq!(slots.as_array().unwrap().len(), 1);
     let usage = kttdv_in(
         dir.path(),
@@ -85,7 +85,7 @@ fn with_data(kind: Kind, input: &serde_json::Value) -> Vec<u8> {
 #[test]
 fn the_pdf_carries_its_input_and_extract_returns_it() {
     let input = json_input(&example("cell.json"));
-    let pdf = with_data(Kind::StampList, &input);
+    let pdf = with_data(Kind::Mau2, &input);
     let attached = kttdv::extract(&pdf).unwrap();
     assert_eq!(attached.input, input, "the exact input");
     assert_eq!(attached.kind, "mau-2");
@@ -99,7 +99,7 @@ fn the_pdf_carries_its_input_and_extract_returns_it() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), input);
 
-    let plain = RENDERER.render(Kind::StampList, &input, PdfFlavour::ARCHIVAL).unwrap().bytes;
+    let plain = RENDERER.render(Kind::Mau2, &input, PdfFlavour::ARCHIVAL).unwrap().bytes;
     let problem = kttdv::extract(&plain).unwrap_err();
     assert_eq!(problem.code.as_str(), "no-attachment");
 }
@@ -210,7 +210,7 @@ fn qpdf_check(pdf: &Path) {
 #[test]
 fn each_signature_block_gets_one_empty_signature_field_over_its_slot() {
     let input = json_input(&example("cell.json"));
-    for kind in [Kind::StampList, Kind::Packet] {
+    for kind in [Kind::Mau2, Kind::Packet] {
         let rendered = RENDERER.render(kind, &input, PdfFlavour::WITH_DATA).unwrap();
         let fields = signature_fields(&rendered.bytes);
         assert_eq!(fields.len(), rendered.slots.len(), "one field per signature block");
@@ -278,7 +278,7 @@ fn a_standard_tool_signs_the_field_and_the_signature_covers_the_whole_document()
     let dir = tempfile::tempdir().unwrap();
     throwaway_certificate(dir.path());
     let input = json_input(&example("cell.json"));
-    let rendered = RENDERER.render(Kind::StampList, &input, PdfFlavour::WITH_DATA).unwrap();
+    let rendered = RENDERER.render(Kind::Mau2, &input, PdfFlavour::WITH_DATA).unwrap();
     std::fs::write(dir.path().join("mau-2.pdf"), &rendered.bytes).unwrap();
     sign(dir.path(), "mau-2.pdf", &rendered.slots[0].name, "mau-2-da-ky.pdf");
 
@@ -309,7 +309,7 @@ fn a_page_that_has_links_keeps_them_beside_its_signature_field() {
     std::fs::write(dir.path().join("mau-2.typ"), template).unwrap();
     let config = kttdv::EngineConfig { templates_dir: Some(dir.path().to_path_buf()), fonts_dir: None };
     let renderer = kttdv::Renderer::new(&config).unwrap();
-    let rendered = renderer.render(Kind::StampList, &json_input(&example("cell.json")), PdfFlavour::WITH_DATA).unwrap();
+    let rendered = renderer.render(Kind::Mau2, &json_input(&example("cell.json")), PdfFlavour::WITH_DATA).unwrap();
     let fields = signature_fields(&rendered.bytes);
     assert_eq!(fields.len(), 1);
 

@@ -128,7 +128,7 @@ fn reconcile(config: &EngineConfig, args: ReconcileArgs) -> Result<(), Exit> {
     let reporter = Reporter { stdout: false, json };
     let args =
         InputArgs { input: submissions, roll: Some(roll), cell: Vec::new(), cells: Vec::new(), committees: Vec::new() };
-    let input = load(Kind::Reconciliation, &args, reporter)?;
+    let input = load(Kind::DoiChieu, &args, reporter)?;
     let (bytes, file_name, warnings) = if json {
         let checked =
             kttdv::reconcile(&input.value).map_err(|problems| reporter.problems(&input.relocate(problems)))?;
@@ -138,7 +138,7 @@ fn reconcile(config: &EngineConfig, args: ReconcileArgs) -> Result<(), Exit> {
         let renderer = renderer(config)?;
         let flavour = if plain_pdf { PdfFlavour::PLAIN } else { PdfFlavour::ARCHIVAL };
         let rendered =
-            renderer.render(Kind::Reconciliation, &input.value, flavour).map_err(|err| reporter.failed(&input, err))?;
+            renderer.render(Kind::DoiChieu, &input.value, flavour).map_err(|err| reporter.failed(&input, err))?;
         (rendered.bytes, rendered.file_name, rendered.warnings)
     };
     reporter.warnings(&input.warnings(warnings));
