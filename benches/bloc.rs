@@ -1,6 +1,7 @@
 //! A whole Bloc's submission — `committees` grassroots committees of four
 //! cells of `members` members — made on one thread and on every core, side
-//! by side in one run, with the bytes written. `cargo bench --bench bloc
+//! by side in one run, then with every cell's packet too (the whole Bloc),
+//! with the bytes written. `cargo bench --bench bloc
 //! [committees] [members]`; defaults 100 and 20 (8,000 members). See
 //! BENCHMARKS.md.
 
@@ -63,13 +64,14 @@ fn main() {
     let (committees, members) = (args.first().copied().unwrap_or(100), args.get(1).copied().unwrap_or(20));
     let input = bloc(committees, members);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    for threads in [1, cores] {
-        let renderer = Renderer::new(&EngineConfig::default()).unwrap().with_threads(threads);
+    for (threads, cells) in [(1, false), (cores, false), (cores, true)] {
+        let renderer = Renderer::new(&EngineConfig::default()).unwrap().with_threads(threads).with_cell_packets(cells);
         let started = Instant::now();
         let bundle = renderer.render_files(Kind::HoSoBan, &input, PdfFlavour::WITH_DATA, &|_, _| {}).unwrap();
         let bytes: usize = bundle.files.iter().map(|(_, b)| b.len()).sum();
         println!(
-            "{committees} committees × 4 cells × {members} members, {threads} thread(s): {:.1} s, {} files, {:.1} MB",
+            "{committees} committees × 4 cells × {members} members, {threads} thread(s){}: {:.1} s, {} files, {:.1} MB",
+            if cells { ", with the cells' packets" } else { "" },
             started.elapsed().as_secs_f64(),
             bundle.files.len(),
             bytes as f64 / 1e6

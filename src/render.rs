@@ -19,6 +19,8 @@ pub struct Renderer {
     /// Files of one submission rendered at once: 1 in the service, whose
     /// pool spreads requests over the cores; the cores on the command line.
     threads: usize,
+    /// Whether the Board's submission holds every cell's packet too.
+    cell_packets: bool,
 }
 
 /// A finished file.
@@ -51,12 +53,18 @@ impl Renderer {
         let bytes = engine.template_file(path).ok_or_else(|| SetupError::MissingTemplateFile(path.into()))?;
         let columns =
             FigureColumns::parse(&bytes).map_err(|e| SetupError::BadTemplateData(path.into(), e.to_string()))?;
-        Ok(Self { engine, columns, threads: 1 })
+        Ok(Self { engine, columns, threads: 1, cell_packets: false })
     }
 
     /// Renders the files of one submission `threads` at a time.
     pub fn with_threads(self, threads: usize) -> Self {
         Self { threads: threads.max(1), ..self }
+    }
+
+    /// Makes the Board's submission hold every cell's packet too, each in
+    /// its committee's folder: the whole Bloc in one run.
+    pub fn with_cell_packets(self, cell_packets: bool) -> Self {
+        Self { cell_packets, ..self }
     }
 
     /// Checks `input` (read with [`input::read_json`] or imported from a
@@ -68,7 +76,7 @@ impl Renderer {
 
     /// Checks `input` as [`Renderer::check`] does; on success, what to render.
     fn prepare(&self, kind: Kind, input: &Value) -> Result<Prepared, Vec<InputError>> {
-        self.with_glyphs(input, kind.prepare(input, &self.columns))
+        self.with_glyphs(input, kind.prepare(input, &self.columns, self.cell_packets))
     }
 
     /// `outcome`, failed too when a string of `input` cannot be printed as
@@ -167,6 +175,7 @@ impl Renderer {
             sealed.entry(file.carries).or_insert_with(|| match file.carries {
                 Part::Whole => self.seal(kind, input, format),
                 Part::Committee(i) => self.seal(Kind::HoSoCoSo, &input["committees"][i], format),
+                Part::Cell(i, k) => self.seal(Kind::Packet, &input["committees"][i]["cells"][k], format),
             });
         }
         let names: Vec<String> = prepared.files.iter().map(|f| f.name.clone()).collect();

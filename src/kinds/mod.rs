@@ -99,6 +99,9 @@ pub enum Part {
     /// One committee's part of the Board's input (`committees[i]`): its
     /// form 6 and lists carry no other committee's members.
     Committee(usize),
+    /// One cell's roster in the Board's input (`committees[i].cells[k]`),
+    /// which its packet carries.
+    Cell(usize, usize),
 }
 
 pub enum Content {
@@ -226,7 +229,14 @@ impl Kind {
 
     /// Reads and checks the input; on success, the view for the template.
     /// `columns` titles the figure columns of the XLSX files.
-    pub fn prepare(self, input: &Value, columns: &FigureColumns) -> Result<Prepared, Vec<InputError>> {
+    /// `cell_packets`: the Board's submission holds each cell's packet too,
+    /// in its committee's folder (the whole Bloc in one run).
+    pub fn prepare(
+        self,
+        input: &Value,
+        columns: &FigureColumns,
+        cell_packets: bool,
+    ) -> Result<Prepared, Vec<InputError>> {
         let Checked { value: level, warnings } = self.read(input)?;
         // Each view is built once: its JSON for the templates, and typed for
         // the XLSX files of a submission.
@@ -263,7 +273,7 @@ impl Kind {
                 let view = BoardView::new(board);
                 let data = to_json(&view);
                 let files = match self {
-                    Kind::HoSoBan => board_files(board, &view, &data, columns),
+                    Kind::HoSoBan => board_files(board, &view, &data, columns, cell_packets),
                     _ => Vec::new(),
                 };
                 (data, board_subject(board), files)
@@ -355,7 +365,13 @@ fn committee_files(
 
 /// The Board's submission: form 7, the reconciliation, the Bloc's lists,
 /// their XLSX files, then each committee's submission in its own folder.
-fn board_files(board: &Board, view: &BoardView, data: &Arc<[u8]>, columns: &FigureColumns) -> Vec<File> {
+fn board_files(
+    board: &Board,
+    view: &BoardView,
+    data: &Arc<[u8]>,
+    columns: &FigureColumns,
+    cell_packets: bool,
+) -> Vec<File> {
     let subject = &board_subject(board);
     let mut files = vec![
         Kind::Mau7.pdf(subject, data),
@@ -378,6 +394,14 @@ fn board_files(board: &Board, view: &BoardView, data: &Arc<[u8]>, columns: &Figu
         let view = CommitteeView::new(committee);
         let folder = format!("{}/", slug(committee.organisation.as_str()));
         files.extend(committee_files(committee, &view, &to_json(&view), (&folder, Part::Committee(i)), columns));
+        if cell_packets {
+            for (k, roster) in committee.cells.iter().enumerate() {
+                let mut packet = Kind::Packet.pdf(roster.cell.name.as_str(), &to_json(&CellView::new(roster)));
+                packet.name = format!("{folder}{}", packet.name);
+                packet.carries = Part::Cell(i, k);
+                files.push(packet);
+            }
+        }
     }
     files
 }

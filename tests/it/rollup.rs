@@ -644,3 +644,37 @@ fn a_submission_made_on_several_threads_is_the_same_bytes() {
         assert!(a == b, "{name} differs");
     }
 }
+
+#[test]
+fn the_whole_bloc_in_one_run_holds_each_cells_packet_carrying_its_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("khoi");
+    let out =
+        kttdv(&["render", "ho-so-ban", "examples/board.json", "--with-cells", "-o", target.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let path = root().join("examples/board.json");
+    let Ok(board) = kttdv::Assembled::read(&path, &[], &|_| {}) else { panic!("the example reads") };
+    // Every PDF of the committees' folders, by what it carries.
+    let mut carried: Vec<(std::path::PathBuf, Value)> = Vec::new();
+    for folder in std::fs::read_dir(&target).unwrap().filter_map(|e| Some(e.ok()?.path())).filter(|p| p.is_dir()) {
+        for pdf in std::fs::read_dir(&folder).unwrap().filter_map(|e| Some(e.ok()?.path())) {
+            if pdf.extension().is_some_and(|e| e == "pdf") {
+                carried.push((pdf.clone(), kttdv::extract(&std::fs::read(&pdf).unwrap()).unwrap().input));
+            }
+        }
+    }
+    let mut packets = 0;
+    for committee in board.value["committees"].as_array().unwrap() {
+        for cell in committee["cells"].as_array().unwrap() {
+            let found: Vec<&std::path::PathBuf> = carried.iter().filter(|(_, i)| i == cell).map(|(p, _)| p).collect();
+            assert_eq!(found.len(), 1, "one packet carrying {}", cell["cell"]["name"]);
+            // In its committee's folder, beside the committee's own form 6.
+            let beside = carried.iter().filter(|(p, _)| p.parent() == found[0].parent());
+            assert!(beside.into_iter().any(|(_, i)| i == committee), "{} beside its committee", found[0].display());
+            packets += 1;
+        }
+    }
+    assert!(packets >= 5, "{packets}");
+    let refused = kttdv(&["render", "mau-6", "examples/committee.json", "--with-cells"], "");
+    assert_eq!(refused.status.code(), Some(2));
+}

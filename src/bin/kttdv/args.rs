@@ -103,6 +103,10 @@ pub struct RenderArgs {
     /// cho công cụ ký số.
     #[arg(long)]
     pub slots: bool,
+    /// Với `ho-so-ban`: ghi cả hồ sơ (mẫu 1 đến 5) của từng chi bộ vào thư mục
+    /// cấp ủy cơ sở của nó — toàn Đảng bộ Khối trong một lần chạy.
+    #[arg(long)]
+    pub with_cells: bool,
     /// Không thêm ô chữ ký số (trường chữ ký rỗng) vào chỗ ký.
     #[arg(long)]
     pub no_signature_fields: bool,

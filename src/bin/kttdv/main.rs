@@ -72,7 +72,10 @@ fn check(config: &EngineConfig, CheckArgs { kind, input, json }: CheckArgs) -> R
 }
 
 fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
-    let RenderArgs { kind, zip, slots, json, .. } = args;
+    let RenderArgs { kind, zip, slots, json, with_cells, .. } = args;
+    if with_cells && kind != Kind::HoSoBan {
+        return Err(usage("--with-cells chỉ dùng với ho-so-ban"));
+    }
     if zip && !(kind == Kind::Packet || kind.is_bundle()) {
         return Err(usage("--zip chỉ dùng với các loại packet, ho-so-co-so, ho-so-ban"));
     }
@@ -80,7 +83,7 @@ fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
         return Err(usage("--slots chỉ dùng khi xuất một PDF"));
     }
     let reporter = Reporter { stdout: false, json };
-    let renderer = renderer(config)?;
+    let renderer = renderer(config)?.with_cell_packets(with_cells);
     let flavour = args.flavour();
     let input = load(kind, &args.input, reporter)?;
     let output = args.output;
