@@ -150,18 +150,7 @@ async fn a_cell_secretary_gets_the_pdfs_in_a_browser() {
         .eval(&format!("(b => {{ b.click(); return {{ disabled: b.disabled, text: b.textContent }}; }})({packet})"))
         .await;
     assert_eq!(button, json!({ "disabled": true, "text": "Đang tạo tệp…" }), "the button says the file is being made");
-    let start = Instant::now();
-    let pdf = loop {
-        let done = std::fs::read_dir(&downloads)
-            .unwrap()
-            .filter_map(|e| Some(e.ok()?.path()))
-            .find(|p| p.extension().is_some_and(|e| e == "pdf"));
-        if let Some(pdf) = done {
-            break pdf;
-        }
-        assert!(start.elapsed() < Duration::from_secs(30), "the packet was not downloaded");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let pdf = downloaded(&downloads, "pdf").await;
     browser.until(&format!("!{packet}.disabled && {packet}.textContent === 'Hồ sơ (mẫu 1 đến 5) – một PDF'")).await;
     // Browsers take the UTF-8 name (filename*) over the ASCII one.
     assert_eq!(pdf.file_name().unwrap(), "Hồ sơ của chi bộ - Chi bộ Văn phòng.pdf");
@@ -193,18 +182,17 @@ async fn a_cell_secretary_gets_the_pdfs_in_a_browser() {
     assert_eq!(browser.eval("document.getElementById('cell-file').files.length").await, json!(1));
 }
 
-/// Waits for a downloaded file ending in `extension` in `folder`, newer than `known`.
-async fn downloaded(folder: &Path, extension: &str, known: usize) -> std::path::PathBuf {
+/// Waits for the first downloaded file ending in `extension` in `folder`
+/// (a download in progress has another ending until it is whole).
+async fn downloaded(folder: &Path, extension: &str) -> std::path::PathBuf {
     let start = Instant::now();
     loop {
-        let mut files: Vec<_> = std::fs::read_dir(folder)
+        let done = std::fs::read_dir(folder)
             .unwrap()
             .filter_map(|e| Some(e.ok()?.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == extension))
-            .collect();
-        if files.len() > known {
-            files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-            return files.pop().unwrap();
+            .find(|p| p.extension().is_some_and(|e| e == extension));
+        if let Some(file) = done {
+            return file;
         }
         assert!(start.elapsed() < Duration::from_secs(30), "nothing was downloaded");
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -244,7 +232,7 @@ async fn a_cell_secretary_finishes_form_1_on_the_page_from_the_blank_workbook() 
         .until("!!document.getElementById('report-proposals') && document.getElementById('report-proposals').defaultValue.includes('sớm đổi') && document.readyState === 'complete'")
         .await;
     browser.eval("document.querySelector('button[data-kind=\"packet\"][data-format=\"pdf\"]').click()").await;
-    let pdf = downloaded(&downloads, "pdf", 0).await;
+    let pdf = downloaded(&downloads, "pdf").await;
     let text = folded(&pdf_text(&std::fs::read(&pdf).unwrap()));
     for said in [
         "Đảng viên giữ gìn thẻ cẩn thận. - Một thẻ bị hỏng do ẩm",
