@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -18,7 +17,7 @@ use super::AppState;
 use super::api::{OutFormat, parse_kind, produce};
 use super::error::ApiError;
 use super::file::file_response;
-use super::upload::{Upload, UploadedFile, checked_input, on_input};
+use super::upload::{FormFields, Upload, UploadedFile, checked_input, on_input};
 use crate::PdfFlavour;
 use crate::assemble::Assembled;
 use crate::input::{Code, InputError, Place};
@@ -276,7 +275,7 @@ fn report_text(roster: &Value) -> Value {
 
 /// The cell's report finished on the page: sections II and III and the
 /// recipients typed in, put into the checked input, checked and shown again.
-pub async fn report(State(state): State<Arc<AppState>>, Form(fields): Form<Vec<(String, String)>>) -> Response {
+pub async fn report(State(state): State<Arc<AppState>>, FormFields(fields): FormFields) -> Response {
     let field = |name: &str| fields.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
     let Some(Ok(mut roster)) = field("input").map(crate::input::read_json) else {
         return ApiError::BadRequest("thiếu trường «input» của biểu mẫu".into()).into_response();
@@ -386,7 +385,7 @@ const DOWNLOAD_COOKIE: &str = "kttdv-download";
 /// A download button: the checked input sent back, the file returned.
 pub async fn download(
     State(state): State<Arc<AppState>>,
-    Form(fields): Form<Vec<(String, String)>>,
+    FormFields(fields): FormFields,
 ) -> Result<Response, ApiError> {
     let form = Download::parse(fields)?;
     let kind = parse_kind(&form.kind)?;

@@ -6,6 +6,9 @@
 
 use std::sync::Arc;
 
+use std::future::Future;
+
+use axum::Form;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header;
@@ -43,14 +46,7 @@ impl Upload {
     /// Reads a request's body: a few at once (their memory is bounded by
     /// `uploads` × `body_bytes`), each within the body timeout.
     pub async fn read(request: Request, state: &AppState) -> Result<Self, ApiError> {
-        let limits = &state.limits;
-        let _slot = tokio::time::timeout(limits.wait, state.uploads.acquire())
-            .await
-            .map_err(|_| ApiError::Busy)?
-            .expect("the semaphore is never closed");
-        tokio::time::timeout(limits.body_timeout, Self::receive(request, limits.body_bytes))
-            .await
-            .map_err(|_| ApiError::SlowUpload(limits.body_timeout.as_secs()))?
+        bounded(state, Self::receive(request, state.limits.body_bytes)).await
     }
 
     async fn receive(request: Request, limit: usize) -> Result<Self, ApiError> {
@@ -174,6 +170,41 @@ pub async fn on_input<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     let worker = state.clone();
     state.pool.run(move || job(&worker, checked_input(&worker, upload)?)).await?
+}
+
+/// Reads a body with `reading`: one of the few read at once (their memory
+/// is bounded by `uploads` × `body_bytes`), within the body timeout.
+async fn bounded<T>(state: &AppState, reading: impl Future<Output = Result<T, ApiError>>) -> Result<T, ApiError> {
+    let limits = &state.limits;
+    let _slot = tokio::time::timeout(limits.wait, state.uploads.acquire())
+        .await
+        .map_err(|_| ApiError::Busy)?
+        .expect("the semaphore is never closed");
+    tokio::time::timeout(limits.body_timeout, reading)
+        .await
+        .map_err(|_| ApiError::SlowUpload(limits.body_timeout.as_secs()))?
+}
+
+/// The fields of a page's form (`application/x-www-form-urlencoded`), read
+/// within the same bounds as an upload.
+pub struct FormFields(pub Vec<(String, String)>);
+
+impl FromRequest<Arc<AppState>> for FormFields {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &Arc<AppState>) -> Result<Self, ApiError> {
+        let limit = state.limits.body_bytes;
+        bounded(state, async {
+            let (parts, body) = request.into_parts();
+            let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| ApiError::TooLarge(limit))?;
+            let request = Request::from_parts(parts, axum::body::Body::from(bytes));
+            let Form(fields) = Form::<Vec<(String, String)>>::from_request(request, &())
+                .await
+                .map_err(|_| ApiError::BadRequest("biểu mẫu gửi lên không đọc được".into()))?;
+            Ok(FormFields(fields))
+        })
+        .await
+    }
 }
 
 impl FromRequest<Arc<AppState>> for Upload {

@@ -352,6 +352,14 @@ async fn slow_and_idle_clients_are_cut_off_and_connections_are_capped() {
     let answer = until_closed(&mut trickle, Duration::from_secs(10)).await.expect("a slow body is cut off");
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("\"code\":\"request-timeout\""), "{answer}");
+
+    // The page's forms too, not only uploads.
+    let mut trickle = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = "POST /web/download HTTP/1.1\r\nHost: kttdv\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                Content-Length: 1000\r\n\r\nkind=mau-2";
+    trickle.write_all(head.as_bytes()).await.unwrap();
+    let answer = until_closed(&mut trickle, Duration::from_secs(10)).await.expect("a slow form is cut off");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
 }
 
 /// A gauge or the sum of a counter's series in `/metrics`.
