@@ -13,6 +13,7 @@
 mod archive;
 mod assemble;
 mod attachment;
+pub mod campaign;
 mod engine;
 mod input;
 mod kinds;
@@ -22,11 +23,12 @@ mod render;
 pub mod sample;
 pub mod serve;
 mod sheet;
+pub mod store;
 
 pub use assemble::Assembled;
 pub use attachment::{Attached, Signing, extract};
 pub use engine::{EngineConfig, PdfFlavour, Slot};
 pub use input::{Code, InputError, Place, read_json};
 pub use kinds::{Kind, reconcile};
-pub use render::{Bundle, Error, Rendered, Renderer};
+pub use render::{Error, Rendered, Renderer, Submission};
 pub use sheet::{is_spreadsheet, write_template};

@@ -1,6 +1,6 @@
 //! The whole pipeline for one document: input (parsed JSON) → checked data → PDF.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -44,6 +44,9 @@ pub enum Error {
     Input(Vec<InputError>),
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// Writing a finished file failed (the command line writes as it goes).
+    #[error("không ghi được tệp: {0}")]
+    Write(std::io::Error),
 }
 
 impl Renderer {
@@ -105,6 +108,14 @@ impl Renderer {
         self.render_as(kind, input, Format::Pdf(flavour))
     }
 
+    /// The data the kind's template reads at `/data.json`, as JSON, and the
+    /// template's entry: to run stock Typst on the same view, or to work on
+    /// a template. The kinds that make several files have no one template.
+    pub fn template_data(&self, kind: Kind, input: &Value) -> Result<(&'static str, Vec<u8>), Error> {
+        let prepared = self.prepare(kind, input).map_err(Error::Input)?;
+        Ok((kind.template(), prepared.data.to_vec()))
+    }
+
     /// A PNG of the first page of the kind's main document.
     pub fn preview(&self, kind: Kind, input: &Value) -> Result<Rendered, Error> {
         self.render_as(kind, input, Format::Preview)
@@ -138,53 +149,78 @@ impl Renderer {
     /// The files of a kind that makes several, in one ZIP: the cell's five
     /// forms for `packet`, a whole submission for the committee and Board kinds.
     pub fn render_zip(&self, kind: Kind, input: &Value, flavour: PdfFlavour) -> Result<Rendered, Error> {
-        let bundle = self.render_files(kind, input, flavour, &|_, _| {})?;
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        // PDFs are compressed already; no clock, so the same input gives the same bytes.
-        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-        for (name, bytes) in &bundle.files {
-            zip.start_file(name.as_str(), options).expect("writing to memory");
-            zip.write_all(bytes).expect("writing to memory");
-        }
-        let bytes = zip.finish().expect("writing to memory").into_inner();
-        Ok(Rendered {
-            bytes,
-            file_name: format!("{}.zip", bundle.name),
-            title: format!("{} - {}.zip", kind.label(), bundle.subject),
-            pages: 0,
-            slots: Vec::new(),
-            warnings: bundle.warnings,
+        let submission = self.submission(kind, input)?;
+        let (file_name, title) =
+            (format!("{}.zip", submission.name), format!("{} - {}.zip", kind.label(), submission.subject));
+        let warnings = submission.warnings.clone();
+        let bytes = self.write_zip(submission, flavour, std::io::Cursor::new(Vec::new()), &|_, _| {})?.into_inner();
+        Ok(Rendered { bytes, file_name, title, pages: 0, slots: Vec::new(), warnings })
+    }
+
+    /// Checks `input` as a kind that makes several files; on success, the
+    /// files to make.
+    pub fn submission<'a>(&self, kind: Kind, input: &'a Value) -> Result<Submission<'a>, Error> {
+        let prepared = self.prepare(kind, input).map_err(Error::Input)?;
+        Ok(Submission {
+            kind,
+            input,
+            name: kind.file_stem(&prepared.subject),
+            subject: prepared.subject,
+            warnings: prepared.warnings,
+            files: prepared.files,
         })
     }
 
-    /// Every file of a kind that makes several, in order, rendered
-    /// `threads` at a time; `progress(done, of)` is told after each.
+    /// Writes the files of `submission` into one ZIP as they are made.
+    pub fn write_zip<W: Write + std::io::Seek>(
+        &self,
+        submission: Submission,
+        flavour: PdfFlavour,
+        out: W,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<W, Error> {
+        let mut zip = zip::ZipWriter::new(out);
+        // PDFs are compressed already; no clock, so the same input gives the same bytes.
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        self.render_files(submission, flavour, progress, &mut |name, bytes| {
+            zip.start_file(name, options)?;
+            zip.write_all(&bytes)
+        })?;
+        zip.finish().map_err(|e| Error::Write(e.into()))
+    }
+
+    /// Makes every file of `submission`, `threads` at a time, and hands each
+    /// to `sink` in the submission's order as soon as it and those before it
+    /// are made: memory holds the documents in flight, not the submission.
+    /// `progress(done, of)` is told after each file is made. The first
+    /// failure, of a render or of the sink, stops the rest.
     pub fn render_files(
         &self,
-        kind: Kind,
-        input: &Value,
+        submission: Submission,
         flavour: PdfFlavour,
         progress: &(dyn Fn(usize, usize) + Sync),
-    ) -> Result<Bundle, Error> {
-        let prepared = self.prepare(kind, input).map_err(Error::Input)?;
-        let count = prepared.files.len();
+        sink: &mut dyn FnMut(&str, Vec<u8>) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
+        let Submission { kind, input, files, .. } = submission;
+        let count = files.len();
         let format = Format::Pdf(flavour);
         // Each PDF carries exactly what it was made from, sealed once a part.
         let mut sealed: HashMap<Part, Vec<u8>> = HashMap::new();
-        for file in &prepared.files {
+        for file in &files {
             sealed.entry(file.carries).or_insert_with(|| match file.carries {
                 Part::Whole => self.seal(kind, input, format),
                 Part::Committee(i) => self.seal(Kind::HoSoCoSo, &input["committees"][i], format),
                 Part::Cell(i, k) => self.seal(Kind::Packet, &input["committees"][i]["cells"][k], format),
             });
         }
-        let names: Vec<String> = prepared.files.iter().map(|f| f.name.clone()).collect();
-        let work: Vec<Mutex<Option<File>>> = prepared.files.into_iter().map(|f| Mutex::new(Some(f))).collect();
-        let made: Vec<Mutex<Option<Made>>> = (0..count).map(|_| Mutex::new(None)).collect();
+        let work: Vec<Mutex<Option<File>>> = files.into_iter().map(|f| Mutex::new(Some(f))).collect();
         let (next, done) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let (made, arrived) = std::sync::mpsc::channel::<(usize, String, Made)>();
         std::thread::scope(|scope| {
             for _ in 0..self.threads.min(count.max(1)) {
-                scope.spawn(|| {
+                let made = made.clone();
+                let (work, next, done, sealed) = (&work, &next, &done, &sealed);
+                scope.spawn(move || {
                     loop {
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         let Some(file) = work.get(i).and_then(|w| w.lock().expect("not poisoned").take()) else {
@@ -196,35 +232,52 @@ impl Renderer {
                             }
                             Content::Ready(bytes) => Ok(bytes),
                         };
-                        *made[i].lock().expect("not poisoned") = Some(bytes);
                         progress(done.fetch_add(1, Ordering::SeqCst) + 1, count);
+                        // The receiver is gone once something failed: stop.
+                        if made.send((i, file.name, bytes)).is_err() {
+                            break;
+                        }
                     }
                 });
             }
-        });
-        let mut files = Vec::with_capacity(count);
-        for (name, made) in names.into_iter().zip(made) {
-            let bytes = made.into_inner().expect("not poisoned").expect("every file was made")?;
-            files.push((name, bytes));
-        }
-        Ok(Bundle {
-            name: kind.file_stem(&prepared.subject),
-            subject: prepared.subject,
-            files,
-            warnings: prepared.warnings,
+            drop(made);
+            // Files made out of order wait here for those before them.
+            let mut waiting: BTreeMap<usize, (String, Made)> = BTreeMap::new();
+            let mut first = 0;
+            for (i, name, bytes) in arrived {
+                waiting.insert(i, (name, bytes));
+                while let Some((name, bytes)) = waiting.remove(&first) {
+                    first += 1;
+                    if let Err(err) = bytes.map_err(Error::Render).and_then(|b| sink(&name, b).map_err(Error::Write)) {
+                        // No worker starts another file; the one in hand ends unheard.
+                        next.store(count, Ordering::SeqCst);
+                        return Err(err);
+                    }
+                }
+            }
+            Ok(())
         })
+    }
+}
+
+/// The files of a kind that makes several, checked, not made yet.
+pub struct Submission<'a> {
+    kind: Kind,
+    input: &'a Value,
+    /// The submission's name, for its ZIP or folder.
+    pub name: String,
+    /// What it is about: the cell, committee or Board.
+    pub subject: String,
+    pub warnings: Vec<InputError>,
+    files: Vec<File>,
+}
+
+impl Submission<'_> {
+    /// The relative paths of its files, in order.
+    pub fn file_names(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|f| f.name.as_str())
     }
 }
 
 /// A file of a submission once made: its bytes, or why not.
 type Made = Result<Vec<u8>, RenderError>;
-
-/// The files of a submission, each with its relative path.
-pub struct Bundle {
-    /// The submission's name, for its ZIP or folder.
-    pub name: String,
-    /// What it is about: the cell, committee or Board.
-    pub subject: String,
-    pub files: Vec<(String, Vec<u8>)>,
-    pub warnings: Vec<InputError>,
-}

@@ -1,5 +1,6 @@
-//! Realistic generated rosters, different for every seed: for benchmarks,
-//! load tests and property tests.
+//! Realistic generated rosters and whole Blocs, different for every seed:
+//! for benchmarks, load tests, property tests and `kttdv sample`, which
+//! gives a Board something to try the tool on without real members.
 
 use serde_json::{Value, json};
 
@@ -56,6 +57,55 @@ pub fn roster(members: usize, seed: u64) -> Value {
             "signer": { "title": "BÍ THƯ", "name": "Trần Văn Hùng" }
         },
         "members": people,
+    })
+}
+
+const LETTERS: [&str; 20] =
+    ["A", "B", "C", "D", "E", "G", "H", "K", "L", "M", "N", "P", "Q", "R", "S", "T", "U", "V", "X", "Y"];
+
+/// A name of letters only, different for every index below 400.
+fn named(prefix: &str, i: usize) -> String {
+    format!("{prefix} {} {}", LETTERS[i / LETTERS.len() % LETTERS.len()], LETTERS[i % LETTERS.len()])
+}
+
+/// The Board's submission (kind `ho-so-ban`) of a Bloc of `committees`
+/// grassroots committees of four cells of `members` members each, every
+/// card number and name its own across the Bloc.
+pub fn bloc(committees: usize, members: usize) -> Value {
+    let header = |issuer: &str| json!({ "superior": "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH", "issuer": issuer, "place": "Quảng Nam", "date": "06/05/2021" });
+    let committees: Vec<Value> = (0..committees)
+        .map(|c| {
+            let organisation = named("Đảng bộ Sở", c);
+            let cells: Vec<Value> = (0..4)
+                .map(|k| {
+                    let seed = (c * 4 + k) as u64;
+                    let mut cell = cell(members, seed, &named("Chi bộ Phòng", k), &organisation);
+                    for (i, member) in cell["members"].as_array_mut().into_iter().flatten().enumerate() {
+                        if member.get("card_number").is_some() {
+                            member["card_number"] = json!(format!("49.{:06}", seed * members as u64 + i as u64));
+                        }
+                        let name = format!("{} {}", member["full_name"].as_str().unwrap_or_default(), named("", c));
+                        member["full_name"] = json!(name);
+                    }
+                    cell
+                })
+                .collect();
+            json!({
+                "organisation": organisation,
+                "committee": {
+                    "header": header(&organisation.replace("Đảng bộ", "ĐẢNG ỦY").to_uppercase()),
+                    "signature": { "as": "on-behalf-of", "body": "ĐẢNG ỦY", "title": "BÍ THƯ", "name": "Nguyễn Văn Thành" },
+                },
+                "cells": cells,
+            })
+        })
+        .collect();
+    json!({
+        "board": {
+            "header": header("BAN TỔ CHỨC"),
+            "signature": { "as": "deputy", "head": "TRƯỞNG BAN", "title": "PHÓ TRƯỞNG BAN", "name": "Lê Thị Hồng Vân" },
+        },
+        "committees": committees,
     })
 }
 

@@ -11,7 +11,7 @@ use typst_layout::PagedDocument;
 /// The label of the frame's slot metadata (`frame.typ`).
 const LABEL: &str = "kttdv-signature-slot";
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Slot {
     /// ASCII, after the signer's role and body: `BiThu_ChiUy_ChiBoVanPhong`;
     /// a repeat in one PDF (a packet) gets `_2`, `_3`…

@@ -411,7 +411,7 @@ fn to_json(view: &impl serde::Serialize) -> Arc<[u8]> {
 }
 
 /// `Chi bộ Văn phòng` → `chi-bo-van-phong`: ASCII, safe in any file system.
-fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let ascii = deunicode::deunicode(text).to_ascii_lowercase();
     let words: Vec<&str> =
         ascii.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').filter(|w| !w.is_empty()).collect();

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::engine::RenderError;
 use crate::input::{Code, InputError};
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -43,6 +44,10 @@ pub enum ApiError {
     Template(#[from] RenderError),
     #[error("{0}")]
     Internal(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("đơn vị «{0}» chưa có dữ liệu để lập văn bản")]
+    NoSubmission(String),
 }
 
 /// The codes a client may match on, also counted in `/metrics`.
@@ -69,6 +74,12 @@ impl ApiError {
             ApiError::NotReady => "not-ready",
             ApiError::Template(_) => "template-error",
             ApiError::Internal(_) => "internal",
+            ApiError::Store(StoreError::NoCampaign(_)) => "no-campaign",
+            ApiError::Store(StoreError::NoUnit(_)) => "no-unit",
+            ApiError::Store(StoreError::NoVersion { .. }) => "no-version",
+            ApiError::Store(StoreError::CampaignExists(_)) => "campaign-exists",
+            ApiError::Store(_) => "internal",
+            ApiError::NoSubmission(_) => "no-submission",
         }
     }
 
@@ -88,16 +99,21 @@ impl ApiError {
             ApiError::SlowUpload(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Timeout | ApiError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Template(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Store(StoreError::NoCampaign(_) | StoreError::NoUnit(_) | StoreError::NoVersion { .. }) => {
+                StatusCode::NOT_FOUND
+            }
+            ApiError::Store(StoreError::CampaignExists(_)) => StatusCode::CONFLICT,
+            ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::NoSubmission(_) => StatusCode::CONFLICT,
         }
     }
 
     /// What the client is told: the server's own failures only by their code.
     fn message(&self) -> String {
-        match self {
-            ApiError::Template(_) | ApiError::Internal(_) => {
-                "lỗi nội bộ của máy chủ; hãy báo người quản trị, kèm mã yêu cầu".to_owned()
-            }
-            _ => self.to_string(),
+        if self.status() == StatusCode::INTERNAL_SERVER_ERROR {
+            "lỗi nội bộ của máy chủ; hãy báo người quản trị, kèm mã yêu cầu".to_owned()
+        } else {
+            self.to_string()
         }
     }
 }
@@ -128,6 +144,7 @@ impl IntoResponse for ApiError {
         let detail = match &self {
             ApiError::Template(err) => Some(err.to_string()),
             ApiError::Internal(detail) => Some(detail.clone()),
+            ApiError::Store(err) => Some(err.to_string()),
             _ => None,
         };
         let message = self.message();

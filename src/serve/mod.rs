@@ -5,6 +5,7 @@
 //! committees.
 
 mod api;
+mod campaign;
 mod error;
 mod examples;
 mod file;
@@ -42,6 +43,8 @@ pub struct Config {
     pub addr: SocketAddr,
     pub engine: EngineConfig,
     pub limits: Limits,
+    /// Where the campaign is kept.
+    pub store: crate::store::Location,
 }
 
 /// What every request shares.
@@ -56,6 +59,7 @@ pub struct AppState {
     pages: page::Pages,
     /// Request bodies being read: `limits.uploads` at once.
     uploads: tokio::sync::Semaphore,
+    store: crate::store::Store,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +70,8 @@ pub enum ServeError {
     Setup(#[from] crate::engine::SetupError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -73,6 +79,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 /// `ready` is told the address once every template has compiled once.
 pub async fn run(config: Config, ready: impl FnOnce(SocketAddr) + Send + 'static) -> Result<(), ServeError> {
+    // The store first: one that cannot be opened stops the start, untouched.
+    let store = crate::store::Store::open(&config.store).await?;
     let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| ServeError::Bind(config.addr, e))?;
     let addr = listener.local_addr()?;
     let state = Arc::new(AppState {
@@ -84,6 +92,7 @@ pub async fn run(config: Config, ready: impl FnOnce(SocketAddr) + Send + 'static
         ready: AtomicBool::new(false),
         examples: Examples::load()?,
         pages: page::Pages::new(),
+        store,
     });
     let warming = state.clone();
     tokio::spawn(async move {
@@ -128,6 +137,12 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/api/kinds/{kind}/example", get(api::example))
         .route("/api/kinds/{kind}/check", post(api::check))
         .route("/api/kinds/{kind}/render", post(api::render))
+        .route("/api/campaigns", get(campaign::list))
+        .route("/api/campaigns/{campaign}/units", get(campaign::units))
+        .route("/api/campaigns/{campaign}/status", get(campaign::status))
+        .route("/api/campaigns/{campaign}/units/{code}/submission", get(campaign::submission).put(campaign::save))
+        .route("/api/campaigns/{campaign}/units/{code}/versions", get(campaign::versions))
+        .route("/api/campaigns/{campaign}/units/{code}/documents/{kind}", get(campaign::document))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/docs", get(openapi::page))
         .route("/healthz", get(|| async { "ok" }))

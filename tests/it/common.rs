@@ -41,6 +41,7 @@ pub fn kttdv_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kttdv"))
         .args(args)
         .current_dir(dir)
+        .env_remove("DATABASE_URL")
         .env_remove("KTTDV_TEMPLATES")
         .env_remove("KTTDV_FONTS")
         .stdin(Stdio::piped())
@@ -209,6 +210,8 @@ pub struct Server {
     pub child: std::process::Child,
     /// `http://127.0.0.1:PORT`, as the server printed it once ready.
     pub base: String,
+    /// The store's folder when the test named none: its own, removed after.
+    _data: Option<tempfile::TempDir>,
 }
 
 impl Server {
@@ -219,9 +222,14 @@ impl Server {
     /// Like [`start`](Self::start), with more variables in its environment.
     pub fn start_with(args: &[&str], env: &[(&str, &Path)]) -> Self {
         use std::io::BufRead;
+        let named = args.iter().any(|a| *a == "--data" || *a == "--database");
+        let data = (!named).then(|| tempfile::tempdir().unwrap());
+        let data_args = data.iter().flat_map(|d| ["--data".to_owned(), d.path().display().to_string()]);
         let mut child = Command::new(env!("CARGO_BIN_EXE_kttdv"))
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(args)
+            .args(data_args)
+            .env_remove("DATABASE_URL")
             .envs(env.iter().copied())
             .env_remove("KTTDV_TEMPLATES")
             .env_remove("KTTDV_FONTS")
@@ -245,7 +253,7 @@ impl Server {
         };
         let base = line.trim().rsplit(' ').next().expect("the address is printed once ready").to_owned();
         assert!(base.starts_with("http://127.0.0.1:"), "{line}");
-        Server { child, base }
+        Server { child, base, _data: data }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -4,6 +4,7 @@
 //! cost minutes of linking and gigabytes of disk on every CI run.
 
 mod browser;
+mod campaign;
 mod cell_forms;
 mod cli;
 mod common;

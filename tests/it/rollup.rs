@@ -248,18 +248,18 @@ fn sheet_rows(xlsx: &[u8]) -> (Vec<Row>, Row) {
 #[test]
 fn the_soft_files_hold_the_numbers_the_pdfs_print() {
     let board = hierarchy(11);
-    let bundle = RENDERER.render_files(Kind::HoSoBan, &board, PdfFlavour::PLAIN, &|_, _| {}).unwrap();
+    let files = made(&RENDERER, &board, PdfFlavour::PLAIN);
     let file = |suffix: &str| -> &[u8] {
-        &bundle.files.iter().find(|(name, _)| name.ends_with(suffix)).unwrap_or_else(|| panic!("no {suffix}")).1
+        &files.iter().find(|(name, _)| name.ends_with(suffix)).unwrap_or_else(|| panic!("no {suffix}")).1
     };
     assert_eq!(
         sheet_rows(file("/mau-6-kttdv_dang-bo-so-tai-chinh.xlsx")),
         table_rows(file("/mau-6-kttdv_dang-bo-so-tai-chinh.pdf"))
     );
-    let annex = bundle.files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".xlsx")).unwrap();
-    let report = bundle.files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".pdf")).unwrap();
+    let annex = files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".xlsx")).unwrap();
+    let report = files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".pdf")).unwrap();
     assert_eq!(sheet_rows(&annex.1), table_rows(&report.1));
-    let names: Vec<&str> = bundle.files.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     assert!(names.contains(&"dang-bo-so-xay-dung/tong-hop-kttdv_dang-bo-so-xay-dung.pdf"), "{names:?}");
     assert!(!names.iter().any(|n| n.starts_with("doi-chieu")), "no roll, no reconciliation: {names:?}");
 }
@@ -283,9 +283,9 @@ fn an_override_of_the_figure_columns_changes_the_pdf_and_the_xlsx_together() {
     let renderer = kttdv::Renderer::new(&config).unwrap();
 
     let board = hierarchy(3);
-    let bundle = renderer.render_files(Kind::HoSoBan, &board, PdfFlavour::PLAIN, &|_, _| {}).unwrap();
-    let (_, xlsx) = bundle.files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".xlsx")).unwrap();
-    let (_, pdf) = bundle.files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".pdf")).unwrap();
+    let files = made(&renderer, &board, PdfFlavour::PLAIN);
+    let (_, xlsx) = files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".xlsx")).unwrap();
+    let (_, pdf) = files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".pdf")).unwrap();
     let strings = sheet_strings(xlsx);
     assert!(strings.iter().any(|s| s == "Đóng dấu"), "{strings:?}");
     assert!(!strings.iter().any(|s| s.contains("kiểm tra kỹ thuật") && s.starts_with("Số thẻ")), "{strings:?}");
@@ -596,14 +596,14 @@ fn no_committees_pdf_carries_another_committees_members() {
     let path = root().join("examples/board.json");
     let Ok(board) = kttdv::Assembled::read(&path, &[], &|_| {}) else { panic!("the example reads") };
     let board = board.value;
-    let bundle = RENDERER.render_files(Kind::HoSoBan, &board, PdfFlavour::WITH_DATA, &|_, _| {}).unwrap();
+    let files = made(&RENDERER, &board, PdfFlavour::WITH_DATA);
     let names = |committee: &Value| -> Vec<String> {
         let cells = committee["cells"].as_array().unwrap().iter();
         cells.flat_map(|c| c["members"].as_array().unwrap().iter().map(|m| m["full_name"].to_string())).collect()
     };
     let committees = board["committees"].as_array().unwrap();
     let mut checked = 0;
-    for (name, bytes) in bundle.files.iter().filter(|(n, _)| n.contains('/') && n.ends_with(".pdf")) {
+    for (name, bytes) in files.iter().filter(|(n, _)| n.contains('/') && n.ends_with(".pdf")) {
         let attached = kttdv::extract(bytes).unwrap();
         let own = committees.iter().find(|c| c["organisation"] == attached.input["organisation"]).expect("a committee");
         assert_eq!(attached.input, *own, "{name} carries its own committee's input, as it is");
@@ -620,29 +620,74 @@ fn no_committees_pdf_carries_another_committees_members() {
     }
     assert!(checked >= 4, "each committee's form 6 and lists: {checked}");
     // The Board's own documents carry the Board's input.
-    let (_, report) = bundle.files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".pdf")).unwrap();
+    let (_, report) = files.iter().find(|(n, _)| n.starts_with("mau-7") && n.ends_with(".pdf")).unwrap();
     assert_eq!(kttdv::extract(report).unwrap().input, board);
 }
 
 #[test]
 fn a_submission_made_on_several_threads_is_the_same_bytes() {
     let board = hierarchy(5);
-    let one = RENDERER.render_files(Kind::HoSoBan, &board, PdfFlavour::WITH_DATA, &|_, _| {}).unwrap();
+    let one = made(&RENDERER, &board, PdfFlavour::WITH_DATA);
     let config = kttdv::EngineConfig::default();
     let four = kttdv::Renderer::new(&config).unwrap().with_threads(4);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let many = four
-        .render_files(Kind::HoSoBan, &board, PdfFlavour::WITH_DATA, &|_, of| {
-            done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            assert_eq!(of, one.files.len());
-        })
-        .unwrap();
-    assert_eq!(done.into_inner(), one.files.len(), "progress told after each file");
-    let names = |b: &kttdv::Bundle| b.files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    let mut many = Vec::new();
+    let submission = four.submission(Kind::HoSoBan, &board).unwrap();
+    let progress = |_, of| {
+        done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(of, one.len());
+    };
+    four.render_files(submission, PdfFlavour::WITH_DATA, &progress, &mut |name, bytes| {
+        many.push((name.to_owned(), bytes));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(done.into_inner(), one.len(), "progress told after each file");
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     assert_eq!(names(&many), names(&one), "in the same order");
-    for ((name, a), (_, b)) in one.files.iter().zip(&many.files) {
+    for ((name, a), (_, b)) in one.iter().zip(&many) {
         assert!(a == b, "{name} differs");
     }
+}
+
+#[test]
+fn a_file_that_cannot_be_written_stops_the_submission_at_once() {
+    let board = hierarchy(6);
+    let renderer = kttdv::Renderer::new(&kttdv::EngineConfig::default()).unwrap().with_threads(2);
+    let submission = renderer.submission(Kind::HoSoBan, &board).unwrap();
+    let total = submission.file_names().count();
+    let made = std::sync::atomic::AtomicUsize::new(0);
+    let mut offered = Vec::new();
+    let outcome = renderer.render_files(
+        submission,
+        PdfFlavour::PLAIN,
+        &|_, _| {
+            made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        },
+        &mut |name, _| {
+            offered.push(name.to_owned());
+            Err(std::io::Error::other("đĩa đầy"))
+        },
+    );
+    let Err(kttdv::Error::Write(err)) = outcome else { panic!("the sink's failure is the answer") };
+    assert_eq!(err.to_string(), "đĩa đầy");
+    assert_eq!(offered.len(), 1, "nothing offered after the failure: {offered:?}");
+    // No thread starts another file: only those in hand end after it.
+    let made = made.into_inner();
+    assert!(made < total, "{made} of {total} files made");
+}
+
+/// Every file of the Board's submission, in order, as the sink receives them.
+fn made(renderer: &kttdv::Renderer, board: &Value, flavour: PdfFlavour) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let submission = renderer.submission(Kind::HoSoBan, board).unwrap();
+    renderer
+        .render_files(submission, flavour, &|_, _| {}, &mut |name, bytes| {
+            files.push((name.to_owned(), bytes));
+            Ok(())
+        })
+        .unwrap();
+    files
 }
 
 #[test]

@@ -64,6 +64,62 @@ pub enum Command {
     Serve(ServeArgs),
     /// Ghi bảng tính mẫu trống để chi bộ nhập danh sách.
     TemplateXlsx(TemplateXlsxArgs),
+    /// Tạo dữ liệu giả để dùng thử, tập huấn, đo tốc độ: danh sách một chi bộ
+    /// (`chi-bo`, như loại mau-2) hoặc hồ sơ cả Đảng bộ Khối (`khoi`, như loại ho-so-ban).
+    Sample(SampleArgs),
+    /// Chiến dịch trong kho dữ liệu: tạo, liệt kê.
+    Campaign {
+        #[command(subcommand)]
+        action: CampaignAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CampaignAction {
+    /// Tạo chiến dịch từ tệp chiến dịch (campaigns/*.json) với cây tổ chức lấy từ hồ sơ
+    /// của Ban Tổ chức (--from, kèm dữ liệu của từng đơn vị) hoặc từ danh sách quản lý (--roll).
+    Init(CampaignInitArgs),
+    /// Liệt kê các chiến dịch trong kho.
+    List(StoreArgs),
+}
+
+/// Where the campaign is kept: SQLite in a folder, or PostgreSQL.
+#[derive(clap::Args)]
+pub struct StoreArgs {
+    /// Thư mục giữ kho dữ liệu SQLite (tệp kttdv.db), tạo khi chạy lần đầu.
+    #[arg(long, value_name = "DIR", default_value = "kttdv-data")]
+    pub data: PathBuf,
+    /// Địa chỉ PostgreSQL (postgres://người-dùng@máy/cơ-sở-dữ-liệu) thay cho SQLite.
+    #[arg(long, env = "DATABASE_URL", value_name = "URL")]
+    pub database: Option<String>,
+}
+
+impl StoreArgs {
+    pub fn location(&self) -> kttdv::store::Location {
+        match &self.database {
+            Some(url) => kttdv::store::Location::Postgres(url.clone()),
+            None => kttdv::store::Location::Sqlite(self.data.clone()),
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct CampaignInitArgs {
+    /// Tệp chiến dịch: tên, lần kiểm tra, các ngày và hạn nộp.
+    pub settings: PathBuf,
+    /// Mã chiến dịch; mặc định là tên tệp chiến dịch (ví dụ 2021-quang-nam).
+    #[arg(long)]
+    pub code: Option<String>,
+    /// Hồ sơ của Ban Tổ chức (JSON như loại ho-so-ban): các tổ chức cơ sở đảng, chi bộ
+    /// và dữ liệu của từng đơn vị, lưu làm phiên bản đầu tiên.
+    #[arg(long, value_name = "TỆP")]
+    pub from: Option<PathBuf>,
+    /// Danh sách đảng viên Ban Tổ chức quản lý (JSON, bảng tính, CSV): lưu để đối chiếu;
+    /// không có --from thì cây tổ chức lấy từ cột «Tổ chức cơ sở đảng» và «Chi bộ».
+    #[arg(long, value_name = "TỆP")]
+    pub roll: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(clap::Args)]
@@ -110,6 +166,10 @@ pub struct RenderArgs {
     /// Không thêm ô chữ ký số (trường chữ ký rỗng) vào chỗ ký.
     #[arg(long)]
     pub no_signature_fields: bool,
+    /// Ghi dữ liệu mà mẫu Typst nhận (JSON, đọc ở `/data.json`) thay cho PDF: để chạy
+    /// Typst gốc trên cùng dữ liệu (benches/stock-typst.sh) hoặc để sửa mẫu.
+    #[arg(long, conflicts_with_all = ["zip", "slots", "with_cells"])]
+    pub template_data: bool,
 }
 
 impl RenderArgs {
@@ -197,12 +257,38 @@ pub struct ServeArgs {
     /// Số yêu cầu được nhận dữ liệu cùng lúc (bộ nhớ tối đa: số này × --max-body-mib).
     #[arg(long, default_value_t = kttdv::serve::Limits::default().uploads)]
     pub uploads: usize,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(clap::Args)]
 pub struct TemplateXlsxArgs {
     #[arg(short, long, default_value = "mau-nhap-danh-sach-dang-vien.xlsx")]
     pub output: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct SampleArgs {
+    #[arg(value_enum)]
+    pub what: SampleOf,
+    /// Số đảng viên của mỗi chi bộ.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=20_000))]
+    pub members: u32,
+    /// Với `khoi`: số đảng bộ cơ sở, mỗi đảng bộ bốn chi bộ.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=400))]
+    pub committees: u32,
+    /// Với `chi-bo`: số để sinh dữ liệu; cùng số cho cùng danh sách.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Tệp JSON ra, hoặc `-` cho đầu ra chuẩn; mặc định `chi-bo-mau.json`, `khoi-mau.json`.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum SampleOf {
+    ChiBo,
+    Khoi,
 }
 
 pub fn parse_kind(name: &str) -> Result<Kind, String> {

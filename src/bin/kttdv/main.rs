@@ -14,10 +14,11 @@ use clap::Parser;
 use kttdv::{EngineConfig, Kind, PdfFlavour, Renderer};
 
 use crate::args::{
-    CheckArgs, Cli, Command, ExtractArgs, ImportArgs, InputArgs, ReconcileArgs, RenderArgs, ServeArgs, TemplateXlsxArgs,
+    CampaignAction, CampaignInitArgs, CheckArgs, Cli, Command, ExtractArgs, ImportArgs, InputArgs, ReconcileArgs,
+    RenderArgs, SampleArgs, SampleOf, ServeArgs, StoreArgs, TemplateXlsxArgs,
 };
 use crate::load::{load, progress_bar};
-use crate::report::{Exit, Reporter, internal, usage, write_document, write_folder, write_output};
+use crate::report::{Exit, Folder, Reporter, internal, usage, write_document, write_output};
 
 /// Layout allocates and frees many small objects; glibc's allocator was a
 /// sixth of a render's time (BENCHMARKS.md).
@@ -37,6 +38,9 @@ fn main() -> ExitCode {
         Command::Import(args) => import(&config, args),
         Command::Serve(args) => serve(config, args),
         Command::TemplateXlsx(args) => template_xlsx(args),
+        Command::Sample(args) => sample(args),
+        Command::Campaign { action: CampaignAction::Init(args) } => campaign_init(&config, args),
+        Command::Campaign { action: CampaignAction::List(store) } => campaign_list(&store),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,7 +76,12 @@ fn check(config: &EngineConfig, CheckArgs { kind, input, json }: CheckArgs) -> R
 }
 
 fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
-    let RenderArgs { kind, zip, slots, json, with_cells, .. } = args;
+    let RenderArgs { kind, zip, slots, json, with_cells, template_data, .. } = args;
+    if template_data && (kind == Kind::Packet || kind.is_bundle()) {
+        return Err(usage(
+            "--template-data chỉ dùng với loại xuất một mẫu (không dùng với packet, ho-so-co-so, ho-so-ban)",
+        ));
+    }
     if with_cells && kind != Kind::HoSoBan {
         return Err(usage("--with-cells chỉ dùng với ho-so-ban"));
     }
@@ -87,22 +96,39 @@ fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
     let flavour = args.flavour();
     let input = load(kind, &args.input, reporter)?;
     let output = args.output;
+    if template_data {
+        let (template, data) =
+            renderer.template_data(kind, &input.value).map_err(|err| reporter.failed(&input, err))?;
+        eprintln!("Mẫu {template} đọc dữ liệu này ở /data.json");
+        return write_document(&output.unwrap_or_else(|| PathBuf::from("data.json")), &data);
+    }
     let as_folder = kind.is_bundle()
         && !zip
         && output.as_ref().is_none_or(|o| o != Path::new("-") && o.extension().is_none_or(|e| e != "zip"));
     if as_folder {
+        let submission = renderer.submission(kind, &input.value).map_err(|err| reporter.failed(&input, err))?;
+        reporter.warnings(&input.warnings(submission.warnings.clone()));
+        let folder =
+            Folder::start(&output.unwrap_or_else(|| PathBuf::from(&submission.name)), submission.file_names())?;
         let bar = progress_bar("Xuất");
-        let bundle = renderer
-            .render_files(kind, &input.value, flavour, &|done, of| {
+        let mut written = 0;
+        let made = renderer.render_files(
+            submission,
+            flavour,
+            &|done, of| {
                 bar.set_length(of as u64);
                 bar.set_position(done as u64);
-            })
-            .map_err(|err| reporter.failed(&input, err))?;
+            },
+            &mut |name, bytes| {
+                written += 1;
+                folder.write(name, &bytes)
+            },
+        );
         bar.finish_and_clear();
-        reporter.warnings(&input.warnings(bundle.warnings));
-        let folder = output.unwrap_or_else(|| PathBuf::from(&bundle.name));
-        write_folder(&folder, &bundle.files)?;
-        eprintln!("Đã ghi {} tệp vào {}", bundle.files.len(), folder.display());
+        made.map_err(|err| reporter.failed(&input, err))?;
+        let path = folder.path().display().to_string();
+        folder.finish()?;
+        eprintln!("Đã ghi {written} tệp vào {path}");
         return Ok(());
     }
     let result = if zip {
@@ -192,6 +218,7 @@ fn serve(engine: EngineConfig, args: ServeArgs) -> Result<(), Exit> {
         header_timeout,
         body_timeout,
         uploads,
+        store,
     } = args;
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -211,17 +238,107 @@ fn serve(engine: EngineConfig, args: ServeArgs) -> Result<(), Exit> {
         uploads,
     };
     let runtime = tokio::runtime::Runtime::new().map_err(internal)?;
-    let config = kttdv::serve::Config { addr, engine, limits };
+    let config = kttdv::serve::Config { addr, engine, limits, store: store.location() };
     runtime
         .block_on(kttdv::serve::run(config, |addr| {
             println!("kttdv đang phục vụ tại http://{addr}");
             let _ = std::io::stdout().flush();
         }))
-        .map_err(internal)
+        .map_err(|err| match err {
+            kttdv::serve::ServeError::Store(err) => {
+                eprintln!("kttdv: {err}");
+                Exit::Store
+            }
+            err => internal(err),
+        })
 }
 
 fn template_xlsx(TemplateXlsxArgs { output }: TemplateXlsxArgs) -> Result<(), Exit> {
     kttdv::write_template(&output).map_err(|err| internal(format!("không ghi được {}: {err}", output.display())))
+}
+
+fn campaign_init(config: &EngineConfig, args: CampaignInitArgs) -> Result<(), Exit> {
+    let CampaignInitArgs { settings, code, from, roll, store } = args;
+    let reporter = Reporter { stdout: false, json: false };
+    let text = std::fs::read_to_string(&settings)
+        .map_err(|err| internal(format!("không đọc được {}: {err}", settings.display())))?;
+    kttdv::campaign::check_settings(&text).map_err(|err| {
+        eprintln!("kttdv: tệp chiến dịch {} không hợp lệ: {err}", settings.display());
+        Exit::InvalidInput
+    })?;
+    let code =
+        code.unwrap_or_else(|| settings.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+    let (tree, roll) = match (from, roll) {
+        (Some(board), roll) => {
+            let args = InputArgs { input: board, roll, cell: Vec::new(), cells: Vec::new(), committees: Vec::new() };
+            let input = load(Kind::HoSoBan, &args, reporter)?;
+            let warnings = renderer(config)?
+                .check(Kind::HoSoBan, &input.value)
+                .map_err(|problems| reporter.problems(&input.relocate(problems)))?;
+            reporter.warnings(&input.warnings(warnings));
+            (kttdv::campaign::Tree::from_board(&input.value), input.value.get("roll").cloned())
+        }
+        (None, Some(roll)) => {
+            let mut input = kttdv::Assembled::from_value(serde_json::json!({})).map_err(|p| reporter.problems(&p))?;
+            input.add_roll(&roll).map_err(|problems| reporter.problems(&problems))?;
+            let roll = input.value["roll"].clone();
+            (kttdv::campaign::Tree::from_roll("Ban Tổ chức Đảng ủy Khối", &roll), Some(roll))
+        }
+        (None, None) => return Err(usage("cần --from (hồ sơ Ban Tổ chức) hoặc --roll (danh sách quản lý)")),
+    };
+    let location = store.location();
+    let place = location.describe();
+    with_store(&location, |store| async move {
+        kttdv::campaign::create(&store, &code, &text, &tree, roll.as_ref()).await?;
+        let count = |level| tree.units.iter().filter(|u| u.level == level).count();
+        eprintln!(
+            "Đã tạo chiến dịch «{code}»: {} tổ chức cơ sở đảng, {} chi bộ, {} bản dữ liệu; kho {}",
+            count(kttdv::store::Level::Committee),
+            count(kttdv::store::Level::Cell),
+            tree.parts.len(),
+            place
+        );
+        Ok(())
+    })
+}
+
+fn campaign_list(store: &StoreArgs) -> Result<(), Exit> {
+    with_store(&store.location(), |store| async move {
+        for (code, name, _) in store.campaigns().await? {
+            println!("{code}\t{name}");
+        }
+        Ok(())
+    })
+}
+
+/// Runs `work` on the opened store; a store that cannot be opened is exit 4.
+fn with_store<F: Future<Output = Result<(), kttdv::store::StoreError>>>(
+    location: &kttdv::store::Location,
+    work: impl FnOnce(kttdv::store::Store) -> F,
+) -> Result<(), Exit> {
+    let runtime = tokio::runtime::Runtime::new().map_err(internal)?;
+    runtime.block_on(async {
+        let store = kttdv::store::Store::open(location).await.map_err(|err| {
+            eprintln!("kttdv: {err}");
+            Exit::Store
+        })?;
+        work(store).await.map_err(|err| match err {
+            kttdv::store::StoreError::CampaignExists(_) => {
+                eprintln!("kttdv: {err}");
+                Exit::InvalidInput
+            }
+            err => internal(err),
+        })
+    })
+}
+
+fn sample(SampleArgs { what, members, committees, seed, output }: SampleArgs) -> Result<(), Exit> {
+    let (value, name) = match what {
+        SampleOf::ChiBo => (kttdv::sample::roster(members as usize, seed), "chi-bo-mau.json"),
+        SampleOf::Khoi => (kttdv::sample::bloc(committees as usize, members as usize), "khoi-mau.json"),
+    };
+    let text = serde_json::to_string_pretty(&value).expect("JSON serialises") + "\n";
+    write_document(&output.unwrap_or_else(|| PathBuf::from(name)), text.as_bytes())
 }
 
 /// The renderer, a submission's files made on every core at once.

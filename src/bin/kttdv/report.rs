@@ -2,7 +2,7 @@
 //! warnings, the files it wrote, and the exit code.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use kttdv::Assembled;
@@ -15,6 +15,9 @@ pub enum Exit {
     InvalidInput = 1,
     Usage = 2,
     Internal = 3,
+    /// The campaign store cannot be opened: not a kttdv store, unreachable,
+    /// or made by a newer kttdv. Nothing in it was changed.
+    Store = 4,
 }
 
 impl From<Exit> for ExitCode {
@@ -64,8 +67,8 @@ impl Reporter {
     pub fn failed(self, input: &Assembled, error: Error) -> Exit {
         match error {
             Error::Input(problems) => self.problems(&input.relocate(problems)),
-            Error::Render(error) => {
-                eprintln!("{error}");
+            Error::Render(_) | Error::Write(_) => {
+                eprintln!("kttdv: {error}");
                 Exit::Internal
             }
         }
@@ -111,34 +114,59 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), Exit> {
 /// hidden folder beside it, renamed into place once every file is written,
 /// so a render stopped halfway leaves nothing that looks complete. A folder
 /// already there is replaced only when it holds nothing but such files.
-pub fn write_folder(folder: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Exit> {
-    let fail = |err: std::io::Error| internal(format!("không ghi được {}: {err}", folder.display()));
-    let parent = folder.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(fail)?;
-    if folder.exists() && !holds_only(folder, files) {
-        return Err(internal(format!(
-            "thư mục {} đã có và chứa tệp khác; hãy xóa nó hoặc chọn tên khác (-o)",
-            folder.display()
-        )));
-    }
-    let staging = tempfile::Builder::new().prefix(".kttdv-dang-ghi-").tempdir_in(parent).map_err(fail)?;
-    for (name, bytes) in files {
-        let path = staging.path().join(name);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(fail)?;
+pub struct Folder {
+    folder: PathBuf,
+    staging: tempfile::TempDir,
+}
+
+impl Folder {
+    /// Starts the folder of a submission whose files are `names`; refused
+    /// when the folder holds files of the user's own.
+    pub fn start<'a>(folder: &Path, names: impl Iterator<Item = &'a str>) -> Result<Self, Exit> {
+        let fail = |err: std::io::Error| internal(format!("không ghi được {}: {err}", folder.display()));
+        let parent = folder.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(fail)?;
+        let names: Vec<&str> = names.collect();
+        if folder.exists() && !holds_only(folder, &names) {
+            return Err(internal(format!(
+                "thư mục {} đã có và chứa tệp khác; hãy xóa nó hoặc chọn tên khác (-o)",
+                folder.display()
+            )));
         }
-        std::fs::write(&path, bytes).map_err(fail)?;
+        let staging = tempfile::Builder::new().prefix(".kttdv-dang-ghi-").tempdir_in(parent).map_err(fail)?;
+        Ok(Self { folder: folder.to_owned(), staging })
     }
-    // The old folder is moved aside, and removed once the new one is in place.
-    let aside = tempfile::Builder::new().prefix(".kttdv-cu-").tempdir_in(parent).map_err(fail)?;
-    if folder.exists() {
-        std::fs::rename(folder, aside.path().join("cu")).map_err(fail)?;
+
+    /// Where the folder goes.
+    pub fn path(&self) -> &Path {
+        &self.folder
     }
-    std::fs::rename(staging.keep(), folder).map_err(fail)
+
+    /// Writes one file, at its relative path, into the folder being made.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let path = self.staging.path().join(name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&path, bytes)
+    }
+
+    /// Puts the whole folder in place; the old one is moved aside and
+    /// removed once the new one is there.
+    pub fn finish(self) -> Result<(), Exit> {
+        let folder = &self.folder;
+        let fail = |err: std::io::Error| internal(format!("không ghi được {}: {err}", folder.display()));
+        let parent = folder.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let aside = tempfile::Builder::new().prefix(".kttdv-cu-").tempdir_in(parent).map_err(fail)?;
+        if folder.exists() {
+            std::fs::rename(folder, aside.path().join("cu")).map_err(fail)?;
+        }
+        std::fs::rename(self.staging.keep(), folder).map_err(fail)
+    }
 }
 
 /// Whether every file below `folder` is one of `files` (by its path inside).
-fn holds_only(folder: &Path, files: &[(String, Vec<u8>)]) -> bool {
+fn holds_only(folder: &Path, names: &[&str]) -> bool {
     fn walk(dir: &Path, top: &Path, ok: &dyn Fn(&Path) -> bool) -> bool {
         let Ok(entries) = std::fs::read_dir(dir) else { return false };
         entries.filter_map(Result::ok).all(|entry| {
@@ -146,5 +174,5 @@ fn holds_only(folder: &Path, files: &[(String, Vec<u8>)]) -> bool {
             if path.is_dir() { walk(&path, top, ok) } else { path.strip_prefix(top).is_ok_and(ok) }
         })
     }
-    walk(folder, folder, &|inside| files.iter().any(|(name, _)| Path::new(name) == inside))
+    walk(folder, folder, &|inside| names.iter().any(|name| Path::new(name) == inside))
 }

@@ -1,0 +1,280 @@
+//! `/api/campaigns`: the campaign the store keeps — its units and their
+//! states, each unit's submission with its versions, and the documents made
+//! from the stored data, kept by content address so that asking twice
+//! renders once, on any replica.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::api::{OutFormat, parse_kind};
+use super::error::ApiError;
+use super::file::file_response;
+use super::upload::{Upload, checked_input};
+use crate::campaign::{board_input, committee_input, own_part};
+use crate::kinds::Kind;
+use crate::store::{Level, State as UnitState, Unit, sha256};
+use crate::{Error, PdfFlavour, Rendered, Slot};
+
+#[derive(Deserialize)]
+pub struct UnitPath {
+    campaign: String,
+    code: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionQuery {
+    version: Option<i64>,
+}
+
+/// Every campaign in the store.
+pub async fn list(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
+    let campaigns = state.store.campaigns().await?;
+    Ok(Json(campaigns.into_iter().map(|(code, name, _)| json!({ "code": code, "name": name })).collect()))
+}
+
+/// A unit as the API shows it: with its level and state in Vietnamese.
+#[derive(Serialize)]
+struct UnitView {
+    #[serde(flatten)]
+    unit: Unit,
+    level_label: &'static str,
+    state_label: &'static str,
+}
+
+impl From<Unit> for UnitView {
+    fn from(unit: Unit) -> Self {
+        Self { level_label: unit.level.label(), state_label: unit.state.label(), unit }
+    }
+}
+
+/// The campaign's tree: every unit after its parent, with its state and
+/// its last change.
+pub async fn units(State(state): State<Arc<AppState>>, Path(campaign): Path<String>) -> Result<Response, ApiError> {
+    let units: Vec<UnitView> = state.store.units(&campaign).await?.into_iter().map(UnitView::from).collect();
+    Ok(Json(units).into_response())
+}
+
+/// How many units of each level are in each state.
+pub async fn status(State(state): State<Arc<AppState>>, Path(campaign): Path<String>) -> Result<Json<Value>, ApiError> {
+    let counts = state.store.status(&campaign).await?;
+    let levels: Vec<Value> = [Level::Board, Level::Committee, Level::Cell]
+        .into_iter()
+        .map(|level| {
+            let of_level: Vec<_> = counts.iter().filter(|(l, _, _)| *l == level).collect();
+            let states: serde_json::Map<String, Value> =
+                of_level.iter().map(|(_, s, n)| (s.as_str().to_owned(), json!(n))).collect();
+            let units: i64 = of_level.iter().map(|(_, _, n)| n).sum();
+            json!({ "level": level, "label": level.label(), "units": units, "states": states })
+        })
+        .collect();
+    Ok(Json(json!({ "campaign": campaign, "levels": levels })))
+}
+
+/// The unit's submission: its current version, or `?version=N`.
+pub async fn submission(
+    State(state): State<Arc<AppState>>,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+    Query(query): Query<VersionQuery>,
+) -> Result<Response, ApiError> {
+    let version = state.store.version(&campaign, &code, query.version).await?;
+    let version = version.ok_or_else(|| ApiError::NoSubmission(code.clone()))?;
+    let mut response = ([(header::CONTENT_TYPE, "application/json")], version.body).into_response();
+    let headers = response.headers_mut();
+    headers.insert("x-kttdv-version", HeaderValue::from(version.info.number));
+    headers.insert(header::ETAG, HeaderValue::from_str(&format!("\"{}\"", version.info.sha256)).expect("hex"));
+    Ok(response)
+}
+
+/// Every version of the unit's submission, oldest first.
+pub async fn versions(
+    State(state): State<Arc<AppState>>,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!(state.store.versions(&campaign, &code).await?)))
+}
+
+/// Saves a new version of the unit's submission: JSON, or a cell's
+/// workbook. Checked as `kttdv check` checks it — a committee's or the
+/// Board's together with the stored submissions below it — and stored only
+/// when valid.
+pub async fn save(
+    State(state): State<Arc<AppState>>,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+    upload: Upload,
+) -> Result<Json<Value>, ApiError> {
+    let unit = state.store.unit(&campaign, &code).await?;
+    let below = match unit.level {
+        Level::Cell => Vec::new(),
+        _ => children_inputs(&state, &campaign, &unit).await?,
+    };
+    let roll = state.store.roll(&campaign).await?;
+    let level = unit.level;
+    let worker = state.clone();
+    let (own, warnings) = state
+        .pool
+        .run(move || {
+            let input = checked_input(&worker, upload)?;
+            let own = own_part(level, &input.value);
+            let whole = whole_input(level, &own, below, roll.as_deref())?;
+            match worker.renderer.check(check_kind(level), &whole) {
+                Ok(warnings) => Ok((own, input.warnings(warnings))),
+                Err(problems) => Err(ApiError::Input(input.relocate(problems))),
+            }
+        })
+        .await??;
+    let body = serde_json::to_string(&own).expect("JSON serialises");
+    let info = state.store.save(&campaign, &code, &body, None).await?;
+    tracing::info!(campaign, unit = code, version = info.number, sha256 = info.sha256, "đã lưu");
+    Ok(Json(json!({ "version": info, "state": UnitState::Draft, "warnings": warnings })))
+}
+
+/// A document of the unit from the stored current versions: a cell's forms
+/// and packet, a committee's form 6, lists and submission, the Board's.
+pub async fn document(
+    State(state): State<Arc<AppState>>,
+    Path((campaign, code, kind)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let kind = parse_kind(&kind)?;
+    let unit = state.store.unit(&campaign, &code).await?;
+    if !documents_of(unit.level).contains(&kind) {
+        let names: Vec<&str> = documents_of(unit.level).iter().map(|k| k.name()).collect();
+        return Err(ApiError::BadRequest(format!(
+            "{} không lập loại {}; các loại: {}",
+            unit.level.label(),
+            kind.name(),
+            names.join(", ")
+        )));
+    }
+    let input = input_of(&state, &campaign, &unit).await?;
+    let format = OutFormat::allowed(kind)[0];
+    let flavour = PdfFlavour::WITH_DATA;
+    let text = serde_json::to_vec(&input).expect("JSON serialises");
+    let address = sha256(
+        format!("{}|{}|{}|{}", kind.name(), format.name(), state.renderer.template_version(), sha256(&text)).as_bytes(),
+    );
+    if let Some((file_name, meta, bytes)) = state.store.document(&address).await? {
+        let meta: Meta = serde_json::from_str(&meta).map_err(ApiError::internal)?;
+        let rendered = Rendered {
+            bytes,
+            file_name,
+            title: meta.title,
+            pages: meta.pages,
+            slots: meta.slots,
+            warnings: Vec::new(),
+        };
+        return Ok(kept(file_response(&state, rendered), "hit"));
+    }
+    let worker = state.clone();
+    let rendered = state
+        .pool
+        .run(move || {
+            let result = if format == OutFormat::Zip {
+                worker.renderer.render_zip(kind, &input, flavour)
+            } else {
+                worker.renderer.render(kind, &input, flavour)
+            };
+            result.map_err(|err| match err {
+                // Stored data passed its checks when saved; a failure now is the server's.
+                Error::Input(problems) => ApiError::Input(problems),
+                Error::Render(err) => ApiError::Template(err),
+                Error::Write(err) => ApiError::internal(err),
+            })
+        })
+        .await??;
+    let meta = Meta { title: rendered.title.clone(), pages: rendered.pages, slots: rendered.slots.clone() };
+    let meta = serde_json::to_string(&meta).expect("JSON serialises");
+    state.store.put_document(&address, &rendered.file_name, &meta, &rendered.bytes).await?;
+    Ok(kept(file_response(&state, rendered), "miss"))
+}
+
+/// Says whether the document was kept already (`hit`) or made now (`miss`).
+fn kept(mut response: Response, cache: &'static str) -> Response {
+    response.headers_mut().insert("x-kttdv-cache", HeaderValue::from_static(cache));
+    response
+}
+
+/// What a kept document's answer says besides its bytes.
+#[derive(Serialize, Deserialize)]
+struct Meta {
+    title: String,
+    pages: usize,
+    slots: Vec<Slot>,
+}
+
+/// The kinds a unit of `level` makes.
+fn documents_of(level: Level) -> &'static [Kind] {
+    match level {
+        Level::Cell => &[Kind::Packet, Kind::Mau1, Kind::Mau2, Kind::Mau3, Kind::Mau4, Kind::Mau5],
+        Level::Committee => &[Kind::Mau6, Kind::TongHop, Kind::HoSoCoSo],
+        Level::Board => &[Kind::Mau7, Kind::TongHop, Kind::DoiChieu, Kind::HoSoBan],
+    }
+}
+
+/// The kind a unit's saved submission is checked as.
+fn check_kind(level: Level) -> Kind {
+    match level {
+        Level::Cell => Kind::Packet,
+        Level::Committee => Kind::HoSoCoSo,
+        Level::Board => Kind::HoSoBan,
+    }
+}
+
+/// A unit's own part put together with the stored inputs of the units below.
+fn whole_input(level: Level, own: &Value, below: Vec<Value>, roll: Option<&str>) -> Result<Value, ApiError> {
+    Ok(match level {
+        Level::Cell => own.clone(),
+        Level::Committee => committee_input(own, below),
+        Level::Board => {
+            let roll = roll.map(serde_json::from_str).transpose().map_err(ApiError::internal)?;
+            board_input(own, below, roll)
+        }
+    })
+}
+
+/// The unit's input from its current version and, for a committee or the
+/// Board, the current versions below it.
+async fn input_of(state: &AppState, campaign: &str, unit: &Unit) -> Result<Value, ApiError> {
+    let own =
+        current_body(state, campaign, &unit.code).await?.ok_or_else(|| ApiError::NoSubmission(unit.code.clone()))?;
+    let below = match unit.level {
+        Level::Cell => Vec::new(),
+        _ => children_inputs(state, campaign, unit).await?,
+    };
+    let roll = state.store.roll(campaign).await?;
+    whole_input(unit.level, &own, below, roll.as_deref())
+}
+
+/// The inputs of the units right below `unit` that have a submission, in
+/// the tree's order: a committee's cells, the Board's committees (each with
+/// its cells).
+async fn children_inputs(state: &AppState, campaign: &str, unit: &Unit) -> Result<Vec<Value>, ApiError> {
+    let units = state.store.units(campaign).await?;
+    let mut inputs = Vec::new();
+    for child in units.iter().filter(|u| u.parent.as_deref() == Some(unit.code.as_str())) {
+        let Some(own) = current_body(state, campaign, &child.code).await? else { continue };
+        inputs.push(match child.level {
+            Level::Committee => {
+                let mut cells = Vec::new();
+                for cell in units.iter().filter(|u| u.parent.as_deref() == Some(child.code.as_str())) {
+                    cells.extend(current_body(state, campaign, &cell.code).await?);
+                }
+                committee_input(&own, cells)
+            }
+            _ => own,
+        });
+    }
+    Ok(inputs)
+}
+
+async fn current_body(state: &AppState, campaign: &str, code: &str) -> Result<Option<Value>, ApiError> {
+    let Some(version) = state.store.version(campaign, code, None).await? else { return Ok(None) };
+    serde_json::from_str(&version.body).map(Some).map_err(ApiError::internal)
+}

@@ -1,0 +1,422 @@
+//! The campaign's home: campaigns, their units, every submission's versions,
+//! the roll and the documents made from them. SQLite in a folder by default
+//! (embedded, WAL, nothing to install); PostgreSQL for a province or the
+//! country, where several `kttdv serve` share one database. One set of
+//! queries and migrations for both, through sqlx's `Any` driver; nothing a
+//! request needs lives in the process.
+
+mod model;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+
+pub use self::model::{Level, NewUnit, State, Unit, Version, VersionInfo};
+
+/// Where the campaign is kept.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// `kttdv.db` in this folder, created on first start.
+    Sqlite(PathBuf),
+    /// A `postgres://` URL.
+    Postgres(String),
+}
+
+impl Location {
+    /// Where it is, for messages: the database file, or the server without
+    /// its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Location::Sqlite(dir) => dir.join(DATABASE_FILE).display().to_string(),
+            // The server and database, never the password.
+            Location::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme), Some(at)) if at > scheme => format!("{}{}", &url[..scheme + 3], &url[at + 1..]),
+                _ => url.clone(),
+            },
+        }
+    }
+}
+
+const DATABASE_FILE: &str = "kttdv.db";
+
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("không mở được kho dữ liệu {0}: {1}")]
+    Open(String, String),
+    #[error("{0} không phải kho dữ liệu của kttdv (không ghi đè); hãy chọn thư mục khác (--data)")]
+    Foreign(String),
+    #[error("kho dữ liệu {0} do phiên bản kttdv mới hơn tạo; hãy dùng phiên bản mới hơn (không sửa gì trong kho)")]
+    Newer(String),
+    #[error("không có chiến dịch «{0}»")]
+    NoCampaign(String),
+    #[error("chiến dịch «{0}» đã có trong kho")]
+    CampaignExists(String),
+    #[error("không có đơn vị «{0}»")]
+    NoUnit(String),
+    #[error("đơn vị «{unit}» không có phiên bản {number}")]
+    NoVersion { unit: String, number: i64 },
+    #[error("kho dữ liệu có giá trị lạ: {0}")]
+    Corrupt(String),
+    #[error("lỗi kho dữ liệu: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The store: a pool of connections to one database.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+}
+
+impl Store {
+    /// Opens the store, creating an SQLite one on first start and bringing
+    /// its schema up to date. Refuses, without writing, a file that is no
+    /// kttdv store and a store made by a newer kttdv.
+    pub async fn open(location: &Location) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let place = location.describe();
+        let open = |e: &dyn std::fmt::Display| StoreError::Open(place.clone(), e.to_string());
+        let (url, sqlite) = match location {
+            Location::Sqlite(dir) => {
+                crate::private::create_dir_all(dir).map_err(|e| open(&e))?;
+                let file = dir.join(DATABASE_FILE);
+                if file.exists() && !looks_like_sqlite(&file) {
+                    return Err(StoreError::Foreign(place));
+                }
+                (format!("sqlite://{}?mode=rwc", file.display()), true)
+            }
+            Location::Postgres(url) => (url.clone(), false),
+        };
+        let pool = AnyPoolOptions::new()
+            // SQLite writes one at a time anyway; a few readers beside the writer.
+            .max_connections(if sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if sqlite {
+                        // WAL: readers never wait for the writer; FULL: a
+                        // transaction acknowledged is on disk, even if the power goes.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.message().contains("not a database") => {
+                    StoreError::Foreign(place.clone())
+                }
+                _ => open(&e),
+            })?;
+        let store = Self { pool };
+        store.migrate(&place).await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self, place: &str) -> Result<()> {
+        // A migration this kttdv does not know was applied: a newer kttdv's store.
+        let newest = MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0);
+        let has_table = self.table_exists("_sqlx_migrations").await?;
+        if has_table {
+            let applied: Option<i64> =
+                sqlx::query("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&self.pool).await?.try_get(0)?;
+            if applied.is_some_and(|v| v > newest) {
+                return Err(StoreError::Newer(place.into()));
+            }
+        } else if self.table_count().await? > 0 {
+            return Err(StoreError::Foreign(place.into()));
+        }
+        MIGRATIONS.run(&self.pool).await.map_err(|e| match e {
+            sqlx::migrate::MigrateError::VersionMissing(_) => StoreError::Newer(place.into()),
+            other => StoreError::Open(place.into(), other.to_string()),
+        })
+    }
+
+    async fn table_exists(&self, name: &str) -> Result<bool> {
+        Ok(self.tables().await?.iter().any(|t| t == name))
+    }
+
+    async fn table_count(&self) -> Result<usize> {
+        Ok(self.tables().await?.len())
+    }
+
+    async fn tables(&self) -> Result<Vec<String>> {
+        let sql = if self.pool.connect_options().database_url.scheme().starts_with("sqlite") {
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+        } else {
+            "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema()"
+        };
+        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| r.try_get::<String, _>(0).map_err(StoreError::from)).collect()
+    }
+
+    /// Creates a campaign with its units (parents before children) and,
+    /// if given, the roll; all or nothing.
+    pub async fn create_campaign(
+        &self,
+        code: &str,
+        name: &str,
+        settings: &str,
+        units: &[NewUnit],
+        roll: Option<&str>,
+    ) -> Result<()> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let exists =
+            sqlx::query("SELECT code FROM campaign WHERE code = $1").bind(code).fetch_optional(&mut *tx).await?;
+        if exists.is_some() {
+            return Err(StoreError::CampaignExists(code.into()));
+        }
+        sqlx::query("INSERT INTO campaign (code, name, settings, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(code)
+            .bind(name)
+            .bind(settings)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        for (position, unit) in units.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO unit (campaign, code, name, level, parent, position, state, versions, current, changed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 0, NULL, NULL)",
+            )
+            .bind(code)
+            .bind(&unit.code)
+            .bind(&unit.name)
+            .bind(unit.level.as_str())
+            .bind(unit.parent.as_deref())
+            .bind(position as i64)
+            .bind(State::NotStarted.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(roll) = roll {
+            sqlx::query("INSERT INTO roll (campaign, body, sha256, saved_at) VALUES ($1, $2, $3, $4)")
+                .bind(code)
+                .bind(roll)
+                .bind(sha256(roll.as_bytes()))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every campaign: code, name, settings, newest first.
+    pub async fn campaigns(&self) -> Result<Vec<(String, String, String)>> {
+        let rows = sqlx::query("SELECT code, name, settings FROM campaign ORDER BY created_at DESC, code")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    }
+
+    /// The campaign's settings (its file, JSON).
+    pub async fn campaign(&self, code: &str) -> Result<String> {
+        let row =
+            sqlx::query("SELECT settings FROM campaign WHERE code = $1").bind(code).fetch_optional(&self.pool).await?;
+        Ok(row.ok_or_else(|| StoreError::NoCampaign(code.into()))?.try_get(0)?)
+    }
+
+    /// The campaign's units, the tree in order: each unit after its parent.
+    pub async fn units(&self, campaign: &str) -> Result<Vec<Unit>> {
+        self.campaign(campaign).await?;
+        let rows = sqlx::query(concat!("SELECT ", unit_columns!(), " FROM unit WHERE campaign = $1 ORDER BY position"))
+            .bind(campaign)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(Unit::from_row).collect()
+    }
+
+    pub async fn unit(&self, campaign: &str, code: &str) -> Result<Unit> {
+        let row = sqlx::query(concat!("SELECT ", unit_columns!(), " FROM unit WHERE campaign = $1 AND code = $2"))
+            .bind(campaign)
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        Unit::from_row(&row.ok_or_else(|| StoreError::NoUnit(code.into()))?)
+    }
+
+    /// Appends a version of the unit's submission and makes it current;
+    /// its number once the transaction is durable.
+    pub async fn save(&self, campaign: &str, unit: &str, body: &str, author: Option<&str>) -> Result<VersionInfo> {
+        let now = now_ms();
+        let sha = sha256(body.as_bytes());
+        let mut tx = self.pool.begin().await?;
+        // The row's lock orders concurrent saves of one unit.
+        let row = sqlx::query(
+            "UPDATE unit SET versions = versions + 1, current = versions + 1, state = $1, changed_at = $2 \
+             WHERE campaign = $3 AND code = $4 RETURNING versions",
+        )
+        .bind(State::Draft.as_str())
+        .bind(now)
+        .bind(campaign)
+        .bind(unit)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let number: i64 = row.ok_or_else(|| StoreError::NoUnit(unit.into()))?.try_get(0)?;
+        sqlx::query(
+            "INSERT INTO version (campaign, unit, number, body, sha256, saved_at, author) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(campaign)
+        .bind(unit)
+        .bind(number)
+        .bind(body)
+        .bind(&sha)
+        .bind(now)
+        .bind(author)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(VersionInfo { number, sha256: sha, saved_at: now, author: author.map(str::to_owned) })
+    }
+
+    /// A version of the unit's submission: the current one, or `number`.
+    pub async fn version(&self, campaign: &str, unit: &str, number: Option<i64>) -> Result<Option<Version>> {
+        let current = self.unit(campaign, unit).await?.current;
+        let Some(number) = number.or(current) else { return Ok(None) };
+        let row = sqlx::query(
+            "SELECT number, sha256, saved_at, author, body FROM version WHERE campaign = $1 AND unit = $2 AND number = $3",
+        )
+        .bind(campaign)
+        .bind(unit)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await?;
+        let row = row.ok_or_else(|| StoreError::NoVersion { unit: unit.into(), number })?;
+        Ok(Some(Version { info: VersionInfo::from_row(&row)?, body: row.try_get(4)? }))
+    }
+
+    /// Every version of the unit's submission, oldest first, without bodies.
+    pub async fn versions(&self, campaign: &str, unit: &str) -> Result<Vec<VersionInfo>> {
+        self.unit(campaign, unit).await?;
+        let rows = sqlx::query(
+            "SELECT number, sha256, saved_at, author FROM version WHERE campaign = $1 AND unit = $2 ORDER BY number",
+        )
+        .bind(campaign)
+        .bind(unit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(VersionInfo::from_row).collect()
+    }
+
+    /// The campaign's roll, if the Board gave one.
+    pub async fn roll(&self, campaign: &str) -> Result<Option<String>> {
+        let row =
+            sqlx::query("SELECT body FROM roll WHERE campaign = $1").bind(campaign).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// A document made before, by its address: its file name, what else
+    /// was said of it (JSON) and its bytes.
+    pub async fn document(&self, address: &str) -> Result<Option<(String, String, Vec<u8>)>> {
+        let row = sqlx::query("SELECT file_name, meta, bytes FROM document WHERE address = $1")
+            .bind(address)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()?)
+    }
+
+    /// Keeps a document by its address; one kept already stays (the same
+    /// address is the same bytes).
+    pub async fn put_document(&self, address: &str, file_name: &str, meta: &str, bytes: &[u8]) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO document (address, file_name, meta, bytes, made_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (address) DO NOTHING",
+        )
+        .bind(address)
+        .bind(file_name)
+        .bind(meta)
+        .bind(bytes)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// How many units of each level are in each state.
+    pub async fn status(&self, campaign: &str) -> Result<Vec<(Level, State, i64)>> {
+        self.campaign(campaign).await?;
+        let rows = sqlx::query(
+            "SELECT level, state, COUNT(*) FROM unit WHERE campaign = $1 GROUP BY level, state ORDER BY level, state",
+        )
+        .bind(campaign)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((parse(r.try_get::<String, _>(0)?)?, parse(r.try_get::<String, _>(1)?)?, r.try_get(2)?)))
+            .collect()
+    }
+}
+
+/// The columns [`Unit::from_row`] reads, in its order; a macro so that
+/// queries stay literal strings.
+macro_rules! unit_columns {
+    () => {
+        "code, name, level, parent, state, versions, current, changed_at"
+    };
+}
+use unit_columns;
+
+/// A value the store wrote, read back into its type.
+fn parse<T: FromStr>(text: String) -> Result<T> {
+    text.parse().map_err(|_| StoreError::Corrupt(text))
+}
+
+impl Unit {
+    fn from_row(row: &AnyRow) -> Result<Self> {
+        Ok(Unit {
+            code: row.try_get(0)?,
+            name: row.try_get(1)?,
+            level: parse(row.try_get(2)?)?,
+            parent: row.try_get(3)?,
+            state: parse(row.try_get(4)?)?,
+            versions: row.try_get(5)?,
+            current: row.try_get(6)?,
+            changed_at: row.try_get(7)?,
+        })
+    }
+}
+
+impl VersionInfo {
+    fn from_row(row: &AnyRow) -> Result<Self> {
+        Ok(VersionInfo {
+            number: row.try_get(0)?,
+            sha256: row.try_get(1)?,
+            saved_at: row.try_get(2)?,
+            author: row.try_get(3)?,
+        })
+    }
+}
+
+/// Whether `file` starts as every SQLite database does.
+fn looks_like_sqlite(file: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    match std::fs::File::open(file).and_then(|mut f| f.read(&mut head)) {
+        // An empty file is what SQLite makes before its first write.
+        Ok(0) => true,
+        Ok(n) => n == 16 && &head == b"SQLite format 3\0",
+        Err(_) => false,
+    }
+}
+
+pub fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn now_ms() -> i64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    since.as_millis() as i64
+}

@@ -1,0 +1,104 @@
+//! What the store holds, as types: a unit's level and state are one of a
+//! few, parsed when read, never free text.
+
+use serde::Serialize;
+
+/// Where a unit stands in the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumString, strum::IntoStaticStr)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Level {
+    /// Ban Tổ chức Đảng ủy Khối.
+    Board,
+    /// Tổ chức cơ sở đảng: đảng bộ cơ sở or chi bộ cơ sở.
+    Committee,
+    /// Chi bộ under a grassroots committee.
+    Cell,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// In Vietnamese, for pages and messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Board => "Ban Tổ chức",
+            Level::Committee => "Tổ chức cơ sở đảng",
+            Level::Cell => "Chi bộ",
+        }
+    }
+}
+
+/// Where a unit's report stands; the workflow adds the states after
+/// `Submitted`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumString, strum::IntoStaticStr)]
+pub enum State {
+    #[serde(rename = "chua-nop")]
+    #[strum(serialize = "chua-nop")]
+    NotStarted,
+    #[serde(rename = "dang-soan")]
+    #[strum(serialize = "dang-soan")]
+    Draft,
+    #[serde(rename = "da-nop")]
+    #[strum(serialize = "da-nop")]
+    Submitted,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// In Vietnamese, as pages show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            State::NotStarted => "chưa nộp",
+            State::Draft => "đang soạn",
+            State::Submitted => "đã nộp",
+        }
+    }
+}
+
+/// A unit to create with its campaign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUnit {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub parent: Option<String>,
+}
+
+/// A unit as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub parent: Option<String>,
+    pub state: State,
+    /// How many versions were saved.
+    pub versions: i64,
+    /// The current version's number.
+    pub current: Option<i64>,
+    /// When it last changed, milliseconds since 1970 (UTC).
+    pub changed_at: Option<i64>,
+}
+
+/// A saved version, without its body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionInfo {
+    pub number: i64,
+    pub sha256: String,
+    /// Milliseconds since 1970 (UTC).
+    pub saved_at: i64,
+    pub author: Option<String>,
+}
+
+/// A saved version with its body (the submission, JSON).
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub info: VersionInfo,
+    pub body: String,
+}

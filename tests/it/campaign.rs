@@ -1,0 +1,257 @@
+//! The campaign store, black-box: `kttdv campaign init` and `kttdv serve`
+//! on a real SQLite file and, where `KTTDV_TEST_DATABASE_URL` names a
+//! PostgreSQL server (`.ci/run` starts one), on a database of its own.
+
+use crate::common;
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::*;
+use reqwest::multipart::{Form, Part};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+const CAMPAIGN: &str = "2021-quang-nam";
+const CELL: &str = "dang-bo-so-tai-chinh.chi-bo-van-phong";
+const COMMITTEE: &str = "dang-bo-so-tai-chinh";
+
+/// A store for one test, removed after it.
+enum TestStore {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin: String, name: String },
+}
+
+static DATABASES: AtomicUsize = AtomicUsize::new(0);
+
+impl TestStore {
+    /// SQLite always; PostgreSQL too when the tests have a server.
+    fn all() -> Vec<TestStore> {
+        let mut stores = vec![TestStore::Sqlite(tempfile::tempdir().unwrap())];
+        if let Ok(admin) = std::env::var("KTTDV_TEST_DATABASE_URL") {
+            let name = format!("kttdv_test_{}_{}", std::process::id(), DATABASES.fetch_add(1, Ordering::SeqCst));
+            psql(&admin, &format!("CREATE DATABASE {name}"));
+            stores.push(TestStore::Postgres { admin, name });
+        }
+        stores
+    }
+
+    /// The options that point kttdv at it.
+    fn args(&self) -> Vec<String> {
+        match self {
+            TestStore::Sqlite(dir) => vec!["--data".into(), dir.path().display().to_string()],
+            TestStore::Postgres { admin, name } => {
+                let base = &admin[..admin.rfind('/').unwrap()];
+                vec!["--database".into(), format!("{base}/{name}")]
+            }
+        }
+    }
+
+    fn label(&self) -> &'static str {
+        match self {
+            TestStore::Sqlite(_) => "SQLite",
+            TestStore::Postgres { .. } => "PostgreSQL",
+        }
+    }
+}
+
+impl Drop for TestStore {
+    fn drop(&mut self) {
+        if let TestStore::Postgres { admin, name } = self {
+            psql(admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+fn psql(url: &str, sql: &str) {
+    let out = Command::new("psql").args([url, "-qc", sql]).output().expect("psql runs");
+    assert!(out.status.success(), "{sql}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// `kttdv campaign init` of the example Bloc (the Board of
+/// `examples/board.json`, its committees and cells, the roll) into `store`.
+fn init_example(store: &TestStore) {
+    let mut args = vec!["campaign", "init", "campaigns/2021-quang-nam.json", "--from", "examples/board.json"];
+    args.extend(["--roll", "examples/roll.csv"]);
+    let store_args = store.args();
+    args.extend(store_args.iter().map(String::as_str));
+    let out = kttdv(&args, "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}: {stderr}", store.label());
+    assert!(stderr.contains("Đã tạo chiến dịch «2021-quang-nam»"), "{stderr}");
+}
+
+fn serve(store: &TestStore) -> Server {
+    let args = store.args();
+    Server::start(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+fn unit_url(server: &Server, unit: &str, rest: &str) -> String {
+    server.url(&format!("/api/campaigns/{CAMPAIGN}/units/{unit}/{rest}"))
+}
+
+async fn json_of(response: reqwest::Response) -> Value {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+#[tokio::test]
+async fn a_cells_workbook_saved_gives_its_packet_and_its_committees_form_6_from_the_store() {
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let client = Client::new();
+        let label = store.label();
+
+        let campaigns = json_of(client.get(server.url("/api/campaigns")).send().await.unwrap()).await;
+        assert_eq!(campaigns[0]["code"], CAMPAIGN, "{label}");
+        let units =
+            json_of(client.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/units"))).send().await.unwrap()).await;
+        let units = units.as_array().unwrap();
+        let cell = units.iter().find(|u| u["code"] == CELL).unwrap_or_else(|| panic!("{label}: {units:?}"));
+        assert_eq!(cell["parent"], COMMITTEE);
+        assert_eq!((cell["state"].as_str(), cell["state_label"].as_str()), (Some("dang-soan"), Some("đang soạn")));
+        assert_eq!(cell["versions"], 1, "the example's roster is the first version");
+
+        // The secretary saves the workbook: version 2, the example's is kept.
+        let workbook = std::fs::read(root().join("examples/chi-bo-van-phong.xlsx")).unwrap();
+        let form = Form::new().part("input", Part::bytes(workbook).file_name("chi-bo-van-phong.xlsx"));
+        let saved =
+            json_of(client.put(unit_url(&server, CELL, "submission")).multipart(form).send().await.unwrap()).await;
+        assert_eq!(saved["version"]["number"], 2, "{label}: {saved}");
+        let versions = json_of(client.get(unit_url(&server, CELL, "versions")).send().await.unwrap()).await;
+        assert_eq!(versions.as_array().unwrap().len(), 2);
+        let first = json_of(client.get(unit_url(&server, CELL, "submission?version=1")).send().await.unwrap()).await;
+        let current = json_of(client.get(unit_url(&server, CELL, "submission")).send().await.unwrap()).await;
+        let example: Value =
+            serde_json::from_str(&std::fs::read_to_string(root().join("examples/cell.json")).unwrap()).unwrap();
+        assert_eq!(first["members"], example["members"], "{label}: version 1 as it was");
+        assert_eq!(current["cell"]["name"], "Chi bộ Văn phòng");
+
+        // The packet prints the workbook's members; asked again, it is the kept one.
+        let packet = client.get(unit_url(&server, CELL, "documents/packet")).send().await.unwrap();
+        assert_eq!(packet.status(), StatusCode::OK, "{label}");
+        assert_eq!(packet.headers()["x-kttdv-cache"], "miss");
+        let bytes = packet.bytes().await.unwrap();
+        let text = folded(&pdf_text(&bytes));
+        let member = current["members"][0]["full_name"].as_str().unwrap();
+        assert!(text.contains(member), "{label}: {member} in the packet");
+        let again = client.get(unit_url(&server, CELL, "documents/packet")).send().await.unwrap();
+        assert_eq!(again.headers()["x-kttdv-cache"], "hit", "{label}: asking twice renders once");
+        assert_eq!(again.bytes().await.unwrap(), bytes);
+        let attached = kttdv::extract(&bytes).unwrap();
+        assert_eq!(attached.input, current, "{label}: the PDF carries the stored version");
+
+        // The committee's form 6 counts the saved roster with its other cells.
+        let form6 = client.get(unit_url(&server, COMMITTEE, "documents/mau-6")).send().await.unwrap();
+        assert_eq!(form6.status(), StatusCode::OK, "{label}");
+        let form6 = form6.bytes().await.unwrap();
+        let carried = kttdv::extract(&form6).unwrap().input;
+        let cells = carried["cells"].as_array().unwrap();
+        assert!(cells.contains(&current), "{label}: form 6 is made from the current version");
+        assert!(folded(&pdf_text(&form6)).contains("Chi bộ Văn phòng"));
+
+        let status =
+            json_of(client.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/status"))).send().await.unwrap()).await;
+        let cells = status["levels"].as_array().unwrap().iter().find(|l| l["level"] == "cell").unwrap().clone();
+        assert_eq!(cells["units"], units.iter().filter(|u| u["level"] == "cell").count(), "{label}: {status}");
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_submission_is_refused_with_every_problem_and_nothing_stored() {
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let client = Client::new();
+        let label = store.label();
+        let mut roster: Value =
+            serde_json::from_str(&std::fs::read_to_string(root().join("examples/cell.json")).unwrap()).unwrap();
+        roster["members"][0]["birth_date"] = json!("31/02/1970");
+        roster["members"][1]["full_name"] = json!("");
+        let answer = client.put(unit_url(&server, CELL, "submission")).json(&roster).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let body: Value = answer.json().await.unwrap();
+        let places: Vec<&str> =
+            body["problems"].as_array().unwrap().iter().filter_map(|p| p["path"].as_str()).collect();
+        assert!(places.contains(&"$.members[0].birth_date"), "{label}: {body}");
+        assert!(places.iter().any(|p| p.starts_with("$.members[1]")), "{label}: all at once: {body}");
+        let versions = json_of(client.get(unit_url(&server, CELL, "versions")).send().await.unwrap()).await;
+        assert_eq!(versions.as_array().unwrap().len(), 1, "{label}: nothing stored");
+
+        let unknown =
+            client.put(unit_url(&server, "chi-bo-khong-co", "submission")).json(&roster).send().await.unwrap();
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND, "{label}");
+        assert_eq!(unknown.json::<Value>().await.unwrap()["code"], "no-unit");
+        let text = client.put(unit_url(&server, CELL, "submission")).body("x").send().await.unwrap();
+        assert_eq!(text.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{label}");
+        let old = client.get(unit_url(&server, CELL, "submission?version=9")).send().await.unwrap();
+        assert_eq!(old.status(), StatusCode::NOT_FOUND, "{label}");
+        let wrong_kind = client.get(unit_url(&server, CELL, "documents/mau-7")).send().await.unwrap();
+        assert_eq!(wrong_kind.status(), StatusCode::BAD_REQUEST, "{label}");
+    }
+}
+
+/// The store's file, read whole.
+fn database_file(dir: &Path) -> std::path::PathBuf {
+    dir.join("kttdv.db")
+}
+
+#[test]
+fn a_file_that_is_no_store_or_a_newer_kttdvs_stops_the_start_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = database_file(dir.path());
+    std::fs::write(&file, "danh sách đảng viên, không phải cơ sở dữ liệu").unwrap();
+    let data = dir.path().to_str().unwrap();
+    for args in [vec!["serve", "--addr", "127.0.0.1:0", "--data", data], vec!["campaign", "list", "--data", data]] {
+        let out = kttdv(&args, "");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{args:?}: {stderr}");
+        assert!(stderr.contains("không phải kho dữ liệu của kttdv"), "{stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "danh sách đảng viên, không phải cơ sở dữ liệu");
+
+    // A store a newer kttdv migrated further.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    assert!(kttdv(&["campaign", "list", "--data", data], "").status.success());
+    let newer = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                 VALUES (99990101000000, 'tương lai', 1, x'00', 0)";
+    let out = Command::new("sqlite3").arg(database_file(dir.path())).arg(newer).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let before = std::fs::read(database_file(dir.path())).unwrap();
+    let out = kttdv(&["campaign", "list", "--data", data], "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("phiên bản kttdv mới hơn"), "{stderr}");
+    assert_eq!(std::fs::read(database_file(dir.path())).unwrap(), before, "nothing written");
+}
+
+#[test]
+fn an_unreachable_database_stops_the_start_with_its_address_and_no_password() {
+    let out = kttdv(&["campaign", "list", "--database", "postgres://kttdv:bi-mat@127.0.0.1:1/kttdv"], "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("postgres://127.0.0.1:1/kttdv") && !stderr.contains("bi-mat"), "{stderr}");
+}
+
+#[test]
+fn a_campaign_is_created_once() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let mut args = vec!["campaign", "init", "campaigns/2021-quang-nam.json", "--roll", "examples/roll.csv"];
+    let store_args = store.args();
+    args.extend(store_args.iter().map(String::as_str));
+    let out = kttdv(&args, "");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("đã có trong kho"));
+    // From the roll alone, under another code: the tree its columns name.
+    args.extend(["--code", "tu-danh-sach"]);
+    assert!(kttdv(&args, "").status.success());
+    let list = kttdv(&["campaign", "list", "--data", &store.args()[1]], "");
+    let listed = String::from_utf8_lossy(&list.stdout);
+    assert!(listed.contains("2021-quang-nam\t") && listed.contains("tu-danh-sach\t"), "{listed}");
+}
