@@ -201,6 +201,60 @@ fn kept(mut response: Response, cache: &'static str) -> Response {
     response
 }
 
+/// The page listing the store's campaigns.
+pub async fn campaigns_page(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let campaigns = state.store.campaigns().await?;
+    let list: Vec<Value> = campaigns.into_iter().map(|(code, name, _)| json!({ "code": code, "name": name })).collect();
+    Ok(state.pages.page("campaigns.html", &json!({ "campaigns": list })))
+}
+
+/// A campaign on a page: the tree, each unit's state, last change and the
+/// documents made from its stored data.
+pub async fn campaign_page(
+    State(state): State<Arc<AppState>>,
+    Path(campaign): Path<String>,
+) -> Result<Response, ApiError> {
+    let campaigns = state.store.campaigns().await?;
+    let Some((code, name, _)) = campaigns.into_iter().find(|(code, _, _)| *code == campaign) else {
+        return Err(crate::store::StoreError::NoCampaign(campaign).into());
+    };
+    let units = state.store.units(&code).await?;
+    let levels: Vec<Value> = [Level::Committee, Level::Cell]
+        .into_iter()
+        .map(|level| {
+            let of_level = units.iter().filter(|u| u.level == level);
+            let started = of_level.clone().filter(|u| u.current.is_some()).count();
+            json!({ "label": level.label(), "units": of_level.count(), "started": started })
+        })
+        .collect();
+    let rows: Vec<Value> = units
+        .iter()
+        .map(|unit| {
+            let documents: Vec<Value> = documents_of(unit.level)
+                .iter()
+                .map(|kind| {
+                    let href = format!("/api/campaigns/{code}/units/{}/documents/{}", unit.code, kind.name());
+                    json!({ "href": href, "label": kind.label() })
+                })
+                .collect();
+            json!({
+                "code": unit.code, "name": unit.name, "level": unit.level, "state": unit.state,
+                "state_label": unit.state.label(), "versions": unit.versions, "current": unit.current,
+                "changed": unit.changed_at.map(vietnam_time), "documents": documents,
+            })
+        })
+        .collect();
+    Ok(state.pages.page("campaign.html", &json!({ "code": code, "name": name, "levels": levels, "units": rows })))
+}
+
+/// A time of the store as a page shows it: Vietnam's time, `dd/mm/yyyy hh:mm`.
+fn vietnam_time(ms: i64) -> String {
+    let zone = chrono::FixedOffset::east_opt(7 * 3600).expect("a valid offset");
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&zone).format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_default()
+}
+
 /// What a kept document's answer says besides its bytes.
 #[derive(Serialize, Deserialize)]
 struct Meta {

@@ -132,6 +132,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/web/download", post(page::download))
         .route("/web/report", post(page::report))
         .route("/web/mau-nhap-danh-sach-dang-vien.xlsx", get(page::blank_workbook))
+        .route("/web/campaigns", get(campaign::campaigns_page))
+        .route("/web/campaigns/{campaign}", get(campaign::campaign_page))
         .route("/api/kinds", get(api::kinds))
         .route("/api/kinds/{kind}/schema", get(api::schema))
         .route("/api/kinds/{kind}/example", get(api::example))

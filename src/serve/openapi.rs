@@ -35,6 +35,7 @@ pub fn build() -> Value {
         schemas.insert(name.into(), schema);
         paths.extend(kind_operations(kind));
     }
+    paths.extend(campaign_operations());
     for (path, summary) in [
         ("/healthz", "Máy chủ đang chạy"),
         ("/readyz", "Máy chủ sẵn sàng (mọi mẫu đã dịch một lần)"),
@@ -51,6 +52,53 @@ pub fn build() -> Value {
         "paths": paths,
         "components": { "schemas": schemas }
     })
+}
+
+/// The campaign store's routes.
+fn campaign_operations() -> Map<String, Value> {
+    let parameter = |name: &str, description: &str| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" }, "description": description });
+    let campaign = parameter("campaign", "Mã chiến dịch, ví dụ 2021-quang-nam");
+    let unit = parameter("code", "Mã đơn vị: ban, dang-bo-so-tai-chinh, dang-bo-so-tai-chinh.chi-bo-van-phong");
+    let not_found = error_response("Không có chiến dịch, đơn vị hay phiên bản này (no-campaign, no-unit, no-version)");
+    let json_ok = |description: &str| json!({ "description": description, "content": { "application/json": {} } });
+    let version = json!({ "name": "version", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1 }, "description": "Số phiên bản; mặc định phiên bản hiện hành" });
+    let kinds: Vec<&str> = Kind::all().map(Kind::name).collect();
+    let mut paths = Map::new();
+    paths.insert("/api/campaigns".into(), json!({ "get": { "summary": "Các chiến dịch trong kho", "responses": { "200": json_ok("Mã và tên từng chiến dịch") } } }));
+    paths.insert(
+        "/api/campaigns/{campaign}/units".into(),
+        json!({ "get": { "summary": "Cây tổ chức: từng đơn vị với cấp, trạng thái, số phiên bản, lần đổi cuối", "parameters": [campaign], "responses": { "200": json_ok("Các đơn vị, mỗi đơn vị sau đơn vị cấp trên"), "404": not_found } } }),
+    );
+    paths.insert(
+        "/api/campaigns/{campaign}/status".into(),
+        json!({ "get": { "summary": "Số đơn vị mỗi cấp theo từng trạng thái", "parameters": [campaign], "responses": { "200": json_ok("Theo cấp: số đơn vị, số theo trạng thái"), "404": not_found } } }),
+    );
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/submission".into(),
+        json!({
+            "get": { "summary": "Dữ liệu đơn vị đã lưu: phiên bản hiện hành hoặc ?version=N", "parameters": [campaign, unit, version], "responses": { "200": json_ok("Dữ liệu (JSON); tiêu đề x-kttdv-version, ETag là SHA-256"), "404": not_found, "409": error_response("Đơn vị chưa có dữ liệu (no-submission)") } },
+            "put": {
+                "summary": "Lưu phiên bản mới: JSON, hoặc bảng tính của chi bộ (multipart); kiểm tra như kttdv check, có lỗi thì không lưu gì",
+                "parameters": [campaign, unit],
+                "requestBody": { "required": true, "content": { "application/json": {}, "multipart/form-data": {} } },
+                "responses": { "200": json_ok("Phiên bản đã lưu (số, SHA-256, thời điểm) và các cảnh báo"), "404": not_found, "422": error_response("Dữ liệu có lỗi: mọi lỗi, không lưu gì") }
+            }
+        }),
+    );
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/versions".into(),
+        json!({ "get": { "summary": "Mọi phiên bản của đơn vị, cũ trước", "parameters": [campaign, unit], "responses": { "200": json_ok("Số, SHA-256, thời điểm từng phiên bản"), "404": not_found } } }),
+    );
+    let kind = json!({ "name": "kind", "in": "path", "required": true, "schema": { "type": "string", "enum": kinds } });
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/documents/{kind}".into(),
+        json!({ "get": {
+            "summary": "Văn bản lập từ dữ liệu hiện hành đã lưu; lập một lần, giữ theo nội dung (x-kttdv-cache: hit hoặc miss)",
+            "parameters": [campaign, unit, kind],
+            "responses": { "200": { "description": "PDF hoặc ZIP" }, "400": error_response("Cấp này không lập loại văn bản đó"), "404": not_found, "409": error_response("Đơn vị chưa có dữ liệu (no-submission)") }
+        } }),
+    );
+    paths
 }
 
 /// The body of every error answer.

@@ -38,6 +38,8 @@ impl Pages {
             ("home.html", include_str!("pages/home.html")),
             ("result.html", include_str!("pages/result.html")),
             ("docs.html", include_str!("pages/docs.html")),
+            ("campaigns.html", include_str!("pages/campaigns.html")),
+            ("campaign.html", include_str!("pages/campaign.html")),
         ])
         .expect("the built-in pages parse");
         let base = include_str!("pages/base.html");
@@ -65,7 +67,7 @@ impl Pages {
         self.tera.render(name, &context).map_err(|e| ApiError::internal(format!("{e:?}")))
     }
 
-    fn page(&self, name: &str, context: &Value) -> Response {
+    pub fn page(&self, name: &str, context: &Value) -> Response {
         match self.render(name, context) {
             Ok(html) => Html(html).into_response(),
             Err(err) => err.into_response(),

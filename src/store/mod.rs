@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 
-pub use self::model::{Level, NewUnit, State, Unit, Version, VersionInfo};
+pub use self::model::{Dump, Level, State, Unit, Version, VersionInfo};
 
 /// Where the campaign is kept.
 #[derive(Debug, Clone)]
@@ -55,6 +55,10 @@ pub enum StoreError {
     Newer(String),
     #[error("không có chiến dịch «{0}»")]
     NoCampaign(String),
+    #[error(
+        "mã chiến dịch «{0}» không hợp lệ: chỉ chữ thường không dấu, chữ số và dấu gạch ngang (ví dụ 2021-quang-nam)"
+    )]
+    BadCode(String),
     #[error("chiến dịch «{0}» đã có trong kho")]
     CampaignExists(String),
     #[error("không có đơn vị «{0}»")]
@@ -63,6 +67,8 @@ pub enum StoreError {
     NoVersion { unit: String, number: i64 },
     #[error("kho dữ liệu có giá trị lạ: {0}")]
     Corrupt(String),
+    #[error("tệp xuất chiến dịch không dùng được: {0}")]
+    BadExport(String),
     #[error("lỗi kho dữ liệu: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -159,58 +165,6 @@ impl Store {
         };
         let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
         rows.iter().map(|r| r.try_get::<String, _>(0).map_err(StoreError::from)).collect()
-    }
-
-    /// Creates a campaign with its units (parents before children) and,
-    /// if given, the roll; all or nothing.
-    pub async fn create_campaign(
-        &self,
-        code: &str,
-        name: &str,
-        settings: &str,
-        units: &[NewUnit],
-        roll: Option<&str>,
-    ) -> Result<()> {
-        let now = now_ms();
-        let mut tx = self.pool.begin().await?;
-        let exists =
-            sqlx::query("SELECT code FROM campaign WHERE code = $1").bind(code).fetch_optional(&mut *tx).await?;
-        if exists.is_some() {
-            return Err(StoreError::CampaignExists(code.into()));
-        }
-        sqlx::query("INSERT INTO campaign (code, name, settings, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(code)
-            .bind(name)
-            .bind(settings)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        for (position, unit) in units.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO unit (campaign, code, name, level, parent, position, state, versions, current, changed_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 0, NULL, NULL)",
-            )
-            .bind(code)
-            .bind(&unit.code)
-            .bind(&unit.name)
-            .bind(unit.level.as_str())
-            .bind(unit.parent.as_deref())
-            .bind(position as i64)
-            .bind(State::NotStarted.as_str())
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some(roll) = roll {
-            sqlx::query("INSERT INTO roll (campaign, body, sha256, saved_at) VALUES ($1, $2, $3, $4)")
-                .bind(code)
-                .bind(roll)
-                .bind(sha256(roll.as_bytes()))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
 
     /// Every campaign: code, name, settings, newest first.
@@ -345,6 +299,120 @@ impl Store {
         Ok(())
     }
 
+    /// The whole campaign: settings, units, every version, the roll.
+    pub async fn dump(&self, code: &str) -> Result<Dump> {
+        let row = sqlx::query("SELECT name, settings, created_at FROM campaign WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NoCampaign(code.into()))?;
+        let units = self.units(code).await?;
+        let rows = sqlx::query(
+            "SELECT unit, number, sha256, saved_at, author, body FROM version WHERE campaign = $1 ORDER BY unit, number",
+        )
+        .bind(code)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut versions: Vec<(String, Vec<Version>)> = Vec::new();
+        for row in &rows {
+            let unit: String = row.try_get(0)?;
+            let info = VersionInfo {
+                number: row.try_get(1)?,
+                sha256: row.try_get(2)?,
+                saved_at: row.try_get(3)?,
+                author: row.try_get(4)?,
+            };
+            let version = Version { info, body: row.try_get(5)? };
+            match versions.last_mut() {
+                Some((last, list)) if *last == unit => list.push(version),
+                _ => versions.push((unit, vec![version])),
+            }
+        }
+        let roll = sqlx::query("SELECT body, saved_at FROM roll WHERE campaign = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(Dump {
+            code: code.into(),
+            name: row.try_get(0)?,
+            settings: row.try_get(1)?,
+            created_at: row.try_get(2)?,
+            units,
+            versions,
+            roll: roll.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?,
+        })
+    }
+
+    /// Restores a campaign exactly as dumped, all or nothing; refused when
+    /// the store has a campaign of that code, or a version's SHA-256 does not
+    /// match its body.
+    pub async fn restore(&self, dump: &Dump) -> Result<()> {
+        for (unit, versions) in &dump.versions {
+            if let Some(bad) = versions.iter().find(|v| sha256(v.body.as_bytes()) != v.info.sha256) {
+                return Err(StoreError::BadExport(format!("{unit} phiên bản {}: SHA-256 không khớp", bad.info.number)));
+            }
+        }
+        let mut tx = self.pool.begin().await?;
+        let exists =
+            sqlx::query("SELECT code FROM campaign WHERE code = $1").bind(&dump.code).fetch_optional(&mut *tx).await?;
+        if exists.is_some() {
+            return Err(StoreError::CampaignExists(dump.code.clone()));
+        }
+        sqlx::query("INSERT INTO campaign (code, name, settings, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&dump.code)
+            .bind(&dump.name)
+            .bind(&dump.settings)
+            .bind(dump.created_at)
+            .execute(&mut *tx)
+            .await?;
+        for (position, unit) in dump.units.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO unit (campaign, code, name, level, parent, position, state, versions, current, changed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(&dump.code)
+            .bind(&unit.code)
+            .bind(&unit.name)
+            .bind(unit.level.as_str())
+            .bind(unit.parent.as_deref())
+            .bind(position as i64)
+            .bind(unit.state.as_str())
+            .bind(unit.versions)
+            .bind(unit.current)
+            .bind(unit.changed_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (unit, versions) in &dump.versions {
+            for version in versions {
+                sqlx::query(
+                    "INSERT INTO version (campaign, unit, number, body, sha256, saved_at, author) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&dump.code)
+                .bind(unit)
+                .bind(version.info.number)
+                .bind(&version.body)
+                .bind(&version.info.sha256)
+                .bind(version.info.saved_at)
+                .bind(version.info.author.as_deref())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        if let Some((body, saved_at)) = &dump.roll {
+            sqlx::query("INSERT INTO roll (campaign, body, sha256, saved_at) VALUES ($1, $2, $3, $4)")
+                .bind(&dump.code)
+                .bind(body)
+                .bind(sha256(body.as_bytes()))
+                .bind(*saved_at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// How many units of each level are in each state.
     pub async fn status(&self, campaign: &str) -> Result<Vec<(Level, State, i64)>> {
         self.campaign(campaign).await?;
@@ -412,11 +480,13 @@ fn looks_like_sqlite(file: &Path) -> bool {
     }
 }
 
+/// SHA-256 in lowercase hex.
 pub fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn now_ms() -> i64 {
+/// Now, in milliseconds since 1970 (UTC), as the store keeps times.
+pub fn now_ms() -> i64 {
     let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     since.as_millis() as i64
 }

@@ -1,10 +1,10 @@
 //! What the store holds, as types: a unit's level and state are one of a
 //! few, parsed when read, never free text.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a unit stands in the tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumString, strum::IntoStaticStr)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumString, strum::IntoStaticStr)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Level {
@@ -33,7 +33,7 @@ impl Level {
 
 /// Where a unit's report stands; the workflow adds the states after
 /// `Submitted`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumString, strum::IntoStaticStr)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumString, strum::IntoStaticStr)]
 pub enum State {
     #[serde(rename = "chua-nop")]
     #[strum(serialize = "chua-nop")]
@@ -61,17 +61,8 @@ impl State {
     }
 }
 
-/// A unit to create with its campaign.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewUnit {
-    pub code: String,
-    pub name: String,
-    pub level: Level,
-    pub parent: Option<String>,
-}
-
 /// A unit as stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
     pub code: String,
     pub name: String,
@@ -87,7 +78,7 @@ pub struct Unit {
 }
 
 /// A saved version, without its body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionInfo {
     pub number: i64,
     pub sha256: String,
@@ -97,8 +88,25 @@ pub struct VersionInfo {
 }
 
 /// A saved version with its body (the submission, JSON).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Version {
     pub info: VersionInfo,
     pub body: String,
+}
+
+/// A whole campaign as kept: what `kttdv campaign export` writes and
+/// `import` restores, into either kind of store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dump {
+    pub code: String,
+    pub name: String,
+    /// The campaign file, JSON.
+    pub settings: String,
+    pub created_at: i64,
+    /// The tree in order, each unit with its state and current version.
+    pub units: Vec<Unit>,
+    /// Every version of every unit, by unit, oldest first.
+    pub versions: Vec<(String, Vec<Version>)>,
+    /// The roll: its JSON and when it was saved.
+    pub roll: Option<(String, i64)>,
 }

@@ -255,3 +255,156 @@ fn a_campaign_is_created_once() {
     let listed = String::from_utf8_lossy(&list.stdout);
     assert!(listed.contains("2021-quang-nam\t") && listed.contains("tu-danh-sach\t"), "{listed}");
 }
+
+#[test]
+fn an_exported_campaign_imports_into_either_store_and_exports_the_same_files() {
+    let stores = TestStore::all();
+    let first = &stores[0];
+    init_example(first);
+    let dir = tempfile::tempdir().unwrap();
+    let export = |store: &TestStore, name: &str| -> Vec<u8> {
+        let path = dir.path().join(name);
+        let mut args = vec!["campaign", "export", CAMPAIGN, "-o", path.to_str().unwrap()];
+        let store_args = store.args();
+        args.extend(store_args.iter().map(String::as_str));
+        let out = kttdv(&args, "");
+        assert!(out.status.success(), "{}: {}", store.label(), String::from_utf8_lossy(&out.stderr));
+        std::fs::read(path).unwrap()
+    };
+    let exported = export(first, "1.zip");
+    // Into an empty store of each kind: SQLite, and PostgreSQL where there is one.
+    for (i, target) in
+        [TestStore::Sqlite(tempfile::tempdir().unwrap())].into_iter().chain(stores.into_iter().skip(1)).enumerate()
+    {
+        let mut args = vec!["campaign".to_owned(), "import".into(), dir.path().join("1.zip").display().to_string()];
+        args.extend(target.args());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = kttdv(&args, "");
+        assert!(out.status.success(), "{}: {}", target.label(), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(export(&target, &format!("{i}-again.zip")), exported, "{}: the same bytes back", target.label());
+        // A second import of the same campaign is refused.
+        let again = kttdv(&args, "");
+        assert_eq!(again.status.code(), Some(1), "{}", target.label());
+    }
+    // Every version is in it, with its body as saved.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(exported)).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(&format!("versions/{CELL}.json")).unwrap(), &mut text).unwrap();
+    let versions: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(versions[0]["body"]["cell"]["name"], "Chi bộ Văn phòng");
+}
+
+#[test]
+fn an_export_that_is_not_whole_is_refused_and_nothing_is_stored() {
+    let source = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&source);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.zip");
+    let out = kttdv(&["campaign", "export", CAMPAIGN, "-o", path.to_str().unwrap(), "--data", &source.args()[1]], "");
+    assert!(out.status.success());
+    // A version's body changed after export: its hash no longer matches.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut changed = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+        if name == format!("versions/{CELL}.json") {
+            text = text.replacen("Chi bộ Văn phòng", "Chi bộ Văn phòng 2", 1);
+        }
+        changed.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut changed, text.as_bytes()).unwrap();
+    }
+    std::fs::write(&path, changed.finish().unwrap().into_inner()).unwrap();
+    let target = tempfile::tempdir().unwrap();
+    let data = target.path().to_str().unwrap();
+    let out = kttdv(&["campaign", "import", path.to_str().unwrap(), "--data", data], "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("SHA-256 không khớp"), "{stderr}");
+    let list = kttdv(&["campaign", "list", "--data", data], "");
+    assert_eq!(String::from_utf8_lossy(&list.stdout), "", "nothing stored");
+}
+
+/// A copy of the example cell's roster that says which client saved it.
+fn roster_of(client: usize, round: usize) -> Value {
+    let mut roster: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("examples/cell.json")).unwrap()).unwrap();
+    roster["cell"]["report_number"] = json!(format!("{client}-{round}"));
+    roster
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_save_answered_survives_the_server_killed_with_sigkill() {
+    use std::sync::{Arc, Mutex};
+    for store in TestStore::all() {
+        init_example(&store);
+        let mut server = serve(&store);
+        let label = store.label();
+        let acknowledged: Arc<Mutex<Vec<(String, u64, String)>>> = Arc::default();
+        let units = ["dang-bo-so-tai-chinh.chi-bo-van-phong", "dang-bo-so-tai-chinh.chi-bo-thanh-tra"];
+        let mut clients = Vec::new();
+        for client in 0..32 {
+            let (acknowledged, base) = (acknowledged.clone(), server.base.clone());
+            let unit = units[client % units.len()].to_owned();
+            clients.push(tokio::spawn(async move {
+                let http = Client::new();
+                let url = format!("{base}/api/campaigns/{CAMPAIGN}/units/{unit}/submission");
+                for round in 0.. {
+                    let Ok(answer) = http.put(&url).json(&roster_of(client, round)).send().await else { break };
+                    if answer.status() != StatusCode::OK {
+                        break;
+                    }
+                    let Ok(saved) = answer.json::<Value>().await else { break };
+                    let version = &saved["version"];
+                    let entry = (
+                        unit.clone(),
+                        version["number"].as_u64().unwrap(),
+                        version["sha256"].as_str().unwrap().to_owned(),
+                    );
+                    acknowledged.lock().unwrap().push(entry);
+                }
+            }));
+        }
+        // Killed in the middle of the saves.
+        while acknowledged.lock().unwrap().len() < 60 {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+        for client in clients {
+            client.await.unwrap();
+        }
+        let acknowledged = acknowledged.lock().unwrap().clone();
+        let server = serve(&store);
+        let http = Client::new();
+        for (unit, number, sha256) in &acknowledged {
+            let answer =
+                http.get(unit_url(&server, unit, &format!("submission?version={number}"))).send().await.unwrap();
+            assert_eq!(answer.status(), StatusCode::OK, "{label}: {unit} version {number} was answered, then lost");
+            assert_eq!(answer.headers()["etag"].to_str().unwrap(), format!("\"{sha256}\""), "{label}");
+        }
+        assert!(acknowledged.len() >= 60, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn two_replicas_on_one_postgresql_share_saves_and_documents() {
+    // SQLite has no replicas; `.ci/run` always starts a PostgreSQL server.
+    let Some(store) = TestStore::all().into_iter().find(|s| matches!(s, TestStore::Postgres { .. })) else { return };
+    init_example(&store);
+    let (one, two) = (serve(&store), serve(&store));
+    let client = Client::new();
+    let roster = roster_of(1, 1);
+    let saved = client.put(unit_url(&one, CELL, "submission")).json(&roster).send().await.unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    let read = json_of(client.get(unit_url(&two, CELL, "submission")).send().await.unwrap()).await;
+    assert_eq!(read, roster, "saved through one, read through the other");
+    let made = client.get(unit_url(&one, CELL, "documents/mau-2")).send().await.unwrap();
+    assert_eq!(made.headers()["x-kttdv-cache"], "miss");
+    let made = made.bytes().await.unwrap();
+    let kept = client.get(unit_url(&two, CELL, "documents/mau-2")).send().await.unwrap();
+    assert_eq!(kept.headers()["x-kttdv-cache"], "hit", "made by one, served by the other");
+    assert_eq!(kept.bytes().await.unwrap(), made);
+}

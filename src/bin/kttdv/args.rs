@@ -81,6 +81,24 @@ pub enum CampaignAction {
     Init(CampaignInitArgs),
     /// Liệt kê các chiến dịch trong kho.
     List(StoreArgs),
+    /// Xuất cả chiến dịch (đơn vị, danh sách quản lý, mọi phiên bản) thành một tệp ZIP
+    /// gồm các tệp JSON: để sao lưu hoặc chuyển sang kho khác.
+    Export {
+        /// Mã chiến dịch.
+        code: String,
+        /// Tệp ZIP ra; mặc định `<mã>.zip`.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Nhập một chiến dịch đã xuất vào kho (SQLite hoặc PostgreSQL) chưa có nó.
+    Import {
+        /// Tệp ZIP do `kttdv campaign export` ghi.
+        input: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 /// Where the campaign is kept: SQLite in a folder, or PostgreSQL.

@@ -41,6 +41,10 @@ fn main() -> ExitCode {
         Command::Sample(args) => sample(args),
         Command::Campaign { action: CampaignAction::Init(args) } => campaign_init(&config, args),
         Command::Campaign { action: CampaignAction::List(store) } => campaign_list(&store),
+        Command::Campaign { action: CampaignAction::Export { code, output, store } } => {
+            campaign_export(&code, output, &store)
+        }
+        Command::Campaign { action: CampaignAction::Import { input, store } } => campaign_import(&input, &store),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -311,11 +315,29 @@ fn campaign_list(store: &StoreArgs) -> Result<(), Exit> {
     })
 }
 
+fn campaign_export(code: &str, output: Option<PathBuf>, store: &StoreArgs) -> Result<(), Exit> {
+    let output = output.unwrap_or_else(|| PathBuf::from(format!("{code}.zip")));
+    let code = code.to_owned();
+    let bytes = with_store(&store.location(), |store| async move { kttdv::campaign::export(&store, &code).await })?;
+    write_document(&output, &bytes)
+}
+
+fn campaign_import(input: &Path, store: &StoreArgs) -> Result<(), Exit> {
+    let bytes = std::fs::read(input).map_err(|err| internal(format!("không đọc được {}: {err}", input.display())))?;
+    let location = store.location();
+    let place = location.describe();
+    with_store(&location, |store| async move {
+        let code = kttdv::campaign::import(&store, &bytes).await?;
+        eprintln!("Đã nhập chiến dịch «{code}» vào kho {place}");
+        Ok(())
+    })
+}
+
 /// Runs `work` on the opened store; a store that cannot be opened is exit 4.
-fn with_store<F: Future<Output = Result<(), kttdv::store::StoreError>>>(
+fn with_store<T, F: Future<Output = Result<T, kttdv::store::StoreError>>>(
     location: &kttdv::store::Location,
     work: impl FnOnce(kttdv::store::Store) -> F,
-) -> Result<(), Exit> {
+) -> Result<T, Exit> {
     let runtime = tokio::runtime::Runtime::new().map_err(internal)?;
     runtime.block_on(async {
         let store = kttdv::store::Store::open(location).await.map_err(|err| {
@@ -323,7 +345,10 @@ fn with_store<F: Future<Output = Result<(), kttdv::store::StoreError>>>(
             Exit::Store
         })?;
         work(store).await.map_err(|err| match err {
-            kttdv::store::StoreError::CampaignExists(_) => {
+            kttdv::store::StoreError::CampaignExists(_)
+            | kttdv::store::StoreError::BadCode(_)
+            | kttdv::store::StoreError::NoCampaign(_)
+            | kttdv::store::StoreError::BadExport(_) => {
                 eprintln!("kttdv: {err}");
                 Exit::InvalidInput
             }

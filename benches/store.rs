@@ -1,0 +1,144 @@
+//! The campaign store at a Bloc's size: a Board, `committees` committees of
+//! four cells of 20 members (8,000 members by default), on SQLite and, when
+//! `KTTDV_TEST_DATABASE_URL` names a PostgreSQL server whose role may create
+//! databases (`source .ci/postgres`), on PostgreSQL, side by side in one run.
+//!
+//! `cargo bench --bench store [-- committees]`. Measures, for each backend:
+//! `kttdv campaign init` of the generated Bloc as a whole process; the
+//! status of every unit over HTTP (1,000 requests, one client); saving a
+//! 30-member roster with 16 clients at once (1,600 saves; the save checks
+//! the roster, no render); and the Board's whole submission from the store
+//! from scratch, then again after one cell's roster changed. See
+//! BENCHMARKS.md.
+
+#[path = "../tests/it/common.rs"]
+#[allow(dead_code)] // the tests' helpers; this bench needs only the server
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+fn psql(url: &str, sql: &str) {
+    let out = std::process::Command::new("psql").args([url, "-qc", sql]).output().expect("psql runs");
+    assert!(out.status.success(), "{sql}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let committees: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(100);
+    let work = tempfile::tempdir().unwrap();
+    let board = work.path().join("khoi.json");
+    std::fs::write(&board, kttdv::sample::bloc(committees, 20).to_string()).unwrap();
+    let settings = common::root().join("campaigns/2021-quang-nam.json");
+
+    let mut backends = vec![("SQLite", vec!["--data".to_owned(), work.path().join("data").display().to_string()])];
+    let admin = std::env::var("KTTDV_TEST_DATABASE_URL").ok();
+    let database = format!("kttdv_bench_{}", std::process::id());
+    if let Some(admin) = &admin {
+        psql(admin, &format!("CREATE DATABASE {database}"));
+        let base = &admin[..admin.rfind('/').unwrap()];
+        backends.push(("PostgreSQL", vec!["--database".to_owned(), format!("{base}/{database}")]));
+    }
+    println!("{committees} committees × 4 cells × 20 members");
+    for (label, store) in &backends {
+        let store: Vec<&str> = store.iter().map(String::as_str).collect();
+        let mut init = vec!["campaign", "init", settings.to_str().unwrap(), "--from", board.to_str().unwrap()];
+        init.extend(&store);
+        let started = Instant::now();
+        let out = common::kttdv(&init, "");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        println!("{label}: campaign init from files {:.2} s", started.elapsed().as_secs_f64());
+
+        let server = common::Server::start(&store);
+        let client = reqwest::Client::new();
+        let status_url = server.url("/api/campaigns/2021-quang-nam/status");
+        let mut times = Vec::new();
+        for _ in 0..1000 {
+            let started = Instant::now();
+            let answer = client.get(&status_url).send().await.unwrap();
+            assert!(answer.status().is_success());
+            answer.bytes().await.unwrap();
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!(
+            "{label}: status of every unit  p50 {:.2} ms  p99 {:.2} ms",
+            percentile(&times, 0.5),
+            percentile(&times, 0.99)
+        );
+
+        let units: Value =
+            client.get(server.url("/api/campaigns/2021-quang-nam/units")).send().await.unwrap().json().await.unwrap();
+        let cells: Vec<String> = units
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["level"] == "cell")
+            .map(|u| u["code"].as_str().unwrap().to_owned())
+            .collect();
+        let times = Arc::new(Mutex::new(Vec::new()));
+        let errors = Arc::new(Mutex::new(0));
+        let started = Instant::now();
+        let mut clients = Vec::new();
+        for c in 0..16 {
+            let (client, times, errors, base) = (client.clone(), times.clone(), errors.clone(), server.base.clone());
+            let cells = cells.clone();
+            clients.push(tokio::spawn(async move {
+                for round in 0..100 {
+                    let cell = &cells[(c * 100 + round) % cells.len()];
+                    let body = kttdv::sample::roster(30, (c * 1000 + round) as u64);
+                    let url = format!("{base}/api/campaigns/2021-quang-nam/units/{cell}/submission");
+                    let sent = Instant::now();
+                    let answer = client.put(&url).json(&body).send().await.unwrap();
+                    if !answer.status().is_success() {
+                        *errors.lock().unwrap() += 1;
+                    }
+                    answer.bytes().await.unwrap();
+                    times.lock().unwrap().push(sent.elapsed());
+                }
+            }));
+        }
+        for client in clients {
+            client.await.unwrap();
+        }
+        let mut times = times.lock().unwrap().clone();
+        times.sort();
+        println!(
+            "{label}: 1,600 saves of a 30-member roster, 16 clients  {:.0} saves/s  p50 {:.2} ms  p99 {:.2} ms  errors {}",
+            1600.0 / started.elapsed().as_secs_f64(),
+            percentile(&times, 0.5),
+            percentile(&times, 0.99),
+            errors.lock().unwrap()
+        );
+
+        let whole = server.url("/api/campaigns/2021-quang-nam/units/ban/documents/ho-so-ban");
+        for when in ["from scratch", "again, nothing changed", "after one cell changed"] {
+            if when == "after one cell changed" {
+                let url = server.url(&format!("/api/campaigns/2021-quang-nam/units/{}/submission", cells[0]));
+                let answer = client.put(&url).json(&kttdv::sample::roster(20, 99_999)).send().await.unwrap();
+                assert!(answer.status().is_success());
+            }
+            let started = Instant::now();
+            let answer = client.get(&whole).send().await.unwrap();
+            assert!(answer.status().is_success(), "{}", answer.text().await.unwrap());
+            let cache = answer.headers()["x-kttdv-cache"].to_str().unwrap().to_owned();
+            let bytes = answer.bytes().await.unwrap().len();
+            println!(
+                "{label}: the Board's whole submission {when}  {:.2} s  ({cache}, {:.1} MB)",
+                started.elapsed().as_secs_f64(),
+                bytes as f64 / 1e6
+            );
+        }
+    }
+    if let Some(admin) = &admin {
+        psql(admin, &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"));
+    }
+}
