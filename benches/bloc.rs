@@ -23,7 +23,7 @@ fn main() {
         let submission = renderer.submission(Kind::HoSoBan, &input).unwrap();
         let (mut files, mut bytes) = (0, 0);
         renderer
-            .render_files(submission, PdfFlavour::WITH_DATA, &|_, _| {}, &mut |_, made| {
+            .render_files(submission, PdfFlavour::WITH_DATA, None, &|_, _| {}, &mut |_, made| {
                 files += 1;
                 bytes += made.len();
                 Ok(())

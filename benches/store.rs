@@ -93,8 +93,10 @@ async fn main() {
             let cells = cells.clone();
             clients.push(tokio::spawn(async move {
                 for round in 0..100 {
-                    let cell = &cells[(c * 100 + round) % cells.len()];
-                    let body = kttdv::sample::roster(30, (c * 1000 + round) as u64);
+                    // Each cell's roster its own card numbers (seeds from 8: above the Bloc's).
+                    let k = (c * 100 + round) % cells.len();
+                    let body = kttdv::sample::cell(30, 8 + k as u64, &format!("Chi bộ {k}"), "Đảng bộ");
+                    let cell = &cells[k];
                     let url = format!("{base}/api/campaigns/2021-quang-nam/units/{cell}/submission");
                     let sent = Instant::now();
                     let answer = client.put(&url).json(&body).send().await.unwrap();
@@ -123,7 +125,8 @@ async fn main() {
         for when in ["from scratch", "again, nothing changed", "after one cell changed"] {
             if when == "after one cell changed" {
                 let url = server.url(&format!("/api/campaigns/2021-quang-nam/units/{}/submission", cells[0]));
-                let answer = client.put(&url).json(&kttdv::sample::roster(20, 99_999)).send().await.unwrap();
+                let answer =
+                    client.put(&url).json(&kttdv::sample::cell(25, 8, "Chi bộ 0", "Đảng bộ")).send().await.unwrap();
                 assert!(answer.status().is_success());
             }
             let started = Instant::now();

@@ -30,5 +30,5 @@ pub use attachment::{Attached, Signing, extract};
 pub use engine::{EngineConfig, PdfFlavour, Slot};
 pub use input::{Code, InputError, Place, read_json};
 pub use kinds::{Kind, reconcile};
-pub use render::{Error, Rendered, Renderer, Submission};
+pub use render::{Error, Kept, Rendered, Renderer, Submission};
 pub use sheet::{is_spreadsheet, write_template};

@@ -149,11 +149,33 @@ impl Renderer {
     /// The files of a kind that makes several, in one ZIP: the cell's five
     /// forms for `packet`, a whole submission for the committee and Board kinds.
     pub fn render_zip(&self, kind: Kind, input: &Value, flavour: PdfFlavour) -> Result<Rendered, Error> {
+        self.zip_of(kind, input, flavour, None)
+    }
+
+    /// [`Renderer::render_zip`], taking the PDFs made before from `kept`.
+    pub fn render_zip_kept(
+        &self,
+        kind: Kind,
+        input: &Value,
+        flavour: PdfFlavour,
+        kept: &dyn Kept,
+    ) -> Result<Rendered, Error> {
+        self.zip_of(kind, input, flavour, Some(kept))
+    }
+
+    fn zip_of(
+        &self,
+        kind: Kind,
+        input: &Value,
+        flavour: PdfFlavour,
+        kept: Option<&dyn Kept>,
+    ) -> Result<Rendered, Error> {
         let submission = self.submission(kind, input)?;
         let (file_name, title) =
             (format!("{}.zip", submission.name), format!("{} - {}.zip", kind.label(), submission.subject));
         let warnings = submission.warnings.clone();
-        let bytes = self.write_zip(submission, flavour, std::io::Cursor::new(Vec::new()), &|_, _| {})?.into_inner();
+        let bytes =
+            self.write_zip(submission, flavour, std::io::Cursor::new(Vec::new()), kept, &|_, _| {})?.into_inner();
         Ok(Rendered { bytes, file_name, title, pages: 0, slots: Vec::new(), warnings })
     }
 
@@ -177,12 +199,13 @@ impl Renderer {
         submission: Submission,
         flavour: PdfFlavour,
         out: W,
+        kept: Option<&dyn Kept>,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<W, Error> {
         let mut zip = zip::ZipWriter::new(out);
         // PDFs are compressed already; no clock, so the same input gives the same bytes.
         let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-        self.render_files(submission, flavour, progress, &mut |name, bytes| {
+        self.render_files(submission, flavour, kept, progress, &mut |name, bytes| {
             zip.start_file(name, options)?;
             zip.write_all(&bytes)
         })?;
@@ -193,11 +216,13 @@ impl Renderer {
     /// to `sink` in the submission's order as soon as it and those before it
     /// are made: memory holds the documents in flight, not the submission.
     /// `progress(done, of)` is told after each file is made. The first
-    /// failure, of a render or of the sink, stops the rest.
+    /// failure, of a render or of the sink, stops the rest. A PDF found in
+    /// `kept` under its address is not made again; one made is put there.
     pub fn render_files(
         &self,
         submission: Submission,
         flavour: PdfFlavour,
+        kept: Option<&dyn Kept>,
         progress: &(dyn Fn(usize, usize) + Sync),
         sink: &mut dyn FnMut(&str, Vec<u8>) -> std::io::Result<()>,
     ) -> Result<(), Error> {
@@ -228,7 +253,17 @@ impl Renderer {
                         };
                         let bytes = match file.content {
                             Content::Pdf { template, data } => {
-                                self.engine.render_as(template, &data, format, &sealed[&file.carries]).map(|o| o.bytes)
+                                let attachment = &sealed[&file.carries];
+                                let address = kept.map(|_| self.address(template, &data, format, attachment));
+                                match kept.zip(address.as_deref()).and_then(|(kept, a)| kept.get(a)) {
+                                    Some(bytes) => Ok(bytes),
+                                    None => self.engine.render_as(template, &data, format, attachment).map(|o| {
+                                        if let (Some(kept), Some(address)) = (kept, &address) {
+                                            kept.put(address, &o.bytes);
+                                        }
+                                        o.bytes
+                                    }),
+                                }
                             }
                             Content::Ready(bytes) => Ok(bytes),
                         };
@@ -258,6 +293,28 @@ impl Renderer {
             Ok(())
         })
     }
+}
+
+impl Renderer {
+    /// What a PDF is made from, as one hash: the same address, the same bytes.
+    fn address(&self, template: &str, data: &[u8], format: Format, attachment: &[u8]) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for part in [self.template_version().as_bytes(), template.as_bytes(), format!("{format:?}").as_bytes()] {
+            hash.update((part.len() as u64).to_le_bytes());
+            hash.update(part);
+        }
+        hash.update(Sha256::digest(data));
+        hash.update(Sha256::digest(attachment));
+        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Files made before, by address: what a store keeps so that a submission
+/// made again after one cell changed makes only the files that depend on it.
+pub trait Kept: Sync {
+    fn get(&self, address: &str) -> Option<Vec<u8>>;
+    fn put(&self, address: &str, bytes: &[u8]);
 }
 
 /// The files of a kind that makes several, checked, not made yet.

@@ -4,6 +4,7 @@
 //! renders once, on any replica.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -173,11 +174,17 @@ pub async fn document(
         return Ok(kept(file_response(&state, rendered), "hit"));
     }
     let worker = state.clone();
+    let files = Arc::new(KeptFiles {
+        store: state.store.clone(),
+        runtime: tokio::runtime::Handle::current(),
+        found: AtomicUsize::new(0),
+    });
+    let job_files = files.clone();
     let rendered = state
         .pool
         .run(move || {
             let result = if format == OutFormat::Zip {
-                worker.renderer.render_zip(kind, &input, flavour)
+                worker.renderer.render_zip_kept(kind, &input, flavour, job_files.as_ref())
             } else {
                 worker.renderer.render(kind, &input, flavour)
             };
@@ -192,7 +199,10 @@ pub async fn document(
     let meta = Meta { title: rendered.title.clone(), pages: rendered.pages, slots: rendered.slots.clone() };
     let meta = serde_json::to_string(&meta).expect("JSON serialises");
     state.store.put_document(&address, &rendered.file_name, &meta, &rendered.bytes).await?;
-    Ok(kept(file_response(&state, rendered), "miss"))
+    let mut response = kept(file_response(&state, rendered), "miss");
+    // How many of a submission's PDFs were kept from before, not made again.
+    response.headers_mut().insert("x-kttdv-files-kept", HeaderValue::from(files.found.load(Ordering::SeqCst)));
+    Ok(response)
 }
 
 /// Says whether the document was kept already (`hit`) or made now (`miss`).
@@ -253,6 +263,32 @@ fn vietnam_time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.with_timezone(&zone).format("%d/%m/%Y %H:%M").to_string())
         .unwrap_or_default()
+}
+
+/// The store as the place a submission's files are kept, so that after one
+/// cell changes only the files that depend on it are made again. Called
+/// from the render threads, off the runtime.
+struct KeptFiles {
+    store: crate::store::Store,
+    runtime: tokio::runtime::Handle,
+    /// How many were found.
+    found: AtomicUsize,
+}
+
+impl crate::Kept for KeptFiles {
+    fn get(&self, address: &str) -> Option<Vec<u8>> {
+        let found = self.runtime.block_on(self.store.document(&format!("file:{address}")));
+        let bytes = found.ok().flatten().map(|(_, _, bytes)| bytes);
+        self.found.fetch_add(usize::from(bytes.is_some()), Ordering::SeqCst);
+        bytes
+    }
+
+    fn put(&self, address: &str, bytes: &[u8]) {
+        // A file not kept is made again next time: nothing is lost.
+        if let Err(err) = self.runtime.block_on(self.store.put_document(&format!("file:{address}"), "", "{}", bytes)) {
+            tracing::warn!("không giữ được tệp đã lập: {err}");
+        }
+    }
 }
 
 /// What a kept document's answer says besides its bytes.

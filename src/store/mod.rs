@@ -79,6 +79,11 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// SQLite takes one writer at a time; a second one waits in SQLite's
+    /// busy handler, which sleeps in growing steps (up to 100 ms). Writers
+    /// queue here instead, woken the moment the one before commits.
+    /// PostgreSQL's row locks need none.
+    writer: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Store {
@@ -125,7 +130,8 @@ impl Store {
                 }
                 _ => open(&e),
             })?;
-        let store = Self { pool };
+        let writer = sqlite.then(std::sync::Arc::default);
+        let store = Self { pool, writer };
         store.migrate(&place).await?;
         Ok(store)
     }
@@ -158,7 +164,7 @@ impl Store {
     }
 
     async fn tables(&self) -> Result<Vec<String>> {
-        let sql = if self.pool.connect_options().database_url.scheme().starts_with("sqlite") {
+        let sql = if self.writer.is_some() {
             "SELECT name FROM sqlite_master WHERE type = 'table'"
         } else {
             "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema()"
@@ -206,6 +212,7 @@ impl Store {
     pub async fn save(&self, campaign: &str, unit: &str, body: &str, author: Option<&str>) -> Result<VersionInfo> {
         let now = now_ms();
         let sha = sha256(body.as_bytes());
+        let _turn = self.writing().await;
         let mut tx = self.pool.begin().await?;
         // The row's lock orders concurrent saves of one unit.
         let row = sqlx::query(
@@ -282,9 +289,18 @@ impl Store {
         Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()?)
     }
 
+    /// Waits for this process's turn to write (SQLite only).
+    async fn writing(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.writer {
+            Some(writer) => Some(writer.lock().await),
+            None => None,
+        }
+    }
+
     /// Keeps a document by its address; one kept already stays (the same
     /// address is the same bytes).
     pub async fn put_document(&self, address: &str, file_name: &str, meta: &str, bytes: &[u8]) -> Result<()> {
+        let _turn = self.writing().await;
         sqlx::query(
             "INSERT INTO document (address, file_name, meta, bytes, made_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (address) DO NOTHING",

@@ -408,3 +408,42 @@ async fn two_replicas_on_one_postgresql_share_saves_and_documents() {
     assert_eq!(kept.headers()["x-kttdv-cache"], "hit", "made by one, served by the other");
     assert_eq!(kept.bytes().await.unwrap(), made);
 }
+
+#[tokio::test]
+async fn after_one_cell_changes_the_boards_submission_makes_again_only_what_depends_on_it() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let client = Client::new();
+    let whole = unit_url(&server, "ban", "documents/ho-so-ban");
+    let first = client.get(&whole).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()["x-kttdv-files-kept"], "0", "nothing made before");
+    let pdfs = |zip: &[u8]| -> Vec<(String, Vec<u8>)> {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.to_vec())).unwrap();
+        let names: Vec<String> =
+            archive.file_names().map(|n| n.unwrap().into_owned()).filter(|n| n.ends_with(".pdf")).collect();
+        names
+            .into_iter()
+            .map(|n| {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut archive.by_name(&n).unwrap(), &mut bytes).unwrap();
+                (n, bytes)
+            })
+            .collect()
+    };
+    let before = pdfs(&first.bytes().await.unwrap());
+    // A cell of the Sở Tài chính changes.
+    let saved = client.put(unit_url(&server, CELL, "submission")).json(&roster_of(7, 7)).send().await.unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    let again = client.get(&whole).send().await.unwrap();
+    assert_eq!(again.headers()["x-kttdv-cache"], "miss");
+    let kept: usize = again.headers()["x-kttdv-files-kept"].to_str().unwrap().parse().unwrap();
+    let after = pdfs(&again.bytes().await.unwrap());
+    // What the other committee made is kept; the Board's and the Tài chính's are new.
+    let unchanged: Vec<&String> =
+        before.iter().zip(&after).filter(|((_, a), (_, b))| a == b).map(|((name, _), _)| name).collect();
+    assert!(unchanged.iter().all(|n| n.starts_with("dang-bo-so-xay-dung/")), "{unchanged:?}");
+    assert_eq!(kept, unchanged.len(), "kept exactly the files that did not change: {unchanged:?}");
+    assert!(kept >= 2, "the other committee's form 6 and lists: {unchanged:?}");
+}

@@ -637,7 +637,7 @@ fn a_submission_made_on_several_threads_is_the_same_bytes() {
         done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         assert_eq!(of, one.len());
     };
-    four.render_files(submission, PdfFlavour::WITH_DATA, &progress, &mut |name, bytes| {
+    four.render_files(submission, PdfFlavour::WITH_DATA, None, &progress, &mut |name, bytes| {
         many.push((name.to_owned(), bytes));
         Ok(())
     })
@@ -661,6 +661,7 @@ fn a_file_that_cannot_be_written_stops_the_submission_at_once() {
     let outcome = renderer.render_files(
         submission,
         PdfFlavour::PLAIN,
+        None,
         &|_, _| {
             made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         },
@@ -682,7 +683,7 @@ fn made(renderer: &kttdv::Renderer, board: &Value, flavour: PdfFlavour) -> Vec<(
     let mut files = Vec::new();
     let submission = renderer.submission(Kind::HoSoBan, board).unwrap();
     renderer
-        .render_files(submission, flavour, &|_, _| {}, &mut |name, bytes| {
+        .render_files(submission, flavour, None, &|_, _| {}, &mut |name, bytes| {
             files.push((name.to_owned(), bytes));
             Ok(())
         })

@@ -119,6 +119,7 @@ fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
         let made = renderer.render_files(
             submission,
             flavour,
+            None,
             &|done, of| {
                 bar.set_length(of as u64);
                 bar.set_position(done as u64);
