@@ -108,6 +108,10 @@ impl Store {
         let pool = AnyPoolOptions::new()
             // SQLite writes one at a time anyway; a few readers beside the writer.
             .max_connections(if sqlite { 8 } else { 16 })
+            // A PostgreSQL connection costs a password exchange (SCRAM: thousands
+            // of hash rounds); half the pool is opened at start, not by the
+            // first burst of saves.
+            .min_connections(if sqlite { 1 } else { 8 })
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
