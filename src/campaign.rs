@@ -8,6 +8,7 @@ use std::io::{Cursor, Write};
 
 use serde_json::{Map, Value, json};
 
+use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::slug;
 use crate::model::campaign::Campaign;
 use crate::store::{Dump, Level, State, Store, StoreError, Unit, Version, VersionInfo};
@@ -253,6 +254,129 @@ fn from<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> Result<T, S
     serde_json::from_value(value).map_err(|e| format!("{what}: {e}"))
 }
 
+/// The units of a units file (JSON, XLSX, ODS, XLS or CSV: one unit a
+/// row, its code, name, kind and parent's code), every problem at once,
+/// placed in the file's sheet and row.
+pub fn read_units(path: &std::path::Path) -> Result<Tree, Vec<InputError>> {
+    let file = path.display().to_string();
+    let placed = |problems: Vec<InputError>| -> Vec<InputError> {
+        problems.into_iter().map(|p| InputError { file: Some(file.clone()), ..p }).collect()
+    };
+    if crate::sheet::is_spreadsheet(path) {
+        let list = crate::sheet::read_units(path).map_err(placed)?;
+        let tree = Tree::from_units(&list.entries);
+        tree.map_err(|problems| placed(problems.into_iter().map(|p| list.relocate(p)).collect()))
+    } else {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            placed(vec![InputError::new(Code::UnreadableFile, JsonPath::root(), format!("không đọc được tệp: {e}"))])
+        })?;
+        let value = crate::input::read_json(&text).map_err(|e| placed(vec![e]))?;
+        Tree::from_units(&value).map_err(placed)
+    }
+}
+
+impl Tree {
+    /// The tree a units file's entries describe, parents before children;
+    /// every problem at once.
+    pub fn from_units(entries: &Value) -> Result<Self, Vec<InputError>> {
+        let mut problems = Vec::new();
+        let Some(rows) = entries.as_array() else {
+            return Err(vec![InputError::new(Code::WrongType, JsonPath::root(), "cần một danh sách đơn vị")]);
+        };
+        let mut units: Vec<(usize, NewUnit)> = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let at = JsonPath::root().index(i);
+            let text = |key: &str| row.get(key).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty());
+            let mut missing = |key: &str, what: &str| {
+                problems.push(InputError::new(Code::MissingField, at.key(key), format!("thiếu {what}")));
+            };
+            let (Some(code), Some(name), Some(kind)) = (text("code"), text("name"), text("kind")) else {
+                for (key, what) in [("code", "mã đơn vị"), ("name", "tên đơn vị"), ("kind", "cấp của đơn vị")]
+                {
+                    if text(key).is_none() {
+                        missing(key, what);
+                    }
+                }
+                continue;
+            };
+            let Some(level) = level_named(kind) else {
+                let message = format!("cấp «{kind}» không rõ; dùng «Ban Tổ chức», «Tổ chức cơ sở đảng» hoặc «Chi bộ»");
+                problems.push(InputError::new(Code::UnknownValue, at.key("kind"), message));
+                continue;
+            };
+            if !code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.') {
+                let message = format!("mã «{code}» chỉ được có chữ thường không dấu, chữ số, «-» và «.»");
+                problems.push(InputError::new(Code::InvalidUnitCode, at.key("code"), message));
+                continue;
+            }
+            if let Some((j, _)) = units.iter().find(|(_, u)| u.code == code) {
+                let message = format!("mã «{code}» đã dùng cho đơn vị ở dòng {} ($[{j}])", j + 1);
+                problems.push(InputError::new(Code::InvalidUnitCode, at.key("code"), message));
+                continue;
+            }
+            let parent = text("parent").map(str::to_owned);
+            units.push((i, NewUnit { code: code.into(), name: name.into(), level, parent }));
+        }
+        let boards: Vec<&(usize, NewUnit)> = units.iter().filter(|(_, u)| u.level == Level::Board).collect();
+        if boards.len() != 1 {
+            let message = format!("cần đúng một Ban Tổ chức, có {}", boards.len());
+            problems.push(InputError::new(Code::WrongParent, JsonPath::root(), message));
+        }
+        for (i, unit) in &units {
+            let above =
+                unit.parent.as_deref().and_then(|p| units.iter().find(|(_, u)| u.code == p)).map(|(_, u)| u.level);
+            let expected = match unit.level {
+                Level::Board => None,
+                Level::Committee => Some(Level::Board),
+                Level::Cell => Some(Level::Committee),
+            };
+            let fits = match (unit.level, &unit.parent) {
+                (Level::Board, None) => true,
+                (Level::Board, Some(_)) => false,
+                (_, _) => above.is_some() && above == expected,
+            };
+            if !fits {
+                let message = match (unit.level, expected) {
+                    (Level::Board, _) => "Ban Tổ chức không có đơn vị cấp trên".to_owned(),
+                    (level, Some(expected)) => format!(
+                        "{} «{}» cần mã đơn vị cấp trên là một {} có trong danh sách",
+                        level.label(),
+                        unit.name,
+                        expected.label().to_lowercase()
+                    ),
+                    _ => unreachable!("only the Board has no level above"),
+                };
+                problems.push(InputError::new(Code::WrongParent, JsonPath::root().index(*i).key("parent"), message));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        // Parents before children: the Board, then each committee with its cells.
+        let children = |code: &str| -> Vec<NewUnit> {
+            units.iter().filter(|(_, u)| u.parent.as_deref() == Some(code)).map(|(_, u)| u.clone()).collect()
+        };
+        let board = boards[0].1.clone();
+        let mut ordered = vec![board.clone()];
+        for committee in children(&board.code) {
+            ordered.extend(std::iter::once(committee.clone()).chain(children(&committee.code)));
+        }
+        Ok(Tree { units: ordered, parts: Vec::new() })
+    }
+}
+
+/// A unit's level as a units file names it, in Vietnamese or English.
+fn level_named(kind: &str) -> Option<Level> {
+    match slug(kind).as_str() {
+        "board" | "ban" | "ban-to-chuc" => Some(Level::Board),
+        "committee" | "co-so" | "to-chuc-co-so" | "to-chuc-co-so-dang" | "dang-bo-co-so" | "chi-bo-co-so" => {
+            Some(Level::Committee)
+        }
+        "cell" | "chi-bo" => Some(Level::Cell),
+        _ => None,
+    }
+}
+
 /// `value` without the keys of the units below it.
 fn without(value: &Value, keys: &[&str]) -> Value {
     let mut own: Map<String, Value> = value.as_object().cloned().unwrap_or_default();
@@ -330,6 +454,39 @@ mod tests {
         // Put together again, the parts give the submission back.
         let committee = committee_input(&tree.parts[1].1, vec![tree.parts[2].1.clone(), tree.parts[3].1.clone()]);
         assert_eq!(committee, board["committees"][0]);
+    }
+
+    #[test]
+    fn a_units_file_gives_the_tree_parents_first_or_every_problem_at_once() {
+        let units = json!([
+            { "code": "dang-bo-so-y-te.chi-bo-1", "name": "Chi bộ 1", "kind": "Chi bộ", "parent": "dang-bo-so-y-te" },
+            { "code": "dang-bo-so-y-te", "name": "Đảng bộ Sở Y tế", "kind": "Tổ chức cơ sở đảng", "parent": "ban" },
+            { "code": "ban", "name": "Ban Tổ chức", "kind": "Ban Tổ chức" },
+        ]);
+        let tree = Tree::from_units(&units).unwrap();
+        let codes: Vec<&str> = tree.units.iter().map(|u| u.code.as_str()).collect();
+        assert_eq!(codes, ["ban", "dang-bo-so-y-te", "dang-bo-so-y-te.chi-bo-1"]);
+
+        let bad = json!([
+            { "code": "ban", "name": "Ban Tổ chức", "kind": "board" },
+            { "code": "Đảng bộ", "name": "Đảng bộ Sở Y tế", "kind": "committee", "parent": "ban" },
+            { "code": "ban", "name": "Ban khác", "kind": "board" },
+            { "code": "chi-bo-1", "name": "Chi bộ 1", "kind": "cell", "parent": "ban" },
+            { "code": "chi-bo-2", "name": "Chi bộ 2", "kind": "tổ đảng", "parent": "x" },
+            { "name": "Chi bộ 3", "kind": "cell" },
+        ]);
+        let problems = Tree::from_units(&bad).unwrap_err();
+        let found: Vec<(String, String)> =
+            problems.iter().map(|p| (p.code.as_str().to_owned(), p.place.to_string())).collect();
+        for expected in [
+            ("invalid-unit-code", "$[1].code"),
+            ("invalid-unit-code", "$[2].code"),
+            ("wrong-parent", "$[3].parent"),
+            ("unknown-value", "$[4].kind"),
+            ("missing-field", "$[5].code"),
+        ] {
+            assert!(found.contains(&(expected.0.into(), expected.1.into())), "{expected:?} in {found:?}");
+        }
     }
 
     #[test]

@@ -45,7 +45,7 @@ struct Source {
 enum Form {
     Json,
     Sheet(Imported),
-    Roll(sheet::ImportedRoll),
+    Roll(sheet::ImportedList),
 }
 
 /// The lists whose items may name files.

@@ -76,6 +76,12 @@ pub enum Code {
     ForeignCardNumber,
     /// A warning: a report dated after the campaign's deadline for it.
     LateReport,
+    /// A unit's code that is not ASCII words, digits, `-` and `.`, or that
+    /// two units of a units file share.
+    InvalidUnitCode,
+    /// A unit whose parent is missing from the units file, or of the wrong
+    /// level (a cell under the Board, a committee under a cell).
+    WrongParent,
 }
 
 impl Code {

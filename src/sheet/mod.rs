@@ -6,7 +6,7 @@
 //! the rules is still reported as sheet, row and column.
 
 mod columns;
-mod roll;
+mod list;
 mod template;
 
 use std::collections::HashMap;
@@ -21,7 +21,7 @@ use self::columns::{
 use crate::input::{self, Code, InputError, Place, Step};
 use crate::model::prose::Block;
 
-pub use self::roll::{ImportedRoll, read_roll};
+pub use self::list::{ImportedList, read_roll, read_units};
 pub use self::template::write_template;
 
 /// Whether a file is read as a spreadsheet, by its extension.

@@ -447,3 +447,42 @@ async fn after_one_cell_changes_the_boards_submission_makes_again_only_what_depe
     assert_eq!(kept, unchanged.len(), "kept exactly the files that did not change: {unchanged:?}");
     assert!(kept >= 2, "the other committee's form 6 and lists: {unchanged:?}");
 }
+
+#[test]
+fn a_units_file_makes_the_tree_and_its_problems_are_named_by_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = dir.path().join("don-vi.csv");
+    std::fs::write(
+        &units,
+        "Mã đơn vị,Tên đơn vị,Cấp,Mã đơn vị cấp trên\n\
+         ban,Ban Tổ chức Đảng ủy Khối,Ban Tổ chức,\n\
+         dang-bo-so-y-te,Đảng bộ Sở Y tế,Tổ chức cơ sở đảng,ban\n\
+         dang-bo-so-y-te.chi-bo-1,Chi bộ Khám bệnh,Chi bộ,dang-bo-so-y-te\n",
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let init = |units: &Path| {
+        let args = ["campaign", "init", "campaigns/2021-quang-nam.json", "--units", units.to_str().unwrap()];
+        kttdv(&[&args[..], &["--data", data.to_str().unwrap()]].concat(), "")
+    };
+    let out = init(&units);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 tổ chức cơ sở đảng, 1 chi bộ, 0 bản dữ liệu"));
+
+    let bad = dir.path().join("sai.csv");
+    std::fs::write(
+        &bad,
+        "Mã đơn vị,Tên đơn vị,Cấp,Mã đơn vị cấp trên\n\
+         ban,Ban Tổ chức Đảng ủy Khối,Ban Tổ chức,\n\
+         chi-bo-1,Chi bộ Khám bệnh,Chi bộ,ban\n\
+         Sở Y tế,Đảng bộ Sở Y tế,Tổ chức cơ sở đảng,ban\n",
+    )
+    .unwrap();
+    let out = init(&bad);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    // Every problem at once, at its sheet cell: the cell under the Board, the code with spaces.
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines.iter().any(|l| l.starts_with("wrong-parent\t") && l.contains("sai.csv!D3")), "{stderr}");
+    assert!(lines.iter().any(|l| l.starts_with("invalid-unit-code\t") && l.contains("sai.csv!A4")), "{stderr}");
+}

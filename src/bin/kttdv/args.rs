@@ -130,8 +130,12 @@ pub struct CampaignInitArgs {
     pub code: Option<String>,
     /// Hồ sơ của Ban Tổ chức (JSON như loại ho-so-ban): các tổ chức cơ sở đảng, chi bộ
     /// và dữ liệu của từng đơn vị, lưu làm phiên bản đầu tiên.
-    #[arg(long, value_name = "TỆP")]
+    #[arg(long, value_name = "TỆP", conflicts_with = "units")]
     pub from: Option<PathBuf>,
+    /// Danh sách đơn vị (JSON, bảng tính, CSV): mỗi dòng một đơn vị với «Mã đơn vị»,
+    /// «Tên đơn vị», «Cấp» (Ban Tổ chức, Tổ chức cơ sở đảng, Chi bộ) và «Mã đơn vị cấp trên».
+    #[arg(long, value_name = "TỆP")]
+    pub units: Option<PathBuf>,
     /// Danh sách đảng viên Ban Tổ chức quản lý (JSON, bảng tính, CSV): lưu để đối chiếu;
     /// không có --from thì cây tổ chức lấy từ cột «Tổ chức cơ sở đảng» và «Chi bộ».
     #[arg(long, value_name = "TỆP")]

@@ -263,7 +263,7 @@ fn template_xlsx(TemplateXlsxArgs { output }: TemplateXlsxArgs) -> Result<(), Ex
 }
 
 fn campaign_init(config: &EngineConfig, args: CampaignInitArgs) -> Result<(), Exit> {
-    let CampaignInitArgs { settings, code, from, roll, store } = args;
+    let CampaignInitArgs { settings, code, from, units, roll, store } = args;
     let reporter = Reporter { stdout: false, json: false };
     let text = std::fs::read_to_string(&settings)
         .map_err(|err| internal(format!("không đọc được {}: {err}", settings.display())))?;
@@ -273,8 +273,12 @@ fn campaign_init(config: &EngineConfig, args: CampaignInitArgs) -> Result<(), Ex
     })?;
     let code =
         code.unwrap_or_else(|| settings.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
-    let (tree, roll) = match (from, roll) {
-        (Some(board), roll) => {
+    let (tree, roll) = match (from, units, roll) {
+        (None, Some(units), roll) => {
+            let tree = kttdv::campaign::read_units(&units).map_err(|problems| reporter.problems(&problems))?;
+            (tree, roll.map(|roll| read_roll(&roll, reporter)).transpose()?)
+        }
+        (Some(board), _, roll) => {
             let args = InputArgs { input: board, roll, cell: Vec::new(), cells: Vec::new(), committees: Vec::new() };
             let input = load(Kind::HoSoBan, &args, reporter)?;
             let warnings = renderer(config)?
@@ -283,13 +287,15 @@ fn campaign_init(config: &EngineConfig, args: CampaignInitArgs) -> Result<(), Ex
             reporter.warnings(&input.warnings(warnings));
             (kttdv::campaign::Tree::from_board(&input.value), input.value.get("roll").cloned())
         }
-        (None, Some(roll)) => {
-            let mut input = kttdv::Assembled::from_value(serde_json::json!({})).map_err(|p| reporter.problems(&p))?;
-            input.add_roll(&roll).map_err(|problems| reporter.problems(&problems))?;
-            let roll = input.value["roll"].clone();
+        (None, None, Some(roll)) => {
+            let roll = read_roll(&roll, reporter)?;
             (kttdv::campaign::Tree::from_roll("Ban Tổ chức Đảng ủy Khối", &roll), Some(roll))
         }
-        (None, None) => return Err(usage("cần --from (hồ sơ Ban Tổ chức) hoặc --roll (danh sách quản lý)")),
+        (None, None, None) => {
+            return Err(usage(
+                "cần --from (hồ sơ Ban Tổ chức), --units (danh sách đơn vị) hoặc --roll (danh sách quản lý)",
+            ));
+        }
     };
     let location = store.location();
     let place = location.describe();
@@ -305,6 +311,13 @@ fn campaign_init(config: &EngineConfig, args: CampaignInitArgs) -> Result<(), Ex
         );
         Ok(())
     })
+}
+
+/// The roll the Board manages, read as `--roll` reads it.
+fn read_roll(path: &Path, reporter: Reporter) -> Result<serde_json::Value, Exit> {
+    let mut input = kttdv::Assembled::from_value(serde_json::json!({})).map_err(|p| reporter.problems(&p))?;
+    input.add_roll(path).map_err(|problems| reporter.problems(&problems))?;
+    Ok(input.value["roll"].clone())
 }
 
 fn campaign_list(store: &StoreArgs) -> Result<(), Exit> {

@@ -1,5 +1,6 @@
-//! The roll the Board manages, kept in a spreadsheet: one member per row,
-//! columns found by their titles like the members sheet's.
+//! Lists kept in a spreadsheet, one entry per row, columns found by their
+//! titles like the members sheet's: the roll the Board manages, and a
+//! campaign's units file.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -10,13 +11,15 @@ use super::columns::{Column, MEMBER_COLUMNS, letter};
 use super::{Grid, card_number_text, find_columns, header, missing_columns, read_grids};
 use crate::input::{self, Code, InputError, Place, Step};
 
-/// A roll read from a spreadsheet, and the row and column of each value.
-pub struct ImportedRoll {
-    /// The roll as JSON: a list of entries.
+/// A list read from a spreadsheet, and the row and column of each value.
+pub struct ImportedList {
+    /// The list as JSON: one object a row, keyed by the columns' fields.
     pub entries: Value,
     sheet: String,
     rows: Vec<u32>,
     columns: HashMap<&'static str, String>,
+    /// The field a problem with a whole entry is shown at.
+    first: &'static str,
 }
 
 const ORGANISATION: Column = Column {
@@ -43,10 +46,56 @@ fn roll_columns() -> Vec<&'static Column> {
     MEMBER_COLUMNS.iter().filter(|c| person.contains(&c.field)).chain([&ORGANISATION, &CELL]).collect()
 }
 
-/// Reads the roll from the first sheet whose title row names its columns.
-pub fn read_roll(path: &Path) -> Result<ImportedRoll, Vec<InputError>> {
+/// Reads the roll from the sheet whose title row names most of its columns.
+pub fn read_roll(path: &Path) -> Result<ImportedList, Vec<InputError>> {
+    read_list(path, &roll_columns(), &["full_name", "birth_date"])
+}
+
+const UNIT_CODE: Column = Column {
+    field: "code",
+    title: "Mã đơn vị",
+    synonyms: &["Mã", "Code"],
+    required: true,
+    hint: "",
+    example: "dang-bo-so-tai-chinh",
+};
+
+const UNIT_NAME: Column = Column {
+    field: "name",
+    title: "Tên đơn vị",
+    synonyms: &["Tên", "Name"],
+    required: true,
+    hint: "",
+    example: "Đảng bộ Sở Tài chính",
+};
+
+const UNIT_KIND: Column = Column {
+    field: "kind",
+    title: "Cấp",
+    synonyms: &["Loại", "Loại đơn vị", "Kind"],
+    required: true,
+    hint: "",
+    example: "Tổ chức cơ sở đảng",
+};
+
+const UNIT_PARENT: Column = Column {
+    field: "parent",
+    title: "Mã đơn vị cấp trên",
+    synonyms: &["Cấp trên", "Đơn vị cấp trên", "Parent"],
+    required: false,
+    hint: "",
+    example: "ban",
+};
+
+/// Reads a campaign's units file: code, name, kind and parent of each unit.
+pub fn read_units(path: &Path) -> Result<ImportedList, Vec<InputError>> {
+    read_list(path, &[&UNIT_CODE, &UNIT_NAME, &UNIT_KIND, &UNIT_PARENT], &["code", "name", "kind"])
+}
+
+/// Reads a list from the sheet whose title row names most of `columns`;
+/// the `needed` ones must be there.
+fn read_list(path: &Path, columns: &[&'static Column], needed: &[&str]) -> Result<ImportedList, Vec<InputError>> {
     let grids = read_grids(path)?;
-    let columns = roll_columns();
     let score = |g: &&Grid| {
         header(g).map_or(0, |(_, cells)| cells.iter().filter(|c| columns.iter().any(|m| m.matches(&c.text))).count())
     };
@@ -63,8 +112,9 @@ pub fn read_roll(path: &Path) -> Result<ImportedRoll, Vec<InputError>> {
             "trang danh sách không có dữ liệu",
         )]);
     };
+    let first = columns.first().map_or("", |c| c.field);
     let at = find_columns(titles, columns.iter().copied());
-    let needed = columns.iter().copied().filter(|c| ["full_name", "birth_date"].contains(&c.field));
+    let needed = columns.iter().copied().filter(|c| needed.contains(&c.field));
     let missing = missing_columns(grid, (*header_row, titles), needed, &at);
     if !missing.is_empty() {
         return Err(missing);
@@ -87,17 +137,17 @@ pub fn read_roll(path: &Path) -> Result<ImportedRoll, Vec<InputError>> {
     let mut entries = Value::Array(entries);
     input::normalize(&mut entries);
     let columns = at.iter().map(|(f, i)| (*f, letter(*i))).collect();
-    Ok(ImportedRoll { entries, sheet: grid.name.clone(), rows, columns })
+    Ok(ImportedList { entries, sheet: grid.name.clone(), rows, columns, first })
 }
 
-impl ImportedRoll {
-    /// Moves a problem reported by JSON path (relative to the roll) to the
+impl ImportedList {
+    /// Moves a problem reported by JSON path (relative to the list) to the
     /// sheet cell its value came from.
     pub fn relocate(&self, mut problem: InputError) -> InputError {
         let Place::Json { path } = &problem.place else { return problem };
         let (index, field) = match path.steps() {
             [Step::Index(i), Step::Key(field), ..] => (*i, field.as_str()),
-            [Step::Index(i), ..] => (*i, "full_name"),
+            [Step::Index(i), ..] => (*i, self.first),
             _ => return problem,
         };
         if let Some(&row) = self.rows.get(index) {
