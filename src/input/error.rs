@@ -82,6 +82,8 @@ pub enum Code {
     /// A unit whose parent is missing from the units file, or of the wrong
     /// level (a cell under the Board, a committee under a cell).
     WrongParent,
+    /// A submission saved for one unit that names another.
+    OtherUnit,
 }
 
 impl Code {

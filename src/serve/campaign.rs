@@ -19,6 +19,7 @@ use super::error::ApiError;
 use super::file::file_response;
 use super::upload::{Upload, checked_input};
 use crate::campaign::{board_input, committee_input, own_part};
+use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::Kind;
 use crate::store::{Level, State as UnitState, Unit, sha256};
 use crate::{Error, PdfFlavour, Rendered, Slot};
@@ -117,13 +118,16 @@ pub async fn save(
         _ => children_inputs(&state, &campaign, &unit).await?,
     };
     let roll = state.store.roll(&campaign).await?;
-    let level = unit.level;
+    let (level, unit_name) = (unit.level, unit.name.clone());
     let worker = state.clone();
     let (own, warnings) = state
         .pool
         .run(move || {
             let input = checked_input(&worker, upload)?;
             let own = own_part(level, &input.value);
+            if let Some(problem) = names_another(level, &unit_name, &own) {
+                return Err(ApiError::Input(input.relocate(vec![problem])));
+            }
             let whole = whole_input(level, &own, below, roll.as_deref())?;
             match worker.renderer.check(check_kind(level), &whole) {
                 Ok(warnings) => Ok((own, input.warnings(warnings))),
@@ -189,7 +193,8 @@ pub async fn document(
                 worker.renderer.render(kind, &input, flavour)
             };
             result.map_err(|err| match err {
-                // Stored data passed its checks when saved; a failure now is the server's.
+                // Each part passed its checks when saved; together they may
+                // not (one member on two cells' rosters): the unit's problems.
                 Error::Input(problems) => ApiError::Input(problems),
                 Error::Render(err) => ApiError::Template(err),
                 Error::Write(err) => ApiError::internal(err),
@@ -297,6 +302,18 @@ struct Meta {
     title: String,
     pages: usize,
     slots: Vec<Slot>,
+}
+
+/// The problem when a cell's roster or a committee's details name another
+/// unit than the one they are saved for: another cell's file sent by mistake.
+fn names_another(level: Level, unit: &str, own: &Value) -> Option<InputError> {
+    let (path, named) = match level {
+        Level::Cell => (JsonPath::root().key("cell").key("name"), own["cell"]["name"].as_str()?),
+        Level::Committee => (JsonPath::root().key("organisation"), own["organisation"].as_str()?),
+        Level::Board => return None,
+    };
+    (named != unit)
+        .then(|| InputError::new(Code::OtherUnit, path, format!("dữ liệu này của «{named}», không phải của «{unit}»")))
 }
 
 /// The kinds a unit of `level` makes.

@@ -343,17 +343,25 @@ async fn every_save_answered_survives_the_server_killed_with_sigkill() {
         let mut server = serve(&store);
         let label = store.label();
         let acknowledged: Arc<Mutex<Vec<(String, u64, String)>>> = Arc::default();
-        let units = ["dang-bo-so-tai-chinh.chi-bo-van-phong", "dang-bo-so-tai-chinh.chi-bo-thanh-tra"];
+        let units = [
+            ("dang-bo-so-tai-chinh.chi-bo-van-phong", "Chi bộ Văn phòng"),
+            ("dang-bo-so-tai-chinh.chi-bo-thanh-tra", "Chi bộ Thanh tra"),
+        ];
         let mut clients = Vec::new();
         for client in 0..32 {
             let (acknowledged, base) = (acknowledged.clone(), server.base.clone());
-            let unit = units[client % units.len()].to_owned();
+            let (unit, name) = units[client % units.len()];
+            let unit = unit.to_owned();
             clients.push(tokio::spawn(async move {
                 let http = Client::new();
                 let url = format!("{base}/api/campaigns/{CAMPAIGN}/units/{unit}/submission");
                 for round in 0.. {
-                    let Ok(answer) = http.put(&url).json(&roster_of(client, round)).send().await else { break };
+                    let mut roster = roster_of(client, round);
+                    roster["cell"]["name"] = json!(name);
+                    let Ok(answer) = http.put(&url).json(&roster).send().await else { break };
                     if answer.status() != StatusCode::OK {
+                        // Only the server's going away ends a client's saves.
+                        assert!(answer.status().is_server_error(), "{}", answer.text().await.unwrap());
                         break;
                     }
                     let Ok(saved) = answer.json::<Value>().await else { break };
