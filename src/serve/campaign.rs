@@ -143,9 +143,12 @@ pub async fn save(
 
 /// A document of the unit from the stored current versions: a cell's forms
 /// and packet, a committee's form 6, lists and submission, the Board's.
+/// `?version=N` makes it from the unit's own version N instead (the units
+/// below at their current versions).
 pub async fn document(
     State(state): State<Arc<AppState>>,
     Path((campaign, code, kind)): Path<(String, String, String)>,
+    Query(query): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
     let kind = parse_kind(&kind)?;
     let unit = state.store.unit(&campaign, &code).await?;
@@ -158,7 +161,7 @@ pub async fn document(
             names.join(", ")
         )));
     }
-    let input = input_of(&state, &campaign, &unit).await?;
+    let input = input_of(&state, &campaign, &unit, query.version).await?;
     let format = OutFormat::allowed(kind)[0];
     let flavour = PdfFlavour::WITH_DATA;
     let text = serde_json::to_vec(&input).expect("JSON serialises");
@@ -346,11 +349,11 @@ fn whole_input(level: Level, own: &Value, below: Vec<Value>, roll: Option<&str>)
     })
 }
 
-/// The unit's input from its current version and, for a committee or the
-/// Board, the current versions below it.
-async fn input_of(state: &AppState, campaign: &str, unit: &Unit) -> Result<Value, ApiError> {
+/// The unit's input from its current version (or its version `number`)
+/// and, for a committee or the Board, the current versions below it.
+async fn input_of(state: &AppState, campaign: &str, unit: &Unit, number: Option<i64>) -> Result<Value, ApiError> {
     let own =
-        current_body(state, campaign, &unit.code).await?.ok_or_else(|| ApiError::NoSubmission(unit.code.clone()))?;
+        body(state, campaign, &unit.code, number).await?.ok_or_else(|| ApiError::NoSubmission(unit.code.clone()))?;
     let below = match unit.level {
         Level::Cell => Vec::new(),
         _ => children_inputs(state, campaign, unit).await?,
@@ -382,6 +385,11 @@ async fn children_inputs(state: &AppState, campaign: &str, unit: &Unit) -> Resul
 }
 
 async fn current_body(state: &AppState, campaign: &str, code: &str) -> Result<Option<Value>, ApiError> {
-    let Some(version) = state.store.version(campaign, code, None).await? else { return Ok(None) };
+    body(state, campaign, code, None).await
+}
+
+/// A version's body: the current one, or `number`.
+async fn body(state: &AppState, campaign: &str, code: &str, number: Option<i64>) -> Result<Option<Value>, ApiError> {
+    let Some(version) = state.store.version(campaign, code, number).await? else { return Ok(None) };
     serde_json::from_str(&version.body).map(Some).map_err(ApiError::internal)
 }

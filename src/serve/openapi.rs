@@ -94,7 +94,7 @@ fn campaign_operations() -> Map<String, Value> {
         "/api/campaigns/{campaign}/units/{code}/documents/{kind}".into(),
         json!({ "get": {
             "summary": "Văn bản lập từ dữ liệu hiện hành đã lưu; lập một lần, giữ theo nội dung (x-kttdv-cache: hit hoặc miss)",
-            "parameters": [campaign, unit, kind],
+            "parameters": [campaign, unit, kind, version],
             "responses": { "200": { "description": "PDF hoặc ZIP" }, "400": error_response("Cấp này không lập loại văn bản đó"), "404": not_found, "409": error_response("Đơn vị chưa có dữ liệu (no-submission)") }
         } }),
     );

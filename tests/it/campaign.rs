@@ -144,6 +144,10 @@ async fn a_cells_workbook_saved_gives_its_packet_and_its_committees_form_6_from_
         assert_eq!(again.bytes().await.unwrap(), bytes);
         let attached = kttdv::extract(&bytes).unwrap();
         assert_eq!(attached.input, current, "{label}: the PDF carries the stored version");
+        // Version 1 can be made again, as it was.
+        let old = client.get(unit_url(&server, CELL, "documents/mau-2?version=1")).send().await.unwrap();
+        assert_eq!(old.status(), StatusCode::OK, "{label}");
+        assert_eq!(kttdv::extract(&old.bytes().await.unwrap()).unwrap().input, first, "{label}");
 
         // The committee's form 6 counts the saved roster with its other cells.
         let form6 = client.get(unit_url(&server, COMMITTEE, "documents/mau-6")).send().await.unwrap();
