@@ -273,6 +273,12 @@ fn an_exported_campaign_imports_into_either_store_and_exports_the_same_files() {
         args.extend(store_args.iter().map(String::as_str));
         let out = kttdv(&args, "");
         assert!(out.status.success(), "{}: {}", store.label(), String::from_utf8_lossy(&out.stderr));
+        // Every member's personal data: for its owner's eyes only.
+        #[cfg(unix)]
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path).unwrap().permissions()) & 0o777,
+            0o600
+        );
         std::fs::read(path).unwrap()
     };
     let exported = export(first, "1.zip");

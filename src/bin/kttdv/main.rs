@@ -18,7 +18,7 @@ use crate::args::{
     RenderArgs, SampleArgs, SampleOf, ServeArgs, StoreArgs, TemplateXlsxArgs,
 };
 use crate::load::{load, progress_bar};
-use crate::report::{Exit, Folder, Reporter, internal, usage, write_document, write_output};
+use crate::report::{Exit, Folder, Reporter, internal, usage, write_document, write_output, write_private_document};
 
 /// Layout allocates and frees many small objects; glibc's allocator was a
 /// sixth of a render's time (BENCHMARKS.md).
@@ -333,7 +333,7 @@ fn campaign_export(code: &str, output: Option<PathBuf>, store: &StoreArgs) -> Re
     let output = output.unwrap_or_else(|| PathBuf::from(format!("{code}.zip")));
     let code = code.to_owned();
     let bytes = with_store(&store.location(), |store| async move { kttdv::campaign::export(&store, &code).await })?;
-    write_document(&output, &bytes)
+    write_private_document(&output, &bytes)
 }
 
 fn campaign_import(input: &Path, store: &StoreArgs) -> Result<(), Exit> {

@@ -94,6 +94,19 @@ pub fn write_document(path: &Path, bytes: &[u8]) -> Result<(), Exit> {
 /// Writes through a temporary file and a rename, so a failure never leaves
 /// a half-written PDF behind.
 pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), Exit> {
+    // A document to share, not a secret: readable like any file the user makes.
+    write_with_mode(path, bytes, 0o644)
+}
+
+/// Writes a file holding a whole campaign's personal data (an export):
+/// readable by its owner only, said where.
+pub fn write_private_document(path: &Path, bytes: &[u8]) -> Result<(), Exit> {
+    write_with_mode(path, bytes, 0o600)?;
+    eprintln!("Đã ghi {} (chỉ người dùng này đọc được: có dữ liệu cá nhân của đảng viên)", path.display());
+    Ok(())
+}
+
+fn write_with_mode(path: &Path, bytes: &[u8], #[cfg_attr(not(unix), allow(unused))] mode: u32) -> Result<(), Exit> {
     let fail = |err: std::io::Error| internal(format!("không ghi được {}: {err}", path.display()));
     if path == Path::new("-") {
         return std::io::stdout().write_all(bytes).map_err(fail);
@@ -101,9 +114,8 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), Exit> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(fail)?;
     let mut builder = tempfile::Builder::new();
-    // A document to share, not a secret: readable like any file the user makes.
     #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(mode));
     let mut temp = builder.tempfile_in(dir).map_err(fail)?;
     temp.write_all(bytes).map_err(fail)?;
     temp.persist(path).map_err(|e| fail(e.error))?;
