@@ -1,17 +1,14 @@
-//! A campaign as the store keeps it: the units a Board's submission or its
-//! roll names, each unit's own part of a submission (a cell's roster, a
-//! committee's or the Board's details without the units below), and the
-//! input of a document put together again from those parts.
+//! The units of a campaign, parents first, with codes of their own: from a
+//! Board's whole submission, a units file, or the roll's columns.
 
 use std::collections::HashSet;
-use std::io::{Cursor, Write};
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
+use super::without;
 use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::slug;
-use crate::model::campaign::Campaign;
-use crate::store::{Dump, Level, State, Store, StoreError, Unit, Version, VersionInfo};
+use crate::store::Level;
 
 /// The Board's code in every campaign.
 pub const BOARD: &str = "ban";
@@ -91,167 +88,6 @@ impl Tree {
         }
         tree
     }
-}
-
-/// A campaign file (`campaigns/*.json`: name, round, dates, deadlines),
-/// checked; its name.
-pub fn check_settings(text: &str) -> Result<String, String> {
-    let campaign: Campaign = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    Ok(campaign.name.to_string())
-}
-
-/// Creates the campaign `code` in the store from its checked settings:
-/// the units of `tree`, the first version of each part it holds, the roll;
-/// in one transaction.
-pub async fn create(
-    store: &Store,
-    code: &str,
-    settings: &str,
-    tree: &Tree,
-    roll: Option<&Value>,
-) -> Result<(), StoreError> {
-    // A code goes into addresses and file names: ASCII words and hyphens.
-    if code.is_empty() || slug(code) != code {
-        return Err(StoreError::BadCode(code.into()));
-    }
-    let name = check_settings(settings).map_err(StoreError::Corrupt)?;
-    let now = crate::store::now_ms();
-    let part = |unit: &str| tree.parts.iter().find(|(u, _)| u == unit).map(|(_, part)| part.to_string());
-    let mut versions = Vec::new();
-    let units = tree
-        .units
-        .iter()
-        .map(|u| {
-            let first = part(&u.code).map(|body| {
-                let info = VersionInfo {
-                    number: 1,
-                    sha256: crate::store::sha256(body.as_bytes()),
-                    saved_at: now,
-                    author: None,
-                };
-                versions.push((u.code.clone(), vec![Version { info, body }]));
-            });
-            Unit {
-                code: u.code.clone(),
-                name: u.name.clone(),
-                level: u.level,
-                parent: u.parent.clone(),
-                state: if first.is_some() { State::Draft } else { State::NotStarted },
-                versions: first.map_or(0, |()| 1),
-                current: first.map(|()| 1),
-                changed_at: first.map(|()| now),
-            }
-        })
-        .collect();
-    let roll = roll.map(|r| (r.to_string(), now));
-    store
-        .restore(&Dump { code: code.into(), name, settings: settings.into(), created_at: now, units, versions, roll })
-        .await
-}
-
-/// What an exported campaign's `campaign.json` says it is.
-const EXPORT_FORMAT: &str = "kttdv-campaign/1";
-
-/// The whole campaign as one ZIP of JSON files, to back it up or move it
-/// to another store: `campaign.json` (settings), `units.json` (the tree,
-/// states, current versions), `roll.json`, and `versions/<unit>.json`
-/// (every version, oldest first). The same campaign gives the same bytes.
-pub async fn export(store: &Store, code: &str) -> Result<Vec<u8>, StoreError> {
-    let dump = store.dump(code).await?;
-    let parse = |text: &str| serde_json::from_str::<Value>(text).map_err(|e| StoreError::Corrupt(e.to_string()));
-    let mut files: Vec<(String, Value)> = vec![
-        (
-            "campaign.json".into(),
-            json!({ "format": EXPORT_FORMAT, "code": dump.code, "name": dump.name, "created_at": dump.created_at, "settings": parse(&dump.settings)? }),
-        ),
-        ("units.json".into(), json!(dump.units)),
-    ];
-    if let Some((roll, saved_at)) = &dump.roll {
-        files.push(("roll.json".into(), json!({ "saved_at": saved_at, "roll": parse(roll)? })));
-    }
-    for (unit, versions) in &dump.versions {
-        let list: Result<Vec<Value>, StoreError> =
-            versions.iter().map(|v| Ok(json!({ "version": v.info, "body": parse(&v.body)? }))).collect();
-        files.push((format!("versions/{unit}.json"), Value::Array(list?)));
-    }
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    // No clock in the entries: the same campaign gives the same bytes.
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, value) in files {
-        zip.start_file(name, options).expect("writing to memory");
-        let text = serde_json::to_string_pretty(&value).expect("JSON serialises") + "\n";
-        zip.write_all(text.as_bytes()).expect("writing to memory");
-    }
-    Ok(zip.finish().expect("writing to memory").into_inner())
-}
-
-/// Restores an exported campaign into `store` (SQLite or PostgreSQL),
-/// exactly: the same versions, hashes and times. Refused, with nothing
-/// written, when the store has that campaign or the file is not whole.
-pub async fn import(store: &Store, zip: &[u8]) -> Result<String, StoreError> {
-    let dump = read_export(zip).map_err(StoreError::BadExport)?;
-    if dump.code.is_empty() || slug(&dump.code) != dump.code {
-        return Err(StoreError::BadCode(dump.code));
-    }
-    store.restore(&dump).await?;
-    Ok(dump.code)
-}
-
-fn read_export(zip: &[u8]) -> Result<Dump, String> {
-    let mut entries: Vec<(String, Value)> = Vec::new();
-    crate::archive::for_each(Cursor::new(zip), |entry| {
-        let mut text = String::new();
-        let name = entry.path.to_string_lossy().replace('\\', "/");
-        entry
-            .reader
-            .read_to_string(&mut text)
-            .map_err(|e| crate::archive::ArchiveError::Unreadable(format!("{name}: {e}")))?;
-        let value = serde_json::from_str(&text)
-            .map_err(|e| crate::archive::ArchiveError::Unreadable(format!("{name}: {e}")))?;
-        entries.push((name, value));
-        Ok(())
-    })
-    .map_err(|e| e.to_string())?;
-    let take = |name: &str| entries.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
-    let campaign = take("campaign.json").ok_or("thiếu campaign.json")?;
-    if campaign["format"] != EXPORT_FORMAT {
-        return Err(format!("campaign.json không phải dạng {EXPORT_FORMAT}"));
-    }
-    let field = |value: &Value, key: &str| value.get(key).cloned().ok_or(format!("thiếu «{key}»"));
-    let units: Vec<Unit> = from(take("units.json").ok_or("thiếu units.json")?, "units.json")?;
-    let known = |name: &str| units.iter().any(|u| format!("versions/{}.json", u.code) == name);
-    if let Some((stray, _)) = entries.iter().find(|(n, _)| n.starts_with("versions/") && !known(n)) {
-        return Err(format!("{stray} không thuộc đơn vị nào của units.json"));
-    }
-    let mut versions = Vec::new();
-    for unit in &units {
-        let Some(list) = take(&format!("versions/{}.json", unit.code)) else { continue };
-        let list: Vec<Value> = from(list, &unit.code)?;
-        let list: Result<Vec<Version>, String> = list
-            .into_iter()
-            .map(|v| {
-                Ok(Version { info: from(field(&v, "version")?, &unit.code)?, body: field(&v, "body")?.to_string() })
-            })
-            .collect();
-        versions.push((unit.code.clone(), list?));
-    }
-    let roll = match take("roll.json") {
-        Some(roll) => Some((field(&roll, "roll")?.to_string(), from(field(&roll, "saved_at")?, "roll.json")?)),
-        None => None,
-    };
-    Ok(Dump {
-        code: from(field(&campaign, "code")?, "campaign.json")?,
-        name: from(field(&campaign, "name")?, "campaign.json")?,
-        settings: field(&campaign, "settings")?.to_string(),
-        created_at: from(field(&campaign, "created_at")?, "campaign.json")?,
-        units,
-        versions,
-        roll,
-    })
-}
-
-fn from<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> Result<T, String> {
-    serde_json::from_value(value).map_err(|e| format!("{what}: {e}"))
 }
 
 /// The units of a units file (JSON, XLSX, ODS, XLS or CSV: one unit a
@@ -377,49 +213,12 @@ fn level_named(kind: &str) -> Option<Level> {
     }
 }
 
-/// `value` without the keys of the units below it.
-fn without(value: &Value, keys: &[&str]) -> Value {
-    let mut own: Map<String, Value> = value.as_object().cloned().unwrap_or_default();
-    for key in keys {
-        own.remove(*key);
-    }
-    Value::Object(own)
-}
-
-/// A unit's own part of what is saved: a cell's roster as it is, a
-/// committee's or the Board's details without the units below.
-pub fn own_part(level: Level, submission: &Value) -> Value {
-    match level {
-        Level::Cell => submission.clone(),
-        Level::Committee => without(submission, &["cells"]),
-        Level::Board => without(submission, &["committees", "roll"]),
-    }
-}
-
-/// A committee's input (kinds `mau-6`, `tong-hop`, `ho-so-co-so`) from its
-/// details and its cells' rosters.
-pub fn committee_input(details: &Value, cells: Vec<Value>) -> Value {
-    let mut input = without(details, &["cells"]);
-    input["cells"] = Value::Array(cells);
-    input
-}
-
-/// The Board's input (kinds `mau-7`, `doi-chieu`, `ho-so-ban`) from its
-/// details, its committees' inputs and the roll.
-pub fn board_input(details: &Value, committees: Vec<Value>, roll: Option<Value>) -> Value {
-    let mut input = without(details, &["committees", "roll"]);
-    input["committees"] = Value::Array(committees);
-    if let Some(roll) = roll {
-        input["roll"] = roll;
-    }
-    input
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::campaign::committee_input;
 
     fn cell(name: &str) -> Value {
         json!({ "cell": { "name": name }, "members": [] })

@@ -1,0 +1,114 @@
+//! The whole campaign as one ZIP of JSON files, to back it up or move it
+//! to another store, and back.
+
+use std::io::{Cursor, Write};
+
+use serde_json::{Value, json};
+
+use super::slug;
+use crate::store::{Dump, Store, StoreError, Unit, Version};
+
+/// What an exported campaign's `campaign.json` says it is.
+const EXPORT_FORMAT: &str = "kttdv-campaign/1";
+
+/// The whole campaign as one ZIP of JSON files, to back it up or move it
+/// to another store: `campaign.json` (settings), `units.json` (the tree,
+/// states, current versions), `roll.json`, and `versions/<unit>.json`
+/// (every version, oldest first). The same campaign gives the same bytes.
+pub async fn export(store: &Store, code: &str) -> Result<Vec<u8>, StoreError> {
+    let dump = store.dump(code).await?;
+    let parse = |text: &str| serde_json::from_str::<Value>(text).map_err(|e| StoreError::Corrupt(e.to_string()));
+    let mut files: Vec<(String, Value)> = vec![
+        (
+            "campaign.json".into(),
+            json!({ "format": EXPORT_FORMAT, "code": dump.code, "name": dump.name, "created_at": dump.created_at, "settings": parse(&dump.settings)? }),
+        ),
+        ("units.json".into(), json!(dump.units)),
+    ];
+    if let Some((roll, saved_at)) = &dump.roll {
+        files.push(("roll.json".into(), json!({ "saved_at": saved_at, "roll": parse(roll)? })));
+    }
+    for (unit, versions) in &dump.versions {
+        let list: Result<Vec<Value>, StoreError> =
+            versions.iter().map(|v| Ok(json!({ "version": v.info, "body": parse(&v.body)? }))).collect();
+        files.push((format!("versions/{unit}.json"), Value::Array(list?)));
+    }
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    // No clock in the entries: the same campaign gives the same bytes.
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, value) in files {
+        zip.start_file(name, options).expect("writing to memory");
+        let text = serde_json::to_string_pretty(&value).expect("JSON serialises") + "\n";
+        zip.write_all(text.as_bytes()).expect("writing to memory");
+    }
+    Ok(zip.finish().expect("writing to memory").into_inner())
+}
+
+/// Restores an exported campaign into `store` (SQLite or PostgreSQL),
+/// exactly: the same versions, hashes and times. Refused, with nothing
+/// written, when the store has that campaign or the file is not whole.
+pub async fn import(store: &Store, zip: &[u8]) -> Result<String, StoreError> {
+    let dump = read_export(zip).map_err(StoreError::BadExport)?;
+    if dump.code.is_empty() || slug(&dump.code) != dump.code {
+        return Err(StoreError::BadCode(dump.code));
+    }
+    store.restore(&dump).await?;
+    Ok(dump.code)
+}
+
+fn read_export(zip: &[u8]) -> Result<Dump, String> {
+    let mut entries: Vec<(String, Value)> = Vec::new();
+    crate::archive::for_each(Cursor::new(zip), |entry| {
+        let mut text = String::new();
+        let name = entry.path.to_string_lossy().replace('\\', "/");
+        entry
+            .reader
+            .read_to_string(&mut text)
+            .map_err(|e| crate::archive::ArchiveError::Unreadable(format!("{name}: {e}")))?;
+        let value = serde_json::from_str(&text)
+            .map_err(|e| crate::archive::ArchiveError::Unreadable(format!("{name}: {e}")))?;
+        entries.push((name, value));
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
+    let take = |name: &str| entries.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let campaign = take("campaign.json").ok_or("thiếu campaign.json")?;
+    if campaign["format"] != EXPORT_FORMAT {
+        return Err(format!("campaign.json không phải dạng {EXPORT_FORMAT}"));
+    }
+    let field = |value: &Value, key: &str| value.get(key).cloned().ok_or(format!("thiếu «{key}»"));
+    let units: Vec<Unit> = from(take("units.json").ok_or("thiếu units.json")?, "units.json")?;
+    let known = |name: &str| units.iter().any(|u| format!("versions/{}.json", u.code) == name);
+    if let Some((stray, _)) = entries.iter().find(|(n, _)| n.starts_with("versions/") && !known(n)) {
+        return Err(format!("{stray} không thuộc đơn vị nào của units.json"));
+    }
+    let mut versions = Vec::new();
+    for unit in &units {
+        let Some(list) = take(&format!("versions/{}.json", unit.code)) else { continue };
+        let list: Vec<Value> = from(list, &unit.code)?;
+        let list: Result<Vec<Version>, String> = list
+            .into_iter()
+            .map(|v| {
+                Ok(Version { info: from(field(&v, "version")?, &unit.code)?, body: field(&v, "body")?.to_string() })
+            })
+            .collect();
+        versions.push((unit.code.clone(), list?));
+    }
+    let roll = match take("roll.json") {
+        Some(roll) => Some((field(&roll, "roll")?.to_string(), from(field(&roll, "saved_at")?, "roll.json")?)),
+        None => None,
+    };
+    Ok(Dump {
+        code: from(field(&campaign, "code")?, "campaign.json")?,
+        name: from(field(&campaign, "name")?, "campaign.json")?,
+        settings: field(&campaign, "settings")?.to_string(),
+        created_at: from(field(&campaign, "created_at")?, "campaign.json")?,
+        units,
+        versions,
+        roll,
+    })
+}
+
+fn from<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> Result<T, String> {
+    serde_json::from_value(value).map_err(|e| format!("{what}: {e}"))
+}

@@ -1,0 +1,110 @@
+//! A campaign as the store keeps it: the units a Board's submission, a
+//! units file or the roll names (`tree`), each unit's own part of a
+//! submission (a cell's roster, a committee's or the Board's details without
+//! the units below), the input of a document put together again from those
+//! parts, and the whole campaign as one file to back up or move (`export`).
+
+mod export;
+mod tree;
+
+use serde_json::{Map, Value};
+
+pub use self::export::{export, import};
+pub use self::tree::{BOARD, NewUnit, Tree, read_units};
+use crate::kinds::slug;
+use crate::model::campaign::Campaign;
+use crate::store::{Dump, Level, State, Store, StoreError, Unit, Version, VersionInfo};
+
+/// A campaign file (`campaigns/*.json`: name, round, dates, deadlines),
+/// checked; its name.
+pub fn check_settings(text: &str) -> Result<String, String> {
+    let campaign: Campaign = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    Ok(campaign.name.to_string())
+}
+
+/// Creates the campaign `code` in the store from its checked settings:
+/// the units of `tree`, the first version of each part it holds, the roll;
+/// in one transaction.
+pub async fn create(
+    store: &Store,
+    code: &str,
+    settings: &str,
+    tree: &Tree,
+    roll: Option<&Value>,
+) -> Result<(), StoreError> {
+    // A code goes into addresses and file names: ASCII words and hyphens.
+    if code.is_empty() || slug(code) != code {
+        return Err(StoreError::BadCode(code.into()));
+    }
+    let name = check_settings(settings).map_err(StoreError::Corrupt)?;
+    let now = crate::store::now_ms();
+    let part = |unit: &str| tree.parts.iter().find(|(u, _)| u == unit).map(|(_, part)| part.to_string());
+    let mut versions = Vec::new();
+    let units = tree
+        .units
+        .iter()
+        .map(|u| {
+            let first = part(&u.code).map(|body| {
+                let info = VersionInfo {
+                    number: 1,
+                    sha256: crate::store::sha256(body.as_bytes()),
+                    saved_at: now,
+                    author: None,
+                };
+                versions.push((u.code.clone(), vec![Version { info, body }]));
+            });
+            Unit {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                level: u.level,
+                parent: u.parent.clone(),
+                state: if first.is_some() { State::Draft } else { State::NotStarted },
+                versions: first.map_or(0, |()| 1),
+                current: first.map(|()| 1),
+                changed_at: first.map(|()| now),
+            }
+        })
+        .collect();
+    let roll = roll.map(|r| (r.to_string(), now));
+    store
+        .restore(&Dump { code: code.into(), name, settings: settings.into(), created_at: now, units, versions, roll })
+        .await
+}
+
+/// `value` without the keys of the units below it.
+fn without(value: &Value, keys: &[&str]) -> Value {
+    let mut own: Map<String, Value> = value.as_object().cloned().unwrap_or_default();
+    for key in keys {
+        own.remove(*key);
+    }
+    Value::Object(own)
+}
+
+/// A unit's own part of what is saved: a cell's roster as it is, a
+/// committee's or the Board's details without the units below.
+pub fn own_part(level: Level, submission: &Value) -> Value {
+    match level {
+        Level::Cell => submission.clone(),
+        Level::Committee => without(submission, &["cells"]),
+        Level::Board => without(submission, &["committees", "roll"]),
+    }
+}
+
+/// A committee's input (kinds `mau-6`, `tong-hop`, `ho-so-co-so`) from its
+/// details and its cells' rosters.
+pub fn committee_input(details: &Value, cells: Vec<Value>) -> Value {
+    let mut input = without(details, &["cells"]);
+    input["cells"] = Value::Array(cells);
+    input
+}
+
+/// The Board's input (kinds `mau-7`, `doi-chieu`, `ho-so-ban`) from its
+/// details, its committees' inputs and the roll.
+pub fn board_input(details: &Value, committees: Vec<Value>, roll: Option<Value>) -> Value {
+    let mut input = without(details, &["committees", "roll"]);
+    input["committees"] = Value::Array(committees);
+    if let Some(roll) = roll {
+        input["roll"] = roll;
+    }
+    input
+}
