@@ -77,12 +77,12 @@ async fn main() {
 
         let units: Value =
             client.get(server.url("/api/campaigns/2021-quang-nam/units")).send().await.unwrap().json().await.unwrap();
-        let cells: Vec<String> = units
+        let cells: Vec<(String, String)> = units
             .as_array()
             .unwrap()
             .iter()
             .filter(|u| u["level"] == "cell")
-            .map(|u| u["code"].as_str().unwrap().to_owned())
+            .map(|u| (u["code"].as_str().unwrap().to_owned(), u["name"].as_str().unwrap().to_owned()))
             .collect();
         let times = Arc::new(Mutex::new(Vec::new()));
         let errors = Arc::new(Mutex::new(0));
@@ -95,13 +95,15 @@ async fn main() {
                 for round in 0..100 {
                     // Each cell's roster its own card numbers (seeds from 8: above the Bloc's).
                     let k = (c * 100 + round) % cells.len();
-                    let body = kttdv::sample::cell(30, 8 + k as u64, &format!("Chi bộ {k}"), "Đảng bộ");
-                    let cell = &cells[k];
+                    let (cell, name) = &cells[k];
+                    let body = kttdv::sample::cell(30, 8 + k as u64, name, "Đảng bộ");
                     let url = format!("{base}/api/campaigns/2021-quang-nam/units/{cell}/submission");
                     let sent = Instant::now();
                     let answer = client.put(&url).json(&body).send().await.unwrap();
                     if !answer.status().is_success() {
                         *errors.lock().unwrap() += 1;
+                        eprintln!("{}", answer.text().await.unwrap());
+                        continue;
                     }
                     answer.bytes().await.unwrap();
                     times.lock().unwrap().push(sent.elapsed());
@@ -124,9 +126,9 @@ async fn main() {
         let whole = server.url("/api/campaigns/2021-quang-nam/units/ban/documents/ho-so-ban");
         for when in ["from scratch", "again, nothing changed", "after one cell changed"] {
             if when == "after one cell changed" {
-                let url = server.url(&format!("/api/campaigns/2021-quang-nam/units/{}/submission", cells[0]));
-                let answer =
-                    client.put(&url).json(&kttdv::sample::cell(25, 8, "Chi bộ 0", "Đảng bộ")).send().await.unwrap();
+                let (cell, name) = &cells[0];
+                let url = server.url(&format!("/api/campaigns/2021-quang-nam/units/{cell}/submission"));
+                let answer = client.put(&url).json(&kttdv::sample::cell(25, 8, name, "Đảng bộ")).send().await.unwrap();
                 assert!(answer.status().is_success());
             }
             let started = Instant::now();

@@ -117,7 +117,11 @@ pub async fn save(
         Level::Cell => Vec::new(),
         _ => children_inputs(&state, &campaign, &unit).await?,
     };
-    let roll = state.store.roll(&campaign).await?;
+    // Only the Board's input holds the roll.
+    let roll = match unit.level {
+        Level::Board => state.store.roll(&campaign).await?,
+        _ => None,
+    };
     let (level, unit_name) = (unit.level, unit.name.clone());
     let worker = state.clone();
     let (own, warnings) = state
@@ -358,7 +362,10 @@ async fn input_of(state: &AppState, campaign: &str, unit: &Unit, number: Option<
         Level::Cell => Vec::new(),
         _ => children_inputs(state, campaign, unit).await?,
     };
-    let roll = state.store.roll(campaign).await?;
+    let roll = match unit.level {
+        Level::Board => state.store.roll(campaign).await?,
+        _ => None,
+    };
     whole_input(unit.level, &own, below, roll.as_deref())
 }
 
