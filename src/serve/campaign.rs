@@ -42,6 +42,74 @@ pub async fn list(State(state): State<Arc<AppState>>) -> Result<Json<Value>, Api
     Ok(Json(campaigns.into_iter().map(|(code, name, _)| json!({ "code": code, "name": name })).collect()))
 }
 
+/// Creates a campaign, for a signed-in administrator: a form
+/// (`multipart/form-data`) with the campaign file as `settings`, a units
+/// file (JSON, XLSX, ODS, XLS, CSV) as `units`, the roll as `roll` if the
+/// Board has one, and the campaign's `code` (by default the campaign file's
+/// name). Refused with every problem, nothing stored.
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    headers: axum::http::HeaderMap,
+    upload: Upload,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let account = super::session::signed_in(&state, &headers).await?;
+    if account.role != crate::store::Role::Admin {
+        return Err(ApiError::Forbidden("chỉ người quản trị tạo được chiến dịch"));
+    }
+    let Upload::Files { files, fields, input: None, .. } = upload else {
+        return Err(ApiError::BadRequest("gửi biểu mẫu multipart/form-data với các tệp settings, units, roll".into()));
+    };
+    let folder = crate::private::folder().map_err(ApiError::internal)?;
+    let mut paths = std::collections::HashMap::new();
+    for file in files {
+        let field = file.field.as_str();
+        if !["settings", "units", "roll"].contains(&field) || paths.contains_key(field) {
+            return Err(ApiError::BadRequest(format!("tệp ở trường «{field}» không được nhận")));
+        }
+        // Only the extension of the sender's name: it says how to read the file.
+        let extension: String = std::path::Path::new(&file.name)
+            .extension()
+            .map(|e| e.to_string_lossy().chars().filter(char::is_ascii_alphanumeric).collect())
+            .unwrap_or_default();
+        let path = folder.path().join(format!("{field}.{extension}"));
+        crate::private::write(&path, &file.bytes).map_err(ApiError::internal)?;
+        paths.insert(field.to_owned(), (path, file.name));
+    }
+    let (Some((settings, settings_name)), Some((units, _))) = (paths.get("settings"), paths.get("units")) else {
+        return Err(ApiError::BadRequest("cần tệp chiến dịch (settings) và danh sách đơn vị (units)".into()));
+    };
+    let code = match fields.iter().find(|(k, _)| k == "code") {
+        Some((_, code)) => code.trim().to_owned(),
+        None => std::path::Path::new(settings_name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    let text = std::fs::read_to_string(settings)
+        .map_err(|_| ApiError::BadRequest("tệp chiến dịch không phải văn bản UTF-8".into()))?;
+    crate::campaign::check_settings(&text)
+        .map_err(|e| ApiError::BadRequest(format!("tệp chiến dịch không hợp lệ: {e}")))?;
+    let (units, roll) = (units.clone(), paths.get("roll").map(|(p, _)| p.clone()));
+    let (tree, roll) = state
+        .pool
+        .run(move || {
+            let tree = crate::campaign::read_units(&units).map_err(ApiError::Input)?;
+            let roll = match roll {
+                Some(roll) => {
+                    let mut input = crate::Assembled::from_value(json!({})).map_err(ApiError::Input)?;
+                    input.add_roll(&roll).map_err(ApiError::Input)?;
+                    Some(input.value["roll"].clone())
+                }
+                None => None,
+            };
+            Ok::<_, ApiError>((tree, roll))
+        })
+        .await??;
+    crate::campaign::create(&state.store, &code, &text, &tree, roll.as_ref()).await?;
+    tracing::info!(campaign = code, by = account.login, "đã tạo chiến dịch");
+    Ok((axum::http::StatusCode::CREATED, Json(json!({ "code": code, "units": tree.units.len() }))))
+}
+
 /// A unit as the API shows it: with its level and state in Vietnamese.
 #[derive(Serialize)]
 struct UnitView {

@@ -48,6 +48,12 @@ pub enum ApiError {
     Store(#[from] StoreError),
     #[error("đơn vị «{0}» chưa có dữ liệu để lập văn bản")]
     NoSubmission(String),
+    #[error("sai tên đăng nhập hoặc mật khẩu")]
+    SignInFailed,
+    #[error("chưa đăng nhập, hoặc phiên làm việc đã hết hạn")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(&'static str),
 }
 
 /// The codes a client may match on, also counted in `/metrics`.
@@ -78,8 +84,13 @@ impl ApiError {
             ApiError::Store(StoreError::NoUnit(_)) => "no-unit",
             ApiError::Store(StoreError::NoVersion { .. }) => "no-version",
             ApiError::Store(StoreError::CampaignExists(_)) => "campaign-exists",
+            ApiError::Store(StoreError::AccountExists(_)) => "account-exists",
+            ApiError::Store(StoreError::BadCode(_)) => "bad-campaign-code",
             ApiError::Store(_) => "internal",
             ApiError::NoSubmission(_) => "no-submission",
+            ApiError::SignInFailed => "sign-in-failed",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
         }
     }
 
@@ -102,9 +113,12 @@ impl ApiError {
             ApiError::Store(StoreError::NoCampaign(_) | StoreError::NoUnit(_) | StoreError::NoVersion { .. }) => {
                 StatusCode::NOT_FOUND
             }
-            ApiError::Store(StoreError::CampaignExists(_)) => StatusCode::CONFLICT,
+            ApiError::Store(StoreError::CampaignExists(_) | StoreError::AccountExists(_)) => StatusCode::CONFLICT,
+            ApiError::Store(StoreError::BadCode(_)) => StatusCode::BAD_REQUEST,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::NoSubmission(_) => StatusCode::CONFLICT,
+            ApiError::SignInFailed | ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
         }
     }
 

@@ -15,6 +15,7 @@ mod openapi;
 mod page;
 mod place;
 mod pool;
+mod session;
 mod upload;
 
 use std::net::SocketAddr;
@@ -132,6 +133,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/web/download", post(page::download))
         .route("/web/report", post(page::report))
         .route("/web/mau-nhap-danh-sach-dang-vien.xlsx", get(page::blank_workbook))
+        .route("/web/invitation/{token}", get(session::invitation_page).post(session::accept_invitation))
+        .route("/api/session", get(session::who).post(session::sign_in).delete(session::sign_out))
         .route("/web/campaigns", get(campaign::campaigns_page))
         .route("/web/campaigns/{campaign}", get(campaign::campaign_page))
         .route("/api/kinds", get(api::kinds))
@@ -139,7 +142,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/api/kinds/{kind}/example", get(api::example))
         .route("/api/kinds/{kind}/check", post(api::check))
         .route("/api/kinds/{kind}/render", post(api::render))
-        .route("/api/campaigns", get(campaign::list))
+        .route("/api/campaigns", get(campaign::list).post(campaign::create))
         .route("/api/campaigns/{campaign}/units", get(campaign::units))
         .route("/api/campaigns/{campaign}/status", get(campaign::status))
         .route("/api/campaigns/{campaign}/units/{code}/submission", get(campaign::submission).put(campaign::save))

@@ -64,7 +64,25 @@ fn campaign_operations() -> Map<String, Value> {
     let version = json!({ "name": "version", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1 }, "description": "Số phiên bản; mặc định phiên bản hiện hành" });
     let kinds: Vec<&str> = Kind::all().map(Kind::name).collect();
     let mut paths = Map::new();
-    paths.insert("/api/campaigns".into(), json!({ "get": { "summary": "Các chiến dịch trong kho", "responses": { "200": json_ok("Mã và tên từng chiến dịch") } } }));
+    paths.insert(
+        "/api/campaigns".into(),
+        json!({
+            "get": { "summary": "Các chiến dịch trong kho", "responses": { "200": json_ok("Mã và tên từng chiến dịch") } },
+            "post": {
+                "summary": "Người quản trị tạo chiến dịch: tệp chiến dịch (settings), danh sách đơn vị (units), danh sách quản lý (roll, nếu có), mã (code)",
+                "requestBody": { "required": true, "content": { "multipart/form-data": {} } },
+                "responses": { "201": json_ok("Mã chiến dịch và số đơn vị"), "401": error_response("Chưa đăng nhập"), "403": error_response("Không phải người quản trị"), "409": error_response("Chiến dịch đã có"), "422": error_response("Danh sách đơn vị có lỗi: mọi lỗi, không lưu gì") }
+            }
+        }),
+    );
+    paths.insert(
+        "/api/session".into(),
+        json!({
+            "get": { "summary": "Người đang đăng nhập", "responses": { "200": json_ok("Tên đăng nhập, vai trò, chiến dịch, đơn vị"), "401": error_response("Chưa đăng nhập") } },
+            "post": { "summary": "Đăng nhập bằng tên và mật khẩu; phiên trong cookie kttdv-session", "requestBody": { "required": true, "content": { "application/json": {} } }, "responses": { "200": json_ok("Tài khoản"), "401": error_response("Sai tên đăng nhập hoặc mật khẩu") } },
+            "delete": { "summary": "Đăng xuất", "responses": { "204": { "description": "Phiên đã đóng" } } }
+        }),
+    );
     paths.insert(
         "/api/campaigns/{campaign}/units".into(),
         json!({ "get": { "summary": "Cây tổ chức: từng đơn vị với cấp, trạng thái, số phiên bản, lần đổi cuối", "parameters": [campaign], "responses": { "200": json_ok("Các đơn vị, mỗi đơn vị sau đơn vị cấp trên"), "404": not_found } } }),

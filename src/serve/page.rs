@@ -40,6 +40,7 @@ impl Pages {
             ("docs.html", include_str!("pages/docs.html")),
             ("campaigns.html", include_str!("pages/campaigns.html")),
             ("campaign.html", include_str!("pages/campaign.html")),
+            ("invitation.html", include_str!("pages/invitation.html")),
         ])
         .expect("the built-in pages parse");
         let base = include_str!("pages/base.html");

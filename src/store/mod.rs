@@ -5,6 +5,7 @@
 //! queries and migrations for both, through sqlx's `Any` driver; nothing a
 //! request needs lives in the process.
 
+mod accounts;
 mod model;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use sha2::{Digest, Sha256};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 
+pub use self::accounts::{Account, Role, SESSION_SECONDS, hash_password, new_token, password_matches};
 pub use self::model::{Dump, Level, State, Unit, Version, VersionInfo};
 
 /// Where the campaign is kept.
@@ -59,6 +61,8 @@ pub enum StoreError {
         "mã chiến dịch «{0}» không hợp lệ: chỉ chữ thường không dấu, chữ số và dấu gạch ngang (ví dụ 2021-quang-nam)"
     )]
     BadCode(String),
+    #[error("tài khoản «{0}» đã có")]
+    AccountExists(String),
     #[error("chiến dịch «{0}» đã có trong kho")]
     CampaignExists(String),
     #[error("không có đơn vị «{0}»")]

@@ -18,7 +18,7 @@ const CELL: &str = "dang-bo-so-tai-chinh.chi-bo-van-phong";
 const COMMITTEE: &str = "dang-bo-so-tai-chinh";
 
 /// A store for one test, removed after it.
-enum TestStore {
+pub(crate) enum TestStore {
     Sqlite(tempfile::TempDir),
     Postgres { admin: String, name: String },
 }
@@ -27,7 +27,7 @@ static DATABASES: AtomicUsize = AtomicUsize::new(0);
 
 impl TestStore {
     /// SQLite always; PostgreSQL too when the tests have a server.
-    fn all() -> Vec<TestStore> {
+    pub(crate) fn all() -> Vec<TestStore> {
         let mut stores = vec![TestStore::Sqlite(tempfile::tempdir().unwrap())];
         if let Ok(admin) = std::env::var("KTTDV_TEST_DATABASE_URL") {
             let name = format!("kttdv_test_{}_{}", std::process::id(), DATABASES.fetch_add(1, Ordering::SeqCst));
@@ -38,7 +38,7 @@ impl TestStore {
     }
 
     /// The options that point kttdv at it.
-    fn args(&self) -> Vec<String> {
+    pub(crate) fn args(&self) -> Vec<String> {
         match self {
             TestStore::Sqlite(dir) => vec!["--data".into(), dir.path().display().to_string()],
             TestStore::Postgres { admin, name } => {
@@ -48,7 +48,7 @@ impl TestStore {
         }
     }
 
-    fn label(&self) -> &'static str {
+    pub(crate) fn label(&self) -> &'static str {
         match self {
             TestStore::Sqlite(_) => "SQLite",
             TestStore::Postgres { .. } => "PostgreSQL",
@@ -71,7 +71,7 @@ fn psql(url: &str, sql: &str) {
 
 /// `kttdv campaign init` of the example Bloc (the Board of
 /// `examples/board.json`, its committees and cells, the roll) into `store`.
-fn init_example(store: &TestStore) {
+pub(crate) fn init_example(store: &TestStore) {
     let mut args = vec!["campaign", "init", "campaigns/2021-quang-nam.json", "--from", "examples/board.json"];
     args.extend(["--roll", "examples/roll.csv"]);
     let store_args = store.args();
@@ -82,7 +82,7 @@ fn init_example(store: &TestStore) {
     assert!(stderr.contains("Đã tạo chiến dịch «2021-quang-nam»"), "{stderr}");
 }
 
-fn serve(store: &TestStore) -> Server {
+pub(crate) fn serve(store: &TestStore) -> Server {
     let args = store.args();
     Server::start(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }

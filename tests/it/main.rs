@@ -3,6 +3,7 @@
 //! rather than one per file: each links all of Typst, and a dozen of them
 //! cost minutes of linking and gigabytes of disk on every CI run.
 
+mod accounts;
 mod browser;
 mod campaign;
 mod cell_forms;

@@ -67,6 +67,11 @@ pub enum Command {
     /// Tạo dữ liệu giả để dùng thử, tập huấn, đo tốc độ: danh sách một chi bộ
     /// (`chi-bo`, như loại mau-2) hoặc hồ sơ cả Đảng bộ Khối (`khoi`, như loại ho-so-ban).
     Sample(SampleArgs),
+    /// Tài khoản người dùng.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
     /// Chiến dịch trong kho dữ liệu: tạo, liệt kê.
     Campaign {
         #[command(subcommand)]
@@ -96,6 +101,30 @@ pub enum CampaignAction {
     Import {
         /// Tệp ZIP do `kttdv campaign export` ghi.
         input: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AdminAction {
+    /// Tạo tài khoản và in liên kết đăng nhập một lần (hết hạn sau 72 giờ) để người dùng
+    /// đặt mật khẩu; tài khoản quản trị đầu tiên được tạo bằng lệnh này.
+    CreateUser {
+        /// Tên đăng nhập.
+        login: String,
+        /// Vai trò: admin (quản trị), board (Ban Tổ chức), committee (cấp ủy cơ sở), cell (chi bộ).
+        #[arg(long, value_parser = ["admin", "board", "committee", "cell"])]
+        role: String,
+        /// Với vai trò khác admin: mã chiến dịch của đơn vị.
+        #[arg(long, required_if_eq_any = [("role", "board"), ("role", "committee"), ("role", "cell")])]
+        campaign: Option<String>,
+        /// Với vai trò khác admin: mã đơn vị người dùng làm việc cho.
+        #[arg(long, required_if_eq_any = [("role", "board"), ("role", "committee"), ("role", "cell")])]
+        unit: Option<String>,
+        /// Địa chỉ của dịch vụ, để in liên kết.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
         #[command(flatten)]
         store: StoreArgs,
     },

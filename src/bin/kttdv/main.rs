@@ -14,8 +14,8 @@ use clap::Parser;
 use kttdv::{EngineConfig, Kind, PdfFlavour, Renderer};
 
 use crate::args::{
-    CampaignAction, CampaignInitArgs, CheckArgs, Cli, Command, ExtractArgs, ImportArgs, InputArgs, ReconcileArgs,
-    RenderArgs, SampleArgs, SampleOf, ServeArgs, StoreArgs, TemplateXlsxArgs,
+    AdminAction, CampaignAction, CampaignInitArgs, CheckArgs, Cli, Command, ExtractArgs, ImportArgs, InputArgs,
+    ReconcileArgs, RenderArgs, SampleArgs, SampleOf, ServeArgs, StoreArgs, TemplateXlsxArgs,
 };
 use crate::load::{load, progress_bar};
 use crate::report::{Exit, Folder, Reporter, internal, usage, write_document, write_output, write_private_document};
@@ -39,6 +39,9 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(config, args),
         Command::TemplateXlsx(args) => template_xlsx(args),
         Command::Sample(args) => sample(args),
+        Command::Admin { action: AdminAction::CreateUser { login, role, campaign, unit, url, store } } => {
+            create_user(login, &role, campaign, unit, &url, &store)
+        }
         Command::Campaign { action: CampaignAction::Init(args) } => campaign_init(&config, args),
         Command::Campaign { action: CampaignAction::List(store) } => campaign_list(&store),
         Command::Campaign { action: CampaignAction::Export { code, output, store } } => {
@@ -320,6 +323,35 @@ fn read_roll(path: &Path, reporter: Reporter) -> Result<serde_json::Value, Exit>
     Ok(input.value["roll"].clone())
 }
 
+fn create_user(
+    login: String,
+    role: &str,
+    campaign: Option<String>,
+    unit: Option<String>,
+    url: &str,
+    store: &StoreArgs,
+) -> Result<(), Exit> {
+    let role: kttdv::store::Role = role.parse().map_err(|_| usage("vai trò không rõ"))?;
+    let (campaign, unit) = if role == kttdv::store::Role::Admin { (None, None) } else { (campaign, unit) };
+    let account = kttdv::store::Account { login, role, campaign, unit };
+    let token = kttdv::store::new_token();
+    let location = store.location();
+    let link = format!("{}/web/invitation/{token}", url.trim_end_matches('/'));
+    with_store(&location, |store| async move {
+        if let (Some(campaign), Some(unit)) = (&account.campaign, &account.unit) {
+            store.unit(campaign, unit).await?;
+        }
+        store.create_account(&account, &token).await?;
+        eprintln!(
+            "Đã tạo tài khoản «{}» ({}). Liên kết đăng nhập một lần, hết hạn sau 72 giờ:",
+            account.login,
+            account.role.label()
+        );
+        println!("{link}");
+        Ok(())
+    })
+}
+
 fn campaign_list(store: &StoreArgs) -> Result<(), Exit> {
     with_store(&store.location(), |store| async move {
         for (code, name, _) in store.campaigns().await? {
@@ -360,6 +392,8 @@ fn with_store<T, F: Future<Output = Result<T, kttdv::store::StoreError>>>(
         })?;
         work(store).await.map_err(|err| match err {
             kttdv::store::StoreError::CampaignExists(_)
+            | kttdv::store::StoreError::AccountExists(_)
+            | kttdv::store::StoreError::NoUnit(_)
             | kttdv::store::StoreError::BadCode(_)
             | kttdv::store::StoreError::NoCampaign(_)
             | kttdv::store::StoreError::BadExport(_) => {

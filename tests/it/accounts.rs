@@ -1,0 +1,203 @@
+//! Accounts and signing in, black-box: `kttdv admin create-user`, the
+//! one-time link, sessions by cookie; on SQLite and PostgreSQL.
+
+use crate::campaign::{TestStore, init_example, serve};
+use crate::common::*;
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+fn create_user(store: &TestStore, args: &[&str]) -> std::process::Output {
+    let store_args = store.args();
+    let mut all = vec!["admin", "create-user"];
+    all.extend(args);
+    all.extend(store_args.iter().map(String::as_str));
+    kttdv(&all, "")
+}
+
+#[tokio::test]
+async fn the_first_administrator_sets_a_password_by_a_one_time_link_then_signs_in_and_out() {
+    for store in TestStore::all() {
+        let label = store.label();
+        let out = create_user(&store, &["quan-tri", "--role", "admin", "--url", "http://kttdv.example/"]);
+        assert!(out.status.success(), "{label}: {}", String::from_utf8_lossy(&out.stderr));
+        let link = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+        let token = link.strip_prefix("http://kttdv.example/web/invitation/").expect("the link").to_owned();
+        assert!(token.len() >= 43, "{label}: 32 random bytes: {token}");
+
+        let server = serve(&store);
+        let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let page = client.get(server.url(&format!("/web/invitation/{token}"))).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "{label}");
+        assert!(page.text().await.unwrap().contains("quan-tri"));
+        let set = |password: &'static str, repeat: &'static str| {
+            let url = server.url(&format!("/web/invitation/{token}"));
+            client.post(url).form(&[("password", password), ("repeat", repeat)]).send()
+        };
+        let short = set("ngắn quá", "ngắn quá").await.unwrap();
+        assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(short.text().await.unwrap().contains("ít nhất 12 ký tự"));
+        let differ = set("mật khẩu đủ dài 1", "mật khẩu đủ dài 2").await.unwrap();
+        assert!(differ.text().await.unwrap().contains("không giống nhau"), "{label}");
+
+        let accepted = set("mật khẩu đủ dài 1", "mật khẩu đủ dài 1").await.unwrap();
+        assert_eq!(accepted.status(), StatusCode::SEE_OTHER, "{label}");
+        assert_eq!(accepted.headers()["location"], "/web/campaigns");
+        let cookie = accepted.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(
+            cookie.starts_with("kttdv-session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+            "{cookie}"
+        );
+        assert!(!cookie.contains("Secure"), "plain HTTP here; Secure behind TLS");
+        let session = cookie.split(';').next().unwrap().to_owned();
+        let me: Value = client
+            .get(server.url("/api/session"))
+            .header("cookie", &session)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!((me["login"].as_str(), me["role"].as_str()), (Some("quan-tri"), Some("admin")), "{label}: {me}");
+
+        // The link works once.
+        let again = client.get(server.url(&format!("/web/invitation/{token}"))).send().await.unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_FOUND, "{label}");
+        assert_eq!(set("mật khẩu khác nữa 3", "mật khẩu khác nữa 3").await.unwrap().status(), StatusCode::NOT_FOUND);
+
+        // A wrong password and an unknown login get the same answer.
+        for (login, password) in [("quan-tri", "sai mật khẩu rồi"), ("khong-co", "mật khẩu đủ dài 1")] {
+            let body = json!({ "login": login, "password": password });
+            let answer = client.post(server.url("/api/session")).json(&body).send().await.unwrap();
+            assert_eq!(answer.status(), StatusCode::UNAUTHORIZED, "{label}");
+            let error: Value = answer.json().await.unwrap();
+            assert_eq!(error["code"], "sign-in-failed");
+        }
+        let body = json!({ "login": "quan-tri", "password": "mật khẩu đủ dài 1" });
+        let signed = client
+            .post(server.url("/api/session"))
+            .json(&body)
+            .header("x-forwarded-proto", "https")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed.status(), StatusCode::OK, "{label}");
+        let cookie = signed.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(cookie.contains("; Secure"), "behind TLS: {cookie}");
+        let second = cookie.split(';').next().unwrap().to_owned();
+        let out = client.delete(server.url("/api/session")).header("cookie", &second).send().await.unwrap();
+        assert_eq!(out.status(), StatusCode::NO_CONTENT);
+        let gone = client.get(server.url("/api/session")).header("cookie", &second).send().await.unwrap();
+        assert_eq!(gone.status(), StatusCode::UNAUTHORIZED, "{label}: signed out");
+        let first = client.get(server.url("/api/session")).header("cookie", &session).send().await.unwrap();
+        assert_eq!(first.status(), StatusCode::OK, "{label}: the other session goes on");
+
+        // Neither passwords nor tokens are kept as they are.
+        if let TestStore::Sqlite(dir) = &store {
+            let db = dir.path().join("kttdv.db");
+            let query =
+                "SELECT password_hash FROM account; SELECT token_hash FROM session; SELECT token_hash FROM invitation;";
+            let out = std::process::Command::new("sqlite3").arg(&db).arg(query).output().unwrap();
+            let kept = String::from_utf8(out.stdout).unwrap();
+            assert!(kept.starts_with("$argon2id$"), "{kept}");
+            assert!(!kept.contains(&token) && !kept.contains(session.trim_start_matches("kttdv-session=")), "{kept}");
+        }
+    }
+}
+
+#[test]
+fn an_account_for_a_unit_needs_that_unit_and_a_login_not_taken() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let cell = ["--role", "cell", "--campaign", "2021-quang-nam"];
+    let out = create_user(&store, &[&["bi-thu"][..], &cell, &["--unit", "khong-co"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("không có đơn vị «khong-co»"));
+    let unit = ["--unit", "dang-bo-so-tai-chinh.chi-bo-van-phong"];
+    let out = create_user(&store, &[&["bi-thu"][..], &cell, &unit].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bí thư chi bộ"));
+    let again = create_user(&store, &[&["bi-thu"][..], &cell, &unit].concat());
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("tài khoản «bi-thu» đã có"));
+    // A unit's role names its unit.
+    let out = create_user(&store, &["can-bo", "--role", "committee"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Signs `login` in through a fresh one-time link; the session's cookie.
+async fn signed_in(store: &TestStore, server: &Server, login: &str, role_args: &[&str]) -> String {
+    let out = create_user(store, &[&[login][..], role_args].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let link = String::from_utf8(out.stdout).unwrap();
+    let token = link.trim().rsplit('/').next().unwrap().to_owned();
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let password = "một mật khẩu đủ dài";
+    let url = server.url(&format!("/web/invitation/{token}"));
+    let answer = client.post(url).form(&[("password", password), ("repeat", password)]).send().await.unwrap();
+    let cookie = answer.headers()["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_administrator_creates_a_campaign_over_http_and_nobody_else_can() {
+    use reqwest::multipart::{Form, Part};
+    for store in TestStore::all() {
+        let label = store.label();
+        let server = serve(&store);
+        let client = Client::new();
+        let units = "Mã đơn vị,Tên đơn vị,Cấp,Mã đơn vị cấp trên\nban,Ban Tổ chức,Ban Tổ chức,\n\
+                     dang-bo-so-y-te,Đảng bộ Sở Y tế,Tổ chức cơ sở đảng,ban\n\
+                     dang-bo-so-y-te.chi-bo-1,Chi bộ 1,Chi bộ,dang-bo-so-y-te\n";
+        let settings = std::fs::read(root().join("campaigns/2021-quang-nam.json")).unwrap();
+        let form = |units: &str| {
+            Form::new()
+                .part("settings", Part::bytes(settings.clone()).file_name("2021-quang-nam.json"))
+                .part("units", Part::bytes(units.as_bytes().to_vec()).file_name("don-vi.csv"))
+                .text("code", "2021-y-te")
+        };
+        let anonymous = client.post(server.url("/api/campaigns")).multipart(form(units)).send().await.unwrap();
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{label}");
+
+        let admin = signed_in(&store, &server, "quan-tri", &["--role", "admin"]).await;
+        let bad = units.replace("Chi bộ,dang-bo-so-y-te", "Chi bộ,ban");
+        let refused = client
+            .post(server.url("/api/campaigns"))
+            .header("cookie", &admin)
+            .multipart(form(&bad))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["problems"][0]["code"], "wrong-parent", "{label}: {body}");
+        let listed: Value = client.get(server.url("/api/campaigns")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(listed, json!([]), "{label}: nothing stored");
+
+        let created = client
+            .post(server.url("/api/campaigns"))
+            .header("cookie", &admin)
+            .multipart(form(units))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED, "{label}");
+        assert_eq!(created.json::<Value>().await.unwrap(), json!({ "code": "2021-y-te", "units": 3 }));
+        let tree: Value =
+            client.get(server.url("/api/campaigns/2021-y-te/units")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(tree.as_array().unwrap().len(), 3, "{label}");
+
+        // A unit's user is not an administrator.
+        let role = ["--role", "cell", "--campaign", "2021-y-te", "--unit", "dang-bo-so-y-te.chi-bo-1"];
+        let secretary = signed_in(&store, &server, "bi-thu", &role).await;
+        let forbidden = client
+            .post(server.url("/api/campaigns"))
+            .header("cookie", &secretary)
+            .multipart(form(units))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forbidden.status(), StatusCode::FORBIDDEN, "{label}");
+    }
+}
