@@ -134,6 +134,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/web/report", post(page::report))
         .route("/web/mau-nhap-danh-sach-dang-vien.xlsx", get(page::blank_workbook))
         .route("/web/invitation/{token}", get(session::invitation_page).post(session::accept_invitation))
+        .route("/web/sign-in", get(session::sign_in_page).post(session::sign_in_submit))
         .route("/api/session", get(session::who).post(session::sign_in).delete(session::sign_out))
         .route("/web/campaigns", get(campaign::campaigns_page))
         .route("/web/campaigns/{campaign}", get(campaign::campaign_page))

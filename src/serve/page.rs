@@ -41,6 +41,7 @@ impl Pages {
             ("campaigns.html", include_str!("pages/campaigns.html")),
             ("campaign.html", include_str!("pages/campaign.html")),
             ("invitation.html", include_str!("pages/invitation.html")),
+            ("sign-in.html", include_str!("pages/sign-in.html")),
         ])
         .expect("the built-in pages parse");
         let base = include_str!("pages/base.html");

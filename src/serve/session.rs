@@ -17,6 +17,8 @@ use super::upload::FormFields;
 use crate::store::{Account, SESSION_SECONDS, hash_password, new_token, password_matches};
 
 const COOKIE: &str = "kttdv-session";
+/// The sign-in form's token, checked against the field of the same value.
+const CSRF_COOKIE: &str = "kttdv-csrf";
 /// Shorter passwords are refused.
 const MIN_PASSWORD: usize = 12;
 
@@ -86,6 +88,50 @@ pub async fn sign_in(
     headers: HeaderMap,
     Json(SignIn { login, password }): Json<SignIn>,
 ) -> Result<Response, ApiError> {
+    let (account, session) = authenticate(&state, login, password).await?;
+    Ok(with_cookie(Json(&account).into_response(), &session, &headers))
+}
+
+/// The sign-in page, its form carrying a token that must come back with
+/// the same one in a cookie (a form posted from another site cannot).
+pub async fn sign_in_page(State(state): State<Arc<AppState>>) -> Response {
+    sign_in_form(&state, "", None, StatusCode::OK)
+}
+
+fn sign_in_form(state: &AppState, login: &str, problem: Option<&str>, status: StatusCode) -> Response {
+    let csrf = new_token();
+    let mut page = state.pages.page("sign-in.html", &json!({ "csrf": csrf, "login": login, "problem": problem }));
+    *page.status_mut() = status;
+    let cookie = format!("{CSRF_COOKIE}={csrf}; Path=/web; HttpOnly; SameSite=Strict; Max-Age=3600");
+    page.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("a token is ASCII"));
+    page
+}
+
+/// Signs in from the page's form.
+pub async fn sign_in_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    FormFields(fields): FormFields,
+) -> Result<Response, ApiError> {
+    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let (login, password, csrf) = (field("login"), field("password"), field("csrf"));
+    if csrf.is_empty() || cookie_of(&headers, CSRF_COOKIE) != Some(csrf.as_str()) {
+        let problem = "Trang đăng nhập đã cũ; hãy nhập lại.";
+        return Ok(sign_in_form(&state, &login, Some(problem), StatusCode::FORBIDDEN));
+    }
+    match authenticate(&state, login.clone(), password).await {
+        Ok((_, session)) => Ok(with_cookie(Redirect::to("/web/campaigns").into_response(), &session, &headers)),
+        Err(ApiError::SignInFailed) => {
+            let problem = ApiError::SignInFailed.to_string();
+            Ok(sign_in_form(&state, &login, Some(&problem), StatusCode::UNAUTHORIZED))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Checks a login and password and opens a session: the account and the
+/// session's token.
+async fn authenticate(state: &AppState, login: String, password: String) -> Result<(Account, String), ApiError> {
     let found = state.store.password_of(&login).await?;
     // The same work whether or not the login exists: the answer's time says nothing.
     let (account, hash) = match found {
@@ -101,7 +147,7 @@ pub async fn sign_in(
     let session = new_token();
     state.store.open_session(&account.login, &session).await?;
     tracing::info!(login = account.login, "đăng nhập");
-    Ok(with_cookie(Json(&account).into_response(), &session, &headers))
+    Ok((account, session))
 }
 
 /// Who is signed in.
@@ -128,12 +174,17 @@ pub async fn sign_out(State(state): State<Arc<AppState>>, headers: HeaderMap) ->
 
 /// The session token a request carries in its cookie.
 fn session_of(headers: &HeaderMap) -> Option<&str> {
+    cookie_of(headers, COOKIE)
+}
+
+/// The value of the cookie `name` a request carries.
+fn cookie_of<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+        .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
 }
 
 /// `response` setting the session cookie; `Secure` when the request came

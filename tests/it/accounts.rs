@@ -201,3 +201,44 @@ async fn an_administrator_creates_a_campaign_over_http_and_nobody_else_can() {
         assert_eq!(forbidden.status(), StatusCode::FORBIDDEN, "{label}");
     }
 }
+
+#[tokio::test]
+async fn the_sign_in_page_signs_in_only_with_its_own_form() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    let server = serve(&store);
+    signed_in(&store, &server, "ban-to-chuc", &["--role", "admin"]).await;
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = client.get(server.url("/web/sign-in")).send().await.unwrap();
+    let cookie = page.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("kttdv-csrf=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let html = page.text().await.unwrap();
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("the form's token") + marker.len();
+    let csrf = html[start..start + html[start..].find('"').unwrap()].to_owned();
+    assert_eq!(cookie, format!("kttdv-csrf={csrf}"), "the same token in the form and the cookie");
+
+    let post = |login: &'static str, password: &'static str, csrf: String, cookie: Option<String>| {
+        let mut request =
+            client.post(server.url("/web/sign-in")).form(&[("login", login), ("password", password), ("csrf", &csrf)]);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send()
+    };
+    // A form from elsewhere carries no cookie of ours: refused before any password is tried.
+    let foreign = post("ban-to-chuc", "một mật khẩu đủ dài", csrf.clone(), None).await.unwrap();
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    assert!(foreign.headers().get("location").is_none());
+    let wrong = post("ban-to-chuc", "sai", csrf.clone(), Some(cookie.clone())).await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let text = wrong.text().await.unwrap();
+    assert!(text.contains("sai tên đăng nhập hoặc mật khẩu") && text.contains("value=\"ban-to-chuc\""), "{text}");
+    let right = post("ban-to-chuc", "một mật khẩu đủ dài", csrf, Some(cookie)).await.unwrap();
+    assert_eq!(right.status(), StatusCode::SEE_OTHER);
+    assert_eq!(right.headers()["location"], "/web/campaigns");
+    let session = right.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let me: Value =
+        client.get(server.url("/api/session")).header("cookie", session).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["login"], "ban-to-chuc");
+}
