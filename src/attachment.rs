@@ -8,7 +8,6 @@ use hayro_syntax::object::{Array, Dict, Object, Stream};
 use hayro_syntax::{LoadPdfError, Pdf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::input::{Code, InputError, JsonPath};
 
@@ -64,7 +63,7 @@ impl Signing {
 
 fn digest(input: &Value) -> String {
     let bytes = serde_json::to_vec(input).expect("JSON serialises");
-    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+    crate::hash::sha256(&bytes)
 }
 
 /// The attachment for a document of `kind` made from `input`.

@@ -15,6 +15,7 @@ mod assemble;
 mod attachment;
 pub mod campaign;
 mod engine;
+mod hash;
 mod input;
 mod kinds;
 mod model;

@@ -149,21 +149,12 @@ impl Renderer {
     /// The files of a kind that makes several, in one ZIP: the cell's five
     /// forms for `packet`, a whole submission for the committee and Board kinds.
     pub fn render_zip(&self, kind: Kind, input: &Value, flavour: PdfFlavour) -> Result<Rendered, Error> {
-        self.zip_of(kind, input, flavour, None)
+        self.render_zip_with(kind, input, flavour, None)
     }
 
-    /// [`Renderer::render_zip`], taking the PDFs made before from `kept`.
-    pub fn render_zip_kept(
-        &self,
-        kind: Kind,
-        input: &Value,
-        flavour: PdfFlavour,
-        kept: &dyn Kept,
-    ) -> Result<Rendered, Error> {
-        self.zip_of(kind, input, flavour, Some(kept))
-    }
-
-    fn zip_of(
+    /// [`Renderer::render_zip`], taking the PDFs made before from `kept`
+    /// and putting those it makes there.
+    pub fn render_zip_with(
         &self,
         kind: Kind,
         input: &Value,
@@ -293,9 +284,7 @@ impl Renderer {
             Ok(())
         })
     }
-}
 
-impl Renderer {
     /// What a PDF is made from, as one hash: the same address, the same bytes.
     fn address(&self, template: &str, data: &[u8], format: Format, attachment: &[u8]) -> String {
         use sha2::{Digest, Sha256};
@@ -306,7 +295,7 @@ impl Renderer {
         }
         hash.update(Sha256::digest(data));
         hash.update(Sha256::digest(attachment));
-        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        crate::hash::hex(&hash.finalize())
     }
 }
 

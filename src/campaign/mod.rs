@@ -22,6 +22,14 @@ pub fn check_settings(text: &str) -> Result<String, String> {
     Ok(campaign.name.to_string())
 }
 
+/// The roll the Board manages (JSON, XLSX, ODS, XLS or CSV), read and
+/// checked as `--roll` reads it, every problem placed in its file.
+pub fn read_roll(path: &std::path::Path) -> Result<Value, Vec<crate::InputError>> {
+    let mut input = crate::Assembled::from_value(Value::Object(Map::new()))?;
+    input.add_roll(path)?;
+    Ok(input.value["roll"].take())
+}
+
 /// Creates the campaign `code` in the store from its checked settings:
 /// the units of `tree`, the first version of each part it holds, the roll;
 /// in one transaction.
@@ -47,7 +55,7 @@ pub async fn create(
             let first = part(&u.code).map(|body| {
                 let info = VersionInfo {
                     number: 1,
-                    sha256: crate::store::sha256(body.as_bytes()),
+                    sha256: crate::hash::sha256(body.as_bytes()),
                     saved_at: now,
                     author: None,
                 };

@@ -209,8 +209,7 @@ pub fn produce(
     };
     let mut rendered = result.map_err(|err| match err {
         Error::Input(problems) => ApiError::Input(input.relocate(problems)),
-        Error::Render(err) => ApiError::Template(err),
-        Error::Write(err) => ApiError::internal(err),
+        err => err.into(),
     })?;
     rendered.warnings = input.warnings(std::mem::take(&mut rendered.warnings));
     state.metrics.rendered(kind.name(), started.elapsed().as_secs_f64(), rendered.pages);

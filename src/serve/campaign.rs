@@ -17,12 +17,13 @@ use super::AppState;
 use super::api::{OutFormat, parse_kind};
 use super::error::ApiError;
 use super::file::file_response;
-use super::upload::{Upload, checked_input};
+use super::upload::{Upload, on_input};
 use crate::campaign::{board_input, committee_input, own_part};
+use crate::hash::sha256;
 use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::Kind;
-use crate::store::{Level, State as UnitState, Unit, sha256};
-use crate::{Error, PdfFlavour, Rendered, Slot};
+use crate::store::{Level, State as UnitState, Unit};
+use crate::{PdfFlavour, Rendered, Slot};
 
 #[derive(Deserialize)]
 pub struct UnitPath {
@@ -94,14 +95,7 @@ pub async fn create(
         .pool
         .run(move || {
             let tree = crate::campaign::read_units(&units).map_err(ApiError::Input)?;
-            let roll = match roll {
-                Some(roll) => {
-                    let mut input = crate::Assembled::from_value(json!({})).map_err(ApiError::Input)?;
-                    input.add_roll(&roll).map_err(ApiError::Input)?;
-                    Some(input.value["roll"].clone())
-                }
-                None => None,
-            };
+            let roll = roll.map(|roll| crate::campaign::read_roll(&roll)).transpose().map_err(ApiError::Input)?;
             Ok::<_, ApiError>((tree, roll))
         })
         .await??;
@@ -181,32 +175,20 @@ pub async fn save(
     upload: Upload,
 ) -> Result<Json<Value>, ApiError> {
     let unit = state.store.unit(&campaign, &code).await?;
-    let below = match unit.level {
-        Level::Cell => Vec::new(),
-        _ => children_inputs(&state, &campaign, &unit).await?,
-    };
-    // Only the Board's input holds the roll.
-    let roll = match unit.level {
-        Level::Board => state.store.roll(&campaign).await?,
-        _ => None,
-    };
+    let (below, roll) = surroundings(&state, &campaign, &unit).await?;
     let (level, unit_name) = (unit.level, unit.name.clone());
-    let worker = state.clone();
-    let (own, warnings) = state
-        .pool
-        .run(move || {
-            let input = checked_input(&worker, upload)?;
-            let own = own_part(level, &input.value);
-            if let Some(problem) = names_another(level, &unit_name, &own) {
-                return Err(ApiError::Input(input.relocate(vec![problem])));
-            }
-            let whole = whole_input(level, &own, below, roll.as_deref())?;
-            match worker.renderer.check(check_kind(level), &whole) {
-                Ok(warnings) => Ok((own, input.warnings(warnings))),
-                Err(problems) => Err(ApiError::Input(input.relocate(problems))),
-            }
-        })
-        .await??;
+    let (own, warnings) = on_input(&state, upload, move |worker, input| {
+        let own = own_part(level, &input.value);
+        if let Some(problem) = names_another(level, &unit_name, &own) {
+            return Err(ApiError::Input(input.relocate(vec![problem])));
+        }
+        let whole = whole_input(level, &own, below, roll.as_deref())?;
+        match worker.renderer.check(check_kind(level), &whole) {
+            Ok(warnings) => Ok((own, input.warnings(warnings))),
+            Err(problems) => Err(ApiError::Input(input.relocate(problems))),
+        }
+    })
+    .await?;
     let body = serde_json::to_string(&own).expect("JSON serialises");
     let info = state.store.save(&campaign, &code, &body, None).await?;
     tracing::info!(campaign, unit = code, version = info.number, sha256 = info.sha256, "đã lưu");
@@ -263,17 +245,13 @@ pub async fn document(
         .pool
         .run(move || {
             let result = if format == OutFormat::Zip {
-                worker.renderer.render_zip_kept(kind, &input, flavour, job_files.as_ref())
+                worker.renderer.render_zip_with(kind, &input, flavour, Some(job_files.as_ref()))
             } else {
                 worker.renderer.render(kind, &input, flavour)
             };
-            result.map_err(|err| match err {
-                // Each part passed its checks when saved; together they may
-                // not (one member on two cells' rosters): the unit's problems.
-                Error::Input(problems) => ApiError::Input(problems),
-                Error::Render(err) => ApiError::Template(err),
-                Error::Write(err) => ApiError::internal(err),
-            })
+            // Each part passed its checks when saved; together they may not
+            // (one member on two cells' rosters): the unit's problems.
+            result.map_err(ApiError::from)
         })
         .await??;
     let meta = Meta { title: rendered.title.clone(), pages: rendered.pages, slots: rendered.slots.clone() };
@@ -424,47 +402,46 @@ fn whole_input(level: Level, own: &Value, below: Vec<Value>, roll: Option<&str>)
 /// The unit's input from its current version (or its version `number`)
 /// and, for a committee or the Board, the current versions below it.
 async fn input_of(state: &AppState, campaign: &str, unit: &Unit, number: Option<i64>) -> Result<Value, ApiError> {
-    let own =
-        body(state, campaign, &unit.code, number).await?.ok_or_else(|| ApiError::NoSubmission(unit.code.clone()))?;
-    let below = match unit.level {
-        Level::Cell => Vec::new(),
-        _ => children_inputs(state, campaign, unit).await?,
-    };
-    let roll = match unit.level {
-        Level::Board => state.store.roll(campaign).await?,
-        _ => None,
-    };
+    let own = state.store.version(campaign, &unit.code, number).await?;
+    let own = parse(&own.ok_or_else(|| ApiError::NoSubmission(unit.code.clone()))?.body)?;
+    let (below, roll) = surroundings(state, campaign, unit).await?;
     whole_input(unit.level, &own, below, roll.as_deref())
 }
 
-/// The inputs of the units right below `unit` that have a submission, in
-/// the tree's order: a committee's cells, the Board's committees (each with
-/// its cells).
-async fn children_inputs(state: &AppState, campaign: &str, unit: &Unit) -> Result<Vec<Value>, ApiError> {
+/// What a unit's own part is put together with: the stored inputs of the
+/// units right below it that have a submission, in the tree's order (a
+/// committee's cells; the Board's committees, each with its cells), and
+/// the roll, which only the Board's input holds.
+async fn surroundings(state: &AppState, campaign: &str, unit: &Unit) -> Result<(Vec<Value>, Option<String>), ApiError> {
+    if unit.level == Level::Cell {
+        return Ok((Vec::new(), None));
+    }
     let units = state.store.units(campaign).await?;
+    let bodies = state.store.bodies_below(campaign, &unit.code).await?;
+    let body = |code: &str| bodies.get(code).map(|b| parse(b)).transpose();
+    fn children<'a>(units: &'a [Unit], parent: &'a str) -> impl Iterator<Item = &'a Unit> {
+        units.iter().filter(move |u| u.parent.as_deref() == Some(parent))
+    }
     let mut inputs = Vec::new();
-    for child in units.iter().filter(|u| u.parent.as_deref() == Some(unit.code.as_str())) {
-        let Some(own) = current_body(state, campaign, &child.code).await? else { continue };
+    for child in children(&units, &unit.code) {
+        let Some(own) = body(&child.code)? else { continue };
         inputs.push(match child.level {
             Level::Committee => {
-                let mut cells = Vec::new();
-                for cell in units.iter().filter(|u| u.parent.as_deref() == Some(child.code.as_str())) {
-                    cells.extend(current_body(state, campaign, &cell.code).await?);
-                }
-                committee_input(&own, cells)
+                let cells: Result<Vec<Option<Value>>, ApiError> =
+                    children(&units, &child.code).map(|c| body(&c.code)).collect();
+                committee_input(&own, cells?.into_iter().flatten().collect())
             }
             _ => own,
         });
     }
-    Ok(inputs)
+    let roll = match unit.level {
+        Level::Board => state.store.roll(campaign).await?,
+        _ => None,
+    };
+    Ok((inputs, roll))
 }
 
-async fn current_body(state: &AppState, campaign: &str, code: &str) -> Result<Option<Value>, ApiError> {
-    body(state, campaign, code, None).await
-}
-
-/// A version's body: the current one, or `number`.
-async fn body(state: &AppState, campaign: &str, code: &str, number: Option<i64>) -> Result<Option<Value>, ApiError> {
-    let Some(version) = state.store.version(campaign, code, number).await? else { return Ok(None) };
-    serde_json::from_str(&version.body).map(Some).map_err(ApiError::internal)
+/// A stored body read back.
+fn parse(body: &str) -> Result<Value, ApiError> {
+    serde_json::from_str(body).map_err(ApiError::internal)
 }

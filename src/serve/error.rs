@@ -153,6 +153,17 @@ struct Body<'a> {
     request_id: &'a str,
 }
 
+/// A render's failure as an answer: its input's problems, or the server's.
+impl From<crate::Error> for ApiError {
+    fn from(err: crate::Error) -> Self {
+        match err {
+            crate::Error::Input(problems) => ApiError::Input(problems),
+            crate::Error::Render(err) => ApiError::Template(err),
+            crate::Error::Write(err) => ApiError::internal(err),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let detail = match &self {

@@ -2,7 +2,7 @@
 //! (`HttpOnly`, `SameSite=Strict`, `Secure` behind TLS) kept in the store so
 //! that replicas share them, and who is signed in.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -133,13 +133,15 @@ pub async fn sign_in_submit(
 /// session's token.
 async fn authenticate(state: &AppState, login: String, password: String) -> Result<(Account, String), ApiError> {
     let found = state.store.password_of(&login).await?;
-    // The same work whether or not the login exists: the answer's time says nothing.
-    let (account, hash) = match found {
-        Some((account, hash)) => (Some(account), hash),
-        None => (None, hash_password("không có tài khoản này")),
-    };
-    let matches =
-        tokio::task::spawn_blocking(move || password_matches(&password, &hash)).await.map_err(ApiError::internal)?;
+    let (account, hash) = found.map_or((None, None), |(account, hash)| (Some(account), Some(hash)));
+    // One verification whether or not the login exists (against a hash made
+    // once for the purpose): the answer's time says nothing of who exists.
+    let matches = tokio::task::spawn_blocking(move || {
+        static NOBODY: LazyLock<String> = LazyLock::new(|| hash_password("không có tài khoản này"));
+        password_matches(&password, hash.as_deref().unwrap_or(&NOBODY))
+    })
+    .await
+    .map_err(ApiError::internal)?;
     let Some(account) = account.filter(|_| matches) else {
         tracing::info!(login, "đăng nhập sai");
         return Err(ApiError::SignInFailed);

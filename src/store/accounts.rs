@@ -97,7 +97,7 @@ impl Store {
     /// under `session`. None when the link is unknown, used or stale.
     pub async fn accept_invitation(&self, token: &str, password_hash: &str, session: &str) -> Result<Option<Account>> {
         let now = now_ms();
-        let _turn = self.writing().await;
+        let turn = self.writing().await;
         let mut tx = self.pool.begin().await?;
         let used = sqlx::query(
             "UPDATE invitation SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING login",
@@ -115,7 +115,7 @@ impl Store {
             .await?;
         open_session(&mut tx, &login, session, now).await?;
         tx.commit().await?;
-        drop(_turn);
+        drop(turn);
         self.account(&login).await
     }
 

@@ -8,13 +8,15 @@
 mod accounts;
 mod model;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
+
+use crate::hash::sha256;
 
 pub use self::accounts::{Account, Role, SESSION_SECONDS, hash_password, new_token, password_matches};
 pub use self::model::{Dump, Level, State, Unit, Version, VersionInfo};
@@ -147,28 +149,20 @@ impl Store {
     async fn migrate(&self, place: &str) -> Result<()> {
         // A migration this kttdv does not know was applied: a newer kttdv's store.
         let newest = MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0);
-        let has_table = self.table_exists("_sqlx_migrations").await?;
-        if has_table {
+        let tables = self.tables().await?;
+        if tables.iter().any(|t| t == "_sqlx_migrations") {
             let applied: Option<i64> =
                 sqlx::query("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&self.pool).await?.try_get(0)?;
             if applied.is_some_and(|v| v > newest) {
                 return Err(StoreError::Newer(place.into()));
             }
-        } else if self.table_count().await? > 0 {
+        } else if !tables.is_empty() {
             return Err(StoreError::Foreign(place.into()));
         }
         MIGRATIONS.run(&self.pool).await.map_err(|e| match e {
             sqlx::migrate::MigrateError::VersionMissing(_) => StoreError::Newer(place.into()),
             other => StoreError::Open(place.into(), other.to_string()),
         })
-    }
-
-    async fn table_exists(&self, name: &str) -> Result<bool> {
-        Ok(self.tables().await?.iter().any(|t| t == name))
-    }
-
-    async fn table_count(&self) -> Result<usize> {
-        Ok(self.tables().await?.len())
     }
 
     async fn tables(&self) -> Result<Vec<String>> {
@@ -265,6 +259,22 @@ impl Store {
         .await?;
         let row = row.ok_or_else(|| StoreError::NoVersion { unit: unit.into(), number })?;
         Ok(Some(Version { info: VersionInfo::from_row(&row)?, body: row.try_get(4)? }))
+    }
+
+    /// The current versions' bodies of the units below `unit` — its
+    /// children and theirs — by unit code, in one query.
+    pub async fn bodies_below(&self, campaign: &str, unit: &str) -> Result<HashMap<String, String>> {
+        let rows = sqlx::query(
+            "SELECT u.code, v.body FROM unit u \
+             JOIN version v ON v.campaign = u.campaign AND v.unit = u.code AND v.number = u.current \
+             WHERE u.campaign = $1 AND (u.parent = $2 OR u.parent IN \
+               (SELECT c.code FROM unit c WHERE c.campaign = $1 AND c.parent = $2))",
+        )
+        .bind(campaign)
+        .bind(unit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
     }
 
     /// Every version of the unit's submission, oldest first, without bodies.
@@ -376,6 +386,7 @@ impl Store {
                 return Err(StoreError::BadExport(format!("{unit} phiên bản {}: SHA-256 không khớp", bad.info.number)));
             }
         }
+        let _turn = self.writing().await;
         let mut tx = self.pool.begin().await?;
         let exists =
             sqlx::query("SELECT code FROM campaign WHERE code = $1").bind(&dump.code).fetch_optional(&mut *tx).await?;
@@ -502,11 +513,6 @@ fn looks_like_sqlite(file: &Path) -> bool {
         Ok(n) => n == 16 && &head == b"SQLite format 3\0",
         Err(_) => false,
     }
-}
-
-/// SHA-256 in lowercase hex.
-pub fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Now, in milliseconds since 1970 (UTC), as the store keeps times.

@@ -126,9 +126,8 @@ async fn a_cells_workbook_saved_gives_its_packet_and_its_committees_form_6_from_
         assert_eq!(versions.as_array().unwrap().len(), 2);
         let first = json_of(client.get(unit_url(&server, CELL, "submission?version=1")).send().await.unwrap()).await;
         let current = json_of(client.get(unit_url(&server, CELL, "submission")).send().await.unwrap()).await;
-        let example: Value =
-            serde_json::from_str(&std::fs::read_to_string(root().join("examples/cell.json")).unwrap()).unwrap();
-        assert_eq!(first["members"], example["members"], "{label}: version 1 as it was");
+        let original = json_input(&example("cell.json"));
+        assert_eq!(first["members"], original["members"], "{label}: version 1 as it was");
         assert_eq!(current["cell"]["name"], "Chi bộ Văn phòng");
 
         // The packet prints the workbook's members; asked again, it is the kept one.
@@ -172,8 +171,7 @@ async fn an_invalid_submission_is_refused_with_every_problem_and_nothing_stored(
         let server = serve(&store);
         let client = Client::new();
         let label = store.label();
-        let mut roster: Value =
-            serde_json::from_str(&std::fs::read_to_string(root().join("examples/cell.json")).unwrap()).unwrap();
+        let mut roster = json_input(&example("cell.json"));
         roster["members"][0]["birth_date"] = json!("31/02/1970");
         roster["members"][1]["full_name"] = json!("");
         let answer = client.put(unit_url(&server, CELL, "submission")).json(&roster).send().await.unwrap();
@@ -339,8 +337,7 @@ fn an_export_that_is_not_whole_is_refused_and_nothing_is_stored() {
 
 /// A copy of the example cell's roster that says which client saved it.
 fn roster_of(client: usize, round: usize) -> Value {
-    let mut roster: Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("examples/cell.json")).unwrap()).unwrap();
+    let mut roster = json_input(&example("cell.json"));
     roster["cell"]["report_number"] = json!(format!("{client}-{round}"));
     roster
 }

@@ -279,7 +279,8 @@ fn campaign_init(config: &EngineConfig, args: CampaignInitArgs) -> Result<(), Ex
     let (tree, roll) = match (from, units, roll) {
         (None, Some(units), roll) => {
             let tree = kttdv::campaign::read_units(&units).map_err(|problems| reporter.problems(&problems))?;
-            (tree, roll.map(|roll| read_roll(&roll, reporter)).transpose()?)
+            let roll = roll.map(|roll| kttdv::campaign::read_roll(&roll)).transpose();
+            (tree, roll.map_err(|problems| reporter.problems(&problems))?)
         }
         (Some(board), _, roll) => {
             let args = InputArgs { input: board, roll, cell: Vec::new(), cells: Vec::new(), committees: Vec::new() };
@@ -291,7 +292,7 @@ fn campaign_init(config: &EngineConfig, args: CampaignInitArgs) -> Result<(), Ex
             (kttdv::campaign::Tree::from_board(&input.value), input.value.get("roll").cloned())
         }
         (None, None, Some(roll)) => {
-            let roll = read_roll(&roll, reporter)?;
+            let roll = kttdv::campaign::read_roll(&roll).map_err(|problems| reporter.problems(&problems))?;
             (kttdv::campaign::Tree::from_roll("Ban Tổ chức Đảng ủy Khối", &roll), Some(roll))
         }
         (None, None, None) => {
@@ -314,13 +315,6 @@ fn campaign_init(config: &EngineConfig, args: CampaignInitArgs) -> Result<(), Ex
         );
         Ok(())
     })
-}
-
-/// The roll the Board manages, read as `--roll` reads it.
-fn read_roll(path: &Path, reporter: Reporter) -> Result<serde_json::Value, Exit> {
-    let mut input = kttdv::Assembled::from_value(serde_json::json!({})).map_err(|p| reporter.problems(&p))?;
-    input.add_roll(path).map_err(|problems| reporter.problems(&problems))?;
-    Ok(input.value["roll"].clone())
 }
 
 fn create_user(
