@@ -4,13 +4,19 @@
 //! the units below), the input of a document put together again from those
 //! parts, and the whole campaign as one file to back up or move (`export`).
 
+mod access;
 mod export;
+mod progress;
 mod tree;
+mod workflow;
 
 use serde_json::{Map, Value};
 
+pub use self::access::{Access, Action, access, reached, role_of, sees_campaign};
 pub use self::export::{export, import};
+pub use self::progress::{LevelProgress, Timeliness, progress, received};
 pub use self::tree::{BOARD, NewUnit, Tree, read_units};
+pub use self::workflow::{Step, next};
 use crate::kinds::slug;
 use crate::model::campaign::Campaign;
 use crate::store::{Dump, Level, State, Store, StoreError, Unit, Version, VersionInfo};
@@ -20,6 +26,17 @@ use crate::store::{Dump, Level, State, Store, StoreError, Unit, Version, Version
 pub fn check_settings(text: &str) -> Result<String, String> {
     let campaign: Campaign = serde_json::from_str(text).map_err(|e| e.to_string())?;
     Ok(campaign.name.to_string())
+}
+
+/// Each level's deadline, from the campaign's settings: the cells', the
+/// committees', the Board's.
+pub fn deadlines(settings: &str) -> Result<Vec<(Level, crate::model::scalar::Date)>, StoreError> {
+    let campaign: Campaign = serde_json::from_str(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(vec![
+        (Level::Board, campaign.board_deadline),
+        (Level::Committee, campaign.committee_deadline),
+        (Level::Cell, campaign.cell_deadline.unwrap_or(campaign.committee_deadline)),
+    ])
 }
 
 /// The roll the Board manages (JSON, XLSX, ODS, XLS or CSV), read and
@@ -70,6 +87,8 @@ pub async fn create(
                 versions: first.map_or(0, |()| 1),
                 current: first.map(|()| 1),
                 changed_at: first.map(|()| now),
+                submitted_at: None,
+                note: None,
             }
         })
         .collect();

@@ -22,6 +22,10 @@ pub struct Campaign {
     pub stamping_from: Date,
     /// From the next day, an unstamped card is no longer valid.
     pub stamping_until: Date,
+    /// Cells report to their committee by this date (set by the committees;
+    /// by default the committees' own deadline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell_deadline: Option<Date>,
     /// Grassroots committees report to the Bloc's Organisation Board by this date.
     pub committee_deadline: Date,
     /// The Bloc's Board reports to the Provincial Board by this date.

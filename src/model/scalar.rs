@@ -133,6 +133,12 @@ impl Date {
     pub fn days_since(self, earlier: Date) -> i64 {
         (self.0 - earlier.0).num_days()
     }
+
+    /// The day in Vietnam (UTC+7) of a time in milliseconds since 1970 (UTC).
+    pub fn in_vietnam(ms: i64) -> Option<Date> {
+        let zone = chrono::FixedOffset::east_opt(7 * 3600)?;
+        Some(Date(chrono::DateTime::from_timestamp_millis(ms)?.with_timezone(&zone).date_naive()))
+    }
 }
 
 impl FromStr for Date {

@@ -1,15 +1,17 @@
 //! `/api/campaigns`: the campaign the store keeps — its units and their
 //! states, each unit's submission with its versions, and the documents made
 //! from the stored data, kept by content address so that asking twice
-//! renders once, on any replica.
+//! renders once, on any replica. Every route is in [`routes`], with the
+//! rule of reach it goes through (`crate::campaign::access`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -17,18 +19,129 @@ use super::AppState;
 use super::api::{OutFormat, parse_kind};
 use super::error::ApiError;
 use super::file::file_response;
+use super::session::Actor;
 use super::upload::{Upload, on_input};
-use crate::campaign::{board_input, committee_input, own_part};
+use super::workflow;
+use crate::campaign::{Access, Action, access, board_input, committee_input, own_part, reached, sees_campaign};
 use crate::hash::sha256;
 use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::Kind;
-use crate::store::{Level, State as UnitState, Unit};
+use crate::store::{Account, Level, Role, State as UnitState, StoreError, Unit};
 use crate::{PdfFlavour, Rendered, Slot};
 
+/// Who may use a route: the rule it goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Anyone signed in; what they see is what they reach.
+    SignedIn,
+    /// An administrator.
+    Admin,
+    /// Anyone of the campaign (an administrator too); the answer covers
+    /// the units they reach.
+    Campaign,
+    /// A Board officer of the campaign, or an administrator.
+    Audit,
+    /// The unit `{code}` under the rule of reach, for this action.
+    Unit(Action),
+}
+
+/// A route of the campaign's API.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub rule: Rule,
+}
+
+/// Every campaign route, its rule and its handler: the router is made
+/// from this table, and the tests of who may do what walk it.
+pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
+    use Action::{Decide, Edit, Invite, Read};
+    use Rule::{Admin, Audit, Campaign, SignedIn, Unit};
+    let route = |method: Method, path: &'static str, rule: Rule| Route { method, path, rule };
+    let step = |step: crate::campaign::Step| {
+        post(move |state, actor, path, body| workflow::take(step, state, actor, path, body))
+    };
+    vec![
+        (route(Method::GET, "/api/campaigns", SignedIn), get(list)),
+        (route(Method::POST, "/api/campaigns", Admin), post(create)),
+        (route(Method::GET, "/api/campaigns/{campaign}/units", Campaign), get(units)),
+        (route(Method::GET, "/api/campaigns/{campaign}/dashboard", Campaign), get(workflow::dashboard)),
+        (route(Method::GET, "/api/campaigns/{campaign}/missing.xlsx", Campaign), get(workflow::missing)),
+        (route(Method::GET, "/api/campaigns/{campaign}/audit", Audit), get(workflow::audit)),
+        (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/submission", Unit(Read)), get(submission)),
+        (route(Method::PUT, "/api/campaigns/{campaign}/units/{code}/submission", Unit(Edit)), axum::routing::put(save)),
+        (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/versions", Unit(Read)), get(versions)),
+        (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/timeline", Unit(Read)), get(workflow::timeline)),
+        (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/documents/{kind}", Unit(Read)), get(document)),
+        (
+            route(Method::POST, "/api/campaigns/{campaign}/units/{code}/submit", Unit(Edit)),
+            step(crate::campaign::Step::Submit),
+        ),
+        (
+            route(Method::POST, "/api/campaigns/{campaign}/units/{code}/approve", Unit(Decide)),
+            step(crate::campaign::Step::Approve),
+        ),
+        (
+            route(Method::POST, "/api/campaigns/{campaign}/units/{code}/return", Unit(Decide)),
+            step(crate::campaign::Step::Return),
+        ),
+        (
+            route(Method::POST, "/api/campaigns/{campaign}/units/{code}/not-reporting", Unit(Decide)),
+            step(crate::campaign::Step::NotReporting),
+        ),
+        (route(Method::POST, "/api/campaigns/{campaign}/units/{code}/accounts", Unit(Invite)), post(workflow::invite)),
+    ]
+}
+
+/// The campaign routes and their rules, for the tests of who may do what.
+pub fn table() -> Vec<Route> {
+    routes().into_iter().map(|(route, _)| route).collect()
+}
+
+/// The unit `code` of `campaign` with the units above it, nearest first,
+/// when `account` may do `action` to it: a unit outside their reach is
+/// answered as one that does not exist (404), one they see but may not act
+/// on with 403.
+pub(super) async fn reach(
+    state: &AppState,
+    account: &Account,
+    campaign: &str,
+    code: &str,
+    action: Action,
+) -> Result<Vec<Unit>, ApiError> {
+    seen(account, campaign)?;
+    let hidden = || ApiError::Store(StoreError::NoUnit(code.into()));
+    let lineage = match state.store.lineage(campaign, code).await {
+        Ok(lineage) => lineage,
+        Err(StoreError::NoUnit(_)) => return Err(hidden()),
+        Err(err) => return Err(err.into()),
+    };
+    match access(account, campaign, &lineage, action) {
+        Access::Granted => Ok(lineage),
+        Access::Hidden => Err(hidden()),
+        Access::Refused(why) => Err(ApiError::Forbidden(why)),
+    }
+}
+
+/// 404 for a campaign `account` does not belong to, as for one that does
+/// not exist.
+pub(super) fn seen(account: &Account, campaign: &str) -> Result<(), ApiError> {
+    if sees_campaign(account, campaign) { Ok(()) } else { Err(StoreError::NoCampaign(campaign.into()).into()) }
+}
+
+/// The units of `campaign` that `account` reaches, each after its parent.
+pub(super) async fn reached_units(state: &AppState, account: &Account, campaign: &str) -> Result<Vec<Unit>, ApiError> {
+    seen(account, campaign)?;
+    let units = state.store.units(campaign).await?;
+    Ok(reached(account, &units).into_iter().cloned().collect())
+}
+
+/// A unit of a campaign, as a path names it.
 #[derive(Deserialize)]
 pub struct UnitPath {
-    campaign: String,
-    code: String,
+    pub campaign: String,
+    pub code: String,
 }
 
 #[derive(Deserialize)]
@@ -37,10 +150,11 @@ pub struct VersionQuery {
     version: Option<i64>,
 }
 
-/// Every campaign in the store.
-pub async fn list(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
+/// The campaigns the user sees: their own; every one for an administrator.
+async fn list(State(state): State<Arc<AppState>>, Actor(account): Actor) -> Result<Json<Value>, ApiError> {
     let campaigns = state.store.campaigns().await?;
-    Ok(Json(campaigns.into_iter().map(|(code, name, _)| json!({ "code": code, "name": name })).collect()))
+    let seen = campaigns.into_iter().filter(|(code, _, _)| sees_campaign(&account, code));
+    Ok(Json(seen.map(|(code, name, _)| json!({ "code": code, "name": name })).collect()))
 }
 
 /// Creates a campaign, for a signed-in administrator: a form
@@ -48,13 +162,12 @@ pub async fn list(State(state): State<Arc<AppState>>) -> Result<Json<Value>, Api
 /// file (JSON, XLSX, ODS, XLS, CSV) as `units`, the roll as `roll` if the
 /// Board has one, and the campaign's `code` (by default the campaign file's
 /// name). Refused with every problem, nothing stored.
-pub async fn create(
+async fn create(
     State(state): State<Arc<AppState>>,
-    headers: axum::http::HeaderMap,
+    Actor(account): Actor,
     upload: Upload,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let account = super::session::signed_in(&state, &headers).await?;
-    if account.role != crate::store::Role::Admin {
+    if account.role != Role::Admin {
         return Err(ApiError::Forbidden("chỉ người quản trị tạo được chiến dịch"));
     }
     let Upload::Files { files, fields, input: None, .. } = upload else {
@@ -119,35 +232,25 @@ impl From<Unit> for UnitView {
     }
 }
 
-/// The campaign's tree: every unit after its parent, with its state and
-/// its last change.
-pub async fn units(State(state): State<Arc<AppState>>, Path(campaign): Path<String>) -> Result<Response, ApiError> {
-    let units: Vec<UnitView> = state.store.units(&campaign).await?.into_iter().map(UnitView::from).collect();
-    Ok(Json(units).into_response())
-}
-
-/// How many units of each level are in each state.
-pub async fn status(State(state): State<Arc<AppState>>, Path(campaign): Path<String>) -> Result<Json<Value>, ApiError> {
-    let counts = state.store.status(&campaign).await?;
-    let levels: Vec<Value> = [Level::Board, Level::Committee, Level::Cell]
-        .into_iter()
-        .map(|level| {
-            let of_level: Vec<_> = counts.iter().filter(|(l, _, _)| *l == level).collect();
-            let states: serde_json::Map<String, Value> =
-                of_level.iter().map(|(_, s, n)| (s.as_str().to_owned(), json!(n))).collect();
-            let units: i64 = of_level.iter().map(|(_, _, n)| n).sum();
-            json!({ "level": level, "label": level.label(), "units": units, "states": states })
-        })
-        .collect();
-    Ok(Json(json!({ "campaign": campaign, "levels": levels })))
+/// The campaign's tree as far as the user reaches: every unit after its
+/// parent, with its state and its last change.
+async fn units(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(campaign): Path<String>,
+) -> Result<Response, ApiError> {
+    let units = reached_units(&state, &account, &campaign).await?;
+    Ok(Json(units.into_iter().map(UnitView::from).collect::<Vec<_>>()).into_response())
 }
 
 /// The unit's submission: its current version, or `?version=N`.
-pub async fn submission(
+async fn submission(
     State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
     Path(UnitPath { campaign, code }): Path<UnitPath>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
+    reach(&state, &account, &campaign, &code, Action::Read).await?;
     let version = state.store.version(&campaign, &code, query.version).await?;
     let version = version.ok_or_else(|| ApiError::NoSubmission(code.clone()))?;
     let mut response = ([(header::CONTENT_TYPE, "application/json")], version.body).into_response();
@@ -158,23 +261,33 @@ pub async fn submission(
 }
 
 /// Every version of the unit's submission, oldest first.
-pub async fn versions(
+async fn versions(
     State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
     Path(UnitPath { campaign, code }): Path<UnitPath>,
 ) -> Result<Json<Value>, ApiError> {
+    reach(&state, &account, &campaign, &code, Action::Read).await?;
     Ok(Json(json!(state.store.versions(&campaign, &code).await?)))
 }
 
 /// Saves a new version of the unit's submission: JSON, or a cell's
 /// workbook. Checked as `kttdv check` checks it — a committee's or the
 /// Board's together with the stored submissions below it — and stored only
-/// when valid.
-pub async fn save(
+/// when valid, while the unit may still edit (409 once submitted).
+async fn save(
     State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
     Path(UnitPath { campaign, code }): Path<UnitPath>,
     upload: Upload,
 ) -> Result<Json<Value>, ApiError> {
-    let unit = state.store.unit(&campaign, &code).await?;
+    let unit = reach(&state, &account, &campaign, &code, Action::Edit).await?.remove(0);
+    if !unit.state.editable() {
+        return Err(ApiError::Conflict(format!(
+            "báo cáo của «{}» {} nên không sửa được",
+            unit.name,
+            unit.state.label()
+        )));
+    }
     let (below, roll) = surroundings(&state, &campaign, &unit).await?;
     let (level, unit_name) = (unit.level, unit.name.clone());
     let (own, warnings) = on_input(&state, upload, move |worker, input| {
@@ -190,7 +303,7 @@ pub async fn save(
     })
     .await?;
     let body = serde_json::to_string(&own).expect("JSON serialises");
-    let info = state.store.save(&campaign, &code, &body, None).await?;
+    let info = state.store.save(&campaign, &code, &body, Some(&account.login)).await?;
     tracing::info!(campaign, unit = code, version = info.number, sha256 = info.sha256, "đã lưu");
     Ok(Json(json!({ "version": info, "state": UnitState::Draft, "warnings": warnings })))
 }
@@ -199,13 +312,14 @@ pub async fn save(
 /// and packet, a committee's form 6, lists and submission, the Board's.
 /// `?version=N` makes it from the unit's own version N instead (the units
 /// below at their current versions).
-pub async fn document(
+async fn document(
     State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
     Path((campaign, code, kind)): Path<(String, String, String)>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
+    let unit = reach(&state, &account, &campaign, &code, Action::Read).await?.remove(0);
     let kind = parse_kind(&kind)?;
-    let unit = state.store.unit(&campaign, &code).await?;
     if !documents_of(unit.level).contains(&kind) {
         let names: Vec<&str> = documents_of(unit.level).iter().map(|k| k.name()).collect();
         return Err(ApiError::BadRequest(format!(
@@ -269,9 +383,10 @@ fn kept(mut response: Response, cache: &'static str) -> Response {
     response
 }
 
-/// The page listing the store's campaigns.
-pub async fn campaigns_page(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
-    let campaigns = state.store.campaigns().await?;
+/// The page listing the campaigns the user sees.
+pub async fn campaigns_page(State(state): State<Arc<AppState>>, Actor(account): Actor) -> Result<Response, ApiError> {
+    let mut campaigns = state.store.campaigns().await?;
+    campaigns.retain(|(code, _, _)| sees_campaign(&account, code));
     let list: Vec<Value> = campaigns.into_iter().map(|(code, name, _)| json!({ "code": code, "name": name })).collect();
     Ok(state.pages.page("campaigns.html", &json!({ "campaigns": list })))
 }
@@ -280,13 +395,15 @@ pub async fn campaigns_page(State(state): State<Arc<AppState>>) -> Result<Respon
 /// documents made from its stored data.
 pub async fn campaign_page(
     State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
     Path(campaign): Path<String>,
 ) -> Result<Response, ApiError> {
+    seen(&account, &campaign)?;
     let campaigns = state.store.campaigns().await?;
     let Some((code, name, _)) = campaigns.into_iter().find(|(code, _, _)| *code == campaign) else {
-        return Err(crate::store::StoreError::NoCampaign(campaign).into());
+        return Err(StoreError::NoCampaign(campaign).into());
     };
-    let units = state.store.units(&code).await?;
+    let units = reached_units(&state, &account, &code).await?;
     let levels: Vec<Value> = [Level::Committee, Level::Cell]
         .into_iter()
         .map(|level| {
@@ -409,9 +526,10 @@ async fn input_of(state: &AppState, campaign: &str, unit: &Unit, number: Option<
 }
 
 /// What a unit's own part is put together with: the stored inputs of the
-/// units right below it that have a submission, in the tree's order (a
-/// committee's cells; the Board's committees, each with its cells), and
-/// the roll, which only the Board's input holds.
+/// units right below it that the unit has approved, in the tree's order (a
+/// committee's approved cells; the Board's accepted committees, each with
+/// its cells and the day the Board received it), and the roll, which only
+/// the Board's input holds.
 async fn surroundings(state: &AppState, campaign: &str, unit: &Unit) -> Result<(Vec<Value>, Option<String>), ApiError> {
     if unit.level == Level::Cell {
         return Ok((Vec::new(), None));
@@ -419,16 +537,21 @@ async fn surroundings(state: &AppState, campaign: &str, unit: &Unit) -> Result<(
     let units = state.store.units(campaign).await?;
     let bodies = state.store.bodies_below(campaign, &unit.code).await?;
     let body = |code: &str| bodies.get(code).map(|b| parse(b)).transpose();
-    fn children<'a>(units: &'a [Unit], parent: &'a str) -> impl Iterator<Item = &'a Unit> {
-        units.iter().filter(move |u| u.parent.as_deref() == Some(parent))
+    fn approved<'a>(units: &'a [Unit], parent: &'a str) -> impl Iterator<Item = &'a Unit> {
+        units.iter().filter(move |u| u.parent.as_deref() == Some(parent) && u.state.approved())
     }
     let mut inputs = Vec::new();
-    for child in children(&units, &unit.code) {
-        let Some(own) = body(&child.code)? else { continue };
+    for child in approved(&units, &unit.code) {
+        let Some(mut own) = body(&child.code)? else { continue };
         inputs.push(match child.level {
             Level::Committee => {
+                // Form 7 says when each report came, from the store, not typed.
+                let received = child.submitted_at.and_then(crate::model::scalar::Date::in_vietnam);
+                if let (Some(day), Some(fields)) = (received, own.as_object_mut()) {
+                    fields.insert("received_on".into(), json!(day.to_string()));
+                }
                 let cells: Result<Vec<Option<Value>>, ApiError> =
-                    children(&units, &child.code).map(|c| body(&c.code)).collect();
+                    approved(&units, &child.code).map(|c| body(&c.code)).collect();
                 committee_input(&own, cells?.into_iter().flatten().collect())
             }
             _ => own,

@@ -54,6 +54,11 @@ pub enum ApiError {
     Unauthorized,
     #[error("{0}")]
     Forbidden(&'static str),
+    #[error("đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút")]
+    Throttled,
+    /// A step the unit's state does not allow, or that another user's came before.
+    #[error("{0}")]
+    Conflict(String),
 }
 
 /// The codes a client may match on, also counted in `/metrics`.
@@ -86,11 +91,15 @@ impl ApiError {
             ApiError::Store(StoreError::CampaignExists(_)) => "campaign-exists",
             ApiError::Store(StoreError::AccountExists(_)) => "account-exists",
             ApiError::Store(StoreError::BadCode(_)) => "bad-campaign-code",
+            ApiError::Store(StoreError::Conflict(_)) => "conflict",
+            ApiError::Store(StoreError::WrongRole { .. }) => "wrong-role",
             ApiError::Store(_) => "internal",
             ApiError::NoSubmission(_) => "no-submission",
             ApiError::SignInFailed => "sign-in-failed",
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::Throttled => "throttled",
+            ApiError::Conflict(_) => "conflict",
         }
     }
 
@@ -113,12 +122,14 @@ impl ApiError {
             ApiError::Store(StoreError::NoCampaign(_) | StoreError::NoUnit(_) | StoreError::NoVersion { .. }) => {
                 StatusCode::NOT_FOUND
             }
-            ApiError::Store(StoreError::CampaignExists(_) | StoreError::AccountExists(_)) => StatusCode::CONFLICT,
-            ApiError::Store(StoreError::BadCode(_)) => StatusCode::BAD_REQUEST,
+            ApiError::Store(StoreError::CampaignExists(_) | StoreError::AccountExists(_) | StoreError::Conflict(_))
+            | ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Store(StoreError::BadCode(_) | StoreError::WrongRole { .. }) => StatusCode::BAD_REQUEST,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::NoSubmission(_) => StatusCode::CONFLICT,
             ApiError::SignInFailed | ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Throttled => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -181,6 +192,9 @@ impl IntoResponse for ApiError {
         let mut response = status.into_response();
         if matches!(code, "busy" | "timeout" | "not-ready") {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if code == "throttled" {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
         }
         response.extensions_mut().insert(Failure { code, message, problems, detail });
         response

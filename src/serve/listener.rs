@@ -28,9 +28,9 @@ pub async fn serve(listener: TcpListener, app: Router, limits: &Limits, shutdown
             permit = connections.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
             () = &mut shutdown => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(err) => {
                     // Out of file descriptors, most likely: let connections close.
                     tracing::warn!("không nhận được kết nối: {err}");
@@ -40,7 +40,9 @@ pub async fn serve(listener: TcpListener, app: Router, limits: &Limits, shutdown
             },
             () = &mut shutdown => break,
         };
-        let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        // Each request knows its client's address (sign-ins are throttled by it).
+        let app = app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer)));
+        let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(err) = connection.await {

@@ -17,6 +17,7 @@ mod place;
 mod pool;
 mod session;
 mod upload;
+mod workflow;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,6 +33,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+pub use self::campaign::{Route, Rule, table as campaign_routes};
 use self::error::{ApiError, Failure};
 use self::examples::Examples;
 use self::metrics::Metrics;
@@ -125,7 +127,11 @@ fn warm_up(state: &AppState) -> Result<(), crate::Error> {
 }
 
 fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let mut router = Router::new();
+    for (route, handler) in campaign::routes() {
+        router = router.route(route.path, handler);
+    }
+    router
         .route("/", get(page::home))
         .route("/web/cell", post(page::cell))
         .route("/web/committee", post(page::committee))
@@ -136,6 +142,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/web/invitation/{token}", get(session::invitation_page).post(session::accept_invitation))
         .route("/web/sign-in", get(session::sign_in_page).post(session::sign_in_submit))
         .route("/api/session", get(session::who).post(session::sign_in).delete(session::sign_out))
+        .route("/api/tokens", get(session::tokens).post(session::create_token))
+        .route("/api/tokens/{id}", axum::routing::delete(session::revoke_token))
         .route("/web/campaigns", get(campaign::campaigns_page))
         .route("/web/campaigns/{campaign}", get(campaign::campaign_page))
         .route("/api/kinds", get(api::kinds))
@@ -143,12 +151,6 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/api/kinds/{kind}/example", get(api::example))
         .route("/api/kinds/{kind}/check", post(api::check))
         .route("/api/kinds/{kind}/render", post(api::render))
-        .route("/api/campaigns", get(campaign::list).post(campaign::create))
-        .route("/api/campaigns/{campaign}/units", get(campaign::units))
-        .route("/api/campaigns/{campaign}/status", get(campaign::status))
-        .route("/api/campaigns/{campaign}/units/{code}/submission", get(campaign::submission).put(campaign::save))
-        .route("/api/campaigns/{campaign}/units/{code}/versions", get(campaign::versions))
-        .route("/api/campaigns/{campaign}/units/{code}/documents/{kind}", get(campaign::document))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/docs", get(openapi::page))
         .route("/healthz", get(|| async { "ok" }))

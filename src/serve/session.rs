@@ -1,12 +1,15 @@
 //! Signing in: the one-time link that sets a password, sessions by cookie
 //! (`HttpOnly`, `SameSite=Strict`, `Secure` behind TLS) kept in the store so
-//! that replicas share them, and who is signed in.
+//! that replicas share them, API tokens for scripts, sign-ins throttled per
+//! account and per address, and who acts in a request ([`Actor`]): every
+//! change made with a session's cookie carries the session's CSRF token.
 
 use std::sync::{Arc, LazyLock};
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -14,13 +17,78 @@ use serde_json::json;
 use super::AppState;
 use super::error::ApiError;
 use super::upload::FormFields;
-use crate::store::{Account, SESSION_SECONDS, hash_password, new_token, password_matches};
+use crate::store::{Account, NewEvent, SESSION_SECONDS, hash_password, new_token, password_matches};
 
 const COOKIE: &str = "kttdv-session";
 /// The sign-in form's token, checked against the field of the same value.
 const CSRF_COOKIE: &str = "kttdv-csrf";
 /// Shorter passwords are refused.
 const MIN_PASSWORD: usize = 12;
+/// The header a change made with a session's cookie carries its CSRF token in.
+pub const CSRF_HEADER: &str = "x-kttdv-csrf";
+/// Failed sign-ins counted over this window …
+const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// … at most this many for one account, and from one address.
+const FAILURES_PER_LOGIN: i64 = 5;
+const FAILURES_PER_ADDRESS: i64 = 20;
+
+/// Who acts in a request: the account of its session cookie or of its
+/// API token (`Authorization: Bearer …`). 401 without either; 403 for a
+/// change made with a cookie but without the session's CSRF token.
+pub struct Actor(pub Account);
+
+impl FromRequestParts<Arc<AppState>> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, ApiError> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if let Some(token) = bearer {
+            let account = state.store.session(token.trim()).await?.ok_or(ApiError::Unauthorized)?;
+            return Ok(Actor(account));
+        }
+        let session = session_of(&parts.headers).ok_or(ApiError::Unauthorized)?;
+        let account = state.store.session(session).await?.ok_or(ApiError::Unauthorized)?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD);
+        let token = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        if !safe && token != Some(csrf_of(session).as_str()) {
+            return Err(ApiError::Forbidden("thiếu mã chống giả mạo (CSRF) của phiên; hãy tải lại trang"));
+        }
+        Ok(Actor(account))
+    }
+}
+
+/// The CSRF token of a session: pages put it in their forms, scripts in
+/// [`CSRF_HEADER`]; a site that cannot read the page cannot know it.
+pub fn csrf_of(session: &str) -> String {
+    crate::hash::sha256(format!("csrf|{session}").as_bytes())
+}
+
+/// The client's address: the connection's peer, or the address a proxy on
+/// the same machine says it forwarded for.
+fn address_of(headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
+    let Some(peer) = peer else { return "-".into() };
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    match forwarded.and_then(|f| f.rsplit(',').next()) {
+        Some(client) if peer.ip().is_loopback() => client.trim().to_owned(),
+        _ => peer.ip().to_string(),
+    }
+}
+
+/// The client's address of a request, as [`address_of`] says it.
+pub struct Address(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Address {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+        Ok(Address(address_of(&parts.headers, peer)))
+    }
+}
 
 /// The page a one-time link opens: set a password.
 pub async fn invitation_page(
@@ -45,6 +113,7 @@ fn invitation(state: &AppState, token: &str, account: Option<&Account>, problem:
 pub async fn accept_invitation(
     State(state): State<Arc<AppState>>,
     Path(token): Path<String>,
+    Address(address): Address,
     headers: HeaderMap,
     FormFields(fields): FormFields,
 ) -> Result<Response, ApiError> {
@@ -68,7 +137,7 @@ pub async fn accept_invitation(
     // argon2id takes tens of milliseconds of a core: off the runtime.
     let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(ApiError::internal)?;
     let session = new_token();
-    let Some(account) = state.store.accept_invitation(&token, &hash, &session).await? else {
+    let Some(account) = state.store.accept_invitation(&token, &hash, &session, &address).await? else {
         return Ok(invitation(&state, &token, None, None));
     };
     tracing::info!(login = account.login, "đặt mật khẩu, đăng nhập");
@@ -82,14 +151,17 @@ pub struct SignIn {
     password: String,
 }
 
-/// Signs in with a login and password: the account, and a session cookie.
+/// Signs in with a login and password: the account and the session's
+/// CSRF token, and a session cookie.
 pub async fn sign_in(
     State(state): State<Arc<AppState>>,
+    Address(address): Address,
     headers: HeaderMap,
     Json(SignIn { login, password }): Json<SignIn>,
 ) -> Result<Response, ApiError> {
-    let (account, session) = authenticate(&state, login, password).await?;
-    Ok(with_cookie(Json(&account).into_response(), &session, &headers))
+    let (account, session) = authenticate(&state, &headers, &address, login, password).await?;
+    let body = json!({ "account": account, "csrf": csrf_of(&session) });
+    Ok(with_cookie(Json(body).into_response(), &session, &headers))
 }
 
 /// The sign-in page, its form carrying a token that must come back with
@@ -110,6 +182,7 @@ fn sign_in_form(state: &AppState, login: &str, problem: Option<&str>, status: St
 /// Signs in from the page's form.
 pub async fn sign_in_submit(
     State(state): State<Arc<AppState>>,
+    Address(address): Address,
     headers: HeaderMap,
     FormFields(fields): FormFields,
 ) -> Result<Response, ApiError> {
@@ -119,19 +192,37 @@ pub async fn sign_in_submit(
         let problem = "Trang đăng nhập đã cũ; hãy nhập lại.";
         return Ok(sign_in_form(&state, &login, Some(problem), StatusCode::FORBIDDEN));
     }
-    match authenticate(&state, login.clone(), password).await {
+    match authenticate(&state, &headers, &address, login.clone(), password).await {
         Ok((_, session)) => Ok(with_cookie(Redirect::to("/web/campaigns").into_response(), &session, &headers)),
-        Err(ApiError::SignInFailed) => {
-            let problem = ApiError::SignInFailed.to_string();
-            Ok(sign_in_form(&state, &login, Some(&problem), StatusCode::UNAUTHORIZED))
+        Err(err @ (ApiError::SignInFailed | ApiError::Throttled)) => {
+            let status = if matches!(err, ApiError::Throttled) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            Ok(sign_in_form(&state, &login, Some(&err.to_string()), status))
         }
         Err(other) => Err(other),
     }
 }
 
 /// Checks a login and password and opens a session: the account and the
-/// session's token.
-async fn authenticate(state: &AppState, login: String, password: String) -> Result<(Account, String), ApiError> {
+/// session's token. Refused without trying the password after too many
+/// failures for the login or from the address; the session the request
+/// came with, if any, is closed (a session id never survives a sign-in).
+async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    address: &str,
+    login: String,
+    password: String,
+) -> Result<(Account, String), ApiError> {
+    let since = crate::store::now_ms() - THROTTLE_WINDOW_MS;
+    let (by_login, by_address) = state.store.failed_sign_ins(&login, address, since).await?;
+    if by_login >= FAILURES_PER_LOGIN || by_address >= FAILURES_PER_ADDRESS {
+        tracing::warn!(login, address, "đăng nhập bị tạm chặn");
+        return Err(ApiError::Throttled);
+    }
     let found = state.store.password_of(&login).await?;
     let (account, hash) = found.map_or((None, None), |(account, hash)| (Some(account), Some(hash)));
     // One verification whether or not the login exists (against a hash made
@@ -144,23 +235,77 @@ async fn authenticate(state: &AppState, login: String, password: String) -> Resu
     .map_err(ApiError::internal)?;
     let Some(account) = account.filter(|_| matches) else {
         tracing::info!(login, "đăng nhập sai");
+        let event =
+            NewEvent { action: "sign-in-failed", login: Some(&login), address: Some(address), ..NewEvent::default() };
+        state.store.log(&event).await?;
         return Err(ApiError::SignInFailed);
     };
+    if let Some(old) = session_of(headers) {
+        state.store.close_session(old).await?;
+    }
     let session = new_token();
-    state.store.open_session(&account.login, &session).await?;
+    state.store.open_session(&account.login, &session, address).await?;
     tracing::info!(login = account.login, "đăng nhập");
     Ok((account, session))
 }
 
-/// Who is signed in.
-pub async fn who(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Json<Account>, ApiError> {
-    signed_in(&state, &headers).await.map(Json)
+/// Who is signed in, and the session's CSRF token for the changes it makes.
+pub async fn who(Actor(account): Actor, headers: HeaderMap) -> Json<serde_json::Value> {
+    let mut answer = json!(account);
+    if let Some(session) = session_of(&headers) {
+        answer["csrf"] = json!(csrf_of(session));
+    }
+    Json(answer)
 }
 
-/// The account of the request's session; 401 without one.
-pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Account, ApiError> {
-    let session = session_of(headers).ok_or(ApiError::Unauthorized)?;
-    state.store.session(session).await?.ok_or(ApiError::Unauthorized)
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// What the token is for, to recognise it in the list.
+    label: String,
+}
+
+/// A new API token acting as the signed-in user, for scripts: shown once.
+pub async fn create_token(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Json(NewToken { label }): Json<NewToken>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > 100 {
+        let message = "cần ghi mã truy cập dùng vào việc gì (1–100 ký tự)".to_owned();
+        let path = crate::input::JsonPath::root().key("label");
+        return Err(ApiError::Input(vec![crate::InputError::new(crate::Code::MissingField, path, message)]));
+    }
+    let token = new_token();
+    let id = state.store.create_token(&account.login, label, &token).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id, "label": label, "token": token }))))
+}
+
+/// The signed-in user's API tokens, without the tokens themselves.
+pub async fn tokens(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let tokens = state.store.tokens(&account.login).await?;
+    let list: Vec<_> = tokens
+        .into_iter()
+        .map(|(id, label, created, revoked)| json!({ "id": id, "label": label, "created_at": created, "revoked_at": revoked }))
+        .collect();
+    Ok(Json(json!(list)))
+}
+
+/// Revokes one of the signed-in user's API tokens.
+pub async fn revoke_token(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    if state.store.revoke_token(&account.login, &id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
 }
 
 /// Signs out: the session ends, the cookie is cleared.
@@ -175,7 +320,7 @@ pub async fn sign_out(State(state): State<Arc<AppState>>, headers: HeaderMap) ->
 }
 
 /// The session token a request carries in its cookie.
-fn session_of(headers: &HeaderMap) -> Option<&str> {
+pub fn session_of(headers: &HeaderMap) -> Option<&str> {
     cookie_of(headers, COOKIE)
 }
 

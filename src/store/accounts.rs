@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::{Result, Store, StoreError, now_ms, sha256};
+use super::{NewEvent, Result, Store, StoreError, now_ms, sha256};
 
 /// What a user may do, for the unit they act for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, strum::EnumString, strum::IntoStaticStr)]
@@ -50,8 +50,9 @@ pub const SESSION_SECONDS: i64 = 8 * 3600;
 const SESSION_MS: i64 = SESSION_SECONDS * 1000;
 
 impl Store {
-    /// Creates an account and its one-time sign-in link's token.
-    pub async fn create_account(&self, account: &Account, token: &str) -> Result<()> {
+    /// Creates an account and its one-time sign-in link's token, `by` an
+    /// officer (none: from the command line).
+    pub async fn create_account(&self, account: &Account, token: &str, by: Option<&str>) -> Result<()> {
         let now = now_ms();
         let _turn = self.writing().await;
         let mut tx = self.pool.begin().await?;
@@ -76,6 +77,16 @@ impl Store {
             .bind(now + INVITATION_MS)
             .execute(&mut *tx)
             .await?;
+        let note = format!("tạo tài khoản {} ({})", account.login, account.role.label());
+        let event = NewEvent {
+            action: "account-created",
+            login: by,
+            campaign: account.campaign.as_deref(),
+            unit: account.unit.as_deref(),
+            note: Some(&note),
+            ..NewEvent::default()
+        };
+        self.append(&mut tx, &event, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -95,7 +106,13 @@ impl Store {
 
     /// Uses a one-time link once: sets the password and opens a session
     /// under `session`. None when the link is unknown, used or stale.
-    pub async fn accept_invitation(&self, token: &str, password_hash: &str, session: &str) -> Result<Option<Account>> {
+    pub async fn accept_invitation(
+        &self,
+        token: &str,
+        password_hash: &str,
+        session: &str,
+        address: &str,
+    ) -> Result<Option<Account>> {
         let now = now_ms();
         let turn = self.writing().await;
         let mut tx = self.pool.begin().await?;
@@ -113,9 +130,11 @@ impl Store {
             .bind(&login)
             .execute(&mut *tx)
             .await?;
-        open_session(&mut tx, &login, session, now).await?;
+        let event = NewEvent { action: "password-set", login: Some(&login), ..NewEvent::default() };
+        self.append(&mut tx, &event, now).await?;
         tx.commit().await?;
         drop(turn);
+        self.open_session(&login, session, address).await?;
         self.account(&login).await
     }
 
@@ -130,20 +149,40 @@ impl Store {
         hash.map(|hash| Ok((account_of(&row)?, hash))).transpose()
     }
 
-    /// Opens a session for `login` under the token `session`.
-    pub async fn open_session(&self, login: &str, session: &str) -> Result<()> {
+    /// Opens a session for `login` under the token `session`, signed in
+    /// from `address`.
+    pub async fn open_session(&self, login: &str, session: &str, address: &str) -> Result<()> {
+        let now = now_ms();
         let _turn = self.writing().await;
         let mut tx = self.pool.begin().await?;
-        open_session(&mut tx, login, session, now_ms()).await?;
+        sqlx::query("INSERT INTO session (token_hash, login, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(sha256(session.as_bytes()))
+            .bind(login)
+            .bind(now)
+            .bind(now + SESSION_MS)
+            .execute(&mut *tx)
+            .await?;
+        let account = account_in(&mut tx, login).await?;
+        let event = NewEvent {
+            action: "sign-in",
+            login: Some(login),
+            address: Some(address),
+            campaign: account.as_ref().and_then(|a| a.campaign.as_deref()),
+            unit: account.as_ref().and_then(|a| a.unit.as_deref()),
+            ..NewEvent::default()
+        };
+        self.append(&mut tx, &event, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// The account of a live session.
+    /// The account of a live session, or of an API token not revoked.
     pub async fn session(&self, session: &str) -> Result<Option<Account>> {
         let row = sqlx::query(
             "SELECT a.login, a.role, a.campaign, a.unit FROM session s JOIN account a ON a.login = s.login \
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 \
+             UNION ALL SELECT a.login, a.role, a.campaign, a.unit FROM api_token t JOIN account a ON a.login = t.login \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
         )
         .bind(sha256(session.as_bytes()))
         .bind(now_ms())
@@ -154,32 +193,88 @@ impl Store {
 
     /// Ends a session.
     pub async fn close_session(&self, session: &str) -> Result<()> {
+        let now = now_ms();
         let _turn = self.writing().await;
-        sqlx::query("DELETE FROM session WHERE token_hash = $1")
+        let mut tx = self.pool.begin().await?;
+        let closed = sqlx::query("DELETE FROM session WHERE token_hash = $1 RETURNING login")
             .bind(sha256(session.as_bytes()))
-            .execute(&self.pool)
+            .fetch_optional(&mut *tx)
             .await?;
+        if let Some(closed) = closed {
+            let login: String = closed.try_get(0)?;
+            let event = NewEvent { action: "sign-out", login: Some(&login), ..NewEvent::default() };
+            self.append(&mut tx, &event, now).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
     async fn account(&self, login: &str) -> Result<Option<Account>> {
-        let row = sqlx::query("SELECT login, role, campaign, unit FROM account WHERE login = $1")
+        let mut conn = self.pool.acquire().await?;
+        account_in(&mut conn, login).await
+    }
+
+    /// A new API token for `login`, named `label`; its id, to revoke it.
+    /// Only the token's SHA-256 is kept.
+    pub async fn create_token(&self, login: &str, label: &str, token: &str) -> Result<String> {
+        let now = now_ms();
+        let id = new_token()[..12].to_owned();
+        let _turn = self.writing().await;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO api_token (token_hash, id, login, label, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(sha256(token.as_bytes()))
+            .bind(&id)
             .bind(login)
-            .fetch_optional(&self.pool)
+            .bind(label)
+            .bind(now)
+            .execute(&mut *tx)
             .await?;
-        row.map(|r| account_of(&r)).transpose()
+        let note = format!("mã truy cập {id}: {label}");
+        let event = NewEvent { action: "token-created", login: Some(login), note: Some(&note), ..NewEvent::default() };
+        self.append(&mut tx, &event, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// `login`'s API tokens: id, label, created, revoked.
+    pub async fn tokens(&self, login: &str) -> Result<Vec<(String, String, i64, Option<i64>)>> {
+        let rows =
+            sqlx::query("SELECT id, label, created_at, revoked_at FROM api_token WHERE login = $1 ORDER BY created_at")
+                .bind(login)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+    }
+
+    /// Revokes `login`'s token `id`; false when it has none such live.
+    pub async fn revoke_token(&self, login: &str, id: &str) -> Result<bool> {
+        let now = now_ms();
+        let _turn = self.writing().await;
+        let mut tx = self.pool.begin().await?;
+        let revoked =
+            sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE login = $2 AND id = $3 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(login)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        if revoked.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let note = format!("mã truy cập {id}");
+        let event = NewEvent { action: "token-revoked", login: Some(login), note: Some(&note), ..NewEvent::default() };
+        self.append(&mut tx, &event, now).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }
 
-async fn open_session(tx: &mut sqlx::Transaction<'_, sqlx::Any>, login: &str, session: &str, now: i64) -> Result<()> {
-    sqlx::query("INSERT INTO session (token_hash, login, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(sha256(session.as_bytes()))
+async fn account_in(conn: &mut sqlx::AnyConnection, login: &str) -> Result<Option<Account>> {
+    let row = sqlx::query("SELECT login, role, campaign, unit FROM account WHERE login = $1")
         .bind(login)
-        .bind(now)
-        .bind(now + SESSION_MS)
-        .execute(&mut **tx)
+        .fetch_optional(conn)
         .await?;
-    Ok(())
+    row.map(|r| account_of(&r)).transpose()
 }
 
 fn account_of(row: &sqlx::any::AnyRow) -> Result<Account> {

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod model;
+mod workflow;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use crate::hash::sha256;
 
 pub use self::accounts::{Account, Role, SESSION_SECONDS, hash_password, new_token, password_matches};
 pub use self::model::{Dump, Level, State, Unit, Version, VersionInfo};
+pub use self::workflow::{Check, Event, Move, NewEvent};
 
 /// Where the campaign is kept.
 #[derive(Debug, Clone)]
@@ -65,12 +67,17 @@ pub enum StoreError {
     BadCode(String),
     #[error("tài khoản «{0}» đã có")]
     AccountExists(String),
+    #[error("người làm việc cho «{unit}» có vai trò {role}")]
+    WrongRole { unit: String, role: &'static str },
     #[error("chiến dịch «{0}» đã có trong kho")]
     CampaignExists(String),
     #[error("không có đơn vị «{0}»")]
     NoUnit(String),
     #[error("đơn vị «{unit}» không có phiên bản {number}")]
     NoVersion { unit: String, number: i64 },
+    /// A step or a save that finds the unit no longer as its caller saw it.
+    #[error("{0}")]
+    Conflict(String),
     #[error("kho dữ liệu có giá trị lạ: {0}")]
     Corrupt(String),
     #[error("tệp xuất chiến dịch không dùng được: {0}")]
@@ -209,17 +216,28 @@ impl Store {
         Unit::from_row(&row.ok_or_else(|| StoreError::NoUnit(code.into()))?)
     }
 
-    /// Appends a version of the unit's submission and makes it current;
-    /// its number once the transaction is durable.
+    /// The unit and the units above it, nearest first.
+    pub async fn lineage(&self, campaign: &str, code: &str) -> Result<Vec<Unit>> {
+        let mut lineage = vec![self.unit(campaign, code).await?];
+        while let Some(parent) = lineage.last().and_then(|u| u.parent.clone()) {
+            lineage.push(self.unit(campaign, &parent).await?);
+        }
+        Ok(lineage)
+    }
+
+    /// Appends a version of the unit's submission, by `author`, and makes it
+    /// current, while the unit may still edit (not submitted, approved or
+    /// not reporting); its number once the transaction is durable.
     pub async fn save(&self, campaign: &str, unit: &str, body: &str, author: Option<&str>) -> Result<VersionInfo> {
         let now = now_ms();
         let sha = sha256(body.as_bytes());
         let _turn = self.writing().await;
         let mut tx = self.pool.begin().await?;
-        // The row's lock orders concurrent saves of one unit.
+        // The row's lock orders concurrent saves of one unit, and a save
+        // after a submission.
         let row = sqlx::query(
             "UPDATE unit SET versions = versions + 1, current = versions + 1, state = $1, changed_at = $2 \
-             WHERE campaign = $3 AND code = $4 RETURNING versions",
+             WHERE campaign = $3 AND code = $4 AND state IN ('chua-nop', 'dang-soan', 'tra-lai') RETURNING versions",
         )
         .bind(State::Draft.as_str())
         .bind(now)
@@ -227,7 +245,12 @@ impl Store {
         .bind(unit)
         .fetch_optional(&mut *tx)
         .await?;
-        let number: i64 = row.ok_or_else(|| StoreError::NoUnit(unit.into()))?.try_get(0)?;
+        let Some(row) = row else {
+            drop(tx);
+            let state = self.unit(campaign, unit).await?.state;
+            return Err(StoreError::Conflict(format!("báo cáo của «{unit}» {} nên không sửa được", state.label())));
+        };
+        let number: i64 = row.try_get(0)?;
         sqlx::query(
             "INSERT INTO version (campaign, unit, number, body, sha256, saved_at, author) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -241,6 +264,16 @@ impl Store {
         .bind(author)
         .execute(&mut *tx)
         .await?;
+        let event = NewEvent {
+            action: "save",
+            login: author,
+            campaign: Some(campaign),
+            unit: Some(unit),
+            version: Some(number),
+            sha256: Some(&sha),
+            ..NewEvent::default()
+        };
+        self.append(&mut tx, &event, now).await?;
         tx.commit().await?;
         Ok(VersionInfo { number, sha256: sha, saved_at: now, author: author.map(str::to_owned) })
     }
@@ -402,8 +435,8 @@ impl Store {
             .await?;
         for (position, unit) in dump.units.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO unit (campaign, code, name, level, parent, position, state, versions, current, changed_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                "INSERT INTO unit (campaign, code, name, level, parent, position, state, versions, current, changed_at, \
+                 submitted_at, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )
             .bind(&dump.code)
             .bind(&unit.code)
@@ -415,6 +448,8 @@ impl Store {
             .bind(unit.versions)
             .bind(unit.current)
             .bind(unit.changed_at)
+            .bind(unit.submitted_at)
+            .bind(unit.note.as_deref())
             .execute(&mut *tx)
             .await?;
         }
@@ -447,27 +482,13 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
-
-    /// How many units of each level are in each state.
-    pub async fn status(&self, campaign: &str) -> Result<Vec<(Level, State, i64)>> {
-        self.campaign(campaign).await?;
-        let rows = sqlx::query(
-            "SELECT level, state, COUNT(*) FROM unit WHERE campaign = $1 GROUP BY level, state ORDER BY level, state",
-        )
-        .bind(campaign)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((parse(r.try_get::<String, _>(0)?)?, parse(r.try_get::<String, _>(1)?)?, r.try_get(2)?)))
-            .collect()
-    }
 }
 
 /// The columns [`Unit::from_row`] reads, in its order; a macro so that
 /// queries stay literal strings.
 macro_rules! unit_columns {
     () => {
-        "code, name, level, parent, state, versions, current, changed_at"
+        "code, name, level, parent, state, versions, current, changed_at, submitted_at, note"
     };
 }
 use unit_columns;
@@ -488,6 +509,8 @@ impl Unit {
             versions: row.try_get(5)?,
             current: row.try_get(6)?,
             changed_at: row.try_get(7)?,
+            submitted_at: row.try_get(8)?,
+            note: row.try_get(9)?,
         })
     }
 }

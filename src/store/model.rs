@@ -31,8 +31,8 @@ impl Level {
     }
 }
 
-/// Where a unit's report stands; the workflow adds the states after
-/// `Submitted`.
+/// Where a unit's report stands (`docs/campaign.md`, "The workflow").
+/// Which step leads where is `crate::campaign::workflow`'s to say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumString, strum::IntoStaticStr)]
 pub enum State {
     #[serde(rename = "chua-nop")]
@@ -41,12 +41,39 @@ pub enum State {
     #[serde(rename = "dang-soan")]
     #[strum(serialize = "dang-soan")]
     Draft,
+    /// Sent to the level above: locked.
     #[serde(rename = "da-nop")]
     #[strum(serialize = "da-nop")]
     Submitted,
+    /// A cell's report approved by its committee: locked.
+    #[serde(rename = "da-duyet")]
+    #[strum(serialize = "da-duyet")]
+    Approved,
+    /// A committee's report accepted by the Board: locked.
+    #[serde(rename = "da-tiep-nhan")]
+    #[strum(serialize = "da-tiep-nhan")]
+    Accepted,
+    /// Sent back by the level above, with a comment: editable again.
+    #[serde(rename = "tra-lai")]
+    #[strum(serialize = "tra-lai")]
+    Returned,
+    /// Marked by the level above as not reporting, with a reason.
+    #[serde(rename = "khong-bao-cao")]
+    #[strum(serialize = "khong-bao-cao")]
+    NotReporting,
 }
 
 impl State {
+    pub const ALL: [State; 7] = [
+        State::NotStarted,
+        State::Draft,
+        State::Submitted,
+        State::Approved,
+        State::Accepted,
+        State::Returned,
+        State::NotReporting,
+    ];
+
     pub fn as_str(self) -> &'static str {
         self.into()
     }
@@ -57,7 +84,21 @@ impl State {
             State::NotStarted => "chưa nộp",
             State::Draft => "đang soạn",
             State::Submitted => "đã nộp",
+            State::Approved => "đã duyệt",
+            State::Accepted => "đã tiếp nhận",
+            State::Returned => "trả lại",
+            State::NotReporting => "không báo cáo",
         }
+    }
+
+    /// Whether the unit may save a new version.
+    pub fn editable(self) -> bool {
+        matches!(self, State::NotStarted | State::Draft | State::Returned)
+    }
+
+    /// Whether the level above has approved (a cell) or accepted (a committee) it.
+    pub fn approved(self) -> bool {
+        matches!(self, State::Approved | State::Accepted)
     }
 }
 
@@ -75,6 +116,10 @@ pub struct Unit {
     pub current: Option<i64>,
     /// When it last changed, milliseconds since 1970 (UTC).
     pub changed_at: Option<i64>,
+    /// When it was first submitted, for timeliness.
+    pub submitted_at: Option<i64>,
+    /// The last return's comment, or why it does not report.
+    pub note: Option<String>,
 }
 
 /// A saved version, without its body.

@@ -3,6 +3,7 @@
 
 use crate::campaign::{TestStore, init_example, serve};
 use crate::common::*;
+use crate::people::User;
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -126,20 +127,6 @@ fn an_account_for_a_unit_needs_that_unit_and_a_login_not_taken() {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// Signs `login` in through a fresh one-time link; the session's cookie.
-async fn signed_in(store: &TestStore, server: &Server, login: &str, role_args: &[&str]) -> String {
-    let out = create_user(store, &[&[login][..], role_args].concat());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let link = String::from_utf8(out.stdout).unwrap();
-    let token = link.trim().rsplit('/').next().unwrap().to_owned();
-    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let password = "một mật khẩu đủ dài";
-    let url = server.url(&format!("/web/invitation/{token}"));
-    let answer = client.post(url).form(&[("password", password), ("repeat", password)]).send().await.unwrap();
-    let cookie = answer.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn an_administrator_creates_a_campaign_over_http_and_nobody_else_can() {
     use reqwest::multipart::{Form, Part};
@@ -160,44 +147,35 @@ async fn an_administrator_creates_a_campaign_over_http_and_nobody_else_can() {
         let anonymous = client.post(server.url("/api/campaigns")).multipart(form(units)).send().await.unwrap();
         assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{label}");
 
-        let admin = signed_in(&store, &server, "quan-tri", &["--role", "admin"]).await;
-        let bad = units.replace("Chi bộ,dang-bo-so-y-te", "Chi bộ,ban");
-        let refused = client
+        let admin = User::created(&store, &server, "quan-tri", &["--role", "admin"]).await;
+        // The session's cookie alone, as another site's form would send it.
+        let forged = client
             .post(server.url("/api/campaigns"))
-            .header("cookie", &admin)
-            .multipart(form(&bad))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
-        let body: Value = refused.json().await.unwrap();
-        assert_eq!(body["problems"][0]["code"], "wrong-parent", "{label}: {body}");
-        let listed: Value = client.get(server.url("/api/campaigns")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(listed, json!([]), "{label}: nothing stored");
-
-        let created = client
-            .post(server.url("/api/campaigns"))
-            .header("cookie", &admin)
+            .header("cookie", &admin.cookie)
             .multipart(form(units))
             .send()
             .await
             .unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN, "{label}: no CSRF token, no change");
+        let bad = units.replace("Chi bộ,dang-bo-so-y-te", "Chi bộ,ban");
+        let refused = admin.post(server.url("/api/campaigns")).multipart(form(&bad)).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["problems"][0]["code"], "wrong-parent", "{label}: {body}");
+        let listed: Value = admin.get(server.url("/api/campaigns")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(listed, json!([]), "{label}: nothing stored");
+
+        let created = admin.post(server.url("/api/campaigns")).multipart(form(units)).send().await.unwrap();
         assert_eq!(created.status(), StatusCode::CREATED, "{label}");
         assert_eq!(created.json::<Value>().await.unwrap(), json!({ "code": "2021-y-te", "units": 3 }));
         let tree: Value =
-            client.get(server.url("/api/campaigns/2021-y-te/units")).send().await.unwrap().json().await.unwrap();
+            admin.get(server.url("/api/campaigns/2021-y-te/units")).send().await.unwrap().json().await.unwrap();
         assert_eq!(tree.as_array().unwrap().len(), 3, "{label}");
 
         // A unit's user is not an administrator.
         let role = ["--role", "cell", "--campaign", "2021-y-te", "--unit", "dang-bo-so-y-te.chi-bo-1"];
-        let secretary = signed_in(&store, &server, "bi-thu", &role).await;
-        let forbidden = client
-            .post(server.url("/api/campaigns"))
-            .header("cookie", &secretary)
-            .multipart(form(units))
-            .send()
-            .await
-            .unwrap();
+        let secretary = User::created(&store, &server, "bi-thu", &role).await;
+        let forbidden = secretary.post(server.url("/api/campaigns")).multipart(form(units)).send().await.unwrap();
         assert_eq!(forbidden.status(), StatusCode::FORBIDDEN, "{label}");
     }
 }
@@ -206,7 +184,7 @@ async fn an_administrator_creates_a_campaign_over_http_and_nobody_else_can() {
 async fn the_sign_in_page_signs_in_only_with_its_own_form() {
     let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
     let server = serve(&store);
-    signed_in(&store, &server, "ban-to-chuc", &["--role", "admin"]).await;
+    User::created(&store, &server, "ban-to-chuc", &["--role", "admin"]).await;
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let page = client.get(server.url("/web/sign-in")).send().await.unwrap();
     let cookie = page.headers()["set-cookie"].to_str().unwrap().to_owned();
@@ -241,4 +219,97 @@ async fn the_sign_in_page_signs_in_only_with_its_own_form() {
     let me: Value =
         client.get(server.url("/api/session")).header("cookie", session).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["login"], "ban-to-chuc");
+}
+
+#[tokio::test]
+async fn sign_ins_are_throttled_per_account_and_a_sign_in_never_keeps_the_old_session() {
+    for store in TestStore::all() {
+        let label = store.label();
+        let server = serve(&store);
+        let user = User::created(&store, &server, "quan-tri", &["--role", "admin"]).await;
+        let client = Client::new();
+        let sign_in = |password: &str, cookie: Option<&str>| {
+            let mut request =
+                client.post(server.url("/api/session")).json(&json!({ "login": "quan-tri", "password": password }));
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie);
+            }
+            request.send()
+        };
+        // Signing in again with the session's cookie: a new session, the old one ends.
+        let again = sign_in(crate::people::PASSWORD, Some(&user.cookie)).await.unwrap();
+        assert_eq!(again.status(), StatusCode::OK, "{label}");
+        let fresh = again.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        assert_ne!(fresh, user.cookie, "{label}: a new session id at sign-in");
+        let old = client.get(server.url("/api/session")).header("cookie", &user.cookie).send().await.unwrap();
+        assert_eq!(old.status(), StatusCode::UNAUTHORIZED, "{label}: the old session is gone");
+
+        for _ in 0..5 {
+            assert_eq!(sign_in("sai", None).await.unwrap().status(), StatusCode::UNAUTHORIZED, "{label}");
+        }
+        // The sixth try, even with the right password, waits.
+        let blocked = sign_in(crate::people::PASSWORD, None).await.unwrap();
+        assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS, "{label}");
+        assert_eq!(blocked.headers()["retry-after"], "900");
+        let body: Value = blocked.json().await.unwrap();
+        assert_eq!(body["code"], "throttled", "{label}: {body}");
+        // Another account from the same address is not held up by it.
+        let other = client
+            .post(server.url("/api/session"))
+            .json(&json!({ "login": "khac", "password": "sai" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), StatusCode::UNAUTHORIZED, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn an_api_token_acts_for_its_account_until_revoked_and_a_cookie_alone_changes_nothing() {
+    for store in TestStore::all() {
+        let label = store.label();
+        init_example(&store);
+        let server = serve(&store);
+        let unit = "dang-bo-so-tai-chinh.chi-bo-van-phong";
+        let role = ["--role", "cell", "--campaign", "2021-quang-nam", "--unit", unit];
+        let secretary = User::created(&store, &server, "van-phong", &role).await;
+        let url = server.url(&format!("/api/campaigns/2021-quang-nam/units/{unit}/submission"));
+        let roster = json_input(&example("cell.json"));
+        // A change with the cookie but not the session's token: refused, nothing saved.
+        let forged = Client::new().put(&url).header("cookie", &secretary.cookie).json(&roster).send().await.unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN, "{label}");
+        let wrong = Client::new()
+            .put(&url)
+            .header("cookie", &secretary.cookie)
+            .header("x-kttdv-csrf", "khong-phai")
+            .json(&roster)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), StatusCode::FORBIDDEN, "{label}");
+
+        let made =
+            secretary.post(server.url("/api/tokens")).json(&json!({ "label": "máy nhập liệu" })).send().await.unwrap();
+        assert_eq!(made.status(), StatusCode::CREATED, "{label}");
+        let made: Value = made.json().await.unwrap();
+        let token = made["token"].as_str().unwrap();
+        let script = Client::new();
+        let saved = script.put(&url).bearer_auth(token).json(&roster).send().await.unwrap();
+        assert_eq!(saved.status(), StatusCode::OK, "{label}: a script saves with its token");
+        // Scoped to its account's unit: the cell next door does not exist for it.
+        let next_door =
+            server.url("/api/campaigns/2021-quang-nam/units/dang-bo-so-tai-chinh.chi-bo-thanh-tra/submission");
+        assert_eq!(script.get(&next_door).bearer_auth(token).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+        let listed: Value = secretary.get(server.url("/api/tokens")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(listed[0]["label"], "máy nhập liệu");
+        assert!(!listed.to_string().contains(token), "{label}: the token is shown once");
+        let id = made["id"].as_str().unwrap();
+        let revoked =
+            secretary.request(reqwest::Method::DELETE, server.url(&format!("/api/tokens/{id}"))).send().await.unwrap();
+        assert_eq!(revoked.status(), StatusCode::NO_CONTENT, "{label}");
+        let after = script.get(&url).bearer_auth(token).send().await.unwrap();
+        assert_eq!(after.status(), StatusCode::UNAUTHORIZED, "{label}: revoked");
+        let expired = script.get(&url).bearer_auth("khong-co-ma-nay").send().await.unwrap();
+        assert_eq!(expired.status(), StatusCode::UNAUTHORIZED, "{label}");
+    }
 }

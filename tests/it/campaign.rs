@@ -3,14 +3,15 @@
 //! PostgreSQL server (`.ci/run` starts one), on a database of its own.
 
 use crate::common;
+use crate::people::{BOARD, User, approve_everything, ok_json as json_of, step, unit_url, whole_bloc};
 
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::*;
+use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
-use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 const CAMPAIGN: &str = "2021-quang-nam";
@@ -87,29 +88,19 @@ pub(crate) fn serve(store: &TestStore) -> Server {
     Server::start(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
-fn unit_url(server: &Server, unit: &str, rest: &str) -> String {
-    server.url(&format!("/api/campaigns/{CAMPAIGN}/units/{unit}/{rest}"))
-}
-
-async fn json_of(response: reqwest::Response) -> Value {
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{text}");
-    serde_json::from_str(&text).unwrap()
-}
-
 #[tokio::test]
-async fn a_cells_workbook_saved_gives_its_packet_and_its_committees_form_6_from_the_store() {
+async fn a_cells_workbook_saved_gives_its_packet_and_once_approved_its_committees_form_6_from_the_store() {
     for store in TestStore::all() {
         init_example(&store);
         let server = serve(&store);
-        let client = Client::new();
+        let bloc = whole_bloc(&store, &server).await;
+        let (client, board, committee) = (&bloc[CELL], &bloc[BOARD], &bloc[COMMITTEE]);
         let label = store.label();
 
-        let campaigns = json_of(client.get(server.url("/api/campaigns")).send().await.unwrap()).await;
+        let campaigns = json_of(board.get(server.url("/api/campaigns")).send().await.unwrap()).await;
         assert_eq!(campaigns[0]["code"], CAMPAIGN, "{label}");
         let units =
-            json_of(client.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/units"))).send().await.unwrap()).await;
+            json_of(board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/units"))).send().await.unwrap()).await;
         let units = units.as_array().unwrap();
         let cell = units.iter().find(|u| u["code"] == CELL).unwrap_or_else(|| panic!("{label}: {units:?}"));
         assert_eq!(cell["parent"], COMMITTEE);
@@ -148,19 +139,19 @@ async fn a_cells_workbook_saved_gives_its_packet_and_its_committees_form_6_from_
         assert_eq!(old.status(), StatusCode::OK, "{label}");
         assert_eq!(kttdv::extract(&old.bytes().await.unwrap()).unwrap().input, first, "{label}");
 
-        // The committee's form 6 counts the saved roster with its other cells.
-        let form6 = client.get(unit_url(&server, COMMITTEE, "documents/mau-6")).send().await.unwrap();
+        // Once submitted and approved, the committee's form 6 counts the
+        // saved roster; only approved cells are in it.
+        let (status, body) = step(&server, client, CELL, "submit", json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        let (status, body) = step(&server, committee, CELL, "approve", json!({})).await;
+        assert_eq!((status, body["state_label"].as_str()), (StatusCode::OK, Some("đã duyệt")), "{label}: {body}");
+        let form6 = committee.get(unit_url(&server, COMMITTEE, "documents/mau-6")).send().await.unwrap();
         assert_eq!(form6.status(), StatusCode::OK, "{label}");
         let form6 = form6.bytes().await.unwrap();
         let carried = kttdv::extract(&form6).unwrap().input;
         let cells = carried["cells"].as_array().unwrap();
-        assert!(cells.contains(&current), "{label}: form 6 is made from the current version");
+        assert_eq!(cells, std::slice::from_ref(&current), "{label}: form 6 is made from the approved version alone");
         assert!(folded(&pdf_text(&form6)).contains("Chi bộ Văn phòng"));
-
-        let status =
-            json_of(client.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/status"))).send().await.unwrap()).await;
-        let cells = status["levels"].as_array().unwrap().iter().find(|l| l["level"] == "cell").unwrap().clone();
-        assert_eq!(cells["units"], units.iter().filter(|u| u["level"] == "cell").count(), "{label}: {status}");
     }
 }
 
@@ -169,7 +160,9 @@ async fn an_invalid_submission_is_refused_with_every_problem_and_nothing_stored(
     for store in TestStore::all() {
         init_example(&store);
         let server = serve(&store);
-        let client = Client::new();
+        let client =
+            User::created(&store, &server, "van-phong", &["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL])
+                .await;
         let label = store.label();
         let mut roster = json_input(&example("cell.json"));
         roster["members"][0]["birth_date"] = json!("31/02/1970");
@@ -188,7 +181,13 @@ async fn an_invalid_submission_is_refused_with_every_problem_and_nothing_stored(
             client.put(unit_url(&server, "chi-bo-khong-co", "submission")).json(&roster).send().await.unwrap();
         assert_eq!(unknown.status(), StatusCode::NOT_FOUND, "{label}");
         assert_eq!(unknown.json::<Value>().await.unwrap()["code"], "no-unit");
-        let text = client.put(unit_url(&server, CELL, "submission")).body("x").send().await.unwrap();
+        let text = client
+            .put(unit_url(&server, CELL, "submission"))
+            .header("content-type", "text/plain")
+            .body("x")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(text.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{label}");
         let old = client.get(unit_url(&server, CELL, "submission?version=9")).send().await.unwrap();
         assert_eq!(old.status(), StatusCode::NOT_FOUND, "{label}");
@@ -354,18 +353,23 @@ async fn every_save_answered_survives_the_server_killed_with_sigkill() {
             ("dang-bo-so-tai-chinh.chi-bo-van-phong", "Chi bộ Văn phòng"),
             ("dang-bo-so-tai-chinh.chi-bo-thanh-tra", "Chi bộ Thanh tra"),
         ];
+        let mut secretaries = Vec::new();
+        for (unit, _) in units {
+            let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", unit];
+            secretaries.push(User::created(&store, &server, unit, &args).await);
+        }
         let mut clients = Vec::new();
         for client in 0..32 {
             let (acknowledged, base) = (acknowledged.clone(), server.base.clone());
             let (unit, name) = units[client % units.len()];
             let unit = unit.to_owned();
+            let secretary = secretaries[client % units.len()].clone();
             clients.push(tokio::spawn(async move {
-                let http = Client::new();
                 let url = format!("{base}/api/campaigns/{CAMPAIGN}/units/{unit}/submission");
                 for round in 0.. {
                     let mut roster = roster_of(client, round);
                     roster["cell"]["name"] = json!(name);
-                    let Ok(answer) = http.put(&url).json(&roster).send().await else { break };
+                    let Ok(answer) = secretary.put(&url).json(&roster).send().await else { break };
                     if answer.status() != StatusCode::OK {
                         // Only the server's going away ends a client's saves.
                         assert!(answer.status().is_server_error(), "{}", answer.text().await.unwrap());
@@ -393,8 +397,9 @@ async fn every_save_answered_survives_the_server_killed_with_sigkill() {
         }
         let acknowledged = acknowledged.lock().unwrap().clone();
         let server = serve(&store);
-        let http = Client::new();
-        for (unit, number, sha256) in &acknowledged {
+        // Sessions are in the store: they survive the kill too.
+        let http = &secretaries[0];
+        for (unit, number, sha256) in acknowledged.iter().filter(|(unit, _, _)| unit == units[0].0) {
             let answer =
                 http.get(unit_url(&server, unit, &format!("submission?version={number}"))).send().await.unwrap();
             assert_eq!(answer.status(), StatusCode::OK, "{label}: {unit} version {number} was answered, then lost");
@@ -410,7 +415,9 @@ async fn two_replicas_on_one_postgresql_share_saves_and_documents() {
     let Some(store) = TestStore::all().into_iter().find(|s| matches!(s, TestStore::Postgres { .. })) else { return };
     init_example(&store);
     let (one, two) = (serve(&store), serve(&store));
-    let client = Client::new();
+    // Signed in through one, known to both.
+    let client =
+        User::created(&store, &one, "van-phong", &["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL]).await;
     let roster = roster_of(1, 1);
     let saved = client.put(unit_url(&one, CELL, "submission")).json(&roster).send().await.unwrap();
     assert_eq!(saved.status(), StatusCode::OK);
@@ -429,9 +436,11 @@ async fn after_one_cell_changes_the_boards_submission_makes_again_only_what_depe
     let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
     init_example(&store);
     let server = serve(&store);
-    let client = Client::new();
+    let bloc = whole_bloc(&store, &server).await;
+    approve_everything(&server, &bloc).await;
+    let board = &bloc[BOARD];
     let whole = unit_url(&server, "ban", "documents/ho-so-ban");
-    let first = client.get(&whole).send().await.unwrap();
+    let first = board.get(&whole).send().await.unwrap();
     assert_eq!(first.status(), StatusCode::OK);
     assert_eq!(first.headers()["x-kttdv-files-kept"], "0", "nothing made before");
     let pdfs = |zip: &[u8]| -> Vec<(String, Vec<u8>)> {
@@ -448,10 +457,16 @@ async fn after_one_cell_changes_the_boards_submission_makes_again_only_what_depe
             .collect()
     };
     let before = pdfs(&first.bytes().await.unwrap());
-    // A cell of the Sở Tài chính changes.
-    let saved = client.put(unit_url(&server, CELL, "submission")).json(&roster_of(7, 7)).send().await.unwrap();
+    // The Board returns the Sở Tài chính with one of its cells, which changes.
+    let back = json!({ "note": "Chi bộ Văn phòng kê thiếu", "cells": [CELL] });
+    assert_eq!(step(&server, board, COMMITTEE, "return", back).await.0, StatusCode::OK);
+    let saved = bloc[CELL].put(unit_url(&server, CELL, "submission")).json(&roster_of(7, 7)).send().await.unwrap();
     assert_eq!(saved.status(), StatusCode::OK);
-    let again = client.get(&whole).send().await.unwrap();
+    for (unit, by) in [(CELL, COMMITTEE), (COMMITTEE, BOARD)] {
+        assert_eq!(step(&server, &bloc[unit], unit, "submit", json!({})).await.0, StatusCode::OK, "{unit}");
+        assert_eq!(step(&server, &bloc[by], unit, "approve", json!({})).await.0, StatusCode::OK, "{unit}");
+    }
+    let again = board.get(&whole).send().await.unwrap();
     assert_eq!(again.headers()["x-kttdv-cache"], "miss");
     let kept: usize = again.headers()["x-kttdv-files-kept"].to_str().unwrap().parse().unwrap();
     let after = pdfs(&again.bytes().await.unwrap());

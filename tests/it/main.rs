@@ -13,6 +13,7 @@ mod document;
 mod form2;
 mod hardening;
 mod layout;
+mod people;
 mod plan;
 mod rollup;
 mod serve;

@@ -333,9 +333,16 @@ fn create_user(
     let link = format!("{}/web/invitation/{token}", url.trim_end_matches('/'));
     with_store(&location, |store| async move {
         if let (Some(campaign), Some(unit)) = (&account.campaign, &account.unit) {
-            store.unit(campaign, unit).await?;
+            let level = store.unit(campaign, unit).await?.level;
+            // A user acts for their unit with its level's role.
+            if kttdv::campaign::role_of(level) != account.role {
+                return Err(kttdv::store::StoreError::WrongRole {
+                    unit: unit.clone(),
+                    role: kttdv::campaign::role_of(level).as_str(),
+                });
+            }
         }
-        store.create_account(&account, &token).await?;
+        store.create_account(&account, &token, None).await?;
         eprintln!(
             "Đã tạo tài khoản «{}» ({}). Liên kết đăng nhập một lần, hết hạn sau 72 giờ:",
             account.login,
@@ -389,6 +396,7 @@ fn with_store<T, F: Future<Output = Result<T, kttdv::store::StoreError>>>(
             | kttdv::store::StoreError::AccountExists(_)
             | kttdv::store::StoreError::NoUnit(_)
             | kttdv::store::StoreError::BadCode(_)
+            | kttdv::store::StoreError::WrongRole { .. }
             | kttdv::store::StoreError::NoCampaign(_)
             | kttdv::store::StoreError::BadExport(_) => {
                 eprintln!("kttdv: {err}");

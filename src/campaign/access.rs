@@ -1,0 +1,173 @@
+//! Who may do what to which unit: the one place the rule of reach lives
+//! (`docs/campaign.md`, "Who may do what"). A user acts for one unit; they
+//! reach it and the units below it. Outside their reach a unit does not
+//! exist for them; inside it, what they may do depends on where it stands
+//! from their own.
+
+use crate::store::{Account, Role, Unit};
+
+/// What a request does to a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See its submission, versions, documents, timeline.
+    Read,
+    /// Save, submit, upload the signed original: the unit itself.
+    Edit,
+    /// Approve, accept, return, mark as not reporting: the level right above.
+    Decide,
+    /// Create an account for the unit's people: a level above.
+    Invite,
+}
+
+/// The answer of the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Granted,
+    /// Outside the user's reach: answered as if it did not exist.
+    Hidden,
+    /// In reach, but not theirs to do; why, in Vietnamese.
+    Refused(&'static str),
+}
+
+/// Whether `account` may do `action` to the unit whose `lineage` is given:
+/// the unit first, then its parent, then its parent's parent, in `campaign`.
+pub fn access(account: &Account, campaign: &str, lineage: &[Unit], action: Action) -> Access {
+    let Some(unit) = lineage.first() else { return Access::Hidden };
+    if account.role == Role::Admin {
+        // An administrator installs; the units' data is not theirs to see.
+        return Access::Hidden;
+    }
+    let Some(own) = account.unit.as_deref().filter(|_| account.campaign.as_deref() == Some(campaign)) else {
+        return Access::Hidden;
+    };
+    let Some(distance) = lineage.iter().position(|u| u.code == own) else { return Access::Hidden };
+    match action {
+        Action::Read => Access::Granted,
+        Action::Invite if distance >= 1 => Access::Granted,
+        Action::Invite => Access::Refused("tài khoản của một đơn vị do cấp trên tạo"),
+        Action::Edit if distance == 0 => Access::Granted,
+        Action::Edit => Access::Refused("chỉ chính đơn vị sửa, nộp báo cáo của mình"),
+        Action::Decide if distance == 1 => Access::Granted,
+        Action::Decide if unit.parent.is_none() => {
+            Access::Refused("báo cáo của Ban Tổ chức gửi lên Tỉnh ủy, ngoài kttdv")
+        }
+        Action::Decide => Access::Refused("chỉ cấp trên trực tiếp duyệt, tiếp nhận hoặc trả lại báo cáo"),
+    }
+}
+
+/// Whether `account` sees `campaign` at all: its own campaign, or every
+/// campaign for an administrator (who sees the tree, not the data).
+pub fn sees_campaign(account: &Account, campaign: &str) -> bool {
+    account.role == Role::Admin || account.campaign.as_deref() == Some(campaign)
+}
+
+/// The units of `units` (a campaign's tree, each after its parent) that
+/// `account` reaches: its own and those below; every unit for an
+/// administrator.
+pub fn reached<'a>(account: &Account, units: &'a [Unit]) -> Vec<&'a Unit> {
+    if account.role == Role::Admin {
+        return units.iter().collect();
+    }
+    let mut inside: Vec<&str> = account.unit.iter().map(String::as_str).collect();
+    let mut reached = Vec::new();
+    // Parents come first, so one pass finds every descendant.
+    for unit in units {
+        if inside.contains(&unit.code.as_str()) || unit.parent.as_deref().is_some_and(|p| inside.contains(&p)) {
+            if !inside.contains(&unit.code.as_str()) {
+                inside.push(&unit.code);
+            }
+            reached.push(unit);
+        }
+    }
+    reached
+}
+
+/// The role a unit's people have.
+pub fn role_of(level: crate::store::Level) -> Role {
+    match level {
+        crate::store::Level::Board => Role::Board,
+        crate::store::Level::Committee => Role::Committee,
+        crate::store::Level::Cell => Role::Cell,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Level, State};
+
+    fn unit(code: &str, level: Level, parent: Option<&str>) -> Unit {
+        Unit {
+            code: code.into(),
+            name: code.into(),
+            level,
+            parent: parent.map(Into::into),
+            state: State::NotStarted,
+            versions: 0,
+            current: None,
+            changed_at: None,
+            submitted_at: None,
+            note: None,
+        }
+    }
+
+    fn tree() -> Vec<Unit> {
+        vec![
+            unit("ban", Level::Board, None),
+            unit("a", Level::Committee, Some("ban")),
+            unit("a.1", Level::Cell, Some("a")),
+            unit("b", Level::Committee, Some("ban")),
+            unit("b.1", Level::Cell, Some("b")),
+        ]
+    }
+
+    fn lineage(code: &str) -> Vec<Unit> {
+        let tree = tree();
+        let mut line = Vec::new();
+        let mut next = Some(code.to_owned());
+        while let Some(code) = next {
+            let unit = tree.iter().find(|u| u.code == code).unwrap().clone();
+            next = unit.parent.clone();
+            line.push(unit);
+        }
+        line
+    }
+
+    fn account(role: Role, unit: &str) -> Account {
+        Account { login: "x".into(), role, campaign: Some("c".into()), unit: Some(unit.into()) }
+    }
+
+    #[test]
+    fn a_committee_reads_itself_and_its_cells_edits_itself_decides_its_cells_only() {
+        let officer = account(Role::Committee, "a");
+        let on = |code: &str, action| access(&officer, "c", &lineage(code), action);
+        assert_eq!(on("a", Action::Read), Access::Granted);
+        assert_eq!(on("a.1", Action::Read), Access::Granted);
+        assert_eq!(on("a", Action::Edit), Access::Granted);
+        assert!(matches!(on("a.1", Action::Edit), Access::Refused(_)));
+        assert_eq!(on("a.1", Action::Decide), Access::Granted);
+        assert!(matches!(on("a", Action::Decide), Access::Refused(_)));
+        for other in ["ban", "b", "b.1"] {
+            assert_eq!(on(other, Action::Read), Access::Hidden, "{other}");
+        }
+    }
+
+    #[test]
+    fn another_campaigns_account_and_the_administrator_reach_no_unit() {
+        let mut elsewhere = account(Role::Board, "ban");
+        elsewhere.campaign = Some("d".into());
+        assert_eq!(access(&elsewhere, "c", &lineage("a.1"), Action::Read), Access::Hidden);
+        let admin = Account { login: "q".into(), role: Role::Admin, campaign: None, unit: None };
+        assert_eq!(access(&admin, "c", &lineage("ban"), Action::Read), Access::Hidden);
+        assert!(sees_campaign(&admin, "c") && !sees_campaign(&elsewhere, "c"));
+    }
+
+    #[test]
+    fn the_tree_a_user_reaches_is_their_unit_and_everything_below() {
+        let tree = tree();
+        let codes = |account: &Account| reached(account, &tree).iter().map(|u| u.code.clone()).collect::<Vec<_>>();
+        assert_eq!(codes(&account(Role::Committee, "b")), ["b", "b.1"]);
+        assert_eq!(codes(&account(Role::Cell, "a.1")), ["a.1"]);
+        assert_eq!(codes(&account(Role::Board, "ban")).len(), 5);
+    }
+}

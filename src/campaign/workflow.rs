@@ -1,0 +1,103 @@
+//! The steps of a unit's report and the states they lead to
+//! (`docs/campaign.md`, "The workflow"), adapted from DHIS2's data
+//! approval: a unit submits and is locked; the level right above approves
+//! (a cell) or accepts (a committee), or returns it with a comment; a
+//! level submits its own report only when every unit below it is approved
+//! or marked as not reporting.
+
+use crate::store::{Level, State};
+
+/// What a user does to a unit's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, strum::EnumString, strum::IntoStaticStr)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Step {
+    /// The unit sends its current version up: locked.
+    Submit,
+    /// The level above approves (a cell) or accepts (a committee) it.
+    Approve,
+    /// The level above sends it back, with a comment: editable again.
+    Return,
+    /// The level above marks a unit that will not report, with a reason.
+    NotReporting,
+}
+
+impl Step {
+    pub const ALL: [Step; 4] = [Step::Submit, Step::Approve, Step::Return, Step::NotReporting];
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Whether the unit itself takes the step (else the level above).
+    pub fn by_unit(self) -> bool {
+        self == Step::Submit
+    }
+
+    /// Whether the step needs a comment or reason.
+    pub fn needs_note(self) -> bool {
+        matches!(self, Step::Return | Step::NotReporting)
+    }
+
+    /// In Vietnamese, as a button says it, for a unit of `level`.
+    pub fn label(self, level: Level) -> &'static str {
+        match (self, level) {
+            (Step::Submit, _) => "nộp",
+            (Step::Approve, Level::Committee) => "tiếp nhận",
+            (Step::Approve, _) => "duyệt",
+            (Step::Return, _) => "trả lại",
+            (Step::NotReporting, _) => "đánh dấu không báo cáo",
+        }
+    }
+}
+
+/// The state a unit of `level` in `state` goes to by `step`; why not, in
+/// Vietnamese, when it cannot. `has_version`: whether it has saved data.
+pub fn next(step: Step, level: Level, state: State, has_version: bool) -> Result<State, String> {
+    let to = match (step, state) {
+        (Step::Submit, State::Draft | State::Returned) if has_version => Some(State::Submitted),
+        (Step::Approve, State::Submitted) => match level {
+            Level::Cell => Some(State::Approved),
+            Level::Committee => Some(State::Accepted),
+            Level::Board => None,
+        },
+        (Step::Return, State::Submitted | State::Approved | State::Accepted | State::NotReporting) => {
+            Some(State::Returned)
+        }
+        (Step::NotReporting, State::NotStarted | State::Draft | State::Returned) => Some(State::NotReporting),
+        _ => None,
+    };
+    to.ok_or_else(|| match (step, state) {
+        (Step::Submit, State::NotStarted) | (Step::Submit, _) if !has_version => {
+            "chưa có dữ liệu để nộp: hãy lưu danh sách trước".to_owned()
+        }
+        _ => format!("báo cáo đang ở trạng thái «{}»: không {} được", state.label(), step.label(level)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_goes_draft_submitted_returned_submitted_approved_and_no_step_twice() {
+        let cell = |step, state| next(step, Level::Cell, state, true);
+        assert_eq!(cell(Step::Submit, State::Draft), Ok(State::Submitted));
+        assert_eq!(cell(Step::Return, State::Submitted), Ok(State::Returned));
+        assert_eq!(cell(Step::Submit, State::Returned), Ok(State::Submitted));
+        assert_eq!(cell(Step::Approve, State::Submitted), Ok(State::Approved));
+        let twice = cell(Step::Approve, State::Approved).unwrap_err();
+        assert_eq!(twice, "báo cáo đang ở trạng thái «đã duyệt»: không duyệt được");
+        assert!(cell(Step::Submit, State::Submitted).is_err(), "locked once submitted");
+    }
+
+    #[test]
+    fn a_committee_is_accepted_and_nothing_submits_without_data() {
+        assert_eq!(next(Step::Approve, Level::Committee, State::Submitted, true), Ok(State::Accepted));
+        assert_eq!(Step::Approve.label(Level::Committee), "tiếp nhận");
+        let empty = next(Step::Submit, Level::Cell, State::NotStarted, false).unwrap_err();
+        assert!(empty.contains("chưa có dữ liệu"), "{empty}");
+        assert_eq!(next(Step::NotReporting, Level::Cell, State::NotStarted, false), Ok(State::NotReporting));
+        assert_eq!(next(Step::Return, Level::Cell, State::NotReporting, false), Ok(State::Returned));
+    }
+}

@@ -1,0 +1,349 @@
+//! The workflow over HTTP: a unit's steps (submit, approve or accept,
+//! return, not reporting), each checked against the state the unit is in
+//! and landing only if nobody moved it meanwhile (409); the dashboard of
+//! completeness and timeliness and its list of missing units as a
+//! workbook; a unit's timeline and the campaign's audit log; officers
+//! inviting the people of the units below them.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::campaign::{UnitPath, reach, reached_units, seen};
+use super::error::ApiError;
+use super::session::Actor;
+use crate::campaign::{Action, Step, Timeliness, deadlines, next, progress, role_of};
+use crate::input::{Code, InputError, JsonPath};
+use crate::model::scalar::Date;
+use crate::store::{Account, Check, Level, Move, Role, State as UnitState, Unit, new_token, now_ms};
+
+/// What a step may say: the version the user saw (refused if another came
+/// since), a return's comment or a reason, and for the Board returning a
+/// committee, which of its cells go back too.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StepBody {
+    version: Option<i64>,
+    note: Option<String>,
+    #[serde(default)]
+    cells: Vec<String>,
+}
+
+/// Takes `step` on the unit: its new state.
+pub async fn take(
+    step: Step,
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+    body: Option<Json<StepBody>>,
+) -> Result<Json<Value>, ApiError> {
+    let action = if step.by_unit() { Action::Edit } else { Action::Decide };
+    let lineage = reach(&state, &account, &campaign, &code, action).await?;
+    let unit = &lineage[0];
+    let StepBody { version, note, cells } = body.map(|Json(b)| b).unwrap_or_default();
+    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    let mut problems = Vec::new();
+    if step.needs_note() && note.is_none() {
+        let message = format!("cần ghi lý do {}", step.label(unit.level));
+        problems.push(InputError::new(Code::MissingField, JsonPath::root().key("note"), message));
+    }
+    if !cells.is_empty() && (step != Step::Return || unit.level != Level::Committee) {
+        let message = "chỉ khi Ban Tổ chức trả lại báo cáo của tổ chức cơ sở mới trả lại kèm chi bộ";
+        problems.push(InputError::new(Code::OtherUnit, JsonPath::root().key("cells"), message.to_owned()));
+    }
+    let to = next(step, unit.level, unit.state, unit.current.is_some()).map_err(ApiError::Conflict)?;
+    if version.is_some_and(|v| Some(v) != unit.current) {
+        return Err(ApiError::Conflict(format!(
+            "«{}» đã có phiên bản {} mới hơn phiên bản bạn xem; hãy xem lại",
+            unit.name,
+            unit.current.unwrap_or(0)
+        )));
+    }
+    // A cell returned with its committee: below it, approved or submitted.
+    let mut below = Vec::new();
+    if !cells.is_empty() {
+        let units = state.store.units(&campaign).await?;
+        for (i, cell) in cells.iter().enumerate() {
+            match units.iter().find(|u| u.code == *cell && u.parent.as_deref() == Some(&unit.code)) {
+                Some(found) if matches!(found.state, UnitState::Approved | UnitState::Submitted) => {
+                    below.push(found.clone())
+                }
+                found => problems.push(InputError::new(
+                    Code::OtherUnit,
+                    JsonPath::root().key("cells").index(i),
+                    match found {
+                        Some(f) => format!("chi bộ «{}» đang «{}», không trả lại được", f.name, f.state.label()),
+                        None => format!("«{cell}» không phải chi bộ của «{}»", unit.name),
+                    },
+                )),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Input(problems));
+    }
+    let mut moves = vec![Move {
+        unit: &unit.code,
+        from: unit.state,
+        version: unit.current,
+        to,
+        action: step.as_str(),
+        note: note.as_deref(),
+    }];
+    moves.extend(below.iter().map(|cell| Move {
+        unit: &cell.code,
+        from: cell.state,
+        version: cell.current,
+        to: UnitState::Returned,
+        action: "return",
+        note: note.as_deref(),
+    }));
+    let checks = match (step, lineage.get(1)) {
+        // A level sends its own report once every unit below is done.
+        (Step::Submit, _) if unit.level != Level::Cell => vec![Check::BelowDone(&unit.code)],
+        (Step::Submit, _) => Vec::new(),
+        // The level above decides while it has not sent its own.
+        (_, Some(above)) => vec![Check::Editable(&above.code)],
+        (_, None) => Vec::new(),
+    };
+    state.store.step(&campaign, &moves, &checks, &account.login).await?;
+    tracing::info!(campaign, unit = code, step = step.as_str(), by = account.login, "đã chuyển trạng thái");
+    Ok(Json(json!({ "unit": code, "state": to, "state_label": to.label(), "returned_cells": cells })))
+}
+
+/// Completeness and timeliness of the units the user reaches, per level
+/// below the Board: expected, received, approved, on time, late, missing;
+/// and each unit's.
+pub async fn dashboard(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(campaign): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (units, deadlines, today) = progress_of(&state, &account, &campaign).await?;
+    let refs: Vec<&Unit> = units.iter().filter(|u| u.level != Level::Board).collect();
+    let (levels, rows) = progress(&refs, &deadlines, today);
+    let levels: Vec<Value> = levels
+        .iter()
+        .filter(|l| l.expected > 0 || refs.iter().any(|u| u.level == l.level))
+        .map(|l| {
+            json!({
+                "level": l.level, "label": l.label, "deadline": l.deadline,
+                "expected": l.expected, "received": l.received, "approved": l.approved,
+                "on_time": l.on_time, "late": l.late, "missing": l.missing,
+                "received_share": l.share(l.received), "approved_share": l.share(l.approved),
+                "on_time_share": l.share(l.on_time),
+            })
+        })
+        .collect();
+    let rows: Vec<Value> = rows.iter().map(|(u, t)| unit_row(u, *t)).collect();
+    Ok(Json(json!({ "campaign": campaign, "today": today.to_string(), "levels": levels, "units": rows })))
+}
+
+fn unit_row(unit: &Unit, timeliness: Timeliness) -> Value {
+    json!({
+        "code": unit.code, "name": unit.name, "level": unit.level, "parent": unit.parent,
+        "state": unit.state, "state_label": unit.state.label(), "note": unit.note,
+        "timeliness": timeliness, "timeliness_label": timeliness.label(),
+    })
+}
+
+/// The units the user reaches, the campaign's deadlines and today's date.
+async fn progress_of(
+    state: &AppState,
+    account: &Account,
+    campaign: &str,
+) -> Result<(Vec<Unit>, Vec<(Level, Date)>, Date), ApiError> {
+    let units = reached_units(state, account, campaign).await?;
+    let deadlines = deadlines(&state.store.campaign(campaign).await?)?;
+    let today = Date::in_vietnam(now_ms()).ok_or_else(|| ApiError::internal("đồng hồ hệ thống sai"))?;
+    Ok((units, deadlines, today))
+}
+
+/// The units still missing their report, past the deadline, as a
+/// workbook: the list an officer calls round.
+pub async fn missing(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(campaign): Path<String>,
+) -> Result<Response, ApiError> {
+    let (units, deadlines, today) = progress_of(&state, &account, &campaign).await?;
+    let refs: Vec<&Unit> = units.iter().filter(|u| u.level != Level::Board).collect();
+    let (_, rows) = progress(&refs, &deadlines, today);
+    let name_of = |code: &Option<String>| {
+        code.as_deref().and_then(|c| units.iter().find(|u| u.code == c)).map_or("", |u| u.name.as_str())
+    };
+    let missing: Vec<[String; 5]> = rows
+        .iter()
+        .filter(|(_, t)| matches!(t, Timeliness::Missing | Timeliness::Due))
+        .map(|(u, t)| {
+            [u.name.clone(), u.level.label().into(), name_of(&u.parent).into(), u.state.label().into(), t.label()]
+        })
+        .collect();
+    let bytes = missing_workbook(&missing, &today.to_string()).map_err(ApiError::internal)?;
+    let file_name = format!("don-vi-chua-nop-{campaign}.xlsx");
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ),
+            (header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).map_err(ApiError::internal)?),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn missing_workbook(rows: &[[String; 5]], today: &str) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("Chưa nộp")?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    sheet.write_string_with_format(0, 0, format!("Đơn vị chưa nộp báo cáo, đến ngày {today}"), &bold)?;
+    for (column, title) in ["Đơn vị", "Cấp", "Trực thuộc", "Trạng thái", "Hạn nộp"].iter().enumerate()
+    {
+        sheet.write_string_with_format(2, column as u16, *title, &bold)?;
+    }
+    for (row, cells) in rows.iter().enumerate() {
+        for (column, text) in cells.iter().enumerate() {
+            sheet.write_string(row as u32 + 3, column as u16, text)?;
+        }
+    }
+    sheet.set_column_width(0, 48)?;
+    sheet.set_column_width(2, 40)?;
+    sheet.set_column_width(3, 16)?;
+    sheet.set_column_width(4, 20)?;
+    workbook.save_to_buffer()
+}
+
+/// A unit's timeline: every event of its report, oldest first.
+pub async fn timeline(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+) -> Result<Json<Value>, ApiError> {
+    reach(&state, &account, &campaign, &code, Action::Read).await?;
+    Ok(Json(json!(state.store.events(&campaign, Some(&code)).await?)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    format: Option<String>,
+}
+
+/// The campaign's audit log, for its Board and the administrator: JSON,
+/// or `?format=csv` to keep.
+pub async fn audit(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(campaign): Path<String>,
+    Query(query): Query<AuditQuery>,
+) -> Result<Response, ApiError> {
+    seen(&account, &campaign)?;
+    if !matches!(account.role, Role::Board | Role::Admin) {
+        return Err(ApiError::Forbidden("chỉ Ban Tổ chức và người quản trị xem nhật ký"));
+    }
+    let events = state.store.events(&campaign, None).await?;
+    match query.format.as_deref() {
+        None | Some("json") => Ok(Json(events).into_response()),
+        Some("csv") => {
+            let mut csv = String::from("seq,at,action,login,address,campaign,unit,version,sha256,note\n");
+            for e in &events {
+                let cells = [
+                    e.seq.to_string(),
+                    e.at.to_string(),
+                    e.action.clone(),
+                    e.login.clone().unwrap_or_default(),
+                    e.address.clone().unwrap_or_default(),
+                    e.campaign.clone().unwrap_or_default(),
+                    e.unit.clone().unwrap_or_default(),
+                    e.version.map(|v| v.to_string()).unwrap_or_default(),
+                    e.sha256.clone().unwrap_or_default(),
+                    e.note.clone().unwrap_or_default(),
+                ];
+                let quoted: Vec<String> = cells.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+                csv.push_str(&quoted.join(","));
+                csv.push('\n');
+            }
+            let disposition = format!("attachment; filename=\"nhat-ky-{campaign}.csv\"");
+            Ok((
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+                    (header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).map_err(ApiError::internal)?),
+                ],
+                csv,
+            )
+                .into_response())
+        }
+        Some(other) => Err(ApiError::BadRequest(format!("không có dạng «{other}»; các dạng: json, csv"))),
+    }
+}
+
+/// An account to create for a unit: its login (by default the unit's code).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Invitation {
+    login: Option<String>,
+    /// Also one account for each unit below it that has none, named after
+    /// its code: a committee's cells, or every committee of the Board.
+    #[serde(default)]
+    below: bool,
+}
+
+/// An officer creates the account of a unit below theirs (and, asked, of
+/// each unit right below that one without an account): each with a
+/// one-time sign-in link, shown once.
+pub async fn invite(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+    body: Option<Json<Invitation>>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Invitation { login, below } = body.map(|Json(b)| b).unwrap_or_default();
+    // In bulk, the units right below `code`: below the user when `code` is in reach.
+    let action = if below { Action::Read } else { Action::Invite };
+    let lineage = reach(&state, &account, &campaign, &code, action).await?;
+    let mut targets = vec![(lineage[0].clone(), login.unwrap_or_else(|| code.clone()))];
+    if below {
+        let units = state.store.units(&campaign).await?;
+        let children = units.into_iter().filter(|u| u.parent.as_deref() == Some(&code));
+        targets = children.map(|u| (u.clone(), u.code)).collect();
+    }
+    let mut created = Vec::new();
+    for (unit, login) in targets {
+        if login.trim().is_empty() || login.len() > 100 || login.chars().any(char::is_whitespace) {
+            let message = "tên đăng nhập cần 1–100 ký tự, không có khoảng trắng".to_owned();
+            return Err(ApiError::Input(vec![InputError::new(
+                Code::MissingField,
+                JsonPath::root().key("login"),
+                message,
+            )]));
+        }
+        let new = Account {
+            login: login.clone(),
+            role: role_of(unit.level),
+            campaign: Some(campaign.clone()),
+            unit: Some(unit.code.clone()),
+        };
+        let token = new_token();
+        match state.store.create_account(&new, &token, Some(&account.login)).await {
+            Ok(()) => {}
+            // In bulk, a unit that has its account keeps it.
+            Err(crate::store::StoreError::AccountExists(_)) if below => continue,
+            Err(err) => return Err(err.into()),
+        }
+        created.push(json!({
+            "unit": unit.code, "name": unit.name, "login": login, "role": new.role, "role_label": new.role.label(),
+            "link": format!("/web/invitation/{token}"),
+        }));
+    }
+    tracing::info!(campaign, unit = code, by = account.login, accounts = created.len(), "đã tạo tài khoản");
+    Ok((StatusCode::CREATED, Json(json!(created))))
+}

@@ -1,0 +1,246 @@
+//! The workflow's steps, each a compare-and-set on the units it moves, and
+//! the audit log they and every other action append to. Which step is
+//! allowed from which state is `crate::campaign::workflow`'s; here a step
+//! only lands if every unit is still as the caller saw it.
+
+use sqlx::Row;
+
+use super::{Result, State, Store, StoreError, now_ms};
+
+/// One unit's move: from the state and current version the caller saw.
+#[derive(Debug, Clone)]
+pub struct Move<'a> {
+    pub unit: &'a str,
+    pub from: State,
+    pub version: Option<i64>,
+    pub to: State,
+    /// The audit log's action: submit, approve, return, not-reporting.
+    pub action: &'a str,
+    /// A return's comment, a reason for not reporting; kept on the unit.
+    pub note: Option<&'a str>,
+}
+
+/// What must still hold when a step lands.
+#[derive(Debug, Clone)]
+pub enum Check<'a> {
+    /// Every unit right below is approved, accepted or not reporting.
+    BelowDone(&'a str),
+    /// The unit is in a state it may still edit in (the level above a
+    /// unit whose approval is undone has not sent its own report).
+    Editable(&'a str),
+}
+
+/// An entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Event {
+    pub seq: i64,
+    /// Milliseconds since 1970 (UTC).
+    pub at: i64,
+    pub action: String,
+    pub login: Option<String>,
+    pub address: Option<String>,
+    pub campaign: Option<String>,
+    pub unit: Option<String>,
+    pub version: Option<i64>,
+    pub sha256: Option<String>,
+    pub note: Option<String>,
+}
+
+/// An entry to append; `seq` and `at` are the store's.
+#[derive(Debug, Clone, Default)]
+pub struct NewEvent<'a> {
+    pub action: &'a str,
+    pub login: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub campaign: Option<&'a str>,
+    pub unit: Option<&'a str>,
+    pub version: Option<i64>,
+    pub sha256: Option<&'a str>,
+    pub note: Option<&'a str>,
+}
+
+/// An arbitrary number naming the audit log's lock on PostgreSQL.
+const LOG_LOCK: i64 = 0x006b_7474_6476;
+
+impl Store {
+    /// Takes the log's turn inside `tx`: appends, and steps that check
+    /// more than one row, happen one at a time. SQLite's writer already
+    /// has it.
+    pub(super) async fn log_turn(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<()> {
+        if self.writer.is_none() {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(LOG_LOCK).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Appends `event` inside `tx`, at `now`.
+    pub(super) async fn append(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        event: &NewEvent<'_>,
+        now: i64,
+    ) -> Result<()> {
+        self.log_turn(tx).await?;
+        sqlx::query(
+            "INSERT INTO event (seq, at, action, login, address, campaign, unit, version, sha256, note) \
+             SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM event",
+        )
+        .bind(now)
+        .bind(event.action)
+        .bind(event.login)
+        .bind(event.address)
+        .bind(event.campaign)
+        .bind(event.unit)
+        .bind(event.version)
+        .bind(event.sha256)
+        .bind(event.note)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Appends `event` on its own.
+    pub async fn log(&self, event: &NewEvent<'_>) -> Result<()> {
+        let _turn = self.writing().await;
+        let mut tx = self.pool.begin().await?;
+        self.append(&mut tx, event, now_ms()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The campaign's audit log, oldest first; only the events of `unit`
+    /// when given.
+    pub async fn events(&self, campaign: &str, unit: Option<&str>) -> Result<Vec<Event>> {
+        self.campaign(campaign).await?;
+        let rows = sqlx::query(
+            "SELECT seq, at, action, login, address, campaign, unit, version, sha256, note FROM event \
+             WHERE (campaign = $1 OR (campaign IS NULL AND $2 = '')) AND ($2 = '' OR unit = $2) ORDER BY seq",
+        )
+        .bind(campaign)
+        .bind(unit.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Event {
+                    seq: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    action: r.try_get(2)?,
+                    login: r.try_get(3)?,
+                    address: r.try_get(4)?,
+                    campaign: r.try_get(5)?,
+                    unit: r.try_get(6)?,
+                    version: r.try_get(7)?,
+                    sha256: r.try_get(8)?,
+                    note: r.try_get(9)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Failed sign-ins since `since` (ms): for `login`, and from `address`.
+    pub async fn failed_sign_ins(&self, login: &str, address: &str, since: i64) -> Result<(i64, i64)> {
+        let row = sqlx::query(
+            "SELECT \
+               (SELECT COUNT(*) FROM event WHERE action = 'sign-in-failed' AND login = $1 AND at > $3), \
+               (SELECT COUNT(*) FROM event WHERE action = 'sign-in-failed' AND address = $2 AND at > $3)",
+        )
+        .bind(login)
+        .bind(address)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
+    /// Moves units of `campaign`, all or none, for `login`: each only if
+    /// it is still in the state and at the version its move names, and
+    /// every check holds; else [`StoreError::Conflict`]. Each move is
+    /// appended to the audit log with its version's hash.
+    pub async fn step(&self, campaign: &str, moves: &[Move<'_>], checks: &[Check<'_>], login: &str) -> Result<()> {
+        let now = now_ms();
+        let _turn = self.writing().await;
+        let mut tx = self.pool.begin().await?;
+        self.log_turn(&mut tx).await?;
+        for check in checks {
+            let holds = match check {
+                Check::BelowDone(unit) => {
+                    let row = sqlx::query(
+                        "SELECT COUNT(*) FROM unit WHERE campaign = $1 AND parent = $2 \
+                         AND state NOT IN ('da-duyet', 'da-tiep-nhan', 'khong-bao-cao')",
+                    )
+                    .bind(campaign)
+                    .bind(*unit)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    row.try_get::<i64, _>(0)? == 0
+                }
+                Check::Editable(unit) => {
+                    let row = sqlx::query("SELECT state FROM unit WHERE campaign = $1 AND code = $2")
+                        .bind(campaign)
+                        .bind(*unit)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    super::parse::<State>(row.try_get(0)?)?.editable()
+                }
+            };
+            if !holds {
+                return Err(StoreError::Conflict(match check {
+                    Check::BelowDone(unit) => {
+                        format!("còn đơn vị trực thuộc «{unit}» chưa được duyệt hoặc đánh dấu không báo cáo")
+                    }
+                    Check::Editable(unit) => {
+                        format!("«{unit}» đã gửi báo cáo của mình: không đổi được trạng thái đơn vị trực thuộc")
+                    }
+                }));
+            }
+        }
+        for step in moves {
+            let moved = sqlx::query(
+                "UPDATE unit SET state = $1, note = $2, changed_at = $3, \
+                 submitted_at = CASE WHEN $1 = 'da-nop' AND submitted_at IS NULL THEN $3 ELSE submitted_at END \
+                 WHERE campaign = $4 AND code = $5 AND state = $6 AND COALESCE(current, 0) = $7",
+            )
+            .bind(step.to.as_str())
+            .bind(step.note)
+            .bind(now)
+            .bind(campaign)
+            .bind(step.unit)
+            .bind(step.from.as_str())
+            .bind(step.version.unwrap_or(0))
+            .execute(&mut *tx)
+            .await?;
+            if moved.rows_affected() != 1 {
+                return Err(StoreError::Conflict(format!(
+                    "trạng thái của «{}» vừa thay đổi; hãy tải lại rồi làm lại",
+                    step.unit
+                )));
+            }
+            let sha: Option<String> = match step.version {
+                Some(number) => {
+                    sqlx::query("SELECT sha256 FROM version WHERE campaign = $1 AND unit = $2 AND number = $3")
+                        .bind(campaign)
+                        .bind(step.unit)
+                        .bind(number)
+                        .fetch_one(&mut *tx)
+                        .await?
+                        .try_get(0)?
+                }
+                None => None,
+            };
+            let event = NewEvent {
+                action: step.action,
+                login: Some(login),
+                campaign: Some(campaign),
+                unit: Some(step.unit),
+                version: step.version,
+                sha256: sha.as_deref(),
+                note: step.note,
+                ..NewEvent::default()
+            };
+            self.append(&mut tx, &event, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

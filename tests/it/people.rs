@@ -1,0 +1,146 @@
+//! Signed-in people for the black-box tests: the first Board officer from
+//! `kttdv admin create-user`, everyone else invited over HTTP the way an
+//! officer invites the units below, each signing in through their link.
+
+use std::collections::BTreeMap;
+
+use reqwest::{Client, Method, RequestBuilder, StatusCode};
+use serde_json::{Value, json};
+
+use crate::campaign::TestStore;
+use crate::common::*;
+
+pub(crate) const CAMPAIGN: &str = "2021-quang-nam";
+pub(crate) const BOARD: &str = "ban";
+pub(crate) const PASSWORD: &str = "một mật khẩu đủ dài";
+
+/// A user's session: its cookie and its CSRF token.
+#[derive(Clone)]
+pub(crate) struct User {
+    pub(crate) login: String,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
+    client: Client,
+}
+
+impl User {
+    /// `kttdv admin create-user LOGIN ARGS…`, then its one-time link.
+    pub(crate) async fn created(store: &TestStore, server: &Server, login: &str, args: &[&str]) -> User {
+        let store_args = store.args();
+        let mut all = vec!["admin", "create-user", login];
+        all.extend(args);
+        all.extend(store_args.iter().map(String::as_str));
+        let out = kttdv(&all, "");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let link = String::from_utf8(out.stdout).unwrap();
+        let path = &link.trim()[link.find("/web/").unwrap()..];
+        User::by_link(server, login, path).await
+    }
+
+    /// Sets the password through a one-time link (a path) and signs in.
+    pub(crate) async fn by_link(server: &Server, login: &str, path: &str) -> User {
+        let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let form = [("password", PASSWORD), ("repeat", PASSWORD)];
+        let answer = client.post(server.url(path)).form(&form).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{login}: {}", answer.text().await.unwrap());
+        let cookie = answer.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let me: Value = client
+            .get(server.url("/api/session"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["login"], login);
+        let csrf = me["csrf"].as_str().unwrap().to_owned();
+        User { login: login.to_owned(), cookie, csrf, client }
+    }
+
+    /// A request with the session's cookie and, for a change, its CSRF token.
+    pub(crate) fn request(&self, method: Method, url: impl reqwest::IntoUrl) -> RequestBuilder {
+        let change = !matches!(method, Method::GET | Method::HEAD);
+        let request = self.client.request(method, url).header("cookie", &self.cookie);
+        if change { request.header("x-kttdv-csrf", &self.csrf) } else { request }
+    }
+
+    pub(crate) fn get(&self, url: impl reqwest::IntoUrl) -> RequestBuilder {
+        self.request(Method::GET, url)
+    }
+
+    pub(crate) fn put(&self, url: impl reqwest::IntoUrl) -> RequestBuilder {
+        self.request(Method::PUT, url)
+    }
+
+    pub(crate) fn post(&self, url: impl reqwest::IntoUrl) -> RequestBuilder {
+        self.request(Method::POST, url)
+    }
+}
+
+/// `/api/campaigns/2021-quang-nam/units/UNIT/REST`.
+pub(crate) fn unit_url(server: &Server, unit: &str, rest: &str) -> String {
+    server.url(&format!("/api/campaigns/{CAMPAIGN}/units/{unit}/{rest}"))
+}
+
+/// A JSON answer that must be 200.
+pub(crate) async fn ok_json(response: reqwest::Response) -> Value {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Everyone of the example Bloc, signed in, by unit code: the Board's
+/// officer made by the command line invites every committee at once; each
+/// committee's officer invites its cells at once.
+pub(crate) async fn whole_bloc(store: &TestStore, server: &Server) -> BTreeMap<String, User> {
+    let board =
+        User::created(store, server, "ban-to-chuc", &["--role", "board", "--campaign", CAMPAIGN, "--unit", BOARD])
+            .await;
+    let mut users = BTreeMap::from([(BOARD.to_owned(), board.clone())]);
+    let mut inviters = vec![board];
+    while let Some(inviter) = inviters.pop() {
+        let unit = users.iter().find(|(_, u)| u.login == inviter.login).unwrap().0.clone();
+        let answer =
+            inviter.post(unit_url(server, &unit, "accounts")).json(&json!({ "below": true })).send().await.unwrap();
+        let status = answer.status();
+        let created: Value = answer.json().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        for account in created.as_array().unwrap() {
+            let login = account["login"].as_str().unwrap();
+            let user = User::by_link(server, login, account["link"].as_str().unwrap()).await;
+            if account["role"] == "committee" {
+                inviters.push(user.clone());
+            }
+            users.insert(account["unit"].as_str().unwrap().to_owned(), user);
+        }
+    }
+    users
+}
+
+/// Takes a step on `unit` as `user`; its answer's status and body.
+pub(crate) async fn step(server: &Server, user: &User, unit: &str, step: &str, body: Value) -> (StatusCode, Value) {
+    let answer = user.post(unit_url(server, unit, step)).json(&body).send().await.unwrap();
+    (answer.status(), answer.json().await.unwrap())
+}
+
+/// Every cell submits and is approved, every committee submits and is
+/// accepted.
+pub(crate) async fn approve_everything(server: &Server, bloc: &BTreeMap<String, User>) {
+    let units: Vec<Value> =
+        ok_json(bloc[BOARD].get(server.url(&format!("/api/campaigns/{CAMPAIGN}/units"))).send().await.unwrap())
+            .await
+            .as_array()
+            .unwrap()
+            .clone();
+    for level in ["cell", "committee"] {
+        for unit in units.iter().filter(|u| u["level"] == level) {
+            let (code, parent) = (unit["code"].as_str().unwrap(), unit["parent"].as_str().unwrap());
+            let (status, body) = step(server, &bloc[code], code, "submit", json!({})).await;
+            assert_eq!(status, StatusCode::OK, "{code}: {body}");
+            let (status, body) = step(server, &bloc[parent], code, "approve", json!({})).await;
+            assert_eq!(status, StatusCode::OK, "{code}: {body}");
+        }
+    }
+}
