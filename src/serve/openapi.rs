@@ -88,8 +88,46 @@ fn campaign_operations() -> Map<String, Value> {
         json!({ "get": { "summary": "Cây tổ chức: từng đơn vị với cấp, trạng thái, số phiên bản, lần đổi cuối", "parameters": [campaign], "responses": { "200": json_ok("Các đơn vị, mỗi đơn vị sau đơn vị cấp trên"), "404": not_found } } }),
     );
     paths.insert(
-        "/api/campaigns/{campaign}/status".into(),
-        json!({ "get": { "summary": "Số đơn vị mỗi cấp theo từng trạng thái", "parameters": [campaign], "responses": { "200": json_ok("Theo cấp: số đơn vị, số theo trạng thái"), "404": not_found } } }),
+        "/api/campaigns/{campaign}/dashboard".into(),
+        json!({ "get": { "summary": "Tiến độ trong phạm vi người dùng: mỗi cấp số báo cáo phải nộp, đã nhận, đã duyệt, đúng hạn, trễ, chưa nộp; từng đơn vị đúng hạn, trễ mấy ngày hay chưa nộp", "parameters": [campaign], "responses": { "200": json_ok("Theo cấp và theo đơn vị"), "404": not_found } } }),
+    );
+    paths.insert(
+        "/api/campaigns/{campaign}/missing.xlsx".into(),
+        json!({ "get": { "summary": "Danh sách đơn vị chưa nộp (bảng tính)", "parameters": [campaign], "responses": { "200": { "description": "XLSX" }, "404": not_found } } }),
+    );
+    paths.insert(
+        "/api/campaigns/{campaign}/audit".into(),
+        json!({ "get": { "summary": "Nhật ký mọi thao tác (Ban Tổ chức, người quản trị); ?format=csv để tải về", "parameters": [campaign], "responses": { "200": json_ok("Các sự kiện, cũ trước"), "403": error_response("Không phải Ban Tổ chức"), "404": not_found } } }),
+    );
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/timeline".into(),
+        json!({ "get": { "summary": "Dòng thời gian của đơn vị: lưu, nộp, duyệt, trả lại…", "parameters": [campaign, unit], "responses": { "200": json_ok("Các sự kiện của đơn vị"), "404": not_found } } }),
+    );
+    let step_body = json!({ "required": false, "content": { "application/json": { "schema": { "type": "object", "properties": {
+        "version": { "type": "integer", "description": "Phiên bản người dùng đã xem; khác phiên bản hiện hành thì 409" },
+        "note": { "type": "string", "description": "Lý do trả lại, lý do không báo cáo" },
+        "cells": { "type": "array", "items": { "type": "string" }, "description": "Ban Tổ chức trả lại tổ chức cơ sở kèm các chi bộ này" } } } } } });
+    for (step, summary) in [
+        (
+            "submit",
+            "Đơn vị nộp phiên bản hiện hành: khóa sửa; tổ chức cơ sở chỉ nộp khi mọi chi bộ đã duyệt hoặc không báo cáo",
+        ),
+        ("approve", "Cấp trên trực tiếp duyệt (chi bộ) hoặc tiếp nhận (tổ chức cơ sở)"),
+        ("return", "Cấp trên trực tiếp trả lại, kèm lý do (note): đơn vị sửa được"),
+        ("not-reporting", "Cấp trên trực tiếp đánh dấu đơn vị không báo cáo, kèm lý do"),
+    ] {
+        paths.insert(
+            format!("/api/campaigns/{{campaign}}/units/{{code}}/{step}"),
+            json!({ "post": { "summary": summary, "parameters": [campaign, unit], "requestBody": step_body,
+                "responses": { "200": json_ok("Trạng thái mới"), "403": error_response("Không phải việc của người dùng này"), "404": not_found,
+                    "409": error_response("Trạng thái không cho phép, hoặc người khác vừa đổi (conflict)"), "422": error_response("Thiếu lý do") } } }),
+        );
+    }
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/accounts".into(),
+        json!({ "post": { "summary": "Cấp trên tạo tài khoản cho đơn vị (login), hoặc cho mọi đơn vị trực thuộc chưa có (below: true); mỗi tài khoản một liên kết đăng nhập một lần", "parameters": [campaign, unit],
+            "requestBody": { "required": false, "content": { "application/json": {} } },
+            "responses": { "201": json_ok("Tài khoản và liên kết"), "403": error_response("Không phải cấp trên"), "404": not_found, "409": error_response("Tên đăng nhập đã có") } } }),
     );
     paths.insert(
         "/api/campaigns/{campaign}/units/{code}/submission".into(),
@@ -117,6 +155,19 @@ fn campaign_operations() -> Map<String, Value> {
         } }),
     );
     paths
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_campaign_route_is_in_the_api_document() {
+        let document = super::build();
+        for route in super::super::campaign::table() {
+            let method = route.method.as_str().to_ascii_lowercase();
+            let operation = &document["paths"][route.path][&method];
+            assert!(operation.is_object(), "{} {} is not in /api/openapi.json", route.method, route.path);
+        }
+    }
 }
 
 /// The body of every error answer.

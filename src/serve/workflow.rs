@@ -57,7 +57,6 @@ pub async fn take(
         let message = "chỉ khi Ban Tổ chức trả lại báo cáo của tổ chức cơ sở mới trả lại kèm chi bộ";
         problems.push(InputError::new(Code::OtherUnit, JsonPath::root().key("cells"), message.to_owned()));
     }
-    let to = next(step, unit.level, unit.state, unit.current.is_some()).map_err(ApiError::Conflict)?;
     if version.is_some_and(|v| Some(v) != unit.current) {
         return Err(ApiError::Conflict(format!(
             "«{}» đã có phiên bản {} mới hơn phiên bản bạn xem; hãy xem lại",
@@ -88,6 +87,7 @@ pub async fn take(
     if !problems.is_empty() {
         return Err(ApiError::Input(problems));
     }
+    let to = next(step, unit.level, unit.state, unit.current.is_some()).map_err(ApiError::Conflict)?;
     let mut moves = vec![Move {
         unit: &unit.code,
         from: unit.state,

@@ -20,3 +20,4 @@ mod serve;
 mod sheet;
 mod signing;
 mod templates;
+mod workflow;

@@ -1,0 +1,360 @@
+//! The workflow and who may do what, black-box over HTTP: the rule of
+//! reach on every campaign route (walked from the route table itself, so
+//! that a new route cannot skip it), the steps of a report up the three
+//! levels, the dashboard, the audit log, and two officers clicking at once;
+//! on SQLite and on PostgreSQL.
+
+use std::collections::BTreeMap;
+
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::campaign::{TestStore, init_example, serve};
+use crate::common::*;
+use crate::people::{BOARD, CAMPAIGN, User, ok_json, step, unit_url, whole_bloc};
+use kttdv::campaign::Action;
+use kttdv::serve::{Rule, campaign_routes};
+
+const COMMITTEE: &str = "dang-bo-so-tai-chinh";
+const CELL: &str = "dang-bo-so-tai-chinh.chi-bo-van-phong";
+const SIBLING_CELL: &str = "dang-bo-so-tai-chinh.chi-bo-thanh-tra";
+const OTHER_COMMITTEE: &str = "dang-bo-so-xay-dung";
+const COUSIN_CELL: &str = "dang-bo-so-xay-dung.chi-bo-phong-quan-ly-xay-dung";
+
+/// Where a unit stands from the user's own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Relation {
+    Own,
+    Child,
+    Grandchild,
+    Sibling,
+    Above,
+    Cousin,
+}
+
+/// What a request answers when the rule lets it through: each route's
+/// request below is made so that it changes nothing.
+fn granted(method: &Method, path: &str) -> StatusCode {
+    let tail = path.rsplit('/').next().unwrap();
+    match (method.as_str(), tail) {
+        ("GET", _) if path.ends_with("{kind}") => StatusCode::BAD_REQUEST, // a kind of another level
+        ("GET", _) => StatusCode::OK,
+        ("POST", "campaigns") => StatusCode::BAD_REQUEST, // JSON, not the form of files
+        ("PUT", "submission") => StatusCode::UNPROCESSABLE_ENTITY, // {} is no submission
+        ("POST", "submit") => StatusCode::CONFLICT,       // of version 0, not the current one
+        ("POST", "approve") => StatusCode::CONFLICT,      // a draft is not approved
+        ("POST", "return" | "not-reporting") => StatusCode::UNPROCESSABLE_ENTITY, // without a comment
+        ("POST", "accounts") => StatusCode::UNPROCESSABLE_ENTITY, // an empty login
+        _ => panic!("{method} {path}: say in `granted` what a request let through answers"),
+    }
+}
+
+fn body(path: &str) -> Value {
+    match path.rsplit('/').next().unwrap() {
+        "submit" => json!({ "version": 0 }),
+        "accounts" => json!({ "login": "" }),
+        _ => json!({}),
+    }
+}
+
+/// The answer the rule gives `role` on a unit in `relation` (none: a route of
+/// the campaign, not of a unit).
+fn expected(rule: Rule, role: Option<&str>, relation: Option<Relation>, method: &Method, path: &str) -> StatusCode {
+    use Relation::*;
+    let Some(role) = role else { return StatusCode::UNAUTHORIZED };
+    let ok = granted(method, path);
+    match (rule, relation) {
+        (Rule::SignedIn | Rule::Campaign, _) => ok,
+        (Rule::Admin, _) => {
+            if role == "admin" {
+                ok
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }
+        (Rule::Audit, _) => {
+            if matches!(role, "admin" | "board") {
+                ok
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }
+        (Rule::Unit(_), _) if role == "admin" => StatusCode::NOT_FOUND,
+        (Rule::Unit(action), Some(relation)) => match (action, relation) {
+            (_, Sibling | Above | Cousin) => StatusCode::NOT_FOUND,
+            (Action::Read, _) => ok,
+            (Action::Edit, Own) | (Action::Decide, Child) | (Action::Invite, Child | Grandchild) => ok,
+            _ => StatusCode::FORBIDDEN,
+        },
+        (Rule::Unit(_), None) => unreachable!(),
+    }
+}
+
+#[tokio::test]
+async fn every_campaign_route_answers_each_role_on_each_unit_by_the_rule_of_reach() {
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let label = store.label();
+        let bloc = whole_bloc(&store, &server).await;
+        let admin = User::created(&store, &server, "quan-tri", &["--role", "admin"]).await;
+        let units: Vec<Value> =
+            ok_json(bloc[BOARD].get(server.url(&format!("/api/campaigns/{CAMPAIGN}/units"))).send().await.unwrap())
+                .await
+                .as_array()
+                .unwrap()
+                .clone();
+        let level =
+            |code: &str| units.iter().find(|u| u["code"] == code).unwrap()["level"].as_str().unwrap().to_owned();
+        use Relation::*;
+        let targets: BTreeMap<&str, Vec<(&str, Relation)>> = BTreeMap::from([
+            ("board", vec![(BOARD, Own), (COMMITTEE, Child), (CELL, Grandchild)]),
+            (
+                "committee",
+                vec![
+                    (COMMITTEE, Own),
+                    (CELL, Child),
+                    (OTHER_COMMITTEE, Sibling),
+                    (BOARD, Above),
+                    (COUSIN_CELL, Cousin),
+                ],
+            ),
+            (
+                "cell",
+                vec![(CELL, Own), (SIBLING_CELL, Sibling), (COMMITTEE, Above), (BOARD, Above), (COUSIN_CELL, Cousin)],
+            ),
+            ("admin", vec![(BOARD, Above), (CELL, Above)]),
+        ]);
+        let users: Vec<(Option<&str>, Option<&User>)> = vec![
+            (Some("board"), Some(&bloc[BOARD])),
+            (Some("committee"), Some(&bloc[COMMITTEE])),
+            (Some("cell"), Some(&bloc[CELL])),
+            (Some("admin"), Some(&admin)),
+            (None, None),
+        ];
+        let anonymous = Client::new();
+        let mut checked = 0;
+        let routes = campaign_routes();
+        assert!(routes.len() >= 15, "{routes:?}");
+        for route in &routes {
+            for (role, user) in &users {
+                let cases: Vec<(Option<&str>, Option<Relation>)> = if route.path.contains("{code}") {
+                    let own = targets[role.unwrap_or("cell")].clone();
+                    own.into_iter().map(|(unit, relation)| (Some(unit), Some(relation))).collect()
+                } else {
+                    vec![(None, None)]
+                };
+                for (unit, relation) in cases {
+                    let kind = match unit.map(level).as_deref() {
+                        Some("cell") => "mau-7",
+                        _ => "mau-1",
+                    };
+                    let path = route
+                        .path
+                        .replace("{campaign}", CAMPAIGN)
+                        .replace("{code}", unit.unwrap_or(""))
+                        .replace("{kind}", kind);
+                    let request = match user {
+                        Some(user) => user.request(route.method.clone(), server.url(&path)),
+                        None => anonymous.request(route.method.clone(), server.url(&path)),
+                    };
+                    let request = if route.method == Method::GET { request } else { request.json(&body(route.path)) };
+                    let answer = request.send().await.unwrap();
+                    let status = answer.status();
+                    let text = answer.text().await.unwrap();
+                    let want =
+                        expected(route.rule, *role, relation.filter(|_| user.is_some()), &route.method, route.path);
+                    assert_eq!(status, want, "{label}: {} {path} as {role:?} ({relation:?}): {text}", route.method);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 150, "{checked}");
+        // Nothing the matrix sent changed a state or made an account.
+        let after: Vec<Value> =
+            ok_json(bloc[BOARD].get(server.url(&format!("/api/campaigns/{CAMPAIGN}/units"))).send().await.unwrap())
+                .await
+                .as_array()
+                .unwrap()
+                .clone();
+        assert_eq!(after, units, "{label}");
+    }
+}
+
+/// The units' list as `user` sees it, by code.
+async fn states(server: &Server, user: &User) -> BTreeMap<String, Value> {
+    let units = ok_json(user.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/units"))).send().await.unwrap()).await;
+    units.as_array().unwrap().iter().map(|u| (u["code"].as_str().unwrap().to_owned(), u.clone())).collect()
+}
+
+#[tokio::test]
+async fn a_report_goes_up_submitted_returned_approved_and_accepted_and_the_dashboard_and_form_7_say_so() {
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let label = store.label();
+        let bloc = whole_bloc(&store, &server).await;
+        let (board, committee, secretary) = (&bloc[BOARD], &bloc[COMMITTEE], &bloc[CELL]);
+
+        // The secretary saves the workbook and submits: locked.
+        let workbook = std::fs::read(root().join("examples/chi-bo-van-phong.xlsx")).unwrap();
+        let form = || {
+            reqwest::multipart::Form::new()
+                .part("input", reqwest::multipart::Part::bytes(workbook.clone()).file_name("chi-bo-van-phong.xlsx"))
+        };
+        let saved =
+            ok_json(secretary.put(unit_url(&server, CELL, "submission")).multipart(form()).send().await.unwrap()).await;
+        assert_eq!(saved["version"]["number"], 2, "{label}");
+        let (status, body) = step(&server, secretary, CELL, "submit", json!({})).await;
+        assert_eq!((status, body["state_label"].as_str()), (StatusCode::OK, Some("đã nộp")), "{label}: {body}");
+        let locked = secretary.put(unit_url(&server, CELL, "submission")).multipart(form()).send().await.unwrap();
+        assert_eq!(locked.status(), StatusCode::CONFLICT, "{label}: a submitted report is locked");
+
+        // The committee returns it with a comment; the secretary sees it, fixes and resubmits.
+        let comment = "Đồng chí thứ ba thiếu ngày vào Đảng chính thức";
+        let (status, body) = step(&server, committee, CELL, "return", json!({ "note": comment })).await;
+        assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("tra-lai")), "{label}: {body}");
+        let seen = &states(&server, secretary).await[CELL];
+        assert_eq!((seen["state_label"].as_str(), seen["note"].as_str()), (Some("trả lại"), Some(comment)), "{label}");
+        let fixed = secretary.put(unit_url(&server, CELL, "submission")).multipart(form()).send().await.unwrap();
+        assert_eq!(fixed.status(), StatusCode::OK, "{label}: editable again");
+        assert_eq!(step(&server, secretary, CELL, "submit", json!({ "version": 3 })).await.0, StatusCode::OK);
+        let (status, body) = step(&server, committee, CELL, "approve", json!({ "version": 3 })).await;
+        assert_eq!((status, body["state_label"].as_str()), (StatusCode::OK, Some("đã duyệt")), "{label}: {body}");
+        let (status, body) = step(&server, committee, CELL, "approve", json!({})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{label}: approved once: {body}");
+        assert!(body["message"].as_str().unwrap().contains("đã duyệt"), "{body}");
+
+        // The committee cannot send its report while a cell is neither approved nor marked.
+        let (status, body) = step(&server, committee, COMMITTEE, "submit", json!({})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{label}: {body}");
+        let reason = "Chi bộ sáp nhập, đảng viên chuyển sinh hoạt";
+        let (status, body) = step(&server, committee, SIBLING_CELL, "not-reporting", json!({ "note": reason })).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        let last = "dang-bo-so-tai-chinh.chi-bo-phong-ngan-sach";
+        assert_eq!(step(&server, &bloc[last], last, "submit", json!({})).await.0, StatusCode::OK);
+        assert_eq!(step(&server, committee, last, "approve", json!({})).await.0, StatusCode::OK);
+        assert_eq!(step(&server, committee, COMMITTEE, "submit", json!({})).await.0, StatusCode::OK, "{label}");
+        // Sent: its cells are settled until the Board returns it.
+        let (status, body) = step(&server, committee, CELL, "return", json!({ "note": "xem lại" })).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{label}: {body}");
+
+        // The dashboard before the other committee reports: what is missing, and a workbook of it.
+        let dashboard =
+            ok_json(board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/dashboard"))).send().await.unwrap()).await;
+        let level =
+            |d: &Value, l: &str| d["levels"].as_array().unwrap().iter().find(|x| x["level"] == l).unwrap().clone();
+        let cells = level(&dashboard, "cell");
+        assert_eq!((cells["expected"].as_u64(), cells["approved"].as_u64()), (Some(4), Some(2)), "{label}: {cells}");
+        assert_eq!(cells["approved_share"], "2/4 đơn vị, 50,0%");
+        let missing = board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/missing.xlsx"))).send().await.unwrap();
+        assert_eq!(missing.status(), StatusCode::OK);
+        let bytes = missing.bytes().await.unwrap();
+        use calamine::Reader;
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let sheet = book.worksheet_range("Chưa nộp").unwrap();
+        let names: Vec<String> = sheet.rows().skip(3).map(|r| r[0].to_string()).collect();
+        assert!(names.contains(&"Đảng bộ Sở Xây dựng".to_owned()), "{label}: {names:?}");
+        assert!(!names.iter().any(|n| n.contains("Văn phòng")), "{label}: approved is not missing: {names:?}");
+        // A committee's dashboard is its own cells only.
+        let own =
+            ok_json(committee.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/dashboard"))).send().await.unwrap())
+                .await;
+        assert_eq!(own["units"].as_array().unwrap().len(), 4, "{label}: itself and its three cells: {own}");
+
+        // The other committee and its cells go through; the Board accepts both.
+        for code in
+            ["dang-bo-so-xay-dung.chi-bo-phong-quan-ly-xay-dung", "dang-bo-so-xay-dung.chi-bo-thanh-tra-xay-dung"]
+        {
+            assert_eq!(step(&server, &bloc[code], code, "submit", json!({})).await.0, StatusCode::OK);
+            assert_eq!(step(&server, &bloc[OTHER_COMMITTEE], code, "approve", json!({})).await.0, StatusCode::OK);
+        }
+        assert_eq!(step(&server, &bloc[OTHER_COMMITTEE], OTHER_COMMITTEE, "submit", json!({})).await.0, StatusCode::OK);
+        for code in [COMMITTEE, OTHER_COMMITTEE] {
+            let (status, body) = step(&server, board, code, "approve", json!({})).await;
+            assert_eq!(
+                (status, body["state_label"].as_str()),
+                (StatusCode::OK, Some("đã tiếp nhận")),
+                "{label}: {body}"
+            );
+        }
+        let dashboard =
+            ok_json(board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/dashboard"))).send().await.unwrap()).await;
+        let committees = level(&dashboard, "committee");
+        assert_eq!(committees["approved_share"], "2/2 đơn vị, 100,0%", "{label}: {committees}");
+        assert_eq!(level(&dashboard, "cell")["approved_share"], "4/4 đơn vị, 100,0%");
+        // The example's deadlines are of 2021: every report sent now is late.
+        assert_eq!(committees["late"], 2, "{label}");
+
+        // Form 7: from the accepted reports, each received on the day the store says.
+        let form7 = board.get(unit_url(&server, BOARD, "documents/mau-7")).send().await.unwrap();
+        assert_eq!(form7.status(), StatusCode::OK, "{label}");
+        let pdf = form7.bytes().await.unwrap();
+        let carried = kttdv::extract(&pdf).unwrap().input;
+        let today = dashboard["today"].as_str().unwrap();
+        let received: Vec<&str> =
+            carried["committees"].as_array().unwrap().iter().map(|c| c["received_on"].as_str().unwrap()).collect();
+        assert_eq!(received, [today, today], "{label}: not the typed 07/05/2021 and 12/05/2021");
+        assert!(folded(&pdf_text(&pdf)).contains(today), "{label}: the late arrivals are printed");
+
+        // The audit log: the Board reads every step, with who and the version's hash.
+        let log =
+            ok_json(board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap()).await;
+        let log = log.as_array().unwrap();
+        let returned = log.iter().find(|e| e["action"] == "return").unwrap();
+        assert_eq!((returned["login"].as_str(), returned["unit"].as_str()), (Some(COMMITTEE), Some(CELL)), "{label}");
+        assert_eq!(returned["note"], comment);
+        assert_eq!(returned["sha256"], saved["version"]["sha256"], "{label}: the returned version's hash");
+        for action in ["sign-in", "save", "submit", "approve", "not-reporting", "account-created"] {
+            assert!(log.iter().any(|e| e["action"] == action), "{label}: {action} logged");
+        }
+        let seqs: Vec<i64> = log.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+        assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "{label}: no gaps, no ties");
+        let csv = board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit?format=csv"))).send().await.unwrap();
+        assert!(csv.text().await.unwrap().starts_with("seq,at,action,login"), "{label}");
+        // The unit's timeline, for those who reach it.
+        let timeline = ok_json(secretary.get(unit_url(&server, CELL, "timeline")).send().await.unwrap()).await;
+        let actions: Vec<&str> = timeline.as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+        assert_eq!(
+            actions,
+            ["account-created", "sign-in", "save", "submit", "return", "save", "submit", "approve"],
+            "{label}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_approvals_of_one_submission_at_once_one_wins_the_other_is_told_409() {
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let label = store.label();
+        let bloc = whole_bloc(&store, &server).await;
+        // A second officer of the same committee, in their own session.
+        let invited = bloc[BOARD]
+            .post(unit_url(&server, COMMITTEE, "accounts"))
+            .json(&json!({ "login": "pho-ban" }))
+            .send()
+            .await
+            .unwrap();
+        let invited: Value = invited.json().await.unwrap();
+        let second = User::by_link(&server, "pho-ban", invited[0]["link"].as_str().unwrap()).await;
+        for cell in [CELL, SIBLING_CELL, "dang-bo-so-tai-chinh.chi-bo-phong-ngan-sach"] {
+            assert_eq!(step(&server, &bloc[cell], cell, "submit", json!({})).await.0, StatusCode::OK);
+            let (one, two) = tokio::join!(
+                step(&server, &bloc[COMMITTEE], cell, "approve", json!({})),
+                step(&server, &second, cell, "approve", json!({}))
+            );
+            let mut statuses = [one.0, two.0];
+            statuses.sort();
+            assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{label}: {cell}: {one:?} {two:?}");
+            let lost = if one.0 == StatusCode::CONFLICT { one.1 } else { two.1 };
+            assert_eq!(lost["code"], "conflict", "{label}");
+        }
+        let log =
+            ok_json(bloc[BOARD].get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap())
+                .await;
+        let approvals = log.as_array().unwrap().iter().filter(|e| e["action"] == "approve").count();
+        assert_eq!(approvals, 3, "{label}: one approval each in the log");
+    }
+}
