@@ -4,12 +4,14 @@
 //! databases (`source .ci/postgres`), on PostgreSQL, side by side in one run.
 //!
 //! `cargo bench --bench store [-- committees]`. Measures, for each backend:
-//! `kttdv campaign init` of the generated Bloc as a whole process; the
-//! status of every unit over HTTP (1,000 requests, one client); saving a
-//! 30-member roster with 16 clients at once (1,600 saves; the save checks
-//! the roster, no render); and the Board's whole submission from the store
-//! from scratch, then again after one cell's roster changed. See
-//! BENCHMARKS.md.
+//! `kttdv campaign init` of the generated Bloc as a whole process; a
+//! sign-in (argon2id, 100 of them); the Board's dashboard of every unit
+//! (1,000 requests, one client); saving a 30-member roster with 16 clients
+//! at once, each its own cell (1,600 saves; the save checks the roster, no
+//! render); every report's way up (each cell submitted and approved, each
+//! committee submitted and accepted); and the Board's whole submission
+//! from the store from scratch, then again after one cell's roster changed
+//! (returned with its committee, saved, and up again). See BENCHMARKS.md.
 
 #[path = "../tests/it/common.rs"]
 #[allow(dead_code)] // the tests' helpers; this bench needs only the server
@@ -18,7 +20,38 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "một mật khẩu đủ dài";
+
+/// A session: its cookie and CSRF token.
+#[derive(Clone)]
+struct User {
+    cookie: String,
+    csrf: String,
+}
+
+impl User {
+    async fn by_link(client: &reqwest::Client, server: &common::Server, path: &str) -> User {
+        let form = [("password", PASSWORD), ("repeat", PASSWORD)];
+        let answer = client.post(server.url(path)).form(&form).send().await.unwrap();
+        let cookie = answer.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let me: Value = client
+            .get(server.url("/api/session"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        User { cookie, csrf: me["csrf"].as_str().unwrap().to_owned() }
+    }
+
+    fn on(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request.header("cookie", &self.cookie).header("x-kttdv-csrf", &self.csrf)
+    }
+}
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -58,28 +91,63 @@ async fn main() {
         println!("{label}: campaign init from files {:.2} s", started.elapsed().as_secs_f64());
 
         let server = common::Server::start(&store);
-        let client = reqwest::Client::new();
-        let status_url = server.url("/api/campaigns/2021-quang-nam/status");
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let mut create = vec!["admin", "create-user", "ban-to-chuc", "--role", "board", "--campaign", "2021-quang-nam"];
+        create.extend(["--unit", "ban"]);
+        create.extend(&store);
+        let out = common::kttdv(&create, "");
+        let link = String::from_utf8(out.stdout).unwrap();
+        let board = User::by_link(&client, &server, &link.trim()[link.find("/web/").unwrap()..]).await;
+        let mut times = Vec::new();
+        for _ in 0..100 {
+            let started = Instant::now();
+            let body = json!({ "login": "ban-to-chuc", "password": PASSWORD });
+            let answer = client.post(server.url("/api/session")).json(&body).send().await.unwrap();
+            assert!(answer.status().is_success());
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!("{label}: sign-in  p50 {:.1} ms  p99 {:.1} ms", percentile(&times, 0.5), percentile(&times, 0.99));
+
+        let units: Value = board
+            .on(client.get(server.url("/api/campaigns/2021-quang-nam/units")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let units = units.as_array().unwrap().clone();
+        let dashboard = server.url("/api/campaigns/2021-quang-nam/dashboard");
         let mut times = Vec::new();
         for _ in 0..1000 {
             let started = Instant::now();
-            let answer = client.get(&status_url).send().await.unwrap();
+            let answer = board.on(client.get(&dashboard)).send().await.unwrap();
             assert!(answer.status().is_success());
             answer.bytes().await.unwrap();
             times.push(started.elapsed());
         }
         times.sort();
         println!(
-            "{label}: status of every unit  p50 {:.2} ms  p99 {:.2} ms",
+            "{label}: the Board's dashboard of {} units  p50 {:.2} ms  p99 {:.2} ms",
+            units.len(),
             percentile(&times, 0.5),
             percentile(&times, 0.99)
         );
 
-        let units: Value =
-            client.get(server.url("/api/campaigns/2021-quang-nam/units")).send().await.unwrap().json().await.unwrap();
+        // Everyone invited by the Board: the committees at once, each committee's cells at once.
+        let mut people = std::collections::HashMap::from([("ban".to_owned(), board.clone())]);
+        for unit in units.iter().filter(|u| u["level"] != "cell") {
+            let code = unit["code"].as_str().unwrap();
+            let url = server.url(&format!("/api/campaigns/2021-quang-nam/units/{code}/accounts"));
+            let made: Value =
+                board.on(client.post(url)).json(&json!({ "below": true })).send().await.unwrap().json().await.unwrap();
+            for account in made.as_array().unwrap() {
+                let user = User::by_link(&client, &server, account["link"].as_str().unwrap()).await;
+                people.insert(account["unit"].as_str().unwrap().to_owned(), user);
+            }
+        }
         let cells: Vec<(String, String)> = units
-            .as_array()
-            .unwrap()
             .iter()
             .filter(|u| u["level"] == "cell")
             .map(|u| (u["code"].as_str().unwrap().to_owned(), u["name"].as_str().unwrap().to_owned()))
@@ -90,16 +158,16 @@ async fn main() {
         let mut clients = Vec::new();
         for c in 0..16 {
             let (client, times, errors, base) = (client.clone(), times.clone(), errors.clone(), server.base.clone());
-            let cells = cells.clone();
+            // Each client its own cell, whose secretary saves (seeds from 8: above the Bloc's card numbers).
+            let k = c * cells.len() / 16;
+            let (cell, name) = cells[k].clone();
+            let user = people[&cell].clone();
             clients.push(tokio::spawn(async move {
                 for round in 0..100 {
-                    // Each cell's roster its own card numbers (seeds from 8: above the Bloc's).
-                    let k = (c * 100 + round) % cells.len();
-                    let (cell, name) = &cells[k];
-                    let body = kttdv::sample::cell(30, 8 + k as u64, name, "Đảng bộ");
+                    let body = kttdv::sample::cell(30, 8 + k as u64 + round % 2, &name, "Đảng bộ");
                     let url = format!("{base}/api/campaigns/2021-quang-nam/units/{cell}/submission");
                     let sent = Instant::now();
-                    let answer = client.put(&url).json(&body).send().await.unwrap();
+                    let answer = user.on(client.put(&url)).json(&body).send().await.unwrap();
                     if !answer.status().is_success() {
                         *errors.lock().unwrap() += 1;
                         eprintln!("{}", answer.text().await.unwrap());
@@ -123,16 +191,48 @@ async fn main() {
             errors.lock().unwrap()
         );
 
+        // Every report up: cells submitted and approved, committees submitted and accepted.
+        let step = |unit: &str, step: &str, by: &User| {
+            let url = server.url(&format!("/api/campaigns/2021-quang-nam/units/{unit}/{step}"));
+            by.on(client.post(url)).json(&json!({})).send()
+        };
+        let started = Instant::now();
+        let mut steps = 0;
+        for level in ["cell", "committee"] {
+            for unit in units.iter().filter(|u| u["level"] == level) {
+                let (code, parent) = (unit["code"].as_str().unwrap(), unit["parent"].as_str().unwrap());
+                for (name, by) in [("submit", &people[code]), ("approve", &people[parent])] {
+                    let answer = step(code, name, by).await.unwrap();
+                    assert!(answer.status().is_success(), "{code} {name}: {}", answer.text().await.unwrap());
+                    steps += 1;
+                }
+            }
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        println!(
+            "{label}: every report up, {steps} steps one after another  {elapsed:.1} s  {:.1} ms a step",
+            elapsed * 1000.0 / steps as f64
+        );
+
         let whole = server.url("/api/campaigns/2021-quang-nam/units/ban/documents/ho-so-ban");
         for when in ["from scratch", "again, nothing changed", "after one cell changed"] {
             if when == "after one cell changed" {
                 let (cell, name) = &cells[0];
+                let committee = units.iter().find(|u| u["code"] == cell.as_str()).unwrap()["parent"].as_str().unwrap();
+                let back = json!({ "note": "xem lại", "cells": [cell] });
+                let url = server.url(&format!("/api/campaigns/2021-quang-nam/units/{committee}/return"));
+                assert!(board.on(client.post(url)).json(&back).send().await.unwrap().status().is_success());
                 let url = server.url(&format!("/api/campaigns/2021-quang-nam/units/{cell}/submission"));
-                let answer = client.put(&url).json(&kttdv::sample::cell(25, 8, name, "Đảng bộ")).send().await.unwrap();
+                let body = kttdv::sample::cell(25, 8, name, "Đảng bộ");
+                let answer = people[cell].on(client.put(&url)).json(&body).send().await.unwrap();
                 assert!(answer.status().is_success());
+                for (unit, above) in [(cell.as_str(), committee), (committee, "ban")] {
+                    assert!(step(unit, "submit", &people[unit]).await.unwrap().status().is_success());
+                    assert!(step(unit, "approve", &people[above]).await.unwrap().status().is_success());
+                }
             }
             let started = Instant::now();
-            let answer = client.get(&whole).send().await.unwrap();
+            let answer = board.on(client.get(&whole)).send().await.unwrap();
             assert!(answer.status().is_success(), "{}", answer.text().await.unwrap());
             let cache = answer.headers()["x-kttdv-cache"].to_str().unwrap().to_owned();
             let bytes = answer.bytes().await.unwrap().len();
