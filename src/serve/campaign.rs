@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, Method, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -22,7 +22,9 @@ use super::file::file_response;
 use super::session::Actor;
 use super::upload::{Upload, on_input};
 use super::workflow;
-use crate::campaign::{Access, Action, access, board_input, committee_input, own_part, reached, sees_campaign};
+use crate::campaign::{
+    Access, Action, Step, access, board_input, committee_input, next, own_part, reached, sees_campaign,
+};
 use crate::hash::sha256;
 use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::Kind;
@@ -383,38 +385,69 @@ fn kept(mut response: Response, cache: &'static str) -> Response {
     response
 }
 
-/// The page listing the campaigns the user sees.
-pub async fn campaigns_page(State(state): State<Arc<AppState>>, Actor(account): Actor) -> Result<Response, ApiError> {
+/// The page listing the campaigns the user sees; the sign-in page for
+/// someone not signed in.
+pub async fn campaigns_page(
+    State(state): State<Arc<AppState>>,
+    actor: Result<Actor, ApiError>,
+) -> Result<Response, ApiError> {
+    let Actor(account) = match actor {
+        Err(ApiError::Unauthorized) => return Ok(Redirect::to("/web/sign-in").into_response()),
+        other => other?,
+    };
     let mut campaigns = state.store.campaigns().await?;
     campaigns.retain(|(code, _, _)| sees_campaign(&account, code));
     let list: Vec<Value> = campaigns.into_iter().map(|(code, name, _)| json!({ "code": code, "name": name })).collect();
     Ok(state.pages.page("campaigns.html", &json!({ "campaigns": list })))
 }
 
-/// A campaign on a page: the tree, each unit's state, last change and the
-/// documents made from its stored data.
+/// A campaign on a page, as far as the user reaches: the dashboard, the
+/// tree with each unit's state, timeliness and documents, and the steps
+/// the user may take on each unit — the same rule the API goes through
+/// says which.
 pub async fn campaign_page(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
+    actor: Result<Actor, ApiError>,
+    headers: axum::http::HeaderMap,
     Path(campaign): Path<String>,
 ) -> Result<Response, ApiError> {
+    let Actor(account) = match actor {
+        Err(ApiError::Unauthorized) => return Ok(Redirect::to("/web/sign-in").into_response()),
+        other => other?,
+    };
     seen(&account, &campaign)?;
     let campaigns = state.store.campaigns().await?;
     let Some((code, name, _)) = campaigns.into_iter().find(|(code, _, _)| *code == campaign) else {
         return Err(StoreError::NoCampaign(campaign).into());
     };
+    let dashboard = workflow::dashboard_view(&state, &account, &code).await?;
     let units = reached_units(&state, &account, &code).await?;
-    let levels: Vec<Value> = [Level::Committee, Level::Cell]
-        .into_iter()
-        .map(|level| {
-            let of_level = units.iter().filter(|u| u.level == level);
-            let started = of_level.clone().filter(|u| u.current.is_some()).count();
-            json!({ "label": level.label(), "units": of_level.count(), "started": started })
-        })
-        .collect();
+    let lineage = |unit: &Unit| {
+        let mut line = vec![unit.clone()];
+        while let Some(parent) = line.last().and_then(|u| u.parent.clone()) {
+            match units.iter().find(|u| u.code == parent) {
+                Some(above) => line.push(above.clone()),
+                None => break,
+            }
+        }
+        line
+    };
+    let timeliness = |unit: &Unit| {
+        let rows = dashboard["units"].as_array();
+        let row = rows.and_then(|rows| rows.iter().find(|r| r["code"] == unit.code.as_str()));
+        row.map_or(Value::Null, |r| r["timeliness_label"].clone())
+    };
     let rows: Vec<Value> = units
         .iter()
         .map(|unit| {
+            let line = lineage(unit);
+            let may = |action| access(&account, &code, &line, action) == Access::Granted;
+            let steps: Vec<Value> = Step::ALL
+                .into_iter()
+                .filter(|step| may(if step.by_unit() { Action::Edit } else { Action::Decide }))
+                .filter(|step| next(*step, unit.level, unit.state, unit.current.is_some()).is_ok())
+                .map(|step| json!({ "name": step.as_str(), "label": capitalised(step.label(unit.level)), "note": step.needs_note() }))
+                .collect();
             let documents: Vec<Value> = documents_of(unit.level)
                 .iter()
                 .map(|kind| {
@@ -424,12 +457,29 @@ pub async fn campaign_page(
                 .collect();
             json!({
                 "code": unit.code, "name": unit.name, "level": unit.level, "state": unit.state,
-                "state_label": unit.state.label(), "versions": unit.versions, "current": unit.current,
-                "changed": unit.changed_at.map(vietnam_time), "documents": documents,
+                "state_label": unit.state.label(), "note": unit.note, "versions": unit.versions,
+                "current": unit.current, "changed": unit.changed_at.map(vietnam_time),
+                "documents": if may(Action::Read) { documents } else { Vec::new() },
+                "timeliness": timeliness(unit), "upload": may(Action::Edit) && unit.state.editable(), "steps": steps,
             })
         })
         .collect();
-    Ok(state.pages.page("campaign.html", &json!({ "code": code, "name": name, "levels": levels, "units": rows })))
+    let own = units.iter().find(|u| Some(&u.code) == account.unit.as_ref());
+    let csrf = super::session::session_of(&headers).map(super::session::csrf_of);
+    let context = json!({
+        "code": code, "name": name, "account": account, "role_label": account.role.label(),
+        "own": own.map(|u| &u.name), "own_code": account.unit,
+        "invite_below": own.is_some_and(|o| units.iter().any(|u| u.parent.as_ref() == Some(&o.code))),
+        "audit": matches!(account.role, Role::Board | Role::Admin),
+        "csrf": csrf, "today": dashboard["today"], "levels": dashboard["levels"], "units": rows,
+    });
+    Ok(state.pages.page("campaign.html", &context))
+}
+
+/// `text` with its first letter capital, as a button starts.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// A time of the store as a page shows it: Vietnam's time, `dd/mm/yyyy hh:mm`.

@@ -52,7 +52,7 @@ impl Pages {
             format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
         };
         let csp = format!(
-            "default-src 'none'; script-src {}; style-src {}; img-src 'self' data:; form-action 'self'; \
+            "default-src 'none'; script-src {}; style-src {}; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
              frame-ancestors 'none'; base-uri 'none'",
             hash("script"),
             hash("style")

@@ -125,12 +125,17 @@ pub async fn dashboard(
     Actor(account): Actor,
     Path(campaign): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let (units, deadlines, today) = progress_of(&state, &account, &campaign).await?;
+    dashboard_view(&state, &account, &campaign).await.map(Json)
+}
+
+/// The dashboard, as the API answers it and the campaign's page shows it.
+pub async fn dashboard_view(state: &AppState, account: &Account, campaign: &str) -> Result<Value, ApiError> {
+    let (units, deadlines, today) = progress_of(state, account, campaign).await?;
     let refs: Vec<&Unit> = units.iter().filter(|u| u.level != Level::Board).collect();
     let (levels, rows) = progress(&refs, &deadlines, today);
     let levels: Vec<Value> = levels
         .iter()
-        .filter(|l| l.expected > 0 || refs.iter().any(|u| u.level == l.level))
+        .filter(|l| refs.iter().any(|u| u.level == l.level))
         .map(|l| {
             json!({
                 "level": l.level, "label": l.label, "deadline": l.deadline,
@@ -142,7 +147,7 @@ pub async fn dashboard(
         })
         .collect();
     let rows: Vec<Value> = rows.iter().map(|(u, t)| unit_row(u, *t)).collect();
-    Ok(Json(json!({ "campaign": campaign, "today": today.to_string(), "levels": levels, "units": rows })))
+    Ok(json!({ "campaign": campaign, "today": today.to_string(), "levels": levels, "units": rows }))
 }
 
 fn unit_row(unit: &Unit, timeliness: Timeliness) -> Value {
