@@ -81,16 +81,32 @@ impl LevelProgress {
     }
 }
 
-/// The counts of each level among `units` with a deadline, and each unit's
-/// timeliness, in the order given.
+/// The counts of each level among `units` (each after its parent) with a
+/// deadline, and each unit's timeliness, in the order given.
 pub fn progress<'a>(
     units: &[&'a Unit],
     deadlines: &[(Level, Date)],
     today: Date,
 ) -> (Vec<LevelProgress>, Vec<(&'a Unit, Timeliness)>) {
+    // A unit under one that does not report does not report either
+    // (parents come before their children).
+    let mut silent: Vec<&str> = Vec::new();
+    for unit in units {
+        if unit.state == State::NotReporting || unit.parent.as_deref().is_some_and(|p| silent.contains(&p)) {
+            silent.push(&unit.code);
+        }
+    }
     let rows: Vec<(&Unit, Timeliness)> = units
         .iter()
-        .filter_map(|u| deadlines.iter().find(|(l, _)| *l == u.level).map(|(_, d)| (*u, timeliness(u, *d, today))))
+        .filter_map(|u| {
+            let (_, deadline) = deadlines.iter().find(|(l, _)| *l == u.level)?;
+            let timeliness = if silent.contains(&u.code.as_str()) {
+                Timeliness::NotReporting
+            } else {
+                timeliness(u, *deadline, today)
+            };
+            Some((*u, timeliness))
+        })
         .collect();
     let levels = deadlines
         .iter()
@@ -142,7 +158,7 @@ mod tests {
     fn on_the_deadlines_day_is_on_time_the_next_is_a_day_late_and_unsent_is_missing_after_it() {
         let deadline: Date = "10/05/2021".parse().unwrap();
         let today: Date = "20/05/2021".parse().unwrap();
-        let units = [
+        let mut units = [
             cell(State::Approved, Some("10/05/2021")),
             cell(State::Submitted, Some("13/05/2021")),
             cell(State::Draft, None),
@@ -150,6 +166,9 @@ mod tests {
             // Sent once, returned: not received now.
             cell(State::Returned, Some("09/05/2021")),
         ];
+        for (i, unit) in units.iter_mut().enumerate() {
+            unit.code = format!("c{i}");
+        }
         let refs: Vec<&Unit> = units.iter().collect();
         let (levels, rows) = progress(&refs, &[(Level::Cell, deadline)], today);
         let kinds: Vec<Timeliness> = rows.iter().map(|(_, t)| *t).collect();
@@ -171,5 +190,17 @@ mod tests {
         assert_eq!(cells.share(cells.received), "2/4 đơn vị, 50,0%");
         let early: Date = "01/05/2021".parse().unwrap();
         assert_eq!(timeliness(&units[2], deadline, early), Timeliness::Due);
+    }
+
+    #[test]
+    fn the_cells_of_a_committee_that_does_not_report_are_not_expected() {
+        let deadline: Date = "10/05/2021".parse().unwrap();
+        let mut committee = cell(State::NotReporting, None);
+        (committee.code, committee.level, committee.parent) = ("k".into(), Level::Committee, None);
+        let below = cell(State::Draft, None);
+        let (levels, rows) =
+            progress(&[&committee, &below], &[(Level::Committee, deadline), (Level::Cell, deadline)], deadline);
+        assert_eq!(rows[1].1, Timeliness::NotReporting);
+        assert_eq!((levels[0].expected, levels[1].expected), (0, 0));
     }
 }

@@ -245,3 +245,177 @@ async fn a_cell_secretary_finishes_form_1_on_the_page_from_the_blank_workbook() 
         assert!(!text.contains(example), "the example «{example}» reached the packet");
     }
 }
+
+impl Browser {
+    /// Goes to `url` and waits until the new page is loaded and `ready` is true.
+    async fn go(&mut self, url: &str, ready: &str) {
+        self.eval("window.leaving = true").await;
+        self.call("Page.navigate", json!({ "url": url })).await;
+        self.until(&format!("!window.leaving && document.readyState === 'complete' && ({ready})")).await;
+    }
+
+    /// Opens a one-time link, sets the password and lands on the campaign's page.
+    async fn accept(&mut self, base: &str, link: &str) {
+        // Another person at the same browser: nobody signed in.
+        self.call("Network.clearBrowserCookies", json!({})).await;
+        self.go(&format!("{base}{link}"), "!!document.querySelector('input[name=repeat]')").await;
+        self.eval("document.querySelectorAll('input[type=password]').forEach(i => i.value = 'một mật khẩu đủ dài'); document.querySelector('form').submit()").await;
+        self.until("document.readyState === 'complete' && location.pathname === '/web/campaigns'").await;
+        self.eval("document.querySelector('a[href^=\"/web/campaigns/\"]').click()").await;
+        self.until("document.readyState === 'complete' && !!document.getElementById('units')").await;
+    }
+
+    /// Signs in on the sign-in page and opens the campaign's page.
+    async fn sign_in(&mut self, base: &str, login: &str) {
+        self.call("Network.clearBrowserCookies", json!({})).await;
+        self.go(&format!("{base}/web/sign-in"), "!!document.querySelector('input[name=login]')").await;
+        self.eval(&format!("document.querySelector('input[name=login]').value = '{login}'; document.querySelector('input[name=password]').value = 'một mật khẩu đủ dài'; document.querySelector('form').submit()")).await;
+        self.until("document.readyState === 'complete' && location.pathname === '/web/campaigns'").await;
+        self.eval("document.querySelector('a[href^=\"/web/campaigns/\"]').click()").await;
+        self.until("document.readyState === 'complete' && !!document.getElementById('units')").await;
+    }
+
+    /// Clicks the button of `step` on the unit's row, with a `note` typed
+    /// if given, and waits for the page to come back with its new state.
+    async fn step(&mut self, unit: &str, step: &str, note: Option<&str>) {
+        let row = format!("document.getElementById('{unit}')");
+        let before = self.eval(&format!("{row}.querySelector('[class^=state-]').textContent")).await;
+        if let Some(note) = note {
+            self.eval(&format!("{row}.querySelector('button[value=\"{step}\"]').form.elements.note.value = '{note}'"))
+                .await;
+        }
+        self.eval(&format!("{row}.querySelector('button[value=\"{step}\"]').click()")).await;
+        self.until(&format!(
+            "document.readyState === 'complete' && !!{row} && {row}.querySelector('[class^=state-]').textContent !== {before}"
+        ))
+        .await;
+    }
+
+    /// Chooses `file` in the unit's upload form and sends it.
+    async fn save(&mut self, unit: &str, file: &Path) {
+        let document = self.call("DOM.getDocument", json!({ "depth": -1 })).await;
+        let selector = format!("tr[id=\"{unit}\"] input[type=file]");
+        let input =
+            self.call("DOM.querySelector", json!({ "nodeId": document["root"]["nodeId"], "selector": selector })).await;
+        self.call("DOM.setFileInputFiles", json!({ "nodeId": input["nodeId"], "files": [file.to_str().unwrap()] }))
+            .await;
+        self.eval(&format!("document.getElementById('{unit}').querySelector('form button').click()")).await;
+    }
+
+    /// The links an officer's «Tạo tài khoản» shows, by login.
+    async fn invite_below(&mut self) -> Vec<(String, String)> {
+        self.eval("document.querySelector('#accounts button').click()").await;
+        self.until("document.querySelectorAll('#accounts output p').length > 0").await;
+        let lines = self.eval("[...document.querySelectorAll('#accounts output p')].map(p => p.textContent)").await;
+        lines
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|line| {
+                let line = line.as_str().unwrap();
+                let (login, link) = line.rsplit_once(": ").unwrap();
+                let login = login.rsplit(" — ").next().unwrap().to_owned();
+                (login, link[link.find("/web/").unwrap()..].to_owned())
+            })
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn a_report_goes_up_three_levels_in_a_browser() {
+    use crate::campaign::{TestStore, init_example, serve};
+    let committee = "dang-bo-so-tai-chinh";
+    let cell = "dang-bo-so-tai-chinh.chi-bo-van-phong";
+    let dir = tempfile::tempdir().unwrap();
+    let downloads = dir.path().join("tai-ve");
+    std::fs::create_dir(&downloads).unwrap();
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let base = server.base.clone();
+    let mut args = vec!["admin", "create-user", "ban-to-chuc", "--role", "board", "--campaign", "2021-quang-nam"];
+    let store_args = store.args();
+    args.extend(["--unit", "ban"]);
+    args.extend(store_args.iter().map(String::as_str));
+    let link = String::from_utf8(kttdv(&args, "").stdout).unwrap();
+    let (_chromium, address) = chromium(&dir.path().join("profile"));
+    let mut browser = Browser::connect(&address, &downloads).await;
+
+    // Not signed in: the campaign's page sends to the sign-in page.
+    browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "location.pathname === '/web/sign-in'").await;
+
+    // The Board creates the committees' accounts.
+    browser.accept(&base, &link.trim()[link.find("/web/").unwrap()..]).await;
+    let committees = browser.invite_below().await;
+    assert_eq!(committees.len(), 2, "{committees:?}");
+    let committee_link = committees.iter().find(|(login, _)| login == committee).unwrap().1.clone();
+
+    // The committee invites its cells.
+    browser.accept(&base, &committee_link).await;
+    let cells = browser.invite_below().await;
+    assert_eq!(cells.len(), 3, "{cells:?}");
+    let cell_link = cells.iter().find(|(login, _)| login == cell).unwrap().1.clone();
+
+    // The cell's secretary uploads a workbook with a mistake, sees it, uploads it fixed, submits.
+    browser.accept(&base, &cell_link).await;
+    let broken = dir.path().join("chi-bo-loi.xlsx");
+    std::fs::write(&broken, broken_workbook()).unwrap();
+    browser.save(cell, &broken).await;
+    let row = format!("document.getElementById('{cell}')");
+    browser.until(&format!("{row}.querySelector('output[role=alert]') !== null")).await;
+    let said = browser.eval(&format!("{row}.querySelector('output').textContent")).await;
+    assert!(said.as_str().unwrap().contains("không có trên lịch"), "{said}");
+    browser.save(cell, &root().join("examples/chi-bo-van-phong.xlsx")).await;
+    browser.until(&format!("document.readyState === 'complete' && {row}.cells[3].textContent === '2'")).await;
+    browser.step(cell, "submit", None).await;
+    assert_eq!(browser.eval(&format!("{row}.querySelector('[class^=state-]').textContent")).await, json!("đã nộp"));
+    assert_eq!(browser.eval(&format!("{row}.querySelector('input[type=file]')")).await, json!(null), "locked");
+
+    // The committee returns it with a comment.
+    browser.sign_in(&base, committee).await;
+    browser.step(cell, "return", Some("Đồng chí thứ ba thiếu ngày vào Đảng")).await;
+
+    // The secretary sees the comment, fixes, submits again.
+    browser.sign_in(&base, cell).await;
+    let state = browser.eval(&format!("{row}.querySelector('[class^=state-]').textContent")).await;
+    assert!(
+        state.as_str().unwrap().contains("trả lại") && state.as_str().unwrap().contains("thiếu ngày vào Đảng"),
+        "{state}"
+    );
+    browser.save(cell, &root().join("examples/chi-bo-van-phong.xlsx")).await;
+    browser.until(&format!("document.readyState === 'complete' && {row}.cells[3].textContent === '3'")).await;
+    browser.step(cell, "submit", None).await;
+
+    // The committee approves it, marks the two others as not reporting, submits its own.
+    browser.sign_in(&base, committee).await;
+    browser.step(cell, "approve", None).await;
+    for other in ["dang-bo-so-tai-chinh.chi-bo-phong-ngan-sach", "dang-bo-so-tai-chinh.chi-bo-thanh-tra"] {
+        browser.step(other, "not-reporting", Some("Chi bộ đã giải thể")).await;
+    }
+    browser.step(committee, "submit", None).await;
+    let form6 = format!("document.getElementById('{committee}').querySelector('a[href$=\"/mau-6\"]').click()");
+    browser.eval(&form6).await;
+    let pdf = downloaded(&downloads, "pdf").await;
+    let text = folded(&pdf_text(&std::fs::read(&pdf).unwrap()));
+    assert!(text.contains("Mẫu 6-KTTĐV") && text.contains("Chi bộ Văn phòng"), "{text}");
+    std::fs::remove_file(&pdf).unwrap();
+
+    // The Board signs in again, accepts it, marks the other committee as not
+    // reporting, sees 100 % and form 7 with the day it received the report.
+    browser.sign_in(&base, "ban-to-chuc").await;
+    browser.step(committee, "approve", None).await;
+    browser.step("dang-bo-so-xay-dung", "not-reporting", Some("Đảng bộ đã sáp nhập")).await;
+    let share = browser.eval("document.querySelector('#level-committee .approved').textContent").await;
+    assert_eq!(share, json!("1/1 đơn vị, 100,0%"));
+    let share = browser.eval("document.querySelector('#level-cell .approved').textContent").await;
+    assert_eq!(share, json!("1/1 đơn vị, 100,0%"), "the cells that report");
+    let late = browser.eval(&format!("document.getElementById('{committee}').cells[2].textContent")).await;
+    assert!(late.as_str().unwrap().starts_with("trễ "), "the example's deadline is of 2021: {late}");
+    browser.eval("document.getElementById('ban').querySelector('a[href$=\"/mau-7\"]').click()").await;
+    let pdf = downloaded(&downloads, "pdf").await;
+    let carried = kttdv::extract(&std::fs::read(&pdf).unwrap()).unwrap().input;
+    let today = browser.eval("document.getElementById('progress').textContent").await;
+    let received = carried["committees"][0]["received_on"].as_str().unwrap().to_owned();
+    assert!(today.as_str().unwrap().ends_with(&received), "{today} {received}");
+    assert_eq!(carried["committees"].as_array().unwrap().len(), 1, "form 7 from accepted reports only");
+}
