@@ -84,6 +84,8 @@ pub enum Code {
     WrongParent,
     /// A submission saved for one unit that names another.
     OtherUnit,
+    /// A signed original whose data is not the unit's current version.
+    OtherVersion,
 }
 
 impl Code {

@@ -54,6 +54,8 @@ pub enum ApiError {
     Unauthorized,
     #[error("{0}")]
     Forbidden(&'static str),
+    #[error("chưa có bản đã ký của {0} cho phiên bản hiện hành")]
+    NoSigned(String),
     #[error("đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút")]
     Throttled,
     /// A step the unit's state does not allow, or that another user's came before.
@@ -99,6 +101,7 @@ impl ApiError {
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::Throttled => "throttled",
+            ApiError::NoSigned(_) => "no-signed-original",
             ApiError::Conflict(_) => "conflict",
         }
     }
@@ -130,6 +133,7 @@ impl ApiError {
             ApiError::SignInFailed | ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::NoSigned(_) => StatusCode::NOT_FOUND,
         }
     }
 

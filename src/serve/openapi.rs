@@ -123,6 +123,19 @@ fn campaign_operations() -> Map<String, Value> {
                     "409": error_response("Trạng thái không cho phép, hoặc người khác vừa đổi (conflict)"), "422": error_response("Thiếu lý do") } } }),
         );
     }
+    let kind = json!({ "name": "kind", "in": "path", "required": true, "schema": { "type": "string", "enum": kinds } });
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/signed".into(),
+        json!({ "put": { "summary": "Đơn vị gửi bản PDF đã ký số: nhận khi là PDF kttdv lập từ phiên bản hiện hành đã nộp hoặc đã duyệt (dữ liệu và SHA-256 bên trong khớp) và, nếu có chữ ký, chữ ký phủ cả tệp; không kiểm tra chứng thư số", "parameters": [campaign, unit],
+            "requestBody": { "required": true, "content": { "multipart/form-data": {} } },
+            "responses": { "201": json_ok("Phiên bản, loại văn bản, đã ký hay chưa"), "403": error_response("Không phải đơn vị này"), "404": not_found,
+                "409": error_response("Báo cáo chưa nộp"), "422": error_response("Không phải PDF của phiên bản hiện hành, dữ liệu bị sửa, hoặc thêm nội dung sau chữ ký") } } }),
+    );
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/signed/{kind}".into(),
+        json!({ "get": { "summary": "Bản đã ký của phiên bản hiện hành, như đơn vị đã gửi", "parameters": [campaign, unit, kind],
+            "responses": { "200": { "description": "PDF" }, "404": error_response("Chưa có bản đã ký (no-signed-original)") } } }),
+    );
     paths.insert(
         "/api/campaigns/{campaign}/units/{code}/accounts".into(),
         json!({ "post": { "summary": "Cấp trên tạo tài khoản cho đơn vị (login), hoặc cho mọi đơn vị trực thuộc chưa có (below: true); mỗi tài khoản một liên kết đăng nhập một lần", "parameters": [campaign, unit],
@@ -145,7 +158,6 @@ fn campaign_operations() -> Map<String, Value> {
         "/api/campaigns/{campaign}/units/{code}/versions".into(),
         json!({ "get": { "summary": "Mọi phiên bản của đơn vị, cũ trước", "parameters": [campaign, unit], "responses": { "200": json_ok("Số, SHA-256, thời điểm từng phiên bản"), "404": not_found } } }),
     );
-    let kind = json!({ "name": "kind", "in": "path", "required": true, "schema": { "type": "string", "enum": kinds } });
     paths.insert(
         "/api/campaigns/{campaign}/units/{code}/documents/{kind}".into(),
         json!({ "get": {

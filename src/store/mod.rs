@@ -21,7 +21,7 @@ use crate::hash::sha256;
 
 pub use self::accounts::{Account, Role, SESSION_SECONDS, hash_password, new_token, password_matches};
 pub use self::model::{Dump, Level, State, Unit, Version, VersionInfo};
-pub use self::workflow::{Check, Event, Move, NewEvent};
+pub use self::workflow::{Check, Event, Move, NewEvent, Signed};
 
 /// Where the campaign is kept.
 #[derive(Debug, Clone)]

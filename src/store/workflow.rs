@@ -243,4 +243,84 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    /// Keeps the signed original of a unit's version `number` for `kind`,
+    /// uploaded by `login` (a new one for the same version and kind
+    /// replaces it; the audit log keeps both uploads).
+    pub async fn put_signed(&self, campaign: &str, signed: &Signed<'_>, login: &str) -> Result<()> {
+        let now = now_ms();
+        let sha = crate::hash::sha256(signed.bytes);
+        let _turn = self.writing().await;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO signed (campaign, unit, number, kind, file_name, bytes, sha256, uploaded_at, login) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (campaign, unit, number, kind) DO UPDATE SET \
+             file_name = excluded.file_name, bytes = excluded.bytes, sha256 = excluded.sha256, \
+             uploaded_at = excluded.uploaded_at, login = excluded.login",
+        )
+        .bind(campaign)
+        .bind(signed.unit)
+        .bind(signed.number)
+        .bind(signed.kind)
+        .bind(signed.file_name)
+        .bind(signed.bytes)
+        .bind(&sha)
+        .bind(now)
+        .bind(login)
+        .execute(&mut *tx)
+        .await?;
+        let note = format!("bản đã ký {} ({}), SHA-256 tệp {sha}", signed.kind, signed.file_name);
+        let version_sha: String =
+            sqlx::query("SELECT sha256 FROM version WHERE campaign = $1 AND unit = $2 AND number = $3")
+                .bind(campaign)
+                .bind(signed.unit)
+                .bind(signed.number)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+        let event = NewEvent {
+            action: "upload",
+            login: Some(login),
+            campaign: Some(campaign),
+            unit: Some(signed.unit),
+            version: Some(signed.number),
+            sha256: Some(&version_sha),
+            note: Some(&note),
+            ..NewEvent::default()
+        };
+        self.append(&mut tx, &event, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The signed original of the unit's version `number` for `kind`: its
+    /// file name and bytes.
+    pub async fn signed(
+        &self,
+        campaign: &str,
+        unit: &str,
+        number: i64,
+        kind: &str,
+    ) -> Result<Option<(String, Vec<u8>)>> {
+        let row = sqlx::query(
+            "SELECT file_name, bytes FROM signed WHERE campaign = $1 AND unit = $2 AND number = $3 AND kind = $4",
+        )
+        .bind(campaign)
+        .bind(unit)
+        .bind(number)
+        .bind(kind)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?)
+    }
+}
+
+/// A signed original to keep.
+#[derive(Debug, Clone, Copy)]
+pub struct Signed<'a> {
+    pub unit: &'a str,
+    pub number: i64,
+    pub kind: &'a str,
+    pub file_name: &'a str,
+    pub bytes: &'a [u8],
 }

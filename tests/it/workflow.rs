@@ -41,6 +41,7 @@ fn granted(method: &Method, path: &str) -> StatusCode {
         ("GET", _) => StatusCode::OK,
         ("POST", "campaigns") => StatusCode::BAD_REQUEST, // JSON, not the form of files
         ("PUT", "submission") => StatusCode::UNPROCESSABLE_ENTITY, // {} is no submission
+        ("PUT", "signed") => StatusCode::BAD_REQUEST,     // JSON, not a signed PDF
         ("POST", "submit") => StatusCode::CONFLICT,       // of version 0, not the current one
         ("POST", "approve") => StatusCode::CONFLICT,      // a draft is not approved
         ("POST", "return" | "not-reporting") => StatusCode::UNPROCESSABLE_ENTITY, // without a comment
@@ -356,5 +357,74 @@ async fn two_approvals_of_one_submission_at_once_one_wins_the_other_is_told_409(
                 .await;
         let approvals = log.as_array().unwrap().iter().filter(|e| e["action"] == "approve").count();
         assert_eq!(approvals, 3, "{label}: one approval each in the log");
+    }
+}
+
+#[tokio::test]
+async fn a_signed_original_is_kept_only_when_it_is_the_current_version_signed_over_the_whole_file() {
+    use reqwest::multipart::{Form, Part};
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let label = store.label();
+        let bloc = whole_bloc(&store, &server).await;
+        let (secretary, committee) = (&bloc[CELL], &bloc[COMMITTEE]);
+        let dir = tempfile::tempdir().unwrap();
+        crate::signing::throwaway_certificate(dir.path());
+        let upload = |pdf: Vec<u8>, user: &User| {
+            let form = Form::new().part("file", Part::bytes(pdf).file_name("mau-2-da-ky.pdf"));
+            user.put(unit_url(&server, CELL, "signed")).multipart(form).send()
+        };
+        // Version 1's form 2, then a second version saved: the old one is not the current.
+        let old =
+            secretary.get(unit_url(&server, CELL, "documents/mau-2")).send().await.unwrap().bytes().await.unwrap();
+        let mut roster = json_input(&example("cell.json"));
+        roster["cell"]["report_number"] = json!("02-BC/CB");
+        ok_json(secretary.put(unit_url(&server, CELL, "submission")).json(&roster).send().await.unwrap()).await;
+        let made = secretary.get(unit_url(&server, CELL, "documents/mau-2")).send().await.unwrap();
+        let slots: Value = serde_json::from_str(made.headers()["x-kttdv-signature-slots"].to_str().unwrap()).unwrap();
+        std::fs::write(dir.path().join("mau-2.pdf"), made.bytes().await.unwrap()).unwrap();
+        crate::signing::sign(dir.path(), "mau-2.pdf", slots[0]["name"].as_str().unwrap(), "mau-2-da-ky.pdf");
+        let signed = std::fs::read(dir.path().join("mau-2-da-ky.pdf")).unwrap();
+
+        let early = upload(signed.clone(), secretary).await.unwrap();
+        assert_eq!(early.status(), StatusCode::CONFLICT, "{label}: before the report is submitted");
+        assert_eq!(step(&server, secretary, CELL, "submit", json!({})).await.0, StatusCode::OK);
+
+        let problems = |body: Value| -> Vec<String> {
+            body["problems"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap().to_owned()).collect()
+        };
+        let stale = upload(old.to_vec(), secretary).await.unwrap();
+        assert_eq!(stale.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert_eq!(problems(stale.json().await.unwrap()), ["other-version"], "{label}");
+        let mut appended = signed.clone();
+        appended.extend_from_slice(b"\n% them sau khi ky\n");
+        let after = upload(appended, secretary).await.unwrap();
+        assert_eq!(after.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert_eq!(problems(after.json().await.unwrap()), ["changed-after-signing"], "{label}");
+        let not_pdf = upload(b"khong phai PDF".to_vec(), secretary).await.unwrap();
+        assert_eq!(not_pdf.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert_eq!(
+            upload(signed.clone(), committee).await.unwrap().status(),
+            StatusCode::FORBIDDEN,
+            "{label}: the cell's own"
+        );
+
+        let kept = upload(signed.clone(), secretary).await.unwrap();
+        assert_eq!(kept.status(), StatusCode::CREATED, "{label}");
+        let kept: Value = kept.json().await.unwrap();
+        assert_eq!((kept["version"].as_i64(), kept["signed"].as_bool()), (Some(2), Some(true)), "{label}: {kept}");
+        // The level above downloads it as it was signed; a sibling cell does not see it.
+        let original = committee.get(unit_url(&server, CELL, "signed/mau-2")).send().await.unwrap();
+        assert_eq!(original.status(), StatusCode::OK, "{label}");
+        assert_eq!(original.bytes().await.unwrap(), signed, "{label}");
+        let sibling = bloc[SIBLING_CELL].get(unit_url(&server, CELL, "signed/mau-2")).send().await.unwrap();
+        assert_eq!(sibling.status(), StatusCode::NOT_FOUND, "{label}");
+        let none = committee.get(unit_url(&server, CELL, "signed/mau-3")).send().await.unwrap();
+        assert_eq!(none.json::<Value>().await.unwrap()["code"], "no-signed-original", "{label}");
+        let log =
+            ok_json(bloc[BOARD].get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap())
+                .await;
+        assert_eq!(log.as_array().unwrap().iter().filter(|e| e["action"] == "upload").count(), 1, "{label}");
     }
 }
