@@ -48,6 +48,9 @@ pub struct Config {
     pub limits: Limits,
     /// Where the campaign is kept.
     pub store: crate::store::Location,
+    /// Whether making documents from what the caller sends (`/api/kinds/…`
+    /// and the page's forms), which stores nothing, needs a signed-in user.
+    pub require_sign_in: bool,
 }
 
 /// What every request shares.
@@ -63,6 +66,7 @@ pub struct AppState {
     /// Request bodies being read: `limits.uploads` at once.
     uploads: tokio::sync::Semaphore,
     store: crate::store::Store,
+    require_sign_in: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +100,7 @@ pub async fn run(config: Config, ready: impl FnOnce(SocketAddr) + Send + 'static
         examples: Examples::load()?,
         pages: page::Pages::new(),
         store,
+        require_sign_in: config.require_sign_in,
     });
     let warming = state.clone();
     tokio::spawn(async move {
@@ -160,6 +165,7 @@ fn router(state: Arc<AppState>) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal("một yêu cầu làm luồng xử lý dừng đột ngột").into_response()
         }))
+        .layer(middleware::from_fn_with_state(state.clone(), signed_in_when_required))
         .layer(middleware::from_fn_with_state(state.clone(), answer_errors))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(DefaultBodyLimit::max(state.limits.body_bytes))
@@ -213,6 +219,30 @@ async fn answer_errors(State(state): State<Arc<AppState>>, request: Request, nex
     state.metrics.error(failure.code, &failure.problem_codes());
     tracing::info!(code = failure.code, "lỗi trả về");
     failure.finish(response, &id)
+}
+
+/// With `--require-sign-in`, the routes that make documents from what the
+/// caller sends (the kinds' API, the page's forms) answer only a signed-in
+/// user; the rest decide for themselves.
+async fn signed_in_when_required(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let stateless = path.starts_with("/api/kinds/")
+        || ["/", "/web/cell", "/web/committee", "/web/board", "/web/download", "/web/report"].contains(&path);
+    if !state.require_sign_in || !stateless {
+        return next.run(request).await;
+    }
+    // Nothing is stored: a session or a token is enough, without the CSRF
+    // token the page's plain forms do not carry.
+    let (parts, body) = request.into_parts();
+    match session::account_of(&parts, &state).await {
+        Ok(_) => {}
+        // The page itself: to the sign-in page first.
+        Err(ApiError::Unauthorized) if parts.uri.path() == "/" => {
+            return axum::response::Redirect::to("/web/sign-in").into_response();
+        }
+        Err(err) => return err.into_response(),
+    }
+    next.run(Request::from_parts(parts, body)).await
 }
 
 /// What browsers are told of every answer: the page runs only its own

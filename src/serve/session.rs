@@ -41,24 +41,30 @@ impl FromRequestParts<Arc<AppState>> for Actor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, ApiError> {
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        if let Some(token) = bearer {
-            let account = state.store.session(token.trim()).await?.ok_or(ApiError::Unauthorized)?;
-            return Ok(Actor(account));
-        }
-        let session = session_of(&parts.headers).ok_or(ApiError::Unauthorized)?;
-        let account = state.store.session(session).await?.ok_or(ApiError::Unauthorized)?;
+        let (account, session) = account_of(parts, state).await?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD);
         let token = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-        if !safe && token != Some(csrf_of(session).as_str()) {
+        if let Some(session) = session.filter(|_| !safe)
+            && token != Some(csrf_of(session).as_str())
+        {
             return Err(ApiError::Forbidden("thiếu mã chống giả mạo (CSRF) của phiên; hãy tải lại trang"));
         }
         Ok(Actor(account))
     }
+}
+
+/// The account a request acts as, and the session's token when it came by
+/// cookie (none for an API token); 401 without either.
+pub async fn account_of<'a>(parts: &'a Parts, state: &AppState) -> Result<(Account, Option<&'a str>), ApiError> {
+    let bearer =
+        parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    if let Some(token) = bearer {
+        let account = state.store.session(token.trim()).await?.ok_or(ApiError::Unauthorized)?;
+        return Ok((account, None));
+    }
+    let session = session_of(&parts.headers).ok_or(ApiError::Unauthorized)?;
+    let account = state.store.session(session).await?.ok_or(ApiError::Unauthorized)?;
+    Ok((account, Some(session)))
 }
 
 /// The CSRF token of a session: pages put it in their forms, scripts in

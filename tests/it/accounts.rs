@@ -313,3 +313,50 @@ async fn an_api_token_acts_for_its_account_until_revoked_and_a_cookie_alone_chan
         assert_eq!(expired.status(), StatusCode::UNAUTHORIZED, "{label}");
     }
 }
+
+#[tokio::test]
+async fn making_documents_from_what_one_sends_needs_a_sign_in_only_when_the_service_requires_it() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    let roster = json_input(&example("cell.json"));
+    let check = |server: &Server| server.url("/api/kinds/mau-2/check");
+    let open = serve(&store);
+    let answer = Client::new().post(check(&open)).json(&roster).send().await.unwrap();
+    assert_eq!(answer.status(), StatusCode::OK, "open by default");
+    drop(open);
+
+    let mut args = store.args();
+    args.push("--require-sign-in".into());
+    let closed = Server::start(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let anonymous = client.post(check(&closed)).json(&roster).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let page = client.get(closed.url("/")).send().await.unwrap();
+    assert_eq!((page.status(), page.headers()["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/web/sign-in"));
+    let user = User::created(&store, &closed, "quan-tri", &["--role", "admin"]).await;
+    let signed_in = client.post(check(&closed)).header("cookie", &user.cookie).json(&roster).send().await.unwrap();
+    assert_eq!(signed_in.status(), StatusCode::OK, "a session is enough: nothing is stored");
+    assert_eq!(
+        client.get(closed.url("/")).header("cookie", &user.cookie).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn an_expired_session_lets_nobody_in() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    let server = serve(&store);
+    let user = User::created(&store, &server, "quan-tri", &["--role", "admin"]).await;
+    let me = |cookie: String| Client::new().get(server.url("/api/session")).header("cookie", cookie).send();
+    assert_eq!(me(user.cookie.clone()).await.unwrap().status(), StatusCode::OK);
+    // Eight hours later, as the store's clock says.
+    let TestStore::Sqlite(dir) = &store else { unreachable!() };
+    let out = std::process::Command::new("sqlite3")
+        .arg(dir.path().join("kttdv.db"))
+        .arg("UPDATE session SET expires_at = expires_at - 8 * 3600 * 1000 - 1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let expired = me(user.cookie.clone()).await.unwrap();
+    assert_eq!(expired.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(expired.json::<Value>().await.unwrap()["code"], "unauthorized");
+}

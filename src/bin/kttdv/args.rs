@@ -308,6 +308,10 @@ pub struct ServeArgs {
     /// Số yêu cầu được nhận dữ liệu cùng lúc (bộ nhớ tối đa: số này × --max-body-mib).
     #[arg(long, default_value_t = kttdv::serve::Limits::default().uploads)]
     pub uploads: usize,
+    /// Chỉ người đã đăng nhập mới dùng được trang lập văn bản và /api/kinds/… (không lưu gì);
+    /// mặc định để ngỏ.
+    #[arg(long)]
+    pub require_sign_in: bool,
     #[command(flatten)]
     pub store: StoreArgs,
 }

@@ -226,6 +226,7 @@ fn serve(engine: EngineConfig, args: ServeArgs) -> Result<(), Exit> {
         header_timeout,
         body_timeout,
         uploads,
+        require_sign_in,
         store,
     } = args;
     tracing_subscriber::fmt()
@@ -246,7 +247,7 @@ fn serve(engine: EngineConfig, args: ServeArgs) -> Result<(), Exit> {
         uploads,
     };
     let runtime = tokio::runtime::Runtime::new().map_err(internal)?;
-    let config = kttdv::serve::Config { addr, engine, limits, store: store.location() };
+    let config = kttdv::serve::Config { addr, engine, limits, store: store.location(), require_sign_in };
     runtime
         .block_on(kttdv::serve::run(config, |addr| {
             println!("kttdv đang phục vụ tại http://{addr}");
