@@ -10,6 +10,7 @@ use super::cell::CardLists;
 use super::committee::{Group, UnitRow};
 use super::frame::Frame;
 use crate::model::board::{Board, BoardText};
+use crate::model::committee::Absent;
 use crate::model::reconciliation::Reconciliation;
 use crate::model::roster::{Card, Figures};
 use crate::model::scalar::{Date, Text};
@@ -58,6 +59,8 @@ pub struct Deadlines<'a> {
     pub late: usize,
     /// Units whose arrival date the Board has not entered.
     pub unknown: usize,
+    /// Committees that do not report, and why.
+    pub not_reporting: &'a [Absent],
 }
 
 #[derive(Debug, Serialize)]
@@ -70,8 +73,12 @@ pub struct Arrival<'a> {
 
 impl<'a> BoardView<'a> {
     pub fn new(board: &'a Board) -> Self {
-        let rows: Vec<UnitRow> =
-            board.committees.iter().map(|c| UnitRow { name: &c.organisation, figures: c.figures() }).collect();
+        let rows: Vec<UnitRow> = board
+            .committees
+            .iter()
+            .map(|c| UnitRow::of(&c.organisation, c.figures()))
+            .chain(board.not_reporting.iter().map(UnitRow::absent))
+            .collect();
         let total: Figures = rows.iter().map(|row| row.figures).sum();
         let deadline = board.campaign.committee_deadline;
         let units: Vec<Arrival> = board
@@ -97,6 +104,7 @@ impl<'a> BoardView<'a> {
                 deadline,
                 late: units.iter().filter(|u| u.days_late.is_some_and(|d| d > 0)).count(),
                 unknown: units.iter().filter(|u| u.received_on.is_none()).count(),
+                not_reporting: &board.not_reporting,
                 units,
             },
             lists: CardLists::of_committees(&board.committees),

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::cell::{CardLists, Row};
 use super::frame::Frame;
-use crate::model::committee::Committee;
+use crate::model::committee::{Absent, Committee};
 use crate::model::roster::{Figures, Roster};
 use crate::model::scalar::Text;
 
@@ -23,11 +23,30 @@ pub struct CommitteeView<'a> {
     pub lists: CardLists<Vec<Group<'a>>>,
 }
 
-/// A row of form 6 or of the annex of form 7: a unit and its figures.
+/// A row of form 6 or of the annex of form 7: a unit and its figures, or
+/// a unit that does not report, without figures, and why.
 #[derive(Debug, Serialize)]
 pub struct UnitRow<'a> {
     pub name: &'a Text,
     pub figures: Figures,
+    /// "Không báo cáo: …", in the remarks column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+}
+
+impl<'a> UnitRow<'a> {
+    pub fn of(name: &'a Text, figures: Figures) -> Self {
+        Self { name, figures, remark: None }
+    }
+
+    /// The row of a unit that does not report.
+    pub fn absent(absent: &'a Absent) -> Self {
+        Self {
+            name: &absent.name,
+            figures: Figures::default(),
+            remark: Some(format!("Không báo cáo: {}", absent.reason)),
+        }
+    }
 }
 
 /// A unit's part of a consolidated list: a cell's rows, or an
@@ -72,7 +91,8 @@ impl<'a> CommitteeView<'a> {
         let rows: Vec<UnitRow> = committee
             .cells
             .iter()
-            .map(|roster| UnitRow { name: &roster.cell.name, figures: roster.figures() })
+            .map(|roster| UnitRow::of(&roster.cell.name, roster.figures()))
+            .chain(committee.not_reporting.iter().map(UnitRow::absent))
             .collect();
         Self {
             frame: Frame::new(&committee.issuer, &committee.campaign),

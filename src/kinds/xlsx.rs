@@ -97,6 +97,9 @@ impl FigureColumns {
                 ws.write_number_with_format(r, 0, (i + 1) as f64, &styles.cell)?;
                 ws.write_with_format(r, 1, row.name.as_str(), &styles.cell)?;
                 self.write_figures(ws, r, &row.figures, &styles.cell)?;
+                if let Some(remark) = &row.remark {
+                    ws.write_with_format(r, self.columns.len() as u16 + 2, remark, &styles.cell)?;
+                }
                 r += 1;
             }
             ws.write_with_format(r, 0, "", &styles.total)?;

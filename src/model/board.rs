@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::campaign::Campaign;
-use super::committee::{Committee, CommitteeInput, late};
+use super::committee::{Absent, Committee, CommitteeInput, late};
 use super::frame::Issuer;
 use super::prose::Block;
 use super::roll::RollEntry;
@@ -28,6 +28,10 @@ pub struct BoardInput {
     #[serde(default)]
     pub report: BoardText,
     pub committees: Vec<CommitteeInput>,
+    /// Tổ chức cơ sở đảng không báo cáo: committees that will not report,
+    /// with the reason (from the campaign store, where the Board marks them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_reporting: Vec<Absent>,
     /// Danh sách đảng viên Ban Tổ chức quản lý, for the reconciliation (R10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roll: Option<Vec<RollEntry>>,
@@ -61,6 +65,7 @@ pub struct Board {
     pub issuer: Issuer,
     pub report: BoardText,
     pub committees: Vec<Committee>,
+    pub not_reporting: Vec<Absent>,
     pub roll: Option<Vec<RollEntry>>,
 }
 
@@ -74,14 +79,15 @@ impl Board {
         let issuer: Option<Issuer> = reader.field("board");
         let report: Option<Option<BoardText>> = reader.optional("report");
         let roll: Option<Option<Vec<RollEntry>>> = reader.optional("roll");
+        let not_reporting: Option<Option<Vec<Absent>>> = reader.optional("not_reporting");
         let own = campaign.flatten().unwrap_or_default();
         let mut warnings = Vec::new();
         let committees = reader.items_with("committees", |value, path, problems| {
             Checked::part(Committee::parse(value, path, Some(&own)), &mut warnings, problems)
         });
         let problems = reader.finish();
-        let (Some(issuer), Some(report), Some(roll), Some(Some(committees))) =
-            (issuer, report, roll, committees.map(|c| c.into_iter().collect::<Option<Vec<_>>>()))
+        let (Some(issuer), Some(report), Some(roll), Some(Some(committees)), Some(not_reporting)) =
+            (issuer, report, roll, committees.map(|c| c.into_iter().collect::<Option<Vec<_>>>()), not_reporting)
         else {
             return Err(problems);
         };
@@ -89,7 +95,9 @@ impl Board {
             return Err(problems);
         }
         warnings.extend(late(issuer.header.date, own.board_deadline, &root.key("board"), "báo cáo 7-KTTĐV"));
-        let board = Self { campaign: own, issuer, report: report.unwrap_or_default(), committees, roll };
+        let not_reporting = not_reporting.unwrap_or_default();
+        let report = report.unwrap_or_default();
+        let board = Self { campaign: own, issuer, report, committees, not_reporting, roll };
         Ok(Checked { value: board, warnings })
     }
 

@@ -32,6 +32,19 @@ pub struct CommitteeInput {
     /// T/M BAN THƯỜNG VỤ, or T/M CHI ỦY for a chi bộ cơ sở), recipients.
     pub committee: Issuer,
     pub cells: Vec<RosterInput>,
+    /// Chi bộ không báo cáo: cells that will not report, with the reason
+    /// (from the campaign store, where the committee marks them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_reporting: Vec<Absent>,
+}
+
+/// A unit that does not report, and why: a row of form 6 or of form 7's
+/// annex without figures.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Absent {
+    pub name: Text,
+    pub reason: Text,
 }
 
 /// A checked submission: every cell obeys the cell rules, and no card or
@@ -43,6 +56,7 @@ pub struct Committee {
     pub received_on: Option<Date>,
     pub issuer: Issuer,
     pub cells: Vec<Roster>,
+    pub not_reporting: Vec<Absent>,
 }
 
 impl Committee {
@@ -58,6 +72,7 @@ impl Committee {
         let organisation: Option<Text> = reader.field("organisation");
         let received_on: Option<Option<Date>> = reader.optional("received_on");
         let issuer: Option<Issuer> = reader.field("committee");
+        let not_reporting: Option<Option<Vec<Absent>>> = reader.optional("not_reporting");
         let own = campaign.flatten().or_else(|| inherited.cloned()).unwrap_or_default();
         let mut warnings = Vec::new();
         // Who each cell names, read apart: the rules across cells run even
@@ -68,8 +83,8 @@ impl Committee {
             Checked::part(Roster::parse(value, path, Some(&own)), &mut warnings, problems)
         });
         let mut problems = reader.finish();
-        let (Some(organisation), Some(received_on), Some(issuer), Some(cells)) =
-            (organisation, received_on, issuer, cells)
+        let (Some(organisation), Some(received_on), Some(issuer), Some(cells), Some(not_reporting)) =
+            (organisation, received_on, issuer, cells, not_reporting)
         else {
             return Err(problems);
         };
@@ -79,7 +94,8 @@ impl Committee {
             return Err(problems);
         };
         warnings.extend(late(issuer.header.date, own.committee_deadline, &path.key("committee"), "báo cáo 6-KTTĐV"));
-        Ok(Checked { value: Self { campaign: own, organisation, received_on, issuer, cells }, warnings })
+        let not_reporting = not_reporting.unwrap_or_default();
+        Ok(Checked { value: Self { campaign: own, organisation, received_on, issuer, cells, not_reporting }, warnings })
     }
 
     /// The committee's figures: the sum of its cells' (R9).

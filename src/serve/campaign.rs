@@ -666,7 +666,17 @@ async fn input_of(state: &AppState, campaign: &str, unit: &Unit, number: Option<
     let own = state.store.version(campaign, &unit.code, number).await?;
     let own = parse(&own.ok_or_else(|| ApiError::NoSubmission(unit.code.clone()))?.body)?;
     let (below, roll) = surroundings(state, campaign, unit).await?;
+    let own = with_not_reporting(state, campaign, unit, own).await?;
     whole_input(unit.level, &own, below, roll.as_deref())
+}
+
+/// A committee's or the Board's own part with the units below it that do
+/// not report.
+async fn with_not_reporting(state: &AppState, campaign: &str, unit: &Unit, mut own: Value) -> Result<Value, ApiError> {
+    if unit.level != Level::Cell {
+        set_not_reporting(&mut own, &state.store.units(campaign).await?, &unit.code);
+    }
+    Ok(own)
 }
 
 /// What a unit's own part is put together with: the stored inputs of the
@@ -694,6 +704,7 @@ async fn surroundings(state: &AppState, campaign: &str, unit: &Unit) -> Result<(
                 if let (Some(day), Some(fields)) = (received, own.as_object_mut()) {
                     fields.insert("received_on".into(), json!(day.to_string()));
                 }
+                set_not_reporting(&mut own, &units, &child.code);
                 let cells: Result<Vec<Option<Value>>, ApiError> =
                     approved(&units, &child.code).map(|c| body(&c.code)).collect();
                 committee_input(&own, cells?.into_iter().flatten().collect())
@@ -706,6 +717,22 @@ async fn surroundings(state: &AppState, campaign: &str, unit: &Unit) -> Result<(
         _ => None,
     };
     Ok((inputs, roll))
+}
+
+/// Says in a committee's or the Board's own part which units right below
+/// `parent` do not report, and why, as the store has them (whatever was typed).
+fn set_not_reporting(own: &mut Value, units: &[Unit], parent: &str) {
+    let absent: Vec<Value> = units
+        .iter()
+        .filter(|u| u.parent.as_deref() == Some(parent) && u.state == UnitState::NotReporting)
+        .map(|u| json!({ "name": u.name, "reason": u.note.as_deref().unwrap_or("") }))
+        .collect();
+    if let Some(fields) = own.as_object_mut() {
+        fields.remove("not_reporting");
+        if !absent.is_empty() {
+            fields.insert("not_reporting".into(), Value::Array(absent));
+        }
+    }
 }
 
 /// A stored body read back.

@@ -369,7 +369,8 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     browser.until(&format!("document.readyState === 'complete' && {row}.cells[3].textContent === '2'")).await;
     browser.step(cell, "submit", None).await;
     assert_eq!(browser.eval(&format!("{row}.querySelector('[class^=state-]').textContent")).await, json!("đã nộp"));
-    assert_eq!(browser.eval(&format!("{row}.querySelector('input[type=file]')")).await, json!(null), "locked");
+    let locked = browser.eval(&format!("[{row}.querySelector('form[data-api$=\"/submission\"]'), !!{row}.querySelector('form[data-api$=\"/signed\"]')]")).await;
+    assert_eq!(locked, json!([null, true]), "no more saving; the signed original can be sent");
 
     // The committee returns it with a comment.
     browser.sign_in(&base, committee).await;
@@ -418,4 +419,6 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     let received = carried["committees"][0]["received_on"].as_str().unwrap().to_owned();
     assert!(today.as_str().unwrap().ends_with(&received), "{today} {received}");
     assert_eq!(carried["committees"].as_array().unwrap().len(), 1, "form 7 from accepted reports only");
+    let text = folded(&pdf_text(&std::fs::read(&pdf).unwrap()));
+    assert!(text.contains("Đảng bộ Sở Xây dựng: không báo cáo (Đảng bộ đã sáp nhập)"), "{text}");
 }

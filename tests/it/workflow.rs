@@ -236,6 +236,18 @@ async fn a_report_goes_up_submitted_returned_approved_and_accepted_and_the_dashb
         assert_eq!(step(&server, &bloc[last], last, "submit", json!({})).await.0, StatusCode::OK);
         assert_eq!(step(&server, committee, last, "approve", json!({})).await.0, StatusCode::OK);
         assert_eq!(step(&server, committee, COMMITTEE, "submit", json!({})).await.0, StatusCode::OK, "{label}");
+        // Form 6: the approved cells' figures, and the cell that does not report, as such.
+        let form6 = committee.get(unit_url(&server, COMMITTEE, "documents/mau-6")).send().await.unwrap();
+        assert_eq!(form6.status(), StatusCode::OK, "{label}");
+        let form6 = form6.bytes().await.unwrap();
+        let carried = kttdv::extract(&form6).unwrap().input;
+        assert_eq!(carried["not_reporting"], json!([{ "name": "Chi bộ Thanh tra", "reason": reason }]), "{label}");
+        assert_eq!(carried["cells"].as_array().unwrap().len(), 2, "{label}: the two approved cells");
+        let text = folded(&pdf_text(&form6));
+        assert!(
+            text.contains("Chi bộ Thanh tra") && text.contains("Không báo cáo: Chi bộ sáp nhập"),
+            "{label}: {text}"
+        );
         // Sent: its cells are settled until the Board returns it.
         let (status, body) = step(&server, committee, CELL, "return", json!({ "note": "xem lại" })).await;
         assert_eq!(status, StatusCode::CONFLICT, "{label}: {body}");
