@@ -34,8 +34,10 @@ pub enum Access {
 pub fn access(account: &Account, campaign: &str, lineage: &[Unit], action: Action) -> Access {
     let Some(unit) = lineage.first() else { return Access::Hidden };
     if account.role == Role::Admin {
-        // An administrator installs; the units' data is not theirs to see.
-        return Access::Hidden;
+        // An administrator installs: the Board's first accounts, not the
+        // units' data.
+        let board = unit.level == crate::store::Level::Board;
+        return if action == Action::Invite && board { Access::Granted } else { Access::Hidden };
     }
     let Some(own) = account.unit.as_deref().filter(|_| account.campaign.as_deref() == Some(campaign)) else {
         return Access::Hidden;
@@ -159,6 +161,8 @@ mod tests {
         assert_eq!(access(&elsewhere, "c", &lineage("a.1"), Action::Read), Access::Hidden);
         let admin = Account { login: "q".into(), role: Role::Admin, campaign: None, unit: None };
         assert_eq!(access(&admin, "c", &lineage("ban"), Action::Read), Access::Hidden);
+        assert_eq!(access(&admin, "c", &lineage("ban"), Action::Invite), Access::Granted, "the Board's first accounts");
+        assert_eq!(access(&admin, "c", &lineage("a"), Action::Invite), Access::Hidden);
         assert!(sees_campaign(&admin, "c") && !sees_campaign(&elsewhere, "c"));
     }
 

@@ -565,6 +565,7 @@ pub async fn campaign_page(
         "own": own.map(|u| &u.name), "own_code": account.unit,
         "invite_below": own.is_some_and(|o| units.iter().any(|u| u.parent.as_ref() == Some(&o.code))),
         "audit": matches!(account.role, Role::Board | Role::Admin),
+        "board_invite": (account.role == Role::Admin).then(|| units.iter().find(|u| u.level == Level::Board).map(|u| &u.code)).flatten(),
         "csrf": csrf, "today": dashboard["today"], "levels": dashboard["levels"], "units": rows,
     });
     Ok(state.pages.page("campaign.html", &context))

@@ -171,6 +171,21 @@ async fn an_administrator_creates_a_campaign_over_http_and_nobody_else_can() {
         let tree: Value =
             admin.get(server.url("/api/campaigns/2021-y-te/units")).send().await.unwrap().json().await.unwrap();
         assert_eq!(tree.as_array().unwrap().len(), 3, "{label}");
+        // Then the Board's first officer, by a one-time link; the administrator reads no unit's data.
+        let board = admin
+            .post(server.url("/api/campaigns/2021-y-te/units/ban/accounts"))
+            .json(&json!({ "login": "ban-to-chuc" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(board.status(), StatusCode::CREATED, "{label}");
+        let board: Value = board.json().await.unwrap();
+        assert_eq!(board[0]["role"], "board", "{label}");
+        let officer = User::by_link(&server, "ban-to-chuc", board[0]["link"].as_str().unwrap()).await;
+        let tree = officer.get(server.url("/api/campaigns/2021-y-te/units")).send().await.unwrap();
+        assert_eq!(tree.status(), StatusCode::OK, "{label}");
+        let data = admin.get(server.url("/api/campaigns/2021-y-te/units/ban/versions")).send().await.unwrap();
+        assert_eq!(data.status(), StatusCode::NOT_FOUND, "{label}");
 
         // A unit's user is not an administrator.
         let role = ["--role", "cell", "--campaign", "2021-y-te", "--unit", "dang-bo-so-y-te.chi-bo-1"];
