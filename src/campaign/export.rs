@@ -13,8 +13,10 @@ const EXPORT_FORMAT: &str = "kttdv-campaign/1";
 
 /// The whole campaign as one ZIP of JSON files, to back it up or move it
 /// to another store: `campaign.json` (settings), `units.json` (the tree,
-/// states, current versions), `roll.json`, and `versions/<unit>.json`
-/// (every version, oldest first). The same campaign gives the same bytes.
+/// states, current versions), `roll.json`, `versions/<unit>.json` (every
+/// version, oldest first) and `events.json` (its audit log, oldest first).
+/// The same campaign gives the same bytes. Accounts and signed originals
+/// stay behind.
 pub async fn export(store: &Store, code: &str) -> Result<Vec<u8>, StoreError> {
     let dump = store.dump(code).await?;
     let parse = |text: &str| serde_json::from_str::<Value>(text).map_err(|e| StoreError::Corrupt(e.to_string()));
@@ -28,6 +30,10 @@ pub async fn export(store: &Store, code: &str) -> Result<Vec<u8>, StoreError> {
     if let Some((roll, saved_at)) = &dump.roll {
         files.push(("roll.json".into(), json!({ "saved_at": saved_at, "roll": parse(roll)? })));
     }
+    // Their order is their sequence: where they are imported, they follow what is there.
+    let events: Vec<crate::store::Event> =
+        dump.events.iter().map(|e| crate::store::Event { seq: 0, ..e.clone() }).collect();
+    files.push(("events.json".into(), json!(events)));
     for (unit, versions) in &dump.versions {
         let list: Result<Vec<Value>, StoreError> =
             versions.iter().map(|v| Ok(json!({ "version": v.info, "body": parse(&v.body)? }))).collect();
@@ -98,7 +104,10 @@ fn read_export(zip: &[u8]) -> Result<Dump, String> {
         Some(roll) => Some((field(&roll, "roll")?.to_string(), from(field(&roll, "saved_at")?, "roll.json")?)),
         None => None,
     };
+    // An export made before the audit log has none.
+    let events = take("events.json").map(|e| from(e, "events.json")).transpose()?.unwrap_or_default();
     Ok(Dump {
+        events,
         code: from(field(&campaign, "code")?, "campaign.json")?,
         name: from(field(&campaign, "name")?, "campaign.json")?,
         settings: field(&campaign, "settings")?.to_string(),

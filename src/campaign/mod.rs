@@ -49,13 +49,14 @@ pub fn read_roll(path: &std::path::Path) -> Result<Value, Vec<crate::InputError>
 
 /// Creates the campaign `code` in the store from its checked settings:
 /// the units of `tree`, the first version of each part it holds, the roll;
-/// in one transaction.
+/// in one transaction, `by` an administrator (none: from the command line).
 pub async fn create(
     store: &Store,
     code: &str,
     settings: &str,
     tree: &Tree,
     roll: Option<&Value>,
+    by: Option<&str>,
 ) -> Result<(), StoreError> {
     // A code goes into addresses and file names: ASCII words and hyphens.
     if code.is_empty() || slug(code) != code {
@@ -94,7 +95,27 @@ pub async fn create(
         .collect();
     let roll = roll.map(|r| (r.to_string(), now));
     store
-        .restore(&Dump { code: code.into(), name, settings: settings.into(), created_at: now, units, versions, roll })
+        .restore(&Dump {
+            code: code.into(),
+            events: vec![crate::store::Event {
+                seq: 0,
+                at: now,
+                action: "campaign-created".into(),
+                login: by.map(Into::into),
+                address: None,
+                campaign: Some(code.into()),
+                unit: None,
+                version: None,
+                sha256: None,
+                note: Some(name.clone()),
+            }],
+            name,
+            settings: settings.into(),
+            created_at: now,
+            units,
+            versions,
+            roll,
+        })
         .await
 }
 

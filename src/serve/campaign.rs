@@ -219,7 +219,7 @@ async fn create(
             Ok::<_, ApiError>((tree, roll))
         })
         .await??;
-    crate::campaign::create(&state.store, &code, &text, &tree, roll.as_ref()).await?;
+    crate::campaign::create(&state.store, &code, &text, &tree, roll.as_ref(), Some(&account.login)).await?;
     tracing::info!(campaign = code, by = account.login, "đã tạo chiến dịch");
     Ok((axum::http::StatusCode::CREATED, Json(json!({ "code": code, "units": tree.units.len() }))))
 }

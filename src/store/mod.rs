@@ -407,6 +407,7 @@ impl Store {
             units,
             versions,
             roll: roll.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?,
+            events: self.campaign_events(code).await?,
         })
     }
 
@@ -479,6 +480,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        self.append_all(&mut tx, &dump.events).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -154,4 +154,6 @@ pub struct Dump {
     pub versions: Vec<(String, Vec<Version>)>,
     /// The roll: its JSON and when it was saved.
     pub roll: Option<(String, i64)>,
+    /// The campaign's audit log, oldest first.
+    pub events: Vec<super::Event>,
 }

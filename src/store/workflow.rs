@@ -31,8 +31,11 @@ pub enum Check<'a> {
 }
 
 /// An entry of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
+    /// Its place in the store's log; an exported campaign's events carry
+    /// none (0): they are appended in order where they are imported.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub seq: i64,
     /// Milliseconds since 1970 (UTC).
     pub at: i64,
@@ -44,6 +47,10 @@ pub struct Event {
     pub version: Option<i64>,
     pub sha256: Option<String>,
     pub note: Option<String>,
+}
+
+fn is_zero(seq: &i64) -> bool {
+    *seq == 0
 }
 
 /// An entry to append; `seq` and `at` are the store's.
@@ -120,22 +127,37 @@ impl Store {
         .bind(unit.unwrap_or(""))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Event {
-                    seq: r.try_get(0)?,
-                    at: r.try_get(1)?,
-                    action: r.try_get(2)?,
-                    login: r.try_get(3)?,
-                    address: r.try_get(4)?,
-                    campaign: r.try_get(5)?,
-                    unit: r.try_get(6)?,
-                    version: r.try_get(7)?,
-                    sha256: r.try_get(8)?,
-                    note: r.try_get(9)?,
-                })
-            })
-            .collect()
+        rows.iter().map(event_of).collect()
+    }
+
+    /// The events of `campaign` itself (not the installation's), oldest first.
+    pub(super) async fn campaign_events(&self, campaign: &str) -> Result<Vec<Event>> {
+        let rows = sqlx::query(
+            "SELECT seq, at, action, login, address, campaign, unit, version, sha256, note FROM event \
+             WHERE campaign = $1 ORDER BY seq",
+        )
+        .bind(campaign)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(event_of).collect()
+    }
+
+    /// Appends `events` as they were, at their own times, inside `tx`.
+    pub(super) async fn append_all(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, events: &[Event]) -> Result<()> {
+        for e in events {
+            let event = NewEvent {
+                action: &e.action,
+                login: e.login.as_deref(),
+                address: e.address.as_deref(),
+                campaign: e.campaign.as_deref(),
+                unit: e.unit.as_deref(),
+                version: e.version,
+                sha256: e.sha256.as_deref(),
+                note: e.note.as_deref(),
+            };
+            self.append(tx, &event, e.at).await?;
+        }
+        Ok(())
     }
 
     /// Failed sign-ins since `since` (ms): for `login`, and from `address`.
@@ -313,6 +335,21 @@ impl Store {
         .await?;
         Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?)
     }
+}
+
+fn event_of(r: &sqlx::any::AnyRow) -> Result<Event> {
+    Ok(Event {
+        seq: r.try_get(0)?,
+        at: r.try_get(1)?,
+        action: r.try_get(2)?,
+        login: r.try_get(3)?,
+        address: r.try_get(4)?,
+        campaign: r.try_get(5)?,
+        unit: r.try_get(6)?,
+        version: r.try_get(7)?,
+        sha256: r.try_get(8)?,
+        note: r.try_get(9)?,
+    })
 }
 
 /// A signed original to keep.

@@ -299,6 +299,12 @@ fn an_exported_campaign_imports_into_either_store_and_exports_the_same_files() {
     std::io::Read::read_to_string(&mut zip.by_name(&format!("versions/{CELL}.json")).unwrap(), &mut text).unwrap();
     let versions: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(versions[0]["body"]["cell"]["name"], "Chi bộ Văn phòng");
+    // And the audit log, in order, without the store's own numbering.
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("events.json").unwrap(), &mut text).unwrap();
+    let events: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(events[0]["action"], "campaign-created", "{events}");
+    assert!(events[0].get("seq").is_none());
 }
 
 #[test]

@@ -305,7 +305,7 @@ fn campaign_init(config: &EngineConfig, args: CampaignInitArgs) -> Result<(), Ex
     let location = store.location();
     let place = location.describe();
     with_store(&location, |store| async move {
-        kttdv::campaign::create(&store, &code, &text, &tree, roll.as_ref()).await?;
+        kttdv::campaign::create(&store, &code, &text, &tree, roll.as_ref(), None).await?;
         let count = |level| tree.units.iter().filter(|u| u.level == level).count();
         eprintln!(
             "Đã tạo chiến dịch «{code}»: {} tổ chức cơ sở đảng, {} chi bộ, {} bản dữ liệu; kho {}",
