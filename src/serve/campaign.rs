@@ -75,6 +75,7 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
         (route(Method::PUT, "/api/campaigns/{campaign}/units/{code}/submission", Unit(Edit)), axum::routing::put(save)),
         (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/versions", Unit(Read)), get(versions)),
         (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/timeline", Unit(Read)), get(workflow::timeline)),
+        (route(Method::GET, "/web/campaigns/{campaign}/units/{code}", Unit(Read)), get(unit_page)),
         (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/documents/{kind}", Unit(Read)), get(document)),
         (
             route(Method::POST, "/api/campaigns/{campaign}/units/{code}/submit", Unit(Edit)),
@@ -569,6 +570,47 @@ pub async fn campaign_page(
         "csrf": csrf, "today": dashboard["today"], "levels": dashboard["levels"], "units": rows,
     });
     Ok(state.pages.page("campaign.html", &context))
+}
+
+/// A unit's page: its state, its versions with the documents of each, and
+/// its timeline.
+async fn unit_page(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+) -> Result<Response, ApiError> {
+    let unit = reach(&state, &account, &campaign, &code, Action::Read).await?.remove(0);
+    let campaign_name = state.store.campaigns().await?.into_iter().find(|(c, _, _)| *c == campaign).map(|(_, n, _)| n);
+    let versions: Vec<Value> = state
+        .store
+        .versions(&campaign, &code)
+        .await?
+        .iter()
+        .rev()
+        .map(|v| {
+            json!({ "number": v.number, "at": vietnam_time(v.saved_at), "author": v.author,
+                    "short": v.sha256.get(..16).unwrap_or(&v.sha256) })
+        })
+        .collect();
+    let events: Vec<Value> = state
+        .store
+        .events(&campaign, Some(&code))
+        .await?
+        .iter()
+        .map(|e| {
+            json!({ "at": vietnam_time(e.at), "label": workflow::action_label(&e.action), "login": e.login,
+                    "version": e.version, "note": e.note })
+        })
+        .collect();
+    let documents: Vec<Value> = documents_of(unit.level)
+        .iter()
+        .map(|kind| json!({ "href": format!("/api/campaigns/{campaign}/units/{code}/documents/{}", kind.name()), "label": kind.label() }))
+        .collect();
+    let context = json!({
+        "code": campaign, "campaign_name": campaign_name, "unit": unit, "level_label": unit.level.label(),
+        "state_label": unit.state.label(), "versions": versions, "events": events, "documents": documents,
+    });
+    Ok(state.pages.page("unit.html", &context))
 }
 
 /// `text` with its first letter capital, as a button starts.

@@ -280,7 +280,8 @@ mod tests {
     #[test]
     fn every_campaign_route_is_in_the_api_document() {
         let document = super::build();
-        for route in super::super::campaign::table() {
+        // Pages are not the API's.
+        for route in super::super::campaign::table().into_iter().filter(|r| r.path.starts_with("/api/")) {
             let method = route.method.as_str().to_ascii_lowercase();
             let operation = &document["paths"][route.path][&method];
             assert!(operation.is_object(), "{} {} is not in /api/openapi.json", route.method, route.path);

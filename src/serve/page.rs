@@ -40,6 +40,7 @@ impl Pages {
             ("docs.html", include_str!("pages/docs.html")),
             ("campaigns.html", include_str!("pages/campaigns.html")),
             ("campaign.html", include_str!("pages/campaign.html")),
+            ("unit.html", include_str!("pages/unit.html")),
             ("invitation.html", include_str!("pages/invitation.html")),
             ("sign-in.html", include_str!("pages/sign-in.html")),
         ])

@@ -227,6 +227,27 @@ fn missing_workbook(rows: &[[String; 5]], today: &str) -> Result<Vec<u8>, rust_x
     workbook.save_to_buffer()
 }
 
+/// What an event of the audit log was, in Vietnamese.
+pub fn action_label(action: &str) -> &str {
+    match action {
+        "campaign-created" => "tạo chiến dịch",
+        "account-created" => "tạo tài khoản",
+        "password-set" => "đặt mật khẩu",
+        "sign-in" => "đăng nhập",
+        "sign-in-failed" => "đăng nhập sai",
+        "sign-out" => "đăng xuất",
+        "token-created" => "tạo mã truy cập",
+        "token-revoked" => "thu hồi mã truy cập",
+        "save" => "lưu phiên bản",
+        "submit" => "nộp",
+        "approve" => "duyệt, tiếp nhận",
+        "return" => "trả lại",
+        "not-reporting" => "đánh dấu không báo cáo",
+        "upload" => "gửi bản đã ký",
+        other => other,
+    }
+}
+
 /// A unit's timeline: every event of its report, oldest first.
 pub async fn timeline(
     State(state): State<Arc<AppState>>,

@@ -421,4 +421,22 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     assert_eq!(carried["committees"].as_array().unwrap().len(), 1, "form 7 from accepted reports only");
     let text = folded(&pdf_text(&std::fs::read(&pdf).unwrap()));
     assert!(text.contains("Đảng bộ Sở Xây dựng: không báo cáo (Đảng bộ đã sáp nhập)"), "{text}");
+
+    // The cell's page: its versions and its timeline, the return's comment in it.
+    browser
+        .go(&format!("{base}/web/campaigns/2021-quang-nam/units/{cell}"), "!!document.getElementById('timeline')")
+        .await;
+    let timeline = browser.eval("document.getElementById('timeline').innerText").await;
+    let timeline = timeline.as_str().unwrap();
+    assert!(
+        timeline.contains("trả lại (dang-bo-so-tai-chinh), phiên bản 2: Đồng chí thứ ba thiếu ngày vào Đảng"),
+        "{timeline}"
+    );
+    assert!(timeline.contains("duyệt, tiếp nhận"), "{timeline}");
+    assert_eq!(browser.eval("document.querySelectorAll('#versions tbody tr').length").await, json!(3));
+
+    // Signing out from the campaign's page ends the session: back to the sign-in page.
+    browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
+    browser.eval("document.querySelector('form.who button').click()").await;
+    browser.until("document.readyState === 'complete' && location.pathname === '/web/sign-in'").await;
 }

@@ -37,6 +37,7 @@ enum Relation {
 fn granted(method: &Method, path: &str) -> StatusCode {
     let tail = path.rsplit('/').next().unwrap();
     match (method.as_str(), tail) {
+        ("GET", _) if path.starts_with("/web/") => StatusCode::OK, // a page
         ("GET", _) if path.ends_with("{kind}") => StatusCode::BAD_REQUEST, // a kind of another level
         ("GET", _) => StatusCode::OK,
         ("POST", "campaigns") => StatusCode::BAD_REQUEST, // JSON, not the form of files
