@@ -20,38 +20,8 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::{PASSWORD, User};
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "một mật khẩu đủ dài";
-
-/// A session: its cookie and CSRF token.
-#[derive(Clone)]
-struct User {
-    cookie: String,
-    csrf: String,
-}
-
-impl User {
-    async fn by_link(client: &reqwest::Client, server: &common::Server, path: &str) -> User {
-        let form = [("password", PASSWORD), ("repeat", PASSWORD)];
-        let answer = client.post(server.url(path)).form(&form).send().await.unwrap();
-        let cookie = answer.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-        let me: Value = client
-            .get(server.url("/api/session"))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        User { cookie, csrf: me["csrf"].as_str().unwrap().to_owned() }
-    }
-
-    fn on(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        request.header("cookie", &self.cookie).header("x-kttdv-csrf", &self.csrf)
-    }
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -97,7 +67,7 @@ async fn main() {
         create.extend(&store);
         let out = common::kttdv(&create, "");
         let link = String::from_utf8(out.stdout).unwrap();
-        let board = User::by_link(&client, &server, &link.trim()[link.find("/web/").unwrap()..]).await;
+        let board = User::by_link(&server, "ban-to-chuc", &link.trim()[link.find("/web/").unwrap()..]).await;
         let mut times = Vec::new();
         for _ in 0..100 {
             let started = Instant::now();
@@ -109,20 +79,14 @@ async fn main() {
         times.sort();
         println!("{label}: sign-in  p50 {:.1} ms  p99 {:.1} ms", percentile(&times, 0.5), percentile(&times, 0.99));
 
-        let units: Value = board
-            .on(client.get(server.url("/api/campaigns/2021-quang-nam/units")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let units: Value =
+            board.get(server.url("/api/campaigns/2021-quang-nam/units")).send().await.unwrap().json().await.unwrap();
         let units = units.as_array().unwrap().clone();
         let dashboard = server.url("/api/campaigns/2021-quang-nam/dashboard");
         let mut times = Vec::new();
         for _ in 0..1000 {
             let started = Instant::now();
-            let answer = board.on(client.get(&dashboard)).send().await.unwrap();
+            let answer = board.get(&dashboard).send().await.unwrap();
             assert!(answer.status().is_success());
             answer.bytes().await.unwrap();
             times.push(started.elapsed());
@@ -141,9 +105,10 @@ async fn main() {
             let code = unit["code"].as_str().unwrap();
             let url = server.url(&format!("/api/campaigns/2021-quang-nam/units/{code}/accounts"));
             let made: Value =
-                board.on(client.post(url)).json(&json!({ "below": true })).send().await.unwrap().json().await.unwrap();
+                board.post(url).json(&json!({ "below": true })).send().await.unwrap().json().await.unwrap();
             for account in made.as_array().unwrap() {
-                let user = User::by_link(&client, &server, account["link"].as_str().unwrap()).await;
+                let login = account["login"].as_str().unwrap();
+                let user = User::by_link(&server, login, account["link"].as_str().unwrap()).await;
                 people.insert(account["unit"].as_str().unwrap().to_owned(), user);
             }
         }
@@ -157,7 +122,7 @@ async fn main() {
         let started = Instant::now();
         let mut clients = Vec::new();
         for c in 0..16 {
-            let (client, times, errors, base) = (client.clone(), times.clone(), errors.clone(), server.base.clone());
+            let (times, errors, base) = (times.clone(), errors.clone(), server.base.clone());
             // Each client its own cell, whose secretary saves (seeds from 8: above the Bloc's card numbers).
             let k = c * cells.len() / 16;
             let (cell, name) = cells[k].clone();
@@ -167,7 +132,7 @@ async fn main() {
                     let body = kttdv::sample::cell(30, 8 + k as u64 + round % 2, &name, "Đảng bộ");
                     let url = format!("{base}/api/campaigns/2021-quang-nam/units/{cell}/submission");
                     let sent = Instant::now();
-                    let answer = user.on(client.put(&url)).json(&body).send().await.unwrap();
+                    let answer = user.put(&url).json(&body).send().await.unwrap();
                     if !answer.status().is_success() {
                         *errors.lock().unwrap() += 1;
                         eprintln!("{}", answer.text().await.unwrap());
@@ -194,7 +159,7 @@ async fn main() {
         // Every report up: cells submitted and approved, committees submitted and accepted.
         let step = |unit: &str, step: &str, by: &User| {
             let url = server.url(&format!("/api/campaigns/2021-quang-nam/units/{unit}/{step}"));
-            by.on(client.post(url)).json(&json!({})).send()
+            by.post(url).json(&json!({})).send()
         };
         let started = Instant::now();
         let mut steps = 0;
@@ -221,10 +186,10 @@ async fn main() {
                 let committee = units.iter().find(|u| u["code"] == cell.as_str()).unwrap()["parent"].as_str().unwrap();
                 let back = json!({ "note": "xem lại", "cells": [cell] });
                 let url = server.url(&format!("/api/campaigns/2021-quang-nam/units/{committee}/return"));
-                assert!(board.on(client.post(url)).json(&back).send().await.unwrap().status().is_success());
+                assert!(board.post(url).json(&back).send().await.unwrap().status().is_success());
                 let url = server.url(&format!("/api/campaigns/2021-quang-nam/units/{cell}/submission"));
                 let body = kttdv::sample::cell(25, 8, name, "Đảng bộ");
-                let answer = people[cell].on(client.put(&url)).json(&body).send().await.unwrap();
+                let answer = people[cell].put(&url).json(&body).send().await.unwrap();
                 assert!(answer.status().is_success());
                 for (unit, above) in [(cell.as_str(), committee), (committee, "ban")] {
                     assert!(step(unit, "submit", &people[unit]).await.unwrap().status().is_success());
@@ -232,7 +197,7 @@ async fn main() {
                 }
             }
             let started = Instant::now();
-            let answer = board.on(client.get(&whole)).send().await.unwrap();
+            let answer = board.get(&whole).send().await.unwrap();
             assert!(answer.status().is_success(), "{}", answer.text().await.unwrap());
             let cache = answer.headers()["x-kttdv-cache"].to_str().unwrap().to_owned();
             let bytes = answer.bytes().await.unwrap().len();

@@ -421,6 +421,8 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     assert_eq!(carried["committees"].as_array().unwrap().len(), 1, "form 7 from accepted reports only");
     let text = folded(&pdf_text(&std::fs::read(&pdf).unwrap()));
     assert!(text.contains("Đảng bộ Sở Xây dựng: không báo cáo (Đảng bộ đã sáp nhập)"), "{text}");
+    let late = format!("Đảng bộ Sở Tài chính: nộp ngày {received}, chậm");
+    assert!(text.contains(&late), "the late unit, from the store: {text}");
 
     // The cell's page: its versions and its timeline, the return's comment in it.
     browser

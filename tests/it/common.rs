@@ -267,3 +267,69 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// The password every test user sets.
+pub const PASSWORD: &str = "một mật khẩu đủ dài";
+
+/// A user's session: its cookie and its CSRF token.
+#[derive(Clone)]
+pub struct User {
+    pub login: String,
+    pub cookie: String,
+    pub csrf: String,
+    client: reqwest::Client,
+}
+
+impl User {
+    /// `kttdv admin create-user LOGIN ARGS… STORE…`, then its one-time link.
+    pub async fn created_in(store: &[String], server: &Server, login: &str, args: &[&str]) -> User {
+        let mut all = vec!["admin", "create-user", login];
+        all.extend(args);
+        all.extend(store.iter().map(String::as_str));
+        let out = kttdv(&all, "");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let link = String::from_utf8(out.stdout).unwrap();
+        let path = &link.trim()[link.find("/web/").unwrap()..];
+        User::by_link(server, login, path).await
+    }
+
+    /// Sets the password through a one-time link (a path) and signs in.
+    pub async fn by_link(server: &Server, login: &str, path: &str) -> User {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let form = [("password", PASSWORD), ("repeat", PASSWORD)];
+        let answer = client.post(server.url(path)).form(&form).send().await.unwrap();
+        assert_eq!(answer.status(), reqwest::StatusCode::SEE_OTHER, "{login}: {}", answer.text().await.unwrap());
+        let cookie = answer.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let me: serde_json::Value = client
+            .get(server.url("/api/session"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["login"], login);
+        let csrf = me["csrf"].as_str().unwrap().to_owned();
+        User { login: login.to_owned(), cookie, csrf, client }
+    }
+
+    /// A request with the session's cookie and, for a change, its CSRF token.
+    pub fn request(&self, method: reqwest::Method, url: impl reqwest::IntoUrl) -> reqwest::RequestBuilder {
+        let change = !matches!(method, reqwest::Method::GET | reqwest::Method::HEAD);
+        let request = self.client.request(method, url).header("cookie", &self.cookie);
+        if change { request.header("x-kttdv-csrf", &self.csrf) } else { request }
+    }
+
+    pub fn get(&self, url: impl reqwest::IntoUrl) -> reqwest::RequestBuilder {
+        self.request(reqwest::Method::GET, url)
+    }
+
+    pub fn put(&self, url: impl reqwest::IntoUrl) -> reqwest::RequestBuilder {
+        self.request(reqwest::Method::PUT, url)
+    }
+
+    pub fn post(&self, url: impl reqwest::IntoUrl) -> reqwest::RequestBuilder {
+        self.request(reqwest::Method::POST, url)
+    }
+}

@@ -4,77 +4,20 @@
 
 use std::collections::BTreeMap;
 
-use reqwest::{Client, Method, RequestBuilder, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::campaign::TestStore;
 use crate::common::*;
+pub(crate) use crate::common::{PASSWORD, User};
 
 pub(crate) const CAMPAIGN: &str = "2021-quang-nam";
 pub(crate) const BOARD: &str = "ban";
-pub(crate) const PASSWORD: &str = "một mật khẩu đủ dài";
-
-/// A user's session: its cookie and its CSRF token.
-#[derive(Clone)]
-pub(crate) struct User {
-    pub(crate) login: String,
-    pub(crate) cookie: String,
-    pub(crate) csrf: String,
-    client: Client,
-}
 
 impl User {
-    /// `kttdv admin create-user LOGIN ARGS…`, then its one-time link.
+    /// `kttdv admin create-user LOGIN ARGS…` into `store`, then its one-time link.
     pub(crate) async fn created(store: &TestStore, server: &Server, login: &str, args: &[&str]) -> User {
-        let store_args = store.args();
-        let mut all = vec!["admin", "create-user", login];
-        all.extend(args);
-        all.extend(store_args.iter().map(String::as_str));
-        let out = kttdv(&all, "");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let link = String::from_utf8(out.stdout).unwrap();
-        let path = &link.trim()[link.find("/web/").unwrap()..];
-        User::by_link(server, login, path).await
-    }
-
-    /// Sets the password through a one-time link (a path) and signs in.
-    pub(crate) async fn by_link(server: &Server, login: &str, path: &str) -> User {
-        let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let form = [("password", PASSWORD), ("repeat", PASSWORD)];
-        let answer = client.post(server.url(path)).form(&form).send().await.unwrap();
-        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{login}: {}", answer.text().await.unwrap());
-        let cookie = answer.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-        let me: Value = client
-            .get(server.url("/api/session"))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(me["login"], login);
-        let csrf = me["csrf"].as_str().unwrap().to_owned();
-        User { login: login.to_owned(), cookie, csrf, client }
-    }
-
-    /// A request with the session's cookie and, for a change, its CSRF token.
-    pub(crate) fn request(&self, method: Method, url: impl reqwest::IntoUrl) -> RequestBuilder {
-        let change = !matches!(method, Method::GET | Method::HEAD);
-        let request = self.client.request(method, url).header("cookie", &self.cookie);
-        if change { request.header("x-kttdv-csrf", &self.csrf) } else { request }
-    }
-
-    pub(crate) fn get(&self, url: impl reqwest::IntoUrl) -> RequestBuilder {
-        self.request(Method::GET, url)
-    }
-
-    pub(crate) fn put(&self, url: impl reqwest::IntoUrl) -> RequestBuilder {
-        self.request(Method::PUT, url)
-    }
-
-    pub(crate) fn post(&self, url: impl reqwest::IntoUrl) -> RequestBuilder {
-        self.request(Method::POST, url)
+        User::created_in(&store.args(), server, login, args).await
     }
 }
 
@@ -125,15 +68,16 @@ pub(crate) async fn step(server: &Server, user: &User, unit: &str, step: &str, b
     (answer.status(), answer.json().await.unwrap())
 }
 
+/// The campaign's units as `user` sees them, each after its parent.
+pub(crate) async fn units_seen(server: &Server, user: &User) -> Vec<Value> {
+    let units = ok_json(user.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/units"))).send().await.unwrap()).await;
+    units.as_array().unwrap().clone()
+}
+
 /// Every cell submits and is approved, every committee submits and is
 /// accepted.
 pub(crate) async fn approve_everything(server: &Server, bloc: &BTreeMap<String, User>) {
-    let units: Vec<Value> =
-        ok_json(bloc[BOARD].get(server.url(&format!("/api/campaigns/{CAMPAIGN}/units"))).send().await.unwrap())
-            .await
-            .as_array()
-            .unwrap()
-            .clone();
+    let units = units_seen(server, &bloc[BOARD]).await;
     for level in ["cell", "committee"] {
         for unit in units.iter().filter(|u| u["level"] == level) {
             let (code, parent) = (unit["code"].as_str().unwrap(), unit["parent"].as_str().unwrap());

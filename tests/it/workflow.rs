@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::campaign::{TestStore, init_example, serve};
 use crate::common::*;
-use crate::people::{BOARD, CAMPAIGN, User, ok_json, step, unit_url, whole_bloc};
+use crate::people::{BOARD, CAMPAIGN, User, ok_json, step, unit_url, units_seen, whole_bloc};
 use kttdv::campaign::Action;
 use kttdv::serve::{Rule, campaign_routes};
 
@@ -102,12 +102,7 @@ async fn every_campaign_route_answers_each_role_on_each_unit_by_the_rule_of_reac
         let label = store.label();
         let bloc = whole_bloc(&store, &server).await;
         let admin = User::created(&store, &server, "quan-tri", &["--role", "admin"]).await;
-        let units: Vec<Value> =
-            ok_json(bloc[BOARD].get(server.url(&format!("/api/campaigns/{CAMPAIGN}/units"))).send().await.unwrap())
-                .await
-                .as_array()
-                .unwrap()
-                .clone();
+        let units = units_seen(&server, &bloc[BOARD]).await;
         let level =
             |code: &str| units.iter().find(|u| u["code"] == code).unwrap()["level"].as_str().unwrap().to_owned();
         use Relation::*;
@@ -175,21 +170,15 @@ async fn every_campaign_route_answers_each_role_on_each_unit_by_the_rule_of_reac
             }
         }
         assert!(checked > 150, "{checked}");
-        // Nothing the matrix sent changed a state or made an account.
-        let after: Vec<Value> =
-            ok_json(bloc[BOARD].get(server.url(&format!("/api/campaigns/{CAMPAIGN}/units"))).send().await.unwrap())
-                .await
-                .as_array()
-                .unwrap()
-                .clone();
-        assert_eq!(after, units, "{label}");
+        // Nothing the matrix sent changed a state.
+        assert_eq!(units_seen(&server, &bloc[BOARD]).await, units, "{label}");
     }
 }
 
 /// The units' list as `user` sees it, by code.
 async fn states(server: &Server, user: &User) -> BTreeMap<String, Value> {
-    let units = ok_json(user.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/units"))).send().await.unwrap()).await;
-    units.as_array().unwrap().iter().map(|u| (u["code"].as_str().unwrap().to_owned(), u.clone())).collect()
+    let units = units_seen(server, user).await;
+    units.into_iter().map(|u| (u["code"].as_str().unwrap().to_owned(), u)).collect()
 }
 
 #[tokio::test]
