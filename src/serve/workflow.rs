@@ -211,7 +211,7 @@ fn missing_workbook(rows: &[[String; 5]], today: &str) -> Result<Vec<u8>, rust_x
     let sheet = workbook.add_worksheet().set_name("Chưa nộp")?;
     let bold = rust_xlsxwriter::Format::new().set_bold();
     sheet.write_string_with_format(0, 0, format!("Đơn vị chưa nộp báo cáo, đến ngày {today}"), &bold)?;
-    for (column, title) in ["Đơn vị", "Cấp", "Trực thuộc", "Trạng thái", "Hạn nộp"].iter().enumerate()
+    for (column, title) in ["Đơn vị", "Cấp", "Trực thuộc", "Trạng thái", "Thời hạn"].iter().enumerate()
     {
         sheet.write_string_with_format(2, column as u16, *title, &bold)?;
     }
