@@ -594,7 +594,7 @@ async fn unit_page(
         .collect();
     let events: Vec<Value> = state
         .store
-        .events(&campaign, Some(&code))
+        .events(&campaign, Some(&code), false)
         .await?
         .iter()
         .map(|e| {

@@ -239,10 +239,17 @@ async fn authenticate(
     })
     .await
     .map_err(ApiError::internal)?;
-    let Some(account) = account.filter(|_| matches) else {
+    let Some(account) = account.clone().filter(|_| matches) else {
         tracing::info!(login, "đăng nhập sai");
-        let event =
-            NewEvent { action: "sign-in-failed", login: Some(&login), address: Some(address), ..NewEvent::default() };
+        // In the log of the account's campaign; an unknown login's, the installation's.
+        let event = NewEvent {
+            action: "sign-in-failed",
+            login: Some(&login),
+            address: Some(address),
+            campaign: account.as_ref().and_then(|a| a.campaign.as_deref()),
+            unit: account.as_ref().and_then(|a| a.unit.as_deref()),
+            ..NewEvent::default()
+        };
         state.store.log(&event).await?;
         return Err(ApiError::SignInFailed);
     };

@@ -255,7 +255,7 @@ pub async fn timeline(
     Path(UnitPath { campaign, code }): Path<UnitPath>,
 ) -> Result<Json<Value>, ApiError> {
     reach(&state, &account, &campaign, &code, Action::Read).await?;
-    Ok(Json(json!(state.store.events(&campaign, Some(&code)).await?)))
+    Ok(Json(json!(state.store.events(&campaign, Some(&code), false).await?)))
 }
 
 #[derive(Deserialize)]
@@ -264,8 +264,8 @@ pub struct AuditQuery {
     format: Option<String>,
 }
 
-/// The campaign's audit log, for its Board and the administrator: JSON,
-/// or `?format=csv` to keep.
+/// The campaign's audit log, for its Board and the administrator (who
+/// also reads the installation's own events): JSON, or `?format=csv` to keep.
 pub async fn audit(
     State(state): State<Arc<AppState>>,
     Actor(account): Actor,
@@ -276,7 +276,8 @@ pub async fn audit(
     if !matches!(account.role, Role::Board | Role::Admin) {
         return Err(ApiError::Forbidden("chỉ Ban Tổ chức và người quản trị xem nhật ký"));
     }
-    let events = state.store.events(&campaign, None).await?;
+    // The installation's own events are the administrator's to read.
+    let events = state.store.events(&campaign, None, account.role == Role::Admin).await?;
     match query.format.as_deref() {
         None | Some("json") => Ok(Json(events).into_response()),
         Some("csv") => {

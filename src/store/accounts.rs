@@ -130,8 +130,7 @@ impl Store {
             .bind(&login)
             .execute(&mut *tx)
             .await?;
-        let event = NewEvent { action: "password-set", login: Some(&login), ..NewEvent::default() };
-        self.append(&mut tx, &event, now).await?;
+        self.append_for(&mut tx, "password-set", &login, None, None, now).await?;
         tx.commit().await?;
         drop(turn);
         self.open_session(&login, session, address).await?;
@@ -162,16 +161,7 @@ impl Store {
             .bind(now + SESSION_MS)
             .execute(&mut *tx)
             .await?;
-        let account = account_in(&mut tx, login).await?;
-        let event = NewEvent {
-            action: "sign-in",
-            login: Some(login),
-            address: Some(address),
-            campaign: account.as_ref().and_then(|a| a.campaign.as_deref()),
-            unit: account.as_ref().and_then(|a| a.unit.as_deref()),
-            ..NewEvent::default()
-        };
-        self.append(&mut tx, &event, now).await?;
+        self.append_for(&mut tx, "sign-in", login, Some(address), None, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -202,8 +192,7 @@ impl Store {
             .await?;
         if let Some(closed) = closed {
             let login: String = closed.try_get(0)?;
-            let event = NewEvent { action: "sign-out", login: Some(&login), ..NewEvent::default() };
-            self.append(&mut tx, &event, now).await?;
+            self.append_for(&mut tx, "sign-out", &login, None, None, now).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -230,8 +219,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let note = format!("mã truy cập {id}: {label}");
-        let event = NewEvent { action: "token-created", login: Some(login), note: Some(&note), ..NewEvent::default() };
-        self.append(&mut tx, &event, now).await?;
+        self.append_for(&mut tx, "token-created", login, None, Some(&note), now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -262,10 +250,33 @@ impl Store {
             return Ok(false);
         }
         let note = format!("mã truy cập {id}");
-        let event = NewEvent { action: "token-revoked", login: Some(login), note: Some(&note), ..NewEvent::default() };
-        self.append(&mut tx, &event, now).await?;
+        self.append_for(&mut tx, "token-revoked", login, None, Some(&note), now).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Appends `action` by `login` inside `tx`, in the log of the account's
+    /// campaign and unit.
+    async fn append_for(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        action: &str,
+        login: &str,
+        address: Option<&str>,
+        note: Option<&str>,
+        now: i64,
+    ) -> Result<()> {
+        let account = account_in(tx, login).await?;
+        let event = NewEvent {
+            action,
+            login: Some(login),
+            address,
+            campaign: account.as_ref().and_then(|a| a.campaign.as_deref()),
+            unit: account.as_ref().and_then(|a| a.unit.as_deref()),
+            note,
+            ..NewEvent::default()
+        };
+        self.append(tx, &event, now).await
     }
 }
 

@@ -407,7 +407,7 @@ impl Store {
             units,
             versions,
             roll: roll.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?,
-            events: self.campaign_events(code).await?,
+            events: self.events(code, None, false).await?,
         })
     }
 

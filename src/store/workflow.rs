@@ -115,28 +115,18 @@ impl Store {
         Ok(())
     }
 
-    /// The campaign's audit log, oldest first; only the events of `unit`
-    /// when given.
-    pub async fn events(&self, campaign: &str, unit: Option<&str>) -> Result<Vec<Event>> {
+    /// The campaign's audit log, oldest first: only the events of `unit`
+    /// when given; with the installation's own (an administrator's
+    /// sign-ins, failed sign-ins of unknown logins) when `installation`.
+    pub async fn events(&self, campaign: &str, unit: Option<&str>, installation: bool) -> Result<Vec<Event>> {
         self.campaign(campaign).await?;
         let rows = sqlx::query(
             "SELECT seq, at, action, login, address, campaign, unit, version, sha256, note FROM event \
-             WHERE (campaign = $1 OR (campaign IS NULL AND $2 = '')) AND ($2 = '' OR unit = $2) ORDER BY seq",
+             WHERE (campaign = $1 OR ($3 = 1 AND campaign IS NULL)) AND ($2 = '' OR unit = $2) ORDER BY seq",
         )
         .bind(campaign)
         .bind(unit.unwrap_or(""))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(event_of).collect()
-    }
-
-    /// The events of `campaign` itself (not the installation's), oldest first.
-    pub(super) async fn campaign_events(&self, campaign: &str) -> Result<Vec<Event>> {
-        let rows = sqlx::query(
-            "SELECT seq, at, action, login, address, campaign, unit, version, sha256, note FROM event \
-             WHERE campaign = $1 ORDER BY seq",
-        )
-        .bind(campaign)
+        .bind(i64::from(installation))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(event_of).collect()

@@ -318,12 +318,28 @@ async fn a_report_goes_up_submitted_returned_approved_and_accepted_and_the_dashb
         assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "{label}: no gaps, no ties");
         let csv = board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit?format=csv"))).send().await.unwrap();
         assert!(csv.text().await.unwrap().starts_with("seq,at,action,login"), "{label}");
+        // A failed sign-in is in the log of the account's campaign; an unknown login's is the
+        // installation's, which the Board of a campaign does not read.
+        for login in [COMMITTEE, "khong-co-ai"] {
+            let tried = json!({ "login": login, "password": "sai mật khẩu" });
+            Client::new().post(server.url("/api/session")).json(&tried).send().await.unwrap();
+        }
+        let log =
+            ok_json(board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap()).await;
+        let failed: Vec<&str> = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "sign-in-failed")
+            .map(|e| e["login"].as_str().unwrap())
+            .collect();
+        assert_eq!(failed, [COMMITTEE], "{label}");
         // The unit's timeline, for those who reach it.
         let timeline = ok_json(secretary.get(unit_url(&server, CELL, "timeline")).send().await.unwrap()).await;
         let actions: Vec<&str> = timeline.as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
         assert_eq!(
             actions,
-            ["account-created", "sign-in", "save", "submit", "return", "save", "submit", "approve"],
+            ["account-created", "password-set", "sign-in", "save", "submit", "return", "save", "submit", "approve"],
             "{label}"
         );
     }
