@@ -17,7 +17,6 @@ mod place;
 mod pool;
 mod session;
 mod upload;
-mod workflow;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

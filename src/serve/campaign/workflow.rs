@@ -14,13 +14,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::AppState;
-use super::campaign::{UnitPath, reach, reached_units, seen};
-use super::error::ApiError;
-use super::session::Actor;
+use super::{UnitPath, reach, reached_units, seen};
 use crate::campaign::{Action, Step, Timeliness, deadlines, next, progress, role_of};
 use crate::input::{Code, InputError, JsonPath};
 use crate::model::scalar::Date;
+use crate::serve::AppState;
+use crate::serve::error::ApiError;
+use crate::serve::session::Actor;
 use crate::store::{Account, Check, Level, Move, Role, State as UnitState, Unit, new_token, now_ms};
 
 /// What a step may say: the version the user saw (refused if another came

@@ -1,0 +1,256 @@
+//! `/api/campaigns`: the campaign the store keeps — its units and their
+//! states, each unit's submission with its versions and the documents made
+//! from it (`submission`), signed originals (`signed`), the workflow, the
+//! dashboard and the audit log (`workflow`), and the pages (`pages`).
+//! Every route is in [`routes`], with the rule of reach it goes through
+//! (`crate::campaign::access`).
+
+mod pages;
+mod signed;
+mod submission;
+mod workflow;
+
+pub(super) use self::pages::{campaign_page, campaigns_page};
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::Method;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::error::ApiError;
+use super::session::Actor;
+use super::upload::Upload;
+use crate::campaign::{Access, Action, access, reached, sees_campaign};
+use crate::store::{Account, Role, StoreError, Unit};
+
+/// Who may use a route: the rule it goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Anyone signed in; what they see is what they reach.
+    SignedIn,
+    /// An administrator.
+    Admin,
+    /// Anyone of the campaign (an administrator too); the answer covers
+    /// the units they reach.
+    Campaign,
+    /// A Board officer of the campaign, or an administrator.
+    Audit,
+    /// The unit `{code}` under the rule of reach, for this action.
+    Unit(Action),
+}
+
+/// A route of the campaign's API.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub rule: Rule,
+}
+
+/// Every campaign route, its rule and its handler: the router is made
+/// from this table, and the tests of who may do what walk it.
+pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
+    use Action::{Decide, Edit, Invite, Read};
+    use Rule::{Admin, Audit, Campaign, SignedIn, Unit};
+    let route = |method: Method, path: &'static str, rule: Rule| Route { method, path, rule };
+    let step = |step: crate::campaign::Step| {
+        post(move |state, actor, path, body| workflow::take(step, state, actor, path, body))
+    };
+    vec![
+        (route(Method::GET, "/api/campaigns", SignedIn), get(list)),
+        (route(Method::POST, "/api/campaigns", Admin), post(create)),
+        (route(Method::GET, "/api/campaigns/{campaign}/units", Campaign), get(units)),
+        (route(Method::GET, "/api/campaigns/{campaign}/dashboard", Campaign), get(workflow::dashboard)),
+        (route(Method::GET, "/api/campaigns/{campaign}/missing.xlsx", Campaign), get(workflow::missing)),
+        (route(Method::GET, "/api/campaigns/{campaign}/audit", Audit), get(workflow::audit)),
+        (
+            route(Method::GET, "/api/campaigns/{campaign}/units/{code}/submission", Unit(Read)),
+            get(submission::submission),
+        ),
+        (
+            route(Method::PUT, "/api/campaigns/{campaign}/units/{code}/submission", Unit(Edit)),
+            axum::routing::put(submission::save),
+        ),
+        (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/versions", Unit(Read)), get(submission::versions)),
+        (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/timeline", Unit(Read)), get(workflow::timeline)),
+        (route(Method::GET, "/web/campaigns/{campaign}/units/{code}", Unit(Read)), get(pages::unit_page)),
+        (
+            route(Method::GET, "/api/campaigns/{campaign}/units/{code}/documents/{kind}", Unit(Read)),
+            get(submission::document),
+        ),
+        (
+            route(Method::POST, "/api/campaigns/{campaign}/units/{code}/submit", Unit(Edit)),
+            step(crate::campaign::Step::Submit),
+        ),
+        (
+            route(Method::POST, "/api/campaigns/{campaign}/units/{code}/approve", Unit(Decide)),
+            step(crate::campaign::Step::Approve),
+        ),
+        (
+            route(Method::POST, "/api/campaigns/{campaign}/units/{code}/return", Unit(Decide)),
+            step(crate::campaign::Step::Return),
+        ),
+        (
+            route(Method::POST, "/api/campaigns/{campaign}/units/{code}/not-reporting", Unit(Decide)),
+            step(crate::campaign::Step::NotReporting),
+        ),
+        (route(Method::POST, "/api/campaigns/{campaign}/units/{code}/accounts", Unit(Invite)), post(workflow::invite)),
+        (
+            route(Method::PUT, "/api/campaigns/{campaign}/units/{code}/signed", Unit(Edit)),
+            axum::routing::put(signed::upload_signed),
+        ),
+        (
+            route(Method::GET, "/api/campaigns/{campaign}/units/{code}/signed/{kind}", Unit(Read)),
+            get(signed::signed_original),
+        ),
+    ]
+}
+
+/// The campaign routes and their rules, for the tests of who may do what.
+pub fn table() -> Vec<Route> {
+    routes().into_iter().map(|(route, _)| route).collect()
+}
+
+/// The unit `code` of `campaign` with the units above it, nearest first,
+/// when `account` may do `action` to it: a unit outside their reach is
+/// answered as one that does not exist (404), one they see but may not act
+/// on with 403.
+pub(super) async fn reach(
+    state: &AppState,
+    account: &Account,
+    campaign: &str,
+    code: &str,
+    action: Action,
+) -> Result<Vec<Unit>, ApiError> {
+    seen(account, campaign)?;
+    let hidden = || ApiError::Store(StoreError::NoUnit(code.into()));
+    let lineage = match state.store.lineage(campaign, code).await {
+        Ok(lineage) => lineage,
+        Err(StoreError::NoUnit(_)) => return Err(hidden()),
+        Err(err) => return Err(err.into()),
+    };
+    match access(account, campaign, &lineage, action) {
+        Access::Granted => Ok(lineage),
+        Access::Hidden => Err(hidden()),
+        Access::Refused(why) => Err(ApiError::Forbidden(why)),
+    }
+}
+
+/// 404 for a campaign `account` does not belong to, as for one that does
+/// not exist.
+pub(super) fn seen(account: &Account, campaign: &str) -> Result<(), ApiError> {
+    if sees_campaign(account, campaign) { Ok(()) } else { Err(StoreError::NoCampaign(campaign.into()).into()) }
+}
+
+/// The units of `campaign` that `account` reaches, each after its parent.
+pub(super) async fn reached_units(state: &AppState, account: &Account, campaign: &str) -> Result<Vec<Unit>, ApiError> {
+    seen(account, campaign)?;
+    let units = state.store.units(campaign).await?;
+    Ok(reached(account, &units).into_iter().cloned().collect())
+}
+
+/// A unit of a campaign, as a path names it.
+#[derive(Deserialize)]
+pub struct UnitPath {
+    pub campaign: String,
+    pub code: String,
+}
+
+/// The campaigns the user sees: their own; every one for an administrator.
+async fn list(State(state): State<Arc<AppState>>, Actor(account): Actor) -> Result<Json<Value>, ApiError> {
+    let campaigns = state.store.campaigns().await?;
+    let seen = campaigns.into_iter().filter(|(code, _, _)| sees_campaign(&account, code));
+    Ok(Json(seen.map(|(code, name, _)| json!({ "code": code, "name": name })).collect()))
+}
+
+/// Creates a campaign, for a signed-in administrator: a form
+/// (`multipart/form-data`) with the campaign file as `settings`, a units
+/// file (JSON, XLSX, ODS, XLS, CSV) as `units`, the roll as `roll` if the
+/// Board has one, and the campaign's `code` (by default the campaign file's
+/// name). Refused with every problem, nothing stored.
+async fn create(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    upload: Upload,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    if account.role != Role::Admin {
+        return Err(ApiError::Forbidden("chỉ người quản trị tạo được chiến dịch"));
+    }
+    let Upload::Files { files, fields, input: None, .. } = upload else {
+        return Err(ApiError::BadRequest("gửi biểu mẫu multipart/form-data với các tệp settings, units, roll".into()));
+    };
+    let folder = crate::private::folder().map_err(ApiError::internal)?;
+    let mut paths = std::collections::HashMap::new();
+    for file in files {
+        let field = file.field.as_str();
+        if !["settings", "units", "roll"].contains(&field) || paths.contains_key(field) {
+            return Err(ApiError::BadRequest(format!("tệp ở trường «{field}» không được nhận")));
+        }
+        // Only the extension of the sender's name: it says how to read the file.
+        let extension: String = std::path::Path::new(&file.name)
+            .extension()
+            .map(|e| e.to_string_lossy().chars().filter(char::is_ascii_alphanumeric).collect())
+            .unwrap_or_default();
+        let path = folder.path().join(format!("{field}.{extension}"));
+        crate::private::write(&path, &file.bytes).map_err(ApiError::internal)?;
+        paths.insert(field.to_owned(), (path, file.name));
+    }
+    let (Some((settings, settings_name)), Some((units, _))) = (paths.get("settings"), paths.get("units")) else {
+        return Err(ApiError::BadRequest("cần tệp chiến dịch (settings) và danh sách đơn vị (units)".into()));
+    };
+    let code = match fields.iter().find(|(k, _)| k == "code") {
+        Some((_, code)) => code.trim().to_owned(),
+        None => std::path::Path::new(settings_name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    let text = std::fs::read_to_string(settings)
+        .map_err(|_| ApiError::BadRequest("tệp chiến dịch không phải văn bản UTF-8".into()))?;
+    crate::campaign::check_settings(&text)
+        .map_err(|e| ApiError::BadRequest(format!("tệp chiến dịch không hợp lệ: {e}")))?;
+    let (units, roll) = (units.clone(), paths.get("roll").map(|(p, _)| p.clone()));
+    let (tree, roll) = state
+        .pool
+        .run(move || {
+            let tree = crate::campaign::read_units(&units).map_err(ApiError::Input)?;
+            let roll = roll.map(|roll| crate::campaign::read_roll(&roll)).transpose().map_err(ApiError::Input)?;
+            Ok::<_, ApiError>((tree, roll))
+        })
+        .await??;
+    crate::campaign::create(&state.store, &code, &text, &tree, roll.as_ref(), Some(&account.login)).await?;
+    tracing::info!(campaign = code, by = account.login, "đã tạo chiến dịch");
+    Ok((axum::http::StatusCode::CREATED, Json(json!({ "code": code, "units": tree.units.len() }))))
+}
+
+/// A unit as the API shows it: with its level and state in Vietnamese.
+#[derive(Serialize)]
+struct UnitView {
+    #[serde(flatten)]
+    unit: Unit,
+    level_label: &'static str,
+    state_label: &'static str,
+}
+
+impl From<Unit> for UnitView {
+    fn from(unit: Unit) -> Self {
+        Self { level_label: unit.level.label(), state_label: unit.state.label(), unit }
+    }
+}
+
+/// The campaign's tree as far as the user reaches: every unit after its
+/// parent, with its state and its last change.
+async fn units(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(campaign): Path<String>,
+) -> Result<Response, ApiError> {
+    let units = reached_units(&state, &account, &campaign).await?;
+    Ok(Json(units.into_iter().map(UnitView::from).collect::<Vec<_>>()).into_response())
+}

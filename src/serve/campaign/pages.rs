@@ -1,0 +1,166 @@
+//! The campaign on pages: the campaigns, a campaign's dashboard and tree
+//! with the steps the user may take, a unit's versions and timeline.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::{Value, json};
+
+use super::workflow;
+use crate::campaign::{Access, Action, Step, access, next, sees_campaign};
+use crate::serve::AppState;
+use crate::serve::error::ApiError;
+use crate::serve::session::Actor;
+use crate::store::{Level, Role, State as UnitState, StoreError, Unit};
+
+use super::submission::documents_of;
+use super::{UnitPath, reach, reached_units, seen};
+
+/// The page listing the campaigns the user sees; the sign-in page for
+/// someone not signed in.
+pub async fn campaigns_page(
+    State(state): State<Arc<AppState>>,
+    actor: Result<Actor, ApiError>,
+) -> Result<Response, ApiError> {
+    let Actor(account) = match actor {
+        Err(ApiError::Unauthorized) => return Ok(Redirect::to("/web/sign-in").into_response()),
+        other => other?,
+    };
+    let mut campaigns = state.store.campaigns().await?;
+    campaigns.retain(|(code, _, _)| sees_campaign(&account, code));
+    let list: Vec<Value> = campaigns.into_iter().map(|(code, name, _)| json!({ "code": code, "name": name })).collect();
+    Ok(state.pages.page("campaigns.html", &json!({ "campaigns": list })))
+}
+
+/// A campaign on a page, as far as the user reaches: the dashboard, the
+/// tree with each unit's state, timeliness and documents, and the steps
+/// the user may take on each unit — the same rule the API goes through
+/// says which.
+pub async fn campaign_page(
+    State(state): State<Arc<AppState>>,
+    actor: Result<Actor, ApiError>,
+    headers: axum::http::HeaderMap,
+    Path(campaign): Path<String>,
+) -> Result<Response, ApiError> {
+    let Actor(account) = match actor {
+        Err(ApiError::Unauthorized) => return Ok(Redirect::to("/web/sign-in").into_response()),
+        other => other?,
+    };
+    seen(&account, &campaign)?;
+    let campaigns = state.store.campaigns().await?;
+    let Some((code, name, _)) = campaigns.into_iter().find(|(code, _, _)| *code == campaign) else {
+        return Err(StoreError::NoCampaign(campaign).into());
+    };
+    let dashboard = workflow::dashboard_view(&state, &account, &code).await?;
+    let units = reached_units(&state, &account, &code).await?;
+    let lineage = |unit: &Unit| {
+        let mut line = vec![unit.clone()];
+        while let Some(parent) = line.last().and_then(|u| u.parent.clone()) {
+            match units.iter().find(|u| u.code == parent) {
+                Some(above) => line.push(above.clone()),
+                None => break,
+            }
+        }
+        line
+    };
+    let timeliness = |unit: &Unit| {
+        let rows = dashboard["units"].as_array();
+        let row = rows.and_then(|rows| rows.iter().find(|r| r["code"] == unit.code.as_str()));
+        row.map_or(Value::Null, |r| r["timeliness_label"].clone())
+    };
+    let rows: Vec<Value> = units
+        .iter()
+        .map(|unit| {
+            let line = lineage(unit);
+            let may = |action| access(&account, &code, &line, action) == Access::Granted;
+            let steps: Vec<Value> = Step::ALL
+                .into_iter()
+                .filter(|step| may(if step.by_unit() { Action::Edit } else { Action::Decide }))
+                .filter(|step| next(*step, unit.level, unit.state, unit.current.is_some()).is_ok())
+                .map(|step| json!({ "name": step.as_str(), "label": capitalised(step.label(unit.level)), "note": step.needs_note() }))
+                .collect();
+            let documents: Vec<Value> = documents_of(unit.level)
+                .iter()
+                .map(|kind| {
+                    let href = format!("/api/campaigns/{code}/units/{}/documents/{}", unit.code, kind.name());
+                    json!({ "href": href, "label": kind.label() })
+                })
+                .collect();
+            json!({
+                "code": unit.code, "name": unit.name, "level": unit.level, "state": unit.state,
+                "state_label": unit.state.label(), "note": unit.note, "versions": unit.versions,
+                "current": unit.current, "changed": unit.changed_at.map(vietnam_time),
+                "documents": if may(Action::Read) { documents } else { Vec::new() },
+                "timeliness": timeliness(unit), "upload": may(Action::Edit) && unit.state.editable(), "steps": steps,
+                "signed_upload": may(Action::Edit) && (unit.state == UnitState::Submitted || unit.state.approved()),
+            })
+        })
+        .collect();
+    let own = units.iter().find(|u| Some(&u.code) == account.unit.as_ref());
+    let csrf = super::super::session::session_of(&headers).map(super::super::session::csrf_of);
+    let context = json!({
+        "code": code, "name": name, "account": account, "role_label": account.role.label(),
+        "own": own.map(|u| &u.name), "own_code": account.unit,
+        "invite_below": own.is_some_and(|o| units.iter().any(|u| u.parent.as_ref() == Some(&o.code))),
+        "audit": matches!(account.role, Role::Board | Role::Admin),
+        "board_invite": (account.role == Role::Admin).then(|| units.iter().find(|u| u.level == Level::Board).map(|u| &u.code)).flatten(),
+        "csrf": csrf, "today": dashboard["today"], "levels": dashboard["levels"], "units": rows,
+    });
+    Ok(state.pages.page("campaign.html", &context))
+}
+
+/// A unit's page: its state, its versions with the documents of each, and
+/// its timeline.
+pub(super) async fn unit_page(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+) -> Result<Response, ApiError> {
+    let unit = reach(&state, &account, &campaign, &code, Action::Read).await?.remove(0);
+    let campaign_name = state.store.campaigns().await?.into_iter().find(|(c, _, _)| *c == campaign).map(|(_, n, _)| n);
+    let versions: Vec<Value> = state
+        .store
+        .versions(&campaign, &code)
+        .await?
+        .iter()
+        .rev()
+        .map(|v| {
+            json!({ "number": v.number, "at": vietnam_time(v.saved_at), "author": v.author,
+                    "short": v.sha256.get(..16).unwrap_or(&v.sha256) })
+        })
+        .collect();
+    let events: Vec<Value> = state
+        .store
+        .events(&campaign, Some(&code), false)
+        .await?
+        .iter()
+        .map(|e| {
+            json!({ "at": vietnam_time(e.at), "label": workflow::action_label(&e.action), "login": e.login,
+                    "version": e.version, "note": e.note })
+        })
+        .collect();
+    let documents: Vec<Value> = documents_of(unit.level)
+        .iter()
+        .map(|kind| json!({ "href": format!("/api/campaigns/{campaign}/units/{code}/documents/{}", kind.name()), "label": kind.label() }))
+        .collect();
+    let context = json!({
+        "code": campaign, "campaign_name": campaign_name, "unit": unit, "level_label": unit.level.label(),
+        "state_label": unit.state.label(), "versions": versions, "events": events, "documents": documents,
+    });
+    Ok(state.pages.page("unit.html", &context))
+}
+
+/// `text` with its first letter capital, as a button starts.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// A time of the store as a page shows it: Vietnam's time, `dd/mm/yyyy hh:mm`.
+fn vietnam_time(ms: i64) -> String {
+    let zone = chrono::FixedOffset::east_opt(7 * 3600).expect("a valid offset");
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&zone).format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_default()
+}
