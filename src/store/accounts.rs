@@ -54,8 +54,7 @@ impl Store {
     /// officer (none: from the command line).
     pub async fn create_account(&self, account: &Account, token: &str, by: Option<&str>) -> Result<()> {
         let now = now_ms();
-        let _turn = self.writing().await;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_writing().await?;
         let exists = sqlx::query("SELECT login FROM account WHERE login = $1")
             .bind(&account.login)
             .fetch_optional(&mut *tx)
@@ -114,8 +113,7 @@ impl Store {
         address: &str,
     ) -> Result<Option<Account>> {
         let now = now_ms();
-        let turn = self.writing().await;
-        let mut tx = self.pool.begin().await?;
+        let (turn, mut tx) = self.begin_writing().await?;
         let used = sqlx::query(
             "UPDATE invitation SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING login",
         )
@@ -152,8 +150,7 @@ impl Store {
     /// from `address`.
     pub async fn open_session(&self, login: &str, session: &str, address: &str) -> Result<()> {
         let now = now_ms();
-        let _turn = self.writing().await;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_writing().await?;
         sqlx::query("INSERT INTO session (token_hash, login, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(sha256(session.as_bytes()))
             .bind(login)
@@ -184,8 +181,7 @@ impl Store {
     /// Ends a session.
     pub async fn close_session(&self, session: &str) -> Result<()> {
         let now = now_ms();
-        let _turn = self.writing().await;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_writing().await?;
         let closed = sqlx::query("DELETE FROM session WHERE token_hash = $1 RETURNING login")
             .bind(sha256(session.as_bytes()))
             .fetch_optional(&mut *tx)
@@ -208,8 +204,7 @@ impl Store {
     pub async fn create_token(&self, login: &str, label: &str, token: &str) -> Result<String> {
         let now = now_ms();
         let id = new_token()[..12].to_owned();
-        let _turn = self.writing().await;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_writing().await?;
         sqlx::query("INSERT INTO api_token (token_hash, id, login, label, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(sha256(token.as_bytes()))
             .bind(&id)
@@ -237,8 +232,7 @@ impl Store {
     /// Revokes `login`'s token `id`; false when it has none such live.
     pub async fn revoke_token(&self, login: &str, id: &str) -> Result<bool> {
         let now = now_ms();
-        let _turn = self.writing().await;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_writing().await?;
         let revoked =
             sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE login = $2 AND id = $3 AND revoked_at IS NULL")
                 .bind(now)

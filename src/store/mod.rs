@@ -231,8 +231,7 @@ impl Store {
     pub async fn save(&self, campaign: &str, unit: &str, body: &str, author: Option<&str>) -> Result<VersionInfo> {
         let now = now_ms();
         let sha = sha256(body.as_bytes());
-        let _turn = self.writing().await;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_writing().await?;
         // The row's lock orders concurrent saves of one unit, and a save
         // after a submission.
         let row = sqlx::query(
@@ -348,6 +347,23 @@ impl Store {
         }
     }
 
+    /// This process's turn to write and a transaction to write in. On
+    /// SQLite the transaction takes the database's write lock at once
+    /// (`BEGIN IMMEDIATE`): another process writing meanwhile (the command
+    /// line beside the service) is waited for, rather than failing the
+    /// transaction when it reads first and writes after.
+    async fn begin_writing(
+        &self,
+    ) -> Result<(Option<tokio::sync::MutexGuard<'_, ()>>, sqlx::Transaction<'static, sqlx::Any>)> {
+        let turn = self.writing().await;
+        let tx = if self.writer.is_some() {
+            self.pool.begin_with("BEGIN IMMEDIATE").await?
+        } else {
+            self.pool.begin().await?
+        };
+        Ok((turn, tx))
+    }
+
     /// Keeps a document by its address; one kept already stays (the same
     /// address is the same bytes).
     pub async fn put_document(&self, address: &str, file_name: &str, meta: &str, bytes: &[u8]) -> Result<()> {
@@ -420,8 +436,7 @@ impl Store {
                 return Err(StoreError::BadExport(format!("{unit} phiên bản {}: SHA-256 không khớp", bad.info.number)));
             }
         }
-        let _turn = self.writing().await;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_writing().await?;
         let exists =
             sqlx::query("SELECT code FROM campaign WHERE code = $1").bind(&dump.code).fetch_optional(&mut *tx).await?;
         if exists.is_some() {

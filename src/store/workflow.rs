@@ -108,8 +108,7 @@ impl Store {
 
     /// Appends `event` on its own.
     pub async fn log(&self, event: &NewEvent<'_>) -> Result<()> {
-        let _turn = self.writing().await;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_writing().await?;
         self.append(&mut tx, event, now_ms()).await?;
         tx.commit().await?;
         Ok(())
@@ -171,8 +170,7 @@ impl Store {
     /// appended to the audit log with its version's hash.
     pub async fn step(&self, campaign: &str, moves: &[Move<'_>], checks: &[Check<'_>], login: &str) -> Result<()> {
         let now = now_ms();
-        let _turn = self.writing().await;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_writing().await?;
         self.log_turn(&mut tx).await?;
         for check in checks {
             let holds = match check {
@@ -262,8 +260,7 @@ impl Store {
     pub async fn put_signed(&self, campaign: &str, signed: &Signed<'_>, login: &str) -> Result<()> {
         let now = now_ms();
         let sha = crate::hash::sha256(signed.bytes);
-        let _turn = self.writing().await;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_writing().await?;
         sqlx::query(
             "INSERT INTO signed (campaign, unit, number, kind, file_name, bytes, sha256, uploaded_at, login) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (campaign, unit, number, kind) DO UPDATE SET \

@@ -375,3 +375,26 @@ async fn an_expired_session_lets_nobody_in() {
     assert_eq!(expired.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(expired.json::<Value>().await.unwrap()["code"], "unauthorized");
 }
+
+#[test]
+fn accounts_made_by_many_processes_at_once_on_one_sqlite_store_are_all_made() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let data = store.args();
+    // Each process reads (is the login taken?) then writes, while the others write.
+    let children: Vec<_> = (0..16)
+        .map(|i| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_kttdv"))
+                .args(["admin", "create-user", &format!("quan-tri-{i}"), "--role", "admin"])
+                .args(&data)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
