@@ -77,6 +77,19 @@ impl Renderer {
         self.with_glyphs(input, kind.check(input))
     }
 
+    /// The problems of a line of text typed beside the data (a return's
+    /// comment, a reason) that a document will print: empty, over
+    /// `Text`'s limit, or holding a character that is not text or that the
+    /// fonts cannot draw; `path` names it.
+    pub fn check_line(&self, text: &str, path: &JsonPath) -> Vec<InputError> {
+        if let Err(err) = text.parse::<crate::model::scalar::Text>() {
+            return vec![InputError::new(err.code, path.clone(), err.message)];
+        }
+        let mut problems = Vec::new();
+        input::check_strings(&Value::String(text.to_owned()), &|c| self.engine.can_draw(c), path, &mut problems);
+        problems
+    }
+
     /// Checks `input` as [`Renderer::check`] does; on success, what to render.
     fn prepare(&self, kind: Kind, input: &Value) -> Result<Prepared, Vec<InputError>> {
         self.with_glyphs(input, kind.prepare(input, &self.columns, self.cell_packets))

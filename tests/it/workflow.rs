@@ -204,6 +204,22 @@ async fn a_report_goes_up_submitted_returned_approved_and_accepted_and_the_dashb
         let locked = secretary.put(unit_url(&server, CELL, "submission")).multipart(form()).send().await.unwrap();
         assert_eq!(locked.status(), StatusCode::CONFLICT, "{label}: a submitted report is locked");
 
+        // A comment form 6 could not print is refused before anything changes.
+        for (bad, code) in [("Sai rồi 😀", "missing-glyph"), ("Sai\u{202E} rồi", "forbidden-character")] {
+            let (status, body) = step(&server, committee, CELL, "return", json!({ "note": bad })).await;
+            assert_eq!(
+                (status, body["problems"][0]["code"].as_str()),
+                (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+                "{label}: {body}"
+            );
+            assert_eq!(body["problems"][0]["path"], "$.note");
+        }
+        let long = "x".repeat(501);
+        let (status, body) = step(&server, committee, CELL, "return", json!({ "note": long })).await;
+        assert_eq!(
+            (status, body["problems"][0]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("text-too-long"))
+        );
         // The committee returns it with a comment; the secretary sees it, fixes and resubmits.
         let comment = "Đồng chí thứ ba thiếu ngày vào Đảng chính thức";
         let (status, body) = step(&server, committee, CELL, "return", json!({ "note": comment })).await;

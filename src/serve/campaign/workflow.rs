@@ -49,9 +49,14 @@ pub async fn take(
     let StepBody { version, note, cells } = body.map(|Json(b)| b).unwrap_or_default();
     let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     let mut problems = Vec::new();
-    if step.needs_note() && note.is_none() {
-        let message = format!("cần ghi lý do {}", step.label(unit.level));
-        problems.push(InputError::new(Code::MissingField, JsonPath::root().key("note"), message));
+    match &note {
+        None if step.needs_note() => {
+            let message = format!("cần ghi lý do {}", step.label(unit.level));
+            problems.push(InputError::new(Code::MissingField, JsonPath::root().key("note"), message));
+        }
+        // A reason is printed in form 6 or 7: what cannot be printed is refused now.
+        Some(note) => problems.extend(state.renderer.check_line(note, &JsonPath::root().key("note"))),
+        None => {}
     }
     if !cells.is_empty() && (step != Step::Return || unit.level != Level::Committee) {
         let message = "chỉ khi Ban Tổ chức trả lại báo cáo của tổ chức cơ sở mới trả lại kèm chi bộ";
