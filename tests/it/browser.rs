@@ -348,6 +348,14 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     browser.accept(&base, &link.trim()[link.find("/web/").unwrap()..]).await;
     let committees = browser.invite_below().await;
     assert_eq!(committees.len(), 2, "{committees:?}");
+    // The links as a file to send each committee its own.
+    browser.eval("document.querySelector('#accounts output a[download]').click()").await;
+    let list = downloaded(&downloads, "csv").await;
+    let list = std::fs::read_to_string(&list).unwrap();
+    assert!(list.starts_with("\u{feff}Đơn vị,Tên đăng nhập,Liên kết đăng nhập một lần\r\n"), "{list}");
+    for (login, link) in &committees {
+        assert!(list.contains(&format!(",\"{login}\",\"{base}{link}\"")), "{list}");
+    }
     let committee_link = committees.iter().find(|(login, _)| login == committee).unwrap().1.clone();
 
     // The committee invites its cells.
