@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 pub use self::access::{Access, Action, access, reached, role_of, sees_campaign};
 pub use self::export::{export, import};
-pub use self::progress::{LevelProgress, Timeliness, progress, received};
+pub use self::progress::{LevelProgress, Timeliness, progress};
 pub use self::tree::{BOARD, NewUnit, Tree, read_units};
 pub use self::workflow::{Step, next};
 use crate::kinds::slug;

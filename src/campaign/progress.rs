@@ -36,17 +36,12 @@ impl Timeliness {
     }
 }
 
-/// Whether the level above has the unit's report now.
-pub fn received(state: State) -> bool {
-    matches!(state, State::Submitted | State::Approved | State::Accepted)
-}
-
 /// The unit's timeliness against `deadline`, `today` being Vietnam's day.
 pub fn timeliness(unit: &Unit, deadline: Date, today: Date) -> Timeliness {
     if unit.state == State::NotReporting {
         return Timeliness::NotReporting;
     }
-    match unit.submitted_at.and_then(Date::in_vietnam).filter(|_| received(unit.state)) {
+    match unit.submitted_at.and_then(Date::in_vietnam).filter(|_| unit.state.received()) {
         Some(day) if day <= deadline => Timeliness::OnTime,
         Some(day) => Timeliness::Late { days: day.days_since(deadline) },
         None if today > deadline => Timeliness::Missing,
@@ -118,7 +113,7 @@ pub fn progress<'a>(
                 label: level.label(),
                 deadline: deadline.to_string(),
                 expected: count(&|(_, t)| *t != Timeliness::NotReporting),
-                received: count(&|(u, _)| received(u.state)),
+                received: count(&|(u, _)| u.state.received()),
                 approved: count(&|(u, _)| u.state.approved()),
                 on_time: count(&|(_, t)| *t == Timeliness::OnTime),
                 late: count(&|(_, t)| matches!(t, Timeliness::Late { .. })),

@@ -5,11 +5,11 @@
 //! level submits its own report only when every unit below it is approved
 //! or marked as not reporting.
 
+use super::access::Action;
 use crate::store::{Level, State};
 
 /// What a user does to a unit's report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, strum::EnumString, strum::IntoStaticStr)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
 #[strum(serialize_all = "kebab-case")]
 pub enum Step {
     /// The unit sends its current version up: locked.
@@ -29,9 +29,10 @@ impl Step {
         self.into()
     }
 
-    /// Whether the unit itself takes the step (else the level above).
-    pub fn by_unit(self) -> bool {
-        self == Step::Submit
+    /// What the rule of reach is asked for the step: the unit's own edit
+    /// (submitting), or the decision of the level above.
+    pub fn action(self) -> Action {
+        if self == Step::Submit { Action::Edit } else { Action::Decide }
     }
 
     /// Whether the step needs a comment or reason.

@@ -135,13 +135,22 @@ fn router(state: Arc<AppState>) -> Router {
     for (route, handler) in campaign::routes() {
         router = router.route(route.path, handler);
     }
-    router
+    // What makes documents from what the caller sends, storing nothing.
+    let stateless = Router::new()
         .route("/", get(page::home))
         .route("/web/cell", post(page::cell))
         .route("/web/committee", post(page::committee))
         .route("/web/board", post(page::board))
         .route("/web/download", post(page::download))
         .route("/web/report", post(page::report))
+        .route("/api/kinds", get(api::kinds))
+        .route("/api/kinds/{kind}/schema", get(api::schema))
+        .route("/api/kinds/{kind}/example", get(api::example))
+        .route("/api/kinds/{kind}/check", post(api::check))
+        .route("/api/kinds/{kind}/render", post(api::render))
+        .route_layer(middleware::from_fn_with_state(state.clone(), signed_in_when_required));
+    router
+        .merge(stateless)
         .route("/web/mau-nhap-danh-sach-dang-vien.xlsx", get(page::blank_workbook))
         .route("/web/invitation/{token}", get(session::invitation_page).post(session::accept_invitation))
         .route("/web/sign-in", get(session::sign_in_page).post(session::sign_in_submit))
@@ -150,11 +159,6 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/api/tokens/{id}", axum::routing::delete(session::revoke_token))
         .route("/web/campaigns", get(campaign::campaigns_page))
         .route("/web/campaigns/{campaign}", get(campaign::campaign_page))
-        .route("/api/kinds", get(api::kinds))
-        .route("/api/kinds/{kind}/schema", get(api::schema))
-        .route("/api/kinds/{kind}/example", get(api::example))
-        .route("/api/kinds/{kind}/check", post(api::check))
-        .route("/api/kinds/{kind}/render", post(api::render))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/docs", get(openapi::page))
         .route("/healthz", get(|| async { "ok" }))
@@ -164,7 +168,6 @@ fn router(state: Arc<AppState>) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal("một yêu cầu làm luồng xử lý dừng đột ngột").into_response()
         }))
-        .layer(middleware::from_fn_with_state(state.clone(), signed_in_when_required))
         .layer(middleware::from_fn_with_state(state.clone(), answer_errors))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(DefaultBodyLimit::max(state.limits.body_bytes))
@@ -221,13 +224,10 @@ async fn answer_errors(State(state): State<Arc<AppState>>, request: Request, nex
 }
 
 /// With `--require-sign-in`, the routes that make documents from what the
-/// caller sends (the kinds' API, the page's forms) answer only a signed-in
-/// user; the rest decide for themselves.
+/// caller sends (the kinds' API, the page and its forms) answer only a
+/// signed-in user.
 async fn signed_in_when_required(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    let stateless = path.starts_with("/api/kinds/")
-        || ["/", "/web/cell", "/web/committee", "/web/board", "/web/download", "/web/report"].contains(&path);
-    if !state.require_sign_in || !stateless {
+    if !state.require_sign_in {
         return next.run(request).await;
     }
     // Nothing is stored: a session or a token is enough, without the CSRF

@@ -236,12 +236,15 @@ impl Store {
         // after a submission.
         let row = sqlx::query(
             "UPDATE unit SET versions = versions + 1, current = versions + 1, state = $1, changed_at = $2 \
-             WHERE campaign = $3 AND code = $4 AND state IN ('chua-nop', 'dang-soan', 'tra-lai') RETURNING versions",
+             WHERE campaign = $3 AND code = $4 AND state IN ($5, $6, $7) RETURNING versions",
         )
         .bind(State::Draft.as_str())
         .bind(now)
         .bind(campaign)
         .bind(unit)
+        .bind(State::EDITABLE[0].as_str())
+        .bind(State::EDITABLE[1].as_str())
+        .bind(State::EDITABLE[2].as_str())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {

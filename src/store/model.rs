@@ -64,16 +64,6 @@ pub enum State {
 }
 
 impl State {
-    pub const ALL: [State; 7] = [
-        State::NotStarted,
-        State::Draft,
-        State::Submitted,
-        State::Approved,
-        State::Accepted,
-        State::Returned,
-        State::NotReporting,
-    ];
-
     pub fn as_str(self) -> &'static str {
         self.into()
     }
@@ -91,14 +81,27 @@ impl State {
         }
     }
 
+    /// The states a unit may save a new version in.
+    pub const EDITABLE: [State; 3] = [State::NotStarted, State::Draft, State::Returned];
+
+    /// The states of a unit below that let the level above send its own
+    /// report: approved, accepted, or not reporting.
+    pub const SETTLED: [State; 3] = [State::Approved, State::Accepted, State::NotReporting];
+
     /// Whether the unit may save a new version.
     pub fn editable(self) -> bool {
-        matches!(self, State::NotStarted | State::Draft | State::Returned)
+        Self::EDITABLE.contains(&self)
     }
 
     /// Whether the level above has approved (a cell) or accepted (a committee) it.
     pub fn approved(self) -> bool {
         matches!(self, State::Approved | State::Accepted)
+    }
+
+    /// Whether the level above has the report now: submitted, approved or
+    /// accepted (its signed original may come).
+    pub fn received(self) -> bool {
+        self == State::Submitted || self.approved()
     }
 }
 

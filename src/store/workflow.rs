@@ -177,10 +177,13 @@ impl Store {
                 Check::BelowDone(unit) => {
                     let row = sqlx::query(
                         "SELECT COUNT(*) FROM unit WHERE campaign = $1 AND parent = $2 \
-                         AND state NOT IN ('da-duyet', 'da-tiep-nhan', 'khong-bao-cao')",
+                         AND state NOT IN ($3, $4, $5)",
                     )
                     .bind(campaign)
                     .bind(*unit)
+                    .bind(State::SETTLED[0].as_str())
+                    .bind(State::SETTLED[1].as_str())
+                    .bind(State::SETTLED[2].as_str())
                     .fetch_one(&mut *tx)
                     .await?;
                     row.try_get::<i64, _>(0)? == 0
@@ -208,7 +211,7 @@ impl Store {
         for step in moves {
             let moved = sqlx::query(
                 "UPDATE unit SET state = $1, note = $2, changed_at = $3, \
-                 submitted_at = CASE WHEN $1 = 'da-nop' AND submitted_at IS NULL THEN $3 ELSE submitted_at END \
+                 submitted_at = CASE WHEN $1 = $8 AND submitted_at IS NULL THEN $3 ELSE submitted_at END \
                  WHERE campaign = $4 AND code = $5 AND state = $6 AND COALESCE(current, 0) = $7",
             )
             .bind(step.to.as_str())
@@ -218,6 +221,7 @@ impl Store {
             .bind(step.unit)
             .bind(step.from.as_str())
             .bind(step.version.unwrap_or(0))
+            .bind(State::Submitted.as_str())
             .execute(&mut *tx)
             .await?;
             if moved.rows_affected() != 1 {

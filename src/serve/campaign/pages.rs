@@ -1,18 +1,19 @@
 //! The campaign on pages: the campaigns, a campaign's dashboard and tree
 //! with the steps the user may take, a unit's versions and timeline.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
-use super::workflow;
+use super::workflow::{self, Progress};
 use crate::campaign::{Access, Action, Step, access, next, sees_campaign};
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
-use crate::store::{Level, Role, State as UnitState, StoreError, Unit};
+use crate::store::{Level, Role, StoreError, Unit};
 
 use super::submission::documents_of;
 use super::{UnitPath, reach, reached_units, seen};
@@ -49,11 +50,13 @@ pub async fn campaign_page(
     };
     seen(&account, &campaign)?;
     let campaigns = state.store.campaigns().await?;
-    let Some((code, name, _)) = campaigns.into_iter().find(|(code, _, _)| *code == campaign) else {
+    let Some((code, name, settings)) = campaigns.into_iter().find(|(code, _, _)| *code == campaign) else {
         return Err(StoreError::NoCampaign(campaign).into());
     };
-    let dashboard = workflow::dashboard_view(&state, &account, &code).await?;
     let units = reached_units(&state, &account, &code).await?;
+    let progress = Progress::of(&units, &settings)?;
+    let timeliness: HashMap<&str, String> =
+        progress.rows.iter().map(|(unit, timeliness)| (unit.code.as_str(), timeliness.label())).collect();
     let lineage = |unit: &Unit| {
         let mut line = vec![unit.clone()];
         while let Some(parent) = line.last().and_then(|u| u.parent.clone()) {
@@ -64,11 +67,6 @@ pub async fn campaign_page(
         }
         line
     };
-    let timeliness = |unit: &Unit| {
-        let rows = dashboard["units"].as_array();
-        let row = rows.and_then(|rows| rows.iter().find(|r| r["code"] == unit.code.as_str()));
-        row.map_or(Value::Null, |r| r["timeliness_label"].clone())
-    };
     let rows: Vec<Value> = units
         .iter()
         .map(|unit| {
@@ -76,24 +74,17 @@ pub async fn campaign_page(
             let may = |action| access(&account, &code, &line, action) == Access::Granted;
             let steps: Vec<Value> = Step::ALL
                 .into_iter()
-                .filter(|step| may(if step.by_unit() { Action::Edit } else { Action::Decide }))
+                .filter(|step| may(step.action()))
                 .filter(|step| next(*step, unit.level, unit.state, unit.current.is_some()).is_ok())
                 .map(|step| json!({ "name": step.as_str(), "label": capitalised(step.label(unit.level)), "note": step.needs_note() }))
-                .collect();
-            let documents: Vec<Value> = documents_of(unit.level)
-                .iter()
-                .map(|kind| {
-                    let href = format!("/api/campaigns/{code}/units/{}/documents/{}", unit.code, kind.name());
-                    json!({ "href": href, "label": kind.label() })
-                })
                 .collect();
             json!({
                 "code": unit.code, "name": unit.name, "level": unit.level, "state": unit.state,
                 "state_label": unit.state.label(), "note": unit.note, "versions": unit.versions,
                 "current": unit.current, "changed": unit.changed_at.map(vietnam_time),
-                "documents": if may(Action::Read) { documents } else { Vec::new() },
-                "timeliness": timeliness(unit), "upload": may(Action::Edit) && unit.state.editable(), "steps": steps,
-                "signed_upload": may(Action::Edit) && (unit.state == UnitState::Submitted || unit.state.approved()),
+                "documents": if may(Action::Read) { document_links(&code, unit) } else { Vec::new() },
+                "timeliness": timeliness.get(unit.code.as_str()), "upload": may(Action::Edit) && unit.state.editable(), "steps": steps,
+                "signed_upload": may(Action::Edit) && unit.state.received(),
             })
         })
         .collect();
@@ -105,7 +96,7 @@ pub async fn campaign_page(
         "invite_below": own.is_some_and(|o| units.iter().any(|u| u.parent.as_ref() == Some(&o.code))),
         "audit": matches!(account.role, Role::Board | Role::Admin),
         "board_invite": (account.role == Role::Admin).then(|| units.iter().find(|u| u.level == Level::Board).map(|u| &u.code)).flatten(),
-        "csrf": csrf, "today": dashboard["today"], "levels": dashboard["levels"], "units": rows,
+        "csrf": csrf, "today": progress.today.to_string(), "levels": progress.levels_json(), "units": rows,
     });
     Ok(state.pages.page("campaign.html", &context))
 }
@@ -140,15 +131,23 @@ pub(super) async fn unit_page(
                     "version": e.version, "note": e.note })
         })
         .collect();
-    let documents: Vec<Value> = documents_of(unit.level)
-        .iter()
-        .map(|kind| json!({ "href": format!("/api/campaigns/{campaign}/units/{code}/documents/{}", kind.name()), "label": kind.label() }))
-        .collect();
+    let documents = document_links(&campaign, &unit);
     let context = json!({
         "code": campaign, "campaign_name": campaign_name, "unit": unit, "level_label": unit.level.label(),
         "state_label": unit.state.label(), "versions": versions, "events": events, "documents": documents,
     });
     Ok(state.pages.page("unit.html", &context))
+}
+
+/// The links to the documents `unit` makes, each with its Vietnamese name.
+fn document_links(campaign: &str, unit: &Unit) -> Vec<Value> {
+    documents_of(unit.level)
+        .iter()
+        .map(|kind| {
+            let href = format!("/api/campaigns/{campaign}/units/{}/documents/{}", unit.code, kind.name());
+            json!({ "href": href, "label": kind.label() })
+        })
+        .collect()
 }
 
 /// `text` with its first letter capital, as a button starts.

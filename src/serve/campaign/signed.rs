@@ -17,7 +17,6 @@ use crate::serve::api::parse_kind;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
 use crate::serve::upload::Upload;
-use crate::store::State as UnitState;
 
 use super::submission::{documents_of, input_of};
 use super::{UnitPath, reach};
@@ -41,8 +40,7 @@ pub(super) async fn upload_signed(
     let (Some(file), true) = (files.pop(), files.is_empty()) else {
         return Err(ApiError::BadRequest("gửi đúng một tệp PDF đã ký".into()));
     };
-    let Some(number) = unit.current.filter(|_| matches!(unit.state, UnitState::Submitted) || unit.state.approved())
-    else {
+    let Some(number) = unit.current.filter(|_| unit.state.received()) else {
         return Err(ApiError::Conflict(format!(
             "báo cáo của «{}» {}: nộp báo cáo rồi mới gửi bản đã ký",
             unit.name,

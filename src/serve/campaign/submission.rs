@@ -78,14 +78,14 @@ pub(super) async fn save(
             unit.state.label()
         )));
     }
-    let (below, roll) = surroundings(&state, &campaign, &unit).await?;
+    let around = surroundings(&state, &campaign, &unit).await?;
     let (level, unit_name) = (unit.level, unit.name.clone());
     let (own, warnings) = on_input(&state, upload, move |worker, input| {
         let own = own_part(level, &input.value);
         if let Some(problem) = names_another(level, &unit_name, &own) {
             return Err(ApiError::Input(input.relocate(vec![problem])));
         }
-        let whole = whole_input(level, &own, below, roll.as_deref())?;
+        let whole = whole_input(level, &own, around)?;
         match worker.renderer.check(check_kind(level), &whole) {
             Ok(warnings) => Ok((own, input.warnings(warnings))),
             Err(problems) => Err(ApiError::Input(input.relocate(problems))),
@@ -237,14 +237,18 @@ fn check_kind(level: Level) -> Kind {
     }
 }
 
-/// A unit's own part put together with the stored inputs of the units below.
-fn whole_input(level: Level, own: &Value, below: Vec<Value>, roll: Option<&str>) -> Result<Value, ApiError> {
+/// A unit's own part put together with what surrounds it in the store.
+fn whole_input(level: Level, own: &Value, around: Surroundings) -> Result<Value, ApiError> {
+    let mut own = own.clone();
+    if level != Level::Cell {
+        set_not_reporting(&mut own, around.not_reporting);
+    }
     Ok(match level {
-        Level::Cell => own.clone(),
-        Level::Committee => committee_input(own, below),
+        Level::Cell => own,
+        Level::Committee => committee_input(&own, around.below),
         Level::Board => {
-            let roll = roll.map(serde_json::from_str).transpose().map_err(ApiError::internal)?;
-            board_input(own, below, roll)
+            let roll = around.roll.as_deref().map(serde_json::from_str).transpose().map_err(ApiError::internal)?;
+            board_input(&own, around.below, roll)
         }
     })
 }
@@ -259,28 +263,23 @@ pub(super) async fn input_of(
 ) -> Result<Value, ApiError> {
     let own = state.store.version(campaign, &unit.code, number).await?;
     let own = parse(&own.ok_or_else(|| ApiError::NoSubmission(unit.code.clone()))?.body)?;
-    let (below, roll) = surroundings(state, campaign, unit).await?;
-    let own = with_not_reporting(state, campaign, unit, own).await?;
-    whole_input(unit.level, &own, below, roll.as_deref())
-}
-
-/// A committee's or the Board's own part with the units below it that do
-/// not report.
-async fn with_not_reporting(state: &AppState, campaign: &str, unit: &Unit, mut own: Value) -> Result<Value, ApiError> {
-    if unit.level != Level::Cell {
-        set_not_reporting(&mut own, &state.store.units(campaign).await?, &unit.code);
-    }
-    Ok(own)
+    whole_input(unit.level, &own, surroundings(state, campaign, unit).await?)
 }
 
 /// What a unit's own part is put together with: the stored inputs of the
 /// units right below it that the unit has approved, in the tree's order (a
 /// committee's approved cells; the Board's accepted committees, each with
-/// its cells and the day the Board received it), and the roll, which only
-/// the Board's input holds.
-async fn surroundings(state: &AppState, campaign: &str, unit: &Unit) -> Result<(Vec<Value>, Option<String>), ApiError> {
+/// its cells and the day the Board received it); the roll, which only the
+/// Board's input holds; the units right below that do not report.
+struct Surroundings {
+    below: Vec<Value>,
+    roll: Option<String>,
+    not_reporting: Vec<Value>,
+}
+
+async fn surroundings(state: &AppState, campaign: &str, unit: &Unit) -> Result<Surroundings, ApiError> {
     if unit.level == Level::Cell {
-        return Ok((Vec::new(), None));
+        return Ok(Surroundings { below: Vec::new(), roll: None, not_reporting: Vec::new() });
     }
     let units = state.store.units(campaign).await?;
     let bodies = state.store.bodies_below(campaign, &unit.code).await?;
@@ -298,7 +297,7 @@ async fn surroundings(state: &AppState, campaign: &str, unit: &Unit) -> Result<(
                 if let (Some(day), Some(fields)) = (received, own.as_object_mut()) {
                     fields.insert("received_on".into(), json!(day.to_string()));
                 }
-                set_not_reporting(&mut own, &units, &child.code);
+                set_not_reporting(&mut own, not_reporting(&units, &child.code));
                 let cells: Result<Vec<Option<Value>>, ApiError> =
                     approved(&units, &child.code).map(|c| body(&c.code)).collect();
                 committee_input(&own, cells?.into_iter().flatten().collect())
@@ -310,17 +309,22 @@ async fn surroundings(state: &AppState, campaign: &str, unit: &Unit) -> Result<(
         Level::Board => state.store.roll(campaign).await?,
         _ => None,
     };
-    Ok((inputs, roll))
+    Ok(Surroundings { below: inputs, roll, not_reporting: not_reporting(&units, &unit.code) })
 }
 
-/// Says in a committee's or the Board's own part which units right below
-/// `parent` do not report, and why, as the store has them (whatever was typed).
-fn set_not_reporting(own: &mut Value, units: &[Unit], parent: &str) {
-    let absent: Vec<Value> = units
+/// The units right below `parent` that do not report, and why, as a
+/// committee's or the Board's input says them.
+fn not_reporting(units: &[Unit], parent: &str) -> Vec<Value> {
+    units
         .iter()
         .filter(|u| u.parent.as_deref() == Some(parent) && u.state == UnitState::NotReporting)
         .map(|u| json!({ "name": u.name, "reason": u.note.as_deref().unwrap_or("") }))
-        .collect();
+        .collect()
+}
+
+/// Says in a committee's or the Board's own part the units below it that
+/// do not report, as the store has them (whatever was typed).
+fn set_not_reporting(own: &mut Value, absent: Vec<Value>) {
     if let Some(fields) = own.as_object_mut() {
         fields.remove("not_reporting");
         if !absent.is_empty() {

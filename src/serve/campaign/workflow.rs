@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{UnitPath, reach, reached_units, seen};
-use crate::campaign::{Action, Step, Timeliness, deadlines, next, progress, role_of};
+use crate::campaign::{Action, LevelProgress, Step, Timeliness, deadlines, next, progress, role_of};
 use crate::input::{Code, InputError, JsonPath};
 use crate::model::scalar::Date;
 use crate::serve::AppState;
@@ -43,8 +43,7 @@ pub async fn take(
     Path(UnitPath { campaign, code }): Path<UnitPath>,
     body: Option<Json<StepBody>>,
 ) -> Result<Json<Value>, ApiError> {
-    let action = if step.by_unit() { Action::Edit } else { Action::Decide };
-    let lineage = reach(&state, &account, &campaign, &code, action).await?;
+    let lineage = reach(&state, &account, &campaign, &code, step.action()).await?;
     let unit = &lineage[0];
     let StepBody { version, note, cells } = body.map(|Json(b)| b).unwrap_or_default();
     let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
@@ -130,29 +129,11 @@ pub async fn dashboard(
     Actor(account): Actor,
     Path(campaign): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    dashboard_view(&state, &account, &campaign).await.map(Json)
-}
-
-/// The dashboard, as the API answers it and the campaign's page shows it.
-pub async fn dashboard_view(state: &AppState, account: &Account, campaign: &str) -> Result<Value, ApiError> {
-    let (units, deadlines, today) = progress_of(state, account, campaign).await?;
-    let refs: Vec<&Unit> = units.iter().filter(|u| u.level != Level::Board).collect();
-    let (levels, rows) = progress(&refs, &deadlines, today);
-    let levels: Vec<Value> = levels
-        .iter()
-        .filter(|l| refs.iter().any(|u| u.level == l.level))
-        .map(|l| {
-            json!({
-                "level": l.level, "label": l.label, "deadline": l.deadline,
-                "expected": l.expected, "received": l.received, "approved": l.approved,
-                "on_time": l.on_time, "late": l.late, "missing": l.missing,
-                "received_share": l.share(l.received), "approved_share": l.share(l.approved),
-                "on_time_share": l.share(l.on_time),
-            })
-        })
-        .collect();
-    let rows: Vec<Value> = rows.iter().map(|(u, t)| unit_row(u, *t)).collect();
-    Ok(json!({ "campaign": campaign, "today": today.to_string(), "levels": levels, "units": rows }))
+    let units = reached_units(&state, &account, &campaign).await?;
+    let progress = Progress::of(&units, &state.store.campaign(&campaign).await?)?;
+    let rows: Vec<Value> = progress.rows.iter().map(|(u, t)| unit_row(u, *t)).collect();
+    let (today, levels) = (progress.today.to_string(), progress.levels_json());
+    Ok(Json(json!({ "campaign": campaign, "today": today, "levels": levels, "units": rows })))
 }
 
 fn unit_row(unit: &Unit, timeliness: Timeliness) -> Value {
@@ -163,16 +144,40 @@ fn unit_row(unit: &Unit, timeliness: Timeliness) -> Value {
     })
 }
 
-/// The units the user reaches, the campaign's deadlines and today's date.
-async fn progress_of(
-    state: &AppState,
-    account: &Account,
-    campaign: &str,
-) -> Result<(Vec<Unit>, Vec<(Level, Date)>, Date), ApiError> {
-    let units = reached_units(state, account, campaign).await?;
-    let deadlines = deadlines(&state.store.campaign(campaign).await?)?;
-    let today = Date::in_vietnam(now_ms()).ok_or_else(|| ApiError::internal("đồng hồ hệ thống sai"))?;
-    Ok((units, deadlines, today))
+/// The progress of `units` (those a user reaches) below the Board against
+/// the deadlines of the campaign's `settings`, as of today in Vietnam: what
+/// the dashboard, its workbook and the campaign's page show.
+pub(super) struct Progress<'a> {
+    pub today: Date,
+    /// The levels that have units among them.
+    pub levels: Vec<LevelProgress>,
+    pub rows: Vec<(&'a Unit, Timeliness)>,
+}
+
+impl<'a> Progress<'a> {
+    pub fn of(units: &'a [Unit], settings: &str) -> Result<Self, ApiError> {
+        let today = Date::in_vietnam(now_ms()).ok_or_else(|| ApiError::internal("đồng hồ hệ thống sai"))?;
+        let below: Vec<&Unit> = units.iter().filter(|u| u.level != Level::Board).collect();
+        let (mut levels, rows) = progress(&below, &deadlines(settings)?, today);
+        levels.retain(|l| below.iter().any(|u| u.level == l.level));
+        Ok(Self { today, levels, rows })
+    }
+
+    /// Each level's counts and shares, as the API answers and the page shows them.
+    pub fn levels_json(&self) -> Vec<Value> {
+        self.levels
+            .iter()
+            .map(|l| {
+                json!({
+                    "level": l.level, "label": l.label, "deadline": l.deadline,
+                    "expected": l.expected, "received": l.received, "approved": l.approved,
+                    "on_time": l.on_time, "late": l.late, "missing": l.missing,
+                    "received_share": l.share(l.received), "approved_share": l.share(l.approved),
+                    "on_time_share": l.share(l.on_time),
+                })
+            })
+            .collect()
+    }
 }
 
 /// The units still missing their report, past the deadline, as a
@@ -182,20 +187,20 @@ pub async fn missing(
     Actor(account): Actor,
     Path(campaign): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (units, deadlines, today) = progress_of(&state, &account, &campaign).await?;
-    let refs: Vec<&Unit> = units.iter().filter(|u| u.level != Level::Board).collect();
-    let (_, rows) = progress(&refs, &deadlines, today);
+    let units = reached_units(&state, &account, &campaign).await?;
+    let progress = Progress::of(&units, &state.store.campaign(&campaign).await?)?;
     let name_of = |code: &Option<String>| {
         code.as_deref().and_then(|c| units.iter().find(|u| u.code == c)).map_or("", |u| u.name.as_str())
     };
-    let missing: Vec<[String; 5]> = rows
+    let missing: Vec<[String; 5]> = progress
+        .rows
         .iter()
         .filter(|(_, t)| matches!(t, Timeliness::Missing | Timeliness::Due))
         .map(|(u, t)| {
             [u.name.clone(), u.level.label().into(), name_of(&u.parent).into(), u.state.label().into(), t.label()]
         })
         .collect();
-    let bytes = missing_workbook(&missing, &today.to_string()).map_err(ApiError::internal)?;
+    let bytes = missing_workbook(&missing, &progress.today.to_string()).map_err(ApiError::internal)?;
     let file_name = format!("don-vi-chua-nop-{campaign}.xlsx");
     let disposition = format!("attachment; filename=\"{file_name}\"");
     Ok((
