@@ -15,7 +15,8 @@ pub enum Action {
     Edit,
     /// Approve, accept, return, mark as not reporting: the level right above.
     Decide,
-    /// Create an account for the unit's people: a level above.
+    /// Create or disable an account of the unit's people: a level above,
+    /// or the unit itself.
     Invite,
 }
 
@@ -45,8 +46,9 @@ pub fn access(account: &Account, campaign: &str, lineage: &[Unit], action: Actio
     let Some(distance) = lineage.iter().position(|u| u.code == own) else { return Access::Hidden };
     match action {
         Action::Read => Access::Granted,
-        Action::Invite if distance >= 1 => Access::Granted,
-        Action::Invite => Access::Refused("tài khoản của một đơn vị do cấp trên tạo"),
+        // A unit invites its own second person; whether a unit that has an
+        // active account may get another is `accounts::may_add_second`'s.
+        Action::Invite => Access::Granted,
         Action::Edit if distance == 0 => Access::Granted,
         Action::Edit => Access::Refused("chỉ chính đơn vị sửa, nộp báo cáo của mình"),
         Action::Decide if distance == 1 => Access::Granted,

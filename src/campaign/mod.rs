@@ -5,6 +5,7 @@
 //! parts, and the whole campaign as one file to back up or move (`export`).
 
 mod access;
+mod accounts;
 mod export;
 mod progress;
 mod tree;
@@ -13,6 +14,7 @@ mod workflow;
 use serde_json::{Map, Value};
 
 pub use self::access::{Access, Action, access, reached, role_of, sees_campaign};
+pub use self::accounts::{Invited, Login, LoginError, MAX_LOGIN, invite_below, may_add_second, open_account};
 pub use self::export::{export, import};
 pub use self::progress::{LevelProgress, Timeliness, progress};
 pub use self::tree::{BOARD, NewUnit, Tree, read_units};

@@ -86,6 +86,8 @@ pub enum Code {
     OtherUnit,
     /// A signed original whose data is not the unit's current version.
     OtherVersion,
+    /// A login outside the alphabet kttdv keeps logins in.
+    InvalidLogin,
 }
 
 impl Code {

@@ -56,8 +56,9 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("chưa có bản đã ký của {0} cho phiên bản hiện hành")]
     NoSigned(String),
-    #[error("đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút")]
-    Throttled,
+    /// Sign-in attempts past their free ones: how many seconds to wait.
+    #[error("đăng nhập sai nhiều lần; hãy thử lại sau {0} giây")]
+    Throttled(i64),
     /// A step the unit's state does not allow, or that another user's came before.
     #[error("{0}")]
     Conflict(String),
@@ -92,6 +93,7 @@ impl ApiError {
             ApiError::Store(StoreError::NoVersion { .. }) => "no-version",
             ApiError::Store(StoreError::CampaignExists(_)) => "campaign-exists",
             ApiError::Store(StoreError::AccountExists(_)) => "account-exists",
+            ApiError::Store(StoreError::UnitHasAccount(_)) => "unit-has-account",
             ApiError::Store(StoreError::BadCode(_)) => "bad-campaign-code",
             ApiError::Store(StoreError::Conflict(_)) => "conflict",
             ApiError::Store(StoreError::WrongRole { .. }) => "wrong-role",
@@ -100,7 +102,7 @@ impl ApiError {
             ApiError::SignInFailed => "sign-in-failed",
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
-            ApiError::Throttled => "throttled",
+            ApiError::Throttled(_) => "throttled",
             ApiError::NoSigned(_) => "no-signed-original",
             ApiError::Conflict(_) => "conflict",
         }
@@ -125,14 +127,19 @@ impl ApiError {
             ApiError::Store(StoreError::NoCampaign(_) | StoreError::NoUnit(_) | StoreError::NoVersion { .. }) => {
                 StatusCode::NOT_FOUND
             }
-            ApiError::Store(StoreError::CampaignExists(_) | StoreError::AccountExists(_) | StoreError::Conflict(_))
+            ApiError::Store(
+                StoreError::CampaignExists(_)
+                | StoreError::AccountExists(_)
+                | StoreError::UnitHasAccount(_)
+                | StoreError::Conflict(_),
+            )
             | ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Store(StoreError::BadCode(_) | StoreError::WrongRole { .. }) => StatusCode::BAD_REQUEST,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::NoSubmission(_) => StatusCode::CONFLICT,
             ApiError::SignInFailed | ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NoSigned(_) => StatusCode::NOT_FOUND,
         }
     }
@@ -189,16 +196,17 @@ impl IntoResponse for ApiError {
         };
         let message = self.message();
         let (code, status) = (self.code(), self.status());
+        let wait = match &self {
+            ApiError::Throttled(seconds) => HeaderValue::from(*seconds),
+            _ => HeaderValue::from_static("1"),
+        };
         let problems = match self {
             ApiError::Input(problems) => problems,
             _ => Vec::new(),
         };
         let mut response = status.into_response();
-        if matches!(code, "busy" | "timeout" | "not-ready") {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        }
-        if code == "throttled" {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
+        if matches!(code, "busy" | "timeout" | "not-ready" | "throttled") {
+            response.headers_mut().insert(header::RETRY_AFTER, wait);
         }
         response.extensions_mut().insert(Failure { code, message, problems, detail });
         response

@@ -50,6 +50,8 @@ pub struct Config {
     /// Whether making documents from what the caller sends (`/api/kinds/…`
     /// and the page's forms), which stores nothing, needs a signed-in user.
     pub require_sign_in: bool,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// What every request shares.
@@ -66,6 +68,12 @@ pub struct AppState {
     uploads: tokio::sync::Semaphore,
     store: crate::store::Store,
     require_sign_in: bool,
+    trusted_proxies: Vec<ipnet::IpNet>,
+    /// Password hashes made or checked at once (argon2id takes ~19 MiB and
+    /// tens of milliseconds of a core each): as many as the cores.
+    hashing: tokio::sync::Semaphore,
+    /// Signs the sign-in form's token.
+    form_key: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,8 +106,11 @@ pub async fn run(config: Config, ready: impl FnOnce(SocketAddr) + Send + 'static
         ready: AtomicBool::new(false),
         examples: Examples::load()?,
         pages: page::Pages::new(),
+        form_key: store.secret("sign-in-form").await?,
         store,
         require_sign_in: config.require_sign_in,
+        trusted_proxies: config.trusted_proxies,
+        hashing: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())),
     });
     let warming = state.clone();
     tokio::spawn(async move {

@@ -138,9 +138,20 @@ fn campaign_operations() -> Map<String, Value> {
     );
     paths.insert(
         "/api/campaigns/{campaign}/units/{code}/accounts".into(),
-        json!({ "post": { "summary": "Cấp trên tạo tài khoản cho đơn vị (login), hoặc cho mọi đơn vị trực thuộc chưa có (below: true); mỗi tài khoản một liên kết đăng nhập một lần", "parameters": [campaign, unit],
-            "requestBody": { "required": false, "content": { "application/json": {} } },
-            "responses": { "201": json_ok("Tài khoản và liên kết"), "403": error_response("Không phải cấp trên"), "404": not_found, "409": error_response("Tên đăng nhập đã có") } } }),
+        json!({
+            "get": { "summary": "Các tài khoản của đơn vị: ai tạo, đã đặt mật khẩu chưa, đã khóa chưa", "parameters": [campaign, unit],
+                "responses": { "200": json_ok("Các tài khoản, cũ trước"), "404": not_found } },
+            "post": { "summary": "Cấp trên tạo tài khoản cho đơn vị chưa có tài khoản (login: chữ thường không dấu, số, . - _), hoặc cho mọi đơn vị trực thuộc chưa có (below: true); người thứ hai do chính đơn vị, hoặc Ban Tổ chức với second: true; mỗi tài khoản một liên kết đăng nhập một lần", "parameters": [campaign, unit],
+                "requestBody": { "required": false, "content": { "application/json": {} } },
+                "responses": { "201": json_ok("Tài khoản và liên kết; với below, cả các đơn vị đã có tài khoản (skipped)"), "403": error_response("Không phải cấp trên, hoặc không được thêm người thứ hai"), "404": not_found,
+                    "409": error_response("Tên đăng nhập đã có (account-exists), đơn vị đã có tài khoản (unit-has-account)"), "422": error_response("Tên đăng nhập không hợp lệ (invalid-login)") } }
+        }),
+    );
+    let login = parameter("login", "Tên đăng nhập của tài khoản");
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/accounts/{login}/disable".into(),
+        json!({ "post": { "summary": "Cấp trên (hoặc chính đơn vị) khóa một tài khoản của đơn vị: không đăng nhập được nữa, các phiên kết thúc, mã truy cập bị thu hồi", "parameters": [campaign, unit, login],
+            "responses": { "204": { "description": "Đã khóa" }, "403": error_response("Không phải cấp trên"), "404": not_found } } }),
     );
     paths.insert(
         "/api/campaigns/{campaign}/units/{code}/submission".into(),

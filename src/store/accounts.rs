@@ -44,17 +44,87 @@ pub struct Account {
     pub unit: Option<String>,
 }
 
-/// How long a one-time link and a session last.
+/// An account of a unit as its page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnitAccount {
+    pub login: String,
+    pub role: Role,
+    pub created_at: i64,
+    /// The officer who invited it; none from the command line.
+    pub created_by: Option<String>,
+    pub disabled_at: Option<i64>,
+    /// Whether its one-time link was used.
+    pub password_set: bool,
+}
+
+/// An API token as its owner's list shows it (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub label: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    /// The id of the token it was made with.
+    pub parent: Option<String>,
+}
+
+/// Who a request's token says it is: the account, and how it came.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    pub account: Account,
+    /// The API token's id; none for a session.
+    pub token: Option<String>,
+}
+
+/// How long a one-time link and a session last; a session unused for
+/// [`IDLE_MS`] ends sooner.
 pub const INVITATION_MS: i64 = 72 * 3600 * 1000;
 pub const SESSION_SECONDS: i64 = 8 * 3600;
 const SESSION_MS: i64 = SESSION_SECONDS * 1000;
+pub const IDLE_MS: i64 = 60 * 60 * 1000;
+/// A session's last use is written at most this often.
+const SEEN_EVERY_MS: i64 = 60 * 1000;
+/// The longest an API token lives, and how long when its maker says nothing.
+pub const TOKEN_MAX_DAYS: i64 = 365;
+pub const TOKEN_DEFAULT_DAYS: i64 = 90;
 
 impl Store {
     /// Creates an account and its one-time sign-in link's token, `by` an
-    /// officer (none: from the command line).
-    pub async fn create_account(&self, account: &Account, token: &str, by: Option<&str>) -> Result<()> {
+    /// officer (none: from the command line). With `one_per_unit`, refused
+    /// while the unit has an active account ([`StoreError::UnitHasAccount`]):
+    /// decided under the unit's row lock, so two invitations at once make
+    /// one account.
+    pub async fn create_account(
+        &self,
+        account: &Account,
+        token: &str,
+        by: Option<&str>,
+        one_per_unit: bool,
+    ) -> Result<()> {
         let now = now_ms();
         let (_turn, mut tx) = self.begin_writing().await?;
+        if let (Some(campaign), Some(unit)) = (&account.campaign, &account.unit) {
+            // The unit's row lock orders invitations for one unit (PostgreSQL;
+            // SQLite's writer is alone already).
+            sqlx::query("UPDATE unit SET position = position WHERE campaign = $1 AND code = $2")
+                .bind(campaign)
+                .bind(unit)
+                .execute(&mut *tx)
+                .await?;
+            if one_per_unit {
+                let active = sqlx::query(
+                    "SELECT login FROM account WHERE campaign = $1 AND unit = $2 AND disabled_at IS NULL ORDER BY login",
+                )
+                .bind(campaign)
+                .bind(unit)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(active) = active {
+                    return Err(StoreError::UnitHasAccount(active.try_get("login")?));
+                }
+            }
+        }
         let exists = sqlx::query("SELECT login FROM account WHERE login = $1")
             .bind(&account.login)
             .fetch_optional(&mut *tx)
@@ -62,14 +132,18 @@ impl Store {
         if exists.is_some() {
             return Err(StoreError::AccountExists(account.login.clone()));
         }
-        sqlx::query("INSERT INTO account (login, role, campaign, unit, password_hash, created_at) VALUES ($1, $2, $3, $4, NULL, $5)")
-            .bind(&account.login)
-            .bind(account.role.as_str())
-            .bind(account.campaign.as_deref())
-            .bind(account.unit.as_deref())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO account (login, role, campaign, unit, password_hash, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, NULL, $5, $6)",
+        )
+        .bind(&account.login)
+        .bind(account.role.as_str())
+        .bind(account.campaign.as_deref())
+        .bind(account.unit.as_deref())
+        .bind(now)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("INSERT INTO invitation (token_hash, login, expires_at, used_at) VALUES ($1, $2, $3, NULL)")
             .bind(sha256(token.as_bytes()))
             .bind(&account.login)
@@ -90,11 +164,75 @@ impl Store {
         Ok(())
     }
 
+    /// The accounts of a unit, in the order they were made.
+    pub async fn unit_accounts(&self, campaign: &str, unit: &str) -> Result<Vec<UnitAccount>> {
+        let rows = sqlx::query(
+            "SELECT login, role, created_at, created_by, disabled_at, password_hash IS NOT NULL AS ready \
+             FROM account WHERE campaign = $1 AND unit = $2 ORDER BY created_at, login",
+        )
+        .bind(campaign)
+        .bind(unit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(UnitAccount {
+                    login: r.try_get("login")?,
+                    role: super::parse(r.try_get("role")?)?,
+                    created_at: r.try_get("created_at")?,
+                    created_by: r.try_get("created_by")?,
+                    disabled_at: r.try_get("disabled_at")?,
+                    password_set: r
+                        .try_get::<bool, _>("ready")
+                        .or_else(|_| r.try_get::<i64, _>("ready").map(|n| n != 0))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Disables the account `login` of the unit, `by` an officer: it signs
+    /// in no more, its sessions end and its tokens are revoked. False when
+    /// the unit has no such active account.
+    pub async fn disable_account(&self, campaign: &str, unit: &str, login: &str, by: &str) -> Result<bool> {
+        let now = now_ms();
+        let (_turn, mut tx) = self.begin_writing().await?;
+        let disabled = sqlx::query(
+            "UPDATE account SET disabled_at = $1 WHERE login = $2 AND campaign = $3 AND unit = $4 AND disabled_at IS NULL",
+        )
+        .bind(now)
+        .bind(login)
+        .bind(campaign)
+        .bind(unit)
+        .execute(&mut *tx)
+        .await?;
+        if disabled.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM session WHERE login = $1").bind(login).execute(&mut *tx).await?;
+        sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE login = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(login)
+            .execute(&mut *tx)
+            .await?;
+        let note = format!("khóa tài khoản {login}");
+        let event = NewEvent {
+            action: "account-disabled",
+            login: Some(by),
+            campaign: Some(campaign),
+            unit: Some(unit),
+            note: Some(&note),
+            ..NewEvent::default()
+        };
+        self.append(&mut tx, &event, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// The account a one-time link is for, while it is unused and fresh.
     pub async fn invitation(&self, token: &str) -> Result<Option<Account>> {
         let row = sqlx::query(
             "SELECT a.login, a.role, a.campaign, a.unit FROM invitation i JOIN account a ON a.login = i.login \
-             WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2",
+             WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND a.disabled_at IS NULL",
         )
         .bind(sha256(token.as_bytes()))
         .bind(now_ms())
@@ -122,7 +260,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(used) = used else { return Ok(None) };
-        let login: String = used.try_get(0)?;
+        let login: String = used.try_get("login")?;
         sqlx::query("UPDATE account SET password_hash = $1 WHERE login = $2")
             .bind(password_hash)
             .bind(&login)
@@ -137,12 +275,14 @@ impl Store {
 
     /// The account and its password hash, to check a sign-in.
     pub async fn password_of(&self, login: &str) -> Result<Option<(Account, String)>> {
-        let row = sqlx::query("SELECT login, role, campaign, unit, password_hash FROM account WHERE login = $1")
-            .bind(login)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT login, role, campaign, unit, password_hash FROM account WHERE login = $1 AND disabled_at IS NULL",
+        )
+        .bind(login)
+        .fetch_optional(&self.pool)
+        .await?;
         let Some(row) = row else { return Ok(None) };
-        let hash: Option<String> = row.try_get(4)?;
+        let hash: Option<String> = row.try_get("password_hash")?;
         hash.map(|hash| Ok((account_of(&row)?, hash))).transpose()
     }
 
@@ -151,31 +291,51 @@ impl Store {
     pub async fn open_session(&self, login: &str, session: &str, address: &str) -> Result<()> {
         let now = now_ms();
         let (_turn, mut tx) = self.begin_writing().await?;
-        sqlx::query("INSERT INTO session (token_hash, login, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(sha256(session.as_bytes()))
-            .bind(login)
-            .bind(now)
-            .bind(now + SESSION_MS)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO session (token_hash, login, created_at, expires_at, seen_at) VALUES ($1, $2, $3, $4, $3)",
+        )
+        .bind(sha256(session.as_bytes()))
+        .bind(login)
+        .bind(now)
+        .bind(now + SESSION_MS)
+        .execute(&mut *tx)
+        .await?;
         self.append_for(&mut tx, "sign-in", login, Some(address), None, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// The account of a live session, or of an API token not revoked.
-    pub async fn session(&self, session: &str) -> Result<Option<Account>> {
+    /// The account of a live session (neither expired nor idle), or of an
+    /// API token neither revoked nor expired; never of a disabled account.
+    /// A session's use is written down, at most once a minute, for the
+    /// idle timeout.
+    pub async fn session(&self, token: &str) -> Result<Option<Authenticated>> {
+        let now = now_ms();
+        let hash = sha256(token.as_bytes());
         let row = sqlx::query(
-            "SELECT a.login, a.role, a.campaign, a.unit FROM session s JOIN account a ON a.login = s.login \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 \
-             UNION ALL SELECT a.login, a.role, a.campaign, a.unit FROM api_token t JOIN account a ON a.login = t.login \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+            "SELECT a.login, a.role, a.campaign, a.unit, NULL AS token, s.seen_at FROM session s \
+             JOIN account a ON a.login = s.login \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.seen_at > $3 AND a.disabled_at IS NULL \
+             UNION ALL SELECT a.login, a.role, a.campaign, a.unit, t.id AS token, NULL AS seen_at FROM api_token t \
+             JOIN account a ON a.login = t.login \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND a.disabled_at IS NULL",
         )
-        .bind(sha256(session.as_bytes()))
-        .bind(now_ms())
+        .bind(&hash)
+        .bind(now)
+        .bind(now - IDLE_MS)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| account_of(&r)).transpose()
+        let Some(row) = row else { return Ok(None) };
+        let seen: Option<i64> = row.try_get("seen_at")?;
+        if seen.is_some_and(|seen| now - seen > SEEN_EVERY_MS) {
+            let _turn = self.writing().await;
+            sqlx::query("UPDATE session SET seen_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(&hash)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(Some(Authenticated { account: account_of(&row)?, token: row.try_get("token")? }))
     }
 
     /// Ends a session.
@@ -187,7 +347,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if let Some(closed) = closed {
-            let login: String = closed.try_get(0)?;
+            let login: String = closed.try_get("login")?;
             self.append_for(&mut tx, "sign-out", &login, None, None, now).await?;
         }
         tx.commit().await?;
@@ -199,54 +359,112 @@ impl Store {
         account_in(&mut conn, login).await
     }
 
-    /// A new API token for `login`, named `label`; its id, to revoke it.
+    /// A new API token for `login`, named `label`, living `days`, made with
+    /// the token `parent` (none: from a session); its id, to revoke it.
     /// Only the token's SHA-256 is kept.
-    pub async fn create_token(&self, login: &str, label: &str, token: &str) -> Result<String> {
+    pub async fn create_token(
+        &self,
+        login: &str,
+        label: &str,
+        token: &str,
+        days: i64,
+        parent: Option<&str>,
+    ) -> Result<String> {
         let now = now_ms();
         let id = new_token()[..12].to_owned();
         let (_turn, mut tx) = self.begin_writing().await?;
-        sqlx::query("INSERT INTO api_token (token_hash, id, login, label, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(sha256(token.as_bytes()))
-            .bind(&id)
-            .bind(login)
-            .bind(label)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        let note = format!("mã truy cập {id}: {label}");
+        sqlx::query(
+            "INSERT INTO api_token (token_hash, id, login, label, created_at, expires_at, parent) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(sha256(token.as_bytes()))
+        .bind(&id)
+        .bind(login)
+        .bind(label)
+        .bind(now)
+        .bind(now + days * 24 * 3600 * 1000)
+        .bind(parent)
+        .execute(&mut *tx)
+        .await?;
+        let note = format!("mã truy cập {id}: {label}, {days} ngày");
         self.append_for(&mut tx, "token-created", login, None, Some(&note), now).await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    /// `login`'s API tokens: id, label, created, revoked.
-    pub async fn tokens(&self, login: &str) -> Result<Vec<(String, String, i64, Option<i64>)>> {
-        let rows =
-            sqlx::query("SELECT id, label, created_at, revoked_at FROM api_token WHERE login = $1 ORDER BY created_at")
-                .bind(login)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+    /// `login`'s API tokens, oldest first.
+    pub async fn tokens(&self, login: &str) -> Result<Vec<TokenInfo>> {
+        let rows = sqlx::query(
+            "SELECT id, label, created_at, expires_at, revoked_at, parent FROM api_token WHERE login = $1 \
+             ORDER BY created_at, id",
+        )
+        .bind(login)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TokenInfo {
+                    id: r.try_get("id")?,
+                    label: r.try_get("label")?,
+                    created_at: r.try_get("created_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                    revoked_at: r.try_get("revoked_at")?,
+                    parent: r.try_get("parent")?,
+                })
+            })
+            .collect()
     }
 
-    /// Revokes `login`'s token `id`; false when it has none such live.
+    /// Revokes `login`'s token `id` and every token made with it, and
+    /// with those; false when it has none such live.
     pub async fn revoke_token(&self, login: &str, id: &str) -> Result<bool> {
         let now = now_ms();
         let (_turn, mut tx) = self.begin_writing().await?;
-        let revoked =
-            sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE login = $2 AND id = $3 AND revoked_at IS NULL")
-                .bind(now)
+        let mut revoking = vec![id.to_owned()];
+        let mut revoked = Vec::new();
+        while let Some(next) = revoking.pop() {
+            let done =
+                sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE login = $2 AND id = $3 AND revoked_at IS NULL")
+                    .bind(now)
+                    .bind(login)
+                    .bind(&next)
+                    .execute(&mut *tx)
+                    .await?;
+            if done.rows_affected() == 0 {
+                continue;
+            }
+            let children = sqlx::query("SELECT id FROM api_token WHERE login = $1 AND parent = $2")
                 .bind(login)
-                .bind(id)
-                .execute(&mut *tx)
+                .bind(&next)
+                .fetch_all(&mut *tx)
                 .await?;
-        if revoked.rows_affected() == 0 {
+            for child in &children {
+                revoking.push(child.try_get("id")?);
+            }
+            revoked.push(next);
+        }
+        if revoked.is_empty() {
             return Ok(false);
         }
-        let note = format!("mã truy cập {id}");
+        let note = format!("mã truy cập {}", revoked.join(", "));
         self.append_for(&mut tx, "token-revoked", login, None, Some(&note), now).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// The installation's secret `name`, made at random the first time it
+    /// is asked for; the same for every replica.
+    pub async fn secret(&self, name: &str) -> Result<String> {
+        let (_turn, mut tx) = self.begin_writing().await?;
+        sqlx::query("INSERT INTO secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(new_token())
+            .execute(&mut *tx)
+            .await?;
+        let value = sqlx::query("SELECT value FROM secret WHERE name = $1").bind(name).fetch_one(&mut *tx).await?;
+        let value = value.try_get("value")?;
+        tx.commit().await?;
+        Ok(value)
     }
 
     /// Appends `action` by `login` inside `tx`, in the log of the account's
@@ -284,10 +502,10 @@ async fn account_in(conn: &mut sqlx::AnyConnection, login: &str) -> Result<Optio
 
 fn account_of(row: &sqlx::any::AnyRow) -> Result<Account> {
     Ok(Account {
-        login: row.try_get(0)?,
-        role: super::parse(row.try_get(1)?)?,
-        campaign: row.try_get(2)?,
-        unit: row.try_get(3)?,
+        login: row.try_get("login")?,
+        role: super::parse(row.try_get("role")?)?,
+        campaign: row.try_get("campaign")?,
+        unit: row.try_get("unit")?,
     })
 }
 

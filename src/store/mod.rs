@@ -7,6 +7,7 @@
 
 mod accounts;
 mod model;
+mod throttle;
 mod workflow;
 
 use std::collections::HashMap;
@@ -19,8 +20,12 @@ use sqlx::{AnyPool, Executor, Row};
 
 use crate::hash::sha256;
 
-pub use self::accounts::{Account, Role, SESSION_SECONDS, hash_password, new_token, password_matches};
+pub use self::accounts::{
+    Account, Authenticated, Role, SESSION_SECONDS, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, TokenInfo, UnitAccount,
+    hash_password, new_token, password_matches,
+};
 pub use self::model::{Dump, Level, State, Unit, Version, VersionInfo};
+pub use self::throttle::Policy;
 pub use self::workflow::{Check, Event, Move, NewEvent, Signed};
 
 /// Where the campaign is kept.
@@ -67,6 +72,12 @@ pub enum StoreError {
     BadCode(String),
     #[error("tài khoản «{0}» đã có")]
     AccountExists(String),
+    /// An invitation for a unit that has an active account.
+    #[error(
+        "đơn vị đã có tài khoản «{0}» đang dùng; người thứ hai của đơn vị do chính đơn vị hoặc Ban Tổ chức mời, \
+         hoặc khóa tài khoản cũ trước"
+    )]
+    UnitHasAccount(String),
     #[error("người làm việc cho «{unit}» có vai trò {role}")]
     WrongRole { unit: String, role: &'static str },
     #[error("chiến dịch «{0}» đã có trong kho")]

@@ -149,21 +149,6 @@ impl Store {
         Ok(())
     }
 
-    /// Failed sign-ins since `since` (ms): for `login`, and from `address`.
-    pub async fn failed_sign_ins(&self, login: &str, address: &str, since: i64) -> Result<(i64, i64)> {
-        let row = sqlx::query(
-            "SELECT \
-               (SELECT COUNT(*) FROM event WHERE action = 'sign-in-failed' AND login = $1 AND at > $3), \
-               (SELECT COUNT(*) FROM event WHERE action = 'sign-in-failed' AND address = $2 AND at > $3)",
-        )
-        .bind(login)
-        .bind(address)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok((row.try_get(0)?, row.try_get(1)?))
-    }
-
     /// Moves units of `campaign`, all or none, for `login`: each only if
     /// it is still in the state and at the version its move names, and
     /// every check holds; else [`StoreError::Conflict`]. Each move is

@@ -12,6 +12,7 @@ mod common;
 mod document;
 mod form2;
 mod hardening;
+mod insider;
 mod layout;
 mod people;
 mod plan;

@@ -47,6 +47,7 @@ fn granted(method: &Method, path: &str) -> StatusCode {
         ("POST", "approve") => StatusCode::CONFLICT,      // a draft is not approved
         ("POST", "return" | "not-reporting") => StatusCode::UNPROCESSABLE_ENTITY, // without a comment
         ("POST", "accounts") => StatusCode::UNPROCESSABLE_ENTITY, // an empty login
+        ("POST", "disable") => StatusCode::NOT_FOUND,     // an account the unit does not have
         _ => panic!("{method} {path}: say in `granted` what a request let through answers"),
     }
 }
@@ -87,7 +88,7 @@ fn expected(rule: Rule, role: Option<&str>, relation: Option<Relation>, method: 
         (Rule::Unit(action), Some(relation)) => match (action, relation) {
             (_, Sibling | Above | Cousin) => StatusCode::NOT_FOUND,
             (Action::Read, _) => ok,
-            (Action::Edit, Own) | (Action::Decide, Child) | (Action::Invite, Child | Grandchild) => ok,
+            (Action::Edit, Own) | (Action::Decide, Child) | (Action::Invite, Own | Child | Grandchild) => ok,
             _ => StatusCode::FORBIDDEN,
         },
         (Rule::Unit(_), None) => unreachable!(),
@@ -153,7 +154,8 @@ async fn every_campaign_route_answers_each_role_on_each_unit_by_the_rule_of_reac
                         .path
                         .replace("{campaign}", CAMPAIGN)
                         .replace("{code}", unit.unwrap_or(""))
-                        .replace("{kind}", kind);
+                        .replace("{kind}", kind)
+                        .replace("{login}", "khong-co-ai");
                     let request = match user {
                         Some(user) => user.request(route.method.clone(), server.url(&path)),
                         None => anonymous.request(route.method.clone(), server.url(&path)),
@@ -371,7 +373,7 @@ async fn two_approvals_of_one_submission_at_once_one_wins_the_other_is_told_409(
         // A second officer of the same committee, in their own session.
         let invited = bloc[BOARD]
             .post(unit_url(&server, COMMITTEE, "accounts"))
-            .json(&json!({ "login": "pho-ban" }))
+            .json(&json!({ "login": "pho-ban", "second": true }))
             .send()
             .await
             .unwrap();

@@ -312,8 +312,19 @@ pub struct ServeArgs {
     /// mặc định để ngỏ.
     #[arg(long)]
     pub require_sign_in: bool,
+    /// Máy chuyển tiếp (proxy) tin cậy, địa chỉ IP hoặc dải CIDR (ví dụ 127.0.0.1, 10.0.0.0/8);
+    /// chỉ từ các máy này mới đọc địa chỉ người dùng trong X-Forwarded-For. Lặp lại được.
+    #[arg(long = "trusted-proxy", value_name = "IP/CIDR", value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+/// An address or a network: `127.0.0.1` is `127.0.0.1/32`.
+fn parse_proxy(text: &str) -> Result<ipnet::IpNet, String> {
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("«{text}» không phải địa chỉ IP hoặc dải CIDR"))
 }
 
 #[derive(clap::Args)]

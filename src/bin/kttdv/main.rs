@@ -227,6 +227,7 @@ fn serve(engine: EngineConfig, args: ServeArgs) -> Result<(), Exit> {
         body_timeout,
         uploads,
         require_sign_in,
+        trusted_proxies,
         store,
     } = args;
     tracing_subscriber::fmt()
@@ -247,7 +248,8 @@ fn serve(engine: EngineConfig, args: ServeArgs) -> Result<(), Exit> {
         uploads,
     };
     let runtime = tokio::runtime::Runtime::new().map_err(internal)?;
-    let config = kttdv::serve::Config { addr, engine, limits, store: store.location(), require_sign_in };
+    let config =
+        kttdv::serve::Config { addr, engine, limits, store: store.location(), require_sign_in, trusted_proxies };
     runtime
         .block_on(kttdv::serve::run(config, |addr| {
             println!("kttdv đang phục vụ tại http://{addr}");
@@ -327,29 +329,35 @@ fn create_user(
     store: &StoreArgs,
 ) -> Result<(), Exit> {
     let role: kttdv::store::Role = role.parse().map_err(|_| usage("vai trò không rõ"))?;
-    let (campaign, unit) = if role == kttdv::store::Role::Admin { (None, None) } else { (campaign, unit) };
-    let account = kttdv::store::Account { login, role, campaign, unit };
-    let token = kttdv::store::new_token();
+    let login: kttdv::campaign::Login =
+        login.parse().map_err(|e: kttdv::campaign::LoginError| usage(&e.to_string()))?;
     let location = store.location();
-    let link = format!("{}/web/invitation/{token}", url.trim_end_matches('/'));
+    let url = url.trim_end_matches('/').to_owned();
     with_store(&location, |store| async move {
-        if let (Some(campaign), Some(unit)) = (&account.campaign, &account.unit) {
-            let level = store.unit(campaign, unit).await?.level;
-            // A user acts for their unit with its level's role.
-            if kttdv::campaign::role_of(level) != account.role {
-                return Err(kttdv::store::StoreError::WrongRole {
-                    unit: unit.clone(),
-                    role: kttdv::campaign::role_of(level).as_str(),
-                });
+        let (account, token) = match (campaign, unit) {
+            (Some(campaign), Some(unit)) if role != kttdv::store::Role::Admin => {
+                let unit = store.unit(&campaign, &unit).await?;
+                // A user acts for their unit with its level's role.
+                let level_role = kttdv::campaign::role_of(unit.level);
+                if level_role != role {
+                    return Err(kttdv::store::StoreError::WrongRole { unit: unit.code, role: level_role.as_str() });
+                }
+                let made = kttdv::campaign::open_account(&store, &campaign, &unit, &login, None, true).await?;
+                (made.account, made.token)
             }
-        }
-        store.create_account(&account, &token, None).await?;
+            _ => {
+                let account = kttdv::store::Account { login: login.to_string(), role, campaign: None, unit: None };
+                let token = kttdv::store::new_token();
+                store.create_account(&account, &token, None, false).await?;
+                (account, token)
+            }
+        };
         eprintln!(
             "Đã tạo tài khoản «{}» ({}). Liên kết đăng nhập một lần, hết hạn sau 72 giờ:",
             account.login,
             account.role.label()
         );
-        println!("{link}");
+        println!("{url}/web/invitation/{token}");
         Ok(())
     })
 }
@@ -395,6 +403,7 @@ fn with_store<T, F: Future<Output = Result<T, kttdv::store::StoreError>>>(
         work(store).await.map_err(|err| match err {
             kttdv::store::StoreError::CampaignExists(_)
             | kttdv::store::StoreError::AccountExists(_)
+            | kttdv::store::StoreError::UnitHasAccount(_)
             | kttdv::store::StoreError::NoUnit(_)
             | kttdv::store::StoreError::BadCode(_)
             | kttdv::store::StoreError::WrongRole { .. }

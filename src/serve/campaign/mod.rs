@@ -5,6 +5,7 @@
 //! Every route is in [`routes`], with the rule of reach it goes through
 //! (`crate::campaign::access`).
 
+mod accounts;
 mod pages;
 mod signed;
 mod submission;
@@ -100,7 +101,12 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
             route(Method::POST, "/api/campaigns/{campaign}/units/{code}/not-reporting", Unit(Decide)),
             step(crate::campaign::Step::NotReporting),
         ),
-        (route(Method::POST, "/api/campaigns/{campaign}/units/{code}/accounts", Unit(Invite)), post(workflow::invite)),
+        (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/accounts", Unit(Read)), get(accounts::accounts)),
+        (route(Method::POST, "/api/campaigns/{campaign}/units/{code}/accounts", Unit(Invite)), post(accounts::invite)),
+        (
+            route(Method::POST, "/api/campaigns/{campaign}/units/{code}/accounts/{login}/disable", Unit(Invite)),
+            post(accounts::disable),
+        ),
         (
             route(Method::PUT, "/api/campaigns/{campaign}/units/{code}/signed", Unit(Edit)),
             axum::routing::put(signed::upload_signed),
@@ -130,6 +136,9 @@ pub(super) async fn reach(
 ) -> Result<Vec<Unit>, ApiError> {
     seen(account, campaign)?;
     let hidden = || ApiError::Store(StoreError::NoUnit(code.into()));
+    if !plausible_code(code) {
+        return Err(hidden());
+    }
     let lineage = match state.store.lineage(campaign, code).await {
         Ok(lineage) => lineage,
         Err(StoreError::NoUnit(_)) => return Err(hidden()),
@@ -145,7 +154,18 @@ pub(super) async fn reach(
 /// 404 for a campaign `account` does not belong to, as for one that does
 /// not exist.
 pub(super) fn seen(account: &Account, campaign: &str) -> Result<(), ApiError> {
-    if sees_campaign(account, campaign) { Ok(()) } else { Err(StoreError::NoCampaign(campaign.into()).into()) }
+    if plausible_code(campaign) && sees_campaign(account, campaign) {
+        Ok(())
+    } else {
+        Err(StoreError::NoCampaign(campaign.into()).into())
+    }
+}
+
+/// Whether `code` could name a campaign or a unit (lowercase ASCII words,
+/// digits, `-`, `.`): anything else is answered as not there before it
+/// reaches the store.
+fn plausible_code(code: &str) -> bool {
+    (1..=300).contains(&code.len()) && code.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_'))
 }
 
 /// The units of `campaign` that `account` reaches, each after its parent.

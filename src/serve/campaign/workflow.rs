@@ -2,26 +2,25 @@
 //! return, not reporting), each checked against the state the unit is in
 //! and landing only if nobody moved it meanwhile (409); the dashboard of
 //! completeness and timeliness and its list of missing units as a
-//! workbook; a unit's timeline and the campaign's audit log; officers
-//! inviting the people of the units below them.
+//! workbook; a unit's timeline and the campaign's audit log.
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{UnitPath, reach, reached_units, seen};
-use crate::campaign::{Action, LevelProgress, Step, Timeliness, deadlines, next, progress, role_of};
+use crate::campaign::{Action, LevelProgress, Step, Timeliness, deadlines, next, progress};
 use crate::input::{Code, InputError, JsonPath};
 use crate::model::scalar::Date;
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
-use crate::store::{Account, Check, Level, Move, Role, State as UnitState, Unit, new_token, now_ms};
+use crate::store::{Check, Level, Move, Role, State as UnitState, Unit, now_ms};
 
 /// What a step may say: the version the user saw (refused if another came
 /// since), a return's comment or a reason, and for the Board returning a
@@ -242,6 +241,7 @@ pub fn action_label(action: &str) -> &str {
     match action {
         "campaign-created" => "tạo chiến dịch",
         "account-created" => "tạo tài khoản",
+        "account-disabled" => "khóa tài khoản",
         "password-set" => "đặt mật khẩu",
         "sign-in" => "đăng nhập",
         "sign-in-failed" => "đăng nhập sai",
@@ -321,66 +321,4 @@ pub async fn audit(
         }
         Some(other) => Err(ApiError::BadRequest(format!("không có dạng «{other}»; các dạng: json, csv"))),
     }
-}
-
-/// An account to create for a unit: its login (by default the unit's code).
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct Invitation {
-    login: Option<String>,
-    /// Also one account for each unit below it that has none, named after
-    /// its code: a committee's cells, or every committee of the Board.
-    #[serde(default)]
-    below: bool,
-}
-
-/// An officer creates the account of a unit below theirs (and, asked, of
-/// each unit right below that one without an account): each with a
-/// one-time sign-in link, shown once.
-pub async fn invite(
-    State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
-    Path(UnitPath { campaign, code }): Path<UnitPath>,
-    body: Option<Json<Invitation>>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Invitation { login, below } = body.map(|Json(b)| b).unwrap_or_default();
-    // In bulk, the units right below `code`: below the user when `code` is in reach.
-    let action = if below { Action::Read } else { Action::Invite };
-    let lineage = reach(&state, &account, &campaign, &code, action).await?;
-    let mut targets = vec![(lineage[0].clone(), login.unwrap_or_else(|| code.clone()))];
-    if below {
-        let units = state.store.units(&campaign).await?;
-        let children = units.into_iter().filter(|u| u.parent.as_deref() == Some(&code));
-        targets = children.map(|u| (u.clone(), u.code)).collect();
-    }
-    let mut created = Vec::new();
-    for (unit, login) in targets {
-        if login.trim().is_empty() || login.len() > 100 || login.chars().any(char::is_whitespace) {
-            let message = "tên đăng nhập cần 1–100 ký tự, không có khoảng trắng".to_owned();
-            return Err(ApiError::Input(vec![InputError::new(
-                Code::MissingField,
-                JsonPath::root().key("login"),
-                message,
-            )]));
-        }
-        let new = Account {
-            login: login.clone(),
-            role: role_of(unit.level),
-            campaign: Some(campaign.clone()),
-            unit: Some(unit.code.clone()),
-        };
-        let token = new_token();
-        match state.store.create_account(&new, &token, Some(&account.login)).await {
-            Ok(()) => {}
-            // In bulk, a unit that has its account keeps it.
-            Err(crate::store::StoreError::AccountExists(_)) if below => continue,
-            Err(err) => return Err(err.into()),
-        }
-        created.push(json!({
-            "unit": unit.code, "name": unit.name, "login": login, "role": new.role, "role_label": new.role.label(),
-            "link": format!("/web/invitation/{token}"),
-        }));
-    }
-    tracing::info!(campaign, unit = code, by = account.login, accounts = created.len(), "đã tạo tài khoản");
-    Ok((StatusCode::CREATED, Json(json!(created))))
 }

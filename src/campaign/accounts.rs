@@ -1,0 +1,176 @@
+//! Who gets an account (`docs/campaign.md`, "Accounts and sign-in"): a
+//! login from a small alphabet, so that no two logins look alike; one
+//! account per unit until the unit itself, or the Board, adds a second
+//! person — an officer above cannot quietly become a unit below.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::store::{Account, Role, Store, StoreError, Unit, new_token};
+
+/// Longest login: a cell's code is its committee's and its own, joined.
+pub const MAX_LOGIN: usize = 100;
+
+/// A login as kttdv keeps and compares it: lowercase ASCII letters,
+/// digits, `.`, `-` and `_`, 1 to [`MAX_LOGIN`] of them. What people type
+/// is trimmed and lowered first ("Ban-To-Chuc " signs in as `ban-to-chuc`);
+/// anything else — a space, an accent, a zero-width or direction mark, a
+/// control — is refused, never dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Login(String);
+
+impl Login {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The login a unit's first account gets: its code, which is already
+    /// of the alphabet (a slug, or a committee's slug and a cell's joined by
+    /// a dot); `n` > 1 numbers the next ones (`ban-2`).
+    pub fn for_unit(code: &str, n: usize) -> Result<Login, LoginError> {
+        if n > 1 { format!("{code}-{n}").parse() } else { code.parse() }
+    }
+}
+
+impl FromStr for Login {
+    type Err = LoginError;
+
+    fn from_str(typed: &str) -> Result<Self, LoginError> {
+        let login = typed.trim().to_ascii_lowercase();
+        if login.is_empty() {
+            return Err(LoginError::Empty);
+        }
+        if let Some(bad) = login.chars().find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '.' | '-' | '_')) {
+            return Err(LoginError::Character(bad));
+        }
+        if login.len() > MAX_LOGIN {
+            return Err(LoginError::Long(login.len()));
+        }
+        Ok(Login(login))
+    }
+}
+
+impl fmt::Display for Login {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Why a login is refused, in Vietnamese.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoginError {
+    #[error("cần ghi tên đăng nhập")]
+    Empty,
+    #[error(
+        "tên đăng nhập chỉ gồm chữ thường không dấu, chữ số và các dấu . - _ (có ký tự {})",
+        shown(*.0)
+    )]
+    Character(char),
+    #[error("tên đăng nhập dài {0} ký tự, quá giới hạn {MAX_LOGIN}")]
+    Long(usize),
+}
+
+/// A character as a message names it: printable ones as they are, the
+/// others (spaces, marks that print nothing) by their code point.
+fn shown(c: char) -> String {
+    if c.is_alphanumeric() || c.is_ascii_punctuation() { format!("«{c}»") } else { format!("U+{:04X}", c as u32) }
+}
+
+/// Whether `inviter`, standing `distance` levels above a unit (0: the unit
+/// itself), may give it one more account while it has one that is active:
+/// only the unit itself, or the Board. The accounts a unit has are listed
+/// on its page with who made them, so the unit sees every one.
+pub fn may_add_second(inviter: &Account, distance: usize) -> Result<(), &'static str> {
+    if distance == 0 || inviter.role == Role::Board {
+        Ok(())
+    } else {
+        Err("đơn vị đã có tài khoản: người thứ hai của đơn vị do chính đơn vị hoặc Ban Tổ chức mời")
+    }
+}
+
+/// An account made for a unit, with its one-time link's token (shown once).
+pub struct Invited {
+    pub unit: Unit,
+    pub account: Account,
+    pub token: String,
+}
+
+/// Makes the account `login` for `unit` of `campaign`, with the role of the
+/// unit's level, `by` an officer (none: the command line); with
+/// `one_per_unit`, only while the unit has no active account.
+pub async fn open_account(
+    store: &Store,
+    campaign: &str,
+    unit: &Unit,
+    login: &Login,
+    by: Option<&str>,
+    one_per_unit: bool,
+) -> Result<Invited, StoreError> {
+    let account = Account {
+        login: login.to_string(),
+        role: super::role_of(unit.level),
+        campaign: Some(campaign.to_owned()),
+        unit: Some(unit.code.clone()),
+    };
+    let token = new_token();
+    store.create_account(&account, &token, by, one_per_unit).await?;
+    Ok(Invited { unit: unit.clone(), account, token })
+}
+
+/// One account for each of `units` that has no active one, named after
+/// its code (numbered, `-2`, when that login is taken in another
+/// campaign); and the units skipped, each with the login it has.
+pub async fn invite_below(
+    store: &Store,
+    campaign: &str,
+    units: &[Unit],
+    by: Option<&str>,
+) -> Result<(Vec<Invited>, Vec<(Unit, String)>), StoreError> {
+    let (mut invited, mut skipped) = (Vec::new(), Vec::new());
+    for unit in units {
+        for n in 1.. {
+            let login = Login::for_unit(&unit.code, n).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            match open_account(store, campaign, unit, &login, by, true).await {
+                Ok(made) => invited.push(made),
+                Err(StoreError::AccountExists(_)) if n < 10 => continue,
+                Err(StoreError::UnitHasAccount(login)) => skipped.push((unit.clone(), login)),
+                Err(err) => return Err(err),
+            }
+            break;
+        }
+    }
+    Ok((invited, skipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_login_is_trimmed_and_lowered_and_nothing_else_passes() {
+        assert_eq!("  Ban-To_Chuc.2 ".parse::<Login>().unwrap().as_str(), "ban-to_chuc.2");
+        for bad in ["ban\u{200b}", "ban\u{202e}", "ban\u{7}", "ban\0", "bạn", "ban to chuc", "ban/x", "ban@x"] {
+            assert!(matches!(bad.parse::<Login>(), Err(LoginError::Character(_))), "{bad:?}");
+        }
+        assert_eq!("   ".parse::<Login>(), Err(LoginError::Empty));
+        assert_eq!("a".repeat(101).parse::<Login>(), Err(LoginError::Long(101)));
+        assert!(LoginError::Character('\u{200b}').to_string().contains("U+200B"));
+    }
+
+    #[test]
+    fn a_units_login_is_its_code_then_numbered() {
+        let code = "dang-bo-so-tai-chinh.chi-bo-van-phong";
+        assert_eq!(Login::for_unit(code, 1).unwrap().as_str(), code);
+        assert_eq!(Login::for_unit("ban", 2).unwrap().as_str(), "ban-2");
+    }
+
+    #[test]
+    fn only_the_unit_itself_or_the_board_adds_a_second_person() {
+        let officer = |role| Account { login: "x".into(), role, campaign: Some("c".into()), unit: Some("u".into()) };
+        assert!(may_add_second(&officer(Role::Cell), 0).is_ok());
+        assert!(may_add_second(&officer(Role::Committee), 1).is_err());
+        assert!(may_add_second(&officer(Role::Board), 2).is_ok());
+        let admin = Account { login: "q".into(), role: Role::Admin, campaign: None, unit: None };
+        assert!(may_add_second(&admin, 1).is_err());
+    }
+}

@@ -1,0 +1,137 @@
+//! The people of a unit: officers invite the units below them, a unit its
+//! own second person; each unit's accounts are listed with who made them,
+//! and an officer above (or the unit) disables one.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{UnitPath, reach};
+use crate::campaign::{Access, Action, Invited, Login, access, invite_below, may_add_second, open_account};
+use crate::input::{Code, InputError, JsonPath};
+use crate::serve::AppState;
+use crate::serve::error::ApiError;
+use crate::serve::session::Actor;
+use crate::store::{Account, Role, Unit};
+
+/// An account to create for a unit: its login (by default the unit's code).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Invitation {
+    login: Option<String>,
+    /// Instead, one account for each unit right below it that has none,
+    /// named after its code: a committee's cells, or every committee of
+    /// the Board.
+    #[serde(default)]
+    below: bool,
+    /// A second person for a unit that has an active account: the Board
+    /// says so knowingly (the unit itself needs not).
+    #[serde(default)]
+    second: bool,
+}
+
+/// How far above `unit`'s lineage the account's own unit stands (0: the
+/// unit itself); an administrator stands above the Board.
+fn distance(account: &Account, lineage: &[Unit]) -> usize {
+    let own = account.unit.as_deref();
+    lineage.iter().position(|u| Some(u.code.as_str()) == own).unwrap_or(lineage.len())
+}
+
+/// An officer creates the account of a unit below theirs, a unit its own
+/// second person; or, asked `below`, one for each unit right below that
+/// has none: each with a one-time sign-in link, shown once. A unit that
+/// has an active account gets another only from itself or the Board.
+pub async fn invite(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+    body: Option<Json<Invitation>>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Invitation { login, below, second } = body.map(|Json(b)| b).unwrap_or_default();
+    let lineage = reach(&state, &account, &campaign, &code, Action::Invite).await?;
+    let by = Some(account.login.as_str());
+    let answer = if below {
+        let units = state.store.units(&campaign).await?;
+        let children: Vec<Unit> = units.iter().filter(|u| u.parent.as_deref() == Some(&code)).cloned().collect();
+        // Each unit below must be the user's to invite: an administrator's reach ends at the Board.
+        let mut line = lineage.clone();
+        line.insert(0, lineage[0].clone());
+        for child in &children {
+            line[0] = child.clone();
+            if access(&account, &campaign, &line, Action::Invite) != Access::Granted {
+                return Err(ApiError::Forbidden("chỉ tạo tài khoản cho đơn vị trực thuộc của mình"));
+            }
+        }
+        let (invited, skipped) = invite_below(&state.store, &campaign, &children, by).await?;
+        let mut answer: Vec<Value> = invited.iter().map(shown).collect();
+        answer.extend(skipped.iter().map(|(unit, login)| {
+            json!({ "unit": unit.code, "name": unit.name, "skipped": format!("đã có tài khoản «{login}»") })
+        }));
+        answer
+    } else {
+        let unit = &lineage[0];
+        let typed = login.unwrap_or_else(|| code.clone());
+        let login: Login = typed.parse().map_err(|e: crate::campaign::LoginError| {
+            ApiError::Input(vec![InputError::new(Code::InvalidLogin, JsonPath::root().key("login"), e.to_string())])
+        })?;
+        let distance = distance(&account, &lineage);
+        if second {
+            may_add_second(&account, distance).map_err(ApiError::Forbidden)?;
+        }
+        let one_per_unit = !second && distance > 0;
+        vec![shown(&open_account(&state.store, &campaign, unit, &login, by, one_per_unit).await?)]
+    };
+    tracing::info!(campaign, unit = code, by = account.login, accounts = answer.len(), "đã tạo tài khoản");
+    Ok((StatusCode::CREATED, Json(json!(answer))))
+}
+
+fn shown(invited: &Invited) -> Value {
+    let Invited { unit, account, token } = invited;
+    json!({
+        "unit": unit.code, "name": unit.name, "login": account.login, "role": account.role,
+        "role_label": account.role.label(), "link": format!("/web/invitation/{token}"),
+    })
+}
+
+/// The unit's accounts, for the unit and the levels above: who made each,
+/// whether its link was used, whether it is disabled.
+pub async fn accounts(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+) -> Result<Json<Value>, ApiError> {
+    reach(&state, &account, &campaign, &code, Action::Read).await?;
+    Ok(Json(json!(state.store.unit_accounts(&campaign, &code).await?)))
+}
+
+/// A unit's account `login`, with the unit's path.
+#[derive(Deserialize)]
+pub struct AccountPath {
+    campaign: String,
+    code: String,
+    login: String,
+}
+
+/// Disables one of the unit's accounts, for an officer above (an
+/// administrator for the Board) or the unit itself: it signs in no more,
+/// its sessions end, its tokens are revoked.
+pub async fn disable(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(AccountPath { campaign, code, login }): Path<AccountPath>,
+) -> Result<StatusCode, ApiError> {
+    reach(&state, &account, &campaign, &code, Action::Invite).await?;
+    if account.role != Role::Admin && account.login == login {
+        return Err(ApiError::Forbidden("không tự khóa tài khoản của mình; hãy đăng xuất"));
+    }
+    if state.store.disable_account(&campaign, &code, &login, &account.login).await? {
+        tracing::info!(campaign, unit = code, by = account.login, "đã khóa tài khoản");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}

@@ -1,0 +1,303 @@
+//! Trust against an insider, black-box over HTTP on SQLite and PostgreSQL:
+//! an officer cannot become a unit below through a look-alike account,
+//! sign-in attempts are counted before the password is tried (a burst of
+//! guesses gets no more tries than one after another, and a stranger
+//! cannot lock the owner out), tokens expire and go with the token that
+//! made them, sessions end when idle or disabled, every change needs the
+//! session's CSRF token — signing out too.
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use crate::campaign::{TestStore, init_example, serve};
+use crate::common::*;
+use crate::people::{BOARD, CAMPAIGN, PASSWORD, User, ok_json, unit_url, whole_bloc};
+
+const COMMITTEE: &str = "dang-bo-so-tai-chinh";
+const CELL: &str = "dang-bo-so-tai-chinh.chi-bo-van-phong";
+
+async fn status_and_body(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+#[tokio::test]
+async fn an_officer_cannot_become_a_unit_below_through_a_look_alike_account() {
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let label = store.label();
+        let bloc = whole_bloc(&store, &server).await;
+        let (board, committee, secretary) = (&bloc[BOARD], &bloc[COMMITTEE], &bloc[CELL]);
+        let invite = |user: &User, body: Value| user.post(unit_url(&server, CELL, "accounts")).json(&body).send();
+
+        // The cell's own login with a zero-width space, a direction mark, a bell, a NUL: refused as logins.
+        for look_alike in ["\u{200b}", "\u{202e}", "\u{7}", "\u{0}", " x"] {
+            let login = format!("{CELL}{look_alike}");
+            let (status, body) = status_and_body(invite(committee, json!({ "login": login })).await.unwrap()).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {login:?}: {body}");
+            assert_eq!(body["problems"][0]["code"], "invalid-login", "{label}");
+            assert_eq!(body["problems"][0]["path"], "$.login", "{label}");
+        }
+        // A plain second login for a cell that has its account: not the committee's to give.
+        let (status, body) = status_and_body(invite(committee, json!({ "login": "chi-bo-moi" })).await.unwrap()).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::CONFLICT, Some("unit-has-account")),
+            "{label}: {body}"
+        );
+        let (status, _) =
+            status_and_body(invite(committee, json!({ "login": "chi-bo-moi", "second": true })).await.unwrap()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{label}: only the unit itself or the Board adds a second person");
+
+        // The cell adds its own second person; the Board one knowingly.
+        let (status, own) =
+            status_and_body(invite(secretary, json!({ "login": "Pho-Bi-Thu.Van-Phong" })).await.unwrap()).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {own}");
+        assert_eq!(own[0]["login"], "pho-bi-thu.van-phong", "{label}: kept lowered");
+        let (status, by_board) =
+            status_and_body(invite(board, json!({ "login": "can-bo-ban", "second": true })).await.unwrap()).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {by_board}");
+
+        // The cell sees every account it has, and who made it.
+        let accounts = ok_json(secretary.get(unit_url(&server, CELL, "accounts")).send().await.unwrap()).await;
+        let listed: Vec<(&str, Option<&str>)> = accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["login"].as_str().unwrap(), a["created_by"].as_str()))
+            .collect();
+        assert_eq!(
+            listed,
+            [(CELL, Some(COMMITTEE)), ("pho-bi-thu.van-phong", Some(CELL)), ("can-bo-ban", Some("ban-to-chuc"))],
+            "{label}"
+        );
+
+        // The Board's man signs in with his link — then the committee disables him: his session ends.
+        let intruder = User::by_link(&server, "can-bo-ban", by_board[0]["link"].as_str().unwrap()).await;
+        assert_eq!(intruder.get(server.url("/api/session")).send().await.unwrap().status(), StatusCode::OK);
+        let disable = committee.post(unit_url(&server, CELL, "accounts/can-bo-ban/disable")).send().await.unwrap();
+        assert_eq!(disable.status(), StatusCode::NO_CONTENT, "{label}");
+        assert_eq!(intruder.get(server.url("/api/session")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        let again = Client::new()
+            .post(server.url("/api/session"))
+            .json(&json!({ "login": "can-bo-ban", "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::UNAUTHORIZED, "{label}: a disabled account signs in no more");
+        // A sibling committee's officer reaches neither the list nor the switch.
+        let stranger = &bloc["dang-bo-so-xay-dung"];
+        let hidden = stranger.post(unit_url(&server, CELL, &format!("accounts/{CELL}/disable"))).send().await.unwrap();
+        assert_eq!(hidden.status(), StatusCode::NOT_FOUND, "{label}");
+        // Once the first account is disabled, the committee may invite the cell anew.
+        let disable =
+            committee.post(unit_url(&server, CELL, &format!("accounts/{CELL}/disable"))).send().await.unwrap();
+        assert_eq!(disable.status(), StatusCode::NO_CONTENT, "{label}");
+        let disable = secretary.post(unit_url(&server, CELL, "accounts/pho-bi-thu.van-phong/disable")).send().await;
+        assert_eq!(disable.unwrap().status(), StatusCode::UNAUTHORIZED, "{label}: the secretary's session ended");
+        let disable =
+            committee.post(unit_url(&server, CELL, "accounts/pho-bi-thu.van-phong/disable")).send().await.unwrap();
+        assert_eq!(disable.status(), StatusCode::NO_CONTENT, "{label}");
+        let (status, body) = status_and_body(invite(committee, json!({ "login": "bi-thu-moi" })).await.unwrap()).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {body}");
+
+        // The cell's timeline says who made and who disabled its accounts.
+        let timeline = ok_json(board.get(unit_url(&server, CELL, "timeline")).send().await.unwrap()).await;
+        let disabled = timeline.as_array().unwrap().iter().filter(|e| e["action"] == "account-disabled").count();
+        assert_eq!(disabled, 3, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn texts_with_a_nul_are_refused_not_a_server_error() {
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let label = store.label();
+        let bloc = whole_bloc(&store, &server).await;
+        let client = Client::new();
+        let sign_in = client
+            .post(server.url("/api/session"))
+            .json(&json!({ "login": "ban\u{0}", "password": "sai mật khẩu" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sign_in.status(), StatusCode::UNAUTHORIZED, "{label}");
+        let token = bloc[BOARD].post(server.url("/api/tokens")).json(&json!({ "label": "máy\u{0}" })).send();
+        assert_eq!(token.await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let unit = bloc[BOARD].get(unit_url(&server, "ban%00", "submission")).send().await.unwrap();
+        assert_eq!(unit.status(), StatusCode::NOT_FOUND, "{label}");
+        let campaign = bloc[BOARD].get(server.url("/api/campaigns/2021%00/units")).send().await.unwrap();
+        assert_eq!(campaign.status(), StatusCode::NOT_FOUND, "{label}");
+        let revoke = bloc[BOARD].request(reqwest::Method::DELETE, server.url("/api/tokens/ab%00")).send();
+        assert_eq!(revoke.await.unwrap().status(), StatusCode::NOT_FOUND, "{label}");
+        let link = client.get(server.url("/web/invitation/ab%00cd")).send().await.unwrap();
+        assert_eq!(link.status(), StatusCode::NOT_FOUND, "{label}");
+    }
+}
+
+/// Signs in as `login` with `password` from `address` (through the trusted
+/// proxy on loopback); the answer's status.
+async fn try_sign_in(server: &Server, login: &str, password: &str, address: &str) -> StatusCode {
+    let answer = Client::new()
+        .post(server.url("/api/session"))
+        .header("x-forwarded-for", address)
+        .json(&json!({ "login": login, "password": password }))
+        .send()
+        .await
+        .unwrap();
+    answer.status()
+}
+
+#[tokio::test]
+async fn a_burst_of_guesses_gets_no_more_tries_than_one_after_another() {
+    for store in TestStore::all() {
+        let label = store.label();
+        let server = serve(&store);
+        User::created(&store, &server, "quan-tri", &["--role", "admin"]).await;
+        let guesses = (0..30).map(|i| {
+            let server = &server;
+            async move { try_sign_in(server, "quan-tri", &format!("đoán sai lần {i}"), "-").await }
+        });
+        let statuses = futures_util::future::join_all(guesses).await;
+        let tried = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+        let held = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+        assert_eq!((tried, held), (5, 25), "{label}: {statuses:?}");
+        // The right password right after waits too.
+        assert_eq!(try_sign_in(&server, "quan-tri", PASSWORD, "-").await, StatusCode::TOO_MANY_REQUESTS, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn a_stranger_cannot_lock_the_owner_out_and_addresses_come_only_from_trusted_proxies() {
+    for store in TestStore::all() {
+        let label = store.label();
+        let mut args = store.args();
+        args.extend(["--trusted-proxy".into(), "127.0.0.1".into()]);
+        let server = Server::start(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let owner = User::created(&store, &server, "quan-tri", &["--role", "admin"]).await;
+        // The owner works from 10.1.1.1.
+        assert_eq!(try_sign_in(&server, "quan-tri", PASSWORD, "10.1.1.1").await, StatusCode::OK, "{label}");
+        // A stranger tries from many addresses, a guess each.
+        for i in 0..10 {
+            let address = format!("203.0.113.{i}");
+            assert_eq!(try_sign_in(&server, "quan-tri", "đoán", &address).await, StatusCode::UNAUTHORIZED, "{label}");
+        }
+        // Guessing from yet another address waits …
+        assert_eq!(
+            try_sign_in(&server, "quan-tri", "đoán", "198.51.100.7").await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{label}"
+        );
+        // … the owner, at an address of theirs, does not.
+        assert_eq!(try_sign_in(&server, "quan-tri", PASSWORD, "10.1.1.1").await, StatusCode::OK, "{label}");
+        // A client naming its own address before the proxy's is not believed: the proxy's entry counts.
+        let spoofed = Client::new()
+            .post(server.url("/api/session"))
+            .header("x-forwarded-for", "10.1.1.1")
+            .header("x-forwarded-for", "198.51.100.7")
+            .json(&json!({ "login": "quan-tri", "password": "đoán" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(spoofed.status(), StatusCode::TOO_MANY_REQUESTS, "{label}");
+        // The owner's session is theirs still.
+        assert_eq!(owner.get(server.url("/api/session")).send().await.unwrap().status(), StatusCode::OK, "{label}");
+    }
+    // Without --trusted-proxy, X-Forwarded-For is nobody's word: every guess is loopback's.
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    let server = serve(&store);
+    User::created(&store, &server, "quan-tri", &["--role", "admin"]).await;
+    for i in 0..5 {
+        let status = try_sign_in(&server, "quan-tri", "đoán", &format!("203.0.113.{i}")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(try_sign_in(&server, "quan-tri", "đoán", "203.0.113.99").await, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn tokens_expire_and_go_with_the_token_that_made_them_and_sessions_end_when_idle() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let role = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
+    let secretary = User::created(&store, &server, "van-phong", &role).await;
+    let (status, body) = status_and_body(
+        secretary
+            .post(server.url("/api/tokens"))
+            .json(&json!({ "label": "x", "expires_in_days": 0 }))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["problems"][0]["path"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("$.expires_in_days"))
+    );
+    let made =
+        secretary.post(server.url("/api/tokens")).json(&json!({ "label": "máy nhập liệu" })).send().await.unwrap();
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let made: Value = made.json().await.unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let days = (made["expires_at"].as_i64().unwrap() - now + 43_200_000) / 86_400_000;
+    assert_eq!(days, 90, "90 days when not said");
+    let parent = made["token"].as_str().unwrap().to_owned();
+    // A token made with the token …
+    let child = Client::new()
+        .post(server.url("/api/tokens"))
+        .bearer_auth(&parent)
+        .json(&json!({ "label": "con" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(child.status(), StatusCode::CREATED);
+    let child: Value = child.json().await.unwrap();
+    let child = child["token"].as_str().unwrap().to_owned();
+    let url = unit_url(&server, CELL, "versions");
+    assert_eq!(Client::new().get(&url).bearer_auth(&child).send().await.unwrap().status(), StatusCode::OK);
+    // … goes with it.
+    let id = made["id"].as_str().unwrap();
+    let revoked =
+        secretary.request(reqwest::Method::DELETE, server.url(&format!("/api/tokens/{id}"))).send().await.unwrap();
+    assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
+    assert_eq!(Client::new().get(&url).bearer_auth(&child).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+
+    // An hour without a request ends the session, as the store's clock says.
+    let TestStore::Sqlite(dir) = &store else { unreachable!() };
+    let out = std::process::Command::new("sqlite3")
+        .arg(dir.path().join("kttdv.db"))
+        .arg("UPDATE session SET seen_at = seen_at - 3600 * 1000 - 1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(secretary.get(server.url("/api/session")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn signing_out_needs_the_sessions_csrf_token_and_the_sign_in_form_needs_the_servers() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    let server = serve(&store);
+    let user = User::created(&store, &server, "quan-tri", &["--role", "admin"]).await;
+    // Another site's page cannot sign the user out.
+    let forged = Client::new().delete(server.url("/api/session")).header("cookie", &user.cookie).send().await.unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(user.get(server.url("/api/session")).send().await.unwrap().status(), StatusCode::OK);
+    let out = user.request(reqwest::Method::DELETE, server.url("/api/session")).send().await.unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(user.get(server.url("/api/session")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+
+    // A token of one's own making, in the cookie and the form alike, is not the server's.
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let form = [("csrf", "tu-che.9999999999.abc"), ("login", "quan-tri"), ("password", PASSWORD)];
+    let answer = client
+        .post(server.url("/web/sign-in"))
+        .header("cookie", "kttdv-csrf=tu-che.9999999999.abc")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+}
