@@ -33,6 +33,21 @@ pub fn create_file(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
+/// Makes `path` (a folder or a file that exists) its owner's alone,
+/// whatever it was: 0700 for a folder, 0600 for a file. Nothing to do
+/// where there are no such modes.
+pub fn restrict(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if std::fs::metadata(path)?.is_dir() { 0o700 } else { 0o600 };
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 /// Writes a new private file.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     io::Write::write_all(&mut create_file(path)?, bytes)
@@ -52,6 +67,9 @@ mod tests {
         super::write(&path.join("a/b/x.json"), b"{}").unwrap();
         assert_eq!(std::fs::metadata(path.join("a/b/x.json")).unwrap().permissions().mode() & 0o777, 0o600);
         assert!(super::write(&path.join("a/b/x.json"), b"[]").is_err(), "never overwritten");
+        std::fs::set_permissions(path.join("a"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        super::restrict(&path.join("a")).unwrap();
+        assert_eq!(std::fs::metadata(path.join("a")).unwrap().permissions().mode() & 0o777, 0o700);
         drop(folder);
         assert!(!path.exists());
     }

@@ -130,14 +130,25 @@ fn without(value: &Value, keys: &[&str]) -> Value {
     Value::Object(own)
 }
 
-/// A unit's own part of what is saved: a cell's roster as it is, a
-/// committee's or the Board's details without the units below.
+/// A unit's own part of what is saved: a cell's roster, a committee's or
+/// the Board's details without the units below — and never campaign
+/// settings of its own: those are the campaign's ([`with_settings`]).
 pub fn own_part(level: Level, submission: &Value) -> Value {
     match level {
-        Level::Cell => submission.clone(),
-        Level::Committee => without(submission, &["cells"]),
-        Level::Board => without(submission, &["committees", "roll"]),
+        Level::Cell => without(submission, &["campaign"]),
+        Level::Committee => without(submission, &["cells", "campaign"]),
+        Level::Board => without(submission, &["committees", "roll", "campaign"]),
     }
+}
+
+/// `input` (a document's, put together from stored parts) under the
+/// campaign's `settings`: the units below inherit them.
+pub fn with_settings(mut input: Value, settings: &str) -> Result<Value, StoreError> {
+    let settings: Value = serde_json::from_str(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    if let Some(fields) = input.as_object_mut() {
+        fields.insert("campaign".into(), settings);
+    }
+    Ok(input)
 }
 
 /// A committee's input (kinds `mau-6`, `tong-hop`, `ho-so-co-so`) from its

@@ -1,7 +1,7 @@
 //! The units of a campaign, parents first, with codes of their own: from a
 //! Board's whole submission, a units file, or the roll's columns.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -12,6 +12,9 @@ use crate::store::Level;
 
 /// The Board's code in every campaign.
 pub const BOARD: &str = "ban";
+
+/// Longest name of a unit: a line of a form.
+pub const MAX_UNIT_NAME: usize = 200;
 
 /// A unit a campaign's source names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +123,8 @@ impl Tree {
             return Err(vec![InputError::new(Code::WrongType, JsonPath::root(), "cần một danh sách đơn vị")]);
         };
         let mut units: Vec<(usize, NewUnit)> = Vec::new();
+        // Each code's row, to find a parent or a second use at once in a tree of any size.
+        let mut rows_of: HashMap<String, usize> = HashMap::new();
         for (i, row) in rows.iter().enumerate() {
             let at = JsonPath::root().index(i);
             let text = |key: &str| row.get(key).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty());
@@ -135,6 +140,17 @@ impl Tree {
                 }
                 continue;
             };
+            // A name is printed in forms 6 and 7 and read on every page: text, of a line's length.
+            let named = problems.len();
+            crate::input::check_strings(&Value::String(name.into()), &|_| true, &at.key("name"), &mut problems);
+            let length = name.chars().count();
+            if length > MAX_UNIT_NAME {
+                let message = format!("tên dài {length} ký tự, quá giới hạn {MAX_UNIT_NAME} ký tự");
+                problems.push(InputError::new(Code::TextTooLong, at.key("name"), message));
+            }
+            if problems.len() > named {
+                continue;
+            }
             let Some(level) = level_named(kind) else {
                 let message = format!("cấp «{kind}» không rõ; dùng «Ban Tổ chức», «Tổ chức cơ sở đảng» hoặc «Chi bộ»");
                 problems.push(InputError::new(Code::UnknownValue, at.key("kind"), message));
@@ -145,22 +161,23 @@ impl Tree {
                 problems.push(InputError::new(Code::InvalidUnitCode, at.key("code"), message));
                 continue;
             }
-            if let Some((j, _)) = units.iter().find(|(_, u)| u.code == code) {
+            if let Some(j) = rows_of.get(code) {
                 let message = format!("mã «{code}» đã dùng cho đơn vị ở dòng {} ($[{j}])", j + 1);
                 problems.push(InputError::new(Code::InvalidUnitCode, at.key("code"), message));
                 continue;
             }
+            rows_of.insert(code.to_owned(), i);
             let parent = text("parent").map(str::to_owned);
             units.push((i, NewUnit { code: code.into(), name: name.into(), level, parent }));
         }
+        let level_of: HashMap<&str, Level> = units.iter().map(|(_, u)| (u.code.as_str(), u.level)).collect();
         let boards: Vec<&(usize, NewUnit)> = units.iter().filter(|(_, u)| u.level == Level::Board).collect();
         if boards.len() != 1 {
             let message = format!("cần đúng một Ban Tổ chức, có {}", boards.len());
             problems.push(InputError::new(Code::WrongParent, JsonPath::root(), message));
         }
         for (i, unit) in &units {
-            let above =
-                unit.parent.as_deref().and_then(|p| units.iter().find(|(_, u)| u.code == p)).map(|(_, u)| u.level);
+            let above = unit.parent.as_deref().and_then(|p| level_of.get(p).copied());
             let expected = match unit.level {
                 Level::Board => None,
                 Level::Committee => Some(Level::Board),
@@ -189,13 +206,18 @@ impl Tree {
             return Err(problems);
         }
         // Parents before children: the Board, then each committee with its cells.
-        let children = |code: &str| -> Vec<NewUnit> {
-            units.iter().filter(|(_, u)| u.parent.as_deref() == Some(code)).map(|(_, u)| u.clone()).collect()
-        };
+        let mut children: HashMap<&str, Vec<&NewUnit>> = HashMap::new();
+        for (_, unit) in &units {
+            if let Some(parent) = &unit.parent {
+                children.entry(parent.as_str()).or_default().push(unit);
+            }
+        }
+        let below = |code: &str| children.get(code).cloned().unwrap_or_default();
         let board = boards[0].1.clone();
         let mut ordered = vec![board.clone()];
-        for committee in children(&board.code) {
-            ordered.extend(std::iter::once(committee.clone()).chain(children(&committee.code)));
+        for committee in below(&board.code) {
+            ordered.push(committee.clone());
+            ordered.extend(below(&committee.code).into_iter().cloned());
         }
         Ok(Tree { units: ordered, parts: Vec::new() })
     }
@@ -273,6 +295,9 @@ mod tests {
             { "code": "chi-bo-1", "name": "Chi bộ 1", "kind": "cell", "parent": "ban" },
             { "code": "chi-bo-2", "name": "Chi bộ 2", "kind": "tổ đảng", "parent": "x" },
             { "name": "Chi bộ 3", "kind": "cell" },
+            { "code": "chi-bo-4", "name": "Chi bộ \u{202e}4", "kind": "cell", "parent": "ban" },
+            { "code": "chi-bo-5", "name": "Chi bộ\u{7}", "kind": "cell", "parent": "ban" },
+            { "code": "chi-bo-6", "name": "Chi bộ ".repeat(40), "kind": "cell", "parent": "ban" },
         ]);
         let problems = Tree::from_units(&bad).unwrap_err();
         let found: Vec<(String, String)> =
@@ -283,6 +308,9 @@ mod tests {
             ("wrong-parent", "$[3].parent"),
             ("unknown-value", "$[4].kind"),
             ("missing-field", "$[5].code"),
+            ("forbidden-character", "$[6].name"),
+            ("forbidden-character", "$[7].name"),
+            ("text-too-long", "$[8].name"),
         ] {
             assert!(found.contains(&(expected.0.into(), expected.1.into())), "{expected:?} in {found:?}");
         }

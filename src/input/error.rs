@@ -88,6 +88,9 @@ pub enum Code {
     OtherVersion,
     /// A login outside the alphabet kttdv keeps logins in.
     InvalidLogin,
+    /// A warning: a submission to the campaign store names campaign
+    /// settings of its own; the campaign's are used.
+    OwnCampaign,
 }
 
 impl Code {

@@ -185,10 +185,19 @@ fn router(state: Arc<AppState>) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", id, method = %request.method(), uri = %request.uri())
+            tracing::info_span!("request", id, method = %request.method(), uri = %loggable(request.uri()))
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// A request's address as the log keeps it: a one-time link's token is the
+/// password to set, so it is never written down.
+fn loggable(uri: &axum::http::Uri) -> std::borrow::Cow<'_, str> {
+    match uri.path().strip_prefix("/web/invitation/") {
+        Some(_) => "/web/invitation/…".into(),
+        None => uri.to_string().into(),
+    }
 }
 
 async fn readyz(State(state): State<Arc<AppState>>) -> Response {
@@ -256,7 +265,9 @@ async fn signed_in_when_required(State(state): State<Arc<AppState>>, request: Re
 }
 
 /// What browsers are told of every answer: the page runs only its own
-/// script and style, is never framed, and sends no referrer.
+/// script and style, is never framed, sends no referrer, and nothing is
+/// kept in a cache (answers carry members' personal data, and a shared
+/// computer's cache is anyone's).
 async fn security_headers(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     use axum::http::header;
     let mut response = next.run(request).await;
@@ -265,6 +276,7 @@ async fn security_headers(State(state): State<Arc<AppState>>, request: Request, 
     headers.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     response
 }
 

@@ -105,6 +105,7 @@ fn campaign_operations() -> Map<String, Value> {
     );
     let step_body = json!({ "required": false, "content": { "application/json": { "schema": { "type": "object", "properties": {
         "version": { "type": "integer", "description": "Phiên bản người dùng đã xem; khác phiên bản hiện hành thì 409" },
+        "state": { "type": "string", "description": "Trạng thái người dùng đã xem (chua-nop, dang-soan, da-nop, da-duyet, da-tiep-nhan, tra-lai, khong-bao-cao); khác trạng thái hiện tại thì 409" },
         "note": { "type": "string", "description": "Lý do trả lại, lý do không báo cáo" },
         "cells": { "type": "array", "items": { "type": "string" }, "description": "Ban Tổ chức trả lại tổ chức cơ sở kèm các chi bộ này" } } } } } });
     for (step, summary) in [

@@ -125,7 +125,18 @@ impl Store {
                 if file.exists() && !looks_like_sqlite(&file) {
                     return Err(StoreError::Foreign(place));
                 }
-                (format!("sqlite://{}?mode=rwc", file.display()), true)
+                // Every member's data and the password hashes: the owner's alone,
+                // whatever the folder and files were (SQLite gives its -wal and
+                // -shm files the database file's mode).
+                if !file.exists() {
+                    crate::private::create_file(&file).map_err(|e| open(&e))?;
+                }
+                for path in [dir.to_path_buf(), file.clone(), side_file(&file, "-wal"), side_file(&file, "-shm")] {
+                    if path.exists() {
+                        crate::private::restrict(&path).map_err(|e| open(&e))?;
+                    }
+                }
+                (format!("sqlite://{}?mode=rw", file.display()), true)
             }
             Location::Postgres(url) => (url.clone(), false),
         };
@@ -555,6 +566,13 @@ impl VersionInfo {
             author: row.try_get(3)?,
         })
     }
+}
+
+/// SQLite's file beside the database: its `-wal` or `-shm`.
+fn side_file(file: &Path, suffix: &str) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// Whether `file` starts as every SQLite database does.

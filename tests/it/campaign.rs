@@ -132,12 +132,20 @@ async fn a_cells_workbook_saved_gives_its_packet_and_once_approved_its_committee
         let again = client.get(unit_url(&server, CELL, "documents/packet")).send().await.unwrap();
         assert_eq!(again.headers()["x-kttdv-cache"], "hit", "{label}: asking twice renders once");
         assert_eq!(again.bytes().await.unwrap(), bytes);
+        // The PDF carries the stored version, under the campaign's settings.
+        let settings: Value =
+            serde_json::from_str(&std::fs::read_to_string(root().join("campaigns/2021-quang-nam.json")).unwrap())
+                .unwrap();
+        let made_from = |mut part: Value| {
+            part["campaign"] = settings.clone();
+            part
+        };
         let attached = kttdv::extract(&bytes).unwrap();
-        assert_eq!(attached.input, current, "{label}: the PDF carries the stored version");
+        assert_eq!(attached.input, made_from(current.clone()), "{label}: the PDF carries the stored version");
         // Version 1 can be made again, as it was.
         let old = client.get(unit_url(&server, CELL, "documents/mau-2?version=1")).send().await.unwrap();
         assert_eq!(old.status(), StatusCode::OK, "{label}");
-        assert_eq!(kttdv::extract(&old.bytes().await.unwrap()).unwrap().input, first, "{label}");
+        assert_eq!(kttdv::extract(&old.bytes().await.unwrap()).unwrap().input, made_from(first.clone()), "{label}");
 
         // Once submitted and approved, the committee's form 6 counts the
         // saved roster; only approved cells are in it.

@@ -221,6 +221,15 @@ impl Server {
 
     /// Like [`start`](Self::start), with more variables in its environment.
     pub fn start_with(args: &[&str], env: &[(&str, &Path)]) -> Self {
+        Self::spawn(args, env, "warn", Stdio::null())
+    }
+
+    /// Like [`start`](Self::start), its log (everything, `info` and up) written to `log`.
+    pub fn start_logged(args: &[&str], log: &Path) -> Self {
+        Self::spawn(args, &[], "info", Stdio::from(std::fs::File::create(log).unwrap()))
+    }
+
+    fn spawn(args: &[&str], env: &[(&str, &Path)], level: &str, stderr: Stdio) -> Self {
         use std::io::BufRead;
         let named = args.iter().any(|a| *a == "--data" || *a == "--database");
         let data = (!named).then(|| tempfile::tempdir().unwrap());
@@ -233,9 +242,9 @@ impl Server {
             .envs(env.iter().copied())
             .env_remove("KTTDV_TEMPLATES")
             .env_remove("KTTDV_FONTS")
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", level)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("kttdv serve starts");
         // Ready once it prints its address; a server that never gets ready

@@ -301,3 +301,139 @@ async fn signing_out_needs_the_sessions_csrf_token_and_the_sign_in_form_needs_th
         .unwrap();
     assert_eq!(answer.status(), StatusCode::FORBIDDEN);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_store_is_its_owners_alone_whatever_was_there_before() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("kttdv-data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let args = ["--data", data.to_str().unwrap()];
+    drop(Server::start(&args));
+    let db = data.join("kttdv.db");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let _server = Server::start(&args);
+    assert_eq!(mode(&data), 0o700);
+    for file in ["kttdv.db", "kttdv.db-wal", "kttdv.db-shm"] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+}
+
+#[tokio::test]
+async fn no_link_or_token_reaches_the_log() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let args = store.args();
+    let server = Server::start_logged(&args.iter().map(String::as_str).collect::<Vec<_>>(), log.path());
+    let out = kttdv(
+        &[
+            &["admin", "create-user", "quan-tri", "--role", "admin"][..],
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        ]
+        .concat(),
+        "",
+    );
+    let link = String::from_utf8(out.stdout).unwrap();
+    let path = link.trim()[link.find("/web/").unwrap()..].to_owned();
+    let token = path.rsplit('/').next().unwrap().to_owned();
+    let client = Client::new();
+    assert_eq!(client.get(server.url(&path)).send().await.unwrap().status(), StatusCode::OK);
+    let user = User::by_link(&server, "quan-tri", &path).await;
+    let made: Value = user
+        .post(server.url("/api/tokens"))
+        .json(&json!({ "label": "máy" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let api = made["token"].as_str().unwrap();
+    assert_eq!(client.get(server.url("/api/session")).bearer_auth(api).send().await.unwrap().status(), StatusCode::OK);
+    drop(server);
+    let written = std::fs::read_to_string(log.path()).unwrap();
+    assert!(written.contains("/web/invitation/…"), "the request is logged, its token not:\n{written}");
+    for secret in [token.as_str(), api, user.cookie.trim_start_matches("kttdv-session=")] {
+        assert!(!written.contains(secret), "{secret} in the log:\n{written}");
+    }
+}
+
+#[tokio::test]
+async fn personal_data_is_never_cached_every_read_is_logged_and_a_units_settings_are_the_campaigns() {
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let label = store.label();
+        let bloc = whole_bloc(&store, &server).await;
+        let (board, committee, secretary) = (&bloc[BOARD], &bloc[COMMITTEE], &bloc[CELL]);
+
+        // A roster naming its own reference date: said, and the campaign's used.
+        let mut roster = json_input(&example("cell.json"));
+        roster["campaign"] = json!({ "name": "Riêng", "round": 4, "province_code": 49, "reference_date": "01/01/2021",
+            "stamping_from": "01/01/2021", "stamping_until": "15/05/2021", "committee_deadline": "10/05/2021",
+            "board_deadline": "19/05/2021" });
+        let saved =
+            ok_json(secretary.put(unit_url(&server, CELL, "submission")).json(&roster).send().await.unwrap()).await;
+        let warned: Vec<&str> =
+            saved["warnings"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap()).collect();
+        assert!(warned.contains(&"own-campaign"), "{label}: {saved}");
+        let kept = ok_json(secretary.get(unit_url(&server, CELL, "submission")).send().await.unwrap()).await;
+        assert!(kept.get("campaign").is_none(), "{label}: the stored part has no settings of its own");
+
+        for path in ["submission", "documents/mau-1", "versions", "accounts", "timeline"] {
+            let answer = committee.get(unit_url(&server, CELL, path)).send().await.unwrap();
+            assert_eq!(answer.status(), StatusCode::OK, "{label}: {path}");
+            assert_eq!(answer.headers()["cache-control"], "no-store", "{label}: {path}");
+            if path == "documents/mau-1" {
+                let text = folded(&pdf_text(&answer.bytes().await.unwrap()));
+                assert!(text.contains("15/04/2021") && !text.contains("01/01/2021"), "{label}: {text}");
+            }
+        }
+        let log =
+            ok_json(board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap()).await;
+        let reads: Vec<(&str, &str, &str)> = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| matches!(e["action"].as_str(), Some("read" | "download")))
+            .map(|e| (e["action"].as_str().unwrap(), e["login"].as_str().unwrap(), e["note"].as_str().unwrap()))
+            .collect();
+        let expected = [
+            ("read", CELL, "dữ liệu của đơn vị"),
+            ("read", COMMITTEE, "dữ liệu của đơn vị"),
+            ("download", COMMITTEE, "mau-1"),
+        ];
+        assert_eq!(reads, expected, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn a_step_on_a_state_the_officer_no_longer_sees_is_refused() {
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let label = store.label();
+        let bloc = whole_bloc(&store, &server).await;
+        let submitted =
+            bloc[CELL].post(unit_url(&server, CELL, "submit")).json(&json!({ "state": "dang-soan" })).send();
+        assert_eq!(submitted.await.unwrap().status(), StatusCode::OK, "{label}");
+        // The committee's page still showed a draft: its return is of a report it has not seen.
+        let (status, body) = status_and_body(
+            bloc[COMMITTEE]
+                .post(unit_url(&server, CELL, "return"))
+                .json(&json!({ "state": "dang-soan", "note": "Thiếu ngày sinh" }))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "{label}: {body}");
+        let approved =
+            bloc[COMMITTEE].post(unit_url(&server, CELL, "approve")).json(&json!({ "state": "da-nop" })).send();
+        assert_eq!(approved.await.unwrap().status(), StatusCode::OK, "{label}");
+    }
+}

@@ -373,9 +373,23 @@ fn campaign_list(store: &StoreArgs) -> Result<(), Exit> {
 
 fn campaign_export(code: &str, output: Option<PathBuf>, store: &StoreArgs) -> Result<(), Exit> {
     let output = output.unwrap_or_else(|| PathBuf::from(format!("{code}.zip")));
+    let location = store.location();
     let code = code.to_owned();
-    let bytes = with_store(&store.location(), |store| async move { kttdv::campaign::export(&store, &code).await })?;
-    write_private_document(&output, &bytes)
+    let exported = code.clone();
+    let bytes = with_store(&location, |store| async move { kttdv::campaign::export(&store, &exported).await })?;
+    write_private_document(&output, &bytes)?;
+    // Every member's data left the store: the log says so, after the export,
+    // which so stays what the campaign was when it was taken.
+    let note = format!("xuất ra {}", output.display());
+    with_store(&location, |store| async move {
+        let event = kttdv::store::NewEvent {
+            action: "export",
+            campaign: Some(&code),
+            note: Some(&note),
+            ..kttdv::store::NewEvent::default()
+        };
+        store.log(&event).await
+    })
 }
 
 fn campaign_import(input: &Path, store: &StoreArgs) -> Result<(), Exit> {

@@ -18,7 +18,7 @@ use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
 use crate::serve::upload::Upload;
 
-use super::submission::{documents_of, input_of};
+use super::submission::{documents_of, input_of, read_logged};
 use super::{UnitPath, reach};
 
 /// The unit uploads the PDF it signed (a form with one file). Kept only
@@ -96,6 +96,8 @@ pub(super) async fn signed_original(
         .signed(&campaign, &code, number, kind.name())
         .await?
         .ok_or_else(|| ApiError::NoSigned(format!("{} {}", unit.name, kind.label())))?;
+    let what = format!("bản đã ký {}", kind.name());
+    read_logged(&state, &account, &campaign, &code, "download", Some(number), &what).await?;
     let disposition =
         HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")).map_err(ApiError::internal)?;
     Ok((

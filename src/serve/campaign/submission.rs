@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::campaign::{Action, board_input, committee_input, own_part};
+use crate::campaign::{Action, board_input, committee_input, own_part, with_settings};
 use crate::hash::sha256;
 use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::Kind;
@@ -43,6 +43,8 @@ pub(super) async fn submission(
     reach(&state, &account, &campaign, &code, Action::Read).await?;
     let version = state.store.version(&campaign, &code, query.version).await?;
     let version = version.ok_or_else(|| ApiError::NoSubmission(code.clone()))?;
+    let number = Some(version.info.number);
+    read_logged(&state, &account, &campaign, &code, "read", number, "dữ liệu của đơn vị").await?;
     let mut response = ([(header::CONTENT_TYPE, "application/json")], version.body).into_response();
     let headers = response.headers_mut();
     headers.insert("x-kttdv-version", HeaderValue::from(version.info.number));
@@ -86,8 +88,17 @@ pub(super) async fn save(
             return Err(ApiError::Input(input.relocate(vec![problem])));
         }
         let whole = whole_input(level, &own, around)?;
+        let mut found = Vec::new();
+        // Settings of its own are the campaign's to give: said, and replaced.
+        if input.value.get("campaign").is_some_and(|named| Some(named) != whole.get("campaign")) {
+            let message = "dữ liệu ghi thông tin chiến dịch riêng (campaign); kttdv dùng thông tin của chiến dịch";
+            found.push(InputError::new(Code::OwnCampaign, JsonPath::root().key("campaign"), message));
+        }
         match worker.renderer.check(check_kind(level), &whole) {
-            Ok(warnings) => Ok((own, input.warnings(warnings))),
+            Ok(warnings) => {
+                found.extend(warnings);
+                Ok((own, input.warnings(found)))
+            }
             Err(problems) => Err(ApiError::Input(input.relocate(problems))),
         }
     })
@@ -120,6 +131,8 @@ pub(super) async fn document(
         )));
     }
     let input = input_of(&state, &campaign, &unit, query.version).await?;
+    let number = query.version.or(unit.current);
+    read_logged(&state, &account, &campaign, &code, "download", number, kind.name()).await?;
     let format = OutFormat::allowed(kind)[0];
     let flavour = PdfFlavour::WITH_DATA;
     let text = serde_json::to_vec(&input).expect("JSON serialises");
@@ -165,6 +178,29 @@ pub(super) async fn document(
     // How many of a submission's PDFs were kept from before, not made again.
     response.headers_mut().insert("x-kttdv-files-kept", HeaderValue::from(files.found.load(Ordering::SeqCst)));
     Ok(response)
+}
+
+/// Writes down in the audit log that `account` read personal data of the
+/// unit `code` (`action`: read, download), before it is sent.
+pub(super) async fn read_logged(
+    state: &AppState,
+    account: &crate::store::Account,
+    campaign: &str,
+    code: &str,
+    action: &str,
+    version: Option<i64>,
+    what: &str,
+) -> Result<(), ApiError> {
+    let event = crate::store::NewEvent {
+        action,
+        login: Some(&account.login),
+        campaign: Some(campaign),
+        unit: Some(code),
+        version,
+        note: Some(what),
+        ..crate::store::NewEvent::default()
+    };
+    Ok(state.store.log(&event).await?)
 }
 
 /// Says whether the document was kept already (`hit`) or made now (`miss`).
@@ -243,14 +279,15 @@ fn whole_input(level: Level, own: &Value, around: Surroundings) -> Result<Value,
     if level != Level::Cell {
         set_not_reporting(&mut own, around.not_reporting);
     }
-    Ok(match level {
+    let whole = match level {
         Level::Cell => own,
         Level::Committee => committee_input(&own, around.below),
         Level::Board => {
             let roll = around.roll.as_deref().map(serde_json::from_str).transpose().map_err(ApiError::internal)?;
             board_input(&own, around.below, roll)
         }
-    })
+    };
+    Ok(with_settings(whole, &around.settings)?)
 }
 
 /// The unit's input from its current version (or its version `number`)
@@ -262,7 +299,7 @@ pub(super) async fn input_of(
     number: Option<i64>,
 ) -> Result<Value, ApiError> {
     let own = state.store.version(campaign, &unit.code, number).await?;
-    let own = parse(&own.ok_or_else(|| ApiError::NoSubmission(unit.code.clone()))?.body)?;
+    let own = own_part(unit.level, &parse(&own.ok_or_else(|| ApiError::NoSubmission(unit.code.clone()))?.body)?);
     whole_input(unit.level, &own, surroundings(state, campaign, unit).await?)
 }
 
@@ -270,20 +307,26 @@ pub(super) async fn input_of(
 /// units right below it that the unit has approved, in the tree's order (a
 /// committee's approved cells; the Board's accepted committees, each with
 /// its cells and the day the Board received it); the roll, which only the
-/// Board's input holds; the units right below that do not report.
+/// Board's input holds; the units right below that do not report; the
+/// campaign's settings, which every part below inherits.
 struct Surroundings {
     below: Vec<Value>,
     roll: Option<String>,
     not_reporting: Vec<Value>,
+    settings: String,
 }
 
 async fn surroundings(state: &AppState, campaign: &str, unit: &Unit) -> Result<Surroundings, ApiError> {
+    let settings = state.store.campaign(campaign).await?;
     if unit.level == Level::Cell {
-        return Ok(Surroundings { below: Vec::new(), roll: None, not_reporting: Vec::new() });
+        return Ok(Surroundings { below: Vec::new(), roll: None, not_reporting: Vec::new(), settings });
     }
     let units = state.store.units(campaign).await?;
     let bodies = state.store.bodies_below(campaign, &unit.code).await?;
-    let body = |code: &str| bodies.get(code).map(|b| parse(b)).transpose();
+    // Parts saved before settings were the campaign's alone may name their own: not read.
+    let levels: std::collections::HashMap<&str, Level> = units.iter().map(|u| (u.code.as_str(), u.level)).collect();
+    let level_of = |code: &str| levels.get(code).copied().unwrap_or(Level::Cell);
+    let body = |code: &str| bodies.get(code).map(|b| parse(b).map(|v| own_part(level_of(code), &v))).transpose();
     fn approved<'a>(units: &'a [Unit], parent: &'a str) -> impl Iterator<Item = &'a Unit> {
         units.iter().filter(move |u| u.parent.as_deref() == Some(parent) && u.state.approved())
     }
@@ -309,7 +352,7 @@ async fn surroundings(state: &AppState, campaign: &str, unit: &Unit) -> Result<S
         Level::Board => state.store.roll(campaign).await?,
         _ => None,
     };
-    Ok(Surroundings { below: inputs, roll, not_reporting: not_reporting(&units, &unit.code) })
+    Ok(Surroundings { below: inputs, roll, not_reporting: not_reporting(&units, &unit.code), settings })
 }
 
 /// The units right below `parent` that do not report, and why, as a

@@ -22,13 +22,15 @@ use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
 use crate::store::{Check, Level, Move, Role, State as UnitState, Unit, now_ms};
 
-/// What a step may say: the version the user saw (refused if another came
-/// since), a return's comment or a reason, and for the Board returning a
+/// What a step may say: the version and the state the user saw (refused
+/// if another came since), a return's comment or a reason, and for the Board returning a
 /// committee, which of its cells go back too.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct StepBody {
     version: Option<i64>,
+    /// The state the user saw: another since is a 409.
+    state: Option<UnitState>,
     note: Option<String>,
     #[serde(default)]
     cells: Vec<String>,
@@ -44,7 +46,7 @@ pub async fn take(
 ) -> Result<Json<Value>, ApiError> {
     let lineage = reach(&state, &account, &campaign, &code, step.action()).await?;
     let unit = &lineage[0];
-    let StepBody { version, note, cells } = body.map(|Json(b)| b).unwrap_or_default();
+    let StepBody { version, state: seen_state, note, cells } = body.map(|Json(b)| b).unwrap_or_default();
     let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     let mut problems = Vec::new();
     match &note {
@@ -59,6 +61,14 @@ pub async fn take(
     if !cells.is_empty() && (step != Step::Return || unit.level != Level::Committee) {
         let message = "chỉ khi Ban Tổ chức trả lại báo cáo của tổ chức cơ sở mới trả lại kèm chi bộ";
         problems.push(InputError::new(Code::OtherUnit, JsonPath::root().key("cells"), message.to_owned()));
+    }
+    if let Some(seen) = seen_state.filter(|seen| *seen != unit.state) {
+        return Err(ApiError::Conflict(format!(
+            "«{}» vừa chuyển từ «{}» sang «{}»; hãy xem lại",
+            unit.name,
+            seen.label(),
+            unit.state.label()
+        )));
     }
     if version.is_some_and(|v| Some(v) != unit.current) {
         return Err(ApiError::Conflict(format!(
@@ -254,6 +264,9 @@ pub fn action_label(action: &str) -> &str {
         "return" => "trả lại",
         "not-reporting" => "đánh dấu không báo cáo",
         "upload" => "gửi bản đã ký",
+        "read" => "xem dữ liệu",
+        "download" => "tải văn bản",
+        "export" => "xuất cả chiến dịch",
         other => other,
     }
 }
