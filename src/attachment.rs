@@ -24,41 +24,9 @@ pub struct Attached {
     /// Of the input serialised compactly, keys sorted.
     pub sha256: String,
     pub input: Value,
-    /// Whether a signature covers the data; not part of what is attached.
+    /// What the PDF's signatures say; not part of what is attached.
     #[serde(skip)]
-    pub signing: Signing,
-}
-
-/// What a PDF's signatures say of the data inside it. The hash only proves
-/// the data was not changed by accident: anyone can change the data and
-/// compute it again. A signature covering the whole file binds the data to
-/// the signer — its certificate is not checked here.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub enum Signing {
-    #[default]
-    Unsigned,
-    /// The last signature's byte range covers the whole file but its own value.
-    Signed,
-    /// Bytes were added after the last signature: they may change the data.
-    ChangedAfterSigning,
-}
-
-impl Signing {
-    /// The warning a roll-up reads from a PDF with this signing, if any.
-    pub fn warning(self) -> Option<InputError> {
-        let (code, message) = match self {
-            Signing::Signed => return None,
-            Signing::Unsigned => (
-                Code::UnsignedData,
-                "PDF chưa được ký số: dữ liệu bên trong chỉ được kiểm tra mã SHA-256, không chứng minh ai đã lập",
-            ),
-            Signing::ChangedAfterSigning => (
-                Code::ChangedAfterSigning,
-                "PDF đã được ký số rồi bị thêm nội dung sau chữ ký: dữ liệu bên trong có thể đã bị thay",
-            ),
-        };
-        Some(InputError::new(code, JsonPath::root(), message))
-    }
+    pub signing: crate::signature::Signing,
 }
 
 fn digest(input: &Value) -> String {
@@ -73,7 +41,7 @@ pub fn seal(kind: &str, input: &Value, template_version: &str) -> Vec<u8> {
         template_version: template_version.to_owned(),
         sha256: digest(input),
         input: input.clone(),
-        signing: Signing::Unsigned,
+        signing: crate::signature::Signing::Unsigned,
     };
     serde_json::to_vec_pretty(&attached).expect("JSON serialises")
 }
@@ -101,31 +69,8 @@ pub fn extract(pdf: &[u8]) -> Result<Attached, InputError> {
             "dữ liệu trong PDF đã bị sửa sau khi xuất (mã SHA-256 không khớp); không dùng được".into(),
         ));
     }
-    attached.signing = signing(&document, pdf.len());
+    attached.signing = crate::signature::signing(&document, pdf);
     Ok(attached)
-}
-
-/// Whether the PDF's signatures cover the whole file: the signature whose
-/// `/ByteRange` reaches furthest must start at byte 0 and end at the file's
-/// end, leaving out only its own value.
-fn signing(document: &Pdf, length: usize) -> Signing {
-    let catalog: Option<Dict> = document.xref().get(document.xref().root_id());
-    let fields = catalog.and_then(|c| c.get::<Dict>(b"AcroForm")).and_then(|form| form.get::<Array>(b"Fields"));
-    let ranges: Vec<Vec<i64>> = fields
-        .into_iter()
-        .flat_map(|fields| fields.iter::<Dict>().collect::<Vec<_>>())
-        .filter_map(|field| field.get::<Dict>(b"V")?.get::<Array>(b"ByteRange"))
-        .map(|range| range.iter::<hayro_syntax::object::Number>().map(|n| n.as_i64()).collect())
-        .collect();
-    let Some(last) = ranges.iter().filter(|r| r.len() == 4).max_by_key(|r| r[2] + r[3]) else {
-        return Signing::Unsigned;
-    };
-    let (start, first, second, rest) = (last[0], last[1], last[2], last[3]);
-    if start == 0 && first <= second && second + rest == length as i64 {
-        Signing::Signed
-    } else {
-        Signing::ChangedAfterSigning
-    }
 }
 
 /// The file's contents, expanded no further than [`MAX_BYTES`]: counted

@@ -86,6 +86,12 @@ pub enum Code {
     OtherUnit,
     /// A signed original whose data is not the unit's current version.
     OtherVersion,
+    /// A PDF signature that does not hold: its byte range, its CMS value,
+    /// its digest or its key.
+    BadSignature,
+    /// A signed original that is not the document kttdv makes from the
+    /// version followed only by signatures.
+    NotTheDocument,
     /// A login outside the alphabet kttdv keeps logins in.
     InvalidLogin,
     /// A warning: a submission to the campaign store names campaign

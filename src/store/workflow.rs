@@ -244,17 +244,51 @@ impl Store {
     }
 
     /// Keeps the signed original of a unit's version `number` for `kind`,
-    /// uploaded by `login` (a new one for the same version and kind
-    /// replaces it; the audit log keeps both uploads).
+    /// uploaded by `login`, while that version is the unit's current one and
+    /// with the level above: a new one for the same version and kind
+    /// replaces it while submitted, never once approved or accepted (the
+    /// audit log keeps every upload). Decided under the unit's row lock.
     pub async fn put_signed(&self, campaign: &str, signed: &Signed<'_>, login: &str) -> Result<()> {
         let now = now_ms();
         let sha = crate::hash::sha256(signed.bytes);
         let (_turn, mut tx) = self.begin_writing().await?;
+        let unit = sqlx::query(
+            "UPDATE unit SET position = position WHERE campaign = $1 AND code = $2 RETURNING state, current",
+        )
+        .bind(campaign)
+        .bind(signed.unit)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NoUnit(signed.unit.into()))?;
+        let state: State = super::parse(unit.try_get("state")?)?;
+        let current: Option<i64> = unit.try_get("current")?;
+        if !state.received() || current != Some(signed.number) {
+            return Err(StoreError::Conflict(format!(
+                "báo cáo của «{}» vừa đổi ({}): hãy tải lại rồi gửi bản đã ký của phiên bản hiện hành",
+                signed.unit,
+                state.label()
+            )));
+        }
+        let kept =
+            sqlx::query("SELECT sha256 FROM signed WHERE campaign = $1 AND unit = $2 AND number = $3 AND kind = $4")
+                .bind(campaign)
+                .bind(signed.unit)
+                .bind(signed.number)
+                .bind(signed.kind)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if kept.is_some() && state.approved() {
+            return Err(StoreError::Conflict(format!(
+                "báo cáo của «{}» {}: bản đã ký đã nhận không thay được nữa, trừ khi cấp trên trả lại",
+                signed.unit,
+                state.label()
+            )));
+        }
         sqlx::query(
-            "INSERT INTO signed (campaign, unit, number, kind, file_name, bytes, sha256, uploaded_at, login) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (campaign, unit, number, kind) DO UPDATE SET \
+            "INSERT INTO signed (campaign, unit, number, kind, file_name, bytes, sha256, uploaded_at, login, signer) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (campaign, unit, number, kind) DO UPDATE SET \
              file_name = excluded.file_name, bytes = excluded.bytes, sha256 = excluded.sha256, \
-             uploaded_at = excluded.uploaded_at, login = excluded.login",
+             uploaded_at = excluded.uploaded_at, login = excluded.login, signer = excluded.signer",
         )
         .bind(campaign)
         .bind(signed.unit)
@@ -265,9 +299,11 @@ impl Store {
         .bind(&sha)
         .bind(now)
         .bind(login)
+        .bind(signed.signer)
         .execute(&mut *tx)
         .await?;
-        let note = format!("bản đã ký {} ({}), SHA-256 tệp {sha}", signed.kind, signed.file_name);
+        let note =
+            format!("bản đã ký {} ({}), người ký: {}, SHA-256 tệp {sha}", signed.kind, signed.file_name, signed.signer);
         let version_sha: String =
             sqlx::query("SELECT sha256 FROM version WHERE campaign = $1 AND unit = $2 AND number = $3")
                 .bind(campaign)
@@ -275,7 +311,7 @@ impl Store {
                 .bind(signed.number)
                 .fetch_one(&mut *tx)
                 .await?
-                .try_get(0)?;
+                .try_get("sha256")?;
         let event = NewEvent {
             action: "upload",
             login: Some(login),
@@ -336,4 +372,6 @@ pub struct Signed<'a> {
     pub kind: &'a str,
     pub file_name: &'a str,
     pub bytes: &'a [u8],
+    /// Who signed last: the certificate's subject.
+    pub signer: &'a str,
 }

@@ -437,3 +437,175 @@ async fn a_step_on_a_state_the_officer_no_longer_sees_is_refused() {
         assert_eq!(approved.await.unwrap().status(), StatusCode::OK, "{label}");
     }
 }
+
+/// Runs a Python script (with pyHanko, installed by `.ci/run`) in `dir`.
+fn python(dir: &std::path::Path, script: &str) {
+    let out = std::process::Command::new("python3").arg("-c").arg(script).current_dir(dir).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// `pdf` with its first page's content replaced by an incremental update,
+/// as a forger would.
+fn page_replaced(dir: &std::path::Path, pdf: &[u8]) -> Vec<u8> {
+    std::fs::write(dir.join("to-forge.pdf"), pdf).unwrap();
+    python(
+        dir,
+        "from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter\n\
+         from pyhanko.pdf_utils import generic\n\
+         w = IncrementalPdfFileWriter(open('to-forge.pdf', 'rb'))\n\
+         page_ref = w.root['/Pages']['/Kids'].raw_get(0)\n\
+         page = page_ref.get_object()\n\
+         page['/Contents'] = w.add_object(generic.StreamObject(stream_data=b'BT /F1 12 Tf 100 100 Td (20/4) Tj ET'))\n\
+         w.mark_update(page_ref)\n\
+         w.write(open('forged.pdf', 'wb'))\n",
+    );
+    std::fs::read(dir.join("forged.pdf")).unwrap()
+}
+
+/// `pdf` signed in its field `field` with the key and certificate in `dir`.
+fn signed_with(dir: &std::path::Path, pdf: &[u8], field: &str) -> Vec<u8> {
+    std::fs::write(dir.join("to-sign.pdf"), pdf).unwrap();
+    crate::signing::sign(dir, "to-sign.pdf", field, "signed.pdf");
+    std::fs::read(dir.join("signed.pdf")).unwrap()
+}
+
+/// The signature's value (the hex between `/Contents <` and `>`), where it is.
+fn contents_at(pdf: &[u8]) -> std::ops::Range<usize> {
+    let key = b"/Contents <";
+    let start = pdf.windows(key.len()).rposition(|w| w == key).unwrap() + key.len();
+    start..start + pdf[start..].iter().position(|b| *b == b'>').unwrap()
+}
+
+#[tokio::test]
+async fn a_signed_original_is_the_document_made_again_followed_only_by_signatures_that_hold() {
+    use reqwest::multipart::{Form, Part};
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let label = store.label();
+        let bloc = whole_bloc(&store, &server).await;
+        let (secretary, committee) = (&bloc[CELL], &bloc[COMMITTEE]);
+        let dir = tempfile::tempdir().unwrap();
+        crate::signing::throwaway_certificate(dir.path());
+        let upload = |pdf: Vec<u8>| {
+            let form = Form::new().part("file", Part::bytes(pdf).file_name("mau-2-da-ky.pdf"));
+            secretary.put(unit_url(&server, CELL, "signed")).multipart(form).send()
+        };
+        let problems = |body: &Value| -> Vec<String> {
+            body["problems"]
+                .as_array()
+                .map_or(Vec::new(), |p| p.iter().map(|p| p["code"].as_str().unwrap().to_owned()).collect())
+        };
+        assert_eq!(
+            bloc[CELL].post(unit_url(&server, CELL, "submit")).json(&json!({})).send().await.unwrap().status(),
+            StatusCode::OK
+        );
+        let made = secretary.get(unit_url(&server, CELL, "documents/mau-2")).send().await.unwrap();
+        let slots: Value = serde_json::from_str(made.headers()["x-kttdv-signature-slots"].to_str().unwrap()).unwrap();
+        let field = slots[0]["name"].as_str().unwrap().to_owned();
+        let made = made.bytes().await.unwrap().to_vec();
+
+        // The version's data carried by other pages (a template of one's own): not the document.
+        std::fs::write(dir.path().join("made.pdf"), &made).unwrap();
+        let out = kttdv_in(dir.path(), &["extract", "made.pdf", "-o", "input.json"], "");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::create_dir_all(dir.path().join("blank")).unwrap();
+        let blank_template = "#set document(date: datetime(year: 2021, month: 4, day: 20))\n\
+            #pdf.attach(\"/kttdv-du-lieu.json\", read(\"/attachment.json\", encoding: none), relationship: \"source\", mime-type: \"application/json\", description: \"x\")\n\
+            Trang trắng";
+        std::fs::write(dir.path().join("blank/mau-2.typ"), blank_template).unwrap();
+        let out =
+            kttdv_in(dir.path(), &["render", "mau-2", "input.json", "--templates", "blank", "-o", "blank.pdf"], "");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let blank = std::fs::read(dir.path().join("blank.pdf")).unwrap();
+        assert_eq!(kttdv::extract(&blank).unwrap().input, kttdv::extract(&made).unwrap().input, "the same data");
+        let (status, body) = status_and_body(upload(blank).await.unwrap()).await;
+        assert_eq!(
+            (status, problems(&body).contains(&"not-the-document".into())),
+            (StatusCode::UNPROCESSABLE_ENTITY, true),
+            "{label}: {body}"
+        );
+
+        // The document with its page changed by an update, then signed: the signature holds, the page does not.
+        let forged = signed_with(dir.path(), &page_replaced(dir.path(), &made), &field);
+        let report = crate::signing::pyhanko(
+            dir.path(),
+            &["sign", "validate", "--pretty-print", "--trust-replace", "--trust", "cert.pem", "signed.pdf"],
+        );
+        assert!(report.contains("The signature is cryptographically sound."), "{report}");
+        let (status, body) = status_and_body(upload(forged).await.unwrap()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert_eq!(problems(&body), ["not-the-document"], "{label}: {body}");
+        assert!(body["problems"][0]["message"].as_str().unwrap().contains("trang"), "{label}: {body}");
+
+        let signed = signed_with(dir.path(), &made, &field);
+        // A signature whose value is zeros.
+        let mut zeroed = signed.clone();
+        let value = contents_at(&zeroed);
+        zeroed[value].fill(b'0');
+        assert!(matches!(kttdv::extract(&zeroed).unwrap().signing, kttdv::Signing::Invalid(_)), "roll-ups see it too");
+        let (status, body) = status_and_body(upload(zeroed).await.unwrap()).await;
+        assert_eq!(
+            (status, problems(&body)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec!["bad-signature".into()]),
+            "{label}"
+        );
+        // Bytes added after the signature, its byte range stretched over them.
+        let mut stretched = signed.clone();
+        let key = b"/ByteRange [";
+        let at = stretched.windows(key.len()).rposition(|w| w == key).unwrap() + key.len();
+        let close = at + stretched[at..].iter().position(|b| *b == b']').unwrap();
+        let text = std::str::from_utf8(&stretched[at..close]).unwrap();
+        let numbers: Vec<usize> = text.split_whitespace().map(|n| n.parse().unwrap()).collect();
+        let added = b"\n1000 0 obj\n(nothing)\nendobj\n%%EOF\n";
+        let widened = format!("{} {} {} {}", numbers[0], numbers[1], numbers[2], numbers[3] + added.len());
+        let room = close - at;
+        assert!(widened.len() <= room);
+        stretched.splice(at..close, format!("{widened:<room$}").into_bytes());
+        stretched.extend_from_slice(added);
+        let (status, body) = status_and_body(upload(stretched).await.unwrap()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(problems(&body).contains(&"bad-signature".into()), "{label}: {body}");
+        // The document unsigned is no signed original.
+        let (status, body) = status_and_body(upload(made.clone()).await.unwrap()).await;
+        assert_eq!(
+            (status, problems(&body)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec!["unsigned-data".into()]),
+            "{label}"
+        );
+
+        // Signed as it was made: kept, its signer named; replaceable while submitted …
+        let (status, body) = status_and_body(upload(signed.clone()).await.unwrap()).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}: {body}");
+        assert_eq!(body["signer"], "Bi thu thu nghiem, Chi bo Van phong", "{label}");
+        let (status, _) = status_and_body(upload(signed.clone()).await.unwrap()).await;
+        assert_eq!(status, StatusCode::CREATED, "{label}");
+        // … frozen once approved.
+        let approved = committee.post(unit_url(&server, CELL, "approve")).json(&json!({})).send().await.unwrap();
+        assert_eq!(approved.status(), StatusCode::OK, "{label}");
+        let (status, body) = status_and_body(upload(signed.clone()).await.unwrap()).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "{label}: {body}");
+        let kept = committee.get(unit_url(&server, CELL, "signed/mau-2")).send().await.unwrap();
+        assert_eq!(kept.bytes().await.unwrap(), signed, "{label}");
+    }
+}
+
+#[test]
+fn a_signature_made_with_an_elliptic_curve_key_holds_and_names_its_signer() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2"])
+        .args(["-keyout", "key.pem", "-out", "cert.pem", "-subj", "/CN=Chu tich thu nghiem/O=Dang bo So Tai chinh"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rendered =
+        RENDERER.render(kttdv::Kind::Mau2, &json_input(&example("cell.json")), kttdv::PdfFlavour::WITH_DATA).unwrap();
+    let signed = signed_with(dir.path(), &rendered.bytes, &rendered.slots[0].name);
+    assert_eq!(
+        kttdv::extract(&signed).unwrap().signing,
+        kttdv::Signing::Signed { signer: "Chu tich thu nghiem, Dang bo So Tai chinh".into() }
+    );
+    assert_eq!(kttdv::added_to(&rendered.bytes, &signed), Ok(()));
+}

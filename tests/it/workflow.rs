@@ -435,12 +435,12 @@ async fn a_signed_original_is_kept_only_when_it_is_the_current_version_signed_ov
         };
         let stale = upload(old.to_vec(), secretary).await.unwrap();
         assert_eq!(stale.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
-        assert_eq!(problems(stale.json().await.unwrap()), ["other-version"], "{label}");
+        assert_eq!(problems(stale.json().await.unwrap()), ["other-version", "unsigned-data"], "{label}");
         let mut appended = signed.clone();
         appended.extend_from_slice(b"\n% them sau khi ky\n");
         let after = upload(appended, secretary).await.unwrap();
         assert_eq!(after.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
-        assert_eq!(problems(after.json().await.unwrap()), ["changed-after-signing"], "{label}");
+        assert_eq!(problems(after.json().await.unwrap()), ["not-the-document", "changed-after-signing"], "{label}");
         let not_pdf = upload(b"khong phai PDF".to_vec(), secretary).await.unwrap();
         assert_eq!(not_pdf.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
         assert_eq!(

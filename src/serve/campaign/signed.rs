@@ -18,15 +18,16 @@ use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
 use crate::serve::upload::Upload;
 
-use super::submission::{documents_of, input_of, read_logged};
+use super::submission::{documents_of, input_of, made_document, read_logged};
 use super::{UnitPath, reach};
 
 /// The unit uploads the PDF it signed (a form with one file). Kept only
-/// when it is a kttdv PDF of one of the unit's kinds whose carried data,
-/// its SHA-256 checked, is the input of the unit's current version, the
-/// version submitted or approved; and, when signed, when the last
-/// signature's byte range covers the whole file. The certificate is not
-/// checked (see README, "Signed originals").
+/// when it is the document of one of the unit's kinds that kttdv makes
+/// from the unit's current version — submitted or approved — byte for
+/// byte, followed only by updates that sign it; and when its signatures
+/// hold (their CMS values over their byte ranges, the last one over the
+/// whole file). The certificate's chain is not checked (README, "Signed
+/// originals"). Once approved or accepted, a kept original stays.
 pub(super) async fn upload_signed(
     State(state): State<Arc<AppState>>,
     Actor(account): Actor,
@@ -47,34 +48,55 @@ pub(super) async fn upload_signed(
             unit.state.label()
         )));
     };
-    let bytes = file.bytes.clone();
-    let attached = state.pool.run(move || crate::extract(&bytes)).await?;
+    let bytes = Arc::new(file.bytes.clone());
+    let reading = bytes.clone();
+    let attached = state.pool.run(move || crate::extract(&reading)).await?;
     let place = |e: InputError| InputError { file: Some(file.name.clone()), ..e };
     let attached = attached.map_err(|e| ApiError::Input(vec![place(e)]))?;
-    let mut problems = Vec::new();
-    let kind = documents_of(unit.level).iter().find(|k| k.name() == attached.kind).copied();
-    if kind.is_none() {
+    let Some(kind) = documents_of(unit.level).iter().find(|k| k.name() == attached.kind).copied() else {
         let message = format!("PDF loại «{}» không phải văn bản {} lập", attached.kind, unit.level.label());
-        problems.push(place(InputError::new(Code::OtherUnit, JsonPath::root(), message)));
-    }
+        return Err(ApiError::Input(vec![place(InputError::new(Code::OtherUnit, JsonPath::root(), message))]));
+    };
+    let mut problems = Vec::new();
     if input_of(&state, &campaign, &unit, None).await? != attached.input {
         let message = format!(
             "PDF không lập từ phiên bản hiện hành ({number}) của «{}»; hãy tải văn bản từ kttdv, ký rồi gửi lại",
             unit.name
         );
         problems.push(place(InputError::new(Code::OtherVersion, JsonPath::root(), message)));
+    } else {
+        // The same data could be carried by other pages: the document is made
+        // again (the same bytes every time) and must begin the upload.
+        let made = made_document(&state, &campaign, &unit, kind, None).await?.rendered.bytes;
+        let upload = bytes.clone();
+        if let Err(change) = state.pool.run(move || crate::added_to(&made, &upload)).await? {
+            let message = format!("{change}; hãy tải văn bản từ kttdv, ký rồi gửi lại");
+            problems.push(place(InputError::new(Code::NotTheDocument, JsonPath::root(), message)));
+        }
     }
-    let signed = attached.signing == crate::Signing::Signed;
-    if attached.signing == crate::Signing::ChangedAfterSigning {
-        problems.extend(attached.signing.warning().map(place));
-    }
-    let Some(kind) = kind.filter(|_| problems.is_empty()) else { return Err(ApiError::Input(problems)) };
+    let signer = match &attached.signing {
+        crate::Signing::Signed { signer } => Some(signer.clone()),
+        other => {
+            problems.extend(other.warning().map(place));
+            None
+        }
+    };
+    let Some(signer) = signer.filter(|_| problems.is_empty()) else { return Err(ApiError::Input(problems)) };
     let file_name = format!("{}_{code}_phien-ban-{number}_da-ky.pdf", kind.name());
-    let kept =
-        crate::store::Signed { unit: &code, number, kind: kind.name(), file_name: &file_name, bytes: &file.bytes };
+    let kept = crate::store::Signed {
+        unit: &code,
+        number,
+        kind: kind.name(),
+        file_name: &file_name,
+        bytes: &bytes,
+        signer: &signer,
+    };
     state.store.put_signed(&campaign, &kept, &account.login).await?;
-    tracing::info!(campaign, unit = code, version = number, kind = kind.name(), signed, "đã nhận bản đã ký");
-    let answer = json!({ "version": number, "kind": kind.name(), "signed": signed, "sha256": sha256(&file.bytes) });
+    tracing::info!(campaign, unit = code, version = number, kind = kind.name(), "đã nhận bản đã ký");
+    let answer = json!({
+        "version": number, "kind": kind.name(), "signed": true, "signer": signer, "sha256": sha256(&bytes),
+        "file_name": file_name,
+    });
     Ok((axum::http::StatusCode::CREATED, Json(answer)))
 }
 

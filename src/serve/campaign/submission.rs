@@ -130,9 +130,38 @@ pub(super) async fn document(
             names.join(", ")
         )));
     }
-    let input = input_of(&state, &campaign, &unit, query.version).await?;
     let number = query.version.or(unit.current);
+    let made = made_document(&state, &campaign, &unit, kind, query.version).await?;
     read_logged(&state, &account, &campaign, &code, "download", number, kind.name()).await?;
+    let cache = if made.kept { "hit" } else { "miss" };
+    let mut response = kept(file_response(&state, made.rendered), cache);
+    if !made.kept {
+        // How many of a submission's PDFs were kept from before, not made again.
+        response.headers_mut().insert("x-kttdv-files-kept", HeaderValue::from(made.files_kept));
+    }
+    Ok(response)
+}
+
+/// A document of a unit, made from stored versions or kept from before.
+pub(super) struct Made {
+    pub rendered: Rendered,
+    /// Whether it was kept from before.
+    kept: bool,
+    /// How many of a submission's PDFs were kept from before.
+    files_kept: usize,
+}
+
+/// The document `kind` of `unit` made from its current version (or its
+/// version `number`) and the current versions below it — the same bytes
+/// every time, kept by content address.
+pub(super) async fn made_document(
+    state: &Arc<AppState>,
+    campaign: &str,
+    unit: &Unit,
+    kind: Kind,
+    number: Option<i64>,
+) -> Result<Made, ApiError> {
+    let input = input_of(state, campaign, unit, number).await?;
     let format = OutFormat::allowed(kind)[0];
     let flavour = PdfFlavour::WITH_DATA;
     let text = serde_json::to_vec(&input).expect("JSON serialises");
@@ -149,7 +178,7 @@ pub(super) async fn document(
             slots: meta.slots,
             warnings: Vec::new(),
         };
-        return Ok(kept(file_response(&state, rendered), "hit"));
+        return Ok(Made { rendered, kept: true, files_kept: 0 });
     }
     let worker = state.clone();
     let files = Arc::new(KeptFiles {
@@ -174,10 +203,7 @@ pub(super) async fn document(
     let meta = Meta { title: rendered.title.clone(), pages: rendered.pages, slots: rendered.slots.clone() };
     let meta = serde_json::to_string(&meta).expect("JSON serialises");
     state.store.put_document(&address, &rendered.file_name, &meta, &rendered.bytes).await?;
-    let mut response = kept(file_response(&state, rendered), "miss");
-    // How many of a submission's PDFs were kept from before, not made again.
-    response.headers_mut().insert("x-kttdv-files-kept", HeaderValue::from(files.found.load(Ordering::SeqCst)));
-    Ok(response)
+    Ok(Made { rendered, kept: false, files_kept: files.found.load(Ordering::SeqCst) })
 }
 
 /// Writes down in the audit log that `account` read personal data of the
