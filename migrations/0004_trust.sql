@@ -32,3 +32,10 @@ CREATE TABLE secret (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+
+-- The characters of JSON a unit's versions hold, for its quota: kept as
+-- they are saved rather than summed over every body at each save.
+ALTER TABLE unit ADD COLUMN stored BIGINT NOT NULL DEFAULT 0;
+UPDATE unit SET stored = (
+    SELECT COALESCE(SUM(LENGTH(v.body)), 0) FROM version v WHERE v.campaign = unit.campaign AND v.unit = unit.code
+);

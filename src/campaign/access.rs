@@ -72,14 +72,12 @@ pub fn reached<'a>(account: &Account, units: &'a [Unit]) -> Vec<&'a Unit> {
     if account.role == Role::Admin {
         return units.iter().collect();
     }
-    let mut inside: Vec<&str> = account.unit.iter().map(String::as_str).collect();
+    let mut inside: std::collections::HashSet<&str> = account.unit.iter().map(String::as_str).collect();
     let mut reached = Vec::new();
     // Parents come first, so one pass finds every descendant.
     for unit in units {
-        if inside.contains(&unit.code.as_str()) || unit.parent.as_deref().is_some_and(|p| inside.contains(&p)) {
-            if !inside.contains(&unit.code.as_str()) {
-                inside.push(&unit.code);
-            }
+        if inside.contains(unit.code.as_str()) || unit.parent.as_deref().is_some_and(|p| inside.contains(p)) {
+            inside.insert(&unit.code);
             reached.push(unit);
         }
     }

@@ -85,17 +85,17 @@ pub fn progress<'a>(
 ) -> (Vec<LevelProgress>, Vec<(&'a Unit, Timeliness)>) {
     // A unit under one that does not report does not report either
     // (parents come before their children).
-    let mut silent: Vec<&str> = Vec::new();
+    let mut silent: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for unit in units {
-        if unit.state == State::NotReporting || unit.parent.as_deref().is_some_and(|p| silent.contains(&p)) {
-            silent.push(&unit.code);
+        if unit.state == State::NotReporting || unit.parent.as_deref().is_some_and(|p| silent.contains(p)) {
+            silent.insert(&unit.code);
         }
     }
     let rows: Vec<(&Unit, Timeliness)> = units
         .iter()
         .filter_map(|u| {
             let (_, deadline) = deadlines.iter().find(|(l, _)| *l == u.level)?;
-            let timeliness = if silent.contains(&u.code.as_str()) {
+            let timeliness = if silent.contains(u.code.as_str()) {
                 Timeliness::NotReporting
             } else {
                 timeliness(u, *deadline, today)

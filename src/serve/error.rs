@@ -94,6 +94,8 @@ impl ApiError {
             ApiError::Store(StoreError::CampaignExists(_)) => "campaign-exists",
             ApiError::Store(StoreError::AccountExists(_)) => "account-exists",
             ApiError::Store(StoreError::UnitHasAccount(_)) => "unit-has-account",
+            ApiError::Store(StoreError::TooManySaves(_)) => "too-many-saves",
+            ApiError::Store(StoreError::UnitFull(_)) => "unit-full",
             ApiError::Store(StoreError::BadCode(_)) => "bad-campaign-code",
             ApiError::Store(StoreError::Conflict(_)) => "conflict",
             ApiError::Store(StoreError::WrongRole { .. }) => "wrong-role",
@@ -135,6 +137,8 @@ impl ApiError {
             )
             | ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Store(StoreError::BadCode(_) | StoreError::WrongRole { .. }) => StatusCode::BAD_REQUEST,
+            ApiError::Store(StoreError::TooManySaves(_)) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Store(StoreError::UnitFull(_)) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::NoSubmission(_) => StatusCode::CONFLICT,
             ApiError::SignInFailed | ApiError::Unauthorized => StatusCode::UNAUTHORIZED,

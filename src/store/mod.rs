@@ -89,6 +89,10 @@ pub enum StoreError {
     /// A step or a save that finds the unit no longer as its caller saw it.
     #[error("{0}")]
     Conflict(String),
+    #[error("đơn vị đã lưu {0} phiên bản trong một giờ qua, tối đa cho phép; hãy thử lại sau")]
+    TooManySaves(i64),
+    #[error("các phiên bản của đơn vị đã chiếm quá {0} MiB, giới hạn cho một đơn vị; hãy liên hệ người quản trị")]
+    UnitFull(i64),
     #[error("kho dữ liệu có giá trị lạ: {0}")]
     Corrupt(String),
     #[error("tệp xuất chiến dịch không dùng được: {0}")]
@@ -98,6 +102,20 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// How many versions a unit saves in an hour, at most …
+pub const SAVES_PER_HOUR: i64 = 60;
+/// … and how many characters of JSON its versions hold in all (256 Mi: a
+/// cell of 2,000 members saved some four hundred times).
+pub const MAX_STORED: i64 = 256 << 20;
+
+/// What a save did: the version now current, and whether it is new (a
+/// body equal to the current version's makes none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub info: VersionInfo,
+    pub new: bool,
+}
 
 /// The store: a pool of connections to one database.
 #[derive(Clone)]
@@ -132,8 +150,10 @@ impl Store {
                     crate::private::create_file(&file).map_err(|e| open(&e))?;
                 }
                 for path in [dir.to_path_buf(), file.clone(), side_file(&file, "-wal"), side_file(&file, "-shm")] {
-                    if path.exists() {
-                        crate::private::restrict(&path).map_err(|e| open(&e))?;
+                    match crate::private::restrict(&path) {
+                        // A side file another connection just removed (closing, SQLite deletes its -wal).
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        other => other.map_err(|e| open(&e))?,
                     }
                 }
                 (format!("sqlite://{}?mode=rw", file.display()), true)
@@ -249,32 +269,72 @@ impl Store {
 
     /// Appends a version of the unit's submission, by `author`, and makes it
     /// current, while the unit may still edit (not submitted, approved or
-    /// not reporting); its number once the transaction is durable.
-    pub async fn save(&self, campaign: &str, unit: &str, body: &str, author: Option<&str>) -> Result<VersionInfo> {
+    /// not reporting); its number once the transaction is durable. A body
+    /// equal to the current version's makes no new version. A unit saves at
+    /// most [`SAVES_PER_HOUR`] versions an hour and keeps at most
+    /// [`MAX_STORED`] characters in all.
+    pub async fn save(&self, campaign: &str, unit: &str, body: &str, author: Option<&str>) -> Result<Saved> {
         let now = now_ms();
         let sha = sha256(body.as_bytes());
+        let size = body.chars().count() as i64;
         let (_turn, mut tx) = self.begin_writing().await?;
         // The row's lock orders concurrent saves of one unit, and a save
         // after a submission.
         let row = sqlx::query(
-            "UPDATE unit SET versions = versions + 1, current = versions + 1, state = $1, changed_at = $2 \
-             WHERE campaign = $3 AND code = $4 AND state IN ($5, $6, $7) RETURNING versions",
+            "UPDATE unit SET position = position WHERE campaign = $1 AND code = $2 RETURNING state, current, stored",
+        )
+        .bind(campaign)
+        .bind(unit)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NoUnit(unit.into()))?;
+        let state: State = parse(row.try_get("state")?)?;
+        if !state.editable() {
+            return Err(StoreError::Conflict(format!("báo cáo của «{unit}» {} nên không sửa được", state.label())));
+        }
+        let current: Option<i64> = row.try_get("current")?;
+        let stored: i64 = row.try_get("stored")?;
+        if let Some(number) = current {
+            let row = sqlx::query(
+                "SELECT number, sha256, saved_at, author FROM version WHERE campaign = $1 AND unit = $2 AND number = $3",
+            )
+            .bind(campaign)
+            .bind(unit)
+            .bind(number)
+            .fetch_one(&mut *tx)
+            .await?;
+            let info = VersionInfo::from_row(&row)?;
+            if info.sha256 == sha {
+                return Ok(Saved { info, new: false });
+            }
+        }
+        let recent = sqlx::query(
+            "SELECT COUNT(*) AS n FROM event WHERE campaign = $1 AND unit = $2 AND action = 'save' AND at > $3",
+        )
+        .bind(campaign)
+        .bind(unit)
+        .bind(now - 3600 * 1000)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get::<i64, _>("n")?;
+        if recent >= SAVES_PER_HOUR {
+            return Err(StoreError::TooManySaves(SAVES_PER_HOUR));
+        }
+        if stored + size > MAX_STORED {
+            return Err(StoreError::UnitFull(MAX_STORED >> 20));
+        }
+        let row = sqlx::query(
+            "UPDATE unit SET versions = versions + 1, current = versions + 1, state = $1, changed_at = $2, \
+             stored = stored + $3 WHERE campaign = $4 AND code = $5 RETURNING versions",
         )
         .bind(State::Draft.as_str())
         .bind(now)
+        .bind(size)
         .bind(campaign)
         .bind(unit)
-        .bind(State::EDITABLE[0].as_str())
-        .bind(State::EDITABLE[1].as_str())
-        .bind(State::EDITABLE[2].as_str())
-        .fetch_optional(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
-        let Some(row) = row else {
-            drop(tx);
-            let state = self.unit(campaign, unit).await?.state;
-            return Err(StoreError::Conflict(format!("báo cáo của «{unit}» {} nên không sửa được", state.label())));
-        };
-        let number: i64 = row.try_get(0)?;
+        let number: i64 = row.try_get("versions")?;
         sqlx::query(
             "INSERT INTO version (campaign, unit, number, body, sha256, saved_at, author) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -299,7 +359,8 @@ impl Store {
         };
         self.append(&mut tx, &event, now).await?;
         tx.commit().await?;
-        Ok(VersionInfo { number, sha256: sha, saved_at: now, author: author.map(str::to_owned) })
+        let info = VersionInfo { number, sha256: sha, saved_at: now, author: author.map(str::to_owned) };
+        Ok(Saved { info, new: true })
     }
 
     /// A version of the unit's submission: the current one, or `number`.
@@ -467,6 +528,11 @@ impl Store {
         if exists.is_some() {
             return Err(StoreError::CampaignExists(dump.code.clone()));
         }
+        let stored: HashMap<&str, i64> = dump
+            .versions
+            .iter()
+            .map(|(unit, versions)| (unit.as_str(), versions.iter().map(|v| v.body.chars().count() as i64).sum()))
+            .collect();
         sqlx::query("INSERT INTO campaign (code, name, settings, created_at) VALUES ($1, $2, $3, $4)")
             .bind(&dump.code)
             .bind(&dump.name)
@@ -477,7 +543,7 @@ impl Store {
         for (position, unit) in dump.units.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO unit (campaign, code, name, level, parent, position, state, versions, current, changed_at, \
-                 submitted_at, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                 submitted_at, note, stored) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             )
             .bind(&dump.code)
             .bind(&unit.code)
@@ -491,6 +557,7 @@ impl Store {
             .bind(unit.changed_at)
             .bind(unit.submitted_at)
             .bind(unit.note.as_deref())
+            .bind(stored.get(unit.code.as_str()).copied().unwrap_or(0))
             .execute(&mut *tx)
             .await?;
         }

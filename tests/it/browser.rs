@@ -78,6 +78,13 @@ impl Browser {
     }
 
     async fn call(&mut self, method: &str, params: Value) -> Value {
+        let reply = self.try_call(method, params).await;
+        assert!(reply.get("error").is_none(), "{method}: {reply}");
+        reply["result"].clone()
+    }
+
+    /// The whole reply to `method`, its error included.
+    async fn try_call(&mut self, method: &str, params: Value) -> Value {
         self.next += 1;
         let mut message = json!({ "id": self.next, "method": method, "params": params });
         if let Some(session) = &self.session {
@@ -88,15 +95,18 @@ impl Browser {
             let Some(Ok(Message::Text(text))) = self.socket.next().await else { continue };
             let reply: Value = serde_json::from_str(&text).unwrap();
             if reply["id"] == json!(self.next) {
-                assert!(reply.get("error").is_none(), "{method}: {reply}");
-                return reply["result"].clone();
+                return reply;
             }
         }
     }
 
+    /// The value of `expression` in the page; none while the page is
+    /// being replaced by the next one (a form that reloads it).
     async fn eval(&mut self, expression: &str) -> Value {
-        let result = self.call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true })).await;
-        result["result"]["value"].clone()
+        let reply = self.try_call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true })).await;
+        let navigating = reply["error"]["message"].as_str().is_some_and(|m| m.contains("navigated or closed"));
+        assert!(reply.get("error").is_none() || navigating, "Runtime.evaluate: {reply}");
+        reply["result"]["result"]["value"].clone()
     }
 
     /// Waits until `expression` is true, for at most 30 seconds.
@@ -391,7 +401,9 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
         state.as_str().unwrap().contains("trả lại") && state.as_str().unwrap().contains("thiếu ngày vào Đảng"),
         "{state}"
     );
-    browser.save(cell, &root().join("examples/chi-bo-van-phong.xlsx")).await;
+    let fixed = dir.path().join("chi-bo-da-sua.xlsx");
+    std::fs::write(&fixed, changed_workbook("Ngày sinh", 3, "24/11/1976")).unwrap();
+    browser.save(cell, &fixed).await;
     browser.until(&format!("document.readyState === 'complete' && {row}.cells[3].textContent === '3'")).await;
     browser.step(cell, "submit", None).await;
 

@@ -609,3 +609,49 @@ fn a_signature_made_with_an_elliptic_curve_key_holds_and_names_its_signer() {
     );
     assert_eq!(kttdv::added_to(&rendered.bytes, &signed), Ok(()));
 }
+
+#[tokio::test]
+async fn a_unit_saves_the_same_body_once_and_within_its_quotas() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let role = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
+    let secretary = User::created(&store, &server, "van-phong", &role).await;
+    let url = unit_url(&server, CELL, "submission");
+    let mut roster = json_input(&example("cell.json"));
+    let same = ok_json(secretary.put(&url).json(&roster).send().await.unwrap()).await;
+    assert_eq!((same["version"]["number"].as_i64(), same["new"].as_bool()), (Some(1), Some(false)), "as made: {same}");
+    roster["cell"]["report_number"] = json!("02-BC/CB");
+    let first = ok_json(secretary.put(&url).json(&roster).send().await.unwrap()).await;
+    assert_eq!((first["version"]["number"].as_i64(), first["new"].as_bool()), (Some(2), Some(true)), "{first}");
+    let again = ok_json(secretary.put(&url).json(&roster).send().await.unwrap()).await;
+    assert_eq!((again["version"]["number"].as_i64(), again["new"].as_bool()), (Some(2), Some(false)), "{again}");
+    let versions = ok_json(secretary.get(unit_url(&server, CELL, "versions")).send().await.unwrap()).await;
+    assert_eq!(versions.as_array().unwrap().len(), 2, "the same body makes no new version");
+
+    // Sixty versions saved in an hour (version 1 came with the campaign), then 429.
+    for i in 3..=61 {
+        roster["cell"]["report_number"] = json!(format!("{i:02}-BC/CB"));
+        let status = secretary.put(&url).json(&roster).send().await.unwrap().status();
+        assert_eq!(status, StatusCode::OK, "version {i}");
+    }
+    roster["cell"]["report_number"] = json!("62-BC/CB");
+    let (status, body) = status_and_body(secretary.put(&url).json(&roster).send().await.unwrap()).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("too-many-saves")), "{body}");
+
+    // A unit whose versions fill its room: 413, nothing stored.
+    let TestStore::Sqlite(dir) = &store else { unreachable!() };
+    let out = std::process::Command::new("sqlite3")
+        .arg(dir.path().join("kttdv.db"))
+        .arg(format!(
+            "UPDATE unit SET stored = {} WHERE code = '{CELL}'; DELETE FROM event WHERE action = 'save';",
+            (256 << 20) - 100
+        ))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (status, body) = status_and_body(secretary.put(&url).json(&roster).send().await.unwrap()).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("unit-full")), "{body}");
+    let versions = ok_json(secretary.get(unit_url(&server, CELL, "versions")).send().await.unwrap()).await;
+    assert_eq!(versions.as_array().unwrap().len(), 61);
+}

@@ -228,7 +228,10 @@ async fn a_report_goes_up_submitted_returned_approved_and_accepted_and_the_dashb
         assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("tra-lai")), "{label}: {body}");
         let seen = &states(&server, secretary).await[CELL];
         assert_eq!((seen["state_label"].as_str(), seen["note"].as_str()), (Some("trả lại"), Some(comment)), "{label}");
-        let fixed = secretary.put(unit_url(&server, CELL, "submission")).multipart(form()).send().await.unwrap();
+        let changed = changed_workbook("Ngày sinh", 3, "24/11/1976");
+        let fixed_form = reqwest::multipart::Form::new()
+            .part("input", reqwest::multipart::Part::bytes(changed).file_name("chi-bo-van-phong.xlsx"));
+        let fixed = secretary.put(unit_url(&server, CELL, "submission")).multipart(fixed_form).send().await.unwrap();
         assert_eq!(fixed.status(), StatusCode::OK, "{label}: editable again");
         assert_eq!(step(&server, secretary, CELL, "submit", json!({ "version": 3 })).await.0, StatusCode::OK);
         let (status, body) = step(&server, committee, CELL, "approve", json!({ "version": 3 })).await;

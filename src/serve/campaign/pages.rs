@@ -57,13 +57,11 @@ pub async fn campaign_page(
     let progress = Progress::of(&units, &settings)?;
     let timeliness: HashMap<&str, String> =
         progress.rows.iter().map(|(unit, timeliness)| (unit.code.as_str(), timeliness.label())).collect();
+    let by_code: HashMap<&str, &Unit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
     let lineage = |unit: &Unit| {
         let mut line = vec![unit.clone()];
-        while let Some(parent) = line.last().and_then(|u| u.parent.clone()) {
-            match units.iter().find(|u| u.code == parent) {
-                Some(above) => line.push(above.clone()),
-                None => break,
-            }
+        while let Some(above) = line.last().and_then(|u| u.parent.as_deref()).and_then(|p| by_code.get(p)) {
+            line.push((*above).clone());
         }
         line
     };

@@ -104,9 +104,11 @@ pub(super) async fn save(
     })
     .await?;
     let body = serde_json::to_string(&own).expect("JSON serialises");
-    let info = state.store.save(&campaign, &code, &body, Some(&account.login)).await?;
-    tracing::info!(campaign, unit = code, version = info.number, sha256 = info.sha256, "đã lưu");
-    Ok(Json(json!({ "version": info, "state": UnitState::Draft, "warnings": warnings })))
+    let saved = state.store.save(&campaign, &code, &body, Some(&account.login)).await?;
+    let info = &saved.info;
+    tracing::info!(campaign, unit = code, version = info.number, new = saved.new, "đã lưu");
+    let state_now = if saved.new { UnitState::Draft } else { unit.state };
+    Ok(Json(json!({ "version": info, "new": saved.new, "state": state_now, "warnings": warnings })))
 }
 
 /// A document of the unit from the stored current versions: a cell's forms

@@ -198,9 +198,9 @@ pub async fn missing(
 ) -> Result<Response, ApiError> {
     let units = reached_units(&state, &account, &campaign).await?;
     let progress = Progress::of(&units, &state.store.campaign(&campaign).await?)?;
-    let name_of = |code: &Option<String>| {
-        code.as_deref().and_then(|c| units.iter().find(|u| u.code == c)).map_or("", |u| u.name.as_str())
-    };
+    let names: std::collections::HashMap<&str, &str> =
+        units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
+    let name_of = |code: &Option<String>| code.as_deref().and_then(|c| names.get(c).copied()).unwrap_or("");
     let missing: Vec<[String; 5]> = progress
         .rows
         .iter()
