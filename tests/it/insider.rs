@@ -655,3 +655,42 @@ async fn a_unit_saves_the_same_body_once_and_within_its_quotas() {
     let versions = ok_json(secretary.get(unit_url(&server, CELL, "versions")).send().await.unwrap()).await;
     assert_eq!(versions.as_array().unwrap().len(), 61);
 }
+
+#[tokio::test]
+async fn a_large_tree_comes_to_the_page_a_thousand_units_at_a_time() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let mut units = vec![json!({ "code": "ban", "name": "Ban Tổ chức", "kind": "board" })];
+    for c in 0..11 {
+        units.push(
+            json!({ "code": format!("db-{c}"), "name": format!("Đảng bộ {c}"), "kind": "committee", "parent": "ban" }),
+        );
+        for k in 0..99 {
+            let code = format!("db-{c}.cb-{k}");
+            units.push(
+                json!({ "code": code, "name": format!("Chi bộ {c}-{k}"), "kind": "cell", "parent": format!("db-{c}") }),
+            );
+        }
+    }
+    std::fs::write(dir.path().join("units.json"), json!(units).to_string()).unwrap();
+    let mut args = vec!["campaign", "init", "campaigns/2021-quang-nam.json", "--units"];
+    let file = dir.path().join("units.json").display().to_string();
+    args.push(&file);
+    let store_args = store.args();
+    args.extend(store_args.iter().map(String::as_str));
+    let out = kttdv(&args, "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let server = serve(&store);
+    let board =
+        User::created(&store, &server, "ban-to-chuc", &["--role", "board", "--campaign", CAMPAIGN, "--unit", BOARD])
+            .await;
+    let page = |n: &str| board.get(server.url(&format!("/web/campaigns/{CAMPAIGN}{n}"))).send();
+    let first = page("").await.unwrap().text().await.unwrap();
+    assert!(
+        first.contains("Trang 1/2 (1101 đơn vị)") && first.contains("Chi bộ 0-0") && !first.contains("Chi bộ 10-98")
+    );
+    assert_eq!(first.matches("<tr class=").count(), 1000);
+    let second = page("?trang=2").await.unwrap().text().await.unwrap();
+    assert!(second.contains("Trang 2/2") && second.contains("Chi bộ 10-98") && !second.contains("Chi bộ 0-0<"));
+    assert_eq!(second.matches("<tr class=").count(), 101);
+}

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
@@ -43,6 +43,7 @@ pub async fn campaign_page(
     actor: Result<Actor, ApiError>,
     headers: axum::http::HeaderMap,
     Path(campaign): Path<String>,
+    Query(PageQuery { trang }): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let Actor(account) = match actor {
         Err(ApiError::Unauthorized) => return Ok(Redirect::to("/web/sign-in").into_response()),
@@ -65,7 +66,11 @@ pub async fn campaign_page(
         }
         line
     };
-    let rows: Vec<Value> = units
+    // A Bloc of a few hundred units is one page; a larger tree comes a page at a time.
+    let pages = units.len().div_ceil(UNITS_PER_PAGE).max(1);
+    let page = trang.unwrap_or(1).clamp(1, pages);
+    let shown = &units[(page - 1) * UNITS_PER_PAGE..(page * UNITS_PER_PAGE).min(units.len())];
+    let rows: Vec<Value> = shown
         .iter()
         .map(|unit| {
             let line = lineage(unit);
@@ -95,8 +100,18 @@ pub async fn campaign_page(
         "audit": matches!(account.role, Role::Board | Role::Admin),
         "board_invite": (account.role == Role::Admin).then(|| units.iter().find(|u| u.level == Level::Board).map(|u| &u.code)).flatten(),
         "csrf": csrf, "today": progress.today.to_string(), "levels": progress.levels_json(), "units": rows,
+        "page": page, "pages": pages, "unit_count": units.len(),
     });
     Ok(state.pages.page("campaign.html", &context))
+}
+
+/// Units listed on one page of a campaign's page.
+const UNITS_PER_PAGE: usize = 1000;
+
+/// `?trang=N`: which page of a large tree's units.
+#[derive(serde::Deserialize)]
+pub struct PageQuery {
+    trang: Option<usize>,
 }
 
 /// A unit's page: its state, its versions with the documents of each, and
