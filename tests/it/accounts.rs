@@ -38,6 +38,8 @@ async fn the_first_administrator_sets_a_password_by_a_one_time_link_then_signs_i
         let short = set("ngắn quá", "ngắn quá").await.unwrap();
         assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
         assert!(short.text().await.unwrap().contains("ít nhất 12 ký tự"));
+        let blank = set("              ", "              ").await.unwrap();
+        assert_eq!(blank.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}: spaces are no password");
         let differ = set("mật khẩu đủ dài 1", "mật khẩu đủ dài 2").await.unwrap();
         assert!(differ.text().await.unwrap().contains("không giống nhau"), "{label}");
 
