@@ -76,6 +76,9 @@ pub enum Code {
     ForeignCardNumber,
     /// A warning: a report dated after the campaign's deadline for it.
     LateReport,
+    /// A warning: committees whose report's arrival date the Board has not
+    /// entered; form 7 counts them in one sentence.
+    MissingReceivedOn,
     /// A unit's code that is not ASCII words, digits, `-` and `.`, or that
     /// two units of a units file share.
     InvalidUnitCode,

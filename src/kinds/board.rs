@@ -22,6 +22,8 @@ pub struct BoardView<'a> {
     pub report: &'a BoardText,
     /// The annex: one row per grassroots organisation.
     pub rows: Vec<UnitRow<'a>>,
+    /// The organisations that reported: those whose members section II counts.
+    pub reporting: usize,
     /// The sum of the rows, which section II reports.
     pub total: Figures,
     pub rates: Rates,
@@ -52,23 +54,29 @@ pub struct ReasonCount<'a> {
     pub count: usize,
 }
 
+/// Section II.3: the reporting committees sorted by when their reports
+/// arrived, and those that do not report, each group counted apart so that
+/// every sentence of the form says exactly what follows it.
 #[derive(Debug, Serialize)]
 pub struct Deadlines<'a> {
     pub deadline: Date,
-    pub units: Vec<Arrival<'a>>,
-    pub late: usize,
-    /// Units whose arrival date the Board has not entered.
+    /// Reporting committees whose report arrived by the deadline.
+    pub on_time: usize,
+    /// Those whose report arrived after it, in the input's order.
+    pub late: Vec<Late<'a>>,
+    /// Those whose arrival date the Board has not entered: one sentence,
+    /// never a line each.
     pub unknown: usize,
     /// Committees that do not report, and why.
     pub not_reporting: &'a [Absent],
 }
 
 #[derive(Debug, Serialize)]
-pub struct Arrival<'a> {
+pub struct Late<'a> {
     pub organisation: &'a Text,
-    pub received_on: Option<Date>,
-    /// Days after the deadline; 0 or less is on time.
-    pub days_late: Option<i64>,
+    pub received_on: Date,
+    /// Days after the deadline, at least 1.
+    pub days_late: i64,
 }
 
 impl<'a> BoardView<'a> {
@@ -79,16 +87,18 @@ impl<'a> BoardView<'a> {
             .map(|c| UnitRow::of(&c.organisation, c.figures()))
             .chain(board.not_reporting.iter().map(UnitRow::absent))
             .collect();
-        let total: Figures = rows.iter().map(|row| row.figures).sum();
+        let total = UnitRow::total(&rows);
         let deadline = board.campaign.committee_deadline;
-        let units: Vec<Arrival> = board
-            .committees
+        let received: Vec<(&Text, Date)> =
+            board.committees.iter().filter_map(|c| Some((&c.organisation, c.received_on?))).collect();
+        let late: Vec<Late> = received
             .iter()
-            .map(|c| Arrival {
-                organisation: &c.organisation,
-                received_on: c.received_on,
-                days_late: c.received_on.map(|on| on.days_since(deadline)),
+            .map(|&(organisation, received_on)| Late {
+                organisation,
+                received_on,
+                days_late: received_on.days_since(deadline),
             })
+            .filter(|l| l.days_late > 0)
             .collect();
         Self {
             frame: Frame::new(&board.issuer, &board.campaign),
@@ -102,12 +112,13 @@ impl<'a> BoardView<'a> {
             reconciliation: board.roll.as_deref().map(|roll| Reconciliation::new(board, roll)),
             deadlines: Deadlines {
                 deadline,
-                late: units.iter().filter(|u| u.days_late.is_some_and(|d| d > 0)).count(),
-                unknown: units.iter().filter(|u| u.received_on.is_none()).count(),
+                on_time: received.len() - late.len(),
+                unknown: board.committees.len() - received.len(),
+                late,
                 not_reporting: &board.not_reporting,
-                units,
             },
             lists: CardLists::of_committees(&board.committees),
+            reporting: board.committees.len(),
             rows,
             total,
         }

@@ -28,7 +28,9 @@ pub struct CommitteeView<'a> {
 #[derive(Debug, Serialize)]
 pub struct UnitRow<'a> {
     pub name: &'a Text,
-    pub figures: Figures,
+    /// None for a unit that does not report: its row is left blank, not
+    /// written as zeros, and adds nothing to the total.
+    pub figures: Option<Figures>,
     /// "Không báo cáo: …", in the remarks column.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
@@ -36,16 +38,17 @@ pub struct UnitRow<'a> {
 
 impl<'a> UnitRow<'a> {
     pub fn of(name: &'a Text, figures: Figures) -> Self {
-        Self { name, figures, remark: None }
+        Self { name, figures: Some(figures), remark: None }
+    }
+
+    /// The sum of the rows of the units that report.
+    pub fn total(rows: &[Self]) -> Figures {
+        rows.iter().filter_map(|row| row.figures).sum()
     }
 
     /// The row of a unit that does not report.
     pub fn absent(absent: &'a Absent) -> Self {
-        Self {
-            name: &absent.name,
-            figures: Figures::default(),
-            remark: Some(format!("Không báo cáo: {}", absent.reason)),
-        }
+        Self { name: &absent.name, figures: None, remark: Some(format!("Không báo cáo: {}", absent.reason)) }
     }
 }
 
@@ -97,7 +100,7 @@ impl<'a> CommitteeView<'a> {
         Self {
             frame: Frame::new(&committee.issuer, &committee.campaign),
             organisation: &committee.organisation,
-            total: rows.iter().map(|row| row.figures).sum(),
+            total: UnitRow::total(&rows),
             rows,
             lists: CardLists::of_cells(&committee.cells),
         }

@@ -47,6 +47,7 @@ enum FigureKey {
     Damaged,
     Lost,
     TemporarilyAttached,
+    AttachedInspected,
 }
 
 impl FigureKey {
@@ -61,6 +62,7 @@ impl FigureKey {
             FigureKey::Damaged => f.damaged,
             FigureKey::Lost => f.lost,
             FigureKey::TemporarilyAttached => f.temporarily_attached,
+            FigureKey::AttachedInspected => f.attached_inspected,
         }
     }
 }
@@ -96,7 +98,14 @@ impl FigureColumns {
             for (i, row) in rows.iter().enumerate() {
                 ws.write_number_with_format(r, 0, (i + 1) as f64, &styles.cell)?;
                 ws.write_with_format(r, 1, row.name.as_str(), &styles.cell)?;
-                self.write_figures(ws, r, &row.figures, &styles.cell)?;
+                match &row.figures {
+                    Some(figures) => self.write_figures(ws, r, figures, &styles.cell)?,
+                    None => {
+                        for c in 0..=self.columns.len() as u16 {
+                            ws.write_blank(r, c + 2, &styles.cell)?;
+                        }
+                    }
+                }
                 if let Some(remark) = &row.remark {
                     ws.write_with_format(r, self.columns.len() as u16 + 2, remark, &styles.cell)?;
                 }

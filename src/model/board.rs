@@ -11,7 +11,7 @@ use super::frame::Issuer;
 use super::prose::Block;
 use super::roll::RollEntry;
 use super::roster::{Checked, Figures};
-use crate::input::{InputError, JsonPath, ObjectReader};
+use crate::input::{Code, InputError, JsonPath, ObjectReader};
 
 /// The Board's input as entered.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -69,6 +69,24 @@ pub struct Board {
     pub roll: Option<Vec<RollEntry>>,
 }
 
+/// One warning for all the committees without an arrival date, placed at
+/// the first: form 7 can only say how many there are.
+fn without_arrival_date(committees: &[Committee], path: &JsonPath) -> Option<InputError> {
+    let missing: Vec<usize> =
+        committees.iter().enumerate().filter(|(_, c)| c.received_on.is_none()).map(|(i, _)| i).collect();
+    let first = *missing.first()?;
+    Some(InputError::new(
+        Code::MissingReceivedOn,
+        path.index(first).key("received_on"),
+        format!(
+            "{} trên {} đảng bộ cơ sở chưa ghi ngày Ban Tổ chức nhận báo cáo; báo cáo 7-KTTĐV chỉ ghi số đơn vị này, \
+             không ghi đúng hạn hay chậm: ghi received_on (ngày nhận) để báo đủ",
+            missing.len(),
+            committees.len()
+        ),
+    ))
+}
+
 impl Board {
     /// Reads and checks the Board's input and every committee in it,
     /// reporting every problem at once.
@@ -95,6 +113,7 @@ impl Board {
             return Err(problems);
         }
         warnings.extend(late(issuer.header.date, own.board_deadline, &root.key("board"), "báo cáo 7-KTTĐV"));
+        warnings.extend(without_arrival_date(&committees, &root.key("committees")));
         let not_reporting = not_reporting.unwrap_or_default();
         let report = report.unwrap_or_default();
         let board = Self { campaign: own, issuer, report, committees, not_reporting, roll };

@@ -30,6 +30,9 @@ pub enum Finding {
     /// Submitted as temporarily attached, not on the roll: the roll that
     /// holds the member is the home cell's, elsewhere. Not a difference.
     AttachedElsewhere,
+    /// On the roll, of a unit marked as not reporting (an organisation, or
+    /// a cell of one that reports): said as such. Not a difference.
+    InUnitNotReporting,
     /// The same card number submitted by two cells.
     CardInTwoCells,
     NameDiffers,
@@ -39,7 +42,7 @@ pub enum Finding {
 
 impl Finding {
     /// In the order reports list them.
-    pub const ALL: [Finding; 7] = [
+    pub const ALL: [Finding; 8] = [
         Finding::NotSubmitted,
         Finding::NotOnRoll,
         Finding::CardInTwoCells,
@@ -47,13 +50,21 @@ impl Finding {
         Finding::BirthDateDiffers,
         Finding::CardNumberDiffers,
         Finding::AttachedElsewhere,
+        Finding::InUnitNotReporting,
     ];
+
+    /// Reported apart from the differences: the roll and the submissions
+    /// do not disagree, the member is simply not the submitters' to report.
+    pub fn is_difference(self) -> bool {
+        !matches!(self, Finding::AttachedElsewhere | Finding::InUnitNotReporting)
+    }
 
     pub fn label(self) -> &'static str {
         match self {
             Finding::NotSubmitted => "Có trong danh sách quản lý, đơn vị không báo cáo",
             Finding::NotOnRoll => "Đơn vị báo cáo, không có trong danh sách quản lý",
             Finding::AttachedElsewhere => "Sinh hoạt tạm thời, đảng số do nơi khác quản lý",
+            Finding::InUnitNotReporting => "Thuộc đơn vị không báo cáo",
             Finding::CardInTwoCells => "Một số thẻ ở hai chi bộ",
             Finding::NameDiffers => "Họ tên khác danh sách quản lý",
             Finding::BirthDateDiffers => "Ngày sinh khác danh sách quản lý",
@@ -98,11 +109,13 @@ pub struct Totals {
     /// Temporarily attached members the roll does not hold: reported apart,
     /// not counted among the differences.
     pub attached_elsewhere: usize,
+    /// Members on the roll of units that do not report: reported apart too.
+    pub in_unit_not_reporting: usize,
     pub card_in_two_cells: usize,
     pub name_differs: usize,
     pub birth_date_differs: usize,
     pub card_number_differs: usize,
-    /// Every finding but those attached elsewhere.
+    /// Every finding but those reported apart ([`Finding::is_difference`]).
     pub differences: usize,
 }
 
@@ -183,11 +196,18 @@ impl Reconciliation {
                 None => unpaired(Finding::NotOnRoll, entry, None, String::new()),
             }
         }));
-        differences.extend(
-            (0..roll.len())
-                .filter(|&r| !paired_roll[r])
-                .map(|r| unpaired(Finding::NotSubmitted, Vec::new(), Some(roll_entries[r].clone()), String::new())),
-        );
+        let not_reporting = NotReporting::of(board);
+        differences.extend((0..roll.len()).filter(|&r| !paired_roll[r]).map(
+            |r| match not_reporting.reason(&roll[r]) {
+                Some(reason) => unpaired(
+                    Finding::InUnitNotReporting,
+                    Vec::new(),
+                    Some(roll_entries[r].clone()),
+                    format!("không báo cáo: {reason}"),
+                ),
+                None => unpaired(Finding::NotSubmitted, Vec::new(), Some(roll_entries[r].clone()), String::new()),
+            },
+        ));
 
         let count = |finding| differences.iter().filter(|d| d.finding == finding).count();
         let totals = Totals {
@@ -197,17 +217,46 @@ impl Reconciliation {
             not_submitted: count(Finding::NotSubmitted),
             not_on_roll: count(Finding::NotOnRoll),
             attached_elsewhere: count(Finding::AttachedElsewhere),
+            in_unit_not_reporting: count(Finding::InUnitNotReporting),
             card_in_two_cells: count(Finding::CardInTwoCells),
             name_differs: count(Finding::NameDiffers),
             birth_date_differs: count(Finding::BirthDateDiffers),
             card_number_differs: count(Finding::CardNumberDiffers),
-            differences: differences.len() - count(Finding::AttachedElsewhere),
+            differences: differences.iter().filter(|d| d.finding.is_difference()).count(),
         };
         let counts = Finding::ALL
             .into_iter()
             .map(|finding| FindingCount { finding, label: finding.label(), count: count(finding) })
             .collect();
         Self { totals, counts, differences }
+    }
+}
+
+/// The units marked as not reporting, by their names folded: whole
+/// organisations, and cells of the organisations that report.
+struct NotReporting<'a> {
+    organisations: HashMap<String, &'a Text>,
+    cells: HashMap<(String, String), &'a Text>,
+}
+
+impl<'a> NotReporting<'a> {
+    fn of(board: &'a Board) -> Self {
+        let organisations = board.not_reporting.iter().map(|a| (a.name.folded(), &a.reason)).collect();
+        let cells = board
+            .committees
+            .iter()
+            .flat_map(|c| c.not_reporting.iter().map(move |a| ((c.organisation.folded(), a.name.folded()), &a.reason)))
+            .collect();
+        Self { organisations, cells }
+    }
+
+    /// Why the unit of a roll entry does not report, if it does not.
+    fn reason(&self, entry: &RollEntry) -> Option<&'a Text> {
+        let organisation = entry.organisation.as_ref()?.folded();
+        if let Some(reason) = self.organisations.get(&organisation) {
+            return Some(reason);
+        }
+        self.cells.get(&(organisation, entry.cell.as_ref()?.folded())).copied()
     }
 }
 

@@ -342,6 +342,7 @@ impl Roster {
                 continue;
             };
             f.full += 1;
+            f.attached_inspected += usize::from(member.temporary_from.is_some());
             match card {
                 Card::NoCurrentCard { .. } => f.without_card += 1,
                 _ => f.with_card += 1,
@@ -368,6 +369,10 @@ pub struct Figures {
     pub probationary: usize,
     /// Of the total, temporarily attached to this cell.
     pub temporarily_attached: usize,
+    /// Of those, the full members, whose cards the cell inspects: column
+    /// (11) of form 6. Probationary members hold no card.
+    #[serde(default)]
+    pub attached_inspected: usize,
     /// Full members holding a card = to stamp + damaged + lost + not stamped.
     pub with_card: usize,
     /// Full members without a current card (form 5).
@@ -575,6 +580,7 @@ impl std::ops::Add for Figures {
             full: self.full + other.full,
             probationary: self.probationary + other.probationary,
             temporarily_attached: self.temporarily_attached + other.temporarily_attached,
+            attached_inspected: self.attached_inspected + other.attached_inspected,
             with_card: self.with_card + other.with_card,
             without_card: self.without_card + other.without_card,
             to_stamp: self.to_stamp + other.to_stamp,

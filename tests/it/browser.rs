@@ -440,7 +440,7 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     assert!(today.as_str().unwrap().ends_with(&received), "{today} {received}");
     assert_eq!(carried["committees"].as_array().unwrap().len(), 1, "form 7 from accepted reports only");
     let text = folded(&pdf_text(&std::fs::read(&pdf).unwrap()));
-    assert!(text.contains("Đảng bộ Sở Xây dựng: không báo cáo (Đảng bộ đã sáp nhập)"), "{text}");
+    assert!(text.contains("Có 1 đơn vị không báo cáo: + Đảng bộ Sở Xây dựng (Đảng bộ đã sáp nhập)."), "{text}");
     let late = format!("Đảng bộ Sở Tài chính: nộp ngày {received}, chậm");
     assert!(text.contains(&late), "the late unit, from the store: {text}");
 

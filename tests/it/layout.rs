@@ -129,7 +129,7 @@ fn figures_are_written_as_vietnamese_documents_write_them() {
     for said in [
         "đạt 93,8% so với tổng số đảng viên chính thức",
         "chiếm 6,3%, trong đó: + Thẻ đang làm thủ tục phát, chưa nhận: 2 đồng chí; + Chuyển sinh hoạt từ tỉnh khác, chưa được đổi thẻ mẫu mới: 1 đồng chí.",
-        "Có 1 trên 2 đơn vị báo cáo đúng hạn: + Đảng bộ Sở Xây dựng: nộp ngày 12/05/2021, chậm 2 ngày.",
+        "Có 1 đơn vị báo cáo đúng hạn, 1 đơn vị báo cáo chậm: + Đảng bộ Sở Xây dựng: nộp ngày 12/05/2021, chậm 2 ngày.",
         "+ Số thẻ khác danh sách quản lý: 1 trường hợp.",
     ] {
         assert!(report.contains(said), "«{said}» in:\n{report}");
