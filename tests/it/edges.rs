@@ -34,16 +34,22 @@ fn account(length: usize) -> String {
 /// and the last ones) with a text of `length` characters in its widest
 /// column of words.
 fn roster(kind: &str, size: usize, tall: usize, length: usize) -> Value {
+    cell(kind, size, tall, length, 0)
+}
+
+/// `roster`'s, as the `n`th cell of a committee: its own name and cards.
+fn cell(kind: &str, size: usize, tall: usize, length: usize, n: usize) -> Value {
     let mut roster = kttdv::sample::roster(size, 7);
+    roster["cell"]["name"] = json!(format!("Chi bộ Phòng {}", ["A", "B", "C", "D"][n]));
     for (i, member) in roster["members"].as_array_mut().unwrap().iter_mut().enumerate() {
         let long = i == 0 || (tall > 1 && i + tall > size);
         let text = account(if long { length } else { 0 });
         let fields = member.as_object_mut().unwrap();
         fields.insert("membership".into(), json!("full"));
-        fields.insert("birth_date".into(), json!("01/01/1970"));
+        fields.insert("birth_date".into(), json!(format!("01/01/{}", 1960 + n)));
         fields.insert("admitted_on".into(), json!("01/01/2000"));
         fields.insert("full_member_on".into(), json!("01/01/2001"));
-        fields.insert("card_number".into(), json!(format!("49.{:06}", 200_000 + i)));
+        fields.insert("card_number".into(), json!(format!("49.{:06}", 200_000 + 1000 * n + i)));
         fields.remove("temporary_from");
         match kind {
             "mau-2" => {
@@ -69,12 +75,16 @@ fn roster(kind: &str, size: usize, tall: usize, length: usize) -> Value {
 
 /// What is wrong with the PDF at `pdf`, its signature slots given: words
 /// outside the margins, slots off the page, a title's page without rows, a
-/// signature alone.
-fn faults(pdf: &[u8], slots: &[Value]) -> Vec<String> {
+/// signature alone. A title ends with `title`; a closing starts with `closing`.
+fn faults(pdf: &[u8], slots: &[Value], title: &str, closing: &str) -> Vec<String> {
     let words = pdf_word_boxes(pdf);
     let mut found = Vec::new();
     for w in &words {
-        let (left, right, bottom) = (30.0 * MM - 2.0, w.page_width - 15.0 * MM + 2.0, w.page_height - 20.0 * MM + 2.0);
+        // Justified lines let a final comma or full stop hang into the margin
+        // (Typst's overhang), as typesetting does.
+        let hangs = if w.text.ends_with([',', '.', ';', ':']) { 5.0 } else { 0.0 };
+        let (left, right, bottom) =
+            (30.0 * MM - 2.0, w.page_width - 15.0 * MM + 2.0 + hangs, w.page_height - 20.0 * MM + 2.0);
         if w.x_min < left || w.x_max > right || w.y_max > bottom || w.y_min < 0.0 {
             found.push(format!(
                 "«{}» outside the margins on page {} at ({:.0}, {:.0})",
@@ -86,12 +96,12 @@ fn faults(pdf: &[u8], slots: &[Value]) -> Vec<String> {
     let on = |page: usize| words.iter().filter(move |w| w.page == page);
     for page in 1..=pages {
         // A title's page: the column indices under the title, and a row below them.
-        if on(page).any(|w| w.text == "SÁCH") {
+        if on(page).any(|w| w.text == title) {
             let Some(index) = on(page).find(|w| w.text == "(1)") else {
                 found.push(format!("page {page}: a title without its table"));
                 continue;
             };
-            if !on(page).any(|w| w.y_min > index.y_max + 1.0 && w.text != "Danh") {
+            if !on(page).any(|w| w.y_min > index.y_max + 1.0 && w.text != closing) {
                 found.push(format!("page {page}: a title without rows"));
             }
         }
@@ -103,11 +113,10 @@ fn faults(pdf: &[u8], slots: &[Value]) -> Vec<String> {
         if rect[1] < 0.0 || rect[3] > height {
             found.push(format!("a signature slot off page {page}: {rect:?}"));
         }
-        // The closing starts with its count line; above it, more than a page number and indices.
-        let closing = on(page).filter(|w| w.text == "Danh").map(|w| w.y_min).fold(f64::MAX, f64::min);
-        let above = on(page).filter(|w| {
-            w.y_max < closing && w.y_min > 20.0 * MM && !(w.text.starts_with('(') && w.text.ends_with(')'))
-        });
+        // Above the closing, more than a page number and indices.
+        let top = on(page).filter(|w| w.text == closing).map(|w| w.y_min).fold(f64::MAX, f64::min);
+        let above = on(page)
+            .filter(|w| w.y_max < top && w.y_min > 20.0 * MM && !(w.text.starts_with('(') && w.text.ends_with(')')));
         if above.count() == 0 {
             found.push(format!("the signature alone on page {page}"));
         }
@@ -134,7 +143,7 @@ fn every_list_stays_on_its_pages_at_every_height_of_every_row() {
             for &tall in talls {
                 for length in [0, 150, 280, 450, 500] {
                     let (pdf, slots) = render(dir.path(), kind, &roster(kind, size, tall, length));
-                    for fault in faults(&pdf, &slots) {
+                    for fault in faults(&pdf, &slots, "SÁCH", "Danh") {
                         failures.push(format!("{kind}, {size} members, {tall} tall of {length} characters: {fault}"));
                     }
                     checked += 1;
@@ -143,5 +152,93 @@ fn every_list_stays_on_its_pages_at_every_height_of_every_row() {
         }
     }
     assert_eq!(checked, 240);
+    assert!(failures.is_empty(), "{} faults:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// The example committee with `cells` of `roster`'s, each its own.
+fn committee(kind: &str, cells: usize, size: usize, tall: usize, length: usize) -> Value {
+    let mut committee: Value = serde_json::from_str(&example("committee.json")).unwrap();
+    committee["cells"] = (0..cells).map(|n| cell(kind, size, tall, length, n)).collect();
+    committee
+}
+
+#[test]
+fn every_consolidated_list_stays_on_its_pages_at_every_height_of_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut board: Value = serde_json::from_str(&example("board.json")).unwrap();
+    board.as_object_mut().unwrap().remove("roll");
+    let mut failures = Vec::new();
+    for kind in ["mau-3", "mau-4", "mau-5"] {
+        for size in [1, 7, 23] {
+            for tall in [1, 2] {
+                for length in [150, 450] {
+                    let committee = committee(kind, 2, size, tall, length);
+                    let mut other = committee.clone();
+                    other["organisation"] = json!("Đảng bộ Sở Xây dựng");
+                    for (n, cell) in other["cells"].as_array_mut().unwrap().iter_mut().enumerate() {
+                        cell["cell"]["superior"] = json!("Đảng bộ Sở Xây dựng");
+                        for member in cell["members"].as_array_mut().unwrap() {
+                            member["birth_date"] = json!(format!("02/02/{}", 1975 + n));
+                            if let Some(number) = member["card_number"].as_str() {
+                                member["card_number"] = json!(number.replace("49.2", "49.3"));
+                            }
+                        }
+                    }
+                    board["committees"] = json!([committee, other]);
+                    for (level, input) in [("đảng bộ", &committee), ("Ban", &board)] {
+                        let (pdf, slots) = render(dir.path(), "tong-hop", input);
+                        for fault in faults(&pdf, &slots, "SÁCH", "Danh") {
+                            failures.push(format!(
+                                "{level}, {kind}, {size} members a cell, {tall} tall of {length}: {fault}"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Form 6: a cell that does not report with a long reason, among many.
+    for cells in [1, 4, 12] {
+        for length in [150, 450] {
+            let mut committee: Value = serde_json::from_str(&example("committee.json")).unwrap();
+            committee["cells"] = json!(["cell.json"]);
+            committee["not_reporting"] = (0..cells)
+                .map(|i| json!({ "name": format!("Chi bộ số {}", i + 1), "reason": account(length) }))
+                .collect();
+            std::fs::copy(root().join("examples/cell.json"), dir.path().join("cell.json")).unwrap();
+            let (pdf, slots) = render(dir.path(), "mau-6", &committee);
+            for fault in faults(&pdf, &slots, "HỢP", "Nơi") {
+                failures.push(format!("mẫu 6, {cells} not reporting of {length}: {fault}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} faults:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn no_example_has_a_title_alone_on_its_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.pdf");
+    let mut failures = Vec::new();
+    for (example, kind, title, closing) in [
+        ("cell.json", "mau-2", "SÁCH", "Danh"),
+        ("cell.json", "mau-3", "SÁCH", "Danh"),
+        ("cell.json", "mau-4", "SÁCH", "Danh"),
+        ("cell.json", "mau-5", "SÁCH", "Danh"),
+        ("committee.json", "mau-6", "HỢP", "Nơi"),
+        ("committee.json", "tong-hop", "SÁCH", "Danh"),
+        ("board.json", "tong-hop", "SÁCH", "Danh"),
+        ("board.json", "doi-chieu", "SÁCH", "Danh"),
+        ("board.json", "mau-7", "LỤC", "Nơi"),
+    ] {
+        let input = format!("examples/{example}");
+        let args = ["render", kind, &input, "-o", out.to_str().unwrap(), "--slots", "--plain-pdf"];
+        let run = kttdv_in(&root(), &args, "");
+        assert!(run.status.success(), "{kind} {example}: {}", String::from_utf8_lossy(&run.stderr));
+        let slots: Value = serde_json::from_slice(&run.stdout).unwrap();
+        for fault in faults(&std::fs::read(&out).unwrap(), slots.as_array().unwrap(), title, closing) {
+            failures.push(format!("{kind} of {example}: {fault}"));
+        }
+    }
     assert!(failures.is_empty(), "{} faults:\n{}", failures.len(), failures.join("\n"));
 }

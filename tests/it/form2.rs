@@ -156,5 +156,5 @@ fn a_list_with_nobody_on_it_still_prints_and_says_so() {
     }
     let text = folded(&pdf_text(&render(Kind::Mau2, &roster.to_string())));
     assert!(text.contains("Không có đồng chí nào."), "{text}");
-    assert!(text.contains("Danh sách này có 0 đồng chí."));
+    assert!(text.contains("Danh sách này không có đồng chí nào."), "{text}");
 }

@@ -77,7 +77,7 @@ fn a_committees_signature_is_never_alone_on_its_page() {
         assert_never_alone(&format!("mẫu 6, {cells} chi bộ"), &summary, "Nơi nhận");
         assert!(summary.slots.iter().all(|s| s.seal), "a committee stamps its seal");
         let lists = rendered(Kind::TongHop, &committee);
-        assert_never_alone(&format!("danh sách tổng hợp, {cells} chi bộ"), &lists, "Danh sách này có");
+        assert_never_alone(&format!("danh sách tổng hợp, {cells} chi bộ"), &lists, "Danh sách này");
     }
 }
 
@@ -109,6 +109,45 @@ fn groups_keep_their_headings_and_subtotals_with_their_rows() {
             }
         }
     }
+}
+
+#[test]
+fn a_boards_list_says_the_organisation_again_on_every_page_it_goes_on() {
+    let run = kttdv(&["sample", "khoi", "--committees", "3", "--members", "20", "-o", "-"], "");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let board = json_input(&String::from_utf8(run.stdout).unwrap());
+    let organisations: Vec<String> = board["committees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["organisation"].as_str().unwrap().to_uppercase())
+        .collect();
+    let pages = pdf_layout_pages(&rendered(Kind::TongHop, &board).bytes);
+    let mut continued = 0;
+    for (p, page) in pages.iter().enumerate() {
+        let lines: Vec<&str> = page.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let Some(at) = lines.iter().position(|l| l.starts_with("(1)")) else { continue };
+        // Under the column indices: an organisation's name, said again where it
+        // goes on from the page before, then a cell's.
+        let first = lines.get(at + 1).copied().unwrap_or_default();
+        let again = organisations.iter().any(|o| first == format!("{o} (tiếp theo)"));
+        let fresh = organisations.iter().any(|o| first == o);
+        assert!(again || fresh || first == "Không có đồng chí nào.", "page {}: opens with «{first}»:\n{page}", p + 1);
+        continued += usize::from(again);
+    }
+    assert!(continued >= 6, "organisations go on over pages: {continued}");
+}
+
+#[test]
+fn an_empty_list_and_a_cells_default_recipients_say_what_they_mean() {
+    let mut cell = json_input(&example("cell.json"));
+    cell["members"].as_array_mut().unwrap().retain(|m| m["card"].get("damaged").is_none());
+    cell["cell"].as_object_mut().unwrap().remove("recipients");
+    let list = folded(&pdf_text(&rendered(Kind::Mau3, &cell).bytes));
+    assert!(list.contains("Danh sách này không có đồng chí nào."), "{list}");
+    assert!(!list.contains("có 0 đồng chí"), "{list}");
+    let report = folded(&pdf_text(&rendered(Kind::Mau1, &cell).bytes));
+    assert!(report.contains("- Cấp ủy Đảng bộ Sở Tài chính (để b/c),"), "{report}");
 }
 
 #[test]
