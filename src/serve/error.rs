@@ -99,6 +99,8 @@ impl ApiError {
             ApiError::Store(StoreError::BadCode(_)) => "bad-campaign-code",
             ApiError::Store(StoreError::Conflict(_)) => "conflict",
             ApiError::Store(StoreError::WrongRole { .. }) => "wrong-role",
+            ApiError::Store(StoreError::Full(_)) => "storage-full",
+            ApiError::Store(StoreError::Unavailable(_)) => "store-unavailable",
             ApiError::Store(_) => "internal",
             ApiError::NoSubmission(_) => "no-submission",
             ApiError::SignInFailed => "sign-in-failed",
@@ -139,6 +141,8 @@ impl ApiError {
             ApiError::Store(StoreError::BadCode(_) | StoreError::WrongRole { .. }) => StatusCode::BAD_REQUEST,
             ApiError::Store(StoreError::TooManySaves(_)) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store(StoreError::UnitFull(_)) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Store(StoreError::Full(_)) => StatusCode::INSUFFICIENT_STORAGE,
+            ApiError::Store(StoreError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::NoSubmission(_) => StatusCode::CONFLICT,
             ApiError::SignInFailed | ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -195,6 +199,7 @@ impl IntoResponse for ApiError {
         let detail = match &self {
             ApiError::Template(err) => Some(err.to_string()),
             ApiError::Internal(detail) => Some(detail.clone()),
+            ApiError::Store(StoreError::Full(detail) | StoreError::Unavailable(detail)) => Some(detail.clone()),
             ApiError::Store(err) => Some(err.to_string()),
             _ => None,
         };

@@ -200,11 +200,18 @@ fn loggable(uri: &axum::http::Uri) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Ready once every template has compiled and while the store answers
+/// (within two seconds: a load balancer asks often).
 async fn readyz(State(state): State<Arc<AppState>>) -> Response {
-    if state.ready.load(Ordering::SeqCst) {
-        (StatusCode::OK, "ready").into_response()
-    } else {
-        ApiError::NotReady.into_response()
+    if !state.ready.load(Ordering::SeqCst) {
+        return ApiError::NotReady.into_response();
+    }
+    match tokio::time::timeout(std::time::Duration::from_secs(2), state.store.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
+        Ok(Err(err)) => ApiError::Store(err).into_response(),
+        Err(_) => {
+            ApiError::Store(crate::store::StoreError::Unavailable("readyz: no answer in 2 s".into())).into_response()
+        }
     }
 }
 

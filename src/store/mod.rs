@@ -97,8 +97,54 @@ pub enum StoreError {
     Corrupt(String),
     #[error("tệp xuất chiến dịch không dùng được: {0}")]
     BadExport(String),
+    /// The disk under the database is full: nothing was written.
+    #[error("máy chủ hết chỗ ghi dữ liệu nên chưa lưu được; hãy báo người quản trị và thử lại sau")]
+    Full(String),
+    /// The database cannot be reached or refuses connections.
+    #[error("kho dữ liệu tạm thời không truy cập được; hãy thử lại sau ít phút")]
+    Unavailable(String),
     #[error("lỗi kho dữ liệu: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+}
+
+/// A database's failure, told by what the caller can do about it: a full
+/// disk and an unreachable database are the installation's state, not
+/// bugs; two transactions that met (a deadlock, a serialization failure)
+/// were rolled back whole and may be tried again.
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        let code = match &err {
+            sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => return StoreError::Unavailable(err.to_string()),
+            _ => None,
+        };
+        let Some(code) = code else { return StoreError::Database(err) };
+        // PostgreSQL gives a SQLSTATE, always five characters; SQLite its
+        // extended result code, at most four digits, whose low byte is the
+        // primary code.
+        let sqlite = (code.len() < 5).then(|| code.parse::<i32>().ok()).flatten().map(|c| c & 0xff);
+        match (sqlite, code.as_str()) {
+            // SQLITE_FULL; PostgreSQL's disk_full and insufficient_resources.
+            (Some(13), _) | (None, "53100" | "53000") => StoreError::Full(err.to_string()),
+            // SQLITE_BUSY past the busy timeout, SQLITE_CANTOPEN; PostgreSQL's
+            // shutdowns and what refuses a new connection: a database not
+            // accepting connections (55000), too many (53300), gone (3D000),
+            // a login refused (28000, 28P01).
+            (Some(5 | 14), _)
+            | (None, "57P01" | "57P02" | "57P03" | "55000" | "53300" | "3D000" | "28000" | "28P01") => {
+                StoreError::Unavailable(err.to_string())
+            }
+            (None, c) if c.starts_with("08") => StoreError::Unavailable(err.to_string()),
+            (None, "40P01" | "40001") => StoreError::Conflict(
+                "một thay đổi khác của cùng đơn vị đến cùng lúc nên thay đổi này chưa được ghi; hãy thử lại".into(),
+            ),
+            _ => StoreError::Database(err),
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -168,6 +214,18 @@ impl Store {
             // first burst of saves.
             .min_connections(if sqlite { 1 } else { 8 })
             .acquire_timeout(Duration::from_secs(10))
+            // A connection whose commit or rollback failed (a full disk) is
+            // still inside its transaction: closed, never handed out again,
+            // so that the next write starts clean once the disk has room.
+            // The ping first runs what the connection has queued (the
+            // rollback of a transaction dropped unfinished).
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    use sqlx::Connection;
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if sqlite {
@@ -222,6 +280,12 @@ impl Store {
         };
         let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
         rows.iter().map(|r| r.try_get::<String, _>(0).map_err(StoreError::from)).collect()
+    }
+
+    /// Whether the database answers: a connection from the pool, a query.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await?;
+        Ok(())
     }
 
     /// Every campaign: code, name, settings, newest first.

@@ -65,7 +65,7 @@ impl Drop for TestStore {
     }
 }
 
-fn psql(url: &str, sql: &str) {
+pub(crate) fn psql(url: &str, sql: &str) {
     let out = Command::new("psql").args([url, "-qc", sql]).output().expect("psql runs");
     assert!(out.status.success(), "{sql}: {}", String::from_utf8_lossy(&out.stderr));
 }

@@ -11,6 +11,7 @@ mod cli;
 mod common;
 mod document;
 mod edges;
+mod faults;
 mod form2;
 mod hardening;
 mod insider;
