@@ -54,6 +54,9 @@ impl Location {
 
 const DATABASE_FILE: &str = "kttdv.db";
 
+/// An arbitrary number naming the write turn's lock on PostgreSQL.
+const WRITE_LOCK: i64 = 0x006b_7474_6476;
+
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Debug, thiserror::Error)]
@@ -497,11 +500,15 @@ impl Store {
         }
     }
 
-    /// This process's turn to write and a transaction to write in. On
-    /// SQLite the transaction takes the database's write lock at once
-    /// (`BEGIN IMMEDIATE`): another process writing meanwhile (the command
-    /// line beside the service) is waited for, rather than failing the
-    /// transaction when it reads first and writes after.
+    /// This process's turn to write and a transaction to write in, the
+    /// installation's write turn taken first — the one lock order of every
+    /// write (docs/campaign.md, "One writer at a time"): no two writes can
+    /// wait for each other. On SQLite the transaction takes the database's
+    /// write lock at once (`BEGIN IMMEDIATE`): another process writing
+    /// meanwhile (the command line beside the service) is waited for,
+    /// rather than failing the transaction when it reads first and writes
+    /// after. On PostgreSQL an advisory lock held to the commit does the
+    /// same across replicas; the audit log's sequence needs it anyway.
     async fn begin_writing(
         &self,
     ) -> Result<(Option<tokio::sync::MutexGuard<'_, ()>>, sqlx::Transaction<'static, sqlx::Any>)> {
@@ -509,7 +516,9 @@ impl Store {
         let tx = if self.writer.is_some() {
             self.pool.begin_with("BEGIN IMMEDIATE").await?
         } else {
-            self.pool.begin().await?
+            let mut tx = self.pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
+            tx
         };
         Ok((turn, tx))
     }

@@ -66,20 +66,7 @@ pub struct NewEvent<'a> {
     pub note: Option<&'a str>,
 }
 
-/// An arbitrary number naming the audit log's lock on PostgreSQL.
-const LOG_LOCK: i64 = 0x006b_7474_6476;
-
 impl Store {
-    /// Takes the log's turn inside `tx`: appends, and steps that check
-    /// more than one row, happen one at a time. SQLite's writer already
-    /// has it.
-    pub(super) async fn log_turn(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<()> {
-        if self.writer.is_none() {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(LOG_LOCK).execute(&mut **tx).await?;
-        }
-        Ok(())
-    }
-
     /// Appends `event` inside `tx`, at `now`.
     pub(super) async fn append(
         &self,
@@ -87,7 +74,6 @@ impl Store {
         event: &NewEvent<'_>,
         now: i64,
     ) -> Result<()> {
-        self.log_turn(tx).await?;
         sqlx::query(
             "INSERT INTO event (seq, at, action, login, address, campaign, unit, version, sha256, note) \
              SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM event",
@@ -156,7 +142,6 @@ impl Store {
     pub async fn step(&self, campaign: &str, moves: &[Move<'_>], checks: &[Check<'_>], login: &str) -> Result<()> {
         let now = now_ms();
         let (_turn, mut tx) = self.begin_writing().await?;
-        self.log_turn(&mut tx).await?;
         for check in checks {
             let holds = match check {
                 Check::BelowDone(unit) => {

@@ -131,3 +131,57 @@ async fn a_database_that_refuses_connections_is_unavailable_not_a_bug_and_readyz
     }
     panic!("this test needs PostgreSQL: KTTDV_TEST_DATABASE_URL (.ci/run starts one)");
 }
+
+/// Saves of a cell raced against every step on it, its own and its
+/// committee's: each answer is 200 or 409, never a deadlock's 500, and the
+/// unit ends as the last answered change left it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_save_racing_any_step_on_its_unit_is_done_or_refused_never_a_deadlock() {
+    const COMMITTEE: &str = "dang-bo-so-tai-chinh";
+    for store in TestStore::all() {
+        let label = store.label();
+        init_example(&store);
+        let server = serve(&store);
+        let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
+        let secretary = User::created(&store, &server, CELL, &args).await;
+        let args = ["--role", "committee", "--campaign", CAMPAIGN, "--unit", COMMITTEE];
+        let committee = User::created(&store, &server, COMMITTEE, &args).await;
+        let save_url = unit_url(&server, CELL, "submission");
+        let mut answers = std::collections::BTreeMap::<u16, usize>::new();
+        let mut round = 0;
+        for (who, step, note) in [
+            (&secretary, "submit", None),
+            (&committee, "return", Some("Ghi thiếu ngày vào Đảng")),
+            (&secretary, "submit", None),
+            (&committee, "approve", None),
+            (&committee, "return", Some("Xem lại")),
+            (&committee, "not-reporting", Some("Chi bộ đã giải thể")),
+        ] {
+            for _ in 0..8 {
+                round += 1;
+                let save = secretary.put(&save_url).json(&roster(round)).send();
+                let body = match note {
+                    Some(note) => json!({ "note": note }),
+                    None => json!({}),
+                };
+                let step = who.post(unit_url(&server, CELL, step)).json(&body).send();
+                let (save, step) = tokio::join!(save, step);
+                for answer in [save.unwrap(), step.unwrap()] {
+                    let status = answer.status();
+                    let text = answer.text().await.unwrap();
+                    assert!(status == StatusCode::OK || status == StatusCode::CONFLICT, "{label}: {status} {text}");
+                    *answers.entry(status.as_u16()).or_default() += 1;
+                }
+            }
+        }
+        assert!(answers.get(&200).is_some_and(|n| *n > 10), "{label}: {answers:?}");
+        if let TestStore::Postgres { admin, name } = &store {
+            // PostgreSQL counts the deadlocks it broke (a victim's 40P01 would
+            // otherwise pass for a 409); its statistics lag a moment.
+            tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+            let sql = format!("SELECT deadlocks FROM pg_stat_database WHERE datname = '{name}'");
+            let out = Command::new("psql").args([admin.as_str(), "-tAc", &sql]).output().unwrap();
+            assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0", "{label}: deadlocks");
+        }
+    }
+}
