@@ -106,7 +106,7 @@ fn read_export(zip: &[u8]) -> Result<Dump, String> {
     };
     // An export made before the audit log has none.
     let events = take("events.json").map(|e| from(e, "events.json")).transpose()?.unwrap_or_default();
-    Ok(Dump {
+    let dump = Dump {
         events,
         code: from(field(&campaign, "code")?, "campaign.json")?,
         name: from(field(&campaign, "name")?, "campaign.json")?,
@@ -115,7 +115,42 @@ fn read_export(zip: &[u8]) -> Result<Dump, String> {
         units,
         versions,
         roll,
-    })
+    };
+    agrees_with_itself(&dump)?;
+    Ok(dump)
+}
+
+/// What a whole campaign says of itself, checked before anything is
+/// written: each unit's versions numbered 1 to the count `units.json`
+/// gives, its current one the last (a restored unit showing an older
+/// version, or refusing every later save, otherwise), and no save in the
+/// audit log of a version that is not there.
+fn agrees_with_itself(dump: &Dump) -> Result<(), String> {
+    for unit in &dump.units {
+        let numbers: Vec<i64> = dump
+            .versions
+            .iter()
+            .find(|(code, _)| *code == unit.code)
+            .map(|(_, list)| list.iter().map(|v| v.info.number).collect())
+            .unwrap_or_default();
+        if numbers.iter().copied().ne(1..=unit.versions) {
+            return Err(format!(
+                "{}: units.json ghi {} phiên bản, versions/{}.json có {} phiên bản không đánh số liền từ 1",
+                unit.code,
+                unit.versions,
+                unit.code,
+                numbers.len()
+            ));
+        }
+        if unit.current != numbers.last().copied() {
+            return Err(format!("{}: phiên bản hiện hành ghi trong units.json không phải phiên bản cuối", unit.code));
+        }
+        let saved = dump.events.iter().filter(|e| e.unit.as_deref() == Some(&unit.code) && e.action == "save");
+        if let Some(event) = saved.filter_map(|e| e.version).find(|&n| n > unit.versions) {
+            return Err(format!("{}: nhật ký ghi lưu phiên bản {event}, tệp không có", unit.code));
+        }
+    }
+    Ok(())
 }
 
 fn from<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> Result<T, String> {

@@ -309,11 +309,7 @@ impl Store {
     /// The campaign's units, the tree in order: each unit after its parent.
     pub async fn units(&self, campaign: &str) -> Result<Vec<Unit>> {
         self.campaign(campaign).await?;
-        let rows = sqlx::query(concat!("SELECT ", unit_columns!(), " FROM unit WHERE campaign = $1 ORDER BY position"))
-            .bind(campaign)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(Unit::from_row).collect()
+        units_in(&mut *self.pool.acquire().await?, campaign).await
     }
 
     pub async fn unit(&self, campaign: &str, code: &str) -> Result<Unit> {
@@ -541,19 +537,27 @@ impl Store {
         Ok(())
     }
 
-    /// The whole campaign: settings, units, every version, the roll.
+    /// The whole campaign: settings, units, every version, the roll, its
+    /// audit log — one moment of it, however many units save meanwhile:
+    /// every query in one read transaction (on SQLite the WAL snapshot of
+    /// its first read, on PostgreSQL a repeatable read).
     pub async fn dump(&self, code: &str) -> Result<Dump> {
+        let mut tx = if self.writer.is_some() {
+            self.pool.begin().await?
+        } else {
+            self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?
+        };
         let row = sqlx::query("SELECT name, settings, created_at FROM campaign WHERE code = $1")
             .bind(code)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::NoCampaign(code.into()))?;
-        let units = self.units(code).await?;
+        let units = units_in(&mut tx, code).await?;
         let rows = sqlx::query(
             "SELECT unit, number, sha256, saved_at, author, body FROM version WHERE campaign = $1 ORDER BY unit, number",
         )
         .bind(code)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
         let mut versions: Vec<(String, Vec<Version>)> = Vec::new();
         for row in &rows {
@@ -572,8 +576,10 @@ impl Store {
         }
         let roll = sqlx::query("SELECT body, saved_at FROM roll WHERE campaign = $1")
             .bind(code)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *tx)
             .await?;
+        let events = workflow::events_in(&mut tx, code, None, false).await?;
+        tx.commit().await?;
         Ok(Dump {
             code: code.into(),
             name: row.try_get(0)?,
@@ -582,7 +588,7 @@ impl Store {
             units,
             versions,
             roll: roll.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?,
-            events: self.events(code, None, false).await?,
+            events,
         })
     }
 
@@ -674,6 +680,15 @@ macro_rules! unit_columns {
     };
 }
 use unit_columns;
+
+/// The campaign's units, the tree in order, read through `conn`.
+async fn units_in(conn: &mut sqlx::AnyConnection, campaign: &str) -> Result<Vec<Unit>> {
+    let rows = sqlx::query(concat!("SELECT ", unit_columns!(), " FROM unit WHERE campaign = $1 ORDER BY position"))
+        .bind(campaign)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(Unit::from_row).collect()
+}
 
 /// A value the store wrote, read back into its type.
 fn parse<T: FromStr>(text: String) -> Result<T> {

@@ -105,16 +105,7 @@ impl Store {
     /// sign-ins, failed sign-ins of unknown logins) when `installation`.
     pub async fn events(&self, campaign: &str, unit: Option<&str>, installation: bool) -> Result<Vec<Event>> {
         self.campaign(campaign).await?;
-        let rows = sqlx::query(
-            "SELECT seq, at, action, login, address, campaign, unit, version, sha256, note FROM event \
-             WHERE (campaign = $1 OR ($3 = 1 AND campaign IS NULL)) AND ($2 = '' OR unit = $2) ORDER BY seq",
-        )
-        .bind(campaign)
-        .bind(unit.unwrap_or(""))
-        .bind(i64::from(installation))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(event_of).collect()
+        events_in(&mut *self.pool.acquire().await?, campaign, unit, installation).await
     }
 
     /// Appends `events` as they were, at their own times, inside `tx`.
@@ -332,6 +323,25 @@ impl Store {
         .await?;
         Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?)
     }
+}
+
+/// [`Store::events`], read through `conn`.
+pub(super) async fn events_in(
+    conn: &mut sqlx::AnyConnection,
+    campaign: &str,
+    unit: Option<&str>,
+    installation: bool,
+) -> Result<Vec<Event>> {
+    let rows = sqlx::query(
+        "SELECT seq, at, action, login, address, campaign, unit, version, sha256, note FROM event \
+         WHERE (campaign = $1 OR ($3 = 1 AND campaign IS NULL)) AND ($2 = '' OR unit = $2) ORDER BY seq",
+    )
+    .bind(campaign)
+    .bind(unit.unwrap_or(""))
+    .bind(i64::from(installation))
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(event_of).collect()
 }
 
 fn event_of(r: &sqlx::any::AnyRow) -> Result<Event> {

@@ -185,3 +185,147 @@ async fn a_save_racing_any_step_on_its_unit_is_done_or_refused_never_a_deadlock(
         }
     }
 }
+
+/// What a campaign export says of itself that must agree: each unit's count
+/// of versions and its current one in `units.json` against its versions
+/// file, numbered 1..N, and the save events of the log against them.
+fn disagreements(zip: &[u8]) -> Vec<String> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut read = |name: &str| -> Option<Value> {
+        let mut text = String::new();
+        archive.by_name(name).ok()?.read_to_string(&mut text).unwrap();
+        Some(serde_json::from_str(&text).unwrap())
+    };
+    let units = read("units.json").unwrap();
+    let events = read("events.json").unwrap();
+    let mut found = Vec::new();
+    for unit in units.as_array().unwrap() {
+        let code = unit["code"].as_str().unwrap();
+        let versions = read(&format!("versions/{code}.json")).unwrap_or(json!([]));
+        let numbers: Vec<u64> =
+            versions.as_array().unwrap().iter().map(|v| v["version"]["number"].as_u64().unwrap()).collect();
+        let count = unit["versions"].as_u64().unwrap();
+        if numbers != (1..=count).collect::<Vec<_>>() {
+            found.push(format!("{code}: units.json says {count} versions, the file holds {numbers:?}"));
+        }
+        if unit["current"].as_u64() != numbers.last().copied() {
+            found.push(format!("{code}: current {} of {numbers:?}", unit["current"]));
+        }
+        let saves = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["unit"] == code && e["action"] == "save")
+            .filter_map(|e| e["version"].as_u64())
+            .max();
+        if saves.is_some_and(|n| n > count) {
+            found.push(format!("{code}: the log saves version {saves:?} of {count}"));
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_export_taken_while_cells_save_is_one_moment_of_the_campaign() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    const CELLS: [&str; 2] = [CELL, "dang-bo-so-tai-chinh.chi-bo-thanh-tra"];
+    for store in TestStore::all() {
+        let label = store.label();
+        init_example(&store);
+        let server = serve(&store);
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut clients = Vec::new();
+        for (i, cell) in CELLS.iter().enumerate() {
+            let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", cell];
+            let secretary = User::created(&store, &server, cell, &args).await;
+            let url = unit_url(&server, cell, "submission");
+            let name = if i == 0 { "Chi bộ Văn phòng" } else { "Chi bộ Thanh tra" };
+            for client in 0..3 {
+                let (secretary, url, stop) = (secretary.clone(), url.clone(), stop.clone());
+                clients.push(tokio::spawn(async move {
+                    let mut round = 0;
+                    while !stop.load(Ordering::SeqCst) && round < 50 {
+                        round += 1;
+                        let mut body = roster(1000 * client + round);
+                        body["cell"]["name"] = json!(name);
+                        let answer = secretary.put(&url).json(&body).send().await.unwrap();
+                        assert!(answer.status() == StatusCode::OK || answer.status() == StatusCode::TOO_MANY_REQUESTS);
+                    }
+                }));
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut found = Vec::new();
+        for i in 0..6 {
+            let path = dir.path().join(format!("{i}.zip"));
+            let mut args = vec!["campaign".to_owned(), "export".into(), CAMPAIGN.into(), "-o".into()];
+            args.push(path.display().to_string());
+            args.extend(store.args());
+            let out = kttdv(&args.iter().map(String::as_str).collect::<Vec<_>>(), "");
+            assert!(out.status.success(), "{label}: {}", String::from_utf8_lossy(&out.stderr));
+            found.extend(disagreements(&std::fs::read(&path).unwrap()).into_iter().map(|d| format!("export {i}: {d}")));
+        }
+        stop.store(true, Ordering::SeqCst);
+        for client in clients {
+            client.await.unwrap();
+        }
+        assert!(found.is_empty(), "{label}: {}", found.join("\n"));
+    }
+}
+
+/// `zip` with each entry passed through `change` (none: left out).
+fn rewritten(zip: &[u8], change: impl Fn(&str, String) -> Option<String>) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+        if let Some(text) = change(&name, text) {
+            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut out, text.as_bytes()).unwrap();
+        }
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_export_whose_versions_disagree_with_its_units_is_refused_whole() {
+    let source = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&source);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.zip");
+    let out = kttdv(&["campaign", "export", CAMPAIGN, "-o", path.to_str().unwrap(), "--data", &source.args()[1]], "");
+    assert!(out.status.success());
+    let exported = std::fs::read(&path).unwrap();
+    let versions = format!("versions/{CELL}.json");
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("a unit's versions file removed", rewritten(&exported, |name, text| (name != versions).then_some(text))),
+        (
+            "a version renumbered",
+            rewritten(&exported, |name, text| {
+                Some(if name == versions { text.replacen("\"number\": 1", "\"number\": 2", 1) } else { text })
+            }),
+        ),
+        (
+            "a unit said to have more versions",
+            rewritten(&exported, |name, text| {
+                Some(if name == "units.json" { text.replacen("\"versions\": 1", "\"versions\": 2", 1) } else { text })
+            }),
+        ),
+    ];
+    for (what, zip) in cases {
+        std::fs::write(&path, zip).unwrap();
+        let target = tempfile::tempdir().unwrap();
+        let data = target.path().to_str().unwrap();
+        let out = kttdv(&["campaign", "import", path.to_str().unwrap(), "--data", data], "");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
+        assert!(stderr.contains("phiên bản"), "{what}: {stderr}");
+        let list = kttdv(&["campaign", "list", "--data", data], "");
+        assert_eq!(String::from_utf8_lossy(&list.stdout), "", "{what}: nothing stored");
+    }
+}
