@@ -6,6 +6,7 @@
 //! request needs lives in the process.
 
 mod accounts;
+mod backup;
 mod model;
 mod throttle;
 mod workflow;
@@ -24,6 +25,7 @@ pub use self::accounts::{
     Account, Authenticated, Role, SESSION_SECONDS, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, TokenInfo, UnitAccount,
     hash_password, new_token, password_matches,
 };
+pub use self::backup::{backup, restore};
 pub use self::model::{Dump, Level, State, Unit, Version, VersionInfo};
 pub use self::throttle::Policy;
 pub use self::workflow::{Check, Event, Move, NewEvent, Signed};
@@ -100,6 +102,18 @@ pub enum StoreError {
     Corrupt(String),
     #[error("tệp xuất chiến dịch không dùng được: {0}")]
     BadExport(String),
+    /// A backup asked of PostgreSQL, whose own tools do it better.
+    #[error(
+        "kho PostgreSQL được sao lưu bằng công cụ của PostgreSQL: pg_dump -Fc -f kttdv.dump <địa chỉ>, \
+         khôi phục bằng pg_restore; lệnh này chỉ dành cho kho SQLite"
+    )]
+    BackupElsewhere,
+    /// A file the command would write over.
+    #[error("{0} đã có; kttdv không ghi đè: hãy chọn tên khác hoặc chuyển tệp cũ đi")]
+    WouldOverwrite(String),
+    /// A backup that is not a whole kttdv store.
+    #[error("bản sao lưu {0} không dùng được: {1}")]
+    BadBackup(String, String),
     /// The disk under the database is full: nothing was written.
     #[error("máy chủ hết chỗ ghi dữ liệu nên chưa lưu được; hãy báo người quản trị và thử lại sau")]
     Full(String),
@@ -283,6 +297,31 @@ impl Store {
         };
         let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
         rows.iter().map(|r| r.try_get::<String, _>(0).map_err(StoreError::from)).collect()
+    }
+
+    /// A consistent copy of the whole store — every campaign, account,
+    /// token, signed original and the audit log — into `to`, an empty file
+    /// made for it, taken while the store serves: SQLite's `VACUUM INTO`
+    /// reads one snapshot and writes a compact database. PostgreSQL's is
+    /// `pg_dump`'s job.
+    pub async fn backup(&self, to: &Path) -> Result<()> {
+        if self.writer.is_none() {
+            return Err(StoreError::BackupElsewhere);
+        }
+        sqlx::query("VACUUM INTO $1").bind(to.display().to_string()).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// SQLite's own check of every page and index; the problems it found.
+    pub async fn integrity(&self) -> Result<Vec<String>> {
+        let rows = sqlx::query("PRAGMA integrity_check").fetch_all(&self.pool).await?;
+        let found: Vec<String> = rows.iter().map(|r| r.try_get(0)).collect::<std::result::Result<_, _>>()?;
+        Ok(found.into_iter().filter(|f| f != "ok").collect())
+    }
+
+    /// Closes every connection, SQLite's WAL folded into its file.
+    pub async fn close(self) {
+        self.pool.close().await;
     }
 
     /// Whether the database answers: a connection from the pool, a query.
@@ -723,7 +762,8 @@ impl VersionInfo {
     }
 }
 
-/// SQLite's file beside the database: its `-wal` or `-shm`.
+/// The file named as `file` and `suffix`: SQLite's `-wal` or `-shm`
+/// beside the database, a copy's `.partial` beside the copy.
 fn side_file(file: &Path, suffix: &str) -> PathBuf {
     let mut name = file.as_os_str().to_owned();
     name.push(suffix);

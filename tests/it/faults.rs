@@ -329,3 +329,118 @@ fn an_export_whose_versions_disagree_with_its_units_is_refused_whole() {
         assert_eq!(String::from_utf8_lossy(&list.stdout), "", "{what}: nothing stored");
     }
 }
+
+/// Every (unit, version, hash) an export of the campaign in `store` holds.
+fn versions_held(store: &[String]) -> std::collections::BTreeSet<(String, u64, String)> {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.zip");
+    let mut args = vec!["campaign", "export", CAMPAIGN, "-o", path.to_str().unwrap()];
+    args.extend(store.iter().map(String::as_str));
+    let out = kttdv(&args, "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut held = std::collections::BTreeSet::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let Some(unit) = name.strip_prefix("versions/").and_then(|n| n.strip_suffix(".json")) else { continue };
+        let mut text = String::new();
+        entry.read_to_string(&mut text).unwrap();
+        let versions: Value = serde_json::from_str(&text).unwrap();
+        for v in versions.as_array().unwrap() {
+            let info = &v["version"];
+            held.insert((unit.to_owned(), info["number"].as_u64().unwrap(), info["sha256"].as_str().unwrap().into()));
+        }
+    }
+    held
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_backup_taken_while_cells_save_restores_every_save_answered_before_it() {
+    use std::sync::{Arc, Mutex};
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
+    let secretary = User::created(&store, &server, CELL, &args).await;
+    let url = unit_url(&server, CELL, "submission");
+    let acknowledged: Arc<Mutex<Vec<(String, u64, String)>>> = Arc::default();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut clients = Vec::new();
+    for client in 0..4 {
+        let (secretary, url, acknowledged, stop) = (secretary.clone(), url.clone(), acknowledged.clone(), stop.clone());
+        clients.push(tokio::spawn(async move {
+            for round in 0..14 {
+                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                let answer = secretary.put(&url).json(&roster(100 * client + round)).send().await.unwrap();
+                assert_eq!(answer.status(), StatusCode::OK);
+                let saved: Value = answer.json().await.unwrap();
+                let version = &saved["version"];
+                let entry =
+                    (CELL.to_owned(), version["number"].as_u64().unwrap(), version["sha256"].as_str().unwrap().into());
+                acknowledged.lock().unwrap().push(entry);
+            }
+        }));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = &store.args()[1];
+    let mut backups = Vec::new();
+    for i in 0..3 {
+        while acknowledged.lock().unwrap().len() < 8 * (i + 1) {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let before = acknowledged.lock().unwrap().clone();
+        let file = dir.path().join(format!("kttdv-{i}.db"));
+        let out = kttdv(&["store", "backup", file.to_str().unwrap(), "--data", data], "");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        backups.push((file, before));
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    for client in clients {
+        client.await.unwrap();
+    }
+    for (file, before) in &backups {
+        #[cfg(unix)]
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(file).unwrap().permissions()) & 0o777,
+            0o600
+        );
+        let restored = tempfile::tempdir().unwrap();
+        let target = restored.path().join("data");
+        let out = kttdv(&["store", "restore", file.to_str().unwrap(), "--data", target.to_str().unwrap()], "");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let held = versions_held(&["--data".into(), target.display().to_string()]);
+        let lost: Vec<_> = before.iter().filter(|saved| !held.contains(saved)).collect();
+        assert!(lost.is_empty(), "{}: answered before the backup, not in it: {lost:?}", file.display());
+        // The accounts came too: the secretary's login is there to sign in with.
+        let out = kttdv(&["admin", "create-user", CELL, "--role", "admin", "--data", target.to_str().unwrap()], "");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("đã có"), "the login is in the restored store");
+    }
+
+    // Never over a file or a store, never from what is not a whole store.
+    let (file, _) = &backups[0];
+    let out = kttdv(&["store", "backup", file.to_str().unwrap(), "--data", data], "");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = kttdv(&["store", "restore", file.to_str().unwrap(), "--data", data], "");
+    assert_eq!(out.status.code(), Some(1), "over a store: {}", String::from_utf8_lossy(&out.stderr));
+    for (what, bytes) in [("empty", Vec::new()), ("garbage", b"SQLite format 3\0garbage garbage".repeat(100))] {
+        let bad = dir.path().join(format!("{what}.db"));
+        std::fs::write(&bad, bytes).unwrap();
+        let target = dir.path().join(format!("from-{what}"));
+        let out = kttdv(&["store", "restore", bad.to_str().unwrap(), "--data", target.to_str().unwrap()], "");
+        assert_eq!(out.status.code(), Some(1), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(!target.join("kttdv.db").exists(), "{what}: no store made");
+    }
+    for store in TestStore::all() {
+        if let TestStore::Postgres { .. } = store {
+            let mut args = vec!["store".to_owned(), "backup".into(), dir.path().join("pg.db").display().to_string()];
+            args.extend(store.args());
+            let out = kttdv(&args.iter().map(String::as_str).collect::<Vec<_>>(), "");
+            assert_eq!(out.status.code(), Some(1));
+            assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+        }
+    }
+}

@@ -77,6 +77,32 @@ pub enum Command {
         #[command(subcommand)]
         action: CampaignAction,
     },
+    /// Cả kho dữ liệu: sao lưu khi đang phục vụ, khôi phục.
+    Store {
+        #[command(subcommand)]
+        action: StoreAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum StoreAction {
+    /// Sao lưu cả kho SQLite (mọi chiến dịch, tài khoản, bản đã ký, nhật ký) thành một tệp,
+    /// nhất quán kể cả khi máy chủ đang phục vụ; không ghi đè tệp đã có. Kho PostgreSQL: dùng pg_dump.
+    Backup {
+        /// Tệp sao lưu ra (ví dụ kttdv-2026-12-05.db).
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Khôi phục kho SQLite từ tệp sao lưu vào thư mục chưa có kho (dừng máy chủ trước);
+    /// tệp được kiểm tra trọn vẹn trước khi dùng.
+    Restore {
+        /// Tệp do `kttdv store backup` ghi.
+        file: PathBuf,
+        /// Thư mục kho mới (tệp kttdv.db).
+        #[arg(long, value_name = "DIR", default_value = "kttdv-data")]
+        data: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]

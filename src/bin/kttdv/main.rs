@@ -15,7 +15,7 @@ use kttdv::{EngineConfig, Kind, PdfFlavour, Renderer};
 
 use crate::args::{
     AdminAction, CampaignAction, CampaignInitArgs, CheckArgs, Cli, Command, ExtractArgs, ImportArgs, InputArgs,
-    ReconcileArgs, RenderArgs, SampleArgs, SampleOf, ServeArgs, StoreArgs, TemplateXlsxArgs,
+    ReconcileArgs, RenderArgs, SampleArgs, SampleOf, ServeArgs, StoreAction, StoreArgs, TemplateXlsxArgs,
 };
 use crate::load::{load, progress_bar};
 use crate::report::{Exit, Folder, Reporter, internal, usage, write_document, write_output, write_private_document};
@@ -48,6 +48,8 @@ fn main() -> ExitCode {
             campaign_export(&code, output, &store)
         }
         Command::Campaign { action: CampaignAction::Import { input, store } } => campaign_import(&input, &store),
+        Command::Store { action: StoreAction::Backup { file, store } } => store_backup(&file, &store),
+        Command::Store { action: StoreAction::Restore { file, data } } => store_restore(&file, &data),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -403,6 +405,25 @@ fn campaign_import(input: &Path, store: &StoreArgs) -> Result<(), Exit> {
     })
 }
 
+fn store_backup(file: &Path, store: &StoreArgs) -> Result<(), Exit> {
+    let location = store.location();
+    with_store(&location, |store| async move {
+        kttdv::store::backup(&store, file).await?;
+        eprintln!("Đã sao lưu kho vào {}", file.display());
+        Ok(())
+    })
+}
+
+fn store_restore(file: &Path, data: &Path) -> Result<(), Exit> {
+    let runtime = tokio::runtime::Runtime::new().map_err(internal)?;
+    runtime.block_on(kttdv::store::restore(file, data)).map_err(|err| {
+        eprintln!("kttdv: {err}");
+        Exit::InvalidInput
+    })?;
+    eprintln!("Đã khôi phục kho từ {} vào {}", file.display(), data.display());
+    Ok(())
+}
+
 /// Runs `work` on the opened store; a store that cannot be opened is exit 4.
 fn with_store<T, F: Future<Output = Result<T, kttdv::store::StoreError>>>(
     location: &kttdv::store::Location,
@@ -422,7 +443,9 @@ fn with_store<T, F: Future<Output = Result<T, kttdv::store::StoreError>>>(
             | kttdv::store::StoreError::BadCode(_)
             | kttdv::store::StoreError::WrongRole { .. }
             | kttdv::store::StoreError::NoCampaign(_)
-            | kttdv::store::StoreError::BadExport(_) => {
+            | kttdv::store::StoreError::BadExport(_)
+            | kttdv::store::StoreError::BackupElsewhere
+            | kttdv::store::StoreError::WouldOverwrite(_) => {
                 eprintln!("kttdv: {err}");
                 Exit::InvalidInput
             }
