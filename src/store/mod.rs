@@ -67,6 +67,11 @@ pub enum StoreError {
     Open(String, String),
     #[error("{0} không phải kho dữ liệu của kttdv (không ghi đè); hãy chọn thư mục khác (--data)")]
     Foreign(String),
+    #[error(
+        "tệp kho dữ liệu {0} rỗng (0 byte): không phải kho của kttdv, có thể do khôi phục hoặc sao chép dở dang; \
+         hãy khôi phục lại từ bản sao lưu, hoặc xóa tệp nếu muốn bắt đầu kho mới (không ghi gì)"
+    )]
+    EmptyFile(String),
     #[error("kho dữ liệu {0} do phiên bản kttdv mới hơn tạo; hãy dùng phiên bản mới hơn (không sửa gì trong kho)")]
     Newer(String),
     #[error("không có chiến dịch «{0}»")]
@@ -203,8 +208,8 @@ impl Store {
             Location::Sqlite(dir) => {
                 crate::private::create_dir_all(dir).map_err(|e| open(&e))?;
                 let file = dir.join(DATABASE_FILE);
-                if file.exists() && !looks_like_sqlite(&file) {
-                    return Err(StoreError::Foreign(place));
+                if file.exists() {
+                    probe(&file, &place).await?;
                 }
                 // Every member's data and the password hashes: the owner's alone,
                 // whatever the folder and files were (SQLite gives its -wal and
@@ -770,15 +775,32 @@ fn side_file(file: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Whether `file` starts as every SQLite database does.
-fn looks_like_sqlite(file: &Path) -> bool {
+/// Refuses, before anything opens it for writing, a `file` that is no
+/// kttdv store: empty (what a failed restore or copy leaves, which would
+/// otherwise start an empty installation), not SQLite, unreadable as SQLite,
+/// or holding another application's tables. Read through an immutable,
+/// read-only connection: no lock, no journal change, no side file.
+async fn probe(file: &Path, place: &str) -> Result<()> {
     use std::io::Read;
     let mut head = [0u8; 16];
-    match std::fs::File::open(file).and_then(|mut f| f.read(&mut head)) {
-        // An empty file is what SQLite makes before its first write.
-        Ok(0) => true,
-        Ok(n) => n == 16 && &head == b"SQLite format 3\0",
-        Err(_) => false,
+    let read = std::fs::File::open(file).and_then(|mut f| f.read(&mut head));
+    match read {
+        Ok(0) => return Err(StoreError::EmptyFile(place.into())),
+        Ok(16) if &head == b"SQLite format 3\0" => {}
+        _ => return Err(StoreError::Foreign(place.into())),
+    }
+    let url = format!("sqlite://{}?mode=ro&immutable=true", file.display());
+    let tables: std::result::Result<Vec<String>, sqlx::Error> = async {
+        use sqlx::Connection;
+        let mut conn = sqlx::AnyConnection::connect(&url).await?;
+        let rows = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(&mut conn).await?;
+        let _ = conn.close().await;
+        rows.iter().map(|r| r.try_get::<String, _>(0)).collect()
+    }
+    .await;
+    match tables {
+        Ok(tables) if tables.is_empty() || tables.iter().any(|t| t == "_sqlx_migrations") => Ok(()),
+        _ => Err(StoreError::Foreign(place.into())),
     }
 }
 

@@ -444,3 +444,40 @@ async fn a_backup_taken_while_cells_save_restores_every_save_answered_before_it(
         }
     }
 }
+
+#[test]
+fn another_applications_database_an_empty_file_and_garbage_are_refused_untouched() {
+    let refused = |dir: &std::path::Path| -> String {
+        let out = kttdv(&["campaign", "list", "--data", dir.to_str().unwrap()], "");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(4), "{stderr}");
+        stderr
+    };
+    // Another application's SQLite database, in its own journal mode.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kttdv.db");
+    let sql = "CREATE TABLE dang_vien (ho_ten TEXT); INSERT INTO dang_vien VALUES ('Nguyễn Văn A');";
+    assert!(Command::new("sqlite3").arg(&file).arg(sql).status().unwrap().success());
+    let before = std::fs::read(&file).unwrap();
+    assert!(refused(dir.path()).contains("không phải kho dữ liệu của kttdv"));
+    assert!(std::fs::read(&file).unwrap() == before, "not a byte changed");
+    for side in ["kttdv.db-wal", "kttdv.db-shm"] {
+        assert!(!dir.path().join(side).exists(), "{side} left beside it");
+    }
+    let mode = Command::new("sqlite3").arg(&file).arg("PRAGMA journal_mode").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&mode.stdout).trim(), "delete", "its journal mode kept");
+
+    // An empty file (a restore that failed half way) is no store.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("kttdv.db"), b"").unwrap();
+    assert!(refused(dir.path()).contains("rỗng"));
+    assert_eq!(std::fs::metadata(dir.path().join("kttdv.db")).unwrap().len(), 0);
+
+    // SQLite's header, then garbage: refused at once, said as such.
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = [&b"SQLite format 3\0"[..], &b"r\xe1c r\xe1c ".repeat(2000)].concat();
+    std::fs::write(dir.path().join("kttdv.db"), &garbage).unwrap();
+    let stderr = refused(dir.path());
+    assert!(stderr.contains("không phải kho dữ liệu của kttdv") && !stderr.contains("timed out"), "{stderr}");
+    assert!(std::fs::read(dir.path().join("kttdv.db")).unwrap() == garbage, "not a byte changed");
+}
