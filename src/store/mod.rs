@@ -778,8 +778,10 @@ fn side_file(file: &Path, suffix: &str) -> PathBuf {
 /// Refuses, before anything opens it for writing, a `file` that is no
 /// kttdv store: empty (what a failed restore or copy leaves, which would
 /// otherwise start an empty installation), not SQLite, unreadable as SQLite,
-/// or holding another application's tables. Read through an immutable,
-/// read-only connection: no lock, no journal change, no side file.
+/// or holding another application's tables. Read through a read-only
+/// connection: another application's database in its rollback journal
+/// gets no journal change and no side file. (Not `immutable`: a kttdv
+/// store whose last writer left its WAL unfolded reads torn without it.)
 async fn probe(file: &Path, place: &str) -> Result<()> {
     use std::io::Read;
     let mut head = [0u8; 16];
@@ -789,7 +791,7 @@ async fn probe(file: &Path, place: &str) -> Result<()> {
         Ok(16) if &head == b"SQLite format 3\0" => {}
         _ => return Err(StoreError::Foreign(place.into())),
     }
-    let url = format!("sqlite://{}?mode=ro&immutable=true", file.display());
+    let url = format!("sqlite://{}?mode=ro", file.display());
     let tables: std::result::Result<Vec<String>, sqlx::Error> = async {
         use sqlx::Connection;
         let mut conn = sqlx::AnyConnection::connect(&url).await?;

@@ -481,3 +481,40 @@ fn another_applications_database_an_empty_file_and_garbage_are_refused_untouched
     assert!(stderr.contains("không phải kho dữ liệu của kttdv") && !stderr.contains("timed out"), "{stderr}");
     assert!(std::fs::read(dir.path().join("kttdv.db")).unwrap() == garbage, "not a byte changed");
 }
+
+/// The probe that refuses other files reads a store in use as kttdv's: the
+/// command line beside a serving, saving service, and an export (which
+/// opens the store twice in one run) one after another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_in_use_is_never_taken_for_another_applications() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
+    let secretary = User::created(&store, &server, CELL, &args).await;
+    let url = unit_url(&server, CELL, "submission");
+    let data = store.args()[1].clone();
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..10 {
+        let answer = secretary.put(&url).json(&roster(round)).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+        let file = dir.path().join(format!("{round}.zip"));
+        for args in [
+            vec!["campaign", "list", "--data", &data],
+            vec!["campaign", "export", CAMPAIGN, "-o", file.to_str().unwrap(), "--data", &data],
+        ] {
+            let out = kttdv(&args, "");
+            assert!(out.status.success(), "round {round}, {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    // Just made, then exported: the export's second opening (to log it)
+    // follows the first one's closing in one process.
+    for round in 0..8 {
+        let fresh = TestStore::Sqlite(tempfile::tempdir().unwrap());
+        init_example(&fresh);
+        let file = dir.path().join(format!("fresh-{round}.zip"));
+        let out =
+            kttdv(&["campaign", "export", CAMPAIGN, "-o", file.to_str().unwrap(), "--data", &fresh.args()[1]], "");
+        assert!(out.status.success(), "round {round}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
