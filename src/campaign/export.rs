@@ -8,8 +8,11 @@ use serde_json::{Value, json};
 use super::slug;
 use crate::store::{Dump, Store, StoreError, Unit, Version};
 
-/// What an exported campaign's `campaign.json` says it is.
-const EXPORT_FORMAT: &str = "kttdv-campaign/1";
+/// What an exported campaign's `campaign.json` says it is: since /2 its
+/// audit log is chained and `log_head` is its last link.
+const EXPORT_FORMAT: &str = "kttdv-campaign/2";
+/// Exports made before the chain: read, their log taken as it is.
+const UNCHAINED_FORMAT: &str = "kttdv-campaign/1";
 
 /// The whole campaign as one ZIP of JSON files, to back it up or move it
 /// to another store: `campaign.json` (settings), `units.json` (the tree,
@@ -23,7 +26,10 @@ pub async fn export(store: &Store, code: &str) -> Result<Vec<u8>, StoreError> {
     let mut files: Vec<(String, Value)> = vec![
         (
             "campaign.json".into(),
-            json!({ "format": EXPORT_FORMAT, "code": dump.code, "name": dump.name, "created_at": dump.created_at, "settings": parse(&dump.settings)? }),
+            json!({
+                "format": EXPORT_FORMAT, "code": dump.code, "name": dump.name, "created_at": dump.created_at,
+                "settings": parse(&dump.settings)?, "log_head": dump.events.last().and_then(|e| e.hash.clone()),
+            }),
         ),
         ("units.json".into(), json!(dump.units)),
     ];
@@ -79,7 +85,8 @@ fn read_export(zip: &[u8]) -> Result<Dump, String> {
     .map_err(|e| e.to_string())?;
     let take = |name: &str| entries.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     let campaign = take("campaign.json").ok_or("thiếu campaign.json")?;
-    if campaign["format"] != EXPORT_FORMAT {
+    let chained = campaign["format"] == EXPORT_FORMAT;
+    if !chained && campaign["format"] != UNCHAINED_FORMAT {
         return Err(format!("campaign.json không phải dạng {EXPORT_FORMAT}"));
     }
     let field = |value: &Value, key: &str| value.get(key).cloned().ok_or(format!("thiếu «{key}»"));
@@ -104,8 +111,24 @@ fn read_export(zip: &[u8]) -> Result<Dump, String> {
         Some(roll) => Some((field(&roll, "roll")?.to_string(), from(field(&roll, "saved_at")?, "roll.json")?)),
         None => None,
     };
-    // An export made before the audit log has none.
-    let events = take("events.json").map(|e| from(e, "events.json")).transpose()?.unwrap_or_default();
+    let events: Vec<crate::store::Event> = match take("events.json") {
+        Some(events) => from(events, "events.json")?,
+        None if chained => return Err("thiếu events.json (nhật ký của chiến dịch)".into()),
+        // An export made before the audit log has none.
+        None => Vec::new(),
+    };
+    if chained {
+        if let Some(i) = crate::store::broken_link(&events) {
+            return Err(format!(
+                "events.json: sự kiện thứ {} không khớp chuỗi băm của nhật ký (đã bị sửa, xóa hoặc đổi chỗ)",
+                i + 1
+            ));
+        }
+        if campaign.get("log_head").cloned().unwrap_or(Value::Null) != json!(events.last().and_then(|e| e.hash.clone()))
+        {
+            return Err("events.json: nhật ký thiếu các sự kiện cuối (log_head của campaign.json không khớp)".into());
+        }
+    }
     let dump = Dump {
         events,
         code: from(field(&campaign, "code")?, "campaign.json")?,
@@ -145,9 +168,21 @@ fn agrees_with_itself(dump: &Dump) -> Result<(), String> {
         if unit.current != numbers.last().copied() {
             return Err(format!("{}: phiên bản hiện hành ghi trong units.json không phải phiên bản cuối", unit.code));
         }
-        let saved = dump.events.iter().filter(|e| e.unit.as_deref() == Some(&unit.code) && e.action == "save");
-        if let Some(event) = saved.filter_map(|e| e.version).find(|&n| n > unit.versions) {
-            return Err(format!("{}: nhật ký ghi lưu phiên bản {event}, tệp không có", unit.code));
+        let versions = dump.versions.iter().find(|(code, _)| *code == unit.code).map(|(_, list)| list.as_slice());
+        let saves = dump.events.iter().filter(|e| e.unit.as_deref() == Some(&unit.code) && e.action == "save");
+        for event in saves {
+            let Some(number) = event.version else { continue };
+            let place = usize::try_from(number - 1).ok();
+            let Some(version) = versions.zip(place).and_then(|(list, i)| list.get(i)) else {
+                return Err(format!("{}: nhật ký ghi lưu phiên bản {number}, tệp không có", unit.code));
+            };
+            let info = &version.info;
+            if event.sha256.as_ref() != Some(&info.sha256) || event.at != info.saved_at || event.login != info.author {
+                return Err(format!(
+                    "{}: phiên bản {number} không giống như nhật ký ghi lúc lưu (mã băm, thời điểm hoặc người lưu)",
+                    unit.code
+                ));
+            }
         }
     }
     Ok(())

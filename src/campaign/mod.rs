@@ -110,6 +110,8 @@ pub async fn create(
                 version: None,
                 sha256: None,
                 note: Some(name.clone()),
+                // Linked as it is appended.
+                hash: None,
             }],
             name,
             settings: settings.into(),

@@ -28,7 +28,7 @@ pub use self::accounts::{
 pub use self::backup::{backup, restore};
 pub use self::model::{Dump, Level, State, Unit, Version, VersionInfo};
 pub use self::throttle::Policy;
-pub use self::workflow::{Check, Event, Move, NewEvent, Signed};
+pub use self::workflow::{Check, Event, Move, NewEvent, Signed, broken_link};
 
 /// Where the campaign is kept.
 #[derive(Debug, Clone)]
@@ -272,6 +272,7 @@ impl Store {
         let writer = sqlite.then(std::sync::Arc::default);
         let store = Self { pool, writer };
         store.migrate(&place).await?;
+        store.chain_unlinked().await?;
         Ok(store)
     }
 

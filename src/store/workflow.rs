@@ -3,6 +3,8 @@
 //! allowed from which state is `crate::campaign::workflow`'s; here a step
 //! only lands if every unit is still as the caller saw it.
 
+use std::collections::HashMap;
+
 use sqlx::Row;
 
 use super::{Result, State, Store, StoreError, now_ms};
@@ -47,6 +49,61 @@ pub struct Event {
     pub version: Option<i64>,
     pub sha256: Option<String>,
     pub note: Option<String>,
+    /// The chain's link: the SHA-256 of the previous event's link in the
+    /// same log (the campaign's, or the installation's) and of this event
+    /// ([`link`]); none in an export made before the chain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+}
+
+impl Event {
+    /// The entry as it was appended.
+    fn entry(&self) -> NewEvent<'_> {
+        NewEvent {
+            action: &self.action,
+            login: self.login.as_deref(),
+            address: self.address.as_deref(),
+            campaign: self.campaign.as_deref(),
+            unit: self.unit.as_deref(),
+            version: self.version,
+            sha256: self.sha256.as_deref(),
+            note: self.note.as_deref(),
+        }
+    }
+}
+
+/// The link of `event`, appended at `at` after the link `previous` of its
+/// log: what it says, in a fixed order, hashed with what came before, so
+/// that no event can be removed, rewritten or moved without every link
+/// after it changing. Its place in the store (`seq`) is left out: a
+/// campaign's chain is the same in the store it is imported into.
+pub fn link(previous: Option<&str>, at: i64, event: &NewEvent<'_>) -> String {
+    let said = serde_json::json!([
+        at,
+        event.action,
+        event.login,
+        event.address,
+        event.campaign,
+        event.unit,
+        event.version,
+        event.sha256,
+        event.note
+    ]);
+    crate::hash::sha256(format!("{}\n{said}", previous.unwrap_or("")).as_bytes())
+}
+
+/// Where a log, oldest first, stops chaining: the first event without a
+/// link, or whose link is not what its content and the link before it give.
+pub fn broken_link(events: &[Event]) -> Option<usize> {
+    let mut previous: Option<&str> = None;
+    for (i, event) in events.iter().enumerate() {
+        let Some(hash) = event.hash.as_deref() else { return Some(i) };
+        if hash != link(previous, event.at, &event.entry()) {
+            return Some(i);
+        }
+        previous = Some(hash);
+    }
+    None
 }
 
 fn is_zero(seq: &i64) -> bool {
@@ -74,9 +131,10 @@ impl Store {
         event: &NewEvent<'_>,
         now: i64,
     ) -> Result<()> {
+        let previous = last_link(tx, event.campaign).await?;
         sqlx::query(
-            "INSERT INTO event (seq, at, action, login, address, campaign, unit, version, sha256, note) \
-             SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM event",
+            "INSERT INTO event (seq, at, action, login, address, campaign, unit, version, sha256, note, hash) \
+             SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM event",
         )
         .bind(now)
         .bind(event.action)
@@ -87,8 +145,37 @@ impl Store {
         .bind(event.version)
         .bind(event.sha256)
         .bind(event.note)
+        .bind(link(previous.as_deref(), now, event))
         .execute(&mut **tx)
         .await?;
+        Ok(())
+    }
+
+    /// Chains the events written before the chain existed, every log from
+    /// its start, once (at open, after the migration that made the column).
+    pub(super) async fn chain_unlinked(&self) -> Result<()> {
+        let (_turn, mut tx) = self.begin_writing().await?;
+        let unlinked = sqlx::query("SELECT COUNT(*) FROM event WHERE hash IS NULL").fetch_one(&mut *tx).await?;
+        if unlinked.try_get::<i64, _>(0)? == 0 {
+            return Ok(());
+        }
+        let rows = sqlx::query(
+            "SELECT seq, at, action, login, address, campaign, unit, version, sha256, note, hash FROM event ORDER BY seq",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut last: HashMap<Option<String>, String> = HashMap::new();
+        for row in &rows {
+            let event = event_of(row)?;
+            let hash = link(last.get(&event.campaign).map(String::as_str), event.at, &event.entry());
+            sqlx::query("UPDATE event SET hash = $1 WHERE seq = $2")
+                .bind(&hash)
+                .bind(event.seq)
+                .execute(&mut *tx)
+                .await?;
+            last.insert(event.campaign.clone(), hash);
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -111,17 +198,7 @@ impl Store {
     /// Appends `events` as they were, at their own times, inside `tx`.
     pub(super) async fn append_all(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, events: &[Event]) -> Result<()> {
         for e in events {
-            let event = NewEvent {
-                action: &e.action,
-                login: e.login.as_deref(),
-                address: e.address.as_deref(),
-                campaign: e.campaign.as_deref(),
-                unit: e.unit.as_deref(),
-                version: e.version,
-                sha256: e.sha256.as_deref(),
-                note: e.note.as_deref(),
-            };
-            self.append(tx, &event, e.at).await?;
+            self.append(tx, &e.entry(), e.at).await?;
         }
         Ok(())
     }
@@ -325,6 +402,24 @@ impl Store {
     }
 }
 
+/// The last link of the log of `campaign` (the installation's: none).
+async fn last_link(conn: &mut sqlx::AnyConnection, campaign: Option<&str>) -> Result<Option<String>> {
+    let row = match campaign {
+        Some(campaign) => {
+            sqlx::query("SELECT hash FROM event WHERE campaign = $1 ORDER BY seq DESC LIMIT 1")
+                .bind(campaign)
+                .fetch_optional(conn)
+                .await?
+        }
+        None => {
+            sqlx::query("SELECT hash FROM event WHERE campaign IS NULL ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(conn)
+                .await?
+        }
+    };
+    Ok(row.map(|r| r.try_get::<Option<String>, _>(0)).transpose()?.flatten())
+}
+
 /// [`Store::events`], read through `conn`.
 pub(super) async fn events_in(
     conn: &mut sqlx::AnyConnection,
@@ -333,7 +428,7 @@ pub(super) async fn events_in(
     installation: bool,
 ) -> Result<Vec<Event>> {
     let rows = sqlx::query(
-        "SELECT seq, at, action, login, address, campaign, unit, version, sha256, note FROM event \
+        "SELECT seq, at, action, login, address, campaign, unit, version, sha256, note, hash FROM event \
          WHERE (campaign = $1 OR ($3 = 1 AND campaign IS NULL)) AND ($2 = '' OR unit = $2) ORDER BY seq",
     )
     .bind(campaign)
@@ -356,6 +451,7 @@ fn event_of(r: &sqlx::any::AnyRow) -> Result<Event> {
         version: r.try_get(7)?,
         sha256: r.try_get(8)?,
         note: r.try_get(9)?,
+        hash: r.try_get(10)?,
     })
 }
 
@@ -369,4 +465,50 @@ pub struct Signed<'a> {
     pub bytes: &'a [u8],
     /// Who signed last: the certificate's subject.
     pub signer: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A log of `actions`, each linked to the one before.
+    fn log(actions: &[&str]) -> Vec<Event> {
+        let mut events: Vec<Event> = Vec::new();
+        for (i, action) in actions.iter().enumerate() {
+            let mut event = Event {
+                seq: 0,
+                at: 1_000 + i as i64,
+                action: (*action).into(),
+                login: Some("chi-bo".into()),
+                address: None,
+                campaign: Some("2021".into()),
+                unit: Some("chi-bo".into()),
+                version: Some(i as i64 + 1),
+                sha256: None,
+                note: None,
+                hash: None,
+            };
+            event.hash = Some(link(events.last().and_then(|e| e.hash.as_deref()), event.at, &event.entry()));
+            events.push(event);
+        }
+        events
+    }
+
+    #[test]
+    fn a_log_changed_anywhere_breaks_its_chain_there() {
+        let whole = log(&["save", "save", "submit"]);
+        assert_eq!(broken_link(&whole), None);
+        let mut rewritten = whole.clone();
+        rewritten[1].login = Some("nguoi-khac".into());
+        assert_eq!(broken_link(&rewritten), Some(1));
+        let mut removed = whole.clone();
+        removed.remove(1);
+        assert_eq!(broken_link(&removed), Some(1));
+        let mut swapped = whole.clone();
+        swapped.swap(0, 1);
+        assert_eq!(broken_link(&swapped), Some(0));
+        let mut unlinked = whole;
+        unlinked[2].hash = None;
+        assert_eq!(broken_link(&unlinked), Some(2));
+    }
 }

@@ -518,3 +518,91 @@ async fn a_store_in_use_is_never_taken_for_another_applications() {
         assert!(out.status.success(), "round {round}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+#[tokio::test]
+async fn an_export_whose_log_was_rewritten_or_cut_is_refused_and_a_whole_one_comes_back_the_same() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
+    let secretary = User::created(&store, &server, CELL, &args).await;
+    for round in 0..3 {
+        let answer = secretary.put(unit_url(&server, CELL, "submission")).json(&roster(round)).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+    }
+    drop(server);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.zip");
+    let out = kttdv(&["campaign", "export", CAMPAIGN, "-o", path.to_str().unwrap(), "--data", &store.args()[1]], "");
+    assert!(out.status.success());
+    let exported = std::fs::read(&path).unwrap();
+    let import = |zip: &[u8]| {
+        std::fs::write(&path, zip).unwrap();
+        let target = tempfile::tempdir().unwrap();
+        let data = target.path().to_str().unwrap().to_owned();
+        let out = kttdv(&["campaign", "import", path.to_str().unwrap(), "--data", &data], "");
+        (out, target)
+    };
+    let events_edited = |edit: fn(&mut Vec<Value>)| {
+        rewritten(&exported, move |name, text| {
+            Some(if name == "events.json" {
+                let mut events: Vec<Value> = serde_json::from_str(&text).unwrap();
+                edit(&mut events);
+                serde_json::to_string_pretty(&events).unwrap()
+            } else {
+                text
+            })
+        })
+    };
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "an event's login rewritten",
+            events_edited(|events| {
+                let save = events.iter_mut().find(|e| e["action"] == "save").unwrap();
+                save["login"] = json!("nguoi-khac");
+            }),
+            "chuỗi băm",
+        ),
+        (
+            "an event removed from the middle",
+            events_edited(|events| {
+                let at = events.iter().position(|e| e["action"] == "save").unwrap();
+                events.remove(at);
+            }),
+            "chuỗi băm",
+        ),
+        ("the last event removed", events_edited(|events| drop(events.pop())), "log_head"),
+        (
+            "events.json removed",
+            rewritten(&exported, |name, text| (name != "events.json").then_some(text)),
+            "events.json",
+        ),
+        (
+            "a version's author changed",
+            rewritten(&exported, |name, text| {
+                Some(if name == format!("versions/{CELL}.json") {
+                    text.replacen(&format!("\"author\": \"{CELL}\""), "\"author\": \"nguoi-khac\"", 1)
+                } else {
+                    text
+                })
+            }),
+            "người lưu",
+        ),
+    ];
+    for (what, zip, said) in cases {
+        let (out, target) = import(&zip);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
+        assert!(stderr.contains(said), "{what}: {stderr}");
+        let list = kttdv(&["campaign", "list", "--data", target.path().to_str().unwrap()], "");
+        assert_eq!(String::from_utf8_lossy(&list.stdout), "", "{what}: nothing stored");
+    }
+    // Whole, it comes back, and its export is the same bytes.
+    let (out, target) = import(&exported);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = dir.path().join("again.zip");
+    let data = target.path().to_str().unwrap();
+    let out = kttdv(&["campaign", "export", CAMPAIGN, "-o", again.to_str().unwrap(), "--data", data], "");
+    assert!(out.status.success());
+    assert!(std::fs::read(&again).unwrap() == exported, "the same bytes back, the chain with them");
+}
