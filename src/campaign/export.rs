@@ -6,7 +6,8 @@ use std::io::{Cursor, Write};
 use serde_json::{Value, json};
 
 use super::slug;
-use crate::store::{Dump, Store, StoreError, Unit, Version};
+use super::workflow::{Step, next};
+use crate::store::{Dump, State, Store, StoreError, Unit, Version};
 
 /// What an exported campaign's `campaign.json` says it is: since /2 its
 /// audit log is chained and `log_head` is its last link.
@@ -140,6 +141,9 @@ fn read_export(zip: &[u8]) -> Result<Dump, String> {
         roll,
     };
     agrees_with_itself(&dump)?;
+    if chained {
+        states_follow_the_log(&dump)?;
+    }
     Ok(dump)
 }
 
@@ -183,6 +187,37 @@ fn agrees_with_itself(dump: &Dump) -> Result<(), String> {
                     unit.code
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Each unit's state is where its logged saves and steps lead, replayed by
+/// the workflow's own rule from where the campaign started it (a first
+/// version given at creation: a draft): a state edited in `units.json`
+/// is refused.
+fn states_follow_the_log(dump: &Dump) -> Result<(), String> {
+    for unit in &dump.units {
+        let saves = dump.events.iter().filter(|e| e.unit.as_deref() == Some(&unit.code) && e.action == "save").count();
+        let created_with = unit.versions > saves as i64;
+        let mut state = if created_with { State::Draft } else { State::NotStarted };
+        let mut has_version = created_with;
+        for event in dump.events.iter().filter(|e| e.unit.as_deref() == Some(&unit.code)) {
+            if event.action == "save" {
+                state = State::Draft;
+                has_version = true;
+            } else if let Some(step) = Step::ALL.into_iter().find(|s| s.as_str() == event.action) {
+                state = next(step, unit.level, state, has_version)
+                    .map_err(|why| format!("{}: nhật ký có bước «{}» không hợp lệ ({why})", unit.code, event.action))?;
+            }
+        }
+        if state != unit.state {
+            return Err(format!(
+                "{}: units.json ghi trạng thái «{}», nhật ký dẫn tới «{}»",
+                unit.code,
+                unit.state.label(),
+                state.label()
+            ));
         }
     }
     Ok(())

@@ -530,6 +530,13 @@ async fn an_export_whose_log_was_rewritten_or_cut_is_refused_and_a_whole_one_com
         let answer = secretary.put(unit_url(&server, CELL, "submission")).json(&roster(round)).send().await.unwrap();
         assert_eq!(answer.status(), StatusCode::OK);
     }
+    let args = ["--role", "committee", "--campaign", CAMPAIGN, "--unit", "dang-bo-so-tai-chinh"];
+    let committee = User::created(&store, &server, "dang-bo-so-tai-chinh", &args).await;
+    for (who, step) in [(&secretary, "submit"), (&committee, "return"), (&secretary, "submit")] {
+        let body = json!({ "note": "Bổ sung ngày vào Đảng" });
+        let answer = who.post(unit_url(&server, CELL, step)).json(&body).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::OK, "{step}: {}", answer.text().await.unwrap());
+    }
     drop(server);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.zip");
@@ -572,6 +579,21 @@ async fn an_export_whose_log_was_rewritten_or_cut_is_refused_and_a_whole_one_com
             "chuỗi băm",
         ),
         ("the last event removed", events_edited(|events| drop(events.pop())), "log_head"),
+        (
+            "a state changed to approved",
+            rewritten(&exported, |name, text| {
+                Some(if name == "units.json" {
+                    let mut units: Vec<Value> = serde_json::from_str(&text).unwrap();
+                    let cell = units.iter_mut().find(|u| u["code"] == CELL).unwrap();
+                    assert_eq!(cell["state"], "da-nop");
+                    cell["state"] = json!("da-duyet");
+                    serde_json::to_string_pretty(&units).unwrap()
+                } else {
+                    text
+                })
+            }),
+            "nhật ký dẫn tới",
+        ),
         (
             "events.json removed",
             rewritten(&exported, |name, text| (name != "events.json").then_some(text)),
