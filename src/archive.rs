@@ -15,16 +15,29 @@ pub const MAX_ENTRIES: usize = 10_000;
 
 const MIB: u64 = 1024 * 1024;
 
+/// How far an archive may expand: each entry, all of them, how many.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub entry: u64,
+    pub total: u64,
+    pub entries: usize,
+}
+
+impl Limits {
+    /// What a user uploads or names: a ZIP of inputs, a workbook.
+    pub const UPLOAD: Limits = Limits { entry: MAX_ENTRY_BYTES, total: MAX_TOTAL_BYTES, entries: MAX_ENTRIES };
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
     #[error("tệp nén không đọc được: {0}")]
     Unreadable(String),
-    #[error("mục «{entry}» giải nén ra hơn {} MiB (giới hạn)", MAX_ENTRY_BYTES / MIB)]
-    EntryTooLarge { entry: String },
-    #[error("tệp nén giải nén ra hơn {} MiB tổng cộng (giới hạn)", MAX_TOTAL_BYTES / MIB)]
-    TotalTooLarge,
-    #[error("tệp nén có hơn {MAX_ENTRIES} mục (giới hạn)")]
-    TooManyEntries,
+    #[error("mục «{entry}» giải nén ra hơn {} MiB (giới hạn)", limit.div_ceil(MIB))]
+    EntryTooLarge { entry: String, limit: u64 },
+    #[error("tệp nén giải nén ra hơn {} MiB tổng cộng (giới hạn)", limit.div_ceil(MIB))]
+    TotalTooLarge { limit: u64 },
+    #[error("tệp nén có hơn {limit} mục (giới hạn)")]
+    TooManyEntries { limit: usize },
     #[error("mục «{0}» có đường dẫn ra ngoài tệp nén")]
     UnsafeName(String),
     #[error("mục «{0}» có hai lần trong tệp nén")]
@@ -36,7 +49,7 @@ pub enum ArchiveError {
 impl ArchiveError {
     /// Whether the archive was refused for its expanded size, not its form.
     pub fn is_size_limit(&self) -> bool {
-        matches!(self, Self::EntryTooLarge { .. } | Self::TotalTooLarge | Self::TooManyEntries)
+        matches!(self, Self::EntryTooLarge { .. } | Self::TotalTooLarge { .. } | Self::TooManyEntries { .. })
     }
 }
 
@@ -48,16 +61,25 @@ pub struct Entry<'a> {
 }
 
 /// Hands every file entry of the archive to `each`, which reads it (or not)
-/// through a reader that fails past the limits. Folders are passed over;
-/// an entry whose name leaves the archive (`../x`, `/etc/x`) or that comes
-/// twice is an error, never skipped without a word.
+/// through a reader that fails past the upload limits. Folders are passed
+/// over; an entry whose name leaves the archive (`../x`, `/etc/x`) or that
+/// comes twice is an error, never skipped without a word.
 pub fn for_each<R: Read + Seek>(
     archive: R,
+    each: impl FnMut(Entry) -> Result<(), ArchiveError>,
+) -> Result<(), ArchiveError> {
+    for_each_within(archive, Limits::UPLOAD, each)
+}
+
+/// [`for_each`] within `limits`.
+pub fn for_each_within<R: Read + Seek>(
+    archive: R,
+    limits: Limits,
     mut each: impl FnMut(Entry) -> Result<(), ArchiveError>,
 ) -> Result<(), ArchiveError> {
     let mut archive = zip::ZipArchive::new(archive).map_err(|e| ArchiveError::Unreadable(e.to_string()))?;
-    if archive.len() > MAX_ENTRIES {
-        return Err(ArchiveError::TooManyEntries);
+    if archive.len() > limits.entries {
+        return Err(ArchiveError::TooManyEntries { limit: limits.entries });
     }
     let mut total = 0;
     let mut seen = std::collections::HashSet::new();
@@ -71,13 +93,13 @@ pub fn for_each<R: Read + Seek>(
         if !seen.insert(path.clone()) {
             return Err(ArchiveError::Duplicate(name));
         }
-        let mut bounded = Bounded { inner: &mut entry, entry: 0, total: &mut total, failed: None };
+        let mut bounded = Bounded { inner: &mut entry, limits, entry: 0, total: &mut total, failed: None };
         let result = each(Entry { path, reader: &mut bounded });
         // A limit hit inside `each` shows there as an I/O error: say which.
         if let Some(error) = bounded.failed.take() {
             return Err(match error {
-                Limit::Entry => ArchiveError::EntryTooLarge { entry: name },
-                Limit::Total => ArchiveError::TotalTooLarge,
+                Limit::Entry => ArchiveError::EntryTooLarge { entry: name, limit: limits.entry },
+                Limit::Total => ArchiveError::TotalTooLarge { limit: limits.total },
             });
         }
         result?;
@@ -128,6 +150,7 @@ enum Limit {
 /// An entry's reader that counts what it expands.
 struct Bounded<'a, R> {
     inner: &'a mut R,
+    limits: Limits,
     entry: u64,
     total: &'a mut u64,
     failed: Option<Limit>,
@@ -138,9 +161,9 @@ impl<R: Read> Read for Bounded<'_, R> {
         let read = self.inner.read(buf)?;
         self.entry += read as u64;
         *self.total += read as u64;
-        let hit = if self.entry > MAX_ENTRY_BYTES {
+        let hit = if self.entry > self.limits.entry {
             Some(Limit::Entry)
-        } else if *self.total > MAX_TOTAL_BYTES {
+        } else if *self.total > self.limits.total {
             Some(Limit::Total)
         } else {
             None
@@ -212,7 +235,7 @@ mod tests {
             }
         })
         .unwrap_err();
-        assert!(matches!(err, ArchiveError::EntryTooLarge { ref entry } if entry == "bom.json"), "{err}");
+        assert!(matches!(err, ArchiveError::EntryTooLarge { ref entry, .. } if entry == "bom.json"), "{err}");
         assert!(err.is_size_limit());
         assert!(read as u64 <= MAX_ENTRY_BYTES, "nothing past the limit is handed on");
     }

@@ -1,6 +1,7 @@
 //! The whole campaign as one ZIP of JSON files, to back it up or move it
 //! to another store, and back.
 
+use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
 
 use serde_json::{Value, json};
@@ -24,16 +25,7 @@ const UNCHAINED_FORMAT: &str = "kttdv-campaign/1";
 pub async fn export(store: &Store, code: &str) -> Result<Vec<u8>, StoreError> {
     let dump = store.dump(code).await?;
     let parse = |text: &str| serde_json::from_str::<Value>(text).map_err(|e| StoreError::Corrupt(e.to_string()));
-    let mut files: Vec<(String, Value)> = vec![
-        (
-            "campaign.json".into(),
-            json!({
-                "format": EXPORT_FORMAT, "code": dump.code, "name": dump.name, "created_at": dump.created_at,
-                "settings": parse(&dump.settings)?, "log_head": dump.events.last().and_then(|e| e.hash.clone()),
-            }),
-        ),
-        ("units.json".into(), json!(dump.units)),
-    ];
+    let mut files: Vec<(String, Value)> = vec![("units.json".into(), json!(dump.units))];
     if let Some((roll, saved_at)) = &dump.roll {
         files.push(("roll.json".into(), json!({ "saved_at": saved_at, "roll": parse(roll)? })));
     }
@@ -46,12 +38,24 @@ pub async fn export(store: &Store, code: &str) -> Result<Vec<u8>, StoreError> {
             versions.iter().map(|v| Ok(json!({ "version": v.info, "body": parse(&v.body)? }))).collect();
         files.push((format!("versions/{unit}.json"), Value::Array(list?)));
     }
+    let text = |value: &Value| serde_json::to_string_pretty(value).expect("JSON serialises") + "\n";
+    let mut texts: Vec<(String, String)> = files.iter().map(|(name, value)| (name.clone(), text(value))).collect();
+    // What every other entry expands to, so that import reads what export
+    // wrote, however large, and not a byte more.
+    let sizes: BTreeMap<&str, usize> = texts.iter().map(|(name, text)| (name.as_str(), text.len())).collect();
+    let campaign = json!({
+        "format": EXPORT_FORMAT, "code": dump.code, "name": dump.name, "created_at": dump.created_at,
+        "settings": parse(&dump.settings)?, "log_head": dump.events.last().and_then(|e| e.hash.clone()),
+        "sizes": sizes,
+    });
+    texts.insert(0, ("campaign.json".into(), text(&campaign)));
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     // No clock in the entries: the same campaign gives the same bytes.
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, value) in files {
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(texts.iter().any(|(_, text)| text.len() as u64 >= u32::MAX as u64));
+    for (name, text) in texts {
         zip.start_file(name, options).expect("writing to memory");
-        let text = serde_json::to_string_pretty(&value).expect("JSON serialises") + "\n";
         zip.write_all(text.as_bytes()).expect("writing to memory");
     }
     Ok(zip.finish().expect("writing to memory").into_inner())
@@ -69,15 +73,60 @@ pub async fn import(store: &Store, zip: &[u8]) -> Result<String, StoreError> {
     Ok(dump.code)
 }
 
+/// The most `campaign.json` (which lists the sizes of every other entry)
+/// expands to: 64 MiB, some half a million units.
+const MAX_CAMPAIGN_JSON: u64 = 64 << 20;
+
+/// Deflate expands a byte to at most about a thousand: a declaration of
+/// sizes beyond that is not what export wrote.
+const MAX_RATIO: u64 = 1032;
+
+/// How far the export may expand: what its `campaign.json` declares for
+/// each entry and in all, when that is possible for a ZIP of its size;
+/// the upload limits for an export made before sizes were declared.
+fn declared_limits(zip: &[u8]) -> Result<(crate::archive::Limits, Option<BTreeMap<String, u64>>), String> {
+    let first = crate::archive::Limits { entry: MAX_CAMPAIGN_JSON, total: u64::MAX, entries: usize::MAX };
+    let mut campaign: Option<(Value, u64)> = None;
+    crate::archive::for_each_within(Cursor::new(zip), first, |entry| {
+        if entry.path.to_string_lossy() == "campaign.json" {
+            let mut text = Vec::new();
+            let unreadable =
+                |e: &dyn std::fmt::Display| crate::archive::ArchiveError::Unreadable(format!("campaign.json: {e}"));
+            entry.reader.read_to_end(&mut text).map_err(|e| unreadable(&e))?;
+            let value = serde_json::from_slice(&text).map_err(|e| unreadable(&e))?;
+            campaign = Some((value, text.len() as u64));
+        }
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
+    let Some((Some(sizes), own)) = campaign.map(|(c, own)| (c.get("sizes").cloned(), own)) else {
+        return Ok((crate::archive::Limits::UPLOAD, None));
+    };
+    let sizes: BTreeMap<String, u64> = from(sizes, "campaign.json: sizes")?;
+    let declared = sizes.values().try_fold(0u64, |sum, size| sum.checked_add(*size));
+    let Some(declared) = declared.filter(|&d| d <= (zip.len() as u64).saturating_mul(MAX_RATIO)) else {
+        return Err("campaign.json khai kích thước các mục lớn hơn mức tệp nén này có thể giải ra".into());
+    };
+    let entry = sizes.values().copied().fold(own, u64::max);
+    Ok((crate::archive::Limits { entry, total: declared + own, entries: sizes.len() + 1 }, Some(sizes)))
+}
+
 fn read_export(zip: &[u8]) -> Result<Dump, String> {
+    let (limits, sizes) = declared_limits(zip)?;
     let mut entries: Vec<(String, Value)> = Vec::new();
-    crate::archive::for_each(Cursor::new(zip), |entry| {
+    crate::archive::for_each_within(Cursor::new(zip), limits, |entry| {
         let mut text = String::new();
         let name = entry.path.to_string_lossy().replace('\\', "/");
         entry
             .reader
             .read_to_string(&mut text)
             .map_err(|e| crate::archive::ArchiveError::Unreadable(format!("{name}: {e}")))?;
+        let declared = sizes.as_ref().map(|s| s.get(&name).copied());
+        if name != "campaign.json" && declared.is_some_and(|size| size != Some(text.len() as u64)) {
+            return Err(crate::archive::ArchiveError::Unreadable(format!(
+                "{name}: không đúng kích thước campaign.json khai (tệp đã bị sửa hoặc thêm)"
+            )));
+        }
         let value = serde_json::from_str(&text)
             .map_err(|e| crate::archive::ArchiveError::Unreadable(format!("{name}: {e}")))?;
         entries.push((name, value));

@@ -332,7 +332,8 @@ fn an_export_that_is_not_whole_is_refused_and_nothing_is_stored() {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
         if name == format!("versions/{CELL}.json") {
-            text = text.replacen("Chi bộ Văn phòng", "Chi bộ Văn phòng 2", 1);
+            // As many bytes: only the hash can tell.
+            text = text.replacen("Chi bộ Văn phòng", "Chi bộ Văn phàng", 1);
         }
         changed.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
         std::io::Write::write_all(&mut changed, text.as_bytes()).unwrap();

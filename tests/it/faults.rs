@@ -275,19 +275,31 @@ async fn an_export_taken_while_cells_save_is_one_moment_of_the_campaign() {
     }
 }
 
-/// `zip` with each entry passed through `change` (none: left out).
+/// `zip` with each entry passed through `change` (none: left out), and the
+/// sizes `campaign.json` declares made to match, as a careful hand would.
 fn rewritten(zip: &[u8], change: impl Fn(&str, String) -> Option<String>) -> Vec<u8> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut entries = Vec::new();
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).unwrap();
         let name = entry.name().unwrap().into_owned();
         let mut text = String::new();
         std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
         if let Some(text) = change(&name, text) {
-            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-            std::io::Write::write_all(&mut out, text.as_bytes()).unwrap();
+            entries.push((name, text));
         }
+    }
+    let sizes: serde_json::Map<String, Value> =
+        entries.iter().filter(|(n, _)| n != "campaign.json").map(|(n, t)| (n.clone(), json!(t.len()))).collect();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, mut text) in entries {
+        if name == "campaign.json" {
+            let mut campaign: Value = serde_json::from_str(&text).unwrap();
+            campaign["sizes"] = Value::Object(sizes.clone());
+            text = serde_json::to_string_pretty(&campaign).unwrap();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut out, text.as_bytes()).unwrap();
     }
     out.finish().unwrap().into_inner()
 }
@@ -627,4 +639,63 @@ async fn an_export_whose_log_was_rewritten_or_cut_is_refused_and_a_whole_one_com
     let out = kttdv(&["campaign", "export", CAMPAIGN, "-o", again.to_str().unwrap(), "--data", data], "");
     assert!(out.status.success());
     assert!(std::fs::read(&again).unwrap() == exported, "the same bytes back, the chain with them");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_larger_than_an_upload_imports_and_a_lie_about_its_size_is_refused() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
+    let secretary = User::created(&store, &server, CELL, &args).await;
+    // A cell of 4,000 members saved 30 times: its versions file expands past
+    // the 32 MiB an uploaded entry may.
+    let mut roster = kttdv::sample::cell(4000, 5, "Chi bộ Văn phòng", "Đảng bộ Sở Tài chính");
+    for round in 0..30 {
+        roster["cell"]["report_number"] = json!(format!("{round}-BC/CB"));
+        let answer = secretary.put(unit_url(&server, CELL, "submission")).json(&roster).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::OK, "{}", answer.text().await.unwrap());
+    }
+    drop(server);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.zip");
+    let out = kttdv(&["campaign", "export", CAMPAIGN, "-o", path.to_str().unwrap(), "--data", &store.args()[1]], "");
+    assert!(out.status.success());
+    let exported = std::fs::read(&path).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&exported)).unwrap();
+    let size = archive.by_name(&format!("versions/{CELL}.json")).unwrap().size();
+    assert!(size > 32 << 20, "{size} bytes: larger than the 32 MiB of an uploaded entry");
+
+    let target = tempfile::tempdir().unwrap();
+    let data = target.path().to_str().unwrap();
+    let out = kttdv(&["campaign", "import", path.to_str().unwrap(), "--data", data], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let held = versions_held(&["--data".into(), data.into()]);
+    assert_eq!(held.iter().filter(|(unit, _, _)| unit == CELL).count(), 31, "the first version and 30 saves");
+
+    // A declaration no ZIP of this size can expand to: refused before expanding.
+    let lie = {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&exported)).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let name = entry.name().unwrap().into_owned();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+            if name == "campaign.json" {
+                let mut campaign: Value = serde_json::from_str(&text).unwrap();
+                campaign["sizes"]["units.json"] = json!(1u64 << 40);
+                text = campaign.to_string();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut out, text.as_bytes()).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    };
+    std::fs::write(&path, lie).unwrap();
+    let target = tempfile::tempdir().unwrap();
+    let out = kttdv(&["campaign", "import", path.to_str().unwrap(), "--data", target.path().to_str().unwrap()], "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("lớn hơn mức tệp nén này có thể giải ra"), "{stderr}");
 }
