@@ -61,16 +61,18 @@ pub async fn export(store: &Store, code: &str) -> Result<Vec<u8>, StoreError> {
     Ok(zip.finish().expect("writing to memory").into_inner())
 }
 
-/// Restores an exported campaign into `store` (SQLite or PostgreSQL),
-/// exactly: the same versions, hashes and times. Refused, with nothing
-/// written, when the store has that campaign or the file is not whole.
-pub async fn import(store: &Store, zip: &[u8]) -> Result<String, StoreError> {
-    let dump = read_export(zip).map_err(StoreError::BadExport)?;
-    if dump.code.is_empty() || slug(&dump.code) != dump.code {
-        return Err(StoreError::BadCode(dump.code));
+/// Restores an exported campaign, the ZIP at `file`, into `store` (SQLite
+/// or PostgreSQL), exactly: the same versions, hashes and times. Checked
+/// whole first, then written in one transaction, one unit's versions in
+/// memory at a time. Refused, with nothing written, when the store has
+/// that campaign or the file is not whole.
+pub async fn import(store: &Store, file: &std::path::Path) -> Result<String, StoreError> {
+    let (head, mut export) = read_export(file).map_err(StoreError::BadExport)?;
+    if head.code.is_empty() || slug(&head.code) != head.code {
+        return Err(StoreError::BadCode(head.code));
     }
-    store.restore(&dump).await?;
-    Ok(dump.code)
+    store.restore_with(&head, |unit| export.versions(unit).map_err(StoreError::BadExport)).await?;
+    Ok(head.code)
 }
 
 /// The most `campaign.json` (which lists the sizes of every other entry)
@@ -81,13 +83,73 @@ const MAX_CAMPAIGN_JSON: u64 = 64 << 20;
 /// sizes beyond that is not what export wrote.
 const MAX_RATIO: u64 = 1032;
 
+type Archive = zip::ZipArchive<std::io::BufReader<std::fs::File>>;
+
+fn open(file: &std::path::Path) -> Result<(Archive, u64), String> {
+    let opened = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let length = opened.metadata().map_err(|e| e.to_string())?.len();
+    let archive = zip::ZipArchive::new(std::io::BufReader::new(opened)).map_err(|e| e.to_string())?;
+    Ok((archive, length))
+}
+
+/// An export being read: its entries' declared sizes, and each unit's
+/// versions read when asked, within what is declared.
+struct Export {
+    archive: Archive,
+    limits: crate::archive::Limits,
+    sizes: Option<BTreeMap<String, u64>>,
+    /// What has been expanded so far, every pass counted.
+    read: u64,
+}
+
+impl Export {
+    /// What the export declares `name` expands to, or the most it may.
+    fn text(&mut self, name: &str) -> Result<Option<String>, String> {
+        let Ok(entry) = self.archive.by_name(name) else { return Ok(None) };
+        let declared = self.sizes.as_ref().map(|s| s.get(name).copied().unwrap_or(0));
+        let limit = declared.unwrap_or(self.limits.entry);
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::Read::take(entry, limit + 1), &mut text)
+            .map_err(|e| format!("{name}: {e}"))?;
+        if text.len() as u64 > limit || declared.is_some_and(|size| size != text.len() as u64) {
+            return Err(format!("{name}: không đúng kích thước campaign.json khai (tệp đã bị sửa hoặc thêm)"));
+        }
+        // Versions are read twice (checked, then written): the total twice over.
+        self.read += text.len() as u64;
+        if self.read > self.limits.total.saturating_mul(2) {
+            return Err(crate::archive::ArchiveError::TotalTooLarge { limit: self.limits.total }.to_string());
+        }
+        Ok(Some(text))
+    }
+
+    fn json(&mut self, name: &str) -> Result<Option<Value>, String> {
+        self.text(name)?.map(|text| serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))).transpose()
+    }
+
+    /// The unit's versions, oldest first (none: no file).
+    fn versions(&mut self, unit: &str) -> Result<Vec<Version>, String> {
+        let Some(list) = self.json(&format!("versions/{unit}.json"))? else { return Ok(Vec::new()) };
+        let list: Vec<Value> = from(list, unit)?;
+        list.into_iter()
+            .map(|v| Ok(Version { info: from(field(&v, "version")?, unit)?, body: field(&v, "body")?.to_string() }))
+            .collect()
+    }
+}
+
+fn field(value: &Value, key: &str) -> Result<Value, String> {
+    value.get(key).cloned().ok_or(format!("thiếu «{key}»"))
+}
+
 /// How far the export may expand: what its `campaign.json` declares for
 /// each entry and in all, when that is possible for a ZIP of its size;
-/// the upload limits for an export made before sizes were declared.
-fn declared_limits(zip: &[u8]) -> Result<(crate::archive::Limits, Option<BTreeMap<String, u64>>), String> {
+/// the upload limits for an export made before sizes were declared. Every
+/// entry's name is checked on the way (no `../`, none twice).
+fn declared_limits(file: &std::path::Path) -> Result<(crate::archive::Limits, Option<BTreeMap<String, u64>>), String> {
+    let (_, length) = open(file)?;
     let first = crate::archive::Limits { entry: MAX_CAMPAIGN_JSON, total: u64::MAX, entries: usize::MAX };
+    let reader = std::io::BufReader::new(std::fs::File::open(file).map_err(|e| e.to_string())?);
     let mut campaign: Option<(Value, u64)> = None;
-    crate::archive::for_each_within(Cursor::new(zip), first, |entry| {
+    crate::archive::for_each_within(reader, first, |entry| {
         if entry.path.to_string_lossy() == "campaign.json" {
             let mut text = Vec::new();
             let unreadable =
@@ -102,66 +164,48 @@ fn declared_limits(zip: &[u8]) -> Result<(crate::archive::Limits, Option<BTreeMa
     let Some((Some(sizes), own)) = campaign.map(|(c, own)| (c.get("sizes").cloned(), own)) else {
         return Ok((crate::archive::Limits::UPLOAD, None));
     };
-    let sizes: BTreeMap<String, u64> = from(sizes, "campaign.json: sizes")?;
+    let mut sizes: BTreeMap<String, u64> = from(sizes, "campaign.json: sizes")?;
     let declared = sizes.values().try_fold(0u64, |sum, size| sum.checked_add(*size));
-    let Some(declared) = declared.filter(|&d| d <= (zip.len() as u64).saturating_mul(MAX_RATIO)) else {
+    let Some(declared) = declared.filter(|&d| d <= length.saturating_mul(MAX_RATIO)) else {
         return Err("campaign.json khai kích thước các mục lớn hơn mức tệp nén này có thể giải ra".into());
     };
     let entry = sizes.values().copied().fold(own, u64::max);
-    Ok((crate::archive::Limits { entry, total: declared + own, entries: sizes.len() + 1 }, Some(sizes)))
+    sizes.insert("campaign.json".into(), own);
+    Ok((crate::archive::Limits { entry, total: declared + own, entries: sizes.len() }, Some(sizes)))
 }
 
-fn read_export(zip: &[u8]) -> Result<Dump, String> {
-    let (limits, sizes) = declared_limits(zip)?;
-    let mut entries: Vec<(String, Value)> = Vec::new();
-    crate::archive::for_each_within(Cursor::new(zip), limits, |entry| {
-        let mut text = String::new();
-        let name = entry.path.to_string_lossy().replace('\\', "/");
-        entry
-            .reader
-            .read_to_string(&mut text)
-            .map_err(|e| crate::archive::ArchiveError::Unreadable(format!("{name}: {e}")))?;
-        let declared = sizes.as_ref().map(|s| s.get(&name).copied());
-        if name != "campaign.json" && declared.is_some_and(|size| size != Some(text.len() as u64)) {
-            return Err(crate::archive::ArchiveError::Unreadable(format!(
-                "{name}: không đúng kích thước campaign.json khai (tệp đã bị sửa hoặc thêm)"
-            )));
-        }
-        let value = serde_json::from_str(&text)
-            .map_err(|e| crate::archive::ArchiveError::Unreadable(format!("{name}: {e}")))?;
-        entries.push((name, value));
-        Ok(())
-    })
-    .map_err(|e| e.to_string())?;
-    let take = |name: &str| entries.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
-    let campaign = take("campaign.json").ok_or("thiếu campaign.json")?;
+/// Reads and checks an export whole, one unit's versions at a time: its
+/// campaign, units, roll and log (the head, without versions), and the
+/// export to read each unit's versions from again as they are written.
+fn read_export(file: &std::path::Path) -> Result<(Dump, Export), String> {
+    let (limits, sizes) = declared_limits(file)?;
+    let (archive, _) = open(file)?;
+    if archive.len() > limits.entries {
+        return Err(crate::archive::ArchiveError::TooManyEntries { limit: limits.entries }.to_string());
+    }
+    let names: Vec<String> =
+        archive.file_names().map(|n| n.map(|n| n.into_owned())).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    let mut export = Export { archive, limits, sizes, read: 0 };
+    if let Some(sizes) = &export.sizes
+        && let Some(extra) = names.iter().find(|n| !sizes.contains_key(*n))
+    {
+        return Err(format!("{extra}: không có trong campaign.json (tệp đã bị thêm mục)"));
+    }
+    let campaign = export.json("campaign.json")?.ok_or("thiếu campaign.json")?;
     let chained = campaign["format"] == EXPORT_FORMAT;
     if !chained && campaign["format"] != UNCHAINED_FORMAT {
         return Err(format!("campaign.json không phải dạng {EXPORT_FORMAT}"));
     }
-    let field = |value: &Value, key: &str| value.get(key).cloned().ok_or(format!("thiếu «{key}»"));
-    let units: Vec<Unit> = from(take("units.json").ok_or("thiếu units.json")?, "units.json")?;
+    let units: Vec<Unit> = from(export.json("units.json")?.ok_or("thiếu units.json")?, "units.json")?;
     let known = |name: &str| units.iter().any(|u| format!("versions/{}.json", u.code) == name);
-    if let Some((stray, _)) = entries.iter().find(|(n, _)| n.starts_with("versions/") && !known(n)) {
+    if let Some(stray) = names.iter().find(|n| n.starts_with("versions/") && !known(n)) {
         return Err(format!("{stray} không thuộc đơn vị nào của units.json"));
     }
-    let mut versions = Vec::new();
-    for unit in &units {
-        let Some(list) = take(&format!("versions/{}.json", unit.code)) else { continue };
-        let list: Vec<Value> = from(list, &unit.code)?;
-        let list: Result<Vec<Version>, String> = list
-            .into_iter()
-            .map(|v| {
-                Ok(Version { info: from(field(&v, "version")?, &unit.code)?, body: field(&v, "body")?.to_string() })
-            })
-            .collect();
-        versions.push((unit.code.clone(), list?));
-    }
-    let roll = match take("roll.json") {
+    let roll = match export.json("roll.json")? {
         Some(roll) => Some((field(&roll, "roll")?.to_string(), from(field(&roll, "saved_at")?, "roll.json")?)),
         None => None,
     };
-    let events: Vec<crate::store::Event> = match take("events.json") {
+    let events: Vec<crate::store::Event> = match export.json("events.json")? {
         Some(events) => from(events, "events.json")?,
         None if chained => return Err("thiếu events.json (nhật ký của chiến dịch)".into()),
         // An export made before the audit log has none.
@@ -179,63 +223,57 @@ fn read_export(zip: &[u8]) -> Result<Dump, String> {
             return Err("events.json: nhật ký thiếu các sự kiện cuối (log_head của campaign.json không khớp)".into());
         }
     }
-    let dump = Dump {
+    let head = Dump {
         events,
         code: from(field(&campaign, "code")?, "campaign.json")?,
         name: from(field(&campaign, "name")?, "campaign.json")?,
         settings: field(&campaign, "settings")?.to_string(),
         created_at: from(field(&campaign, "created_at")?, "campaign.json")?,
         units,
-        versions,
+        versions: Vec::new(),
         roll,
     };
-    agrees_with_itself(&dump)?;
-    if chained {
-        states_follow_the_log(&dump)?;
+    for unit in &head.units {
+        let versions = export.versions(&unit.code)?;
+        agrees_with_itself(unit, &versions, &head.events)?;
     }
-    Ok(dump)
+    if chained {
+        states_follow_the_log(&head)?;
+    }
+    Ok((head, export))
 }
 
-/// What a whole campaign says of itself, checked before anything is
-/// written: each unit's versions numbered 1 to the count `units.json`
-/// gives, its current one the last (a restored unit showing an older
-/// version, or refusing every later save, otherwise), and no save in the
-/// audit log of a version that is not there.
-fn agrees_with_itself(dump: &Dump) -> Result<(), String> {
-    for unit in &dump.units {
-        let numbers: Vec<i64> = dump
-            .versions
-            .iter()
-            .find(|(code, _)| *code == unit.code)
-            .map(|(_, list)| list.iter().map(|v| v.info.number).collect())
-            .unwrap_or_default();
-        if numbers.iter().copied().ne(1..=unit.versions) {
+/// What a unit of a whole campaign says of itself, checked before anything
+/// is written: its versions numbered 1 to the count `units.json` gives,
+/// its current one the last (a restored unit showing an older version, or
+/// refusing every later save, otherwise), and each save in the audit log
+/// naming a version that is there, with the same hash, time and author.
+fn agrees_with_itself(unit: &Unit, versions: &[Version], events: &[crate::store::Event]) -> Result<(), String> {
+    let numbers: Vec<i64> = versions.iter().map(|v| v.info.number).collect();
+    if numbers.iter().copied().ne(1..=unit.versions) {
+        return Err(format!(
+            "{}: units.json ghi {} phiên bản, versions/{}.json có {} phiên bản không đánh số liền từ 1",
+            unit.code,
+            unit.versions,
+            unit.code,
+            numbers.len()
+        ));
+    }
+    if unit.current != numbers.last().copied() {
+        return Err(format!("{}: phiên bản hiện hành ghi trong units.json không phải phiên bản cuối", unit.code));
+    }
+    let saves = events.iter().filter(|e| e.unit.as_deref() == Some(&unit.code) && e.action == "save");
+    for event in saves {
+        let Some(number) = event.version else { continue };
+        let Some(version) = usize::try_from(number - 1).ok().and_then(|i| versions.get(i)) else {
+            return Err(format!("{}: nhật ký ghi lưu phiên bản {number}, tệp không có", unit.code));
+        };
+        let info = &version.info;
+        if event.sha256.as_ref() != Some(&info.sha256) || event.at != info.saved_at || event.login != info.author {
             return Err(format!(
-                "{}: units.json ghi {} phiên bản, versions/{}.json có {} phiên bản không đánh số liền từ 1",
-                unit.code,
-                unit.versions,
-                unit.code,
-                numbers.len()
+                "{}: phiên bản {number} không giống như nhật ký ghi lúc lưu (mã băm, thời điểm hoặc người lưu)",
+                unit.code
             ));
-        }
-        if unit.current != numbers.last().copied() {
-            return Err(format!("{}: phiên bản hiện hành ghi trong units.json không phải phiên bản cuối", unit.code));
-        }
-        let versions = dump.versions.iter().find(|(code, _)| *code == unit.code).map(|(_, list)| list.as_slice());
-        let saves = dump.events.iter().filter(|e| e.unit.as_deref() == Some(&unit.code) && e.action == "save");
-        for event in saves {
-            let Some(number) = event.version else { continue };
-            let place = usize::try_from(number - 1).ok();
-            let Some(version) = versions.zip(place).and_then(|(list, i)| list.get(i)) else {
-                return Err(format!("{}: nhật ký ghi lưu phiên bản {number}, tệp không có", unit.code));
-            };
-            let info = &version.info;
-            if event.sha256.as_ref() != Some(&info.sha256) || event.at != info.saved_at || event.login != info.author {
-                return Err(format!(
-                    "{}: phiên bản {number} không giống như nhật ký ghi lúc lưu (mã băm, thời điểm hoặc người lưu)",
-                    unit.code
-                ));
-            }
         }
     }
     Ok(())

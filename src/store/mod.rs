@@ -641,22 +641,25 @@ impl Store {
     /// the store has a campaign of that code, or a version's SHA-256 does not
     /// match its body.
     pub async fn restore(&self, dump: &Dump) -> Result<()> {
-        for (unit, versions) in &dump.versions {
-            if let Some(bad) = versions.iter().find(|v| sha256(v.body.as_bytes()) != v.info.sha256) {
-                return Err(StoreError::BadExport(format!("{unit} phiên bản {}: SHA-256 không khớp", bad.info.number)));
-            }
-        }
+        let of = |unit: &str| dump.versions.iter().find(|(code, _)| code == unit).map(|(_, list)| list.clone());
+        self.restore_with(dump, |unit| Ok(of(unit).unwrap_or_default())).await
+    }
+
+    /// [`restore`](Self::restore) of `head` (its `versions` left aside),
+    /// each unit's versions asked of `versions_of` in turn, inside the one
+    /// transaction: one unit's versions in memory at a time.
+    pub async fn restore_with(
+        &self,
+        head: &Dump,
+        mut versions_of: impl FnMut(&str) -> Result<Vec<Version>>,
+    ) -> Result<()> {
+        let dump = head;
         let (_turn, mut tx) = self.begin_writing().await?;
         let exists =
             sqlx::query("SELECT code FROM campaign WHERE code = $1").bind(&dump.code).fetch_optional(&mut *tx).await?;
         if exists.is_some() {
             return Err(StoreError::CampaignExists(dump.code.clone()));
         }
-        let stored: HashMap<&str, i64> = dump
-            .versions
-            .iter()
-            .map(|(unit, versions)| (unit.as_str(), versions.iter().map(|v| v.body.chars().count() as i64).sum()))
-            .collect();
         sqlx::query("INSERT INTO campaign (code, name, settings, created_at) VALUES ($1, $2, $3, $4)")
             .bind(&dump.code)
             .bind(&dump.name)
@@ -681,18 +684,23 @@ impl Store {
             .bind(unit.changed_at)
             .bind(unit.submitted_at)
             .bind(unit.note.as_deref())
-            .bind(stored.get(unit.code.as_str()).copied().unwrap_or(0))
+            .bind(0i64)
             .execute(&mut *tx)
             .await?;
         }
-        for (unit, versions) in &dump.versions {
-            for version in versions {
+        for unit in &dump.units {
+            let versions = versions_of(&unit.code)?;
+            if let Some(bad) = versions.iter().find(|v| sha256(v.body.as_bytes()) != v.info.sha256) {
+                let number = bad.info.number;
+                return Err(StoreError::BadExport(format!("{} phiên bản {number}: SHA-256 không khớp", unit.code)));
+            }
+            for version in &versions {
                 sqlx::query(
                     "INSERT INTO version (campaign, unit, number, body, sha256, saved_at, author) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(&dump.code)
-                .bind(unit)
+                .bind(&unit.code)
                 .bind(version.info.number)
                 .bind(&version.body)
                 .bind(&version.info.sha256)
@@ -701,6 +709,13 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            let stored: i64 = versions.iter().map(|v| v.body.chars().count() as i64).sum();
+            sqlx::query("UPDATE unit SET stored = $1 WHERE campaign = $2 AND code = $3")
+                .bind(stored)
+                .bind(&dump.code)
+                .bind(&unit.code)
+                .execute(&mut *tx)
+                .await?;
         }
         if let Some((body, saved_at)) = &dump.roll {
             sqlx::query("INSERT INTO roll (campaign, body, sha256, saved_at) VALUES ($1, $2, $3, $4)")

@@ -395,11 +395,10 @@ fn campaign_export(code: &str, output: Option<PathBuf>, store: &StoreArgs) -> Re
 }
 
 fn campaign_import(input: &Path, store: &StoreArgs) -> Result<(), Exit> {
-    let bytes = std::fs::read(input).map_err(|err| internal(format!("không đọc được {}: {err}", input.display())))?;
     let location = store.location();
     let place = location.describe();
     with_store(&location, |store| async move {
-        let code = kttdv::campaign::import(&store, &bytes).await?;
+        let code = kttdv::campaign::import(&store, input).await?;
         eprintln!("Đã nhập chiến dịch «{code}» vào kho {place}");
         Ok(())
     })
