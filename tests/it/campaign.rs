@@ -59,8 +59,18 @@ impl TestStore {
 
 impl Drop for TestStore {
     fn drop(&mut self) {
+        // An autovacuum worker on the database (a superuser's backend, which
+        // FORCE may not end) makes the drop fail for a moment: tried again.
         if let TestStore::Postgres { admin, name } = self {
-            psql(admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            for _ in 0..50 {
+                let out = Command::new("psql").args([admin.as_str(), "-qc", &sql]).output().expect("psql runs");
+                if out.status.success() {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            panic!("{sql}: still refused after 10 s");
         }
     }
 }
