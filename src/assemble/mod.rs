@@ -166,8 +166,9 @@ impl Assembled {
     fn read_sheet(path: &Path, cell_options: &[String]) -> Result<Self, Vec<InputError>> {
         let imported = sheet::read(path, cell_options)?;
         let value = imported.roster.clone();
+        let warnings = imported.warnings.clone();
         let source = Source { at: JsonPath::root(), file: None, form: Form::Sheet(imported) };
-        Ok(Self { value, sources: vec![source], warnings: Vec::new() })
+        Ok(Self { value, sources: vec![source], warnings })
     }
 
     fn read_json(
@@ -379,6 +380,7 @@ impl Reading<'_> {
             return match sheet::read(file, &[]) {
                 Ok(imported) => {
                     let value = imported.roster.clone();
+                    self.warnings.extend(imported.warnings.iter().cloned().map(tag));
                     self.sources.push(Source { at: at.clone(), file: Some(name), form: Form::Sheet(imported) });
                     value
                 }

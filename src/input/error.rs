@@ -58,6 +58,12 @@ pub enum Code {
     TextTooLong,
     /// A workbook whose cell details are still the blank workbook's examples.
     ExampleValue,
+    /// A warning: the blank workbook's example row, left as it was, read
+    /// as no member.
+    ExampleRowSkipped,
+    /// A warning: a member typed over the example row, its note left:
+    /// the note dropped, the member kept.
+    ExampleNoteLeft,
     /// The same cell twice in a committee's submission.
     CellTwice,
     /// A warning: a cell names another organisation above it than the committee.

@@ -32,6 +32,9 @@ pub fn is_spreadsheet(path: &Path) -> bool {
 /// A roster read from a spreadsheet, and where each of its values came from.
 pub struct Imported {
     pub roster: Value,
+    /// What reading did that the user should know: the example row
+    /// skipped, its note dropped from a member typed over it.
+    pub warnings: Vec<InputError>,
     origin: Origin,
 }
 
@@ -69,7 +72,8 @@ pub fn read(path: &Path, cell_options: &[String]) -> Result<Imported, Vec<InputE
     let mut problems = Vec::new();
 
     let (members_grid, cell_grid) = pick_sheets(&grids);
-    let (members, member_rows, columns) = read_members(members_grid, &mut problems);
+    let mut warnings = Vec::new();
+    let (members, member_rows, columns) = read_members(members_grid, &mut problems, &mut warnings);
     let (mut cell, cell_rows) = match cell_grid {
         Some(grid) => read_cell(grid, &mut problems),
         None => (Map::new(), HashMap::new()),
@@ -121,7 +125,7 @@ pub fn read(path: &Path, cell_options: &[String]) -> Result<Imported, Vec<InputE
         cell_sheet: cell_grid.map(|g| g.name.clone()),
         cell_rows,
     };
-    Ok(Imported { roster, origin })
+    Ok(Imported { roster, warnings, origin })
 }
 
 impl Imported {
@@ -393,18 +397,38 @@ fn header(grid: &Grid) -> Option<&(u32, Vec<Cell>)> {
 
 type Members = (Vec<Value>, Vec<u32>, HashMap<&'static str, String>);
 
-fn read_members(grid: &Grid, problems: &mut Vec<InputError>) -> Members {
+/// The members of the sheet, one a row. The blank workbook's example row
+/// is skipped only while it is still the example, every value as written
+/// there; a member typed over it is a member, its leftover note dropped.
+/// Either is said as a warning at its row.
+fn read_members(grid: &Grid, problems: &mut Vec<InputError>, warnings: &mut Vec<InputError>) -> Members {
     let Some((header_row, at)) = member_columns(grid, problems) else { return Default::default() };
     let columns: HashMap<&'static str, String> = at.iter().map(|(f, i)| (*f, letter(*i))).collect();
     let mut members = Vec::new();
     let mut rows = Vec::new();
     for (row, cells) in grid.rows.iter().filter(|(r, _)| *r > header_row) {
-        let value =
-            |field: &str| -> Option<&Cell> { at.get(field).and_then(|i| cells.get(*i)).filter(|c| !c.text.is_empty()) };
-        if cells.iter().all(|c| c.text.is_empty())
-            || value("remarks").is_some_and(|c| c.text.starts_with(template::EXAMPLE_MARK))
-        {
+        if cells.iter().all(|c| c.text.is_empty()) {
             continue;
+        }
+        let text = |field: &str| at.get(field).and_then(|i| cells.get(*i)).map_or(String::new(), |c| c.text.clone());
+        let marked = text("remarks").starts_with(template::EXAMPLE_MARK);
+        let remarks = columns.get("remarks").cloned().unwrap_or_default();
+        if marked && template::is_example_row(&text) {
+            let message = "dòng mẫu của bảng tính trống, chưa sửa: không tính là đảng viên";
+            warnings.push(InputError::in_sheet(Code::ExampleRowSkipped, &grid.name, *row, &remarks, message));
+            continue;
+        }
+        let value = |field: &str| -> Option<&Cell> {
+            let cell = at.get(field).and_then(|i| cells.get(*i)).filter(|c| !c.text.is_empty());
+            cell.filter(|_| !(marked && field == "remarks"))
+        };
+        if marked {
+            let message = format!(
+                "{}: ô Ghi chú còn chữ «{}» của dòng mẫu; đã bỏ chữ này, đồng chí vẫn được tính là đảng viên",
+                text("full_name"),
+                text("remarks")
+            );
+            warnings.push(InputError::in_sheet(Code::ExampleNoteLeft, &grid.name, *row, &remarks, message));
         }
         let mut fail = |field: &str, message: String| {
             problems.push(InputError::in_sheet(Code::UnknownValue, &grid.name, *row, &columns[field], message));

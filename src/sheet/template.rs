@@ -9,8 +9,23 @@ use rust_xlsxwriter::{DataValidation, Format, Note, Workbook, XlsxError};
 
 use super::columns::{CELL_ROWS, GENDERS, MEMBER_COLUMNS, MEMBERSHIPS, OUTCOMES, REPORT_ROWS, YES_NO, offered};
 
-/// The remark that marks the example row; the importer skips that row.
+/// The remark that marks the example row; the importer skips that row
+/// while it is still the example ([`is_example_row`]).
 pub const EXAMPLE_MARK: &str = "(Dòng mẫu";
+
+/// The example row's note as the blank workbook writes it.
+fn example_note() -> String {
+    format!("{EXAMPLE_MARK}, xóa hoặc ghi đè)")
+}
+
+/// Whether a row, its text by member field, is the example row as the
+/// blank workbook wrote it: every column its example, the note its note.
+pub fn is_example_row(text: &dyn Fn(&str) -> String) -> bool {
+    MEMBER_COLUMNS.iter().all(|column| {
+        let example = if column.field == "remarks" { example_note() } else { column.example.to_owned() };
+        text(column.field) == example
+    })
+}
 
 pub const MEMBERS_SHEET: &str = "Danh sách đảng viên";
 pub const CELL_SHEET: &str = "Chi bộ";
@@ -36,11 +51,7 @@ pub fn write_template(path: &Path) -> Result<(), XlsxError> {
         sheet.set_column_width(col, if column.field == "full_name" { 26 } else { 16 })?;
         // Text cells, so that dates stay dd/mm/yyyy and card numbers keep their zeros.
         sheet.set_column_format(col, &text)?;
-        let sample = if column.field == "remarks" {
-            format!("{EXAMPLE_MARK}, xóa hoặc ghi đè)")
-        } else {
-            column.example.to_owned()
-        };
+        let sample = if column.field == "remarks" { example_note() } else { column.example.to_owned() };
         sheet.write_with_format(1, col, sample, &example)?;
         if !column.hint.is_empty() {
             sheet.insert_note(0, col, &Note::new(column.hint).set_author("kttdv"))?;

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
 use common::*;
@@ -400,4 +400,81 @@ fn excel_dates_and_numeric_card_numbers_are_read_as_typed() {
     assert_eq!(member["admitted_on"], "03/04/1995");
     assert_eq!(member["full_member_on"], "03/04/1996");
     assert_eq!(member["card_number"], "49.102340");
+}
+
+/// The blank workbook filled as a secretary fills it: `members` from the
+/// example row on; `example_kept`: the example row left as it is, the
+/// members below it.
+fn filled_over_the_example(dir: &Path, roster: &Value, example_kept: bool) -> PathBuf {
+    assert!(kttdv_in(dir, &["template-xlsx", "-o", "t.xlsx"], "").status.success());
+    let template = dir.join("t.xlsx");
+    let filled = dir.join("chi-bo.xlsx");
+    fill_like_template(&template, &filled, roster);
+    let example = sheet_rows(&template, "Danh sách đảng viên")[1].clone();
+    // Rewritten with the example row put back (kept), or only its note left
+    // on the first member's row (typed over).
+    let rows = sheet_rows(&filled, "Danh sách đảng viên");
+    let cell = sheet_rows(&filled, "Chi bộ");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("Danh sách đảng viên").unwrap();
+    let mut out: Vec<Vec<String>> = vec![rows[0].clone()];
+    if example_kept {
+        out.push(example.clone());
+        out.extend(rows[1..].iter().cloned());
+    } else {
+        let mut first = rows[1].clone();
+        first.resize(rows[0].len(), String::new());
+        *first.last_mut().unwrap() = example.last().unwrap().clone();
+        out.push(first);
+        out.extend(rows[2..].iter().cloned());
+    }
+    for (r, cells) in out.iter().enumerate() {
+        for (c, text) in cells.iter().enumerate() {
+            if !text.is_empty() {
+                sheet.write(r as u32, c as u16, text).unwrap();
+            }
+        }
+    }
+    let sheet = workbook.add_worksheet().set_name("Chi bộ").unwrap();
+    for (r, cells) in cell.iter().enumerate() {
+        for (c, text) in cells.iter().enumerate() {
+            sheet.write(r as u32, c as u16, text).unwrap();
+        }
+    }
+    workbook.save(&filled).unwrap();
+    filled
+}
+
+#[test]
+fn a_member_typed_over_the_example_row_is_counted_and_the_leftover_note_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = expected_roster();
+    let filled = filled_over_the_example(dir.path(), &roster, false);
+    let out = kttdv_in(dir.path(), &["import", filled.to_str().unwrap(), "-o", "roster.json"], "");
+    let said = stderr(&out);
+    assert!(out.status.success(), "{said}");
+    let imported: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("roster.json")).unwrap()).unwrap();
+    let members = imported["members"].as_array().unwrap();
+    assert_eq!(members.len(), roster["members"].as_array().unwrap().len(), "nobody dropped");
+    assert_eq!(members[0]["full_name"], roster["members"][0]["full_name"]);
+    assert!(members[0].get("remarks").is_none(), "the example's note is not a remark: {}", members[0]);
+    let first = roster["members"][0]["full_name"].as_str().unwrap();
+    assert!(said.contains("example-note-left\tDanh sách đảng viên!"), "{said}");
+    assert!(said.contains(&format!("{first}: ô Ghi chú còn chữ «(Dòng mẫu")), "{said}");
+}
+
+#[test]
+fn the_example_row_left_as_it_is_is_skipped_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = expected_roster();
+    let filled = filled_over_the_example(dir.path(), &roster, true);
+    let out = kttdv_in(dir.path(), &["import", filled.to_str().unwrap(), "-o", "roster.json"], "");
+    let said = stderr(&out);
+    assert!(out.status.success(), "{said}");
+    let imported: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("roster.json")).unwrap()).unwrap();
+    assert_eq!(imported["members"], roster["members"], "the example is no member");
+    assert!(said.contains("example-row-skipped\tDanh sách đảng viên!"), "{said}");
+    assert!(said.contains("2\tdòng mẫu của bảng tính trống, chưa sửa"), "at row 2: {said}");
 }
