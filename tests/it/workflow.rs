@@ -338,7 +338,15 @@ async fn a_report_goes_up_submitted_returned_approved_and_accepted_and_the_dashb
         let seqs: Vec<i64> = log.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
         assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "{label}: no gaps, no ties");
         let csv = board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit?format=csv"))).send().await.unwrap();
-        assert!(csv.text().await.unwrap().starts_with("seq,at,action,login"), "{label}");
+        // For Excel as it is: a byte-order mark, Vietnamese titles and words,
+        // Vietnam's time, the unit's name beside its code, CRLF.
+        let csv = csv.text().await.unwrap();
+        assert!(csv.starts_with("\u{feff}\"STT\",\"Thời gian\",\"Thao tác\",\"Người thực hiện\""), "{label}: {csv}");
+        let returned = csv.lines().find(|l| l.contains("\"trả lại\"")).expect("the return, in words");
+        assert!(returned.contains(&format!("\"Chi bộ Văn phòng\",\"{CELL}\"")), "{label}: {returned}");
+        let time = returned.split(',').nth(1).unwrap().trim_matches('"');
+        assert!(time.len() == 19 && time.as_bytes()[2] == b'/' && time.as_bytes()[13] == b':', "{label}: {time}");
+        assert!(csv.lines().count() > 5 && csv.split("\r\n").count() == csv.lines().count() + 1, "{label}: CRLF");
         // A failed sign-in is in the log of the account's campaign; an unknown login's is the
         // installation's, which the Board of a campaign does not read.
         for login in [COMMITTEE, "khong-co-ai"] {

@@ -84,7 +84,7 @@ pub async fn campaign_page(
             json!({
                 "code": unit.code, "name": unit.name, "level": unit.level, "state": unit.state,
                 "state_label": unit.state.label(), "note": unit.note, "versions": unit.versions,
-                "current": unit.current, "changed": unit.changed_at.map(vietnam_time),
+                "current": unit.current, "changed": unit.changed_at.map(page_time),
                 "documents": if may(Action::Read) { document_links(&code, unit) } else { Vec::new() },
                 "timeliness": timeliness.get(unit.code.as_str()), "upload": may(Action::Edit) && unit.state.editable(), "steps": steps,
                 "signed_upload": may(Action::Edit) && unit.state.received(),
@@ -130,7 +130,7 @@ pub(super) async fn unit_page(
         .iter()
         .rev()
         .map(|v| {
-            json!({ "number": v.number, "at": vietnam_time(v.saved_at), "author": v.author,
+            json!({ "number": v.number, "at": page_time(v.saved_at), "author": v.author,
                     "short": v.sha256.get(..16).unwrap_or(&v.sha256) })
         })
         .collect();
@@ -140,7 +140,7 @@ pub(super) async fn unit_page(
         .await?
         .iter()
         .map(|e| {
-            json!({ "at": vietnam_time(e.at), "label": workflow::action_label(&e.action), "login": e.login,
+            json!({ "at": page_time(e.at), "label": workflow::action_label(&e.action), "login": e.login,
                     "version": e.version, "note": e.note })
         })
         .collect();
@@ -169,10 +169,16 @@ fn capitalised(text: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-/// A time of the store as a page shows it: Vietnam's time, `dd/mm/yyyy hh:mm`.
-fn vietnam_time(ms: i64) -> String {
+/// A time of the store in Vietnam's time, as `format` writes it (pages:
+/// `dd/mm/yyyy hh:mm`).
+pub(super) fn vietnam_time(ms: i64, format: &str) -> String {
     let zone = chrono::FixedOffset::east_opt(7 * 3600).expect("a valid offset");
     chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&zone).format("%d/%m/%Y %H:%M").to_string())
+        .map(|t| t.with_timezone(&zone).format(format).to_string())
         .unwrap_or_default()
+}
+
+/// A page's time: `dd/mm/yyyy hh:mm`.
+fn page_time(ms: i64) -> String {
+    vietnam_time(ms, "%d/%m/%Y %H:%M")
 }
