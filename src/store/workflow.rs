@@ -20,6 +20,9 @@ pub struct Move<'a> {
     pub action: &'a str,
     /// A return's comment, a reason for not reporting; kept on the unit.
     pub note: Option<&'a str>,
+    /// A return after which the unit may submit only a new version (the
+    /// officer did not say it may go up as it is).
+    pub needs_change: bool,
 }
 
 /// What must still hold when a step lands.
@@ -30,6 +33,8 @@ pub enum Check<'a> {
     /// The unit is in a state it may still edit in (the level above a
     /// unit whose approval is undone has not sent its own report).
     Editable(&'a str),
+    /// The unit was not returned for a change it has not saved yet.
+    ChangedSinceReturn(&'a str),
 }
 
 /// An entry of the audit log.
@@ -234,6 +239,17 @@ impl Store {
                         .await?;
                     super::parse::<State>(row.try_get(0)?)?.editable()
                 }
+                Check::ChangedSinceReturn(unit) => {
+                    let row = sqlx::query(
+                        "SELECT COUNT(*) FROM unit WHERE campaign = $1 AND code = $2 \
+                         AND returned_version IS NOT NULL AND returned_version = current",
+                    )
+                    .bind(campaign)
+                    .bind(*unit)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    row.try_get::<i64, _>(0)? == 0
+                }
             };
             if !holds {
                 return Err(StoreError::Conflict(match check {
@@ -243,13 +259,17 @@ impl Store {
                     Check::Editable(unit) => {
                         format!("«{unit}» đã gửi báo cáo của mình: không đổi được trạng thái đơn vị trực thuộc")
                     }
+                    Check::ChangedSinceReturn(_) => "báo cáo bị trả lại chưa có phiên bản mới: hãy sửa theo ý kiến \
+                         trả lại, lưu, rồi mới nộp lại (cấp trên có thể trả lại kèm «không cần sửa»)"
+                        .to_owned(),
                 }));
             }
         }
         for step in moves {
             let moved = sqlx::query(
                 "UPDATE unit SET state = $1, note = $2, changed_at = $3, \
-                 submitted_at = CASE WHEN $1 = $8 AND submitted_at IS NULL THEN $3 ELSE submitted_at END \
+                 submitted_at = CASE WHEN $1 = $8 AND submitted_at IS NULL THEN $3 ELSE submitted_at END, \
+                 returned_version = CASE WHEN $9 = 1 THEN current ELSE NULL END \
                  WHERE campaign = $4 AND code = $5 AND state = $6 AND COALESCE(current, 0) = $7",
             )
             .bind(step.to.as_str())
@@ -260,6 +280,7 @@ impl Store {
             .bind(step.from.as_str())
             .bind(step.version.unwrap_or(0))
             .bind(State::Submitted.as_str())
+            .bind(i64::from(step.needs_change))
             .execute(&mut *tx)
             .await?;
             if moved.rows_affected() != 1 {

@@ -478,3 +478,35 @@ async fn a_signed_original_is_kept_only_when_it_is_the_current_version_signed_ov
         assert_eq!(log.as_array().unwrap().iter().filter(|e| e["action"] == "upload").count(), 1, "{label}");
     }
 }
+
+#[tokio::test]
+async fn a_returned_report_goes_up_again_only_changed_unless_returned_as_it_may_go() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
+    let secretary = User::created(&store, &server, CELL, &args).await;
+    let args = ["--role", "committee", "--campaign", CAMPAIGN, "--unit", COMMITTEE];
+    let committee = User::created(&store, &server, COMMITTEE, &args).await;
+    let returned = json!({ "note": "Ghi thiếu ngày vào Đảng của một đồng chí" });
+    assert_eq!(step(&server, &secretary, CELL, "submit", json!({})).await.0, StatusCode::OK);
+    assert_eq!(step(&server, &committee, CELL, "return", returned.clone()).await.0, StatusCode::OK);
+
+    // Sent up again unchanged: refused, saying why and what to do.
+    let (status, body) = step(&server, &secretary, CELL, "submit", json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains("chưa có phiên bản mới") && message.contains("lưu"), "{message}");
+
+    // Changed and saved: it goes.
+    let mut roster = json_input(&example("cell.json"));
+    roster["cell"]["report_number"] = json!("04-BC/CB");
+    let saved = secretary.put(unit_url(&server, CELL, "submission")).json(&roster).send().await.unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    assert_eq!(step(&server, &secretary, CELL, "submit", json!({})).await.0, StatusCode::OK);
+
+    // Returned with «không cần sửa»: it may go up as it is.
+    let as_is = json!({ "note": "Đã rõ, không cần sửa", "as_is": true });
+    assert_eq!(step(&server, &committee, CELL, "return", as_is).await.0, StatusCode::OK);
+    assert_eq!(step(&server, &secretary, CELL, "submit", json!({})).await.0, StatusCode::OK);
+}

@@ -35,6 +35,10 @@ pub struct StepBody {
     note: Option<String>,
     #[serde(default)]
     cells: Vec<String>,
+    /// A return whose comment needs no change: the unit may send the same
+    /// version up again. Without it, only a new version may go up.
+    #[serde(default)]
+    as_is: bool,
 }
 
 /// Takes `step` on the unit: its new state.
@@ -47,7 +51,11 @@ pub async fn take(
 ) -> Result<Json<Value>, ApiError> {
     let lineage = reach(&state, &account, &campaign, &code, step.action()).await?;
     let unit = &lineage[0];
-    let StepBody { version, state: seen_state, note, cells } = body.map(|Json(b)| b).unwrap_or_default();
+    let StepBody { version, state: seen_state, note, cells, as_is } = body.map(|Json(b)| b).unwrap_or_default();
+    if as_is && step != Step::Return {
+        let message = "«không cần sửa» (as_is) chỉ dùng khi trả lại".to_owned();
+        return Err(ApiError::Input(vec![InputError::new(Code::UnknownField, JsonPath::root().key("as_is"), message)]));
+    }
     let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     let mut problems = Vec::new();
     match &note {
@@ -109,6 +117,7 @@ pub async fn take(
         to,
         action: step.as_str(),
         note: note.as_deref(),
+        needs_change: step == Step::Return && !as_is,
     }];
     moves.extend(below.iter().map(|cell| Move {
         unit: &cell.code,
@@ -117,11 +126,14 @@ pub async fn take(
         to: UnitState::Returned,
         action: "return",
         note: note.as_deref(),
+        needs_change: !as_is,
     }));
     let checks = match (step, lineage.get(1)) {
         // A level sends its own report once every unit below is done.
         (Step::Submit, _) if unit.level != Level::Cell => vec![Check::BelowDone(&unit.code)],
-        (Step::Submit, _) => Vec::new(),
+        // A cell's report is its own roster: returned, it goes up again
+        // changed (a committee's changes with its cells, checked above).
+        (Step::Submit, _) => vec![Check::ChangedSinceReturn(&unit.code)],
         // The level above decides while it has not sent its own.
         (_, Some(above)) => vec![Check::Editable(&above.code)],
         (_, None) => Vec::new(),
