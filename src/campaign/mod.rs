@@ -8,6 +8,7 @@ mod access;
 mod accounts;
 mod export;
 mod progress;
+mod summary;
 mod tree;
 mod workflow;
 
@@ -17,6 +18,7 @@ pub use self::access::{Access, Action, access, reached, role_of, sees_campaign};
 pub use self::accounts::{Invited, Login, LoginError, MAX_LOGIN, invite_below, may_add_second, open_account};
 pub use self::export::{export, import};
 pub use self::progress::{LevelProgress, Timeliness, progress};
+pub use self::summary::Summary;
 pub use self::tree::{BOARD, NewUnit, Tree, read_units};
 pub use self::workflow::{Step, next};
 use crate::kinds::slug;

@@ -385,6 +385,10 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     assert!(said.as_str().unwrap().contains("không có trên lịch"), "{said}");
     browser.save(cell, &root().join("examples/chi-bo-van-phong.xlsx")).await;
     browser.until(&format!("document.readyState === 'complete' && {row}.cells[3].textContent === '2'")).await;
+    // The page says what was stored.
+    browser.until("document.getElementById('said') !== null").await;
+    let said = browser.eval("document.getElementById('said').textContent").await;
+    assert!(said.as_str().unwrap().starts_with("Đã lưu phiên bản 2: "), "{said}");
     browser.step(cell, "submit", None).await;
     assert_eq!(browser.eval(&format!("{row}.querySelector('[class^=state-]').textContent")).await, json!("đã nộp"));
     let locked = browser.eval(&format!("[{row}.querySelector('form[data-api$=\"/submission\"]'), !!{row}.querySelector('form[data-api$=\"/signed\"]')]")).await;
@@ -405,6 +409,9 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     std::fs::write(&fixed, changed_workbook("Ngày sinh", 3, "24/11/1976")).unwrap();
     browser.save(cell, &fixed).await;
     browser.until(&format!("document.readyState === 'complete' && {row}.cells[3].textContent === '3'")).await;
+    browser.until("document.getElementById('said') !== null").await;
+    let said = browser.eval("document.getElementById('said').textContent").await;
+    assert!(said.as_str().unwrap().contains("so với phiên bản trước: sửa 1 (Lê Đức Minh)"), "{said}");
     browser.step(cell, "submit", None).await;
 
     // The committee approves it, marks the two others as not reporting, submits its own.

@@ -510,3 +510,24 @@ async fn a_returned_report_goes_up_again_only_changed_unless_returned_as_it_may_
     assert_eq!(step(&server, &committee, CELL, "return", as_is).await.0, StatusCode::OK);
     assert_eq!(step(&server, &secretary, CELL, "submit", json!({})).await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_save_says_what_it_stored_and_an_identical_file_makes_no_version() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
+    let secretary = User::created(&store, &server, CELL, &args).await;
+    let mut roster = json_input(&example("cell.json"));
+    roster["members"].as_array_mut().unwrap().truncate(20);
+    let url = unit_url(&server, CELL, "submission");
+    let saved = ok_json(secretary.put(&url).json(&roster).send().await.unwrap()).await;
+    let said = saved["summary"]["text"].as_str().unwrap();
+    assert!(said.starts_with("Đã lưu phiên bản 2: 20 đồng chí (danh sách đóng dấu "), "{said}");
+    assert!(said.contains("so với phiên bản trước: bớt 5"), "the five left out: {said}");
+    assert_eq!(saved["summary"]["members"], 20);
+    let again = ok_json(secretary.put(&url).json(&roster).send().await.unwrap()).await;
+    assert_eq!(again["new"], false);
+    let said = again["summary"]["text"].as_str().unwrap();
+    assert!(said.starts_with("Tệp giống hệt phiên bản 2 đã lưu: không tạo phiên bản mới"), "{said}");
+}

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::campaign::{Action, board_input, committee_input, own_part, with_settings};
+use crate::campaign::{Action, Summary, board_input, committee_input, own_part, with_settings};
 use crate::hash::sha256;
 use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::Kind;
@@ -104,11 +104,19 @@ pub(super) async fn save(
     })
     .await?;
     let body = serde_json::to_string(&own).expect("JSON serialises");
+    let before = state.store.version(&campaign, &code, None).await?;
     let saved = state.store.save(&campaign, &code, &body, Some(&account.login)).await?;
     let info = &saved.info;
     tracing::info!(campaign, unit = code, version = info.number, new = saved.new, "đã lưu");
     let state_now = if saved.new { UnitState::Draft } else { unit.state };
-    Ok(Json(json!({ "version": info, "new": saved.new, "state": state_now, "warnings": warnings })))
+    // What was stored, in words: a cell's members and lists, what changed.
+    let previous = before.filter(|_| saved.new).and_then(|v| serde_json::from_str::<Value>(&v.body).ok());
+    let summary = match unit.level {
+        Level::Cell => json!(Summary::of(&own, previous.as_ref(), info.number, saved.new)),
+        _ if saved.new => json!({ "text": format!("Đã lưu phiên bản {}.", info.number) }),
+        _ => json!({ "text": format!("Giống hệt phiên bản {} đã lưu: không tạo phiên bản mới.", info.number) }),
+    };
+    Ok(Json(json!({ "version": info, "new": saved.new, "state": state_now, "warnings": warnings, "summary": summary })))
 }
 
 /// A document of the unit from the stored current versions: a cell's forms

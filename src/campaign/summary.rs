@@ -1,0 +1,136 @@
+//! What a save stored, in words a secretary reads after pressing «Lưu»:
+//! the version, its members in all and on each list, and what changed
+//! since the version before — or that nothing did.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// A cell's roster as saved, against the one before it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// One sentence: what was stored.
+    pub text: String,
+    pub members: usize,
+    /// On lists 2 to 5, in that order.
+    pub lists: [usize; 4],
+    /// By name, as the roster writes them.
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<String>,
+}
+
+impl Summary {
+    /// The summary of `roster`, saved as version `number` (`new`: a new
+    /// version; otherwise the same as the current one), after `previous`.
+    pub fn of(roster: &Value, previous: Option<&Value>, number: i64, new: bool) -> Self {
+        let members = members(roster);
+        let mut lists = [0; 4];
+        for member in &members {
+            if let Some(list) = list_of(member) {
+                lists[list] += 1;
+            }
+        }
+        let before = previous.map(self::members).unwrap_or_default();
+        // The same member: the same card, or without one, the same name and birth date.
+        let key = |m: &Value| match text(m, "card_number") {
+            card if !card.is_empty() => (card, String::new()),
+            _ => (text(m, "full_name"), text(m, "birth_date")),
+        };
+        let added: Vec<String> =
+            members.iter().filter(|m| !before.iter().any(|b| key(b) == key(m))).map(|m| text(m, "full_name")).collect();
+        let removed: Vec<String> =
+            before.iter().filter(|b| !members.iter().any(|m| key(b) == key(m))).map(|b| text(b, "full_name")).collect();
+        let changed: Vec<String> = members
+            .iter()
+            .filter(|m| before.iter().any(|b| key(b) == key(m) && b != *m))
+            .map(|m| text(m, "full_name"))
+            .collect();
+        let counts = format!(
+            "{} đồng chí (danh sách đóng dấu {}, thẻ hỏng {}, mất thẻ {}, chưa có thẻ {})",
+            members.len(),
+            lists[0],
+            lists[1],
+            lists[2],
+            lists[3]
+        );
+        let text = if !new {
+            format!("Tệp giống hệt phiên bản {number} đã lưu: không tạo phiên bản mới; {counts}.")
+        } else if previous.is_none() {
+            format!("Đã lưu phiên bản {number}: {counts}.")
+        } else {
+            let names = |label: &str, names: &[String]| match names.len() {
+                0 => None,
+                n if n <= 3 => Some(format!("{label} {n} ({})", names.join(", "))),
+                n => Some(format!("{label} {n}")),
+            };
+            let what: Vec<String> =
+                [names("thêm", &added), names("bớt", &removed), names("sửa", &changed)].into_iter().flatten().collect();
+            let since = if what.is_empty() {
+                "danh sách đảng viên không đổi so với phiên bản trước".to_owned()
+            } else {
+                format!("so với phiên bản trước: {}", what.join("; "))
+            };
+            format!("Đã lưu phiên bản {number}: {counts}; {since}.")
+        };
+        Self { text, members: members.len(), lists, added, removed, changed }
+    }
+}
+
+fn members(roster: &Value) -> Vec<Value> {
+    roster.get("members").and_then(Value::as_array).cloned().unwrap_or_default()
+}
+
+fn text(member: &Value, field: &str) -> String {
+    member.get(field).and_then(Value::as_str).unwrap_or_default().to_owned()
+}
+
+/// The list (0 for form 2 … 3 for form 5) a member's card outcome puts
+/// them on; none for the probationary and cards not stamped otherwise.
+fn list_of(member: &Value) -> Option<usize> {
+    match member.get("card")? {
+        Value::String(outcome) if outcome == "stamp" => Some(0),
+        Value::Object(outcome) if outcome.contains_key("damaged") => Some(1),
+        Value::Object(outcome) if outcome.contains_key("lost") => Some(2),
+        Value::Object(outcome) if outcome.contains_key("no_current_card") => Some(3),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn roster(members: Value) -> Value {
+        json!({ "cell": {}, "members": members })
+    }
+
+    #[test]
+    fn a_save_says_its_version_its_lists_and_what_changed() {
+        let a = json!({ "full_name": "Trần Văn Hùng", "birth_date": "01/01/1962", "card": "stamp" });
+        let b = json!({ "full_name": "Lê Thị Lan", "birth_date": "02/02/1970", "card": { "lost": {} } });
+        let c = json!({ "full_name": "Võ Minh", "birth_date": "03/03/1980", "membership": "probationary" });
+        let first = Summary::of(&roster(json!([a, b])), None, 1, true);
+        assert_eq!(
+            first.text,
+            "Đã lưu phiên bản 1: 2 đồng chí (danh sách đóng dấu 1, thẻ hỏng 0, mất thẻ 1, chưa có thẻ 0)."
+        );
+        let mut a2 = a.clone();
+        a2["card"] = json!({ "damaged": {} });
+        let second = Summary::of(&roster(json!([a2, c])), Some(&roster(json!([a, b]))), 2, true);
+        assert_eq!(
+            (second.added.clone(), second.removed.clone(), second.changed.clone()),
+            (vec!["Võ Minh".to_owned()], vec!["Lê Thị Lan".to_owned()], vec!["Trần Văn Hùng".to_owned()])
+        );
+        assert!(
+            second
+                .text
+                .ends_with("so với phiên bản trước: thêm 1 (Võ Minh); bớt 1 (Lê Thị Lan); sửa 1 (Trần Văn Hùng)."),
+            "{}",
+            second.text
+        );
+        let same = Summary::of(&roster(json!([a2, c])), Some(&roster(json!([a2, c]))), 2, false);
+        assert!(same.text.starts_with("Tệp giống hệt phiên bản 2 đã lưu: không tạo phiên bản mới"), "{}", same.text);
+    }
+}
