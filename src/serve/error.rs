@@ -178,9 +178,26 @@ pub struct Failure {
 struct Body<'a> {
     code: &'static str,
     message: &'a str,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    problems: &'a [InputError],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    problems: Vec<Problem<'a>>,
     request_id: &'a str,
+}
+
+/// A problem as answered: where it is as the machine reads it (a JSON path,
+/// or sheet, row and column) and, in `where`, as a person does — the words
+/// the stateless page uses («trang «Danh sách đảng viên», ô E4»).
+#[derive(Serialize)]
+pub(crate) struct Problem<'a> {
+    #[serde(flatten)]
+    problem: &'a InputError,
+    #[serde(rename = "where")]
+    place: String,
+}
+
+impl<'a> Problem<'a> {
+    pub(crate) fn of(problem: &'a InputError) -> Self {
+        Problem { problem, place: super::place::describe(problem) }
+    }
 }
 
 /// A render's failure as an answer: its input's problems, or the server's.
@@ -234,7 +251,8 @@ impl Failure {
         if let Some(detail) = &self.detail {
             tracing::error!(request_id, code = self.code, "{detail}");
         }
-        let body = Body { code: self.code, message: &self.message, problems: &self.problems, request_id };
+        let problems = self.problems.iter().map(Problem::of).collect();
+        let body = Body { code: self.code, message: &self.message, problems, request_id };
         let (mut parts, _) = response.into_parts();
         parts.headers.remove(header::CONTENT_LENGTH);
         response = Response::from_parts(parts, Json(body).into_response().into_body());

@@ -382,6 +382,8 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     let row = format!("document.getElementById('{cell}')");
     browser.until(&format!("{row}.querySelector('output[role=alert]') !== null")).await;
     let said = browser.eval(&format!("{row}.querySelector('output').textContent")).await;
+    // At its place, in words, as the stateless page says it.
+    assert!(said.as_str().unwrap().contains("trang «Danh sách đảng viên», ô "), "{said}");
     assert!(said.as_str().unwrap().contains("không có trên lịch"), "{said}");
     browser.save(cell, &root().join("examples/chi-bo-van-phong.xlsx")).await;
     browser.until(&format!("document.readyState === 'complete' && {row}.cells[3].textContent === '2'")).await;

@@ -17,7 +17,7 @@ use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::Kind;
 use crate::serve::AppState;
 use crate::serve::api::{OutFormat, parse_kind};
-use crate::serve::error::ApiError;
+use crate::serve::error::{ApiError, Problem};
 use crate::serve::file::file_response;
 use crate::serve::session::Actor;
 use crate::serve::upload::{Upload, on_input};
@@ -116,6 +116,7 @@ pub(super) async fn save(
         _ if saved.new => json!({ "text": format!("Đã lưu phiên bản {}.", info.number) }),
         _ => json!({ "text": format!("Giống hệt phiên bản {} đã lưu: không tạo phiên bản mới.", info.number) }),
     };
+    let warnings: Vec<Problem> = warnings.iter().map(Problem::of).collect();
     Ok(Json(json!({ "version": info, "new": saved.new, "state": state_now, "warnings": warnings, "summary": summary })))
 }
 
