@@ -389,7 +389,8 @@ impl Store {
         // The row's lock orders concurrent saves of one unit, and a save
         // after a submission.
         let row = sqlx::query(
-            "UPDATE unit SET position = position WHERE campaign = $1 AND code = $2 RETURNING state, current, stored",
+            "UPDATE unit SET position = position WHERE campaign = $1 AND code = $2 \
+             RETURNING state, current, stored, name",
         )
         .bind(campaign)
         .bind(unit)
@@ -398,7 +399,8 @@ impl Store {
         .ok_or_else(|| StoreError::NoUnit(unit.into()))?;
         let state: State = parse(row.try_get("state")?)?;
         if !state.editable() {
-            return Err(StoreError::Conflict(format!("báo cáo của «{unit}» {} nên không sửa được", state.label())));
+            let name: String = row.try_get("name")?;
+            return Err(StoreError::Conflict(format!("báo cáo của «{name}» {} nên không sửa được", state.label())));
         }
         let current: Option<i64> = row.try_get("current")?;
         let stored: i64 = row.try_get("stored")?;

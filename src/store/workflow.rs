@@ -216,53 +216,59 @@ impl Store {
         let now = now_ms();
         let (_turn, mut tx) = self.begin_writing().await?;
         for check in checks {
-            let holds = match check {
+            // What does not hold, said with the units' names.
+            let failed: Option<String> = match check {
                 Check::BelowDone(unit) => {
-                    let row = sqlx::query(
-                        "SELECT COUNT(*) FROM unit WHERE campaign = $1 AND parent = $2 \
-                         AND state NOT IN ($3, $4, $5)",
+                    let rows = sqlx::query(
+                        "SELECT name FROM unit WHERE campaign = $1 AND parent = $2 \
+                         AND state NOT IN ($3, $4, $5) ORDER BY position",
                     )
                     .bind(campaign)
                     .bind(*unit)
                     .bind(State::SETTLED[0].as_str())
                     .bind(State::SETTLED[1].as_str())
                     .bind(State::SETTLED[2].as_str())
-                    .fetch_one(&mut *tx)
+                    .fetch_all(&mut *tx)
                     .await?;
-                    row.try_get::<i64, _>(0)? == 0
+                    let names: Vec<String> =
+                        rows.iter().map(|r| r.try_get(0)).collect::<std::result::Result<_, _>>()?;
+                    (!names.is_empty()).then(|| {
+                        format!(
+                            "còn đơn vị trực thuộc chưa được duyệt hoặc đánh dấu không báo cáo: {}",
+                            names.join(", ")
+                        )
+                    })
                 }
                 Check::Editable(unit) => {
-                    let row = sqlx::query("SELECT state FROM unit WHERE campaign = $1 AND code = $2")
+                    let row = sqlx::query("SELECT state, name FROM unit WHERE campaign = $1 AND code = $2")
                         .bind(campaign)
                         .bind(*unit)
                         .fetch_one(&mut *tx)
                         .await?;
-                    super::parse::<State>(row.try_get(0)?)?.editable()
+                    let name: String = row.try_get(1)?;
+                    (!super::parse::<State>(row.try_get(0)?)?.editable()).then(|| {
+                        format!("«{name}» đã gửi báo cáo của mình: không đổi được trạng thái đơn vị trực thuộc")
+                    })
                 }
                 Check::ChangedSinceReturn(unit) => {
                     let row = sqlx::query(
-                        "SELECT COUNT(*) FROM unit WHERE campaign = $1 AND code = $2 \
+                        "SELECT name FROM unit WHERE campaign = $1 AND code = $2 \
                          AND returned_version IS NOT NULL AND returned_version = current",
                     )
                     .bind(campaign)
                     .bind(*unit)
-                    .fetch_one(&mut *tx)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                    row.try_get::<i64, _>(0)? == 0
+                    row.map(|r| r.try_get::<String, _>(0)).transpose()?.map(|name| {
+                        format!(
+                            "báo cáo của «{name}» bị trả lại chưa có phiên bản mới: hãy sửa theo ý kiến trả lại, \
+                             lưu, rồi mới nộp lại (cấp trên có thể trả lại kèm «không cần sửa»)"
+                        )
+                    })
                 }
             };
-            if !holds {
-                return Err(StoreError::Conflict(match check {
-                    Check::BelowDone(unit) => {
-                        format!("còn đơn vị trực thuộc «{unit}» chưa được duyệt hoặc đánh dấu không báo cáo")
-                    }
-                    Check::Editable(unit) => {
-                        format!("«{unit}» đã gửi báo cáo của mình: không đổi được trạng thái đơn vị trực thuộc")
-                    }
-                    Check::ChangedSinceReturn(_) => "báo cáo bị trả lại chưa có phiên bản mới: hãy sửa theo ý kiến \
-                         trả lại, lưu, rồi mới nộp lại (cấp trên có thể trả lại kèm «không cần sửa»)"
-                        .to_owned(),
-                }));
+            if let Some(failed) = failed {
+                return Err(StoreError::Conflict(failed));
             }
         }
         for step in moves {
@@ -284,9 +290,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if moved.rows_affected() != 1 {
+                let row = sqlx::query("SELECT name FROM unit WHERE campaign = $1 AND code = $2")
+                    .bind(campaign)
+                    .bind(step.unit)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let name = row.map(|r| r.try_get::<String, _>(0)).transpose()?.unwrap_or_else(|| step.unit.to_owned());
                 return Err(StoreError::Conflict(format!(
-                    "trạng thái của «{}» vừa thay đổi; hãy tải lại rồi làm lại",
-                    step.unit
+                    "trạng thái của «{name}» vừa thay đổi; hãy tải lại rồi làm lại"
                 )));
             }
             let sha: Option<String> = match step.version {

@@ -531,3 +531,18 @@ async fn a_save_says_what_it_stored_and_an_identical_file_makes_no_version() {
     let said = again["summary"]["text"].as_str().unwrap();
     assert!(said.starts_with("Tệp giống hệt phiên bản 2 đã lưu: không tạo phiên bản mới"), "{said}");
 }
+
+#[tokio::test]
+async fn a_refusal_names_the_units_by_their_names() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let args = ["--role", "committee", "--campaign", CAMPAIGN, "--unit", COMMITTEE];
+    let committee = User::created(&store, &server, COMMITTEE, &args).await;
+    // The committee submits before its cells are done: which ones, by name.
+    let (status, body) = step(&server, &committee, COMMITTEE, "submit", json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains("Chi bộ Văn phòng") && message.contains("Chi bộ Thanh tra"), "{message}");
+    assert!(!message.contains("dang-bo-so-tai-chinh"), "no codes: {message}");
+}
