@@ -45,14 +45,7 @@ impl Summary {
             .filter(|m| before.iter().any(|b| key(b) == key(m) && b != *m))
             .map(|m| text(m, "full_name"))
             .collect();
-        let counts = format!(
-            "{} đồng chí (danh sách đóng dấu {}, thẻ hỏng {}, mất thẻ {}, chưa có thẻ {})",
-            members.len(),
-            lists[0],
-            lists[1],
-            lists[2],
-            lists[3]
-        );
+        let counts = counts(members.len(), lists);
         let text = if !new {
             format!("Tệp giống hệt phiên bản {number} đã lưu: không tạo phiên bản mới; {counts}.")
         } else if previous.is_none() {
@@ -73,6 +66,31 @@ impl Summary {
             format!("Đã lưu phiên bản {number}: {counts}; {since}.")
         };
         Self { text, members: members.len(), lists, added, removed, changed }
+    }
+}
+
+/// The members in all and on lists 2 to 5, in words.
+fn counts(members: usize, lists: [usize; 4]) -> String {
+    format!(
+        "{members} đồng chí (danh sách đóng dấu {}, thẻ hỏng {}, mất thẻ {}, chưa có thẻ {})",
+        lists[0], lists[1], lists[2], lists[3]
+    )
+}
+
+impl Summary {
+    /// What submitting version `number` of `roster` sends up, asked before
+    /// it goes: once sent, the cell edits it no more unless returned.
+    pub fn before_submitting(unit: &str, roster: Option<&Value>, number: i64) -> String {
+        let what = match roster {
+            Some(roster) => {
+                let summary = Self::of(roster, None, number, true);
+                format!("phiên bản {number}: {}", counts(summary.members, summary.lists))
+            }
+            None => format!("phiên bản {number}"),
+        };
+        format!(
+            "Nộp báo cáo của «{unit}» lên cấp trên — {what}. Sau khi nộp không sửa được nữa, trừ khi cấp trên trả lại. Nộp?"
+        )
     }
 }
 

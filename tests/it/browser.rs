@@ -286,19 +286,23 @@ impl Browser {
     }
 
     /// Clicks the button of `step` on the unit's row, with a `note` typed
-    /// if given, and waits for the page to come back with its new state.
-    async fn step(&mut self, unit: &str, step: &str, note: Option<&str>) {
+    /// if given, says yes if asked, and waits for the page to come back with
+    /// its new state; what it was asked, if anything.
+    async fn step(&mut self, unit: &str, step: &str, note: Option<&str>) -> Value {
         let row = format!("document.getElementById('{unit}')");
         let before = self.eval(&format!("{row}.querySelector('[class^=state-]').textContent")).await;
         if let Some(note) = note {
             self.eval(&format!("{row}.querySelector('button[value=\"{step}\"]').form.elements.note.value = '{note}'"))
                 .await;
         }
-        self.eval(&format!("{row}.querySelector('button[value=\"{step}\"]').click()")).await;
+        self.eval("window.confirm = text => { window.asked = text; return true; }").await;
+        let asked =
+            self.eval(&format!("{row}.querySelector('button[value=\"{step}\"]').click(), window.asked || null")).await;
         self.until(&format!(
             "document.readyState === 'complete' && !!{row} && {row}.querySelector('[class^=state-]').textContent !== {before}"
         ))
         .await;
+        asked
     }
 
     /// Chooses `file` in the unit's upload form and sends it.
@@ -391,7 +395,11 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     browser.until("document.getElementById('said') !== null").await;
     let said = browser.eval("document.getElementById('said').textContent").await;
     assert!(said.as_str().unwrap().starts_with("Đã lưu phiên bản 2: "), "{said}");
-    browser.step(cell, "submit", None).await;
+    // Submitting says what goes up and asks first.
+    let asked = browser.step(cell, "submit", None).await;
+    let asked = asked.as_str().expect("asked before submitting");
+    assert!(asked.starts_with("Nộp báo cáo của «Chi bộ Văn phòng» lên cấp trên — phiên bản 2: "), "{asked}");
+    assert!(asked.contains(" đồng chí (danh sách đóng dấu "), "{asked}");
     assert_eq!(browser.eval(&format!("{row}.querySelector('[class^=state-]').textContent")).await, json!("đã nộp"));
     let locked = browser.eval(&format!("[{row}.querySelector('form[data-api$=\"/submission\"]'), !!{row}.querySelector('form[data-api$=\"/signed\"]')]")).await;
     assert_eq!(locked, json!([null, true]), "no more saving; the signed original can be sent");

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
 use super::workflow::{self, Progress};
-use crate::campaign::{Access, Action, Step, access, next, sees_campaign};
+use crate::campaign::{Access, Action, Step, Summary, access, next, sees_campaign};
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
@@ -70,6 +70,20 @@ pub async fn campaign_page(
     let pages = units.len().div_ceil(UNITS_PER_PAGE).max(1);
     let page = trang.unwrap_or(1).clamp(1, pages);
     let shown = &units[(page - 1) * UNITS_PER_PAGE..(page * UNITS_PER_PAGE).min(units.len())];
+    // Submitting asks first, saying what goes up: the user's own unit's
+    // current version (a cell's members and lists).
+    let own_unit = units.iter().find(|u| Some(&u.code) == account.unit.as_ref());
+    let ask = match own_unit.filter(|u| next(Step::Submit, u.level, u.state, u.current.is_some()).is_ok()) {
+        Some(unit) => {
+            let version = state.store.version(&code, &unit.code, None).await?;
+            let roster = version
+                .as_ref()
+                .filter(|_| unit.level == Level::Cell)
+                .and_then(|v| serde_json::from_str::<Value>(&v.body).ok());
+            Some(Summary::before_submitting(&unit.name, roster.as_ref(), unit.current.unwrap_or(0)))
+        }
+        None => None,
+    };
     let rows: Vec<Value> = shown
         .iter()
         .map(|unit| {
@@ -79,7 +93,10 @@ pub async fn campaign_page(
                 .into_iter()
                 .filter(|step| may(step.action()))
                 .filter(|step| next(*step, unit.level, unit.state, unit.current.is_some()).is_ok())
-                .map(|step| json!({ "name": step.as_str(), "label": capitalised(step.label(unit.level)), "note": step.needs_note() }))
+                .map(|step| {
+                    let confirm = (step == Step::Submit && Some(&unit.code) == account.unit.as_ref()).then_some(&ask);
+                    json!({ "name": step.as_str(), "label": capitalised(step.label(unit.level)), "note": step.needs_note(), "confirm": confirm })
+                })
                 .collect();
             json!({
                 "code": unit.code, "name": unit.name, "level": unit.level, "state": unit.state,
@@ -91,7 +108,7 @@ pub async fn campaign_page(
             })
         })
         .collect();
-    let own = units.iter().find(|u| Some(&u.code) == account.unit.as_ref());
+    let own = own_unit;
     let csrf = super::super::session::session_of(&headers).map(super::super::session::csrf_of);
     let context = json!({
         "code": code, "name": name, "account": account, "role_label": account.role.label(),
