@@ -25,6 +25,14 @@ pub struct Move<'a> {
     pub needs_change: bool,
 }
 
+/// A signed original as pages list it: which document, who sent it, when.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SignedInfo {
+    pub kind: String,
+    pub login: String,
+    pub uploaded_at: i64,
+}
+
 /// What must still hold when a step lands.
 #[derive(Debug, Clone)]
 pub enum Check<'a> {
@@ -410,6 +418,26 @@ impl Store {
         self.append(&mut tx, &event, now).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The signed originals of every unit's current version in the
+    /// campaign, without their bytes: by unit code, each its kind, who sent
+    /// it and when, in one query.
+    pub async fn signed_current(&self, campaign: &str) -> Result<HashMap<String, Vec<SignedInfo>>> {
+        let rows = sqlx::query(
+            "SELECT s.unit, s.kind, s.login, s.uploaded_at FROM signed s \
+             JOIN unit u ON u.campaign = s.campaign AND u.code = s.unit AND u.current = s.number \
+             WHERE s.campaign = $1 ORDER BY s.unit, s.kind",
+        )
+        .bind(campaign)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_unit: HashMap<String, Vec<SignedInfo>> = HashMap::new();
+        for row in &rows {
+            let info = SignedInfo { kind: row.try_get(1)?, login: row.try_get(2)?, uploaded_at: row.try_get(3)? };
+            by_unit.entry(row.try_get(0)?).or_default().push(info);
+        }
+        Ok(by_unit)
     }
 
     /// The signed original of the unit's version `number` for `kind`: its

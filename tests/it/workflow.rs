@@ -476,6 +476,25 @@ async fn a_signed_original_is_kept_only_when_it_is_the_current_version_signed_ov
             ok_json(bloc[BOARD].get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap())
                 .await;
         assert_eq!(log.as_array().unwrap().iter().filter(|e| e["action"] == "upload").count(), 1, "{label}");
+
+        // The committee's page shows it where the documents are, who sent it;
+        // a cell approved without one is flagged.
+        assert_eq!(step(&server, &bloc[SIBLING_CELL], SIBLING_CELL, "submit", json!({})).await.0, StatusCode::OK);
+        assert_eq!(step(&server, committee, SIBLING_CELL, "approve", json!({})).await.0, StatusCode::OK);
+        let page = committee.get(server.url(&format!("/web/campaigns/{CAMPAIGN}"))).send().await.unwrap();
+        let page = page.text().await.unwrap();
+        let row = |unit: &str| {
+            let start = page.find(&format!("id=\"{unit}\"")).unwrap_or_else(|| panic!("{unit} on the page"));
+            page[start..start + page[start..].find("</tr>").unwrap()].replace("&#x2F;", "/")
+        };
+        let cell_row = row(CELL);
+        assert!(
+            cell_row.contains("Bản đã ký:") && cell_row.contains(&format!("/units/{CELL}/signed/mau-2")),
+            "{label}: {cell_row}"
+        );
+        assert!(cell_row.contains(&format!("— {CELL},")), "{label}: who sent it: {cell_row}");
+        assert!(row(SIBLING_CELL).contains("Đã duyệt nhưng chưa có bản đã ký"), "{label}");
+        assert!(!cell_row.contains("chưa có bản đã ký"), "{label}");
     }
 }
 

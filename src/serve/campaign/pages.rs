@@ -13,7 +13,7 @@ use crate::campaign::{Access, Action, Step, Summary, access, next, sees_campaign
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
-use crate::store::{Level, Role, StoreError, Unit};
+use crate::store::{Level, Role, State as UnitState, StoreError, Unit};
 
 use super::submission::documents_of;
 use super::{UnitPath, reach, reached_units, seen};
@@ -84,6 +84,7 @@ pub async fn campaign_page(
         }
         None => None,
     };
+    let signed = state.store.signed_current(&code).await?;
     let rows: Vec<Value> = shown
         .iter()
         .map(|unit| {
@@ -105,6 +106,11 @@ pub async fn campaign_page(
                 "documents": if may(Action::Read) { document_links(&code, unit) } else { Vec::new() },
                 "timeliness": timeliness.get(unit.code.as_str()), "upload": may(Action::Edit) && unit.state.editable(), "steps": steps,
                 "signed_upload": may(Action::Edit) && unit.state.received(),
+                // The signed originals of the current version, for those who
+                // read the unit; a decided version without one is flagged.
+                "signed": if may(Action::Read) { signed_links(&code, unit, signed.get(&unit.code)) } else { Vec::new() },
+                "unsigned_decided": matches!(unit.state, UnitState::Approved | UnitState::Accepted)
+                    && !signed.contains_key(&unit.code),
             })
         })
         .collect();
@@ -120,6 +126,21 @@ pub async fn campaign_page(
         "page": page, "pages": pages, "unit_count": units.len(),
     });
     Ok(state.pages.page("campaign.html", &context))
+}
+
+/// A unit's signed originals as links: the document, who sent it, when.
+fn signed_links(campaign: &str, unit: &Unit, signed: Option<&Vec<crate::store::SignedInfo>>) -> Vec<Value> {
+    signed
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            let label = s.kind.parse::<crate::Kind>().map_or(s.kind.clone(), |k| k.label().to_string());
+            json!({
+                "href": format!("/api/campaigns/{campaign}/units/{}/signed/{}", unit.code, s.kind),
+                "label": label, "by": s.login, "at": page_time(s.uploaded_at),
+            })
+        })
+        .collect()
 }
 
 /// Units listed on one page of a campaign's page.
