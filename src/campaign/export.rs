@@ -1,7 +1,7 @@
 //! The whole campaign as one ZIP of JSON files, to back it up or move it
 //! to another store, and back.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Write};
 
 use serde_json::{Value, json};
@@ -85,11 +85,9 @@ const MAX_RATIO: u64 = 1032;
 
 type Archive = zip::ZipArchive<std::io::BufReader<std::fs::File>>;
 
-fn open(file: &std::path::Path) -> Result<(Archive, u64), String> {
+fn open(file: &std::path::Path) -> Result<Archive, String> {
     let opened = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let length = opened.metadata().map_err(|e| e.to_string())?.len();
-    let archive = zip::ZipArchive::new(std::io::BufReader::new(opened)).map_err(|e| e.to_string())?;
-    Ok((archive, length))
+    zip::ZipArchive::new(std::io::BufReader::new(opened)).map_err(|e| e.to_string())
 }
 
 /// An export being read: its entries' declared sizes, and each unit's
@@ -145,7 +143,7 @@ fn field(value: &Value, key: &str) -> Result<Value, String> {
 /// the upload limits for an export made before sizes were declared. Every
 /// entry's name is checked on the way (no `../`, none twice).
 fn declared_limits(file: &std::path::Path) -> Result<(crate::archive::Limits, Option<BTreeMap<String, u64>>), String> {
-    let (_, length) = open(file)?;
+    let length = std::fs::metadata(file).map_err(|e| format!("{}: {e}", file.display()))?.len();
     let first = crate::archive::Limits { entry: MAX_CAMPAIGN_JSON, total: u64::MAX, entries: usize::MAX };
     let reader = std::io::BufReader::new(std::fs::File::open(file).map_err(|e| e.to_string())?);
     let mut campaign: Option<(Value, u64)> = None;
@@ -179,7 +177,7 @@ fn declared_limits(file: &std::path::Path) -> Result<(crate::archive::Limits, Op
 /// export to read each unit's versions from again as they are written.
 fn read_export(file: &std::path::Path) -> Result<(Dump, Export), String> {
     let (limits, sizes) = declared_limits(file)?;
-    let (archive, _) = open(file)?;
+    let archive = open(file)?;
     if archive.len() > limits.entries {
         return Err(crate::archive::ArchiveError::TooManyEntries { limit: limits.entries }.to_string());
     }
@@ -233,12 +231,20 @@ fn read_export(file: &std::path::Path) -> Result<(Dump, Export), String> {
         versions: Vec::new(),
         roll,
     };
-    for unit in &head.units {
-        let versions = export.versions(&unit.code)?;
-        agrees_with_itself(unit, &versions, &head.events)?;
+    // Each unit's events, found once: a campaign of thousands of units is
+    // checked in one pass over its log, not one pass a unit.
+    let mut by_unit: HashMap<&str, Vec<&crate::store::Event>> = HashMap::new();
+    for event in &head.events {
+        if let Some(unit) = &event.unit {
+            by_unit.entry(unit).or_default().push(event);
+        }
     }
-    if chained {
-        states_follow_the_log(&head)?;
+    for unit in &head.units {
+        let events = by_unit.get(unit.code.as_str()).map(Vec::as_slice).unwrap_or_default();
+        agrees_with_itself(unit, &export.versions(&unit.code)?, events)?;
+        if chained {
+            state_follows_the_log(unit, events)?;
+        }
     }
     Ok((head, export))
 }
@@ -248,7 +254,7 @@ fn read_export(file: &std::path::Path) -> Result<(Dump, Export), String> {
 /// its current one the last (a restored unit showing an older version, or
 /// refusing every later save, otherwise), and each save in the audit log
 /// naming a version that is there, with the same hash, time and author.
-fn agrees_with_itself(unit: &Unit, versions: &[Version], events: &[crate::store::Event]) -> Result<(), String> {
+fn agrees_with_itself(unit: &Unit, versions: &[Version], events: &[&crate::store::Event]) -> Result<(), String> {
     let numbers: Vec<i64> = versions.iter().map(|v| v.info.number).collect();
     if numbers.iter().copied().ne(1..=unit.versions) {
         return Err(format!(
@@ -262,7 +268,7 @@ fn agrees_with_itself(unit: &Unit, versions: &[Version], events: &[crate::store:
     if unit.current != numbers.last().copied() {
         return Err(format!("{}: phiên bản hiện hành ghi trong units.json không phải phiên bản cuối", unit.code));
     }
-    let saves = events.iter().filter(|e| e.unit.as_deref() == Some(&unit.code) && e.action == "save");
+    let saves = events.iter().filter(|e| e.action == "save");
     for event in saves {
         let Some(number) = event.version else { continue };
         let Some(version) = usize::try_from(number - 1).ok().and_then(|i| versions.get(i)) else {
@@ -279,33 +285,31 @@ fn agrees_with_itself(unit: &Unit, versions: &[Version], events: &[crate::store:
     Ok(())
 }
 
-/// Each unit's state is where its logged saves and steps lead, replayed by
+/// A unit's state is where its logged saves and steps lead, replayed by
 /// the workflow's own rule from where the campaign started it (a first
 /// version given at creation: a draft): a state edited in `units.json`
 /// is refused.
-fn states_follow_the_log(dump: &Dump) -> Result<(), String> {
-    for unit in &dump.units {
-        let saves = dump.events.iter().filter(|e| e.unit.as_deref() == Some(&unit.code) && e.action == "save").count();
-        let created_with = unit.versions > saves as i64;
-        let mut state = if created_with { State::Draft } else { State::NotStarted };
-        let mut has_version = created_with;
-        for event in dump.events.iter().filter(|e| e.unit.as_deref() == Some(&unit.code)) {
-            if event.action == "save" {
-                state = State::Draft;
-                has_version = true;
-            } else if let Some(step) = Step::ALL.into_iter().find(|s| s.as_str() == event.action) {
-                state = next(step, unit.level, state, has_version)
-                    .map_err(|why| format!("{}: nhật ký có bước «{}» không hợp lệ ({why})", unit.code, event.action))?;
-            }
+fn state_follows_the_log(unit: &Unit, events: &[&crate::store::Event]) -> Result<(), String> {
+    let saves = events.iter().filter(|e| e.action == "save").count();
+    let created_with = unit.versions > saves as i64;
+    let mut state = if created_with { State::Draft } else { State::NotStarted };
+    let mut has_version = created_with;
+    for event in events {
+        if event.action == "save" {
+            state = State::Draft;
+            has_version = true;
+        } else if let Some(step) = Step::ALL.into_iter().find(|s| s.as_str() == event.action) {
+            state = next(step, unit.level, state, has_version)
+                .map_err(|why| format!("{}: nhật ký có bước «{}» không hợp lệ ({why})", unit.code, event.action))?;
         }
-        if state != unit.state {
-            return Err(format!(
-                "{}: units.json ghi trạng thái «{}», nhật ký dẫn tới «{}»",
-                unit.code,
-                unit.state.label(),
-                state.label()
-            ));
-        }
+    }
+    if state != unit.state {
+        return Err(format!(
+            "{}: units.json ghi trạng thái «{}», nhật ký dẫn tới «{}»",
+            unit.code,
+            unit.state.label(),
+            state.label()
+        ));
     }
     Ok(())
 }

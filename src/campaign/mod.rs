@@ -99,7 +99,7 @@ pub async fn create(
         .collect();
     let roll = roll.map(|r| (r.to_string(), now));
     store
-        .restore(&Dump {
+        .restore(Dump {
             code: code.into(),
             events: vec![crate::store::Event {
                 seq: 0,

@@ -2,6 +2,8 @@
 //! the version, its members in all and on each list, and what changed
 //! since the version before — or that nothing did.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -31,20 +33,26 @@ impl Summary {
             }
         }
         let before = previous.map(self::members).unwrap_or_default();
-        // The same member: the same card, or without one, the same name and birth date.
+        // The same member: the same card, or without one, the same name and
+        // birth date. Keyed once, so that a cell of thousands is compared in
+        // one pass, not each member against every other.
         let key = |m: &Value| match text(m, "card_number") {
             card if !card.is_empty() => (card, String::new()),
             _ => (text(m, "full_name"), text(m, "birth_date")),
         };
-        let added: Vec<String> =
-            members.iter().filter(|m| !before.iter().any(|b| key(b) == key(m))).map(|m| text(m, "full_name")).collect();
+        let was: HashMap<(String, String), &Value> = before.iter().map(|b| (key(b), b)).collect();
+        let now: HashSet<(String, String)> = members.iter().map(key).collect();
+        let mut added = Vec::new();
+        let mut changed = Vec::new();
+        for member in &members {
+            match was.get(&key(member)) {
+                None => added.push(text(member, "full_name")),
+                Some(old) if *old != member => changed.push(text(member, "full_name")),
+                Some(_) => {}
+            }
+        }
         let removed: Vec<String> =
-            before.iter().filter(|b| !members.iter().any(|m| key(b) == key(m))).map(|b| text(b, "full_name")).collect();
-        let changed: Vec<String> = members
-            .iter()
-            .filter(|m| before.iter().any(|b| key(b) == key(m) && b != *m))
-            .map(|m| text(m, "full_name"))
-            .collect();
+            before.iter().filter(|b| !now.contains(&key(b))).map(|b| text(b, "full_name")).collect();
         let counts = counts(members.len(), lists);
         let text = if !new {
             format!("Tệp giống hệt phiên bản {number} đã lưu: không tạo phiên bản mới; {counts}.")

@@ -642,9 +642,9 @@ impl Store {
     /// Restores a campaign exactly as dumped, all or nothing; refused when
     /// the store has a campaign of that code, or a version's SHA-256 does not
     /// match its body.
-    pub async fn restore(&self, dump: &Dump) -> Result<()> {
-        let of = |unit: &str| dump.versions.iter().find(|(code, _)| code == unit).map(|(_, list)| list.clone());
-        self.restore_with(dump, |unit| Ok(of(unit).unwrap_or_default())).await
+    pub async fn restore(&self, mut dump: Dump) -> Result<()> {
+        let mut versions: HashMap<String, Vec<Version>> = std::mem::take(&mut dump.versions).into_iter().collect();
+        self.restore_with(&dump, |unit| Ok(versions.remove(unit).unwrap_or_default())).await
     }
 
     /// [`restore`](Self::restore) of `head` (its `versions` left aside),

@@ -65,8 +65,7 @@ async fn a_full_disk_refuses_saves_as_such_and_they_succeed_again_once_space_ret
     let store = TestStore::Sqlite(tempfile::TempDir::new_in(&disk.path).unwrap());
     init_example(&store);
     let server = serve(&store);
-    let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
-    let secretary = User::created(&store, &server, CELL, &args).await;
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
     let url = unit_url(&server, CELL, "submission");
     let answer = secretary.put(&url).json(&roster(0)).send().await.unwrap();
     assert_eq!(answer.status(), StatusCode::OK, "{}", answer.text().await.unwrap());
@@ -103,8 +102,7 @@ async fn a_database_that_refuses_connections_is_unavailable_not_a_bug_and_readyz
         let TestStore::Postgres { admin, name } = &store else { continue };
         init_example(&store);
         let server = serve(&store);
-        let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
-        let secretary = User::created(&store, &server, CELL, &args).await;
+        let secretary = User::of_unit(&store, &server, "cell", CELL).await;
         let url = unit_url(&server, CELL, "submission");
         let http = reqwest::Client::new();
         assert_eq!(http.get(server.url("/readyz")).send().await.unwrap().status(), StatusCode::OK);
@@ -142,10 +140,8 @@ async fn a_save_racing_any_step_on_its_unit_is_done_or_refused_never_a_deadlock(
         let label = store.label();
         init_example(&store);
         let server = serve(&store);
-        let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
-        let secretary = User::created(&store, &server, CELL, &args).await;
-        let args = ["--role", "committee", "--campaign", CAMPAIGN, "--unit", COMMITTEE];
-        let committee = User::created(&store, &server, COMMITTEE, &args).await;
+        let secretary = User::of_unit(&store, &server, "cell", CELL).await;
+        let committee = User::of_unit(&store, &server, "committee", COMMITTEE).await;
         let save_url = unit_url(&server, CELL, "submission");
         let mut answers = std::collections::BTreeMap::<u16, usize>::new();
         let mut round = 0;
@@ -238,8 +234,7 @@ async fn an_export_taken_while_cells_save_is_one_moment_of_the_campaign() {
         let stop = Arc::new(AtomicBool::new(false));
         let mut clients = Vec::new();
         for (i, cell) in CELLS.iter().enumerate() {
-            let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", cell];
-            let secretary = User::created(&store, &server, cell, &args).await;
+            let secretary = User::of_unit(&store, &server, "cell", cell).await;
             let url = unit_url(&server, cell, "submission");
             let name = if i == 0 { "Chi bộ Văn phòng" } else { "Chi bộ Thanh tra" };
             for client in 0..3 {
@@ -275,33 +270,45 @@ async fn an_export_taken_while_cells_save_is_one_moment_of_the_campaign() {
     }
 }
 
-/// `zip` with each entry passed through `change` (none: left out), and the
-/// sizes `campaign.json` declares made to match, as a careful hand would.
-fn rewritten(zip: &[u8], change: impl Fn(&str, String) -> Option<String>) -> Vec<u8> {
+/// The entries of `zip`, by name, as text.
+fn entries(zip: &[u8]) -> Vec<(String, String)> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
-    let mut entries = Vec::new();
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        let name = entry.name().unwrap().into_owned();
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
-        if let Some(text) = change(&name, text) {
-            entries.push((name, text));
-        }
-    }
-    let sizes: serde_json::Map<String, Value> =
-        entries.iter().filter(|(n, _)| n != "campaign.json").map(|(n, t)| (n.clone(), json!(t.len()))).collect();
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let name = entry.name().unwrap().into_owned();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+            (name, text)
+        })
+        .collect()
+}
+
+/// A ZIP of `entries`, in their order.
+fn zipped(entries: Vec<(String, String)>) -> Vec<u8> {
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, mut text) in entries {
-        if name == "campaign.json" {
-            let mut campaign: Value = serde_json::from_str(&text).unwrap();
-            campaign["sizes"] = Value::Object(sizes.clone());
-            text = serde_json::to_string_pretty(&campaign).unwrap();
-        }
+    for (name, text) in entries {
         out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
         std::io::Write::write_all(&mut out, text.as_bytes()).unwrap();
     }
     out.finish().unwrap().into_inner()
+}
+
+/// `zip` with each entry passed through `change` (none: left out), and the
+/// sizes `campaign.json` declares made to match, as a careful hand would.
+fn rewritten(zip: &[u8], change: impl Fn(&str, String) -> Option<String>) -> Vec<u8> {
+    let mut kept: Vec<(String, String)> =
+        entries(zip).into_iter().filter_map(|(name, text)| Some((name.clone(), change(&name, text)?))).collect();
+    let sizes: serde_json::Map<String, Value> =
+        kept.iter().filter(|(n, _)| n != "campaign.json").map(|(n, t)| (n.clone(), json!(t.len()))).collect();
+    for (name, text) in &mut kept {
+        if name == "campaign.json" {
+            let mut campaign: Value = serde_json::from_str(text).unwrap();
+            campaign["sizes"] = Value::Object(sizes.clone());
+            *text = serde_json::to_string_pretty(&campaign).unwrap();
+        }
+    }
+    zipped(kept)
 }
 
 #[test]
@@ -374,8 +381,7 @@ async fn a_backup_taken_while_cells_save_restores_every_save_answered_before_it(
     let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
     init_example(&store);
     let server = serve(&store);
-    let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
-    let secretary = User::created(&store, &server, CELL, &args).await;
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
     let url = unit_url(&server, CELL, "submission");
     let acknowledged: Arc<Mutex<Vec<(String, u64, String)>>> = Arc::default();
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -502,8 +508,7 @@ async fn a_store_in_use_is_never_taken_for_another_applications() {
     let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
     init_example(&store);
     let server = serve(&store);
-    let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
-    let secretary = User::created(&store, &server, CELL, &args).await;
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
     let url = unit_url(&server, CELL, "submission");
     let data = store.args()[1].clone();
     let dir = tempfile::tempdir().unwrap();
@@ -536,14 +541,12 @@ async fn an_export_whose_log_was_rewritten_or_cut_is_refused_and_a_whole_one_com
     let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
     init_example(&store);
     let server = serve(&store);
-    let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
-    let secretary = User::created(&store, &server, CELL, &args).await;
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
     for round in 0..3 {
         let answer = secretary.put(unit_url(&server, CELL, "submission")).json(&roster(round)).send().await.unwrap();
         assert_eq!(answer.status(), StatusCode::OK);
     }
-    let args = ["--role", "committee", "--campaign", CAMPAIGN, "--unit", "dang-bo-so-tai-chinh"];
-    let committee = User::created(&store, &server, "dang-bo-so-tai-chinh", &args).await;
+    let committee = User::of_unit(&store, &server, "committee", "dang-bo-so-tai-chinh").await;
     for (who, step) in [(&secretary, "submit"), (&committee, "return"), (&secretary, "submit")] {
         // Returned as it may go up again unchanged.
         let body = json!({ "note": "Bổ sung ngày vào Đảng", "as_is": step == "return" });
@@ -647,8 +650,7 @@ async fn an_export_larger_than_an_upload_imports_and_a_lie_about_its_size_is_ref
     let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
     init_example(&store);
     let server = serve(&store);
-    let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
-    let secretary = User::created(&store, &server, CELL, &args).await;
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
     // A cell of 4,000 members saved 30 times: its versions file expands past
     // the 32 MiB an uploaded entry may.
     let mut roster = kttdv::sample::cell(4000, 5, "Chi bộ Văn phòng", "Đảng bộ Sở Tài chính");
@@ -675,24 +677,15 @@ async fn an_export_larger_than_an_upload_imports_and_a_lie_about_its_size_is_ref
     assert_eq!(held.iter().filter(|(unit, _, _)| unit == CELL).count(), 31, "the first version and 30 saves");
 
     // A declaration no ZIP of this size can expand to: refused before expanding.
-    let lie = {
-        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&exported)).unwrap();
-        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        for i in 0..archive.len() {
-            let mut entry = archive.by_index(i).unwrap();
-            let name = entry.name().unwrap().into_owned();
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
-            if name == "campaign.json" {
-                let mut campaign: Value = serde_json::from_str(&text).unwrap();
-                campaign["sizes"]["units.json"] = json!(1u64 << 40);
-                text = campaign.to_string();
-            }
-            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-            std::io::Write::write_all(&mut out, text.as_bytes()).unwrap();
+    let mut lie = entries(&exported);
+    for (name, text) in &mut lie {
+        if name == "campaign.json" {
+            let mut campaign: Value = serde_json::from_str(text).unwrap();
+            campaign["sizes"]["units.json"] = json!(1u64 << 40);
+            *text = campaign.to_string();
         }
-        out.finish().unwrap().into_inner()
-    };
+    }
+    let lie = zipped(lie);
     std::fs::write(&path, lie).unwrap();
     let target = tempfile::tempdir().unwrap();
     let out = kttdv(&["campaign", "import", path.to_str().unwrap(), "--data", target.path().to_str().unwrap()], "");

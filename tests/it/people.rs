@@ -19,6 +19,12 @@ impl User {
     pub(crate) async fn created(store: &TestStore, server: &Server, login: &str, args: &[&str]) -> User {
         User::created_in(&store.args(), server, login, args).await
     }
+
+    /// The account of `unit` of the example campaign, its login the unit's
+    /// code, with the unit's `role`, signed in.
+    pub(crate) async fn of_unit(store: &TestStore, server: &Server, role: &str, unit: &str) -> User {
+        User::created(store, server, unit, &["--role", role, "--campaign", CAMPAIGN, "--unit", unit]).await
+    }
 }
 
 /// `/api/campaigns/2021-quang-nam/units/UNIT/REST`.

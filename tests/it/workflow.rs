@@ -503,10 +503,8 @@ async fn a_returned_report_goes_up_again_only_changed_unless_returned_as_it_may_
     let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
     init_example(&store);
     let server = serve(&store);
-    let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
-    let secretary = User::created(&store, &server, CELL, &args).await;
-    let args = ["--role", "committee", "--campaign", CAMPAIGN, "--unit", COMMITTEE];
-    let committee = User::created(&store, &server, COMMITTEE, &args).await;
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
+    let committee = User::of_unit(&store, &server, "committee", COMMITTEE).await;
     let returned = json!({ "note": "Ghi thiếu ngày vào Đảng của một đồng chí" });
     assert_eq!(step(&server, &secretary, CELL, "submit", json!({})).await.0, StatusCode::OK);
     assert_eq!(step(&server, &committee, CELL, "return", returned.clone()).await.0, StatusCode::OK);
@@ -535,8 +533,7 @@ async fn a_save_says_what_it_stored_and_an_identical_file_makes_no_version() {
     let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
     init_example(&store);
     let server = serve(&store);
-    let args = ["--role", "cell", "--campaign", CAMPAIGN, "--unit", CELL];
-    let secretary = User::created(&store, &server, CELL, &args).await;
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
     let mut roster = json_input(&example("cell.json"));
     roster["members"].as_array_mut().unwrap().truncate(20);
     let url = unit_url(&server, CELL, "submission");
@@ -556,8 +553,7 @@ async fn a_refusal_names_the_units_by_their_names() {
     let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
     init_example(&store);
     let server = serve(&store);
-    let args = ["--role", "committee", "--campaign", CAMPAIGN, "--unit", COMMITTEE];
-    let committee = User::created(&store, &server, COMMITTEE, &args).await;
+    let committee = User::of_unit(&store, &server, "committee", COMMITTEE).await;
     // The committee submits before its cells are done: which ones, by name.
     let (status, body) = step(&server, &committee, COMMITTEE, "submit", json!({})).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");

@@ -104,7 +104,11 @@ pub(super) async fn save(
     })
     .await?;
     let body = serde_json::to_string(&own).expect("JSON serialises");
-    let before = state.store.version(&campaign, &code, None).await?;
+    // The version before, to say what changed: a cell's roster only.
+    let before = match unit.level {
+        Level::Cell => state.store.version(&campaign, &code, None).await?,
+        _ => None,
+    };
     let saved = state.store.save(&campaign, &code, &body, Some(&account.login)).await?;
     let info = &saved.info;
     tracing::info!(campaign, unit = code, version = info.number, new = saved.new, "đã lưu");
