@@ -74,7 +74,7 @@ impl Renderer {
     /// spreadsheet) as input of `kind`, reporting every problem at once; on
     /// success, the warnings.
     pub fn check(&self, kind: Kind, input: &Value) -> Result<Vec<InputError>, Vec<InputError>> {
-        self.with_glyphs(input, kind.check(input))
+        self.with_glyphs(input, kind.check(input)).map(|warnings| about_members(input, warnings))
     }
 
     /// The problems of a line of text typed beside the data (a return's
@@ -92,7 +92,8 @@ impl Renderer {
 
     /// Checks `input` as [`Renderer::check`] does; on success, what to render.
     fn prepare(&self, kind: Kind, input: &Value) -> Result<Prepared, Vec<InputError>> {
-        self.with_glyphs(input, kind.prepare(input, &self.columns, self.cell_packets))
+        let prepared = self.with_glyphs(input, kind.prepare(input, &self.columns, self.cell_packets))?;
+        Ok(Prepared { warnings: about_members(input, prepared.warnings), ..prepared })
     }
 
     /// `outcome`, failed too when a string of `input` cannot be printed as
@@ -103,11 +104,11 @@ impl Renderer {
         input::check_strings(input, &|c| self.engine.can_draw(c), &JsonPath::root(), &mut unprintable);
         match outcome {
             Ok(value) if unprintable.is_empty() => Ok(value),
-            Ok(_) => Err(unprintable),
+            Ok(_) => Err(about_members(input, unprintable)),
             Err(mut problems) => {
                 unprintable.retain(|u| !problems.iter().any(|p| p.code == u.code && p.place == u.place));
                 problems.extend(unprintable);
-                Err(problems)
+                Err(about_members(input, problems))
             }
         }
     }
@@ -340,3 +341,8 @@ impl Submission<'_> {
 
 /// A file of a submission once made: its bytes, or why not.
 type Made = Result<Vec<u8>, RenderError>;
+
+/// Each problem with the name of the member it is about, if any.
+fn about_members(input: &Value, problems: Vec<InputError>) -> Vec<InputError> {
+    problems.into_iter().map(|problem| problem.about_member(input)).collect()
+}

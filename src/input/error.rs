@@ -4,8 +4,9 @@
 use std::fmt;
 
 use serde::Serialize;
+use serde_json::Value;
 
-use super::path::JsonPath;
+use super::path::{JsonPath, Step};
 
 /// Stable error codes: scripts and the HTTP API match on these, so a code,
 /// once published, never changes meaning.
@@ -129,6 +130,10 @@ pub struct InputError {
     #[serde(flatten)]
     pub place: Place,
     pub message: String,
+    /// The member the problem is about, by name, for a person to find the
+    /// row: the sheet's row number alone is not how a secretary knows them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
 }
 
 /// Where a problem is: a JSON path, or a cell of a spreadsheet.
@@ -141,7 +146,7 @@ pub enum Place {
 
 impl InputError {
     pub fn new(code: Code, path: JsonPath, message: impl Into<String>) -> Self {
-        Self { code, file: None, place: Place::Json { path }, message: message.into() }
+        Self { code, file: None, place: Place::Json { path }, message: message.into(), member: None }
     }
 
     /// A problem at row `row` (counted from 1) and column `column` ("C") of a sheet.
@@ -151,7 +156,28 @@ impl InputError {
             file: None,
             place: Place::Sheet { sheet: sheet.to_owned(), row, column: column.to_owned() },
             message: message.into(),
+            member: None,
         }
+    }
+
+    /// The problem with the name of the member it is about: the entry of a
+    /// list of members (or of the Board's roll) nearest on its path in
+    /// `input`, the value that was checked.
+    pub fn about_member(mut self, input: &Value) -> Self {
+        if let Place::Json { path } = &self.place {
+            let steps = path.steps();
+            let entry = steps.windows(2).rposition(
+                |pair| matches!(pair, [Step::Key(list), Step::Index(_)] if list == "members" || list == "roll"),
+            );
+            if let Some(entry) = entry {
+                let member = steps[..entry + 2].iter().fold(input, |at, step| match step {
+                    Step::Key(key) => &at[key.as_str()],
+                    Step::Index(index) => &at[*index],
+                });
+                self.member = member["full_name"].as_str().map(str::to_owned);
+            }
+        }
+        self
     }
 }
 

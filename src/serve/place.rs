@@ -1,7 +1,7 @@
 //! Where a problem is, in the words a secretary reads on the page: a
 //! file, a sheet and cell, or the field's Vietnamese name — never a JSON
 //! path (`$.cells[1].members[3].birth_date` reads "chi bộ thứ 2 › đảng
-//! viên thứ 4 › Ngày sinh").
+//! viên thứ 4 › Ngày sinh"); and the member it is about, by name.
 
 use crate::input::{InputError, Place, Step};
 use crate::sheet;
@@ -33,10 +33,15 @@ pub fn describe(problem: &InputError) -> String {
         Place::Sheet { sheet, row, column } => format!("trang «{sheet}», ô {column}{row}"),
         Place::Json { path } => in_words(path.steps()),
     };
-    match (&problem.file, place.is_empty()) {
+    let place = match (&problem.file, place.is_empty()) {
         (Some(file), true) => format!("tệp «{file}»"),
         (Some(file), false) => format!("tệp «{file}», {place}"),
         (None, _) => place,
+    };
+    match &problem.member {
+        Some(member) if !place.is_empty() => format!("{place}, đồng chí {member}"),
+        Some(member) => format!("đồng chí {member}"),
+        None => place,
     }
 }
 
@@ -111,5 +116,17 @@ mod tests {
         assert_eq!(describe(&filed), "tệp «b.pdf»");
         let sheet = InputError::in_sheet(Code::InvalidDate, "Danh sách", 7, "B", "");
         assert_eq!(describe(&sheet), "trang «Danh sách», ô B7");
+    }
+
+    #[test]
+    fn a_problem_about_a_member_names_them() {
+        let input = serde_json::json!({ "cells": [{}, { "members": [{}, { "full_name": "Lê Đức Minh" }] }] });
+        let member = JsonPath::root().key("cells").index(1).key("members").index(1);
+        let named = InputError::new(Code::InvalidDate, member.key("birth_date"), "").about_member(&input);
+        assert_eq!(describe(&named), "chi bộ thứ 2 › đảng viên thứ 2 › Ngày sinh, đồng chí Lê Đức Minh");
+        let cell = InputError::new(Code::EmptyText, JsonPath::root().key("cells").index(1), "").about_member(&input);
+        assert_eq!(cell.member, None, "a problem about a cell names no member");
+        let beyond = InputError::new(Code::InvalidDate, member.index(0), "").about_member(&serde_json::json!([]));
+        assert_eq!(beyond.member, None, "a path the value does not have names nobody");
     }
 }

@@ -389,6 +389,9 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     // At its place, in words, as the stateless page says it.
     assert!(said.as_str().unwrap().contains("trang «Danh sách đảng viên», ô "), "{said}");
     assert!(said.as_str().unwrap().contains("không có trên lịch"), "{said}");
+    // Counted, and beside the member's name.
+    assert!(said.as_str().unwrap().starts_with("dữ liệu nhập có 1 lỗi"), "{said}");
+    assert!(said.as_str().unwrap().contains(", đồng chí Lê Đức Minh: "), "{said}");
     browser.save(cell, &root().join("examples/chi-bo-van-phong.xlsx")).await;
     browser.until(&format!("document.readyState === 'complete' && {row}.cells[3].textContent === '2'")).await;
     // The page says what was stored.

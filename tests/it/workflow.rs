@@ -561,3 +561,20 @@ async fn a_refusal_names_the_units_by_their_names() {
     assert!(message.contains("Chi bộ Văn phòng") && message.contains("Chi bộ Thanh tra"), "{message}");
     assert!(!message.contains("dang-bo-so-tai-chinh"), "no codes: {message}");
 }
+
+#[tokio::test]
+async fn a_problem_in_a_saved_workbook_names_its_member_beside_its_cell() {
+    use reqwest::multipart::{Form, Part};
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
+    let form = Form::new().part("input", Part::bytes(broken_workbook()).file_name("chi-bo-van-phong.xlsx"));
+    let answer = secretary.put(unit_url(&server, CELL, "submission")).multipart(form).send().await.unwrap();
+    assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = answer.json().await.unwrap();
+    let problem = &body["problems"][0];
+    assert_eq!(problem["row"], 4, "{body}");
+    assert!(problem["where"].as_str().unwrap().starts_with("trang «Danh sách đảng viên», ô "), "{body}");
+    assert_eq!(problem["member"], "Lê Đức Minh", "the member of that row: {body}");
+}

@@ -112,7 +112,7 @@ pub(super) async fn signed_original(
     if !documents_of(unit.level).contains(&kind) {
         return Err(ApiError::BadRequest(format!("{} không lập loại {}", unit.level.label(), kind.name())));
     }
-    let number = unit.current.ok_or_else(|| ApiError::NoSubmission(code.clone()))?;
+    let number = unit.current.ok_or_else(|| ApiError::NoSubmission(unit.name.clone()))?;
     let (file_name, bytes) = state
         .store
         .signed(&campaign, &code, number, kind.name())

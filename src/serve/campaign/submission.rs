@@ -40,9 +40,9 @@ pub(super) async fn submission(
     Path(UnitPath { campaign, code }): Path<UnitPath>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
-    reach(&state, &account, &campaign, &code, Action::Read).await?;
+    let unit = reach(&state, &account, &campaign, &code, Action::Read).await?.remove(0);
     let version = state.store.version(&campaign, &code, query.version).await?;
-    let version = version.ok_or_else(|| ApiError::NoSubmission(code.clone()))?;
+    let version = version.ok_or(ApiError::NoSubmission(unit.name))?;
     let number = Some(version.info.number);
     read_logged(&state, &account, &campaign, &code, "read", number, "dữ liệu của đơn vị").await?;
     let mut response = ([(header::CONTENT_TYPE, "application/json")], version.body).into_response();
@@ -340,7 +340,7 @@ pub(super) async fn input_of(
     number: Option<i64>,
 ) -> Result<Value, ApiError> {
     let own = state.store.version(campaign, &unit.code, number).await?;
-    let own = own_part(unit.level, &parse(&own.ok_or_else(|| ApiError::NoSubmission(unit.code.clone()))?.body)?);
+    let own = own_part(unit.level, &parse(&own.ok_or_else(|| ApiError::NoSubmission(unit.name.clone()))?.body)?);
     whole_input(unit.level, &own, surroundings(state, campaign, unit).await?)
 }
 
