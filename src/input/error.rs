@@ -133,7 +133,7 @@ pub struct InputError {
     /// The member the problem is about, by name, for a person to find the
     /// row: the sheet's row number alone is not how a secretary knows them.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member: Option<String>,
+    pub member: Option<Box<str>>,
 }
 
 /// Where a problem is: a JSON path, or a cell of a spreadsheet.
@@ -141,7 +141,7 @@ pub struct InputError {
 #[serde(untagged)]
 pub enum Place {
     Json { path: JsonPath },
-    Sheet { sheet: String, row: u32, column: String },
+    Sheet { sheet: String, row: u32, column: Box<str> },
 }
 
 impl InputError {
@@ -154,7 +154,7 @@ impl InputError {
         Self {
             code,
             file: None,
-            place: Place::Sheet { sheet: sheet.to_owned(), row, column: column.to_owned() },
+            place: Place::Sheet { sheet: sheet.to_owned(), row, column: column.into() },
             message: message.into(),
             member: None,
         }
@@ -174,7 +174,7 @@ impl InputError {
                     Step::Key(key) => &at[key.as_str()],
                     Step::Index(index) => &at[*index],
                 });
-                self.member = member["full_name"].as_str().map(str::to_owned);
+                self.member = member["full_name"].as_str().map(Box::from);
             }
         }
         self

@@ -320,7 +320,7 @@ fn beside_rows(input: &Assembled, problems: &[InputError]) -> Value {
     let members = input.value["members"].as_array().cloned().unwrap_or_default();
     let column_of = |p: &InputError| match &p.place {
         Place::Sheet { column, .. } => column.clone(),
-        Place::Json { .. } => String::new(),
+        Place::Json { .. } => Box::default(),
     };
     let mut at_rows: Vec<(u32, Value)> = problems
         .iter()

@@ -152,7 +152,7 @@ impl ImportedList {
         };
         if let Some(&row) = self.rows.get(index) {
             let column = self.columns.get(field).cloned().unwrap_or_else(|| "A".to_owned());
-            problem.place = Place::Sheet { sheet: self.sheet.clone(), row, column };
+            problem.place = Place::Sheet { sheet: self.sheet.clone(), row, column: column.into() };
         }
         problem
     }

@@ -170,7 +170,7 @@ impl Origin {
             _ => None,
         };
         if let Some((sheet, row, column)) = place {
-            problem.place = Place::Sheet { sheet, row, column };
+            problem.place = Place::Sheet { sheet, row, column: column.into() };
         }
         problem
     }
