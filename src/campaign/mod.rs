@@ -22,7 +22,7 @@ pub use self::summary::Summary;
 pub use self::tree::{BOARD, NewUnit, Tree, read_units};
 pub use self::workflow::{Step, next};
 use crate::kinds::slug;
-use crate::model::campaign::Campaign;
+use crate::model::campaign::{Campaign, Reporting};
 use crate::store::{Dump, Level, State, Store, StoreError, Unit, Version, VersionInfo};
 
 /// A campaign file (`campaigns/*.json`: name, round, dates, deadlines),
@@ -41,6 +41,17 @@ pub fn deadlines(settings: &str) -> Result<Vec<(Level, crate::model::scalar::Dat
         (Level::Committee, campaign.committee_deadline),
         (Level::Cell, campaign.cell_deadline.unwrap_or(campaign.committee_deadline)),
     ])
+}
+
+/// The levels whose reports the level above approves only with a signed
+/// original of their version: the campaign's setting.
+pub fn signed_required(settings: &str) -> Result<Vec<Level>, StoreError> {
+    let campaign: Campaign = serde_json::from_str(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let level = |reporting| match reporting {
+        Reporting::Cell => Level::Cell,
+        Reporting::Committee => Level::Committee,
+    };
+    Ok(campaign.signed_required.into_iter().map(level).collect())
 }
 
 /// The roll the Board manages (JSON, XLSX, ODS, XLS or CSV), read and

@@ -30,6 +30,21 @@ pub struct Campaign {
     pub committee_deadline: Date,
     /// The Bloc's Board reports to the Provincial Board by this date.
     pub board_deadline: Date,
+    /// The levels whose reports the level above approves only once a
+    /// signed original of the version is in the campaign's store: the
+    /// committees decide it for the cells (`cell`), the Board for the
+    /// committees (`committee`). None by default: a version approved
+    /// without one is only flagged. The workflow's, no document prints it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signed_required: Vec<Reporting>,
+}
+
+/// A level that reports to the one above it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Reporting {
+    Cell,
+    Committee,
 }
 
 static DEFAULT: LazyLock<Campaign> = LazyLock::new(|| {

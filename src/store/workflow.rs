@@ -43,6 +43,8 @@ pub enum Check<'a> {
     Editable(&'a str),
     /// The unit was not returned for a change it has not saved yet.
     ChangedSinceReturn(&'a str),
+    /// The unit's current version has a signed original.
+    Signed(&'a str),
 }
 
 /// An entry of the audit log.
@@ -271,6 +273,23 @@ impl Store {
                         format!(
                             "báo cáo của «{name}» bị trả lại chưa có phiên bản mới: hãy sửa theo ý kiến trả lại, \
                              lưu, rồi mới nộp lại (cấp trên có thể trả lại kèm «không cần sửa»)"
+                        )
+                    })
+                }
+                Check::Signed(unit) => {
+                    let row = sqlx::query(
+                        "SELECT name FROM unit WHERE campaign = $1 AND code = $2 AND NOT EXISTS \
+                         (SELECT 1 FROM signed WHERE signed.campaign = unit.campaign \
+                          AND signed.unit = unit.code AND signed.number = unit.current)",
+                    )
+                    .bind(campaign)
+                    .bind(*unit)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    row.map(|r| r.try_get::<String, _>(0)).transpose()?.map(|name| {
+                        format!(
+                            "chiến dịch yêu cầu bản đã ký: «{name}» chưa gửi bản đã ký số của phiên bản hiện hành, \
+                             nên chưa duyệt được"
                         )
                     })
                 }

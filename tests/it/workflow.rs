@@ -578,3 +578,46 @@ async fn a_problem_in_a_saved_workbook_names_its_member_beside_its_cell() {
     assert!(problem["where"].as_str().unwrap().starts_with("trang «Danh sách đảng viên», ô "), "{body}");
     assert_eq!(problem["member"], "Lê Đức Minh", "the member of that row: {body}");
 }
+
+#[tokio::test]
+async fn a_campaign_that_requires_signed_originals_approves_a_cell_only_with_one() {
+    use reqwest::multipart::{Form, Part};
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = json_input(&std::fs::read_to_string(root().join("campaigns/2021-quang-nam.json")).unwrap());
+    settings["signed_required"] = json!(["cell"]);
+    let settings_file = dir.path().join("2021-quang-nam.json");
+    std::fs::write(&settings_file, settings.to_string()).unwrap();
+    let mut args = vec!["campaign", "init", settings_file.to_str().unwrap(), "--from", "examples/board.json"];
+    let store_args = store.args();
+    args.extend(store_args.iter().map(String::as_str));
+    let out = kttdv(&args, "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let server = serve(&store);
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
+    let committee = User::of_unit(&store, &server, "committee", COMMITTEE).await;
+    assert_eq!(step(&server, &secretary, CELL, "submit", json!({})).await.0, StatusCode::OK);
+
+    // Without the signed original: refused, saying what is missing; the page says so first.
+    let (status, body) = step(&server, &committee, CELL, "approve", json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains("«Chi bộ Văn phòng»") && message.contains("bản đã ký"), "{message}");
+    let page = committee.get(server.url(&format!("/web/campaigns/{CAMPAIGN}"))).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    let start = page.find(&format!("id=\"{CELL}\"")).unwrap();
+    let row = &page[start..start + page[start..].find("</tr>").unwrap()];
+    assert!(row.contains("Cần bản đã ký trước khi duyệt"), "{row}");
+
+    // Signed and sent: approved.
+    crate::signing::throwaway_certificate(dir.path());
+    let made = secretary.get(unit_url(&server, CELL, "documents/mau-1")).send().await.unwrap();
+    let slots: Value = serde_json::from_str(made.headers()["x-kttdv-signature-slots"].to_str().unwrap()).unwrap();
+    std::fs::write(dir.path().join("mau-1.pdf"), made.bytes().await.unwrap()).unwrap();
+    crate::signing::sign(dir.path(), "mau-1.pdf", slots[0]["name"].as_str().unwrap(), "mau-1-da-ky.pdf");
+    let signed = std::fs::read(dir.path().join("mau-1-da-ky.pdf")).unwrap();
+    let form = Form::new().part("file", Part::bytes(signed).file_name("mau-1-da-ky.pdf"));
+    let sent = secretary.put(unit_url(&server, CELL, "signed")).multipart(form).send().await.unwrap();
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    assert_eq!(step(&server, &committee, CELL, "approve", json!({})).await.0, StatusCode::OK);
+}

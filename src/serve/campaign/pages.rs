@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
 use super::workflow::{self, Progress};
-use crate::campaign::{Access, Action, Step, Summary, access, next, sees_campaign};
+use crate::campaign::{Access, Action, Step, Summary, access, next, sees_campaign, signed_required};
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
@@ -85,6 +85,7 @@ pub async fn campaign_page(
         None => None,
     };
     let signed = state.store.signed_current(&code).await?;
+    let required = signed_required(&settings)?;
     let rows: Vec<Value> = shown
         .iter()
         .map(|unit| {
@@ -110,6 +111,9 @@ pub async fn campaign_page(
                 // read the unit; a decided version without one is flagged.
                 "signed": if may(Action::Read) { signed_links(&code, unit, signed.get(&unit.code)) } else { Vec::new() },
                 "unsigned_decided": matches!(unit.state, UnitState::Approved | UnitState::Accepted)
+                    && !signed.contains_key(&unit.code),
+                // Before the level above decides, when the campaign requires one.
+                "signed_needed": unit.state == UnitState::Submitted && required.contains(&unit.level)
                     && !signed.contains_key(&unit.code),
             })
         })

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{UnitPath, reach, reached_units, seen};
-use crate::campaign::{Action, LevelProgress, Step, Timeliness, deadlines, next, progress};
+use crate::campaign::{Action, LevelProgress, Step, Timeliness, deadlines, next, progress, signed_required};
 use crate::input::{Code, InputError, JsonPath};
 use crate::model::scalar::Date;
 use crate::serve::AppState;
@@ -128,7 +128,7 @@ pub async fn take(
         note: note.as_deref(),
         needs_change: !as_is,
     }));
-    let checks = match (step, lineage.get(1)) {
+    let mut checks = match (step, lineage.get(1)) {
         // A level sends its own report once every unit below is done.
         (Step::Submit, _) if unit.level != Level::Cell => vec![Check::BelowDone(&unit.code)],
         // A cell's report is its own roster: returned, it goes up again
@@ -138,6 +138,9 @@ pub async fn take(
         (_, Some(above)) => vec![Check::Editable(&above.code)],
         (_, None) => Vec::new(),
     };
+    if step == Step::Approve && signed_required(&state.store.campaign(&campaign).await?)?.contains(&unit.level) {
+        checks.push(Check::Signed(&unit.code));
+    }
     state.store.step(&campaign, &moves, &checks, &account.login).await?;
     tracing::info!(campaign, unit = code, step = step.as_str(), by = account.login, "đã chuyển trạng thái");
     Ok(Json(json!({ "unit": code, "state": to, "state_label": to.label(), "returned_cells": cells })))
