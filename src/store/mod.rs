@@ -28,7 +28,7 @@ pub use self::accounts::{
 pub use self::backup::{backup, restore};
 pub use self::model::{Dump, Level, State, Unit, Version, VersionInfo};
 pub use self::throttle::Policy;
-pub use self::workflow::{Check, Event, Move, NewEvent, Signed, SignedInfo, broken_link};
+pub use self::workflow::{Check, Event, EventFilter, Move, NewEvent, Signed, SignedInfo, broken_link};
 
 /// Where the campaign is kept.
 #[derive(Debug, Clone)]

@@ -9,6 +9,24 @@ use sqlx::Row;
 
 use super::{Result, State, Store, StoreError, now_ms};
 
+/// An event's columns, in [`event_of`]'s order, from the events an
+/// [`EventFilter`] keeps: `$1` the campaign, `$2` the unit or '', `$3` 1
+/// for the installation's own too, `$4` the action or ''. (A macro: the
+/// store takes only SQL written in the code, `concat!` only literals.)
+macro_rules! kept_events {
+    ($what:literal) => {
+        concat!(
+            "SELECT ",
+            $what,
+            " FROM event WHERE (campaign = $1 OR ($3 = 1 AND campaign IS NULL)) ",
+            "AND ($2 = '' OR unit = $2) AND ($4 = '' OR action = $4)"
+        )
+    };
+    () => {
+        kept_events!("seq, at, action, login, address, campaign, unit, version, sha256, note, hash")
+    };
+}
+
 /// One unit's move: from the state and current version the caller saw.
 #[derive(Debug, Clone)]
 pub struct Move<'a> {
@@ -208,6 +226,29 @@ impl Store {
     pub async fn events(&self, campaign: &str, unit: Option<&str>, installation: bool) -> Result<Vec<Event>> {
         self.campaign(campaign).await?;
         events_in(&mut *self.pool.acquire().await?, campaign, unit, installation).await
+    }
+
+    /// One page of the campaign's audit log, newest first, `per_page` events
+    /// from the `page`th (counted from 1), only those `filter` keeps; and
+    /// how many it keeps in all.
+    pub async fn events_page(
+        &self,
+        campaign: &str,
+        filter: &EventFilter<'_>,
+        page: i64,
+        per_page: i64,
+    ) -> Result<(Vec<Event>, i64)> {
+        self.campaign(campaign).await?;
+        let mut conn = self.pool.acquire().await?;
+        let count = filter.query(kept_events!("COUNT(*)"), campaign);
+        let total: i64 = count.fetch_one(&mut *conn).await?.try_get(0)?;
+        let rows = filter
+            .query(concat!(kept_events!(), " ORDER BY seq DESC LIMIT $5 OFFSET $6"), campaign)
+            .bind(per_page)
+            .bind((page - 1).max(0) * per_page)
+            .fetch_all(&mut *conn)
+            .await?;
+        Ok((rows.iter().map(event_of).collect::<Result<_>>()?, total))
     }
 
     /// Appends `events` as they were, at their own times, inside `tx`.
@@ -499,6 +540,33 @@ async fn last_link(conn: &mut sqlx::AnyConnection, campaign: Option<&str>) -> Re
     Ok(row.map(|r| r.try_get::<Option<String>, _>(0)).transpose()?.flatten())
 }
 
+/// Which events of a campaign's log to read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventFilter<'a> {
+    /// Only those of this unit.
+    pub unit: Option<&'a str>,
+    /// Only those of this action (`submit`, `read`, …).
+    pub action: Option<&'a str>,
+    /// With the installation's own (an administrator's sign-ins, failed
+    /// sign-ins of unknown logins).
+    pub installation: bool,
+}
+
+impl EventFilter<'_> {
+    /// `sql`, of the events [`kept_events!`] keeps, with the filter's values bound.
+    fn query(
+        &self,
+        sql: &'static str,
+        campaign: &str,
+    ) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
+        sqlx::query(sql)
+            .bind(campaign.to_owned())
+            .bind(self.unit.unwrap_or("").to_owned())
+            .bind(i64::from(self.installation))
+            .bind(self.action.unwrap_or("").to_owned())
+    }
+}
+
 /// [`Store::events`], read through `conn`.
 pub(super) async fn events_in(
     conn: &mut sqlx::AnyConnection,
@@ -506,15 +574,8 @@ pub(super) async fn events_in(
     unit: Option<&str>,
     installation: bool,
 ) -> Result<Vec<Event>> {
-    let rows = sqlx::query(
-        "SELECT seq, at, action, login, address, campaign, unit, version, sha256, note, hash FROM event \
-         WHERE (campaign = $1 OR ($3 = 1 AND campaign IS NULL)) AND ($2 = '' OR unit = $2) ORDER BY seq",
-    )
-    .bind(campaign)
-    .bind(unit.unwrap_or(""))
-    .bind(i64::from(installation))
-    .fetch_all(conn)
-    .await?;
+    let filter = EventFilter { unit, action: None, installation };
+    let rows = filter.query(concat!(kept_events!(), " ORDER BY seq"), campaign).fetch_all(conn).await?;
     rows.iter().map(event_of).collect()
 }
 

@@ -477,6 +477,18 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     assert!(timeline.contains("duyệt, tiếp nhận"), "{timeline}");
     assert_eq!(browser.eval("document.querySelectorAll('#versions tbody tr').length").await, json!(3));
 
+    // The Board reads the log on screen, the cell's returns only.
+    browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
+    browser.eval("window.leaving = true; document.querySelector('a[href$=\"/audit\"]').click()").await;
+    browser.until("!window.leaving && document.readyState === 'complete' && !!document.getElementById('filter')").await;
+    browser.eval(&format!("window.leaving = true; const f = document.getElementById('filter'); f.elements['don-vi'].value = '{cell}'; f.elements['thao-tac'].value = 'return'; f.submit()")).await;
+    browser.until("!window.leaving && document.readyState === 'complete' && !!document.getElementById('filter')").await;
+    let count = browser.eval("document.getElementById('count').textContent").await;
+    assert_eq!(count, json!("1 thao tác, mới nhất trước"));
+    let row = browser.eval("[...document.querySelectorAll('#events tbody td')].map(td => td.textContent)").await;
+    let row: Vec<&str> = row.as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(row[2..7], ["trả lại", committee, "Chi bộ Văn phòng", "2", "Đồng chí thứ ba thiếu ngày vào Đảng"]);
+
     // Signing out from the campaign's page ends the session: back to the sign-in page.
     browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
     browser.eval("document.querySelector('form.who button').click()").await;

@@ -621,3 +621,61 @@ async fn a_campaign_that_requires_signed_originals_approves_a_cell_only_with_one
     assert_eq!(sent.status(), StatusCode::CREATED);
     assert_eq!(step(&server, &committee, CELL, "approve", json!({})).await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_audit_log_reads_on_screen_paged_and_filtered_by_unit_and_action_for_the_board_only() {
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let board = User::created(
+            &store,
+            &server,
+            "ban-to-chuc",
+            &["--role", "board", "--campaign", CAMPAIGN, "--unit", BOARD],
+        )
+        .await;
+        let secretary = User::of_unit(&store, &server, "cell", CELL).await;
+        // 60 reads of the cell's data, a submission among them.
+        for _ in 0..60 {
+            ok_json(secretary.get(unit_url(&server, CELL, "submission")).send().await.unwrap()).await;
+        }
+        assert_eq!(step(&server, &secretary, CELL, "submit", json!({})).await.0, StatusCode::OK);
+        let page = |query: &str| board.get(server.url(&format!("/web/campaigns/{CAMPAIGN}/audit{query}"))).send();
+        let text = |body: String| body.replace("&#x2F;", "/");
+
+        // Everything, newest first, in Vietnamese, the unit by its name, Vietnam's time.
+        let all = page("").await.unwrap();
+        assert_eq!(all.status(), StatusCode::OK);
+        let all = text(all.text().await.unwrap());
+        assert!(all.contains("<h1>Nhật ký thao tác</h1>"), "{all}");
+        let first = all.find("<td>nộp</td>").expect("the submission listed");
+        assert!(first < all.find("<td>xem dữ liệu</td>").unwrap(), "newest first");
+        assert!(all.contains("<td>Chi bộ Văn phòng</td>"), "{all}");
+        assert!(all.contains("(giờ Việt Nam)"), "{all}");
+
+        // Filtered by action: 60 reads, 50 a page.
+        let reads = text(page("?thao-tac=read").await.unwrap().text().await.unwrap());
+        assert!(reads.contains("60 thao tác") && reads.contains("Trang 1/2"), "{reads}");
+        assert_eq!(reads.matches("<td>xem dữ liệu</td>").count(), 50);
+        assert!(!reads.contains("<td>nộp</td>"), "only the reads");
+        let second = text(page("?thao-tac=read&trang=2").await.unwrap().text().await.unwrap());
+        assert_eq!(second.matches("<td>xem dữ liệu</td>").count(), 10);
+
+        // Filtered by unit: the other cell has no event.
+        let other = text(page(&format!("?don-vi={SIBLING_CELL}")).await.unwrap().text().await.unwrap());
+        assert!(other.contains("Không có thao tác nào"), "{other}");
+        let cell = text(page(&format!("?don-vi={CELL}&thao-tac=submit")).await.unwrap().text().await.unwrap());
+        assert!(cell.contains("1 thao tác") && cell.contains("<td>nộp</td>"), "{cell}");
+
+        // A filter that is not one: said, not a 500.
+        let unknown = page("?thao-tac=xoa-sach").await.unwrap();
+        assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+
+        // The campaign page links to it for the Board; a cell reads no log.
+        let campaign = board.get(server.url(&format!("/web/campaigns/{CAMPAIGN}"))).send().await.unwrap();
+        let campaign = text(campaign.text().await.unwrap());
+        assert!(campaign.contains(&format!("href=\"/web/campaigns/{CAMPAIGN}/audit\"")), "{campaign}");
+        let refused = secretary.get(server.url(&format!("/web/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    }
+}

@@ -70,6 +70,7 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
         (route(Method::GET, "/api/campaigns/{campaign}/dashboard", Campaign), get(workflow::dashboard)),
         (route(Method::GET, "/api/campaigns/{campaign}/missing.xlsx", Campaign), get(workflow::missing)),
         (route(Method::GET, "/api/campaigns/{campaign}/audit", Audit), get(workflow::audit)),
+        (route(Method::GET, "/web/campaigns/{campaign}/audit", Audit), get(pages::log_page)),
         (
             route(Method::GET, "/api/campaigns/{campaign}/units/{code}/submission", Unit(Read)),
             get(submission::submission),

@@ -13,7 +13,7 @@ use crate::campaign::{Access, Action, Step, Summary, access, next, sees_campaign
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
-use crate::store::{Level, Role, State as UnitState, StoreError, Unit};
+use crate::store::{EventFilter, Level, Role, State as UnitState, StoreError, Unit};
 
 use super::submission::documents_of;
 use super::{UnitPath, reach, reached_units, seen};
@@ -192,6 +192,68 @@ pub(super) async fn unit_page(
         "state_label": unit.state.label(), "versions": versions, "events": events, "documents": documents,
     });
     Ok(state.pages.page("unit.html", &context))
+}
+
+/// Events on one page of the audit log.
+const EVENTS_PER_PAGE: i64 = 50;
+
+/// `?don-vi=CODE&thao-tac=ACTION&trang=N`: the audit log's filters, as the
+/// page's form sends them (empty: all).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogQuery {
+    #[serde(rename = "don-vi", default)]
+    unit: String,
+    #[serde(rename = "thao-tac", default)]
+    action: String,
+    trang: Option<i64>,
+}
+
+/// The campaign's audit log on screen, for those who may read it: newest
+/// first, a page at a time, filtered by unit and action, in Vietnamese
+/// words and Vietnam's time, units by their names.
+pub(super) async fn log_page(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(campaign): Path<String>,
+    Query(LogQuery { unit, action, trang }): Query<LogQuery>,
+) -> Result<Response, ApiError> {
+    workflow::reads_log(&account, &campaign)?;
+    let units = state.store.units(&campaign).await?;
+    if !unit.is_empty() && !units.iter().any(|u| u.code == unit) {
+        return Err(ApiError::BadRequest(format!("chiến dịch không có đơn vị mã «{unit}»")));
+    }
+    if !action.is_empty() && !workflow::ACTIONS.iter().any(|(a, _)| *a == action) {
+        return Err(ApiError::BadRequest(format!("nhật ký không có thao tác «{action}»")));
+    }
+    let filter = EventFilter {
+        unit: Some(unit.as_str()).filter(|u| !u.is_empty()),
+        action: Some(action.as_str()).filter(|a| !a.is_empty()),
+        // The installation's own events are the administrator's to read.
+        installation: account.role == Role::Admin,
+    };
+    let page = trang.unwrap_or(1).max(1);
+    let (events, total) = state.store.events_page(&campaign, &filter, page, EVENTS_PER_PAGE).await?;
+    let names: HashMap<&str, &str> = units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
+    let rows: Vec<Value> = events
+        .iter()
+        .map(|e| {
+            let unit = e.unit.as_deref().map(|code| names.get(code).copied().unwrap_or(code));
+            json!({ "seq": e.seq, "at": page_time(e.at), "action": workflow::action_label(&e.action),
+                    "login": e.login, "address": e.address, "unit": unit, "version": e.version, "note": e.note })
+        })
+        .collect();
+    let pages = (total + EVENTS_PER_PAGE - 1) / EVENTS_PER_PAGE;
+    let at = |n: i64| format!("?don-vi={unit}&thao-tac={action}&trang={n}");
+    let campaign_name = state.store.campaigns().await?.into_iter().find(|(c, _, _)| *c == campaign).map(|(_, n, _)| n);
+    let context = json!({
+        "code": campaign, "name": campaign_name, "events": rows, "total": total, "page": page, "pages": pages,
+        "previous": (page > 1).then(|| at(page - 1)), "next": (page < pages).then(|| at(page + 1)),
+        "units": units.iter().map(|u| json!({ "code": u.code, "name": u.name })).collect::<Vec<_>>(),
+        "actions": workflow::ACTIONS.iter().map(|(a, label)| json!({ "code": a, "label": label })).collect::<Vec<_>>(),
+        "unit": unit, "action": action,
+    });
+    Ok(state.pages.page("audit.html", &context))
 }
 
 /// The links to the documents `unit` makes, each with its Vietnamese name.

@@ -21,7 +21,7 @@ use crate::model::scalar::Date;
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
-use crate::store::{Check, Level, Move, Role, State as UnitState, Unit, now_ms};
+use crate::store::{Account, Check, Level, Move, Role, State as UnitState, Unit, now_ms};
 
 /// What a step may say: the version and the state the user saw (refused
 /// if another came since), a return's comment or a reason, and for the Board returning a
@@ -297,29 +297,31 @@ fn csv_cell(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
+/// Every action of the audit log, with its Vietnamese words.
+pub(super) const ACTIONS: &[(&str, &str)] = &[
+    ("campaign-created", "tạo chiến dịch"),
+    ("account-created", "tạo tài khoản"),
+    ("account-disabled", "khóa tài khoản"),
+    ("password-set", "đặt mật khẩu"),
+    ("sign-in", "đăng nhập"),
+    ("sign-in-failed", "đăng nhập sai"),
+    ("sign-out", "đăng xuất"),
+    ("token-created", "tạo mã truy cập"),
+    ("token-revoked", "thu hồi mã truy cập"),
+    ("save", "lưu phiên bản"),
+    ("submit", "nộp"),
+    ("approve", "duyệt, tiếp nhận"),
+    ("return", "trả lại"),
+    ("not-reporting", "đánh dấu không báo cáo"),
+    ("upload", "gửi bản đã ký"),
+    ("read", "xem dữ liệu"),
+    ("download", "tải văn bản"),
+    ("export", "xuất cả chiến dịch"),
+];
+
 /// What an event of the audit log was, in Vietnamese.
 pub fn action_label(action: &str) -> &str {
-    match action {
-        "campaign-created" => "tạo chiến dịch",
-        "account-created" => "tạo tài khoản",
-        "account-disabled" => "khóa tài khoản",
-        "password-set" => "đặt mật khẩu",
-        "sign-in" => "đăng nhập",
-        "sign-in-failed" => "đăng nhập sai",
-        "sign-out" => "đăng xuất",
-        "token-created" => "tạo mã truy cập",
-        "token-revoked" => "thu hồi mã truy cập",
-        "save" => "lưu phiên bản",
-        "submit" => "nộp",
-        "approve" => "duyệt, tiếp nhận",
-        "return" => "trả lại",
-        "not-reporting" => "đánh dấu không báo cáo",
-        "upload" => "gửi bản đã ký",
-        "read" => "xem dữ liệu",
-        "download" => "tải văn bản",
-        "export" => "xuất cả chiến dịch",
-        other => other,
-    }
+    ACTIONS.iter().find(|(a, _)| *a == action).map_or(action, |(_, label)| label)
 }
 
 /// A unit's timeline: every event of its report, oldest first.
@@ -346,10 +348,7 @@ pub async fn audit(
     Path(campaign): Path<String>,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, ApiError> {
-    seen(&account, &campaign)?;
-    if !matches!(account.role, Role::Board | Role::Admin) {
-        return Err(ApiError::Forbidden("chỉ Ban Tổ chức và người quản trị xem nhật ký"));
-    }
+    reads_log(&account, &campaign)?;
     // The installation's own events are the administrator's to read.
     let events = state.store.events(&campaign, None, account.role == Role::Admin).await?;
     match query.format.as_deref() {
@@ -368,6 +367,16 @@ pub async fn audit(
                 .into_response())
         }
         Some(other) => Err(ApiError::BadRequest(format!("không có dạng «{other}»; các dạng: json, csv"))),
+    }
+}
+
+/// Whether `account` reads the campaign's audit log: its Board and the
+/// administrator.
+pub(super) fn reads_log(account: &Account, campaign: &str) -> Result<(), ApiError> {
+    seen(account, campaign)?;
+    match account.role {
+        Role::Board | Role::Admin => Ok(()),
+        _ => Err(ApiError::Forbidden("chỉ Ban Tổ chức và người quản trị xem nhật ký")),
     }
 }
 
