@@ -6,8 +6,12 @@
 
 mod access;
 mod accounts;
+mod error;
 mod export;
+mod inputs;
 mod progress;
+mod save;
+mod step;
 mod summary;
 mod tree;
 mod workflow;
@@ -16,8 +20,15 @@ use serde_json::{Map, Value};
 
 pub use self::access::{Access, Action, access, reached, role_of, sees_campaign};
 pub use self::accounts::{Invited, Login, LoginError, MAX_LOGIN, invite_below, may_add_second, open_account};
+pub use self::error::Error;
 pub use self::export::{export, import};
+pub use self::inputs::{
+    Surroundings, board_input, check_kind, committee_input, documents_of, input_of, names_another, own_part,
+    surroundings, whole_input, with_settings,
+};
 pub use self::progress::{LevelProgress, Timeliness, progress};
+pub use self::save::{Saved, checked_part, editable, save_part};
+pub use self::step::{Context, Plan, StepRequest, plan, take_step};
 pub use self::summary::Summary;
 pub use self::tree::{BOARD, NewUnit, Tree, read_units};
 pub use self::workflow::{Step, next};
@@ -134,53 +145,4 @@ pub async fn create(
             roll,
         })
         .await
-}
-
-/// `value` without the keys of the units below it.
-fn without(value: &Value, keys: &[&str]) -> Value {
-    let mut own: Map<String, Value> = value.as_object().cloned().unwrap_or_default();
-    for key in keys {
-        own.remove(*key);
-    }
-    Value::Object(own)
-}
-
-/// A unit's own part of what is saved: a cell's roster, a committee's or
-/// the Board's details without the units below — and never campaign
-/// settings of its own: those are the campaign's ([`with_settings`]).
-pub fn own_part(level: Level, submission: &Value) -> Value {
-    match level {
-        Level::Cell => without(submission, &["campaign"]),
-        Level::Committee => without(submission, &["cells", "campaign"]),
-        Level::Board => without(submission, &["committees", "roll", "campaign"]),
-    }
-}
-
-/// `input` (a document's, put together from stored parts) under the
-/// campaign's `settings`: the units below inherit them.
-pub fn with_settings(mut input: Value, settings: &str) -> Result<Value, StoreError> {
-    let settings: Value = serde_json::from_str(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    if let Some(fields) = input.as_object_mut() {
-        fields.insert("campaign".into(), settings);
-    }
-    Ok(input)
-}
-
-/// A committee's input (kinds `mau-6`, `tong-hop`, `ho-so-co-so`) from its
-/// details and its cells' rosters.
-pub fn committee_input(details: &Value, cells: Vec<Value>) -> Value {
-    let mut input = without(details, &["cells"]);
-    input["cells"] = Value::Array(cells);
-    input
-}
-
-/// The Board's input (kinds `mau-7`, `doi-chieu`, `ho-so-ban`) from its
-/// details, its committees' inputs and the roll.
-pub fn board_input(details: &Value, committees: Vec<Value>, roll: Option<Value>) -> Value {
-    let mut input = without(details, &["committees", "roll"]);
-    input["committees"] = Value::Array(committees);
-    if let Some(roll) = roll {
-        input["roll"] = roll;
-    }
-    input
 }

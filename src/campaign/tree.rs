@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::without;
+use super::inputs::without;
 use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::slug;
 use crate::store::Level;

@@ -200,6 +200,18 @@ impl<'a> Problem<'a> {
     }
 }
 
+/// A use case's failure as an answer.
+impl From<crate::campaign::Error> for ApiError {
+    fn from(err: crate::campaign::Error) -> Self {
+        match err {
+            crate::campaign::Error::Store(err) => ApiError::Store(err),
+            crate::campaign::Error::Input(problems) => ApiError::Input(problems),
+            crate::campaign::Error::NoSubmission(unit) => ApiError::NoSubmission(unit),
+            crate::campaign::Error::Conflict(why) => ApiError::Conflict(why),
+        }
+    }
+}
+
 /// A render's failure as an answer: its input's problems, or the server's.
 impl From<crate::Error> for ApiError {
     fn from(err: crate::Error) -> Self {

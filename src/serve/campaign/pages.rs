@@ -9,13 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
 use super::workflow::{self, Progress};
-use crate::campaign::{Access, Action, Step, Summary, access, next, sees_campaign, signed_required};
+use crate::campaign::{Access, Action, Step, Summary, access, documents_of, next, sees_campaign, signed_required};
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
 use crate::store::{EventFilter, Level, Role, State as UnitState, StoreError, Unit};
 
-use super::submission::documents_of;
 use super::{UnitPath, reach, reached_units, seen};
 
 /// The page listing the campaigns the user sees; the sign-in page for

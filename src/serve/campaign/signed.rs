@@ -18,8 +18,9 @@ use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
 use crate::serve::upload::Upload;
 
-use super::submission::{documents_of, input_of, made_document, read_logged};
+use super::submission::{made_document, read_logged};
 use super::{UnitPath, reach};
+use crate::campaign::{documents_of, input_of};
 
 /// The unit uploads the PDF it signed (a form with one file). Kept only
 /// when it is the document of one of the unit's kinds that kttdv makes
@@ -58,7 +59,7 @@ pub(super) async fn upload_signed(
         return Err(ApiError::Input(vec![place(InputError::new(Code::OtherUnit, JsonPath::root(), message))]));
     };
     let mut problems = Vec::new();
-    if input_of(&state, &campaign, &unit, None).await? != attached.input {
+    if input_of(&state.store, &campaign, &unit, None).await? != attached.input {
         let message = format!(
             "PDF không lập từ phiên bản hiện hành ({number}) của «{}»; hãy tải văn bản từ kttdv, ký rồi gửi lại",
             unit.name

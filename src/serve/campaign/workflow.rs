@@ -15,31 +15,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{UnitPath, reach, reached_units, seen};
-use crate::campaign::{Action, LevelProgress, Step, Timeliness, deadlines, next, progress, signed_required};
-use crate::input::{Code, InputError, JsonPath};
+use crate::campaign::{Action, LevelProgress, Step, StepRequest, Timeliness, deadlines, progress};
 use crate::model::scalar::Date;
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
-use crate::store::{Account, Check, Level, Move, Role, State as UnitState, Unit, now_ms};
-
-/// What a step may say: the version and the state the user saw (refused
-/// if another came since), a return's comment or a reason, and for the Board returning a
-/// committee, which of its cells go back too.
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct StepBody {
-    version: Option<i64>,
-    /// The state the user saw: another since is a 409.
-    state: Option<UnitState>,
-    note: Option<String>,
-    #[serde(default)]
-    cells: Vec<String>,
-    /// A return whose comment needs no change: the unit may send the same
-    /// version up again. Without it, only a new version may go up.
-    #[serde(default)]
-    as_is: bool,
-}
+use crate::store::{Account, Level, Role, Unit, now_ms};
 
 /// Takes `step` on the unit: its new state.
 pub async fn take(
@@ -47,103 +28,14 @@ pub async fn take(
     State(state): State<Arc<AppState>>,
     Actor(account): Actor,
     Path(UnitPath { campaign, code }): Path<UnitPath>,
-    body: Option<Json<StepBody>>,
+    body: Option<Json<StepRequest>>,
 ) -> Result<Json<Value>, ApiError> {
     let lineage = reach(&state, &account, &campaign, &code, step.action()).await?;
-    let unit = &lineage[0];
-    let StepBody { version, state: seen_state, note, cells, as_is } = body.map(|Json(b)| b).unwrap_or_default();
-    if as_is && step != Step::Return {
-        let message = "«không cần sửa» (as_is) chỉ dùng khi trả lại".to_owned();
-        return Err(ApiError::Input(vec![InputError::new(Code::UnknownField, JsonPath::root().key("as_is"), message)]));
-    }
-    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    let mut problems = Vec::new();
-    match &note {
-        None if step.needs_note() => {
-            let message = format!("cần ghi lý do {}", step.label(unit.level));
-            problems.push(InputError::new(Code::MissingField, JsonPath::root().key("note"), message));
-        }
-        // A reason is printed in form 6 or 7: what cannot be printed is refused now.
-        Some(note) => problems.extend(state.renderer.check_line(note, &JsonPath::root().key("note"))),
-        None => {}
-    }
-    if !cells.is_empty() && (step != Step::Return || unit.level != Level::Committee) {
-        let message = "chỉ khi Ban Tổ chức trả lại báo cáo của tổ chức cơ sở mới trả lại kèm chi bộ";
-        problems.push(InputError::new(Code::OtherUnit, JsonPath::root().key("cells"), message.to_owned()));
-    }
-    if let Some(seen) = seen_state.filter(|seen| *seen != unit.state) {
-        return Err(ApiError::Conflict(format!(
-            "«{}» vừa chuyển từ «{}» sang «{}»; hãy xem lại",
-            unit.name,
-            seen.label(),
-            unit.state.label()
-        )));
-    }
-    if version.is_some_and(|v| Some(v) != unit.current) {
-        return Err(ApiError::Conflict(format!(
-            "«{}» đã có phiên bản {} mới hơn phiên bản bạn xem; hãy xem lại",
-            unit.name,
-            unit.current.unwrap_or(0)
-        )));
-    }
-    // A cell returned with its committee: below it, approved or submitted.
-    let mut below = Vec::new();
-    if !cells.is_empty() {
-        let units = state.store.units(&campaign).await?;
-        for (i, cell) in cells.iter().enumerate() {
-            match units.iter().find(|u| u.code == *cell && u.parent.as_deref() == Some(&unit.code)) {
-                Some(found) if matches!(found.state, UnitState::Approved | UnitState::Submitted) => {
-                    below.push(found.clone())
-                }
-                found => problems.push(InputError::new(
-                    Code::OtherUnit,
-                    JsonPath::root().key("cells").index(i),
-                    match found {
-                        Some(f) => format!("chi bộ «{}» đang «{}», không trả lại được", f.name, f.state.label()),
-                        None => format!("«{cell}» không phải chi bộ của «{}»", unit.name),
-                    },
-                )),
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::Input(problems));
-    }
-    let to = next(step, unit.level, unit.state, unit.current.is_some()).map_err(ApiError::Conflict)?;
-    let mut moves = vec![Move {
-        unit: &unit.code,
-        from: unit.state,
-        version: unit.current,
-        to,
-        action: step.as_str(),
-        note: note.as_deref(),
-        needs_change: step == Step::Return && !as_is,
-    }];
-    moves.extend(below.iter().map(|cell| Move {
-        unit: &cell.code,
-        from: cell.state,
-        version: cell.current,
-        to: UnitState::Returned,
-        action: "return",
-        note: note.as_deref(),
-        needs_change: !as_is,
-    }));
-    let mut checks = match (step, lineage.get(1)) {
-        // A level sends its own report once every unit below is done.
-        (Step::Submit, _) if unit.level != Level::Cell => vec![Check::BelowDone(&unit.code)],
-        // A cell's report is its own roster: returned, it goes up again
-        // changed (a committee's changes with its cells, checked above).
-        (Step::Submit, _) => vec![Check::ChangedSinceReturn(&unit.code)],
-        // The level above decides while it has not sent its own.
-        (_, Some(above)) => vec![Check::Editable(&above.code)],
-        (_, None) => Vec::new(),
-    };
-    if step == Step::Approve && signed_required(&state.store.campaign(&campaign).await?)?.contains(&unit.level) {
-        checks.push(Check::Signed(&unit.code));
-    }
-    state.store.step(&campaign, &moves, &checks, &account.login).await?;
-    tracing::info!(campaign, unit = code, step = step.as_str(), by = account.login, "đã chuyển trạng thái");
-    Ok(Json(json!({ "unit": code, "state": to, "state_label": to.label(), "returned_cells": cells })))
+    let request = body.map(|Json(b)| b).unwrap_or_default();
+    let to =
+        crate::campaign::take_step(&state.store, &state.renderer, &campaign, step, &lineage, &request, &account.login)
+            .await?;
+    Ok(Json(json!({ "unit": code, "state": to, "state_label": to.label(), "returned_cells": request.cells })))
 }
 
 /// Completeness and timeliness of the units the user reaches, per level

@@ -1,0 +1,199 @@
+//! A unit's input put together from the store: its own part (a cell's
+//! roster, a committee's or the Board's details without the units below),
+//! the parts below it that it has approved, the roll, the units that do not
+//! report, and the campaign's settings — what a document of the unit is
+//! made from, and what a saved part is checked with.
+
+use serde_json::{Map, Value, json};
+
+use super::Error;
+use crate::input::{Code, InputError, JsonPath};
+use crate::kinds::Kind;
+use crate::store::{Level, State, Store, StoreError, Unit};
+
+/// `value` without the keys of the units below it.
+pub(super) fn without(value: &Value, keys: &[&str]) -> Value {
+    let mut own: Map<String, Value> = value.as_object().cloned().unwrap_or_default();
+    for key in keys {
+        own.remove(*key);
+    }
+    Value::Object(own)
+}
+
+/// A unit's own part of what is saved: a cell's roster, a committee's or
+/// the Board's details without the units below — and never campaign
+/// settings of its own: those are the campaign's ([`with_settings`]).
+pub fn own_part(level: Level, submission: &Value) -> Value {
+    match level {
+        Level::Cell => without(submission, &["campaign"]),
+        Level::Committee => without(submission, &["cells", "campaign"]),
+        Level::Board => without(submission, &["committees", "roll", "campaign"]),
+    }
+}
+
+/// `input` (a document's, put together from stored parts) under the
+/// campaign's `settings`: the units below inherit them.
+pub fn with_settings(mut input: Value, settings: &str) -> Result<Value, StoreError> {
+    let settings: Value = serde_json::from_str(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    if let Some(fields) = input.as_object_mut() {
+        fields.insert("campaign".into(), settings);
+    }
+    Ok(input)
+}
+
+/// A committee's input (kinds `mau-6`, `tong-hop`, `ho-so-co-so`) from its
+/// details and its cells' rosters.
+pub fn committee_input(details: &Value, cells: Vec<Value>) -> Value {
+    let mut input = without(details, &["cells"]);
+    input["cells"] = Value::Array(cells);
+    input
+}
+
+/// The Board's input (kinds `mau-7`, `doi-chieu`, `ho-so-ban`) from its
+/// details, its committees' inputs and the roll.
+pub fn board_input(details: &Value, committees: Vec<Value>, roll: Option<Value>) -> Value {
+    let mut input = without(details, &["committees", "roll"]);
+    input["committees"] = Value::Array(committees);
+    if let Some(roll) = roll {
+        input["roll"] = roll;
+    }
+    input
+}
+
+/// The problem when a cell's roster or a committee's details name another
+/// unit than the one they are saved for: another cell's file sent by mistake.
+pub fn names_another(level: Level, unit: &str, own: &Value) -> Option<InputError> {
+    let (path, named) = match level {
+        Level::Cell => (JsonPath::root().key("cell").key("name"), own["cell"]["name"].as_str()?),
+        Level::Committee => (JsonPath::root().key("organisation"), own["organisation"].as_str()?),
+        Level::Board => return None,
+    };
+    (named != unit)
+        .then(|| InputError::new(Code::OtherUnit, path, format!("dữ liệu này của «{named}», không phải của «{unit}»")))
+}
+
+/// The kinds a unit of `level` makes.
+pub fn documents_of(level: Level) -> &'static [Kind] {
+    match level {
+        Level::Cell => &[Kind::Packet, Kind::Mau1, Kind::Mau2, Kind::Mau3, Kind::Mau4, Kind::Mau5],
+        Level::Committee => &[Kind::Mau6, Kind::TongHop, Kind::HoSoCoSo],
+        Level::Board => &[Kind::Mau7, Kind::TongHop, Kind::DoiChieu, Kind::HoSoBan],
+    }
+}
+
+/// The kind a unit's saved submission is checked as.
+pub fn check_kind(level: Level) -> Kind {
+    match level {
+        Level::Cell => Kind::Packet,
+        Level::Committee => Kind::HoSoCoSo,
+        Level::Board => Kind::HoSoBan,
+    }
+}
+
+/// A unit's own part put together with what surrounds it in the store.
+pub fn whole_input(level: Level, own: &Value, around: Surroundings) -> Result<Value, Error> {
+    let mut own = own.clone();
+    if level != Level::Cell {
+        set_not_reporting(&mut own, around.not_reporting);
+    }
+    let whole = match level {
+        Level::Cell => own,
+        Level::Committee => committee_input(&own, around.below),
+        Level::Board => {
+            let roll = around
+                .roll
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|e| Error::Store(StoreError::Corrupt(e.to_string())))?;
+            board_input(&own, around.below, roll)
+        }
+    };
+    Ok(with_settings(whole, &around.settings)?)
+}
+
+/// The unit's input from its current version (or its version `number`)
+/// and, for a committee or the Board, the current versions below it.
+pub async fn input_of(store: &Store, campaign: &str, unit: &Unit, number: Option<i64>) -> Result<Value, Error> {
+    let own = store.version(campaign, &unit.code, number).await?;
+    let own = own_part(unit.level, &parse(&own.ok_or_else(|| Error::NoSubmission(unit.name.clone()))?.body)?);
+    whole_input(unit.level, &own, surroundings(store, campaign, unit).await?)
+}
+
+/// What a unit's own part is put together with: the stored inputs of the
+/// units right below it that the unit has approved, in the tree's order (a
+/// committee's approved cells; the Board's accepted committees, each with
+/// its cells and the day the Board received it); the roll, which only the
+/// Board's input holds; the units right below that do not report; the
+/// campaign's settings, which every part below inherits.
+pub struct Surroundings {
+    below: Vec<Value>,
+    roll: Option<String>,
+    not_reporting: Vec<Value>,
+    settings: String,
+}
+
+pub async fn surroundings(store: &Store, campaign: &str, unit: &Unit) -> Result<Surroundings, Error> {
+    let settings = store.campaign(campaign).await?;
+    if unit.level == Level::Cell {
+        return Ok(Surroundings { below: Vec::new(), roll: None, not_reporting: Vec::new(), settings });
+    }
+    let units = store.units(campaign).await?;
+    let bodies = store.bodies_below(campaign, &unit.code).await?;
+    // Parts saved before settings were the campaign's alone may name their own: not read.
+    let levels: std::collections::HashMap<&str, Level> = units.iter().map(|u| (u.code.as_str(), u.level)).collect();
+    let level_of = |code: &str| levels.get(code).copied().unwrap_or(Level::Cell);
+    let body = |code: &str| bodies.get(code).map(|b| parse(b).map(|v| own_part(level_of(code), &v))).transpose();
+    fn approved<'a>(units: &'a [Unit], parent: &'a str) -> impl Iterator<Item = &'a Unit> {
+        units.iter().filter(move |u| u.parent.as_deref() == Some(parent) && u.state.approved())
+    }
+    let mut inputs = Vec::new();
+    for child in approved(&units, &unit.code) {
+        let Some(mut own) = body(&child.code)? else { continue };
+        inputs.push(match child.level {
+            Level::Committee => {
+                // Form 7 says when each report came, from the store, not typed.
+                let received = child.submitted_at.and_then(crate::model::scalar::Date::in_vietnam);
+                if let (Some(day), Some(fields)) = (received, own.as_object_mut()) {
+                    fields.insert("received_on".into(), json!(day.to_string()));
+                }
+                set_not_reporting(&mut own, not_reporting(&units, &child.code));
+                let cells: Result<Vec<Option<Value>>, Error> =
+                    approved(&units, &child.code).map(|c| body(&c.code)).collect();
+                committee_input(&own, cells?.into_iter().flatten().collect())
+            }
+            _ => own,
+        });
+    }
+    let roll = match unit.level {
+        Level::Board => store.roll(campaign).await?,
+        _ => None,
+    };
+    Ok(Surroundings { below: inputs, roll, not_reporting: not_reporting(&units, &unit.code), settings })
+}
+
+/// The units right below `parent` that do not report, and why, as a
+/// committee's or the Board's input says them.
+fn not_reporting(units: &[Unit], parent: &str) -> Vec<Value> {
+    units
+        .iter()
+        .filter(|u| u.parent.as_deref() == Some(parent) && u.state == State::NotReporting)
+        .map(|u| json!({ "name": u.name, "reason": u.note.as_deref().unwrap_or("") }))
+        .collect()
+}
+
+/// Says in a committee's or the Board's own part the units below it that
+/// do not report, as the store has them (whatever was typed).
+fn set_not_reporting(own: &mut Value, absent: Vec<Value>) {
+    if let Some(fields) = own.as_object_mut() {
+        fields.remove("not_reporting");
+        if !absent.is_empty() {
+            fields.insert("not_reporting".into(), Value::Array(absent));
+        }
+    }
+}
+
+/// A stored body read back.
+fn parse(body: &str) -> Result<Value, Error> {
+    serde_json::from_str(body).map_err(|e| Error::Store(StoreError::Corrupt(e.to_string())))
+}

@@ -1,0 +1,81 @@
+//! Saving a unit's part: checked as `kttdv check` checks it, together with
+//! what surrounds it in the store, then kept as the unit's next version —
+//! none when it is the same as the current one — and said in words.
+
+use serde_json::{Value, json};
+
+use super::{Error, Summary, Surroundings, check_kind, names_another, own_part, whole_input};
+use crate::input::{Code, InputError, JsonPath};
+use crate::store::{Level, State, Store, Unit, VersionInfo};
+use crate::{Assembled, Renderer};
+
+/// The unit's own part of `input` and its warnings (placed in the
+/// upload's files and sheets), when it is the unit's and passes the checks
+/// of its level with `around`.
+pub fn checked_part(
+    renderer: &Renderer,
+    unit: (Level, &str),
+    input: &Assembled,
+    around: Surroundings,
+) -> Result<(Value, Vec<InputError>), Error> {
+    let (level, name) = unit;
+    let own = own_part(level, &input.value);
+    if let Some(problem) = names_another(level, name, &own) {
+        return Err(Error::Input(input.relocate(vec![problem])));
+    }
+    let whole = whole_input(level, &own, around)?;
+    let mut found = Vec::new();
+    // Settings of its own are the campaign's to give: said, and replaced.
+    if input.value.get("campaign").is_some_and(|named| Some(named) != whole.get("campaign")) {
+        let message = "dữ liệu ghi thông tin chiến dịch riêng (campaign); kttdv dùng thông tin của chiến dịch";
+        found.push(InputError::new(Code::OwnCampaign, JsonPath::root().key("campaign"), message));
+    }
+    match renderer.check(check_kind(level), &whole) {
+        Ok(warnings) => {
+            found.extend(warnings);
+            Ok((own, input.warnings(found)))
+        }
+        Err(problems) => Err(Error::Input(input.relocate(problems))),
+    }
+}
+
+/// A save as it landed: the version, whether it is new, the unit's state
+/// now, and what was stored, in words.
+pub struct Saved {
+    pub version: VersionInfo,
+    pub new: bool,
+    pub state: State,
+    pub summary: Value,
+}
+
+/// Whether the unit may still change its part: not once submitted.
+pub fn editable(unit: &Unit) -> Result<(), Error> {
+    match unit.state.editable() {
+        true => Ok(()),
+        false => Err(Error::Conflict(format!("báo cáo của «{}» {} nên không sửa được", unit.name, unit.state.label()))),
+    }
+}
+
+/// Keeps `own` as the next version of `unit` for `login`, while the unit
+/// may still edit (a conflict once submitted; the store's write turn
+/// decides between two saves at once).
+pub async fn save_part(store: &Store, campaign: &str, unit: &Unit, own: &Value, login: &str) -> Result<Saved, Error> {
+    editable(unit)?;
+    let body = serde_json::to_string(own).expect("JSON serialises");
+    // The version before, to say what changed: a cell's roster only.
+    let before = match unit.level {
+        Level::Cell => store.version(campaign, &unit.code, None).await?,
+        _ => None,
+    };
+    let saved = store.save(campaign, &unit.code, &body, Some(login)).await?;
+    let info = saved.info;
+    tracing::info!(campaign, unit = unit.code, version = info.number, new = saved.new, "đã lưu");
+    let previous = before.filter(|_| saved.new).and_then(|v| serde_json::from_str::<Value>(&v.body).ok());
+    let summary = match unit.level {
+        Level::Cell => json!(Summary::of(own, previous.as_ref(), info.number, saved.new)),
+        _ if saved.new => json!({ "text": format!("Đã lưu phiên bản {}.", info.number) }),
+        _ => json!({ "text": format!("Giống hệt phiên bản {} đã lưu: không tạo phiên bản mới.", info.number) }),
+    };
+    let state = if saved.new { State::Draft } else { unit.state };
+    Ok(Saved { version: info, new: saved.new, state, summary })
+}
