@@ -6,6 +6,7 @@
 
 mod access;
 mod accounts;
+mod audit;
 mod error;
 mod export;
 mod inputs;
@@ -20,6 +21,7 @@ use serde_json::{Map, Value};
 
 pub use self::access::{Access, Action, access, reached, role_of, sees_campaign};
 pub use self::accounts::{Invited, Login, LoginError, MAX_LOGIN, invite_below, may_add_second, open_account};
+pub use self::audit::{ACTIONS, action_label, audit_csv, vietnam_time};
 pub use self::error::Error;
 pub use self::export::{export, import};
 pub use self::inputs::{

@@ -366,10 +366,13 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     browser.eval("document.querySelector('#accounts output a[download]').click()").await;
     let list = downloaded(&downloads, "csv").await;
     let list = std::fs::read_to_string(&list).unwrap();
-    assert!(list.starts_with("\u{feff}Đơn vị,Tên đăng nhập,Liên kết đăng nhập một lần\r\n"), "{list}");
+    assert!(list.starts_with("\u{feff}\"Đơn vị\",\"Tên đăng nhập\",\"Liên kết đăng nhập một lần\"\r\n"), "{list}");
     for (login, link) in &committees {
         assert!(list.contains(&format!(",\"{login}\",\"{base}{link}\"")), "{list}");
     }
+    // A unit named like a formula stays text.
+    let formula = browser.eval("linksCsv([['=HYPERLINK(\"http://x\")', 'a', '-b']])").await;
+    assert_eq!(formula.as_str().unwrap().split("\r\n").nth(1), Some("\"'=HYPERLINK(\"\"http://x\"\")\",\"a\",\"'-b\""));
     let committee_link = committees.iter().find(|(login, _)| login == committee).unwrap().1.clone();
 
     // The committee invites its cells.

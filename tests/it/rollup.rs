@@ -724,3 +724,22 @@ fn the_whole_bloc_in_one_run_holds_each_cells_packet_carrying_its_roster() {
     let refused = kttdv(&["render", "mau-6", "examples/committee.json", "--with-cells"], "");
     assert_eq!(refused.status.code(), Some(2));
 }
+
+#[test]
+fn a_name_typed_as_a_formula_comes_out_of_the_workbooks_as_text() {
+    use calamine::Reader;
+    let mut board = hierarchy(5);
+    let formula = "=HYPERLINK(\"http://x\",\"Bấm\")";
+    board["committees"][0]["cells"][0]["cell"]["name"] = json!(formula);
+    let files = made(&RENDERER, &board, PdfFlavour::PLAIN);
+    let mut seen = 0;
+    for (name, xlsx) in files.iter().filter(|(n, _)| n.ends_with(".xlsx")) {
+        let mut workbook = calamine::Xlsx::new(Cursor::new(xlsx.clone())).unwrap();
+        for sheet in workbook.sheet_names() {
+            let formulas = workbook.worksheet_formula(&sheet).unwrap();
+            assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "{name} {sheet}: a formula");
+        }
+        seen += sheet_strings(xlsx).iter().filter(|s| *s == formula).count();
+    }
+    assert!(seen >= 1, "the name, as text, in a workbook");
+}

@@ -9,7 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
 use super::workflow::{self, Progress};
-use crate::campaign::{Access, Action, Step, Summary, access, documents_of, next, sees_campaign, signed_required};
+use crate::campaign::{
+    ACTIONS, Access, Action, Step, Summary, access, action_label, documents_of, next, sees_campaign, signed_required,
+    vietnam_time,
+};
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
@@ -181,7 +184,7 @@ pub(super) async fn unit_page(
         .await?
         .iter()
         .map(|e| {
-            json!({ "at": page_time(e.at), "label": workflow::action_label(&e.action), "login": e.login,
+            json!({ "at": page_time(e.at), "label": action_label(&e.action), "login": e.login,
                     "version": e.version, "note": e.note })
         })
         .collect();
@@ -222,7 +225,7 @@ pub(super) async fn log_page(
     if !unit.is_empty() && !units.iter().any(|u| u.code == unit) {
         return Err(ApiError::BadRequest(format!("chiến dịch không có đơn vị mã «{unit}»")));
     }
-    if !action.is_empty() && !workflow::ACTIONS.iter().any(|(a, _)| *a == action) {
+    if !action.is_empty() && !ACTIONS.iter().any(|(a, _)| *a == action) {
         return Err(ApiError::BadRequest(format!("nhật ký không có thao tác «{action}»")));
     }
     let filter = EventFilter {
@@ -238,7 +241,7 @@ pub(super) async fn log_page(
         .iter()
         .map(|e| {
             let unit = e.unit.as_deref().map(|code| names.get(code).copied().unwrap_or(code));
-            json!({ "seq": e.seq, "at": page_time(e.at), "action": workflow::action_label(&e.action),
+            json!({ "seq": e.seq, "at": page_time(e.at), "action": action_label(&e.action),
                     "login": e.login, "address": e.address, "unit": unit, "version": e.version, "note": e.note })
         })
         .collect();
@@ -249,7 +252,7 @@ pub(super) async fn log_page(
         "code": campaign, "name": campaign_name, "events": rows, "total": total, "page": page, "pages": pages,
         "previous": (page > 1).then(|| at(page - 1)), "next": (page < pages).then(|| at(page + 1)),
         "units": units.iter().map(|u| json!({ "code": u.code, "name": u.name })).collect::<Vec<_>>(),
-        "actions": workflow::ACTIONS.iter().map(|(a, label)| json!({ "code": a, "label": label })).collect::<Vec<_>>(),
+        "actions": ACTIONS.iter().map(|(a, label)| json!({ "code": a, "label": label })).collect::<Vec<_>>(),
         "unit": unit, "action": action,
     });
     Ok(state.pages.page("audit.html", &context))
@@ -270,15 +273,6 @@ fn document_links(campaign: &str, unit: &Unit) -> Vec<Value> {
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
-/// A time of the store in Vietnam's time, as `format` writes it (pages:
-/// `dd/mm/yyyy hh:mm`).
-pub(super) fn vietnam_time(ms: i64, format: &str) -> String {
-    let zone = chrono::FixedOffset::east_opt(7 * 3600).expect("a valid offset");
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&zone).format(format).to_string())
-        .unwrap_or_default()
 }
 
 /// A page's time: `dd/mm/yyyy hh:mm`.

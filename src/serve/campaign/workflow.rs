@@ -4,7 +4,6 @@
 //! completeness and timeliness and its list of missing units as a
 //! workbook; a unit's timeline and the campaign's audit log.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
@@ -154,68 +153,6 @@ fn missing_workbook(rows: &[[String; 5]], today: &str) -> Result<Vec<u8>, rust_x
     workbook.save_to_buffer()
 }
 
-/// The audit log as a spreadsheet opens it as written: a byte-order mark
-/// (Excel reads UTF-8 then), Vietnamese titles and actions, Vietnam's time,
-/// units by name beside their code, CRLF, and no cell taken for a formula.
-fn audit_csv(events: &[crate::store::Event], names: &HashMap<String, String>) -> String {
-    let titles = ["STT", "Thời gian", "Thao tác", "Người thực hiện", "Địa chỉ", "Đơn vị", "Mã đơn vị", "Phiên bản"];
-    let mut csv = String::from("\u{feff}");
-    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\r\n";
-    let titles: Vec<String> = titles.iter().chain(&["Mã băm phiên bản", "Ghi chú"]).map(|t| (*t).to_owned()).collect();
-    csv.push_str(&line(&titles));
-    for e in events {
-        let unit = e.unit.clone().unwrap_or_default();
-        csv.push_str(&line(&[
-            e.seq.to_string(),
-            super::pages::vietnam_time(e.at, "%d/%m/%Y %H:%M:%S"),
-            action_label(&e.action).to_owned(),
-            e.login.clone().unwrap_or_default(),
-            e.address.clone().unwrap_or_default(),
-            names.get(&unit).cloned().unwrap_or_default(),
-            unit,
-            e.version.map(|v| v.to_string()).unwrap_or_default(),
-            e.sha256.clone().unwrap_or_default(),
-            e.note.clone().unwrap_or_default(),
-        ]));
-    }
-    csv
-}
-
-/// A CSV cell, quoted; one a spreadsheet would take for a formula (`=`,
-/// `+`, `-`, `@`, a tab or a return first) is kept as text by a leading
-/// apostrophe.
-fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
-    format!("\"{}\"", text.replace('"', "\"\""))
-}
-
-/// Every action of the audit log, with its Vietnamese words.
-pub(super) const ACTIONS: &[(&str, &str)] = &[
-    ("campaign-created", "tạo chiến dịch"),
-    ("account-created", "tạo tài khoản"),
-    ("account-disabled", "khóa tài khoản"),
-    ("password-set", "đặt mật khẩu"),
-    ("sign-in", "đăng nhập"),
-    ("sign-in-failed", "đăng nhập sai"),
-    ("sign-out", "đăng xuất"),
-    ("token-created", "tạo mã truy cập"),
-    ("token-revoked", "thu hồi mã truy cập"),
-    ("save", "lưu phiên bản"),
-    ("submit", "nộp"),
-    ("approve", "duyệt, tiếp nhận"),
-    ("return", "trả lại"),
-    ("not-reporting", "đánh dấu không báo cáo"),
-    ("upload", "gửi bản đã ký"),
-    ("read", "xem dữ liệu"),
-    ("download", "tải văn bản"),
-    ("export", "xuất cả chiến dịch"),
-];
-
-/// What an event of the audit log was, in Vietnamese.
-pub fn action_label(action: &str) -> &str {
-    ACTIONS.iter().find(|(a, _)| *a == action).map_or(action, |(_, label)| label)
-}
-
 /// A unit's timeline: every event of its report, oldest first.
 pub async fn timeline(
     State(state): State<Arc<AppState>>,
@@ -247,7 +184,7 @@ pub async fn audit(
         None | Some("json") => Ok(Json(events).into_response()),
         Some("csv") => {
             let names = state.store.units(&campaign).await?.into_iter().map(|u| (u.code, u.name)).collect();
-            let csv = audit_csv(&events, &names);
+            let csv = crate::campaign::audit_csv(&events, &names);
             let disposition = format!("attachment; filename=\"nhat-ky-{campaign}.csv\"");
             Ok((
                 [
@@ -269,18 +206,5 @@ pub(super) fn reads_log(account: &Account, campaign: &str) -> Result<(), ApiErro
     match account.role {
         Role::Board | Role::Admin => Ok(()),
         _ => Err(ApiError::Forbidden("chỉ Ban Tổ chức và người quản trị xem nhật ký")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_cell;
-
-    #[test]
-    fn a_cell_a_spreadsheet_would_compute_stays_text() {
-        assert_eq!(csv_cell("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
-        assert_eq!(csv_cell("-1"), "\"'-1\"");
-        assert_eq!(csv_cell("@SUM(A1)"), "\"'@SUM(A1)\"");
-        assert_eq!(csv_cell("Chi bộ Văn phòng"), "\"Chi bộ Văn phòng\"");
     }
 }
