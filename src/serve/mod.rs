@@ -142,10 +142,7 @@ fn warm_up(state: &AppState) -> Result<(), crate::Error> {
 }
 
 fn router(state: Arc<AppState>) -> Router {
-    let mut router = Router::new();
-    for (route, handler) in campaign::routes() {
-        router = router.route(route.path, handler);
-    }
+    let router = campaign::router(state.clone());
     // What makes documents from what the caller sends, storing nothing.
     let stateless = Router::new()
         .route("/", get(page::home))

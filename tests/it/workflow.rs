@@ -679,3 +679,29 @@ async fn the_audit_log_reads_on_screen_paged_and_filtered_by_unit_and_action_for
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn the_rule_of_a_route_is_applied_before_its_request_is_read() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
+    // A cousin cell's submission, sent in a form no route reads: not there, before anything is read.
+    let answer = secretary
+        .put(unit_url(&server, COUSIN_CELL, "submission"))
+        .header("content-type", "text/plain")
+        .body("không phải dữ liệu")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::NOT_FOUND);
+    // A step with a body that is not JSON on a unit out of reach: the same.
+    let answer = secretary
+        .post(unit_url(&server, COUSIN_CELL, "approve"))
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::NOT_FOUND);
+}

@@ -10,12 +10,11 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{UnitPath, reach};
+use super::{Reached, UnitPath};
 use crate::campaign::{Access, Action, Invited, Login, access, invite_below, may_add_second, open_account};
 use crate::input::{Code, InputError, JsonPath};
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
-use crate::serve::session::Actor;
 use crate::store::{Account, Role, Unit};
 
 /// An account to create for a unit: its login (by default the unit's code).
@@ -47,12 +46,11 @@ fn distance(account: &Account, lineage: &[Unit]) -> usize {
 /// has an active account gets another only from itself or the Board.
 pub async fn invite(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
+    Reached { account, lineage }: Reached,
     Path(UnitPath { campaign, code }): Path<UnitPath>,
     body: Option<Json<Invitation>>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let Invitation { login, below, second } = body.map(|Json(b)| b).unwrap_or_default();
-    let lineage = reach(&state, &account, &campaign, &code, Action::Invite).await?;
     let by = Some(account.login.as_str());
     let answer = if below {
         let units = state.store.units(&campaign).await?;
@@ -101,10 +99,8 @@ fn shown(invited: &Invited) -> Value {
 /// whether its link was used, whether it is disabled.
 pub async fn accounts(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
     Path(UnitPath { campaign, code }): Path<UnitPath>,
 ) -> Result<Json<Value>, ApiError> {
-    reach(&state, &account, &campaign, &code, Action::Read).await?;
     Ok(Json(json!(state.store.unit_accounts(&campaign, &code).await?)))
 }
 
@@ -121,10 +117,9 @@ pub struct AccountPath {
 /// its sessions end, its tokens are revoked.
 pub async fn disable(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
+    Reached { account, .. }: Reached,
     Path(AccountPath { campaign, code, login }): Path<AccountPath>,
 ) -> Result<StatusCode, ApiError> {
-    reach(&state, &account, &campaign, &code, Action::Invite).await?;
     if account.role != Role::Admin && account.login == login {
         return Err(ApiError::Forbidden("không tự khóa tài khoản của mình; hãy đăng xuất"));
     }

@@ -61,7 +61,7 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
     use Rule::{Admin, Audit, Campaign, SignedIn, Unit};
     let route = |method: Method, path: &'static str, rule: Rule| Route { method, path, rule };
     let step = |step: crate::campaign::Step| {
-        post(move |state, actor, path, body| workflow::take(step, state, actor, path, body))
+        post(move |state, reached, path, body| workflow::take(step, state, reached, path, body))
     };
     vec![
         (route(Method::GET, "/api/campaigns", SignedIn), get(list)),
@@ -124,6 +124,72 @@ pub fn table() -> Vec<Route> {
     routes().into_iter().map(|(route, _)| route).collect()
 }
 
+/// The campaign's routes, each behind its rule: the rule is applied from
+/// the table before the handler runs, which receives what it let through
+/// ([`Reached`]) and needs not, and cannot forget to, check it again.
+pub(super) fn router(state: Arc<AppState>) -> axum::Router<Arc<AppState>> {
+    routes().into_iter().fold(axum::Router::new(), |router, (route, handler)| {
+        let rule = axum::middleware::from_fn_with_state((state.clone(), route.rule), enforce);
+        router.route(route.path, handler.route_layer(rule))
+    })
+}
+
+/// What a route's rule let through: who asks and, on a unit's route, the
+/// unit with the units above it, nearest first.
+#[derive(Clone)]
+pub(super) struct Reached {
+    pub account: Account,
+    pub lineage: Vec<Unit>,
+}
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for Reached {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &Arc<AppState>) -> Result<Self, ApiError> {
+        let reached = parts.extensions.get::<Reached>().cloned();
+        reached.ok_or_else(|| ApiError::internal("một đường dẫn của chiến dịch không qua quy tắc của nó"))
+    }
+}
+
+/// Applies the route's `rule` to the request: on a unit's route, the rule
+/// of reach for the route's action.
+async fn enforce(
+    State((state, rule)): State<(Arc<AppState>, Rule)>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let reached = async {
+        use axum::extract::FromRequestParts;
+        let Actor(account) = Actor::from_request_parts(&mut parts, &state).await?;
+        type Params = Path<std::collections::HashMap<String, String>>;
+        let params = <Params as axum::extract::OptionalFromRequestParts<_>>::from_request_parts(&mut parts, &state)
+            .await
+            .map_err(|_| ApiError::NotFound)?;
+        let params = params.map(|Path(p)| p).unwrap_or_default();
+        let campaign = params.get("campaign").map_or("", String::as_str);
+        let lineage = match rule {
+            Rule::SignedIn => Vec::new(),
+            Rule::Admin if account.role == Role::Admin => Vec::new(),
+            Rule::Admin => return Err(ApiError::Forbidden("việc này chỉ người quản trị làm được")),
+            Rule::Campaign => seen(&account, campaign).map(|()| Vec::new())?,
+            Rule::Audit => workflow::reads_log(&account, campaign).map(|()| Vec::new())?,
+            Rule::Unit(action) => {
+                let code = params.get("code").map_or("", String::as_str);
+                reach(&state, &account, campaign, code, action).await?
+            }
+        };
+        Ok::<_, ApiError>(Reached { account, lineage })
+    };
+    match reached.await {
+        Ok(reached) => {
+            parts.extensions.insert(reached);
+            next.run(axum::extract::Request::from_parts(parts, body)).await
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
 /// The unit `code` of `campaign` with the units above it, nearest first,
 /// when `account` may do `action` to it: a unit outside their reach is
 /// answered as one that does not exist (404), one they see but may not act
@@ -184,7 +250,7 @@ pub struct UnitPath {
 }
 
 /// The campaigns the user sees: their own; every one for an administrator.
-async fn list(State(state): State<Arc<AppState>>, Actor(account): Actor) -> Result<Json<Value>, ApiError> {
+async fn list(State(state): State<Arc<AppState>>, Reached { account, .. }: Reached) -> Result<Json<Value>, ApiError> {
     let campaigns = state.store.campaigns().await?;
     let seen = campaigns.into_iter().filter(|(code, _, _)| sees_campaign(&account, code));
     Ok(Json(seen.map(|(code, name, _)| json!({ "code": code, "name": name })).collect()))
@@ -197,12 +263,9 @@ async fn list(State(state): State<Arc<AppState>>, Actor(account): Actor) -> Resu
 /// name). Refused with every problem, nothing stored.
 async fn create(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
+    Reached { account, .. }: Reached,
     upload: Upload,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    if account.role != Role::Admin {
-        return Err(ApiError::Forbidden("chỉ người quản trị tạo được chiến dịch"));
-    }
     let Upload::Files { files, fields, input: None, .. } = upload else {
         return Err(ApiError::BadRequest("gửi biểu mẫu multipart/form-data với các tệp settings, units, roll".into()));
     };
@@ -269,7 +332,7 @@ impl From<Unit> for UnitView {
 /// parent, with its state and its last change.
 async fn units(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
+    Reached { account, .. }: Reached,
     Path(campaign): Path<String>,
 ) -> Result<Response, ApiError> {
     let units = reached_units(&state, &account, &campaign).await?;

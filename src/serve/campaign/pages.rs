@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
-use super::workflow::{self, Progress};
+use super::workflow::Progress;
 use crate::campaign::{
     ACTIONS, Access, Action, Step, Summary, access, action_label, documents_of, next, sees_campaign, signed_required,
     vietnam_time,
@@ -18,7 +18,7 @@ use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
 use crate::store::{EventFilter, Level, Role, State as UnitState, StoreError, Unit};
 
-use super::{UnitPath, reach, reached_units, seen};
+use super::{Reached, UnitPath, reached_units, seen};
 
 /// The page listing the campaigns the user sees; the sign-in page for
 /// someone not signed in.
@@ -162,10 +162,10 @@ pub struct PageQuery {
 /// its timeline.
 pub(super) async fn unit_page(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
+    Reached { mut lineage, .. }: Reached,
     Path(UnitPath { campaign, code }): Path<UnitPath>,
 ) -> Result<Response, ApiError> {
-    let unit = reach(&state, &account, &campaign, &code, Action::Read).await?.remove(0);
+    let unit = lineage.remove(0);
     let campaign_name = state.store.campaigns().await?.into_iter().find(|(c, _, _)| *c == campaign).map(|(_, n, _)| n);
     let versions: Vec<Value> = state
         .store
@@ -216,11 +216,10 @@ pub struct LogQuery {
 /// words and Vietnam's time, units by their names.
 pub(super) async fn log_page(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
+    Reached { account, .. }: Reached,
     Path(campaign): Path<String>,
     Query(LogQuery { unit, action, trang }): Query<LogQuery>,
 ) -> Result<Response, ApiError> {
-    workflow::reads_log(&account, &campaign)?;
     let units = state.store.units(&campaign).await?;
     if !unit.is_empty() && !units.iter().any(|u| u.code == unit) {
         return Err(ApiError::BadRequest(format!("chiến dịch không có đơn vị mã «{unit}»")));

@@ -9,17 +9,15 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::campaign::Action;
 use crate::hash::sha256;
 use crate::input::{Code, InputError, JsonPath};
 use crate::serve::AppState;
 use crate::serve::api::parse_kind;
 use crate::serve::error::ApiError;
-use crate::serve::session::Actor;
 use crate::serve::upload::Upload;
 
 use super::submission::{made_document, read_logged};
-use super::{UnitPath, reach};
+use super::{Reached, UnitPath};
 use crate::campaign::{documents_of, input_of};
 
 /// The unit uploads the PDF it signed (a form with one file). Kept only
@@ -31,11 +29,11 @@ use crate::campaign::{documents_of, input_of};
 /// originals"). Once approved or accepted, a kept original stays.
 pub(super) async fn upload_signed(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
+    Reached { account, mut lineage }: Reached,
     Path(UnitPath { campaign, code }): Path<UnitPath>,
     upload: Upload,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let unit = reach(&state, &account, &campaign, &code, Action::Edit).await?.remove(0);
+    let unit = lineage.remove(0);
     let Upload::Files { mut files, input: None, .. } = upload else {
         return Err(ApiError::BadRequest("gửi biểu mẫu multipart/form-data với một tệp PDF đã ký".into()));
     };
@@ -105,10 +103,10 @@ pub(super) async fn upload_signed(
 /// unit and the levels above it.
 pub(super) async fn signed_original(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
+    Reached { account, mut lineage }: Reached,
     Path((campaign, code, kind)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    let unit = reach(&state, &account, &campaign, &code, Action::Read).await?.remove(0);
+    let unit = lineage.remove(0);
     let kind = parse_kind(&kind)?;
     if !documents_of(unit.level).contains(&kind) {
         return Err(ApiError::BadRequest(format!("{} không lập loại {}", unit.level.label(), kind.name())));

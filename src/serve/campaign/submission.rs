@@ -11,19 +11,18 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::campaign::{Action, checked_part, documents_of, editable, input_of, save_part, surroundings};
+use crate::campaign::{checked_part, documents_of, editable, input_of, save_part, surroundings};
 use crate::hash::sha256;
 use crate::kinds::Kind;
 use crate::serve::AppState;
 use crate::serve::api::{OutFormat, parse_kind};
 use crate::serve::error::{ApiError, Problem};
 use crate::serve::file::file_response;
-use crate::serve::session::Actor;
 use crate::serve::upload::{Upload, on_input};
 use crate::store::Unit;
 use crate::{PdfFlavour, Rendered, Slot};
 
-use super::{UnitPath, reach};
+use super::{Reached, UnitPath};
 
 /// `?version=N`: a version of the unit's own, not its current one.
 #[derive(Deserialize)]
@@ -35,11 +34,11 @@ pub(super) struct VersionQuery {
 /// The unit's submission: its current version, or `?version=N`.
 pub(super) async fn submission(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
+    Reached { account, mut lineage }: Reached,
     Path(UnitPath { campaign, code }): Path<UnitPath>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
-    let unit = reach(&state, &account, &campaign, &code, Action::Read).await?.remove(0);
+    let unit = lineage.remove(0);
     let version = state.store.version(&campaign, &code, query.version).await?;
     let version = version.ok_or(ApiError::NoSubmission(unit.name))?;
     let number = Some(version.info.number);
@@ -54,10 +53,8 @@ pub(super) async fn submission(
 /// Every version of the unit's submission, oldest first.
 pub(super) async fn versions(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
     Path(UnitPath { campaign, code }): Path<UnitPath>,
 ) -> Result<Json<Value>, ApiError> {
-    reach(&state, &account, &campaign, &code, Action::Read).await?;
     Ok(Json(json!(state.store.versions(&campaign, &code).await?)))
 }
 
@@ -67,11 +64,11 @@ pub(super) async fn versions(
 /// when valid, while the unit may still edit (409 once submitted).
 pub(super) async fn save(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
-    Path(UnitPath { campaign, code }): Path<UnitPath>,
+    Reached { account, mut lineage }: Reached,
+    Path(UnitPath { campaign, .. }): Path<UnitPath>,
     upload: Upload,
 ) -> Result<Json<Value>, ApiError> {
-    let unit = reach(&state, &account, &campaign, &code, Action::Edit).await?.remove(0);
+    let unit = lineage.remove(0);
     // Said before the upload is read and checked.
     editable(&unit)?;
     let around = surroundings(&state.store, &campaign, &unit).await?;
@@ -93,11 +90,11 @@ pub(super) async fn save(
 /// below at their current versions).
 pub(super) async fn document(
     State(state): State<Arc<AppState>>,
-    Actor(account): Actor,
+    Reached { account, mut lineage }: Reached,
     Path((campaign, code, kind)): Path<(String, String, String)>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
-    let unit = reach(&state, &account, &campaign, &code, Action::Read).await?.remove(0);
+    let unit = lineage.remove(0);
     let kind = parse_kind(&kind)?;
     if !documents_of(unit.level).contains(&kind) {
         let names: Vec<&str> = documents_of(unit.level).iter().map(|k| k.name()).collect();
