@@ -95,6 +95,35 @@ pub struct Invited {
     pub token: String,
 }
 
+/// An account made from the command line: an administrator's (no unit),
+/// or the first officer of the unit `unit` of `campaign`, whose role must be
+/// the one of the unit's level: its one-time sign-in token with it.
+pub async fn first_account(
+    store: &Store,
+    login: &Login,
+    role: Role,
+    place: Option<(&str, &str)>,
+) -> Result<(Account, String), StoreError> {
+    match place {
+        Some((campaign, unit)) if role != Role::Admin => {
+            let unit = store.unit(campaign, unit).await?;
+            // A user acts for their unit with its level's role.
+            let level_role = super::role_of(unit.level);
+            if level_role != role {
+                return Err(StoreError::WrongRole { unit: unit.code, role: level_role.as_str() });
+            }
+            let made = open_account(store, campaign, &unit, login, None, true).await?;
+            Ok((made.account, made.token))
+        }
+        _ => {
+            let account = Account { login: login.to_string(), role, campaign: None, unit: None };
+            let token = new_token();
+            store.create_account(&account, &token, None, false).await?;
+            Ok((account, token))
+        }
+    }
+}
+
 /// Makes the account `login` for `unit` of `campaign`, with the role of the
 /// unit's level, `by` an officer (none: the command line); with
 /// `one_per_unit`, only while the unit has no active account.

@@ -14,6 +14,9 @@ pub enum Error {
     /// The unit, by name, has no version to make a document from.
     #[error("đơn vị «{0}» chưa có dữ liệu để lập văn bản")]
     NoSubmission(String),
+    /// A campaign file that is not one.
+    #[error("tệp chiến dịch không hợp lệ: {0}")]
+    Settings(String),
     /// A change the unit's state does not allow now.
     #[error("{0}")]
     Conflict(String),

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
+use kttdv::campaign::{NewCampaign, UnitsFrom};
 use kttdv::{EngineConfig, Kind, PdfFlavour, Renderer};
 
 use crate::args::{
@@ -275,41 +276,44 @@ fn campaign_init(config: &EngineConfig, args: CampaignInitArgs) -> Result<(), Ex
     let reporter = Reporter { stdout: false, json: false };
     let text = std::fs::read_to_string(&settings)
         .map_err(|err| internal(format!("không đọc được {}: {err}", settings.display())))?;
-    kttdv::campaign::check_settings(&text).map_err(|err| {
-        eprintln!("kttdv: tệp chiến dịch {} không hợp lệ: {err}", settings.display());
-        Exit::InvalidInput
-    })?;
-    let code =
-        code.unwrap_or_else(|| settings.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
-    let (tree, roll) = match (from, units, roll) {
-        (None, Some(units), roll) => {
-            let tree = kttdv::campaign::read_units(&units).map_err(|problems| reporter.problems(&problems))?;
-            let roll = roll.map(|roll| kttdv::campaign::read_roll(&roll)).transpose();
-            (tree, roll.map_err(|problems| reporter.problems(&problems))?)
-        }
-        (Some(board), _, roll) => {
-            let args = InputArgs { input: board, roll, cell: Vec::new(), cells: Vec::new(), committees: Vec::new() };
+    let board;
+    let from = match (&from, &units, &roll) {
+        (None, Some(units), roll) => UnitsFrom::Units { units, roll: roll.as_deref() },
+        (Some(path), _, roll) => {
+            let args = InputArgs {
+                input: path.clone(),
+                roll: roll.clone(),
+                cell: Vec::new(),
+                cells: Vec::new(),
+                committees: Vec::new(),
+            };
             let input = load(Kind::HoSoBan, &args, reporter)?;
             let warnings = renderer(config)?
                 .check(Kind::HoSoBan, &input.value)
                 .map_err(|problems| reporter.problems(&input.relocate(problems)))?;
             reporter.warnings(&input.warnings(warnings));
-            (kttdv::campaign::Tree::from_board(&input.value), input.value.get("roll").cloned())
+            board = input.value;
+            UnitsFrom::Board(&board)
         }
-        (None, None, Some(roll)) => {
-            let roll = kttdv::campaign::read_roll(&roll).map_err(|problems| reporter.problems(&problems))?;
-            (kttdv::campaign::Tree::from_roll("Ban Tổ chức Đảng ủy Khối", &roll), Some(roll))
-        }
+        (None, None, Some(roll)) => UnitsFrom::Roll(roll),
         (None, None, None) => {
             return Err(usage(
                 "cần --from (hồ sơ Ban Tổ chức), --units (danh sách đơn vị) hoặc --roll (danh sách quản lý)",
             ));
         }
     };
+    let new = NewCampaign::read(code, &settings, text, from).map_err(|err| match err {
+        kttdv::campaign::Error::Input(problems) => reporter.problems(&problems),
+        err => {
+            eprintln!("kttdv: {}: {err}", settings.display());
+            Exit::InvalidInput
+        }
+    })?;
     let location = store.location();
     let place = location.describe();
     with_store(&location, |store| async move {
-        kttdv::campaign::create(&store, &code, &text, &tree, roll.as_ref(), None).await?;
+        new.create(&store, None).await?;
+        let (code, tree) = (&new.code, &new.tree);
         let count = |level| tree.units.iter().filter(|u| u.level == level).count();
         eprintln!(
             "Đã tạo chiến dịch «{code}»: {} tổ chức cơ sở đảng, {} chi bộ, {} bản dữ liệu; kho {}",
@@ -336,24 +340,8 @@ fn create_user(
     let location = store.location();
     let url = url.trim_end_matches('/').to_owned();
     with_store(&location, |store| async move {
-        let (account, token) = match (campaign, unit) {
-            (Some(campaign), Some(unit)) if role != kttdv::store::Role::Admin => {
-                let unit = store.unit(&campaign, &unit).await?;
-                // A user acts for their unit with its level's role.
-                let level_role = kttdv::campaign::role_of(unit.level);
-                if level_role != role {
-                    return Err(kttdv::store::StoreError::WrongRole { unit: unit.code, role: level_role.as_str() });
-                }
-                let made = kttdv::campaign::open_account(&store, &campaign, &unit, &login, None, true).await?;
-                (made.account, made.token)
-            }
-            _ => {
-                let account = kttdv::store::Account { login: login.to_string(), role, campaign: None, unit: None };
-                let token = kttdv::store::new_token();
-                store.create_account(&account, &token, None, false).await?;
-                (account, token)
-            }
-        };
+        let place = campaign.as_deref().zip(unit.as_deref());
+        let (account, token) = kttdv::campaign::first_account(&store, &login, role, place).await?;
         eprintln!(
             "Đã tạo tài khoản «{}» ({}). Liên kết đăng nhập một lần, hết hạn sau 72 giờ:",
             account.login,

@@ -13,6 +13,7 @@ mod workflow;
 
 pub(super) use self::pages::{campaign_page, campaigns_page};
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Json;
@@ -27,7 +28,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::session::Actor;
 use super::upload::Upload;
-use crate::campaign::{Access, Action, access, reached, sees_campaign};
+use crate::campaign::{Access, Action, NewCampaign, UnitsFrom, access, reached, sees_campaign};
 use crate::store::{Account, Role, StoreError, Unit};
 
 /// Who may use a route: the rule it goes through.
@@ -288,27 +289,16 @@ async fn create(
     let (Some((settings, settings_name)), Some((units, _))) = (paths.get("settings"), paths.get("units")) else {
         return Err(ApiError::BadRequest("cần tệp chiến dịch (settings) và danh sách đơn vị (units)".into()));
     };
-    let code = match fields.iter().find(|(k, _)| k == "code") {
-        Some((_, code)) => code.trim().to_owned(),
-        None => std::path::Path::new(settings_name)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-    };
+    let code = fields.iter().find(|(k, _)| k == "code").map(|(_, code)| code.trim().to_owned());
     let text = std::fs::read_to_string(settings)
         .map_err(|_| ApiError::BadRequest("tệp chiến dịch không phải văn bản UTF-8".into()))?;
-    crate::campaign::check_settings(&text)
-        .map_err(|e| ApiError::BadRequest(format!("tệp chiến dịch không hợp lệ: {e}")))?;
-    let (units, roll) = (units.clone(), paths.get("roll").map(|(p, _)| p.clone()));
-    let (tree, roll) = state
+    let (named, units, roll) = (PathBuf::from(settings_name), units.clone(), paths.get("roll").map(|(p, _)| p.clone()));
+    let new = state
         .pool
-        .run(move || {
-            let tree = crate::campaign::read_units(&units).map_err(ApiError::Input)?;
-            let roll = roll.map(|roll| crate::campaign::read_roll(&roll)).transpose().map_err(ApiError::Input)?;
-            Ok::<_, ApiError>((tree, roll))
-        })
+        .run(move || NewCampaign::read(code, &named, text, UnitsFrom::Units { units: &units, roll: roll.as_deref() }))
         .await??;
-    crate::campaign::create(&state.store, &code, &text, &tree, roll.as_ref(), Some(&account.login)).await?;
+    new.create(&state.store, Some(&account.login)).await?;
+    let (code, tree) = (new.code, new.tree);
     tracing::info!(campaign = code, by = account.login, "đã tạo chiến dịch");
     Ok((axum::http::StatusCode::CREATED, Json(json!({ "code": code, "units": tree.units.len() }))))
 }
