@@ -27,6 +27,7 @@ pub use self::accounts::{
 };
 pub use self::backup::{backup, restore};
 pub use self::model::{Dump, Level, State, Unit, Version, VersionInfo};
+
 pub use self::throttle::Policy;
 pub use self::workflow::{Check, Event, EventFilter, Move, NewEvent, Signed, SignedInfo, broken_link};
 
@@ -185,6 +186,15 @@ pub struct Saved {
     pub new: bool,
 }
 
+/// A campaign as the store lists it.
+#[derive(Debug, Clone)]
+pub struct CampaignInfo {
+    pub code: String,
+    pub name: String,
+    /// Its campaign file (JSON).
+    pub settings: String,
+}
+
 /// The store: a pool of connections to one database.
 #[derive(Clone)]
 pub struct Store {
@@ -281,8 +291,10 @@ impl Store {
         let newest = MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0);
         let tables = self.tables().await?;
         if tables.iter().any(|t| t == "_sqlx_migrations") {
-            let applied: Option<i64> =
-                sqlx::query("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&self.pool).await?.try_get(0)?;
+            let applied: Option<i64> = sqlx::query("SELECT MAX(version) AS newest FROM _sqlx_migrations")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("newest")?;
             if applied.is_some_and(|v| v > newest) {
                 return Err(StoreError::Newer(place.into()));
             }
@@ -299,10 +311,10 @@ impl Store {
         let sql = if self.writer.is_some() {
             "SELECT name FROM sqlite_master WHERE type = 'table'"
         } else {
-            "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema()"
+            "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables WHERE table_schema = current_schema()"
         };
         let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| r.try_get::<String, _>(0).map_err(StoreError::from)).collect()
+        rows.iter().map(|r| r.try_get::<String, _>("name").map_err(StoreError::from)).collect()
     }
 
     /// A consistent copy of the whole store — every campaign, account,
@@ -321,7 +333,8 @@ impl Store {
     /// SQLite's own check of every page and index; the problems it found.
     pub async fn integrity(&self) -> Result<Vec<String>> {
         let rows = sqlx::query("PRAGMA integrity_check").fetch_all(&self.pool).await?;
-        let found: Vec<String> = rows.iter().map(|r| r.try_get(0)).collect::<std::result::Result<_, _>>()?;
+        let found: Vec<String> =
+            rows.iter().map(|r| r.try_get("integrity_check")).collect::<std::result::Result<_, _>>()?;
         Ok(found.into_iter().filter(|f| f != "ok").collect())
     }
 
@@ -336,19 +349,22 @@ impl Store {
         Ok(())
     }
 
-    /// Every campaign: code, name, settings, newest first.
-    pub async fn campaigns(&self) -> Result<Vec<(String, String, String)>> {
+    /// Every campaign, newest first.
+    pub async fn campaigns(&self) -> Result<Vec<CampaignInfo>> {
         let rows = sqlx::query("SELECT code, name, settings FROM campaign ORDER BY created_at DESC, code")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+        let info = |r: &AnyRow| {
+            Ok(CampaignInfo { code: r.try_get("code")?, name: r.try_get("name")?, settings: r.try_get("settings")? })
+        };
+        rows.iter().map(info).collect()
     }
 
     /// The campaign's settings (its file, JSON).
     pub async fn campaign(&self, code: &str) -> Result<String> {
         let row =
             sqlx::query("SELECT settings FROM campaign WHERE code = $1").bind(code).fetch_optional(&self.pool).await?;
-        Ok(row.ok_or_else(|| StoreError::NoCampaign(code.into()))?.try_get(0)?)
+        Ok(row.ok_or_else(|| StoreError::NoCampaign(code.into()))?.try_get("settings")?)
     }
 
     /// The campaign's units, the tree in order: each unit after its parent.
@@ -486,7 +502,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let row = row.ok_or_else(|| StoreError::NoVersion { unit: unit.into(), number })?;
-        Ok(Some(Version { info: VersionInfo::from_row(&row)?, body: row.try_get(4)? }))
+        Ok(Some(Version { info: VersionInfo::from_row(&row)?, body: row.try_get("body")? }))
     }
 
     /// The current versions' bodies of the units below `unit` — its
@@ -502,7 +518,7 @@ impl Store {
         .bind(unit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+        rows.iter().map(|r| Ok((r.try_get("code")?, r.try_get("body")?))).collect()
     }
 
     /// Every version of the unit's submission, oldest first, without bodies.
@@ -522,7 +538,7 @@ impl Store {
     pub async fn roll(&self, campaign: &str) -> Result<Option<String>> {
         let row =
             sqlx::query("SELECT body FROM roll WHERE campaign = $1").bind(campaign).fetch_optional(&self.pool).await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?)
+        Ok(row.map(|r| r.try_get("body")).transpose()?)
     }
 
     /// A document made before, by its address: its file name, what else
@@ -532,7 +548,9 @@ impl Store {
             .bind(address)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()?)
+        Ok(row
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get("file_name")?, r.try_get("meta")?, r.try_get("bytes")?)))
+            .transpose()?)
     }
 
     /// Waits for this process's turn to write (SQLite only).
@@ -608,14 +626,9 @@ impl Store {
         .await?;
         let mut versions: Vec<(String, Vec<Version>)> = Vec::new();
         for row in &rows {
-            let unit: String = row.try_get(0)?;
-            let info = VersionInfo {
-                number: row.try_get(1)?,
-                sha256: row.try_get(2)?,
-                saved_at: row.try_get(3)?,
-                author: row.try_get(4)?,
-            };
-            let version = Version { info, body: row.try_get(5)? };
+            let unit: String = row.try_get("unit")?;
+            let info = VersionInfo::from_row(row)?;
+            let version = Version { info, body: row.try_get("body")? };
             match versions.last_mut() {
                 Some((last, list)) if *last == unit => list.push(version),
                 _ => versions.push((unit, vec![version])),
@@ -629,12 +642,12 @@ impl Store {
         tx.commit().await?;
         Ok(Dump {
             code: code.into(),
-            name: row.try_get(0)?,
-            settings: row.try_get(1)?,
-            created_at: row.try_get(2)?,
+            name: row.try_get("name")?,
+            settings: row.try_get("settings")?,
+            created_at: row.try_get("created_at")?,
             units,
             versions,
-            roll: roll.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?,
+            roll: roll.map(|r| Ok::<_, sqlx::Error>((r.try_get("body")?, r.try_get("saved_at")?))).transpose()?,
             events,
         })
     }
@@ -760,16 +773,16 @@ fn parse<T: FromStr>(text: String) -> Result<T> {
 impl Unit {
     fn from_row(row: &AnyRow) -> Result<Self> {
         Ok(Unit {
-            code: row.try_get(0)?,
-            name: row.try_get(1)?,
-            level: parse(row.try_get(2)?)?,
-            parent: row.try_get(3)?,
-            state: parse(row.try_get(4)?)?,
-            versions: row.try_get(5)?,
-            current: row.try_get(6)?,
-            changed_at: row.try_get(7)?,
-            submitted_at: row.try_get(8)?,
-            note: row.try_get(9)?,
+            code: row.try_get("code")?,
+            name: row.try_get("name")?,
+            level: parse(row.try_get("level")?)?,
+            parent: row.try_get("parent")?,
+            state: parse(row.try_get("state")?)?,
+            versions: row.try_get("versions")?,
+            current: row.try_get("current")?,
+            changed_at: row.try_get("changed_at")?,
+            submitted_at: row.try_get("submitted_at")?,
+            note: row.try_get("note")?,
         })
     }
 }
@@ -777,10 +790,10 @@ impl Unit {
 impl VersionInfo {
     fn from_row(row: &AnyRow) -> Result<Self> {
         Ok(VersionInfo {
-            number: row.try_get(0)?,
-            sha256: row.try_get(1)?,
-            saved_at: row.try_get(2)?,
-            author: row.try_get(3)?,
+            number: row.try_get("number")?,
+            sha256: row.try_get("sha256")?,
+            saved_at: row.try_get("saved_at")?,
+            author: row.try_get("author")?,
         })
     }
 }
@@ -815,7 +828,7 @@ async fn probe(file: &Path, place: &str) -> Result<()> {
         let mut conn = sqlx::AnyConnection::connect(&url).await?;
         let rows = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(&mut conn).await?;
         let _ = conn.close().await;
-        rows.iter().map(|r| r.try_get::<String, _>(0)).collect()
+        rows.iter().map(|r| r.try_get::<String, _>("name")).collect()
     }
     .await;
     match tables {

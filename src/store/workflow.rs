@@ -188,8 +188,8 @@ impl Store {
     /// its start, once (at open, after the migration that made the column).
     pub(super) async fn chain_unlinked(&self) -> Result<()> {
         let (_turn, mut tx) = self.begin_writing().await?;
-        let unlinked = sqlx::query("SELECT COUNT(*) FROM event WHERE hash IS NULL").fetch_one(&mut *tx).await?;
-        if unlinked.try_get::<i64, _>(0)? == 0 {
+        let unlinked = sqlx::query("SELECT COUNT(*) AS n FROM event WHERE hash IS NULL").fetch_one(&mut *tx).await?;
+        if unlinked.try_get::<i64, _>("n")? == 0 {
             return Ok(());
         }
         let rows = sqlx::query(
@@ -240,8 +240,8 @@ impl Store {
     ) -> Result<(Vec<Event>, i64)> {
         self.campaign(campaign).await?;
         let mut conn = self.pool.acquire().await?;
-        let count = filter.query(kept_events!("COUNT(*)"), campaign);
-        let total: i64 = count.fetch_one(&mut *conn).await?.try_get(0)?;
+        let count = filter.query(kept_events!("COUNT(*) AS n"), campaign);
+        let total: i64 = count.fetch_one(&mut *conn).await?.try_get("n")?;
         let rows = filter
             .query(concat!(kept_events!(), " ORDER BY seq DESC LIMIT $5 OFFSET $6"), campaign)
             .bind(per_page)
@@ -270,6 +270,8 @@ impl Store {
             // What does not hold, said with the units' names.
             let failed: Option<String> = match check {
                 Check::BelowDone(unit) => {
+                    // One placeholder a settled state: the query names three.
+                    const _: () = assert!(State::SETTLED.len() == 3);
                     let rows = sqlx::query(
                         "SELECT name FROM unit WHERE campaign = $1 AND parent = $2 \
                          AND state NOT IN ($3, $4, $5) ORDER BY position",
@@ -282,7 +284,7 @@ impl Store {
                     .fetch_all(&mut *tx)
                     .await?;
                     let names: Vec<String> =
-                        rows.iter().map(|r| r.try_get(0)).collect::<std::result::Result<_, _>>()?;
+                        rows.iter().map(|r| r.try_get("name")).collect::<std::result::Result<_, _>>()?;
                     (!names.is_empty()).then(|| {
                         format!(
                             "còn đơn vị trực thuộc chưa được duyệt hoặc đánh dấu không báo cáo: {}",
@@ -296,8 +298,8 @@ impl Store {
                         .bind(*unit)
                         .fetch_one(&mut *tx)
                         .await?;
-                    let name: String = row.try_get(1)?;
-                    (!super::parse::<State>(row.try_get(0)?)?.editable()).then(|| {
+                    let name: String = row.try_get("name")?;
+                    (!super::parse::<State>(row.try_get("state")?)?.editable()).then(|| {
                         format!("«{name}» đã gửi báo cáo của mình: không đổi được trạng thái đơn vị trực thuộc")
                     })
                 }
@@ -310,7 +312,7 @@ impl Store {
                     .bind(*unit)
                     .fetch_optional(&mut *tx)
                     .await?;
-                    row.map(|r| r.try_get::<String, _>(0)).transpose()?.map(|name| {
+                    row.map(|r| r.try_get::<String, _>("name")).transpose()?.map(|name| {
                         format!(
                             "báo cáo của «{name}» bị trả lại chưa có phiên bản mới: hãy sửa theo ý kiến trả lại, \
                              lưu, rồi mới nộp lại (cấp trên có thể trả lại kèm «không cần sửa»)"
@@ -327,7 +329,7 @@ impl Store {
                     .bind(*unit)
                     .fetch_optional(&mut *tx)
                     .await?;
-                    row.map(|r| r.try_get::<String, _>(0)).transpose()?.map(|name| {
+                    row.map(|r| r.try_get::<String, _>("name")).transpose()?.map(|name| {
                         format!(
                             "chiến dịch yêu cầu bản đã ký: «{name}» chưa gửi bản đã ký số của phiên bản hiện hành, \
                              nên chưa duyệt được"
@@ -363,7 +365,8 @@ impl Store {
                     .bind(step.unit)
                     .fetch_optional(&mut *tx)
                     .await?;
-                let name = row.map(|r| r.try_get::<String, _>(0)).transpose()?.unwrap_or_else(|| step.unit.to_owned());
+                let name =
+                    row.map(|r| r.try_get::<String, _>("name")).transpose()?.unwrap_or_else(|| step.unit.to_owned());
                 return Err(StoreError::Conflict(format!(
                     "trạng thái của «{name}» vừa thay đổi; hãy tải lại rồi làm lại"
                 )));
@@ -376,7 +379,7 @@ impl Store {
                         .bind(number)
                         .fetch_one(&mut *tx)
                         .await?
-                        .try_get(0)?
+                        .try_get("sha256")?
                 }
                 None => None,
             };
@@ -494,8 +497,12 @@ impl Store {
         .await?;
         let mut by_unit: HashMap<String, Vec<SignedInfo>> = HashMap::new();
         for row in &rows {
-            let info = SignedInfo { kind: row.try_get(1)?, login: row.try_get(2)?, uploaded_at: row.try_get(3)? };
-            by_unit.entry(row.try_get(0)?).or_default().push(info);
+            let info = SignedInfo {
+                kind: row.try_get("kind")?,
+                login: row.try_get("login")?,
+                uploaded_at: row.try_get("uploaded_at")?,
+            };
+            by_unit.entry(row.try_get("unit")?).or_default().push(info);
         }
         Ok(by_unit)
     }
@@ -518,7 +525,7 @@ impl Store {
         .bind(kind)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?)
+        Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get("file_name")?, r.try_get("bytes")?))).transpose()?)
     }
 }
 
@@ -581,17 +588,17 @@ pub(super) async fn events_in(
 
 fn event_of(r: &sqlx::any::AnyRow) -> Result<Event> {
     Ok(Event {
-        seq: r.try_get(0)?,
-        at: r.try_get(1)?,
-        action: r.try_get(2)?,
-        login: r.try_get(3)?,
-        address: r.try_get(4)?,
-        campaign: r.try_get(5)?,
-        unit: r.try_get(6)?,
-        version: r.try_get(7)?,
-        sha256: r.try_get(8)?,
-        note: r.try_get(9)?,
-        hash: r.try_get(10)?,
+        seq: r.try_get("seq")?,
+        at: r.try_get("at")?,
+        action: r.try_get("action")?,
+        login: r.try_get("login")?,
+        address: r.try_get("address")?,
+        campaign: r.try_get("campaign")?,
+        unit: r.try_get("unit")?,
+        version: r.try_get("version")?,
+        sha256: r.try_get("sha256")?,
+        note: r.try_get("note")?,
+        hash: r.try_get("hash")?,
     })
 }
 

@@ -354,8 +354,8 @@ fn create_user(
 
 fn campaign_list(store: &StoreArgs) -> Result<(), Exit> {
     with_store(&store.location(), |store| async move {
-        for (code, name, _) in store.campaigns().await? {
-            println!("{code}\t{name}");
+        for campaign in store.campaigns().await? {
+            println!("{}\t{}", campaign.code, campaign.name);
         }
         Ok(())
     })

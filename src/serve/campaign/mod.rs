@@ -253,8 +253,8 @@ pub struct UnitPath {
 /// The campaigns the user sees: their own; every one for an administrator.
 async fn list(State(state): State<Arc<AppState>>, Reached { account, .. }: Reached) -> Result<Json<Value>, ApiError> {
     let campaigns = state.store.campaigns().await?;
-    let seen = campaigns.into_iter().filter(|(code, _, _)| sees_campaign(&account, code));
-    Ok(Json(seen.map(|(code, name, _)| json!({ "code": code, "name": name })).collect()))
+    let seen = campaigns.into_iter().filter(|c| sees_campaign(&account, &c.code));
+    Ok(Json(seen.map(|c| json!({ "code": c.code, "name": c.name })).collect()))
 }
 
 /// Creates a campaign, for a signed-in administrator: a form

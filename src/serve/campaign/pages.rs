@@ -16,7 +16,7 @@ use crate::campaign::{
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
-use crate::store::{EventFilter, Level, Role, State as UnitState, StoreError, Unit};
+use crate::store::{CampaignInfo, EventFilter, Level, Role, State as UnitState, StoreError, Unit};
 
 use super::{Reached, UnitPath, reached_units, seen};
 
@@ -31,8 +31,8 @@ pub async fn campaigns_page(
         other => other?,
     };
     let mut campaigns = state.store.campaigns().await?;
-    campaigns.retain(|(code, _, _)| sees_campaign(&account, code));
-    let list: Vec<Value> = campaigns.into_iter().map(|(code, name, _)| json!({ "code": code, "name": name })).collect();
+    campaigns.retain(|c| sees_campaign(&account, &c.code));
+    let list: Vec<Value> = campaigns.into_iter().map(|c| json!({ "code": c.code, "name": c.name })).collect();
     Ok(state.pages.page("campaigns.html", &json!({ "campaigns": list })))
 }
 
@@ -53,7 +53,7 @@ pub async fn campaign_page(
     };
     seen(&account, &campaign)?;
     let campaigns = state.store.campaigns().await?;
-    let Some((code, name, settings)) = campaigns.into_iter().find(|(code, _, _)| *code == campaign) else {
+    let Some(CampaignInfo { code, name, settings }) = campaigns.into_iter().find(|c| c.code == campaign) else {
         return Err(StoreError::NoCampaign(campaign).into());
     };
     let units = reached_units(&state, &account, &code).await?;
@@ -166,7 +166,7 @@ pub(super) async fn unit_page(
     Path(UnitPath { campaign, code }): Path<UnitPath>,
 ) -> Result<Response, ApiError> {
     let unit = lineage.remove(0);
-    let campaign_name = state.store.campaigns().await?.into_iter().find(|(c, _, _)| *c == campaign).map(|(_, n, _)| n);
+    let campaign_name = state.store.campaigns().await?.into_iter().find(|c| c.code == campaign).map(|c| c.name);
     let versions: Vec<Value> = state
         .store
         .versions(&campaign, &code)
@@ -246,7 +246,7 @@ pub(super) async fn log_page(
         .collect();
     let pages = (total + EVENTS_PER_PAGE - 1) / EVENTS_PER_PAGE;
     let at = |n: i64| format!("?don-vi={unit}&thao-tac={action}&trang={n}");
-    let campaign_name = state.store.campaigns().await?.into_iter().find(|(c, _, _)| *c == campaign).map(|(_, n, _)| n);
+    let campaign_name = state.store.campaigns().await?.into_iter().find(|c| c.code == campaign).map(|c| c.name);
     let context = json!({
         "code": campaign, "name": campaign_name, "events": rows, "total": total, "page": page, "pages": pages,
         "previous": (page > 1).then(|| at(page - 1)), "next": (page < pages).then(|| at(page + 1)),
