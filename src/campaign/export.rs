@@ -7,7 +7,7 @@ use std::io::{Cursor, Write};
 use serde_json::{Value, json};
 
 use super::slug;
-use super::workflow::{Step, next};
+use super::states::{Step, next};
 use crate::store::{Dump, State, Store, StoreError, Unit, Version};
 
 /// What an exported campaign's `campaign.json` says it is: since /2 its

@@ -13,10 +13,10 @@ mod export;
 mod inputs;
 mod progress;
 mod save;
+mod states;
 mod step;
 mod summary;
 mod tree;
-mod workflow;
 
 pub use self::access::{Access, Action, access, reached, role_of, sees_campaign};
 pub use self::accounts::{
@@ -32,10 +32,10 @@ pub use self::inputs::{
 };
 pub use self::progress::{LevelProgress, Timeliness, progress};
 pub use self::save::{Saved, checked_part, editable, save_part};
+pub use self::states::{Step, next};
 pub use self::step::{Context, Plan, StepRequest, plan, take_step};
 pub use self::summary::Summary;
 pub use self::tree::{BOARD, NewUnit, Tree, read_units};
-pub use self::workflow::{Step, next};
 use crate::kinds::slug;
 use crate::model::campaign::{Campaign, Reporting};
 use crate::store::{Level, StoreError};

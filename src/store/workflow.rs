@@ -1,6 +1,6 @@
 //! The workflow's steps, each a compare-and-set on the units it moves, and
 //! the audit log they and every other action append to. Which step is
-//! allowed from which state is `crate::campaign::workflow`'s; here a step
+//! allowed from which state is `crate::campaign::states`'s; here a step
 //! only lands if every unit is still as the caller saw it.
 
 use std::collections::HashMap;

@@ -1,15 +1,18 @@
 //! `/api/campaigns`: the campaign the store keeps — its units and their
 //! states, each unit's submission with its versions and the documents made
-//! from it (`submission`), signed originals (`signed`), the workflow, the
-//! dashboard and the audit log (`workflow`), and the pages (`pages`).
+//! from it (`submission`), signed originals (`signed`), the workflow's
+//! steps (`steps`), the dashboard (`progress`), the timeline and the audit
+//! log (`log`), accounts (`accounts`) and the pages (`pages`).
 //! Every route is in [`routes`], with the rule of reach it goes through
 //! (`crate::campaign::access`).
 
 mod accounts;
+mod log;
 mod pages;
+mod progress;
 mod signed;
+mod steps;
 mod submission;
-mod workflow;
 
 pub(super) use self::pages::{campaign_page, campaigns_page};
 
@@ -62,15 +65,15 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
     use Rule::{Admin, Audit, Campaign, SignedIn, Unit};
     let route = |method: Method, path: &'static str, rule: Rule| Route { method, path, rule };
     let step = |step: crate::campaign::Step| {
-        post(move |state, reached, path, body| workflow::take(step, state, reached, path, body))
+        post(move |state, reached, path, body| steps::take(step, state, reached, path, body))
     };
     vec![
         (route(Method::GET, "/api/campaigns", SignedIn), get(list)),
         (route(Method::POST, "/api/campaigns", Admin), post(create)),
         (route(Method::GET, "/api/campaigns/{campaign}/units", Campaign), get(units)),
-        (route(Method::GET, "/api/campaigns/{campaign}/dashboard", Campaign), get(workflow::dashboard)),
-        (route(Method::GET, "/api/campaigns/{campaign}/missing.xlsx", Campaign), get(workflow::missing)),
-        (route(Method::GET, "/api/campaigns/{campaign}/audit", Audit), get(workflow::audit)),
+        (route(Method::GET, "/api/campaigns/{campaign}/dashboard", Campaign), get(progress::dashboard)),
+        (route(Method::GET, "/api/campaigns/{campaign}/missing.xlsx", Campaign), get(progress::missing)),
+        (route(Method::GET, "/api/campaigns/{campaign}/audit", Audit), get(log::audit)),
         (route(Method::GET, "/web/campaigns/{campaign}/audit", Audit), get(pages::log_page)),
         (
             route(Method::GET, "/api/campaigns/{campaign}/units/{code}/submission", Unit(Read)),
@@ -81,7 +84,7 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
             axum::routing::put(submission::save),
         ),
         (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/versions", Unit(Read)), get(submission::versions)),
-        (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/timeline", Unit(Read)), get(workflow::timeline)),
+        (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/timeline", Unit(Read)), get(log::timeline)),
         (route(Method::GET, "/web/campaigns/{campaign}/units/{code}", Unit(Read)), get(pages::unit_page)),
         (
             route(Method::GET, "/api/campaigns/{campaign}/units/{code}/documents/{kind}", Unit(Read)),
@@ -174,7 +177,7 @@ async fn enforce(
             Rule::Admin if account.role == Role::Admin => Vec::new(),
             Rule::Admin => return Err(ApiError::Forbidden("việc này chỉ người quản trị làm được")),
             Rule::Campaign => seen(&account, campaign).map(|()| Vec::new())?,
-            Rule::Audit => workflow::reads_log(&account, campaign).map(|()| Vec::new())?,
+            Rule::Audit => log::reads_log(&account, campaign).map(|()| Vec::new())?,
             Rule::Unit(action) => {
                 let code = params.get("code").map_or("", String::as_str);
                 reach(&state, &account, campaign, code, action).await?

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
-use super::workflow::Progress;
+use super::progress::Progress;
 use crate::campaign::{
     ACTIONS, Access, Action, Step, Summary, access, action_label, documents_of, next, sees_campaign, signed_required,
     vietnam_time,

@@ -1,39 +1,20 @@
-//! The workflow over HTTP: a unit's steps (submit, approve or accept,
-//! return, not reporting), each checked against the state the unit is in
-//! and landing only if nobody moved it meanwhile (409); the dashboard of
-//! completeness and timeliness and its list of missing units as a
-//! workbook; a unit's timeline and the campaign's audit log.
+//! The dashboard of completeness and timeliness of the units a user
+//! reaches, and its list of missing units as a workbook.
 
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Reached, UnitPath, reached_units, seen};
-use crate::campaign::{LevelProgress, Step, StepRequest, Timeliness, deadlines, progress};
+use super::{Reached, reached_units};
+use crate::campaign::{LevelProgress, Timeliness, deadlines, progress};
 use crate::model::scalar::Date;
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
-use crate::store::{Account, Level, Role, Unit, now_ms};
-
-/// Takes `step` on the unit: its new state.
-pub async fn take(
-    step: Step,
-    State(state): State<Arc<AppState>>,
-    Reached { account, lineage }: Reached,
-    Path(UnitPath { campaign, code }): Path<UnitPath>,
-    body: Option<Json<StepRequest>>,
-) -> Result<Json<Value>, ApiError> {
-    let request = body.map(|Json(b)| b).unwrap_or_default();
-    let to =
-        crate::campaign::take_step(&state.store, &state.renderer, &campaign, step, &lineage, &request, &account.login)
-            .await?;
-    Ok(Json(json!({ "unit": code, "state": to, "state_label": to.label(), "returned_cells": request.cells })))
-}
+use crate::store::{Level, Unit, now_ms};
 
 /// Completeness and timeliness of the units the user reaches, per level
 /// below the Board: expected, received, approved, on time, late, missing;
@@ -149,57 +130,4 @@ fn missing_workbook(rows: &[[String; 5]], today: &str) -> Result<Vec<u8>, rust_x
     sheet.set_column_width(3, 16)?;
     sheet.set_column_width(4, 20)?;
     workbook.save_to_buffer()
-}
-
-/// A unit's timeline: every event of its report, oldest first.
-pub async fn timeline(
-    State(state): State<Arc<AppState>>,
-    Path(UnitPath { campaign, code }): Path<UnitPath>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(state.store.events(&campaign, Some(&code), false).await?)))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AuditQuery {
-    format: Option<String>,
-}
-
-/// The campaign's audit log, for its Board and the administrator (who
-/// also reads the installation's own events): JSON, or `?format=csv` to keep.
-pub async fn audit(
-    State(state): State<Arc<AppState>>,
-    Reached { account, .. }: Reached,
-    Path(campaign): Path<String>,
-    Query(query): Query<AuditQuery>,
-) -> Result<Response, ApiError> {
-    // The installation's own events are the administrator's to read.
-    let events = state.store.events(&campaign, None, account.role == Role::Admin).await?;
-    match query.format.as_deref() {
-        None | Some("json") => Ok(Json(events).into_response()),
-        Some("csv") => {
-            let names = state.store.units(&campaign).await?.into_iter().map(|u| (u.code, u.name)).collect();
-            let csv = crate::campaign::audit_csv(&events, &names);
-            let disposition = format!("attachment; filename=\"nhat-ky-{campaign}.csv\"");
-            Ok((
-                [
-                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-                    (header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).map_err(ApiError::internal)?),
-                ],
-                csv,
-            )
-                .into_response())
-        }
-        Some(other) => Err(ApiError::BadRequest(format!("không có dạng «{other}»; các dạng: json, csv"))),
-    }
-}
-
-/// Whether `account` reads the campaign's audit log: its Board and the
-/// administrator.
-pub(super) fn reads_log(account: &Account, campaign: &str) -> Result<(), ApiError> {
-    seen(account, campaign)?;
-    match account.role {
-        Role::Board | Role::Admin => Ok(()),
-        _ => Err(ApiError::Forbidden("chỉ Ban Tổ chức và người quản trị xem nhật ký")),
-    }
 }

@@ -1,0 +1,28 @@
+//! A unit's steps over HTTP (submit, approve or accept, return, not
+//! reporting): the request read, the step taken by the campaign layer.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde_json::{Value, json};
+
+use super::{Reached, UnitPath};
+use crate::campaign::{Step, StepRequest};
+use crate::serve::AppState;
+use crate::serve::error::ApiError;
+
+/// Takes `step` on the unit: its new state.
+pub async fn take(
+    step: Step,
+    State(state): State<Arc<AppState>>,
+    Reached { account, lineage }: Reached,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+    body: Option<Json<StepRequest>>,
+) -> Result<Json<Value>, ApiError> {
+    let request = body.map(|Json(b)| b).unwrap_or_default();
+    let to =
+        crate::campaign::take_step(&state.store, &state.renderer, &campaign, step, &lineage, &request, &account.login)
+            .await?;
+    Ok(Json(json!({ "unit": code, "state": to, "state_label": to.label(), "returned_cells": request.cells })))
+}
