@@ -4,6 +4,7 @@
 mod board;
 mod cell;
 mod committee;
+mod format;
 mod frame;
 mod plan;
 mod xlsx;
@@ -22,6 +23,7 @@ use crate::model::roster::{Checked, Roster, RosterInput};
 use self::board::BoardView;
 use self::cell::CellView;
 use self::committee::CommitteeView;
+pub use self::format::OutFormat;
 pub use self::plan::Plan;
 pub use self::xlsx::{FIGURE_COLUMNS_FILE, FigureColumns};
 

@@ -14,56 +14,20 @@ use super::AppState;
 use super::error::ApiError;
 use super::file::file_response;
 use super::upload::{Upload, on_input};
+use crate::OutFormat;
 use crate::assemble::Assembled;
 use crate::kinds::{self, Kind};
 use crate::{Error, PdfFlavour, Rendered};
 
-/// What a render writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
-#[strum(serialize_all = "lowercase")]
-pub enum OutFormat {
-    Pdf,
-    Zip,
-    /// A preview of the first page.
-    Png,
-    /// The reconciliation as data.
-    Json,
-}
-
-impl OutFormat {
-    /// The formats a kind can be written in; the first is its default.
-    pub fn allowed(kind: Kind) -> &'static [OutFormat] {
-        match kind {
-            Kind::Packet => &[OutFormat::Pdf, OutFormat::Zip, OutFormat::Png],
-            Kind::HoSoCoSo | Kind::HoSoBan => &[OutFormat::Zip, OutFormat::Png],
-            Kind::DoiChieu => &[OutFormat::Pdf, OutFormat::Png, OutFormat::Json],
-            _ => &[OutFormat::Pdf, OutFormat::Png],
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-
-    /// The media type of a file in this format.
-    pub fn media_type(self) -> &'static str {
-        match self {
-            OutFormat::Pdf => "application/pdf",
-            OutFormat::Zip => "application/zip",
-            OutFormat::Png => "image/png",
-            OutFormat::Json => "application/json",
-        }
-    }
-
-    fn parse(kind: Kind, asked: Option<&str>) -> Result<Self, ApiError> {
-        let allowed = Self::allowed(kind);
-        let Some(asked) = asked else { return Ok(allowed[0]) };
-        asked.parse().ok().filter(|f| allowed.contains(f)).ok_or_else(|| ApiError::UnsupportedFormat {
-            kind: kind.name(),
-            format: asked.to_owned(),
-            allowed: allowed.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "),
-        })
-    }
+/// The format `asked` for a kind (its default when none), or why not.
+fn out_format(kind: Kind, asked: Option<&str>) -> Result<OutFormat, ApiError> {
+    let allowed = OutFormat::allowed(kind);
+    let Some(asked) = asked else { return Ok(allowed[0]) };
+    asked.parse().ok().filter(|f| allowed.contains(f)).ok_or_else(|| ApiError::UnsupportedFormat {
+        kind: kind.name(),
+        format: asked.to_owned(),
+        allowed: allowed.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "),
+    })
 }
 
 pub fn parse_kind(name: &str) -> Result<Kind, ApiError> {
@@ -177,7 +141,7 @@ pub async fn render(
     query: RenderQuery,
     upload: Upload,
 ) -> Result<Response, ApiError> {
-    let format = OutFormat::parse(kind, query.format.as_deref())?;
+    let format = out_format(kind, query.format.as_deref())?;
     let flavour = if query.plain { PdfFlavour::PLAIN } else { PdfFlavour::WITH_DATA };
     let flavour = if query.signature_fields { flavour } else { flavour.without_signature_fields() };
     let rendered = on_input(&state, upload, move |state, input| produce(state, kind, format, flavour, &input)).await?;

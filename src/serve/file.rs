@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::api::OutFormat;
+use crate::OutFormat;
 use crate::Rendered;
 
 /// A file to download: its type, its names (ASCII and UTF-8), the template

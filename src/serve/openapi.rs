@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::AppState;
-use super::api::OutFormat;
+use crate::OutFormat;
 use crate::kinds::Kind;
 
 fn error_response(description: &str) -> Value {

@@ -14,10 +14,11 @@ use serde_json::{Value, json};
 use sha2::Digest as _;
 
 use super::AppState;
-use super::api::{OutFormat, parse_kind, produce};
+use super::api::{parse_kind, produce};
 use super::error::ApiError;
 use super::file::file_response;
 use super::upload::{FormFields, Upload, UploadedFile, checked_input, on_input};
+use crate::OutFormat;
 use crate::PdfFlavour;
 use crate::assemble::Assembled;
 use crate::input::{Code, InputError, Place};

@@ -11,11 +11,12 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::OutFormat;
 use crate::campaign::{checked_part, documents_of, editable, input_of, save_part, surroundings};
 use crate::hash::sha256;
 use crate::kinds::Kind;
 use crate::serve::AppState;
-use crate::serve::api::{OutFormat, parse_kind};
+use crate::serve::api::parse_kind;
 use crate::serve::error::{ApiError, Problem};
 use crate::serve::file::file_response;
 use crate::serve::upload::{Upload, on_input};
