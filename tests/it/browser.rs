@@ -193,15 +193,17 @@ async fn a_cell_secretary_gets_the_pdfs_in_a_browser() {
 }
 
 /// Waits for the first downloaded file ending in `extension` in `folder`
-/// (a download in progress has another ending until it is whole).
+/// (a download in progress has another ending until it is whole; Chromium
+/// may reserve the final name with an empty file meanwhile).
 async fn downloaded(folder: &Path, extension: &str) -> std::path::PathBuf {
     let start = Instant::now();
     loop {
-        let done = std::fs::read_dir(folder)
-            .unwrap()
-            .filter_map(|e| Some(e.ok()?.path()))
-            .find(|p| p.extension().is_some_and(|e| e == extension));
-        if let Some(file) = done {
+        let files: Vec<_> = std::fs::read_dir(folder).unwrap().filter_map(|e| Some(e.ok()?.path())).collect();
+        let in_progress = files.iter().any(|p| p.extension().is_some_and(|e| e == "crdownload"));
+        let done = files
+            .into_iter()
+            .find(|p| p.extension().is_some_and(|e| e == extension) && p.metadata().is_ok_and(|m| m.len() > 0));
+        if let (Some(file), false) = (done, in_progress) {
             return file;
         }
         assert!(start.elapsed() < Duration::from_secs(30), "nothing was downloaded");
