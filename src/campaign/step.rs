@@ -12,18 +12,24 @@ use crate::store::{Check, Level, Move, State, Store, Unit};
 /// What a step may say: the version and the state the user saw (refused
 /// if another came since), a return's comment or a reason, and for the
 /// Board returning a committee, which of its cells go back too.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "Những gì một bước gửi kèm; mọi trường đều có thể bỏ")]
 pub struct StepRequest {
+    #[schemars(description = "Phiên bản người dùng đã xem; khác phiên bản hiện hành thì 409")]
     pub version: Option<i64>,
     /// The state the user saw: another since is a conflict.
+    #[schemars(description = "Trạng thái người dùng đã xem; khác trạng thái hiện tại thì 409")]
     pub state: Option<State>,
+    #[schemars(description = "Lý do trả lại, lý do không báo cáo (bắt buộc với hai bước đó)")]
     pub note: Option<String>,
     #[serde(default)]
+    #[schemars(description = "Ban Tổ chức trả lại tổ chức cơ sở kèm các chi bộ này (mã chi bộ)")]
     pub cells: Vec<String>,
     /// A return whose comment needs no change: the unit may send the same
     /// version up again. Without it, only a new version may go up.
     #[serde(default)]
+    #[schemars(description = "Khi trả lại: ý kiến không cần sửa, đơn vị được nộp lại đúng phiên bản đó")]
     pub as_is: bool,
 }
 

@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::AppState;
+use super::session::CSRF_HEADER;
 use crate::OutFormat;
 use crate::kinds::Kind;
 
@@ -46,12 +47,59 @@ pub fn build() -> Value {
             json!({ "get": { "summary": summary, "responses": { "200": { "description": "OK" } } } }),
         );
     }
+    paths.extend(token_operations());
+    for (path, operations) in paths.iter_mut() {
+        if !["/api/campaigns", "/api/tokens"].iter().any(|p| path.starts_with(p)) && path != "/api/session" {
+            continue;
+        }
+        for (method, operation) in operations.as_object_mut().into_iter().flatten() {
+            // Signing in is how a session starts: it needs none.
+            if path == "/api/session" && method == "post" {
+                continue;
+            }
+            operation["security"] = security(method == "get");
+        }
+    }
     json!({
         "openapi": "3.1.0",
         "info": { "title": "kttdv", "version": env!("CARGO_PKG_VERSION"), "description": "Biểu mẫu kiểm tra kỹ thuật thẻ đảng viên (1–7-KTTĐV) ra PDF" },
         "paths": paths,
-        "components": { "schemas": schemas }
+        "components": { "schemas": schemas, "securitySchemes": {
+            "session": { "type": "apiKey", "in": "cookie", "name": "kttdv-session", "description": "Phiên đăng nhập: POST /api/session hoặc trang đăng nhập đặt cookie này" },
+            "csrf": { "type": "apiKey", "in": "header", "name": CSRF_HEADER, "description": "Mã chống giả mạo của phiên (cookie kttdv-csrf, hoặc thẻ meta csrf của trang): mọi yêu cầu đổi dữ liệu bằng phiên phải gửi kèm" },
+            "bearer": { "type": "http", "scheme": "bearer", "description": "Mã truy cập tạo ở POST /api/tokens, cho chương trình: Authorization: Bearer <mã>" }
+        } }
     })
+}
+
+/// How a route's caller authenticates: a session (and, to change
+/// anything, its CSRF token), or an API token.
+fn security(read_only: bool) -> Value {
+    let session = if read_only { json!({ "session": [] }) } else { json!({ "session": [], "csrf": [] }) };
+    json!([session, { "bearer": [] }])
+}
+
+/// The API tokens of the signed-in user.
+fn token_operations() -> Map<String, Value> {
+    let json_ok = |description: &str| json!({ "description": description, "content": { "application/json": {} } });
+    let new_token = json!({ "type": "object", "required": ["label"], "additionalProperties": false, "properties": {
+        "label": { "type": "string", "minLength": 1, "maxLength": 100, "description": "Mã dùng vào việc gì" },
+        "expires_in_days": { "type": "integer", "minimum": 1, "maximum": 365, "description": "Số ngày hiệu lực; mặc định 90" } } });
+    let id = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "description": "Mã nhận diện của mã truy cập" });
+    let mut paths = Map::new();
+    paths.insert(
+        "/api/tokens".into(),
+        json!({
+            "get": { "summary": "Các mã truy cập của người đang đăng nhập", "responses": { "200": json_ok("Nhãn, ngày tạo, ngày hết hạn, đã thu hồi chưa"), "401": error_response("Chưa đăng nhập") } },
+            "post": { "summary": "Tạo mã truy cập thay mặt người đang đăng nhập, cho chương trình: hiện một lần", "requestBody": { "required": true, "content": { "application/json": { "schema": new_token } } },
+                "responses": { "201": json_ok("Mã truy cập (chỉ hiện lần này)"), "401": error_response("Chưa đăng nhập"), "422": error_response("Nhãn hoặc số ngày không hợp lệ") } }
+        }),
+    );
+    paths.insert(
+        "/api/tokens/{id}".into(),
+        json!({ "delete": { "summary": "Thu hồi một mã truy cập, cùng các mã tạo bằng nó", "parameters": [id], "responses": { "204": { "description": "Đã thu hồi" }, "404": error_response("Không có mã này") } } }),
+    );
+    paths
 }
 
 /// The campaign store's routes.
@@ -103,11 +151,9 @@ fn campaign_operations() -> Map<String, Value> {
         "/api/campaigns/{campaign}/units/{code}/timeline".into(),
         json!({ "get": { "summary": "Dòng thời gian của đơn vị: lưu, nộp, duyệt, trả lại…", "parameters": [campaign, unit], "responses": { "200": json_ok("Các sự kiện của đơn vị"), "404": not_found } } }),
     );
-    let step_body = json!({ "required": false, "content": { "application/json": { "schema": { "type": "object", "properties": {
-        "version": { "type": "integer", "description": "Phiên bản người dùng đã xem; khác phiên bản hiện hành thì 409" },
-        "state": { "type": "string", "description": "Trạng thái người dùng đã xem (chua-nop, dang-soan, da-nop, da-duyet, da-tiep-nhan, tra-lai, khong-bao-cao); khác trạng thái hiện tại thì 409" },
-        "note": { "type": "string", "description": "Lý do trả lại, lý do không báo cáo" },
-        "cells": { "type": "array", "items": { "type": "string" }, "description": "Ban Tổ chức trả lại tổ chức cơ sở kèm các chi bộ này" } } } } } });
+    let step_schema =
+        serde_json::to_value(schemars::schema_for!(crate::campaign::StepRequest)).expect("schemas serialise");
+    let step_body = json!({ "required": false, "content": { "application/json": { "schema": step_schema } } });
     for (step, summary) in [
         (
             "submit",
@@ -289,6 +335,29 @@ pub async fn page(State(state): State<Arc<AppState>>) -> Response {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_route_that_needs_a_caller_says_how_to_authenticate() {
+        let document = super::build();
+        let schemes = &document["components"]["securitySchemes"];
+        assert_eq!(schemes["session"]["in"], "cookie");
+        assert_eq!(schemes["csrf"]["name"], "x-kttdv-csrf");
+        assert_eq!(schemes["bearer"]["scheme"], "bearer");
+        let routes = super::super::campaign::table().into_iter().filter(|r| r.path.starts_with("/api/"));
+        let tokens = [("GET", "/api/tokens"), ("POST", "/api/tokens"), ("DELETE", "/api/tokens/{id}")];
+        let all = routes.map(|r| (r.method.to_string(), r.path)).chain(tokens.map(|(m, p)| (m.to_owned(), p)));
+        for (method, path) in all {
+            let operation = &document["paths"][path][method.to_ascii_lowercase()];
+            let security = operation["security"].as_array().unwrap_or_else(|| panic!("{method} {path}: no security"));
+            let with_session = security.iter().find(|s| s.get("session").is_some()).expect("a session");
+            // A session's change needs its CSRF token; a read does not.
+            assert_eq!(with_session.get("csrf").is_some(), method != "GET", "{method} {path}");
+            assert!(security.iter().any(|s| s.get("bearer").is_some()), "{method} {path}: a token");
+        }
+        let step = &document["paths"]["/api/campaigns/{campaign}/units/{code}/return"]["post"];
+        let body = &step["requestBody"]["content"]["application/json"]["schema"];
+        assert!(body["properties"]["as_is"].is_object(), "the step's body from its type: {body}");
+    }
+
     #[test]
     fn every_campaign_route_is_in_the_api_document() {
         let document = super::build();

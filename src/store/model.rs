@@ -33,7 +33,18 @@ impl Level {
 
 /// Where a unit's report stands (`docs/campaign.md`, "The workflow").
 /// Which step leads where is `crate::campaign::states`'s to say.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumString, strum::IntoStaticStr)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 pub enum State {
     #[serde(rename = "chua-nop")]
     #[strum(serialize = "chua-nop")]
