@@ -174,4 +174,47 @@ mod tests {
         assert_eq!(codes(&account(Role::Cell, "a.1")), ["a.1"]);
         assert_eq!(codes(&account(Role::Board, "ban")).len(), 5);
     }
+
+    #[test]
+    fn a_cell_reads_and_edits_itself_and_decides_nothing() {
+        let secretary = account(Role::Cell, "a.1");
+        let on = |code: &str, action| access(&secretary, "c", &lineage(code), action);
+        assert_eq!(on("a.1", Action::Read), Access::Granted);
+        assert_eq!(on("a.1", Action::Edit), Access::Granted);
+        assert_eq!(on("a.1", Action::Invite), Access::Granted, "its own second person");
+        assert!(matches!(on("a.1", Action::Decide), Access::Refused(_)));
+        for other in ["a", "ban", "b.1"] {
+            assert_eq!(on(other, Action::Read), Access::Hidden, "{other}");
+        }
+    }
+
+    #[test]
+    fn the_board_decides_on_committees_and_only_reads_the_cells_below_them() {
+        let board = account(Role::Board, "ban");
+        let on = |code: &str, action| access(&board, "c", &lineage(code), action);
+        assert_eq!(on("a", Action::Decide), Access::Granted);
+        assert_eq!(on("a.1", Action::Read), Access::Granted);
+        assert_eq!(on("a.1", Action::Invite), Access::Granted);
+        assert_eq!(
+            on("a.1", Action::Decide),
+            Access::Refused("chỉ cấp trên trực tiếp duyệt, tiếp nhận hoặc trả lại báo cáo")
+        );
+        assert_eq!(on("a.1", Action::Edit), Access::Refused("chỉ chính đơn vị sửa, nộp báo cáo của mình"));
+        assert_eq!(on("ban", Action::Decide), Access::Refused("báo cáo của Ban Tổ chức gửi lên Tỉnh ủy, ngoài kttdv"));
+    }
+
+    #[test]
+    fn an_account_without_a_unit_or_a_lineage_without_a_unit_reaches_nothing() {
+        let loose = Account { login: "x".into(), role: Role::Board, campaign: Some("c".into()), unit: None };
+        assert_eq!(access(&loose, "c", &lineage("ban"), Action::Read), Access::Hidden);
+        assert_eq!(access(&account(Role::Board, "ban"), "c", &[], Action::Read), Access::Hidden);
+        assert!(reached(&loose, &tree()).is_empty());
+    }
+
+    #[test]
+    fn each_level_has_its_role() {
+        assert_eq!(role_of(Level::Board), Role::Board);
+        assert_eq!(role_of(Level::Committee), Role::Committee);
+        assert_eq!(role_of(Level::Cell), Role::Cell);
+    }
 }

@@ -202,4 +202,11 @@ mod tests {
         let admin = Account { login: "q".into(), role: Role::Admin, campaign: None, unit: None };
         assert!(may_add_second(&admin, 1).is_err());
     }
+
+    #[test]
+    fn a_refused_login_says_why_in_vietnamese() {
+        assert_eq!(LoginError::Empty.to_string(), "cần ghi tên đăng nhập");
+        assert_eq!(LoginError::Long(120).to_string(), "tên đăng nhập dài 120 ký tự, quá giới hạn 100");
+        assert!(LoginError::Character('ạ').to_string().ends_with("(có ký tự «ạ»)"));
+    }
 }

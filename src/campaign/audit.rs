@@ -120,4 +120,21 @@ mod tests {
              \"'=HYPERLINK(\"\"http://x\"\",\"\"Bấm\"\")\"\r\n"
         );
     }
+
+    #[test]
+    fn every_action_has_its_words_and_an_unknown_one_stays_as_it_is() {
+        for (action, words) in ACTIONS {
+            assert_eq!(action_label(action), *words);
+            assert!(!words.is_empty() && !words.contains('-'), "{action}");
+        }
+        assert_eq!(action_label("something-new"), "something-new");
+    }
+
+    #[test]
+    fn a_time_is_said_in_vietnams_time_across_midnight() {
+        // 17:30 UTC on 31/12/2025 is 00:30 on 01/01/2026 in Vietnam.
+        let ms = 1_767_202_200_000;
+        assert_eq!(vietnam_time(ms, "%d/%m/%Y %H:%M"), "01/01/2026 00:30");
+        assert_eq!(vietnam_time(i64::MAX, "%d/%m/%Y"), "", "a time out of range says nothing");
+    }
 }

@@ -149,3 +149,41 @@ async fn create(
         })
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BUNDLED: &str = include_str!("../../campaigns/2021-quang-nam.json");
+
+    #[test]
+    fn a_campaign_file_gives_its_name_or_says_what_is_wrong() {
+        assert!(check_settings(BUNDLED).unwrap().starts_with("Kiểm tra kỹ thuật thẻ đảng viên lần thứ tư"));
+        let mut extra: Value = serde_json::from_str(BUNDLED).unwrap();
+        extra["deadline"] = Value::from("x");
+        assert!(check_settings(&extra.to_string()).unwrap_err().contains("unknown field `deadline`"));
+    }
+
+    #[test]
+    fn a_new_campaigns_code_is_its_files_name_unless_given() {
+        let board = serde_json::json!({ "board": { "name": "Ban Tổ chức" }, "committees": [] });
+        let named = Path::new("/tmp/2026-da-nang.json");
+        let new = NewCampaign::read(None, named, BUNDLED.into(), UnitsFrom::Board(&board)).unwrap();
+        assert_eq!((new.code.as_str(), new.tree.units.len()), ("2026-da-nang", 1));
+        let given = NewCampaign::read(Some("khac".into()), named, BUNDLED.into(), UnitsFrom::Board(&board)).unwrap();
+        assert_eq!(given.code, "khac");
+        let bad = NewCampaign::read(None, named, "{}".into(), UnitsFrom::Board(&board));
+        assert!(matches!(bad, Err(Error::Settings(_))));
+    }
+
+    #[test]
+    fn a_campaign_requires_no_signed_original_unless_its_file_says_which_levels() {
+        assert_eq!(super::super::signed_required(BUNDLED).unwrap(), []);
+        let mut required: Value = serde_json::from_str(BUNDLED).unwrap();
+        required["signed_required"] = serde_json::json!(["committee", "cell"]);
+        let levels = super::super::signed_required(&required.to_string()).unwrap();
+        assert_eq!(levels, [crate::store::Level::Committee, crate::store::Level::Cell]);
+        required["signed_required"] = serde_json::json!(["board"]);
+        assert!(check_settings(&required.to_string()).is_err(), "the Board reports outside kttdv");
+    }
+}

@@ -197,3 +197,66 @@ fn set_not_reporting(own: &mut Value, absent: Vec<Value>) {
 fn parse(body: &str) -> Result<Value, Error> {
     serde_json::from_str(body).map_err(|e| Error::Store(StoreError::Corrupt(e.to_string())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_units_own_part_leaves_out_the_units_below_and_the_campaigns_settings() {
+        let board = json!({ "board": { "name": "B" }, "committees": [{}], "roll": [], "campaign": {} });
+        assert_eq!(own_part(Level::Board, &board), json!({ "board": { "name": "B" } }));
+        let committee = json!({ "organisation": "Đảng bộ A", "cells": [{}], "campaign": {} });
+        assert_eq!(own_part(Level::Committee, &committee), json!({ "organisation": "Đảng bộ A" }));
+        let cell = json!({ "cell": { "name": "Chi bộ 1" }, "members": [], "campaign": {} });
+        assert_eq!(own_part(Level::Cell, &cell), json!({ "cell": { "name": "Chi bộ 1" }, "members": [] }));
+    }
+
+    #[test]
+    fn a_part_below_is_put_back_under_its_level_with_the_campaigns_settings() {
+        let committee = committee_input(&json!({ "organisation": "A", "cells": ["old"] }), vec![json!({ "n": 1 })]);
+        assert_eq!(committee, json!({ "organisation": "A", "cells": [{ "n": 1 }] }));
+        let board = board_input(&json!({ "board": {} }), vec![committee.clone()], Some(json!([{ "x": 1 }])));
+        assert_eq!(board["committees"][0], committee);
+        assert_eq!(board["roll"], json!([{ "x": 1 }]));
+        assert!(board_input(&json!({}), Vec::new(), None).get("roll").is_none(), "no roll, none said");
+        let settled = with_settings(json!({ "cell": {} }), r#"{ "round": 4 }"#).unwrap();
+        assert_eq!(settled["campaign"], json!({ "round": 4 }));
+        assert!(matches!(with_settings(json!({}), "{"), Err(StoreError::Corrupt(_))));
+    }
+
+    #[test]
+    fn a_roster_or_details_of_another_unit_are_refused_where_they_name_it() {
+        let roster = json!({ "cell": { "name": "Chi bộ Thanh tra" } });
+        let problem = names_another(Level::Cell, "Chi bộ Văn phòng", &roster).expect("another cell");
+        assert_eq!((problem.code, problem.place.to_string()), (Code::OtherUnit, "$.cell.name".to_owned()));
+        assert!(problem.message.contains("«Chi bộ Thanh tra»") && problem.message.contains("«Chi bộ Văn phòng»"));
+        assert!(names_another(Level::Cell, "Chi bộ Thanh tra", &roster).is_none());
+        let details = json!({ "organisation": "Đảng bộ B" });
+        assert_eq!(names_another(Level::Committee, "Đảng bộ A", &details).unwrap().place.to_string(), "$.organisation");
+        assert!(names_another(Level::Board, "Ban", &details).is_none(), "the Board's details name no unit");
+    }
+
+    #[test]
+    fn a_unit_is_checked_as_a_document_it_makes() {
+        for level in [Level::Cell, Level::Committee, Level::Board] {
+            assert!(documents_of(level).contains(&check_kind(level)), "{level:?}");
+        }
+        assert_eq!(documents_of(Level::Cell).len(), 6, "the packet and forms 1 to 5");
+    }
+
+    #[test]
+    fn the_units_not_reporting_are_said_as_the_store_has_them_whatever_was_typed() {
+        let mut own = json!({ "organisation": "A", "not_reporting": [{ "name": "typed" }] });
+        set_not_reporting(&mut own, vec![json!({ "name": "Chi bộ 2", "reason": "giải thể" })]);
+        assert_eq!(own["not_reporting"], json!([{ "name": "Chi bộ 2", "reason": "giải thể" }]));
+        set_not_reporting(&mut own, Vec::new());
+        assert!(own.get("not_reporting").is_none());
+    }
+
+    #[test]
+    fn a_part_that_is_not_an_object_keeps_nothing() {
+        assert_eq!(own_part(Level::Cell, &json!([1, 2])), json!({}));
+        assert_eq!(committee_input(&json!(null), Vec::new()), json!({ "cells": [] }));
+    }
+}

@@ -198,4 +198,22 @@ mod tests {
         assert_eq!(rows[1].1, Timeliness::NotReporting);
         assert_eq!((levels[0].expected, levels[1].expected), (0, 0));
     }
+
+    #[test]
+    fn a_unit_not_reporting_is_neither_late_nor_missing_and_a_return_is_not_received() {
+        let deadline: Date = "10/05/2021".parse().unwrap();
+        let today: Date = "20/05/2021".parse().unwrap();
+        assert_eq!(timeliness(&cell(State::NotReporting, None), deadline, today), Timeliness::NotReporting);
+        // Sent on time once, returned since: not with the level above any more.
+        assert_eq!(timeliness(&cell(State::Returned, Some("09/05/2021")), deadline, today), Timeliness::Missing);
+        let early: Date = "01/05/2021".parse().unwrap();
+        assert_eq!(timeliness(&cell(State::Draft, None), deadline, early), Timeliness::Due);
+    }
+
+    #[test]
+    fn each_timeliness_is_said_in_vietnamese() {
+        assert_eq!(Timeliness::Late { days: 3 }.label(), "trễ 3 ngày");
+        assert_eq!(Timeliness::Missing.label(), "chưa nộp, quá hạn");
+        assert_eq!(Timeliness::Due.label(), "chưa đến hạn");
+    }
 }

@@ -79,3 +79,34 @@ pub async fn save_part(store: &Store, campaign: &str, unit: &Unit, own: &Value, 
     let state = if saved.new { State::Draft } else { unit.state };
     Ok(Saved { version: info, new: saved.new, state, summary })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(state: State) -> Unit {
+        Unit {
+            code: "a.1".into(),
+            name: "Chi bộ Văn phòng".into(),
+            level: Level::Cell,
+            parent: Some("a".into()),
+            state,
+            versions: 1,
+            current: Some(1),
+            changed_at: None,
+            submitted_at: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_unit_changes_its_part_until_it_sends_it_or_is_marked_absent_and_again_once_returned() {
+        for state in [State::NotStarted, State::Draft, State::Returned] {
+            assert!(editable(&cell(state)).is_ok(), "{state:?}");
+        }
+        for state in [State::Submitted, State::Approved, State::Accepted, State::NotReporting] {
+            let Err(Error::Conflict(why)) = editable(&cell(state)) else { panic!("{state:?}") };
+            assert!(why.starts_with("báo cáo của «Chi bộ Văn phòng» "), "{why}");
+        }
+    }
+}

@@ -101,4 +101,86 @@ mod tests {
         assert_eq!(next(Step::NotReporting, Level::Cell, State::NotStarted, false), Ok(State::NotReporting));
         assert_eq!(next(Step::Return, Level::Cell, State::NotReporting, false), Ok(State::Returned));
     }
+
+    const STATES: [State; 7] = [
+        State::NotStarted,
+        State::Draft,
+        State::Submitted,
+        State::Approved,
+        State::Accepted,
+        State::Returned,
+        State::NotReporting,
+    ];
+    const LEVELS: [Level; 3] = [Level::Cell, Level::Committee, Level::Board];
+
+    /// Where `step` leads from every state, at every level, with data.
+    fn table(step: Step) -> Vec<(Level, State, Option<State>)> {
+        LEVELS
+            .into_iter()
+            .flat_map(|level| STATES.map(|state| (level, state, next(step, level, state, true).ok())))
+            .collect()
+    }
+
+    #[test]
+    fn submitting_goes_up_from_a_draft_or_a_return_only_at_every_level() {
+        for (level, state, to) in table(Step::Submit) {
+            let expected = matches!(state, State::Draft | State::Returned).then_some(State::Submitted);
+            assert_eq!(to, expected, "{level:?} {state:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_submitted_report_is_approved_a_cell_approved_a_committee_accepted_the_board_never() {
+        for (level, state, to) in table(Step::Approve) {
+            let expected = match (level, state) {
+                (Level::Cell, State::Submitted) => Some(State::Approved),
+                (Level::Committee, State::Submitted) => Some(State::Accepted),
+                _ => None,
+            };
+            assert_eq!(to, expected, "{level:?} {state:?}");
+        }
+    }
+
+    #[test]
+    fn a_report_goes_back_from_above_once_sent_decided_or_marked_absent() {
+        for (level, state, to) in table(Step::Return) {
+            let sent = matches!(state, State::Submitted | State::Approved | State::Accepted | State::NotReporting);
+            assert_eq!(to, sent.then_some(State::Returned), "{level:?} {state:?}");
+        }
+    }
+
+    #[test]
+    fn a_unit_is_marked_as_not_reporting_only_before_it_sends() {
+        for (level, state, to) in table(Step::NotReporting) {
+            let unsent = matches!(state, State::NotStarted | State::Draft | State::Returned);
+            assert_eq!(to, unsent.then_some(State::NotReporting), "{level:?} {state:?}");
+        }
+    }
+
+    #[test]
+    fn submitting_is_the_units_own_edit_the_others_the_decision_above_and_two_need_a_reason() {
+        assert_eq!(Step::Submit.action(), Action::Edit);
+        for step in [Step::Approve, Step::Return, Step::NotReporting] {
+            assert_eq!(step.action(), Action::Decide, "{step:?}");
+        }
+        let noted: Vec<Step> = Step::ALL.into_iter().filter(|s| s.needs_note()).collect();
+        assert_eq!(noted, [Step::Return, Step::NotReporting]);
+        assert_eq!(Step::NotReporting.as_str(), "not-reporting");
+    }
+
+    #[test]
+    fn a_refusal_says_the_state_and_the_step_in_the_levels_words() {
+        let refused = next(Step::Approve, Level::Committee, State::Accepted, true).unwrap_err();
+        assert_eq!(refused, "báo cáo đang ở trạng thái «đã tiếp nhận»: không tiếp nhận được");
+        let draft = next(Step::Submit, Level::Committee, State::Draft, false).unwrap_err();
+        assert_eq!(draft, "chưa có dữ liệu để nộp: hãy lưu danh sách trước");
+    }
+
+    #[test]
+    fn a_step_is_named_as_its_button_says_it_at_each_level() {
+        assert_eq!(Step::Submit.label(Level::Board), "nộp");
+        assert_eq!(Step::Approve.label(Level::Cell), "duyệt");
+        assert_eq!(Step::Return.label(Level::Committee), "trả lại");
+        assert_eq!(Step::NotReporting.label(Level::Cell), "đánh dấu không báo cáo");
+    }
 }

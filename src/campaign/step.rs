@@ -272,4 +272,49 @@ mod tests {
         let refused = plan(Step::Return, &request, Some("Sai"), context(&committee, &units, &[])).unwrap_err();
         assert_eq!(codes(refused), ["other-unit $.cells[0]", "other-unit $.cells[1]"]);
     }
+
+    #[test]
+    fn a_notes_problems_are_said_with_the_others_and_a_note_kept_on_the_move() {
+        let line = lineage(Level::Cell, State::Submitted);
+        let request = StepRequest { as_is: false, ..StepRequest::default() };
+        let unprintable = InputError::new(Code::MissingGlyph, JsonPath::root().key("note"), "ký tự không in được");
+        let context = Context { lineage: &line, units: &[], note_problems: vec![unprintable], signed_required: &[] };
+        let refused = plan(Step::Return, &request, Some("x"), context).unwrap_err();
+        assert_eq!(codes(refused), ["missing-glyph $.note"]);
+        let kept = plan(Step::Return, &request, Some("Thiếu ngày sinh"), context_of(&line)).unwrap();
+        assert_eq!((kept.moves[0].note, kept.moves[0].action), (Some("Thiếu ngày sinh"), "return"));
+    }
+
+    #[test]
+    fn a_return_as_it_may_go_asks_no_change_and_not_reporting_needs_a_reason() {
+        let line = lineage(Level::Cell, State::Submitted);
+        let as_is = StepRequest { as_is: true, ..StepRequest::default() };
+        let returned = plan(Step::Return, &as_is, Some("Đã rõ"), context_of(&line)).unwrap();
+        assert!(!returned.moves[0].needs_change);
+        let draft = lineage(Level::Cell, State::Draft);
+        let refused = plan(Step::NotReporting, &StepRequest::default(), None, context_of(&draft)).unwrap_err();
+        assert_eq!(codes(refused), ["missing-field $.note"]);
+    }
+
+    #[test]
+    fn a_step_the_state_machine_refuses_is_a_conflict_in_words() {
+        let line = lineage(Level::Cell, State::Approved);
+        let Err(Error::Conflict(why)) = plan(Step::Approve, &StepRequest::default(), None, context_of(&line)) else {
+            panic!()
+        };
+        assert_eq!(why, "báo cáo đang ở trạng thái «đã duyệt»: không duyệt được");
+    }
+
+    fn context_of(lineage: &[Unit]) -> Context<'_> {
+        context(lineage, &[], &[])
+    }
+
+    #[test]
+    fn the_board_submits_once_its_committees_are_done_with_no_level_above_to_check() {
+        let board = vec![unit("b", Level::Board, State::Draft, None)];
+        let request = StepRequest::default();
+        let submit = plan(Step::Submit, &request, None, context_of(&board)).unwrap();
+        assert!(matches!(submit.checks[..], [Check::BelowDone("b")]), "{submit:?}");
+        assert_eq!(submit.moves.len(), 1);
+    }
 }

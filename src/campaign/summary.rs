@@ -159,4 +159,26 @@ mod tests {
         let same = Summary::of(&roster(json!([a2, c])), Some(&roster(json!([a2, c]))), 2, false);
         assert!(same.text.starts_with("Tệp giống hệt phiên bản 2 đã lưu: không tạo phiên bản mới"), "{}", same.text);
     }
+
+    #[test]
+    fn submitting_asks_first_naming_the_unit_the_version_and_what_goes_up() {
+        let a = json!({ "full_name": "Trần Văn Hùng", "card": "stamp" });
+        let asked = Summary::before_submitting("Chi bộ Văn phòng", Some(&roster(json!([a]))), 3);
+        assert!(
+            asked.starts_with("Nộp báo cáo của «Chi bộ Văn phòng» lên cấp trên — phiên bản 3: 1 đồng chí"),
+            "{asked}"
+        );
+        assert!(asked.ends_with("trừ khi cấp trên trả lại. Nộp?"), "{asked}");
+        let details = Summary::before_submitting("Đảng bộ A", None, 2);
+        assert!(details.contains("— phiên bản 2. Sau khi nộp"), "a committee's: {details}");
+    }
+
+    #[test]
+    fn each_card_outcome_puts_a_member_on_its_list_and_the_probationary_on_none() {
+        assert_eq!(list_of(&json!({ "card": "stamp" })), Some(0));
+        assert_eq!(list_of(&json!({ "card": { "damaged": {} } })), Some(1));
+        assert_eq!(list_of(&json!({ "card": { "lost": {} } })), Some(2));
+        assert_eq!(list_of(&json!({ "card": { "no_current_card": {} } })), Some(3));
+        assert_eq!(list_of(&json!({ "membership": "probationary" })), None);
+    }
 }

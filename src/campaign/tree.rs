@@ -333,4 +333,13 @@ mod tests {
         );
         assert!(tree.parts.is_empty());
     }
+
+    #[test]
+    fn a_boards_name_names_its_unit_and_a_board_without_one_has_the_blocs() {
+        let named = Tree::from_board(&json!({ "board": { "name": "Ban Tổ chức Đảng ủy Khối X" }, "committees": [] }));
+        assert_eq!((named.units[0].code.as_str(), named.units[0].name.as_str()), (BOARD, "Ban Tổ chức Đảng ủy Khối X"));
+        let unnamed = Tree::from_board(&json!({}));
+        assert_eq!(unnamed.units[0].name, "Ban Tổ chức Đảng ủy Khối");
+        assert_eq!(unnamed.units.len(), 1);
+    }
 }

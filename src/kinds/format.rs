@@ -40,3 +40,29 @@ impl OutFormat {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_is_written_in_its_default_format_first_and_a_preview_always() {
+        for kind in Kind::all() {
+            let allowed = OutFormat::allowed(kind);
+            assert!(allowed.contains(&OutFormat::Png), "{}: a preview", kind.name());
+            let default = if kind.is_bundle() { OutFormat::Zip } else { OutFormat::Pdf };
+            assert_eq!(allowed[0], default, "{}", kind.name());
+        }
+        assert!(OutFormat::allowed(Kind::DoiChieu).contains(&OutFormat::Json), "the reconciliation as data");
+        assert!(!OutFormat::allowed(Kind::Mau1).contains(&OutFormat::Zip));
+    }
+
+    #[test]
+    fn a_format_reads_back_from_its_name_and_says_its_media_type() {
+        for format in [OutFormat::Pdf, OutFormat::Zip, OutFormat::Png, OutFormat::Json] {
+            assert_eq!(format.name().parse::<OutFormat>(), Ok(format));
+            assert!(format.media_type().ends_with(format.name()), "{}", format.media_type());
+        }
+        assert!("docx".parse::<OutFormat>().is_err());
+    }
+}

@@ -288,3 +288,32 @@ impl Failure {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_use_cases_failure_answers_with_its_own_status_and_code() {
+        let answer = |err: crate::campaign::Error| {
+            let err = ApiError::from(err);
+            (err.status(), err.code())
+        };
+        assert_eq!(answer(crate::campaign::Error::Conflict("x".into())), (StatusCode::CONFLICT, "conflict"));
+        assert_eq!(
+            answer(crate::campaign::Error::Input(Vec::new())),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid-input")
+        );
+        assert_eq!(answer(crate::campaign::Error::NoSubmission("A".into())), (StatusCode::CONFLICT, "no-submission"));
+        assert_eq!(answer(crate::campaign::Error::Settings("x".into())).0, StatusCode::BAD_REQUEST);
+        let full = crate::campaign::Error::Store(StoreError::Full("disk".into()));
+        assert_eq!(answer(full), (StatusCode::INSUFFICIENT_STORAGE, "storage-full"));
+    }
+
+    #[test]
+    fn the_servers_own_failure_says_nothing_of_itself_to_the_client() {
+        let err = ApiError::internal("/var/lib/kttdv: permission denied");
+        assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!err.message().contains("/var/lib"), "{}", err.message());
+    }
+}
