@@ -199,11 +199,18 @@ pub struct CampaignInfo {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    backend: Backend,
+}
+
+/// The database behind a store, and what writing to it takes.
+#[derive(Clone)]
+enum Backend {
     /// SQLite takes one writer at a time; a second one waits in SQLite's
     /// busy handler, which sleeps in growing steps (up to 100 ms). Writers
-    /// queue here instead, woken the moment the one before commits.
-    /// PostgreSQL's row locks need none.
-    writer: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
+    /// queue on `writer` instead, woken the moment the one before commits.
+    Sqlite { writer: std::sync::Arc<tokio::sync::Mutex<()>> },
+    /// Row locks and advisory locks order its writers.
+    Postgres,
 }
 
 impl Store {
@@ -279,8 +286,8 @@ impl Store {
                 }
                 _ => open(&e),
             })?;
-        let writer = sqlite.then(std::sync::Arc::default);
-        let store = Self { pool, writer };
+        let backend = if sqlite { Backend::Sqlite { writer: std::sync::Arc::default() } } else { Backend::Postgres };
+        let store = Self { pool, backend };
         store.migrate(&place).await?;
         store.chain_unlinked().await?;
         Ok(store)
@@ -308,7 +315,7 @@ impl Store {
     }
 
     async fn tables(&self) -> Result<Vec<String>> {
-        let sql = if self.writer.is_some() {
+        let sql = if self.is_sqlite() {
             "SELECT name FROM sqlite_master WHERE type = 'table'"
         } else {
             "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables WHERE table_schema = current_schema()"
@@ -323,7 +330,7 @@ impl Store {
     /// reads one snapshot and writes a compact database. PostgreSQL's is
     /// `pg_dump`'s job.
     pub async fn backup(&self, to: &Path) -> Result<()> {
-        if self.writer.is_none() {
+        if !self.is_sqlite() {
             return Err(StoreError::BackupElsewhere);
         }
         sqlx::query("VACUUM INTO $1").bind(to.display().to_string()).execute(&self.pool).await?;
@@ -553,11 +560,15 @@ impl Store {
             .transpose()?)
     }
 
+    fn is_sqlite(&self) -> bool {
+        matches!(self.backend, Backend::Sqlite { .. })
+    }
+
     /// Waits for this process's turn to write (SQLite only).
     async fn writing(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match &self.writer {
-            Some(writer) => Some(writer.lock().await),
-            None => None,
+        match &self.backend {
+            Backend::Sqlite { writer } => Some(writer.lock().await),
+            Backend::Postgres => None,
         }
     }
 
@@ -574,7 +585,7 @@ impl Store {
         &self,
     ) -> Result<(Option<tokio::sync::MutexGuard<'_, ()>>, sqlx::Transaction<'static, sqlx::Any>)> {
         let turn = self.writing().await;
-        let tx = if self.writer.is_some() {
+        let tx = if self.is_sqlite() {
             self.pool.begin_with("BEGIN IMMEDIATE").await?
         } else {
             let mut tx = self.pool.begin().await?;
@@ -602,12 +613,35 @@ impl Store {
         Ok(())
     }
 
+    /// A file of a submission kept by `address` (what it was made from).
+    pub async fn kept_file(&self, address: &str) -> Result<Option<Vec<u8>>> {
+        let row = sqlx::query("SELECT bytes FROM kept_file WHERE address = $1")
+            .bind(address)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("bytes")).transpose()?)
+    }
+
+    /// Keeps a file of a submission by `address`; one kept already stays.
+    pub async fn keep_file(&self, address: &str, bytes: &[u8]) -> Result<()> {
+        let _turn = self.writing().await;
+        sqlx::query(
+            "INSERT INTO kept_file (address, bytes, made_at) VALUES ($1, $2, $3) ON CONFLICT (address) DO NOTHING",
+        )
+        .bind(address)
+        .bind(bytes)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// The whole campaign: settings, units, every version, the roll, its
     /// audit log — one moment of it, however many units save meanwhile:
     /// every query in one read transaction (on SQLite the WAL snapshot of
     /// its first read, on PostgreSQL a repeatable read).
     pub async fn dump(&self, code: &str) -> Result<Dump> {
-        let mut tx = if self.writer.is_some() {
+        let mut tx = if self.is_sqlite() {
             self.pool.begin().await?
         } else {
             self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?

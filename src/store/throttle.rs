@@ -74,7 +74,7 @@ impl Store {
     pub async fn reserve_attempt(&self, keys: &[(String, Policy)]) -> Result<Option<i64>> {
         let now = now_ms();
         let (_turn, mut tx) = self.begin_writing().await?;
-        if self.writer.is_none() {
+        if !self.is_sqlite() {
             sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(THROTTLE_LOCK).execute(&mut *tx).await?;
         }
         let mut next = Vec::with_capacity(keys.len());
@@ -106,7 +106,7 @@ impl Store {
     pub async fn settle_attempt(&self, clear: &[String], refund: &[(String, Policy)]) -> Result<()> {
         let now = now_ms();
         let (_turn, mut tx) = self.begin_writing().await?;
-        if self.writer.is_none() {
+        if !self.is_sqlite() {
             sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(THROTTLE_LOCK).execute(&mut *tx).await?;
         }
         for key in clear {

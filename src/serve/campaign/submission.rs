@@ -223,15 +223,14 @@ struct KeptFiles {
 
 impl crate::Kept for KeptFiles {
     fn get(&self, address: &str) -> Option<Vec<u8>> {
-        let found = self.runtime.block_on(self.store.document(&format!("file:{address}")));
-        let bytes = found.ok().flatten().map(|(_, _, bytes)| bytes);
+        let bytes = self.runtime.block_on(self.store.kept_file(address)).ok().flatten();
         self.found.fetch_add(usize::from(bytes.is_some()), Ordering::SeqCst);
         bytes
     }
 
     fn put(&self, address: &str, bytes: &[u8]) {
         // A file not kept is made again next time: nothing is lost.
-        if let Err(err) = self.runtime.block_on(self.store.put_document(&format!("file:{address}"), "", "{}", bytes)) {
+        if let Err(err) = self.runtime.block_on(self.store.keep_file(address, bytes)) {
             tracing::warn!("không giữ được tệp đã lập: {err}");
         }
     }
