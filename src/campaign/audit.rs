@@ -3,33 +3,40 @@
 
 use std::collections::HashMap;
 
-use crate::store::Event;
+use crate::store::{Event, EventAction};
 
-/// Every action of the audit log, with its Vietnamese words.
-pub const ACTIONS: &[(&str, &str)] = &[
-    ("campaign-created", "tạo chiến dịch"),
-    ("account-created", "tạo tài khoản"),
-    ("account-disabled", "khóa tài khoản"),
-    ("password-set", "đặt mật khẩu"),
-    ("sign-in", "đăng nhập"),
-    ("sign-in-failed", "đăng nhập sai"),
-    ("sign-out", "đăng xuất"),
-    ("token-created", "tạo mã truy cập"),
-    ("token-revoked", "thu hồi mã truy cập"),
-    ("save", "lưu phiên bản"),
-    ("submit", "nộp"),
-    ("approve", "duyệt, tiếp nhận"),
-    ("return", "trả lại"),
-    ("not-reporting", "đánh dấu không báo cáo"),
-    ("upload", "gửi bản đã ký"),
-    ("read", "xem dữ liệu"),
-    ("download", "tải văn bản"),
-    ("export", "xuất cả chiến dịch"),
-];
+/// An action of the audit log in Vietnamese: every action has its words
+/// (the match says so when one is added).
+pub fn action_words(action: EventAction) -> &'static str {
+    match action {
+        EventAction::CampaignCreated => "tạo chiến dịch",
+        EventAction::AccountCreated => "tạo tài khoản",
+        EventAction::AccountDisabled => "khóa tài khoản",
+        EventAction::PasswordSet => "đặt mật khẩu",
+        EventAction::SignIn => "đăng nhập",
+        EventAction::SignInFailed => "đăng nhập sai",
+        EventAction::SignOut => "đăng xuất",
+        EventAction::TokenCreated => "tạo mã truy cập",
+        EventAction::TokenRevoked => "thu hồi mã truy cập",
+        EventAction::Save => "lưu phiên bản",
+        EventAction::Submit => "nộp",
+        EventAction::Approve => "duyệt, tiếp nhận",
+        EventAction::Return => "trả lại",
+        EventAction::NotReporting => "đánh dấu không báo cáo",
+        EventAction::Upload => "gửi bản đã ký",
+        EventAction::Read => "xem dữ liệu",
+        EventAction::Download => "tải văn bản",
+        EventAction::Export => "xuất cả chiến dịch",
+    }
+}
 
-/// What an event of the audit log was, in Vietnamese.
+/// What an event of the audit log was, in Vietnamese: an action as the
+/// store wrote it (one it does not know stays as written).
 pub fn action_label(action: &str) -> &str {
-    ACTIONS.iter().find(|(a, _)| *a == action).map_or(action, |(_, label)| label)
+    match action.parse() {
+        Ok(known) => action_words(known),
+        Err(_) => action,
+    }
 }
 
 /// A time of the store in Vietnam's time, as `format` writes it (pages:
@@ -93,6 +100,8 @@ fn as_text(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use strum::VariantArray;
+
     use super::*;
 
     #[test]
@@ -123,9 +132,10 @@ mod tests {
 
     #[test]
     fn every_action_has_its_words_and_an_unknown_one_stays_as_it_is() {
-        for (action, words) in ACTIONS {
-            assert_eq!(action_label(action), *words);
-            assert!(!words.is_empty() && !words.contains('-'), "{action}");
+        for action in EventAction::VARIANTS {
+            let words = action_words(*action);
+            assert_eq!(action_label(action.as_str()), words);
+            assert!(!words.is_empty() && !words.contains('-'), "{action:?}");
         }
         assert_eq!(action_label("something-new"), "something-new");
     }

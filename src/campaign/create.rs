@@ -129,7 +129,7 @@ async fn create(
             events: vec![crate::store::Event {
                 seq: 0,
                 at: now,
-                action: "campaign-created".into(),
+                action: crate::store::EventAction::CampaignCreated.as_str().into(),
                 login: by.map(Into::into),
                 address: None,
                 campaign: Some(code.into()),

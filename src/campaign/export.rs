@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::slug;
 use super::states::{Step, next};
-use crate::store::{Dump, State, Store, StoreError, Unit, Version};
+use crate::store::{Dump, EventAction, State, Store, StoreError, Unit, Version};
 
 /// What an exported campaign's `campaign.json` says it is: since /2 its
 /// audit log is chained and `log_head` is its last link.
@@ -268,7 +268,7 @@ fn agrees_with_itself(unit: &Unit, versions: &[Version], events: &[&crate::store
     if unit.current != numbers.last().copied() {
         return Err(format!("{}: phiên bản hiện hành ghi trong units.json không phải phiên bản cuối", unit.code));
     }
-    let saves = events.iter().filter(|e| e.action == "save");
+    let saves = events.iter().filter(|e| e.action == EventAction::Save.as_str());
     for event in saves {
         let Some(number) = event.version else { continue };
         let Some(version) = usize::try_from(number - 1).ok().and_then(|i| versions.get(i)) else {
@@ -290,15 +290,15 @@ fn agrees_with_itself(unit: &Unit, versions: &[Version], events: &[&crate::store
 /// version given at creation: a draft): a state edited in `units.json`
 /// is refused.
 fn state_follows_the_log(unit: &Unit, events: &[&crate::store::Event]) -> Result<(), String> {
-    let saves = events.iter().filter(|e| e.action == "save").count();
+    let saves = events.iter().filter(|e| e.action == EventAction::Save.as_str()).count();
     let created_with = unit.versions > saves as i64;
     let mut state = if created_with { State::Draft } else { State::NotStarted };
     let mut has_version = created_with;
     for event in events {
-        if event.action == "save" {
+        if event.action == EventAction::Save.as_str() {
             state = State::Draft;
             has_version = true;
-        } else if let Some(step) = Step::ALL.into_iter().find(|s| s.as_str() == event.action) {
+        } else if let Some(step) = Step::ALL.into_iter().find(|s| s.event().as_str() == event.action) {
             state = next(step, unit.level, state, has_version)
                 .map_err(|why| format!("{}: nhật ký có bước «{}» không hợp lệ ({why})", unit.code, event.action))?;
         }

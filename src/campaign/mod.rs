@@ -22,7 +22,7 @@ pub use self::access::{Access, Action, access, reached, role_of, sees_campaign};
 pub use self::accounts::{
     Invited, Login, LoginError, MAX_LOGIN, first_account, invite_below, may_add_second, open_account,
 };
-pub use self::audit::{ACTIONS, action_label, audit_csv, vietnam_time};
+pub use self::audit::{action_label, action_words, audit_csv, vietnam_time};
 pub use self::create::{NewCampaign, UnitsFrom, check_settings};
 pub use self::error::Error;
 pub use self::export::{export, import};

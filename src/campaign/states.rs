@@ -6,7 +6,7 @@
 //! or marked as not reporting.
 
 use super::access::Action;
-use crate::store::{Level, State};
+use crate::store::{EventAction, Level, State};
 
 /// What a user does to a unit's report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
@@ -33,6 +33,16 @@ impl Step {
     /// (submitting), or the decision of the level above.
     pub fn action(self) -> Action {
         if self == Step::Submit { Action::Edit } else { Action::Decide }
+    }
+
+    /// What the audit log records the step as.
+    pub fn event(self) -> EventAction {
+        match self {
+            Step::Submit => EventAction::Submit,
+            Step::Approve => EventAction::Approve,
+            Step::Return => EventAction::Return,
+            Step::NotReporting => EventAction::NotReporting,
+        }
     }
 
     /// Whether the step needs a comment or reason.

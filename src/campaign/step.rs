@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{Error, Step, next, signed_required};
 use crate::Renderer;
 use crate::input::{Code, InputError, JsonPath};
-use crate::store::{Check, Level, Move, State, Store, Unit};
+use crate::store::{Check, EventAction, Level, Move, State, Store, Unit};
 
 /// What a step may say: the version and the state the user saw (refused
 /// if another came since), a return's comment or a reason, and for the
@@ -120,7 +120,7 @@ pub fn plan<'a>(
         from: unit.state,
         version: unit.current,
         to,
-        action: step.as_str(),
+        action: step.event(),
         note,
         needs_change: step == Step::Return && !request.as_is,
     }];
@@ -129,7 +129,7 @@ pub fn plan<'a>(
         from: cell.state,
         version: cell.current,
         to: State::Returned,
-        action: "return",
+        action: EventAction::Return,
         note,
         needs_change: !request.as_is,
     }));
@@ -282,7 +282,7 @@ mod tests {
         let refused = plan(Step::Return, &request, Some("x"), context).unwrap_err();
         assert_eq!(codes(refused), ["missing-glyph $.note"]);
         let kept = plan(Step::Return, &request, Some("Thiếu ngày sinh"), context_of(&line)).unwrap();
-        assert_eq!((kept.moves[0].note, kept.moves[0].action), (Some("Thiếu ngày sinh"), "return"));
+        assert_eq!((kept.moves[0].note, kept.moves[0].action), (Some("Thiếu ngày sinh"), EventAction::Return));
     }
 
     #[test]

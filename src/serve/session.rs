@@ -343,12 +343,11 @@ async fn authenticate(
         tracing::info!(address, "đăng nhập sai");
         // In the log of the account's campaign; an unknown login's, the installation's.
         let event = NewEvent {
-            action: "sign-in-failed",
             login: Some(&counted),
             address: Some(address),
             campaign: account.as_ref().and_then(|a| a.campaign.as_deref()),
             unit: account.as_ref().and_then(|a| a.unit.as_deref()),
-            ..NewEvent::default()
+            ..NewEvent::of(crate::store::EventAction::SignInFailed)
         };
         state.store.log(&event).await?;
         return Err(ApiError::SignInFailed);

@@ -152,12 +152,11 @@ impl Store {
             .await?;
         let note = format!("tạo tài khoản {} ({})", account.login, account.role.label());
         let event = NewEvent {
-            action: "account-created",
             login: by,
             campaign: account.campaign.as_deref(),
             unit: account.unit.as_deref(),
             note: Some(&note),
-            ..NewEvent::default()
+            ..NewEvent::of(super::EventAction::AccountCreated)
         };
         self.append(&mut tx, &event, now).await?;
         tx.commit().await?;
@@ -216,12 +215,11 @@ impl Store {
             .await?;
         let note = format!("khóa tài khoản {login}");
         let event = NewEvent {
-            action: "account-disabled",
             login: Some(by),
             campaign: Some(campaign),
             unit: Some(unit),
             note: Some(&note),
-            ..NewEvent::default()
+            ..NewEvent::of(super::EventAction::AccountDisabled)
         };
         self.append(&mut tx, &event, now).await?;
         tx.commit().await?;
@@ -266,7 +264,7 @@ impl Store {
             .bind(&login)
             .execute(&mut *tx)
             .await?;
-        self.append_for(&mut tx, "password-set", &login, None, None, now).await?;
+        self.append_for(&mut tx, super::EventAction::PasswordSet, &login, None, None, now).await?;
         tx.commit().await?;
         drop(turn);
         self.open_session(&login, session, address).await?;
@@ -300,7 +298,7 @@ impl Store {
         .bind(now + SESSION_MS)
         .execute(&mut *tx)
         .await?;
-        self.append_for(&mut tx, "sign-in", login, Some(address), None, now).await?;
+        self.append_for(&mut tx, super::EventAction::SignIn, login, Some(address), None, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -348,7 +346,7 @@ impl Store {
             .await?;
         if let Some(closed) = closed {
             let login: String = closed.try_get("login")?;
-            self.append_for(&mut tx, "sign-out", &login, None, None, now).await?;
+            self.append_for(&mut tx, super::EventAction::SignOut, &login, None, None, now).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -387,7 +385,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let note = format!("mã truy cập {id}: {label}, {days} ngày");
-        self.append_for(&mut tx, "token-created", login, None, Some(&note), now).await?;
+        self.append_for(&mut tx, super::EventAction::TokenCreated, login, None, Some(&note), now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -447,7 +445,7 @@ impl Store {
             return Ok(false);
         }
         let note = format!("mã truy cập {}", revoked.join(", "));
-        self.append_for(&mut tx, "token-revoked", login, None, Some(&note), now).await?;
+        self.append_for(&mut tx, super::EventAction::TokenRevoked, login, None, Some(&note), now).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -472,7 +470,7 @@ impl Store {
     async fn append_for(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        action: &str,
+        action: super::EventAction,
         login: &str,
         address: Option<&str>,
         note: Option<&str>,
@@ -480,13 +478,12 @@ impl Store {
     ) -> Result<()> {
         let account = account_in(tx, login).await?;
         let event = NewEvent {
-            action,
             login: Some(login),
             address,
             campaign: account.as_ref().and_then(|a| a.campaign.as_deref()),
             unit: account.as_ref().and_then(|a| a.unit.as_deref()),
             note,
-            ..NewEvent::default()
+            ..NewEvent::of(action)
         };
         self.append(tx, &event, now).await
     }

@@ -29,7 +29,7 @@ pub use self::backup::{backup, restore};
 pub use self::model::{Dump, Level, State, Unit, Version, VersionInfo};
 
 pub use self::throttle::Policy;
-pub use self::workflow::{Check, Event, EventFilter, Move, NewEvent, Signed, SignedInfo, broken_link};
+pub use self::workflow::{Check, Event, EventAction, EventFilter, Move, NewEvent, Signed, SignedInfo, broken_link};
 
 /// Where the campaign is kept.
 #[derive(Debug, Clone)]
@@ -442,11 +442,12 @@ impl Store {
             }
         }
         let recent = sqlx::query(
-            "SELECT COUNT(*) AS n FROM event WHERE campaign = $1 AND unit = $2 AND action = 'save' AND at > $3",
+            "SELECT COUNT(*) AS n FROM event WHERE campaign = $1 AND unit = $2 AND action = $4 AND at > $3",
         )
         .bind(campaign)
         .bind(unit)
         .bind(now - 3600 * 1000)
+        .bind(EventAction::Save.as_str())
         .fetch_one(&mut *tx)
         .await?
         .try_get::<i64, _>("n")?;
@@ -482,13 +483,12 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let event = NewEvent {
-            action: "save",
             login: author,
             campaign: Some(campaign),
             unit: Some(unit),
             version: Some(number),
             sha256: Some(&sha),
-            ..NewEvent::default()
+            ..NewEvent::of(EventAction::Save)
         };
         self.append(&mut tx, &event, now).await?;
         tx.commit().await?;

@@ -125,11 +125,12 @@ impl Store {
     /// address its owner uses, which strangers' failures do not slow down.
     pub async fn signed_in_from(&self, login: &str, address: &str, since: i64) -> Result<bool> {
         let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM event WHERE action = 'sign-in' AND login = $1 AND at > $3 AND address = $2",
+            "SELECT COUNT(*) AS n FROM event WHERE action = $4 AND login = $1 AND at > $3 AND address = $2",
         )
         .bind(login)
         .bind(address)
         .bind(since)
+        .bind(super::EventAction::SignIn.as_str())
         .fetch_one(&self.pool)
         .await?;
         Ok(row.try_get::<i64, _>("n")? > 0)

@@ -35,7 +35,7 @@ pub struct Move<'a> {
     pub version: Option<i64>,
     pub to: State,
     /// The audit log's action: submit, approve, return, not-reporting.
-    pub action: &'a str,
+    pub action: EventAction,
     /// A return's comment, a reason for not reporting; kept on the unit.
     pub note: Option<&'a str>,
     /// A return after which the unit may submit only a new version (the
@@ -90,10 +90,13 @@ pub struct Event {
 }
 
 impl Event {
-    /// The entry as it was appended.
-    fn entry(&self) -> NewEvent<'_> {
-        NewEvent {
-            action: &self.action,
+    /// The entry as it was appended; an action kttdv never writes is a
+    /// store or an export that is not kttdv's.
+    fn entry(&self) -> Result<NewEvent<'_>> {
+        let action =
+            self.action.parse().map_err(|_| StoreError::Corrupt(format!("thao tác «{}» không rõ", self.action)))?;
+        Ok(NewEvent {
+            action,
             login: self.login.as_deref(),
             address: self.address.as_deref(),
             campaign: self.campaign.as_deref(),
@@ -101,7 +104,7 @@ impl Event {
             version: self.version,
             sha256: self.sha256.as_deref(),
             note: self.note.as_deref(),
-        }
+        })
     }
 }
 
@@ -113,7 +116,7 @@ impl Event {
 pub fn link(previous: Option<&str>, at: i64, event: &NewEvent<'_>) -> String {
     let said = serde_json::json!([
         at,
-        event.action,
+        event.action.as_str(),
         event.login,
         event.address,
         event.campaign,
@@ -130,8 +133,8 @@ pub fn link(previous: Option<&str>, at: i64, event: &NewEvent<'_>) -> String {
 pub fn broken_link(events: &[Event]) -> Option<usize> {
     let mut previous: Option<&str> = None;
     for (i, event) in events.iter().enumerate() {
-        let Some(hash) = event.hash.as_deref() else { return Some(i) };
-        if hash != link(previous, event.at, &event.entry()) {
+        let (Some(hash), Ok(entry)) = (event.hash.as_deref(), event.entry()) else { return Some(i) };
+        if hash != link(previous, event.at, &entry) {
             return Some(i);
         }
         previous = Some(hash);
@@ -143,10 +146,41 @@ fn is_zero(seq: &i64) -> bool {
     *seq == 0
 }
 
+/// What an event of the audit log records: what the store writes in its
+/// `action` column, and the page's filter reads back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "kebab-case")]
+pub enum EventAction {
+    CampaignCreated,
+    AccountCreated,
+    AccountDisabled,
+    PasswordSet,
+    SignIn,
+    SignInFailed,
+    SignOut,
+    TokenCreated,
+    TokenRevoked,
+    Save,
+    Submit,
+    Approve,
+    Return,
+    NotReporting,
+    Upload,
+    Read,
+    Download,
+    Export,
+}
+
+impl EventAction {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// An entry to append; `seq` and `at` are the store's.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewEvent<'a> {
-    pub action: &'a str,
+    pub action: EventAction,
     pub login: Option<&'a str>,
     pub address: Option<&'a str>,
     pub campaign: Option<&'a str>,
@@ -154,6 +188,22 @@ pub struct NewEvent<'a> {
     pub version: Option<i64>,
     pub sha256: Option<&'a str>,
     pub note: Option<&'a str>,
+}
+
+impl NewEvent<'_> {
+    /// An entry of `action`, the rest to say.
+    pub fn of(action: EventAction) -> Self {
+        NewEvent {
+            action,
+            login: None,
+            address: None,
+            campaign: None,
+            unit: None,
+            version: None,
+            sha256: None,
+            note: None,
+        }
+    }
 }
 
 impl Store {
@@ -170,7 +220,7 @@ impl Store {
              SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM event",
         )
         .bind(now)
-        .bind(event.action)
+        .bind(event.action.as_str())
         .bind(event.login)
         .bind(event.address)
         .bind(event.campaign)
@@ -200,7 +250,7 @@ impl Store {
         let mut last: HashMap<Option<String>, String> = HashMap::new();
         for row in &rows {
             let event = event_of(row)?;
-            let hash = link(last.get(&event.campaign).map(String::as_str), event.at, &event.entry());
+            let hash = link(last.get(&event.campaign).map(String::as_str), event.at, &event.entry()?);
             sqlx::query("UPDATE event SET hash = $1 WHERE seq = $2")
                 .bind(&hash)
                 .bind(event.seq)
@@ -254,7 +304,7 @@ impl Store {
     /// Appends `events` as they were, at their own times, inside `tx`.
     pub(super) async fn append_all(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, events: &[Event]) -> Result<()> {
         for e in events {
-            self.append(tx, &e.entry(), e.at).await?;
+            self.append(tx, &e.entry()?, e.at).await?;
         }
         Ok(())
     }
@@ -384,14 +434,13 @@ impl Store {
                 None => None,
             };
             let event = NewEvent {
-                action: step.action,
                 login: Some(login),
                 campaign: Some(campaign),
                 unit: Some(step.unit),
                 version: step.version,
                 sha256: sha.as_deref(),
                 note: step.note,
-                ..NewEvent::default()
+                ..NewEvent::of(step.action)
             };
             self.append(&mut tx, &event, now).await?;
         }
@@ -469,14 +518,13 @@ impl Store {
                 .await?
                 .try_get("sha256")?;
         let event = NewEvent {
-            action: "upload",
             login: Some(login),
             campaign: Some(campaign),
             unit: Some(signed.unit),
             version: Some(signed.number),
             sha256: Some(&version_sha),
             note: Some(&note),
-            ..NewEvent::default()
+            ..NewEvent::of(EventAction::Upload)
         };
         self.append(&mut tx, &event, now).await?;
         tx.commit().await?;
@@ -552,8 +600,8 @@ async fn last_link(conn: &mut sqlx::AnyConnection, campaign: Option<&str>) -> Re
 pub struct EventFilter<'a> {
     /// Only those of this unit.
     pub unit: Option<&'a str>,
-    /// Only those of this action (`submit`, `read`, …).
-    pub action: Option<&'a str>,
+    /// Only those of this action.
+    pub action: Option<EventAction>,
     /// With the installation's own (an administrator's sign-ins, failed
     /// sign-ins of unknown logins).
     pub installation: bool,
@@ -570,7 +618,7 @@ impl EventFilter<'_> {
             .bind(campaign.to_owned())
             .bind(self.unit.unwrap_or("").to_owned())
             .bind(i64::from(self.installation))
-            .bind(self.action.unwrap_or("").to_owned())
+            .bind(self.action.map_or("", EventAction::as_str).to_owned())
     }
 }
 
@@ -635,7 +683,7 @@ mod tests {
                 note: None,
                 hash: None,
             };
-            event.hash = Some(link(events.last().and_then(|e| e.hash.as_deref()), event.at, &event.entry()));
+            event.hash = Some(link(events.last().and_then(|e| e.hash.as_deref()), event.at, &event.entry().unwrap()));
             events.push(event);
         }
         events

@@ -373,10 +373,9 @@ fn campaign_export(code: &str, output: Option<PathBuf>, store: &StoreArgs) -> Re
     let note = format!("xuất ra {}", output.display());
     with_store(&location, |store| async move {
         let event = kttdv::store::NewEvent {
-            action: "export",
             campaign: Some(&code),
             note: Some(&note),
-            ..kttdv::store::NewEvent::default()
+            ..kttdv::store::NewEvent::of(kttdv::store::EventAction::Export)
         };
         store.log(&event).await
     })

@@ -7,16 +7,17 @@ use std::sync::Arc;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
+use strum::VariantArray;
 
 use super::progress::Progress;
 use crate::campaign::{
-    ACTIONS, Access, Action, Step, Summary, access, action_label, documents_of, next, sees_campaign, signed_required,
-    vietnam_time,
+    Access, Action, Step, Summary, access, action_label, action_words, documents_of, next, sees_campaign,
+    signed_required, vietnam_time,
 };
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
-use crate::store::{CampaignInfo, EventFilter, Level, Role, State as UnitState, StoreError, Unit};
+use crate::store::{CampaignInfo, EventAction, EventFilter, Level, Role, State as UnitState, StoreError, Unit};
 
 use super::{Reached, UnitPath, reached_units, seen};
 
@@ -224,12 +225,17 @@ pub(super) async fn log_page(
     if !unit.is_empty() && !units.iter().any(|u| u.code == unit) {
         return Err(ApiError::BadRequest(format!("chiến dịch không có đơn vị mã «{unit}»")));
     }
-    if !action.is_empty() && !ACTIONS.iter().any(|(a, _)| *a == action) {
-        return Err(ApiError::BadRequest(format!("nhật ký không có thao tác «{action}»")));
-    }
+    let chosen = match action.as_str() {
+        "" => None,
+        named => Some(
+            named
+                .parse::<EventAction>()
+                .map_err(|_| ApiError::BadRequest(format!("nhật ký không có thao tác «{named}»")))?,
+        ),
+    };
     let filter = EventFilter {
         unit: Some(unit.as_str()).filter(|u| !u.is_empty()),
-        action: Some(action.as_str()).filter(|a| !a.is_empty()),
+        action: chosen,
         // The installation's own events are the administrator's to read.
         installation: account.role == Role::Admin,
     };
@@ -251,7 +257,7 @@ pub(super) async fn log_page(
         "code": campaign, "name": campaign_name, "events": rows, "total": total, "page": page, "pages": pages,
         "previous": (page > 1).then(|| at(page - 1)), "next": (page < pages).then(|| at(page + 1)),
         "units": units.iter().map(|u| json!({ "code": u.code, "name": u.name })).collect::<Vec<_>>(),
-        "actions": ACTIONS.iter().map(|(a, label)| json!({ "code": a, "label": label })).collect::<Vec<_>>(),
+        "actions": EventAction::VARIANTS.iter().map(|a| json!({ "code": a.as_str(), "label": action_words(*a) })).collect::<Vec<_>>(),
         "unit": unit, "action": action,
     });
     Ok(state.pages.page("audit.html", &context))

@@ -118,7 +118,7 @@ pub(super) async fn signed_original(
         .await?
         .ok_or_else(|| ApiError::NoSigned(format!("{} {}", unit.name, kind.label())))?;
     let what = format!("bản đã ký {}", kind.name());
-    read_logged(&state, &account, &campaign, &code, "download", Some(number), &what).await?;
+    read_logged(&state, &account, &campaign, &code, crate::store::EventAction::Download, Some(number), &what).await?;
     let disposition =
         HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")).map_err(ApiError::internal)?;
     Ok((

@@ -20,7 +20,7 @@ use crate::serve::api::parse_kind;
 use crate::serve::error::{ApiError, Problem};
 use crate::serve::file::file_response;
 use crate::serve::upload::{Upload, on_input};
-use crate::store::Unit;
+use crate::store::{EventAction, Unit};
 use crate::{PdfFlavour, Rendered, Slot};
 
 use super::{Reached, UnitPath};
@@ -43,7 +43,7 @@ pub(super) async fn submission(
     let version = state.store.version(&campaign, &code, query.version).await?;
     let version = version.ok_or(ApiError::NoSubmission(unit.name))?;
     let number = Some(version.info.number);
-    read_logged(&state, &account, &campaign, &code, "read", number, "dữ liệu của đơn vị").await?;
+    read_logged(&state, &account, &campaign, &code, EventAction::Read, number, "dữ liệu của đơn vị").await?;
     let mut response = ([(header::CONTENT_TYPE, "application/json")], version.body).into_response();
     let headers = response.headers_mut();
     headers.insert("x-kttdv-version", HeaderValue::from(version.info.number));
@@ -108,7 +108,7 @@ pub(super) async fn document(
     }
     let number = query.version.or(unit.current);
     let made = made_document(&state, &campaign, &unit, kind, query.version).await?;
-    read_logged(&state, &account, &campaign, &code, "download", number, kind.name()).await?;
+    read_logged(&state, &account, &campaign, &code, EventAction::Download, number, kind.name()).await?;
     let cache = if made.kept { "hit" } else { "miss" };
     let mut response = kept(file_response(&state, made.rendered), cache);
     if !made.kept {
@@ -189,18 +189,17 @@ pub(super) async fn read_logged(
     account: &crate::store::Account,
     campaign: &str,
     code: &str,
-    action: &str,
+    action: EventAction,
     version: Option<i64>,
     what: &str,
 ) -> Result<(), ApiError> {
     let event = crate::store::NewEvent {
-        action,
         login: Some(&account.login),
         campaign: Some(campaign),
         unit: Some(code),
         version,
         note: Some(what),
-        ..crate::store::NewEvent::default()
+        ..crate::store::NewEvent::of(action)
     };
     Ok(state.store.log(&event).await?)
 }
