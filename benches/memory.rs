@@ -24,7 +24,7 @@ fn main() {
     println!("{:>7} {:>10} {:>9}", "renders", "RSS (MiB)", "seconds");
     for i in 1..=renders {
         let input = kttdv::sample::roster(30, i);
-        renderer.render(Kind::Mau2, &input, PdfFlavour::ARCHIVAL).expect("renders");
+        renderer.make(Kind::Mau2, &input, kttdv::Output::pdf(PdfFlavour::ARCHIVAL)).expect("renders");
         if i == 1 || i % (renders / 10).max(1) == 0 {
             println!("{i:>7} {:>10.1} {:>9.1}", resident_kib() as f64 / 1024.0, start.elapsed().as_secs_f64());
         }

@@ -18,7 +18,7 @@ fn render_form_2(c: &mut Criterion) {
     for members in [30, 2000] {
         let seed = Cell::new(0u64);
         let size = renderer
-            .render(Kind::Mau2, &kttdv::sample::roster(members, 0), PdfFlavour::ARCHIVAL)
+            .make(Kind::Mau2, &kttdv::sample::roster(members, 0), kttdv::Output::pdf(PdfFlavour::ARCHIVAL))
             .expect("renders")
             .bytes
             .len();
@@ -32,7 +32,7 @@ fn render_form_2(c: &mut Criterion) {
                         seed.set(seed.get() + 1);
                         kttdv::sample::roster(members, seed.get())
                     },
-                    |input| renderer.render(Kind::Mau2, &input, flavour).expect("renders"),
+                    |input| renderer.make(Kind::Mau2, &input, kttdv::Output::pdf(flavour)).expect("renders"),
                     criterion::BatchSize::SmallInput,
                 )
             });

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::attachment;
 use crate::engine::{Engine, EngineConfig, Format, PdfFlavour, RenderError, SetupError, Slot};
 use crate::input::{self, InputError, JsonPath};
-use crate::kinds::{Content, FIGURE_COLUMNS_FILE, FigureColumns, File, Kind, Part, Prepared};
+use crate::kinds::{Content, FIGURE_COLUMNS_FILE, FigureColumns, File, Kind, OutFormat, Part, Prepared};
 
 pub struct Renderer {
     engine: Engine,
@@ -113,13 +113,29 @@ impl Renderer {
         }
     }
 
-    /// One PDF; for `packet`, the cell's five forms in one PDF; for the
-    /// submissions of a committee or the Board, a ZIP of their files.
-    pub fn render(&self, kind: Kind, input: &Value, flavour: PdfFlavour) -> Result<Rendered, Error> {
-        if kind.is_bundle() {
-            return self.render_zip(kind, input, flavour);
+    /// The document `kind` makes of `input`, as `output` says: one PDF (for
+    /// `packet`, the cell's five forms in one PDF; for the submissions of a
+    /// committee or the Board, a ZIP of their files), a ZIP of the files, a
+    /// PNG of the first page, or the reconciliation as JSON. The one way a
+    /// whole document is made; [`Renderer::submission`] and
+    /// [`Renderer::render_files`] stream a submission's files one by one.
+    pub fn make(&self, kind: Kind, input: &Value, output: Output) -> Result<Rendered, Error> {
+        match output.format {
+            OutFormat::Pdf if !kind.is_bundle() => self.render_as(kind, input, Format::Pdf(output.flavour)),
+            OutFormat::Pdf | OutFormat::Zip => self.zip(kind, input, output.flavour, output.kept),
+            OutFormat::Png => self.render_as(kind, input, Format::Preview),
+            OutFormat::Json => {
+                let checked = crate::kinds::reconcile(input).map_err(Error::Input)?;
+                Ok(Rendered {
+                    bytes: serde_json::to_vec_pretty(&checked.value).expect("views serialise"),
+                    file_name: "doi-chieu-kttdv.json".into(),
+                    title: "Kết quả đối chiếu.json".into(),
+                    pages: 0,
+                    slots: Vec::new(),
+                    warnings: checked.warnings,
+                })
+            }
         }
-        self.render_as(kind, input, Format::Pdf(flavour))
     }
 
     /// The data the kind's template reads at `/data.json`, as JSON, and the
@@ -128,11 +144,6 @@ impl Renderer {
     pub fn template_data(&self, kind: Kind, input: &Value) -> Result<(&'static str, Vec<u8>), Error> {
         let prepared = self.prepare(kind, input).map_err(Error::Input)?;
         Ok((kind.template(), prepared.data.to_vec()))
-    }
-
-    /// A PNG of the first page of the kind's main document.
-    pub fn preview(&self, kind: Kind, input: &Value) -> Result<Rendered, Error> {
-        self.render_as(kind, input, Format::Preview)
     }
 
     fn render_as(&self, kind: Kind, input: &Value, format: Format) -> Result<Rendered, Error> {
@@ -161,20 +172,9 @@ impl Renderer {
     }
 
     /// The files of a kind that makes several, in one ZIP: the cell's five
-    /// forms for `packet`, a whole submission for the committee and Board kinds.
-    pub fn render_zip(&self, kind: Kind, input: &Value, flavour: PdfFlavour) -> Result<Rendered, Error> {
-        self.render_zip_with(kind, input, flavour, None)
-    }
-
-    /// [`Renderer::render_zip`], taking the PDFs made before from `kept`
-    /// and putting those it makes there.
-    pub fn render_zip_with(
-        &self,
-        kind: Kind,
-        input: &Value,
-        flavour: PdfFlavour,
-        kept: Option<&dyn Kept>,
-    ) -> Result<Rendered, Error> {
+    /// forms for `packet`, a whole submission for the committee and Board
+    /// kinds; the PDFs made before taken from `kept`, those made put there.
+    fn zip(&self, kind: Kind, input: &Value, flavour: PdfFlavour, kept: Option<&dyn Kept>) -> Result<Rendered, Error> {
         let submission = self.submission(kind, input)?;
         let (file_name, title) =
             (format!("{}.zip", submission.name), format!("{} - {}.zip", kind.label(), submission.subject));
@@ -310,6 +310,39 @@ impl Renderer {
         hash.update(Sha256::digest(data));
         hash.update(Sha256::digest(attachment));
         crate::hash::hex(&hash.finalize())
+    }
+}
+
+/// What to make of an input: the format, the PDFs' flavour, and where the
+/// files of a submission made before are kept.
+#[derive(Clone, Copy)]
+pub struct Output<'a> {
+    pub format: OutFormat,
+    pub flavour: PdfFlavour,
+    pub kept: Option<&'a dyn Kept>,
+}
+
+impl Output<'static> {
+    /// One PDF (a ZIP for the kinds that make several files).
+    pub fn pdf(flavour: PdfFlavour) -> Self {
+        Output { format: OutFormat::Pdf, flavour, kept: None }
+    }
+
+    /// A ZIP of the files.
+    pub fn zip(flavour: PdfFlavour) -> Self {
+        Output { format: OutFormat::Zip, flavour, kept: None }
+    }
+
+    /// `format`, its PDFs with their data attached.
+    pub fn of(format: OutFormat, flavour: PdfFlavour) -> Self {
+        Output { format, flavour, kept: None }
+    }
+}
+
+impl<'a> Output<'a> {
+    /// The same, the files made before taken from `kept`.
+    pub fn kept_in(self, kept: &'a dyn Kept) -> Output<'a> {
+        Output { kept: Some(kept), ..self }
     }
 }
 

@@ -14,10 +14,10 @@ use super::AppState;
 use super::error::ApiError;
 use super::file::file_response;
 use super::upload::{Upload, on_input};
-use crate::OutFormat;
 use crate::assemble::Assembled;
-use crate::kinds::{self, Kind};
+use crate::kinds::Kind;
 use crate::{Error, PdfFlavour, Rendered};
+use crate::{OutFormat, Output};
 
 /// The format `asked` for a kind (its default when none), or why not.
 fn out_format(kind: Kind, asked: Option<&str>) -> Result<OutFormat, ApiError> {
@@ -158,19 +158,7 @@ pub fn produce(
 ) -> Result<Rendered, ApiError> {
     let started = Instant::now();
     let renderer = &state.renderer;
-    let result = match format {
-        OutFormat::Pdf => renderer.render(kind, &input.value, flavour),
-        OutFormat::Zip => renderer.render_zip(kind, &input.value, flavour),
-        OutFormat::Png => renderer.preview(kind, &input.value),
-        OutFormat::Json => kinds::reconcile(&input.value).map_err(Error::Input).map(|checked| Rendered {
-            bytes: serde_json::to_vec_pretty(&checked.value).expect("views serialise"),
-            file_name: "doi-chieu-kttdv.json".into(),
-            title: "Kết quả đối chiếu.json".into(),
-            pages: 0,
-            slots: Vec::new(),
-            warnings: checked.warnings,
-        }),
-    };
+    let result = renderer.make(kind, &input.value, Output::of(format, flavour));
     let mut rendered = result.map_err(|err| match err {
         Error::Input(problems) => ApiError::Input(input.relocate(problems)),
         err => err.into(),

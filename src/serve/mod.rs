@@ -132,11 +132,8 @@ pub async fn run(config: Config, ready: impl FnOnce(SocketAddr) + Send + 'static
 fn warm_up(state: &AppState) -> Result<(), crate::Error> {
     for kind in Kind::all() {
         let input = state.examples.input(kind);
-        if kind.is_bundle() {
-            state.renderer.preview(kind, input)?;
-        } else {
-            state.renderer.render(kind, input, PdfFlavour::WITH_DATA)?;
-        }
+        let format = if kind.is_bundle() { crate::OutFormat::Png } else { crate::OutFormat::Pdf };
+        state.renderer.make(kind, input, crate::Output::of(format, PdfFlavour::WITH_DATA))?;
     }
     Ok(())
 }

@@ -68,7 +68,7 @@ fn lists_3_to_5_carry_their_reasons_and_stamp_boxes() {
     let roster = cell();
     let damaged = text_of(Kind::Mau3, &roster);
     assert_words(&damaged, "Tình trạng, lý do thẻ bị hỏng");
-    let row = pdf_layout(&RENDERER.render(Kind::Mau3, &roster, PdfFlavour::PLAIN).unwrap().bytes);
+    let row = pdf_layout(&RENDERER.make(Kind::Mau3, &roster, kttdv::Output::pdf(PdfFlavour::PLAIN)).unwrap().bytes);
     let line = row.lines().find(|l| l.contains("Bùi Thị Mỹ Linh")).expect("her row");
     assert_in_order(line, &["Bùi Thị Mỹ Linh", "49.102599"]);
     assert!(damaged.contains("Thẻ bị nhòe ảnh, bong lớp ép"));
@@ -170,7 +170,9 @@ fn the_packet_holds_the_five_forms_each_from_a_new_page_numbered_afresh() {
 
 #[test]
 fn the_zip_holds_five_pdfs_named_after_form_and_cell() {
-    let rendered = RENDERER.render_zip(Kind::Packet, &json_input(&example("cell.json")), PdfFlavour::ARCHIVAL).unwrap();
+    let rendered = RENDERER
+        .make(Kind::Packet, &json_input(&example("cell.json")), kttdv::Output::zip(PdfFlavour::ARCHIVAL))
+        .unwrap();
     assert_eq!(rendered.file_name, "ho-so-kttdv_chi-bo-van-phong.zip");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(rendered.bytes)).unwrap();
     let names: Vec<String> = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().unwrap().to_string()).collect();

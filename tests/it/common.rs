@@ -25,7 +25,7 @@ pub fn json_input(text: &str) -> serde_json::Value {
 }
 
 pub fn render(kind: Kind, input: &str) -> Vec<u8> {
-    match RENDERER.render(kind, &json_input(input), PdfFlavour::ARCHIVAL) {
+    match RENDERER.make(kind, &json_input(input), kttdv::Output::pdf(PdfFlavour::ARCHIVAL)) {
         Ok(rendered) => rendered.bytes,
         Err(kttdv::Error::Input(problems)) => panic!("input rejected: {problems:#?}"),
         Err(err) => panic!("{err}"),

@@ -49,7 +49,8 @@ fn the_pdf_is_pdf_a_2b_with_the_documents_metadata() {
 
 #[test]
 fn plain_pdf_is_available_on_request() {
-    let rendered = RENDERER.render(Kind::Plan, &json_input(&example("plan.json")), PdfFlavour::PLAIN).unwrap();
+    let rendered =
+        RENDERER.make(Kind::Plan, &json_input(&example("plan.json")), kttdv::Output::pdf(PdfFlavour::PLAIN)).unwrap();
     assert!(!String::from_utf8_lossy(&rendered.bytes).contains("pdfaid:part"));
     assert!(folded(&pdf_text(&rendered.bytes)).contains("Nguyễn Thị Hà"));
 }
@@ -145,7 +146,9 @@ fn a_character_the_fonts_lack_is_an_error_naming_the_field() {
     let mut roster: Value = serde_json::from_str(&example("cell.json")).unwrap();
     roster["members"][2]["full_name"] = json!("王小明");
     roster["cell"]["place"] = json!("Quảng Nam 😀");
-    let Err(kttdv::Error::Input(problems)) = RENDERER.render(Kind::Mau2, &roster, PdfFlavour::ARCHIVAL) else {
+    let Err(kttdv::Error::Input(problems)) =
+        RENDERER.make(Kind::Mau2, &roster, kttdv::Output::pdf(PdfFlavour::ARCHIVAL))
+    else {
         panic!("a CJK name must be refused");
     };
     let found: Vec<(String, String)> =

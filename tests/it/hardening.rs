@@ -90,7 +90,10 @@ fn retouched(pdf: &[u8], replace: impl FnOnce(&[u8]) -> Vec<u8>) -> Vec<u8> {
 }
 
 fn cell_pdf() -> Vec<u8> {
-    RENDERER.render(Kind::Packet, &json_input(&example("cell.json")), PdfFlavour::WITH_DATA).unwrap().bytes
+    RENDERER
+        .make(Kind::Packet, &json_input(&example("cell.json")), kttdv::Output::pdf(PdfFlavour::WITH_DATA))
+        .unwrap()
+        .bytes
 }
 
 /// A ZIP of `entries`; a name may be anything, as a crafted archive's is.
@@ -651,7 +654,9 @@ async fn nothing_of_an_upload_is_left_on_the_servers_disk() {
 fn data_nobody_signed_or_changed_after_signing_is_read_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     throwaway_certificate(dir.path());
-    let packet = RENDERER.render(Kind::Packet, &json_input(&example("cell.json")), PdfFlavour::WITH_DATA).unwrap();
+    let packet = RENDERER
+        .make(Kind::Packet, &json_input(&example("cell.json")), kttdv::Output::pdf(PdfFlavour::WITH_DATA))
+        .unwrap();
     write(dir.path(), "committee.json", committee_naming(json!(["van-phong.pdf"])).to_string());
     let check = |pdf: &[u8]| {
         write(dir.path(), "van-phong.pdf", pdf);

@@ -600,8 +600,9 @@ fn a_signature_made_with_an_elliptic_curve_key_holds_and_names_its_signer() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let rendered =
-        RENDERER.render(kttdv::Kind::Mau2, &json_input(&example("cell.json")), kttdv::PdfFlavour::WITH_DATA).unwrap();
+    let rendered = RENDERER
+        .make(kttdv::Kind::Mau2, &json_input(&example("cell.json")), kttdv::Output::pdf(kttdv::PdfFlavour::WITH_DATA))
+        .unwrap();
     let signed = signed_with(dir.path(), &rendered.bytes, &rendered.slots[0].name);
     assert_eq!(
         kttdv::extract(&signed).unwrap().signing,

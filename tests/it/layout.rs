@@ -31,7 +31,7 @@ fn board() -> Value {
 }
 
 fn rendered(kind: Kind, input: &Value) -> Rendered {
-    match RENDERER.render(kind, input, PdfFlavour::PLAIN) {
+    match RENDERER.make(kind, input, kttdv::Output::pdf(PdfFlavour::PLAIN)) {
         Ok(rendered) => rendered,
         Err(kttdv::Error::Input(problems)) => panic!("input rejected: {problems:#?}"),
         Err(err) => panic!("{err}"),

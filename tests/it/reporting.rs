@@ -26,14 +26,14 @@ fn committee() -> Value {
 }
 
 fn text_of(kind: Kind, input: &Value) -> String {
-    match RENDERER.render(kind, input, PdfFlavour::PLAIN) {
+    match RENDERER.make(kind, input, kttdv::Output::pdf(PdfFlavour::PLAIN)) {
         Ok(rendered) => folded(&pdf_text(&rendered.bytes)),
         Err(err) => panic!("{err:?}"),
     }
 }
 
 fn layout_of(kind: Kind, input: &Value) -> String {
-    match RENDERER.render(kind, input, PdfFlavour::PLAIN) {
+    match RENDERER.make(kind, input, kttdv::Output::pdf(PdfFlavour::PLAIN)) {
         Ok(rendered) => pdf_layout(&rendered.bytes),
         Err(err) => panic!("{err:?}"),
     }

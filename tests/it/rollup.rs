@@ -78,7 +78,7 @@ fn hierarchy(seed: u64) -> Value {
 }
 
 fn pdf(kind: Kind, input: &Value) -> Vec<u8> {
-    match RENDERER.render(kind, input, PdfFlavour::PLAIN) {
+    match RENDERER.make(kind, input, kttdv::Output::pdf(PdfFlavour::PLAIN)) {
         Ok(rendered) => rendered.bytes,
         Err(kttdv::Error::Input(problems)) => panic!("input rejected: {problems:#?}"),
         Err(err) => panic!("{err}"),
@@ -515,7 +515,7 @@ fn check_refuses_a_reconciliation_without_its_roll_as_render_does() {
     let checked = as_json(RENDERER.check(Kind::DoiChieu, &board).unwrap_err());
     assert_eq!(checked[0]["code"], "missing-roll", "{checked}");
     assert_eq!(checked[0]["path"], "$.roll", "{checked}");
-    match RENDERER.render(Kind::DoiChieu, &board, PdfFlavour::PLAIN) {
+    match RENDERER.make(Kind::DoiChieu, &board, kttdv::Output::pdf(PdfFlavour::PLAIN)) {
         Err(kttdv::Error::Input(problems)) => assert_eq!(as_json(problems), checked),
         other => panic!("render should refuse it as check does: {:?}", other.map(|r| r.file_name)),
     }
@@ -548,7 +548,9 @@ fn a_namesake_in_another_cell_is_an_error_until_a_roster_says_they_are_two_peopl
 fn a_cell_sent_twice_is_one_problem_and_a_cell_of_another_superior_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let roster: Value = serde_json::from_str(&example("cell.json")).unwrap();
-    let packet = RENDERER.render(Kind::Packet, &json_input(&example("cell.json")), PdfFlavour::WITH_DATA).unwrap();
+    let packet = RENDERER
+        .make(Kind::Packet, &json_input(&example("cell.json")), kttdv::Output::pdf(PdfFlavour::WITH_DATA))
+        .unwrap();
     std::fs::write(dir.path().join("van-phong.json"), roster.to_string()).unwrap();
     std::fs::write(dir.path().join("van-phong.pdf"), &packet.bytes).unwrap();
     let mut committee: Value = serde_json::from_str(&example("committee.json")).unwrap();

@@ -453,7 +453,10 @@ async fn the_board_makes_its_documents_on_the_page_from_its_committees_pdfs() {
     for committee in ["committee.json", "committee-so-xay-dung.json"] {
         let path = root().join("examples").join(committee);
         let Ok(input) = kttdv::Assembled::read(&path, &[], &|_| {}) else { panic!("{committee} reads") };
-        let pdf = RENDERER.render(kttdv::Kind::Mau6, &input.value, kttdv::PdfFlavour::WITH_DATA).unwrap().bytes;
+        let pdf = RENDERER
+            .make(kttdv::Kind::Mau6, &input.value, kttdv::Output::pdf(kttdv::PdfFlavour::WITH_DATA))
+            .unwrap()
+            .bytes;
         form = form.part("committees", Part::bytes(pdf).file_name(committee.replace(".json", ".pdf")));
     }
     let roll = std::fs::read(root().join("examples/roll.csv")).unwrap();

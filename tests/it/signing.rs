@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn rendered(kind: Kind) -> Rendered {
-    RENDERER.render(kind, &json_input(&example("cell.json")), PdfFlavour::ARCHIVAL).unwrap()
+    RENDERER.make(kind, &json_input(&example("cell.json")), kttdv::Output::pdf(PdfFlavour::ARCHIVAL)).unwrap()
 }
 
 #[test]
@@ -79,7 +79,7 @@ fn the_command_line_prints_the_slots() {
 }
 
 fn with_data(kind: Kind, input: &serde_json::Value) -> Vec<u8> {
-    RENDERER.render(kind, input, PdfFlavour::WITH_DATA).unwrap().bytes
+    RENDERER.make(kind, input, kttdv::Output::pdf(PdfFlavour::WITH_DATA)).unwrap().bytes
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn the_pdf_carries_its_input_and_extract_returns_it() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), input);
 
-    let plain = RENDERER.render(Kind::Mau2, &input, PdfFlavour::ARCHIVAL).unwrap().bytes;
+    let plain = RENDERER.make(Kind::Mau2, &input, kttdv::Output::pdf(PdfFlavour::ARCHIVAL)).unwrap().bytes;
     let problem = kttdv::extract(&plain).unwrap_err();
     assert_eq!(problem.code.as_str(), "no-attachment");
 }
@@ -151,7 +151,7 @@ fn a_committee_built_from_its_cells_signed_pdfs_equals_one_built_from_their_json
     let committee: Value = serde_json::from_str(&example("committee.json")).unwrap();
     for (i, cell) in committee["cells"].as_array().unwrap().iter().enumerate() {
         let input = json_input(&std::fs::read_to_string(root().join("examples").join(cell.as_str().unwrap())).unwrap());
-        let packet = RENDERER.render(Kind::Packet, &input, PdfFlavour::WITH_DATA).unwrap();
+        let packet = RENDERER.make(Kind::Packet, &input, kttdv::Output::pdf(PdfFlavour::WITH_DATA)).unwrap();
         let name = format!("chi-bo-{i}.pdf");
         std::fs::write(dir.path().join(&name), &packet.bytes).unwrap();
         sign(dir.path(), &name, &packet.slots[0].name, &format!("da-ky/{name}"));
@@ -211,7 +211,7 @@ fn qpdf_check(pdf: &Path) {
 fn each_signature_block_gets_one_empty_signature_field_over_its_slot() {
     let input = json_input(&example("cell.json"));
     for kind in [Kind::Mau2, Kind::Packet] {
-        let rendered = RENDERER.render(kind, &input, PdfFlavour::WITH_DATA).unwrap();
+        let rendered = RENDERER.make(kind, &input, kttdv::Output::pdf(PdfFlavour::WITH_DATA)).unwrap();
         let fields = signature_fields(&rendered.bytes);
         assert_eq!(fields.len(), rendered.slots.len(), "one field per signature block");
         for ((name, page, rect, signed), slot) in fields.iter().zip(&rendered.slots) {
@@ -221,7 +221,8 @@ fn each_signature_block_gets_one_empty_signature_field_over_its_slot() {
         }
 
         // An incremental update: the rendered bytes are there untouched.
-        let bare = RENDERER.render(kind, &input, PdfFlavour::WITH_DATA.without_signature_fields()).unwrap();
+        let bare =
+            RENDERER.make(kind, &input, kttdv::Output::pdf(PdfFlavour::WITH_DATA.without_signature_fields())).unwrap();
         assert!(rendered.bytes.starts_with(&bare.bytes) && rendered.bytes.len() > bare.bytes.len());
         assert!(lopdf::Document::load_mem(&bare.bytes).unwrap().catalog().unwrap().get(b"AcroForm").is_err());
 
@@ -278,7 +279,7 @@ fn a_standard_tool_signs_the_field_and_the_signature_covers_the_whole_document()
     let dir = tempfile::tempdir().unwrap();
     throwaway_certificate(dir.path());
     let input = json_input(&example("cell.json"));
-    let rendered = RENDERER.render(Kind::Mau2, &input, PdfFlavour::WITH_DATA).unwrap();
+    let rendered = RENDERER.make(Kind::Mau2, &input, kttdv::Output::pdf(PdfFlavour::WITH_DATA)).unwrap();
     std::fs::write(dir.path().join("mau-2.pdf"), &rendered.bytes).unwrap();
     sign(dir.path(), "mau-2.pdf", &rendered.slots[0].name, "mau-2-da-ky.pdf");
 
@@ -309,7 +310,9 @@ fn a_page_that_has_links_keeps_them_beside_its_signature_field() {
     std::fs::write(dir.path().join("mau-2.typ"), template).unwrap();
     let config = kttdv::EngineConfig { templates_dir: Some(dir.path().to_path_buf()), fonts_dir: None };
     let renderer = kttdv::Renderer::new(&config).unwrap();
-    let rendered = renderer.render(Kind::Mau2, &json_input(&example("cell.json")), PdfFlavour::WITH_DATA).unwrap();
+    let rendered = renderer
+        .make(Kind::Mau2, &json_input(&example("cell.json")), kttdv::Output::pdf(PdfFlavour::WITH_DATA))
+        .unwrap();
     let fields = signature_fields(&rendered.bytes);
     assert_eq!(fields.len(), 1);
 

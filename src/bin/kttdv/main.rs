@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use kttdv::campaign::{NewCampaign, UnitsFrom};
-use kttdv::{EngineConfig, Kind, PdfFlavour, Renderer};
+use kttdv::{EngineConfig, Kind, Output, PdfFlavour, Renderer};
 
 use crate::args::{
     AdminAction, CampaignAction, CampaignInitArgs, CheckArgs, Cli, Command, ExtractArgs, ImportArgs, InputArgs,
@@ -142,11 +142,7 @@ fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
         eprintln!("Đã ghi {written} tệp vào {path}");
         return Ok(());
     }
-    let result = if zip {
-        renderer.render_zip(kind, &input.value, flavour)
-    } else {
-        renderer.render(kind, &input.value, flavour)
-    };
+    let result = renderer.make(kind, &input.value, if zip { Output::zip(flavour) } else { Output::pdf(flavour) });
     let rendered = result.map_err(|err| reporter.failed(&input, err))?;
     reporter.warnings(&input.warnings(rendered.warnings));
     let output = output.unwrap_or_else(|| PathBuf::from(&rendered.file_name));
@@ -177,8 +173,9 @@ fn reconcile(config: &EngineConfig, args: ReconcileArgs) -> Result<(), Exit> {
     } else {
         let renderer = renderer(config)?;
         let flavour = if plain_pdf { PdfFlavour::PLAIN } else { PdfFlavour::ARCHIVAL };
-        let rendered =
-            renderer.render(Kind::DoiChieu, &input.value, flavour).map_err(|err| reporter.failed(&input, err))?;
+        let rendered = renderer
+            .make(Kind::DoiChieu, &input.value, Output::pdf(flavour))
+            .map_err(|err| reporter.failed(&input, err))?;
         (rendered.bytes, rendered.file_name, rendered.warnings)
     };
     reporter.warnings(&input.warnings(warnings));

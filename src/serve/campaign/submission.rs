@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::OutFormat;
 use crate::campaign::{checked_part, documents_of, editable, input_of, save_part, surroundings};
 use crate::hash::sha256;
 use crate::kinds::Kind;
@@ -21,6 +20,7 @@ use crate::serve::error::{ApiError, Problem};
 use crate::serve::file::file_response;
 use crate::serve::upload::{Upload, on_input};
 use crate::store::{EventAction, Unit};
+use crate::{OutFormat, Output};
 use crate::{PdfFlavour, Rendered, Slot};
 
 use super::{Reached, UnitPath};
@@ -166,14 +166,10 @@ pub(super) async fn made_document(
     let rendered = state
         .pool
         .run(move || {
-            let result = if format == OutFormat::Zip {
-                worker.renderer.render_zip_with(kind, &input, flavour, Some(job_files.as_ref()))
-            } else {
-                worker.renderer.render(kind, &input, flavour)
-            };
+            let output = Output::of(format, flavour).kept_in(job_files.as_ref());
             // Each part passed its checks when saved; together they may not
             // (one member on two cells' rosters): the unit's problems.
-            result.map_err(ApiError::from)
+            worker.renderer.make(kind, &input, output).map_err(ApiError::from)
         })
         .await??;
     let meta = Meta { title: rendered.title.clone(), pages: rendered.pages, slots: rendered.slots.clone() };
