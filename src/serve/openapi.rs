@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::AppState;
+use super::campaign::answers::{CampaignEntry, Saved, Stepped, UnitView};
 use super::session::CSRF_HEADER;
 use crate::OutFormat;
 use crate::kinds::Kind;
@@ -72,6 +73,12 @@ pub fn build() -> Value {
     })
 }
 
+/// A 200 answer of type `T`, its JSON Schema made from the type.
+fn answer<T: schemars::JsonSchema>(description: &str) -> Value {
+    let schema = serde_json::to_value(schemars::schema_for!(T)).expect("schemas serialise");
+    json!({ "description": description, "content": { "application/json": { "schema": schema } } })
+}
+
 /// How a route's caller authenticates: a session (and, to change
 /// anything, its CSRF token), or an API token.
 fn security(read_only: bool) -> Value {
@@ -115,7 +122,7 @@ fn campaign_operations() -> Map<String, Value> {
     paths.insert(
         "/api/campaigns".into(),
         json!({
-            "get": { "summary": "Các chiến dịch trong kho", "responses": { "200": json_ok("Mã và tên từng chiến dịch") } },
+            "get": { "summary": "Các chiến dịch trong kho", "responses": { "200": answer::<Vec<CampaignEntry>>("Mã và tên từng chiến dịch") } },
             "post": {
                 "summary": "Người quản trị tạo chiến dịch: tệp chiến dịch (settings), danh sách đơn vị (units), danh sách quản lý (roll, nếu có), mã (code)",
                 "requestBody": { "required": true, "content": { "multipart/form-data": {} } },
@@ -133,7 +140,7 @@ fn campaign_operations() -> Map<String, Value> {
     );
     paths.insert(
         "/api/campaigns/{campaign}/units".into(),
-        json!({ "get": { "summary": "Cây tổ chức: từng đơn vị với cấp, trạng thái, số phiên bản, lần đổi cuối", "parameters": [campaign], "responses": { "200": json_ok("Các đơn vị, mỗi đơn vị sau đơn vị cấp trên"), "404": not_found } } }),
+        json!({ "get": { "summary": "Cây tổ chức: từng đơn vị với cấp, trạng thái, số phiên bản, lần đổi cuối", "parameters": [campaign], "responses": { "200": answer::<Vec<UnitView>>("Các đơn vị, mỗi đơn vị sau đơn vị cấp trên"), "404": not_found } } }),
     );
     paths.insert(
         "/api/campaigns/{campaign}/dashboard".into(),
@@ -166,7 +173,7 @@ fn campaign_operations() -> Map<String, Value> {
         paths.insert(
             format!("/api/campaigns/{{campaign}}/units/{{code}}/{step}"),
             json!({ "post": { "summary": summary, "parameters": [campaign, unit], "requestBody": step_body,
-                "responses": { "200": json_ok("Trạng thái mới"), "403": error_response("Không phải việc của người dùng này"), "404": not_found,
+                "responses": { "200": answer::<Stepped>("Trạng thái mới"), "403": error_response("Không phải việc của người dùng này"), "404": not_found,
                     "409": error_response("Trạng thái không cho phép, hoặc người khác vừa đổi (conflict)"), "422": error_response("Thiếu lý do") } } }),
         );
     }
@@ -208,13 +215,13 @@ fn campaign_operations() -> Map<String, Value> {
                 "summary": "Lưu phiên bản mới: JSON, hoặc bảng tính của chi bộ (multipart); kiểm tra như kttdv check, có lỗi thì không lưu gì",
                 "parameters": [campaign, unit],
                 "requestBody": { "required": true, "content": { "application/json": {}, "multipart/form-data": {} } },
-                "responses": { "200": json_ok("Phiên bản đã lưu (số, SHA-256, thời điểm) và các cảnh báo"), "404": not_found, "422": error_response("Dữ liệu có lỗi: mọi lỗi, không lưu gì") }
+                "responses": { "200": answer::<Saved>("Phiên bản đã lưu (số, SHA-256, thời điểm), tóm tắt và các cảnh báo"), "404": not_found, "422": error_response("Dữ liệu có lỗi: mọi lỗi, không lưu gì") }
             }
         }),
     );
     paths.insert(
         "/api/campaigns/{campaign}/units/{code}/versions".into(),
-        json!({ "get": { "summary": "Mọi phiên bản của đơn vị, cũ trước", "parameters": [campaign, unit], "responses": { "200": json_ok("Số, SHA-256, thời điểm từng phiên bản"), "404": not_found } } }),
+        json!({ "get": { "summary": "Mọi phiên bản của đơn vị, cũ trước", "parameters": [campaign, unit], "responses": { "200": answer::<Vec<crate::store::VersionInfo>>("Số, SHA-256, thời điểm từng phiên bản"), "404": not_found } } }),
     );
     paths.insert(
         "/api/campaigns/{campaign}/units/{code}/documents/{kind}".into(),
@@ -353,6 +360,15 @@ mod tests {
             assert_eq!(with_session.get("csrf").is_some(), method != "GET", "{method} {path}");
             assert!(security.iter().any(|s| s.get("bearer").is_some()), "{method} {path}: a token");
         }
+        let answer = |path: &str, method: &str| {
+            document["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"].clone()
+        };
+        let stepped = answer("/api/campaigns/{campaign}/units/{code}/approve", "post");
+        assert!(stepped["properties"]["state_label"].is_object(), "{stepped}");
+        let saved = answer("/api/campaigns/{campaign}/units/{code}/submission", "put");
+        assert!(saved["properties"]["summary"].is_object() && saved["properties"]["version"].is_object(), "{saved}");
+        let units = answer("/api/campaigns/{campaign}/units", "get");
+        assert_eq!(units["type"], "array", "{units}");
         let step = &document["paths"]["/api/campaigns/{campaign}/units/{code}/return"]["post"];
         let body = &step["requestBody"]["content"]["application/json"]["schema"];
         assert!(body["properties"]["as_is"].is_object(), "the step's body from its type: {body}");

@@ -7,6 +7,7 @@
 //! (`crate::campaign::access`).
 
 mod accounts;
+pub(super) mod answers;
 mod log;
 mod pages;
 mod progress;
@@ -24,9 +25,10 @@ use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
+use self::answers::{CampaignEntry, UnitView};
 use super::AppState;
 use super::error::ApiError;
 use super::session::Actor;
@@ -257,7 +259,7 @@ pub struct UnitPath {
 async fn list(State(state): State<Arc<AppState>>, Reached { account, .. }: Reached) -> Result<Json<Value>, ApiError> {
     let campaigns = state.store.campaigns().await?;
     let seen = campaigns.into_iter().filter(|c| sees_campaign(&account, &c.code));
-    Ok(Json(seen.map(|c| json!({ "code": c.code, "name": c.name })).collect()))
+    Ok(Json(json!(seen.map(|c| CampaignEntry { code: c.code, name: c.name }).collect::<Vec<_>>())))
 }
 
 /// Creates a campaign, for a signed-in administrator: a form
@@ -304,21 +306,6 @@ async fn create(
     let (code, tree) = (new.code, new.tree);
     tracing::info!(campaign = code, by = account.login, "đã tạo chiến dịch");
     Ok((axum::http::StatusCode::CREATED, Json(json!({ "code": code, "units": tree.units.len() }))))
-}
-
-/// A unit as the API shows it: with its level and state in Vietnamese.
-#[derive(Serialize)]
-struct UnitView {
-    #[serde(flatten)]
-    unit: Unit,
-    level_label: &'static str,
-    state_label: &'static str,
-}
-
-impl From<Unit> for UnitView {
-    fn from(unit: Unit) -> Self {
-        Self { level_label: unit.level.label(), state_label: unit.state.label(), unit }
-    }
 }
 
 /// The campaign's tree as far as the user reaches: every unit after its

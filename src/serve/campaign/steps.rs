@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
+use super::answers::Stepped;
 use super::{Reached, UnitPath};
 use crate::campaign::{Step, StepRequest};
 use crate::serve::AppState;
@@ -24,5 +25,5 @@ pub async fn take(
     let to =
         crate::campaign::take_step(&state.store, &state.renderer, &campaign, step, &lineage, &request, &account.login)
             .await?;
-    Ok(Json(json!({ "unit": code, "state": to, "state_label": to.label(), "returned_cells": request.cells })))
+    Ok(Json(json!(Stepped { unit: code, state: to, state_label: to.label(), returned_cells: request.cells })))
 }

@@ -23,6 +23,7 @@ use crate::store::{EventAction, Unit};
 use crate::{OutFormat, Output};
 use crate::{PdfFlavour, Rendered, Slot};
 
+use super::answers::Saved;
 use super::{Reached, UnitPath};
 
 /// `?version=N`: a version of the unit's own, not its current one.
@@ -79,10 +80,9 @@ pub(super) async fn save(
     })
     .await?;
     let saved = save_part(&state.store, &campaign, &unit, &own, &account.login).await?;
-    let warnings: Vec<Problem> = warnings.iter().map(Problem::of).collect();
-    Ok(Json(json!({
-        "version": saved.version, "new": saved.new, "state": saved.state, "warnings": warnings, "summary": saved.summary,
-    })))
+    let warnings = warnings.iter().map(Problem::of).collect();
+    let answer = Saved { version: saved.version, new: saved.new, state: saved.state, warnings, summary: saved.summary };
+    Ok(Json(json!(answer)))
 }
 
 /// A document of the unit from the stored current versions: a cell's forms
