@@ -65,6 +65,24 @@ pub fn sees_campaign(account: &Account, campaign: &str) -> bool {
     account.role == Role::Admin || account.campaign.as_deref() == Some(campaign)
 }
 
+/// Whether `account` reads a campaign's whole audit log: its Board, and
+/// the administrator (who also reads the installation's own events).
+pub fn reads_log(account: &Account) -> Result<(), &'static str> {
+    match account.role {
+        Role::Board | Role::Admin => Ok(()),
+        _ => Err("chỉ Ban Tổ chức và người quản trị xem nhật ký"),
+    }
+}
+
+/// Whether `account` may disable the account `login`: not their own (they
+/// sign out instead), but for an administrator, who has no unit.
+pub fn may_disable(account: &Account, login: &str) -> Result<(), &'static str> {
+    match account.role != Role::Admin && account.login == login {
+        true => Err("không tự khóa tài khoản của mình; hãy đăng xuất"),
+        false => Ok(()),
+    }
+}
+
 /// The units of `units` (a campaign's tree, each after its parent) that
 /// `account` reaches: its own and those below; every unit for an
 /// administrator.
@@ -209,6 +227,17 @@ mod tests {
         assert_eq!(access(&loose, "c", &lineage("ban"), Action::Read), Access::Hidden);
         assert_eq!(access(&account(Role::Board, "ban"), "c", &[], Action::Read), Access::Hidden);
         assert!(reached(&loose, &tree()).is_empty());
+    }
+
+    #[test]
+    fn the_board_and_the_administrator_read_the_log_and_nobody_disables_themselves() {
+        assert!(reads_log(&account(Role::Board, "ban")).is_ok());
+        assert!(reads_log(&account(Role::Committee, "a")).is_err());
+        let admin = Account { login: "q".into(), role: Role::Admin, campaign: None, unit: None };
+        assert!(reads_log(&admin).is_ok());
+        assert!(may_disable(&account(Role::Committee, "a"), "x").is_err(), "their own");
+        assert!(may_disable(&account(Role::Committee, "a"), "a.1").is_ok());
+        assert!(may_disable(&admin, "q").is_ok());
     }
 
     #[test]

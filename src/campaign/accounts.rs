@@ -80,7 +80,7 @@ fn shown(c: char) -> String {
 /// itself), may give it one more account while it has one that is active:
 /// only the unit itself, or the Board. The accounts a unit has are listed
 /// on its page with who made them, so the unit sees every one.
-pub fn may_add_second(inviter: &Account, distance: usize) -> Result<(), &'static str> {
+fn may_add_second(inviter: &Account, distance: usize) -> Result<(), &'static str> {
     if distance == 0 || inviter.role == Role::Board {
         Ok(())
     } else {
@@ -124,6 +124,58 @@ pub async fn first_account(
     }
 }
 
+/// What an officer asks for a unit.
+pub enum Invitation {
+    /// One account, `login`; `second`: another person for a unit that has
+    /// an active account, asked knowingly.
+    One { login: Login, second: bool },
+    /// One account for each unit right below that has none.
+    Below,
+}
+
+/// Invites as `account` asks, on the unit `lineage[0]` (with the units
+/// above it), which the rule of reach let them invite on: the accounts
+/// made, each with its one-time token, and the units below skipped with
+/// the login they have. A unit that has an active account gets another
+/// only from itself or the Board.
+pub async fn invite(
+    store: &Store,
+    account: &Account,
+    campaign: &str,
+    lineage: &[Unit],
+    invitation: Invitation,
+) -> Result<(Vec<Invited>, Vec<(Unit, String)>), super::Error> {
+    let by = Some(account.login.as_str());
+    let unit = &lineage[0];
+    match invitation {
+        Invitation::Below => {
+            let units = store.units(campaign).await?;
+            let children: Vec<Unit> = units.into_iter().filter(|u| u.parent.as_deref() == Some(&unit.code)).collect();
+            // Each unit below must be the user's to invite: an administrator's reach ends at the Board.
+            let mut line = lineage.to_vec();
+            line.insert(0, unit.clone());
+            for child in &children {
+                line[0] = child.clone();
+                if super::access(account, campaign, &line, super::Action::Invite) != super::Access::Granted {
+                    return Err(super::Error::Refused("chỉ tạo tài khoản cho đơn vị trực thuộc của mình"));
+                }
+            }
+            Ok(invite_below(store, campaign, &children, by).await?)
+        }
+        Invitation::One { login, second } => {
+            // How far above the unit the user's own unit stands (0: the unit
+            // itself); an administrator stands above the Board.
+            let own = account.unit.as_deref();
+            let distance = lineage.iter().position(|u| Some(u.code.as_str()) == own).unwrap_or(lineage.len());
+            if second {
+                may_add_second(account, distance).map_err(super::Error::Refused)?;
+            }
+            let one_per_unit = !second && distance > 0;
+            Ok((vec![open_account(store, campaign, unit, &login, by, one_per_unit).await?], Vec::new()))
+        }
+    }
+}
+
 /// Makes the account `login` for `unit` of `campaign`, with the role of the
 /// unit's level, `by` an officer (none: the command line); with
 /// `one_per_unit`, only while the unit has no active account.
@@ -149,7 +201,7 @@ pub async fn open_account(
 /// One account for each of `units` that has no active one, named after
 /// its code (numbered, `-2`, when that login is taken in another
 /// campaign); and the units skipped, each with the login it has.
-pub async fn invite_below(
+async fn invite_below(
     store: &Store,
     campaign: &str,
     units: &[Unit],

@@ -17,6 +17,9 @@ pub enum Error {
     /// A campaign file that is not one.
     #[error("tệp chiến dịch không hợp lệ: {0}")]
     Settings(String),
+    /// Not the user's to do; why.
+    #[error("{0}")]
+    Refused(&'static str),
     /// A change the unit's state does not allow now.
     #[error("{0}")]
     Conflict(String),

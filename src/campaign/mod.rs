@@ -18,10 +18,8 @@ mod step;
 mod summary;
 mod tree;
 
-pub use self::access::{Access, Action, access, reached, role_of, sees_campaign};
-pub use self::accounts::{
-    Invited, Login, LoginError, MAX_LOGIN, first_account, invite_below, may_add_second, open_account,
-};
+pub use self::access::{Access, Action, access, may_disable, reached, reads_log, role_of, sees_campaign};
+pub use self::accounts::{Invitation, Invited, Login, LoginError, MAX_LOGIN, first_account, invite, open_account};
 pub use self::audit::{action_label, action_words, audit_csv, vietnam_time};
 pub use self::create::{NewCampaign, UnitsFrom, check_settings};
 pub use self::error::Error;

@@ -208,6 +208,7 @@ impl From<crate::campaign::Error> for ApiError {
             crate::campaign::Error::Input(problems) => ApiError::Input(problems),
             crate::campaign::Error::NoSubmission(unit) => ApiError::NoSubmission(unit),
             crate::campaign::Error::Conflict(why) => ApiError::Conflict(why),
+            crate::campaign::Error::Refused(why) => ApiError::Forbidden(why),
             err @ crate::campaign::Error::Settings(_) => ApiError::BadRequest(err.to_string()),
         }
     }

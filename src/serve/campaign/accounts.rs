@@ -11,11 +11,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Reached, UnitPath};
-use crate::campaign::{Access, Action, Invited, Login, access, invite_below, may_add_second, open_account};
+use crate::campaign::{Invited, Login, may_disable};
 use crate::input::{Code, InputError, JsonPath};
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
-use crate::store::{Account, Role, Unit};
 
 /// An account to create for a unit: its login (by default the unit's code).
 #[derive(Deserialize, Default)]
@@ -33,13 +32,6 @@ pub struct Invitation {
     second: bool,
 }
 
-/// How far above `unit`'s lineage the account's own unit stands (0: the
-/// unit itself); an administrator stands above the Board.
-fn distance(account: &Account, lineage: &[Unit]) -> usize {
-    let own = account.unit.as_deref();
-    lineage.iter().position(|u| Some(u.code.as_str()) == own).unwrap_or(lineage.len())
-}
-
 /// An officer creates the account of a unit below theirs, a unit its own
 /// second person; or, asked `below`, one for each unit right below that
 /// has none: each with a one-time sign-in link, shown once. A unit that
@@ -51,38 +43,20 @@ pub async fn invite(
     body: Option<Json<Invitation>>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let Invitation { login, below, second } = body.map(|Json(b)| b).unwrap_or_default();
-    let by = Some(account.login.as_str());
-    let answer = if below {
-        let units = state.store.units(&campaign).await?;
-        let children: Vec<Unit> = units.iter().filter(|u| u.parent.as_deref() == Some(&code)).cloned().collect();
-        // Each unit below must be the user's to invite: an administrator's reach ends at the Board.
-        let mut line = lineage.clone();
-        line.insert(0, lineage[0].clone());
-        for child in &children {
-            line[0] = child.clone();
-            if access(&account, &campaign, &line, Action::Invite) != Access::Granted {
-                return Err(ApiError::Forbidden("chỉ tạo tài khoản cho đơn vị trực thuộc của mình"));
-            }
-        }
-        let (invited, skipped) = invite_below(&state.store, &campaign, &children, by).await?;
-        let mut answer: Vec<Value> = invited.iter().map(shown).collect();
-        answer.extend(skipped.iter().map(|(unit, login)| {
-            json!({ "unit": unit.code, "name": unit.name, "skipped": format!("đã có tài khoản «{login}»") })
-        }));
-        answer
+    let invitation = if below {
+        crate::campaign::Invitation::Below
     } else {
-        let unit = &lineage[0];
         let typed = login.unwrap_or_else(|| code.clone());
         let login: Login = typed.parse().map_err(|e: crate::campaign::LoginError| {
             ApiError::Input(vec![InputError::new(Code::InvalidLogin, JsonPath::root().key("login"), e.to_string())])
         })?;
-        let distance = distance(&account, &lineage);
-        if second {
-            may_add_second(&account, distance).map_err(ApiError::Forbidden)?;
-        }
-        let one_per_unit = !second && distance > 0;
-        vec![shown(&open_account(&state.store, &campaign, unit, &login, by, one_per_unit).await?)]
+        crate::campaign::Invitation::One { login, second }
     };
+    let (invited, skipped) = crate::campaign::invite(&state.store, &account, &campaign, &lineage, invitation).await?;
+    let mut answer: Vec<Value> = invited.iter().map(shown).collect();
+    answer.extend(skipped.iter().map(|(unit, login)| {
+        json!({ "unit": unit.code, "name": unit.name, "skipped": format!("đã có tài khoản «{login}»") })
+    }));
     tracing::info!(campaign, unit = code, by = account.login, accounts = answer.len(), "đã tạo tài khoản");
     Ok((StatusCode::CREATED, Json(json!(answer))))
 }
@@ -120,9 +94,7 @@ pub async fn disable(
     Reached { account, .. }: Reached,
     Path(AccountPath { campaign, code, login }): Path<AccountPath>,
 ) -> Result<StatusCode, ApiError> {
-    if account.role != Role::Admin && account.login == login {
-        return Err(ApiError::Forbidden("không tự khóa tài khoản của mình; hãy đăng xuất"));
-    }
+    may_disable(&account, &login).map_err(ApiError::Forbidden)?;
     if state.store.disable_account(&campaign, &code, &login, &account.login).await? {
         tracing::info!(campaign, unit = code, by = account.login, "đã khóa tài khoản");
         Ok(StatusCode::NO_CONTENT)
