@@ -10,7 +10,7 @@ use crate::model::scalar::Date;
 use crate::store::{Level, State, Unit};
 
 /// Where a unit's report stands against its deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum Timeliness {
     OnTime,
@@ -50,7 +50,7 @@ pub fn timeliness(unit: &Unit, deadline: Date, today: Date) -> Timeliness {
 }
 
 /// One level's counts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LevelProgress {
     pub level: Level,
     pub label: &'static str,

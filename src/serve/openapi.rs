@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::AppState;
-use super::campaign::answers::{CampaignEntry, Saved, Stepped, UnitView};
+use super::campaign::answers::{CampaignEntry, Dashboard, Saved, Stepped, UnitView};
 use super::session::CSRF_HEADER;
 use crate::OutFormat;
 use crate::kinds::Kind;
@@ -144,7 +144,7 @@ fn campaign_operations() -> Map<String, Value> {
     );
     paths.insert(
         "/api/campaigns/{campaign}/dashboard".into(),
-        json!({ "get": { "summary": "Tiến độ trong phạm vi người dùng: mỗi cấp số báo cáo phải nộp, đã nhận, đã duyệt, đúng hạn, trễ, chưa nộp; từng đơn vị đúng hạn, trễ mấy ngày hay chưa nộp", "parameters": [campaign], "responses": { "200": json_ok("Theo cấp và theo đơn vị"), "404": not_found } } }),
+        json!({ "get": { "summary": "Tiến độ trong phạm vi người dùng: mỗi cấp số báo cáo phải nộp, đã nhận, đã duyệt, đúng hạn, trễ, chưa nộp; từng đơn vị đúng hạn, trễ mấy ngày hay chưa nộp", "parameters": [campaign], "responses": { "200": answer::<Dashboard>("Theo cấp và theo đơn vị"), "404": not_found } } }),
     );
     paths.insert(
         "/api/campaigns/{campaign}/missing.xlsx".into(),
@@ -152,11 +152,11 @@ fn campaign_operations() -> Map<String, Value> {
     );
     paths.insert(
         "/api/campaigns/{campaign}/audit".into(),
-        json!({ "get": { "summary": "Nhật ký mọi thao tác (Ban Tổ chức, người quản trị); ?format=csv để tải về", "parameters": [campaign], "responses": { "200": json_ok("Các sự kiện, cũ trước"), "403": error_response("Không phải Ban Tổ chức"), "404": not_found } } }),
+        json!({ "get": { "summary": "Nhật ký mọi thao tác (Ban Tổ chức, người quản trị); ?format=csv để tải về", "parameters": [campaign], "responses": { "200": answer::<Vec<crate::store::Event>>("Các sự kiện, cũ trước"), "403": error_response("Không phải Ban Tổ chức"), "404": not_found } } }),
     );
     paths.insert(
         "/api/campaigns/{campaign}/units/{code}/timeline".into(),
-        json!({ "get": { "summary": "Dòng thời gian của đơn vị: lưu, nộp, duyệt, trả lại…", "parameters": [campaign, unit], "responses": { "200": json_ok("Các sự kiện của đơn vị"), "404": not_found } } }),
+        json!({ "get": { "summary": "Dòng thời gian của đơn vị: lưu, nộp, duyệt, trả lại…", "parameters": [campaign, unit], "responses": { "200": answer::<Vec<crate::store::Event>>("Các sự kiện của đơn vị"), "404": not_found } } }),
     );
     let step_schema =
         serde_json::to_value(schemars::schema_for!(crate::campaign::StepRequest)).expect("schemas serialise");
@@ -369,6 +369,10 @@ mod tests {
         assert!(saved["properties"]["summary"].is_object() && saved["properties"]["version"].is_object(), "{saved}");
         let units = answer("/api/campaigns/{campaign}/units", "get");
         assert_eq!(units["type"], "array", "{units}");
+        let dashboard = answer("/api/campaigns/{campaign}/dashboard", "get");
+        assert!(dashboard["properties"]["levels"].is_object(), "{dashboard}");
+        let timeline = answer("/api/campaigns/{campaign}/units/{code}/timeline", "get");
+        assert_eq!(timeline["type"], "array", "{timeline}");
         let step = &document["paths"]["/api/campaigns/{campaign}/units/{code}/return"]["post"];
         let body = &step["requestBody"]["content"]["application/json"]["schema"];
         assert!(body["properties"]["as_is"].is_object(), "the step's body from its type: {body}");

@@ -66,7 +66,7 @@ pub enum Check<'a> {
 }
 
 /// An entry of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Event {
     /// Its place in the store's log; an exported campaign's events carry
     /// none (0): they are appended in order where they are imported.

@@ -5,8 +5,9 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::campaign::{LevelProgress, Timeliness};
 use crate::serve::error::Problem;
-use crate::store::{State, Unit, VersionInfo};
+use crate::store::{Level, State, Unit, VersionInfo};
 
 /// A campaign the user sees.
 #[derive(Serialize, JsonSchema)]
@@ -27,6 +28,67 @@ pub struct UnitView {
 impl From<Unit> for UnitView {
     fn from(unit: Unit) -> Self {
         Self { level_label: unit.level.label(), state_label: unit.state.label(), unit }
+    }
+}
+
+/// Completeness and timeliness of the units a user reaches.
+#[derive(Serialize, JsonSchema)]
+pub struct Dashboard {
+    pub campaign: String,
+    /// Vietnam's day the figures are of.
+    pub today: String,
+    pub levels: Vec<LevelView>,
+    pub units: Vec<UnitProgress>,
+}
+
+/// A level's counts, and its shares as the page shows them ("2/4 đơn vị, 50,0%").
+#[derive(Serialize, JsonSchema)]
+pub struct LevelView {
+    #[serde(flatten)]
+    pub counts: LevelProgress,
+    pub received_share: String,
+    pub approved_share: String,
+    pub on_time_share: String,
+}
+
+impl From<&LevelProgress> for LevelView {
+    fn from(l: &LevelProgress) -> Self {
+        LevelView {
+            received_share: l.share(l.received),
+            approved_share: l.share(l.approved),
+            on_time_share: l.share(l.on_time),
+            counts: l.clone(),
+        }
+    }
+}
+
+/// A unit's report against its deadline.
+#[derive(Serialize, JsonSchema)]
+pub struct UnitProgress {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub parent: Option<String>,
+    pub state: State,
+    pub state_label: &'static str,
+    pub note: Option<String>,
+    pub timeliness: Timeliness,
+    pub timeliness_label: String,
+}
+
+impl UnitProgress {
+    pub fn of(unit: &Unit, timeliness: Timeliness) -> Self {
+        UnitProgress {
+            code: unit.code.clone(),
+            name: unit.name.clone(),
+            level: unit.level,
+            parent: unit.parent.clone(),
+            state: unit.state,
+            state_label: unit.state.label(),
+            note: unit.note.clone(),
+            timeliness,
+            timeliness_label: timeliness.label(),
+        }
     }
 }
 

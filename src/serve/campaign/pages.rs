@@ -129,7 +129,7 @@ pub async fn campaign_page(
         "invite_below": own.is_some_and(|o| units.iter().any(|u| u.parent.as_ref() == Some(&o.code))),
         "audit": matches!(account.role, Role::Board | Role::Admin),
         "board_invite": (account.role == Role::Admin).then(|| units.iter().find(|u| u.level == Level::Board).map(|u| &u.code)).flatten(),
-        "csrf": csrf, "today": progress.today.to_string(), "levels": progress.levels_json(), "units": rows,
+        "csrf": csrf, "today": progress.today.to_string(), "levels": progress.levels(), "units": rows,
         "page": page, "pages": pages, "unit_count": units.len(),
     });
     Ok(state.pages.page("campaign.html", &context))

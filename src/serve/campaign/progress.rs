@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::answers::{Dashboard, LevelView, UnitProgress};
 use super::{Reached, reached_units};
 use crate::campaign::{LevelProgress, Timeliness, deadlines, progress};
 use crate::model::scalar::Date;
@@ -26,17 +27,9 @@ pub async fn dashboard(
 ) -> Result<Json<Value>, ApiError> {
     let units = reached_units(&state, &account, &campaign).await?;
     let progress = Progress::of(&units, &state.store.campaign(&campaign).await?)?;
-    let rows: Vec<Value> = progress.rows.iter().map(|(u, t)| unit_row(u, *t)).collect();
-    let (today, levels) = (progress.today.to_string(), progress.levels_json());
-    Ok(Json(json!({ "campaign": campaign, "today": today, "levels": levels, "units": rows })))
-}
-
-fn unit_row(unit: &Unit, timeliness: Timeliness) -> Value {
-    json!({
-        "code": unit.code, "name": unit.name, "level": unit.level, "parent": unit.parent,
-        "state": unit.state, "state_label": unit.state.label(), "note": unit.note,
-        "timeliness": timeliness, "timeliness_label": timeliness.label(),
-    })
+    let units = progress.rows.iter().map(|(u, t)| UnitProgress::of(u, *t)).collect();
+    let (today, levels) = (progress.today.to_string(), progress.levels());
+    Ok(Json(json!(Dashboard { campaign, today, levels, units })))
 }
 
 /// The progress of `units` (those a user reaches) below the Board against
@@ -59,19 +52,8 @@ impl<'a> Progress<'a> {
     }
 
     /// Each level's counts and shares, as the API answers and the page shows them.
-    pub fn levels_json(&self) -> Vec<Value> {
-        self.levels
-            .iter()
-            .map(|l| {
-                json!({
-                    "level": l.level, "label": l.label, "deadline": l.deadline,
-                    "expected": l.expected, "received": l.received, "approved": l.approved,
-                    "on_time": l.on_time, "late": l.late, "missing": l.missing,
-                    "received_share": l.share(l.received), "approved_share": l.share(l.approved),
-                    "on_time_share": l.share(l.on_time),
-                })
-            })
-            .collect()
+    pub fn levels(&self) -> Vec<LevelView> {
+        self.levels.iter().map(LevelView::from).collect()
     }
 }
 
