@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::AppState;
-use super::campaign::answers::{CampaignEntry, Dashboard, Saved, Stepped, UnitView};
+use super::campaign::answers::{CampaignEntry, Dashboard, InvitedView, Saved, SignedKept, Stepped, UnitView};
 use super::session::CSRF_HEADER;
 use crate::OutFormat;
 use crate::kinds::Kind;
@@ -73,7 +73,7 @@ pub fn build() -> Value {
     })
 }
 
-/// A 200 answer of type `T`, its JSON Schema made from the type.
+/// A success answer of type `T`, its JSON Schema made from the type.
 fn answer<T: schemars::JsonSchema>(description: &str) -> Value {
     let schema = serde_json::to_value(schemars::schema_for!(T)).expect("schemas serialise");
     json!({ "description": description, "content": { "application/json": { "schema": schema } } })
@@ -182,7 +182,7 @@ fn campaign_operations() -> Map<String, Value> {
         "/api/campaigns/{campaign}/units/{code}/signed".into(),
         json!({ "put": { "summary": "Đơn vị gửi bản PDF đã ký số: nhận khi là PDF kttdv lập từ phiên bản hiện hành đã nộp hoặc đã duyệt (dữ liệu và SHA-256 bên trong khớp) và, nếu có chữ ký, chữ ký phủ cả tệp; không kiểm tra chứng thư số", "parameters": [campaign, unit],
             "requestBody": { "required": true, "content": { "multipart/form-data": {} } },
-            "responses": { "201": json_ok("Phiên bản, loại văn bản, đã ký hay chưa"), "403": error_response("Không phải đơn vị này"), "404": not_found,
+            "responses": { "201": answer::<SignedKept>("Phiên bản, loại văn bản, người ký"), "403": error_response("Không phải đơn vị này"), "404": not_found,
                 "409": error_response("Báo cáo chưa nộp"), "422": error_response("Không phải PDF của phiên bản hiện hành, dữ liệu bị sửa, hoặc thêm nội dung sau chữ ký") } } }),
     );
     paths.insert(
@@ -197,7 +197,7 @@ fn campaign_operations() -> Map<String, Value> {
                 "responses": { "200": json_ok("Các tài khoản, cũ trước"), "404": not_found } },
             "post": { "summary": "Cấp trên tạo tài khoản cho đơn vị chưa có tài khoản (login: chữ thường không dấu, số, . - _), hoặc cho mọi đơn vị trực thuộc chưa có (below: true); người thứ hai do chính đơn vị, hoặc Ban Tổ chức với second: true; mỗi tài khoản một liên kết đăng nhập một lần", "parameters": [campaign, unit],
                 "requestBody": { "required": false, "content": { "application/json": {} } },
-                "responses": { "201": json_ok("Tài khoản và liên kết; với below, cả các đơn vị đã có tài khoản (skipped)"), "403": error_response("Không phải cấp trên, hoặc không được thêm người thứ hai"), "404": not_found,
+                "responses": { "201": answer::<Vec<InvitedView>>("Tài khoản và liên kết; với below, cả các đơn vị đã có tài khoản (skipped)"), "403": error_response("Không phải cấp trên, hoặc không được thêm người thứ hai"), "404": not_found,
                     "409": error_response("Tên đăng nhập đã có (account-exists), đơn vị đã có tài khoản (unit-has-account)"), "422": error_response("Tên đăng nhập không hợp lệ (invalid-login)") } }
         }),
     );

@@ -6,7 +6,9 @@ use sqlx::Row;
 use super::{NewEvent, Result, Store, StoreError, now_ms, sha256};
 
 /// What a user may do, for the unit they act for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, strum::EnumString, strum::IntoStaticStr)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema, strum::EnumString, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Role {

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::answers::{InviteOutcome, InvitedView};
 use super::{Reached, UnitPath};
 use crate::campaign::{Invited, Login, may_disable};
 use crate::input::{Code, InputError, JsonPath};
@@ -53,20 +54,28 @@ pub async fn invite(
         crate::campaign::Invitation::One { login, second }
     };
     let (invited, skipped) = crate::campaign::invite(&state.store, &account, &campaign, &lineage, invitation).await?;
-    let mut answer: Vec<Value> = invited.iter().map(shown).collect();
-    answer.extend(skipped.iter().map(|(unit, login)| {
-        json!({ "unit": unit.code, "name": unit.name, "skipped": format!("đã có tài khoản «{login}»") })
+    let mut answer: Vec<InvitedView> = invited.iter().map(shown).collect();
+    answer.extend(skipped.into_iter().map(|(unit, login)| InvitedView {
+        unit: unit.code,
+        name: unit.name,
+        outcome: InviteOutcome::Skipped { skipped: format!("đã có tài khoản «{login}»") },
     }));
     tracing::info!(campaign, unit = code, by = account.login, accounts = answer.len(), "đã tạo tài khoản");
     Ok((StatusCode::CREATED, Json(json!(answer))))
 }
 
-fn shown(invited: &Invited) -> Value {
+fn shown(invited: &Invited) -> InvitedView {
     let Invited { unit, account, token } = invited;
-    json!({
-        "unit": unit.code, "name": unit.name, "login": account.login, "role": account.role,
-        "role_label": account.role.label(), "link": format!("/web/invitation/{token}"),
-    })
+    InvitedView {
+        unit: unit.code.clone(),
+        name: unit.name.clone(),
+        outcome: InviteOutcome::Made {
+            login: account.login.clone(),
+            role: account.role,
+            role_label: account.role.label(),
+            link: format!("/web/invitation/{token}"),
+        },
+    }
 }
 
 /// The unit's accounts, for the unit and the levels above: who made each,

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::campaign::{LevelProgress, Timeliness};
 use crate::serve::error::Problem;
-use crate::store::{Level, State, Unit, VersionInfo};
+use crate::store::{Level, Role, State, Unit, VersionInfo};
 
 /// A campaign the user sees.
 #[derive(Serialize, JsonSchema)]
@@ -107,6 +107,36 @@ pub struct Saved<'a> {
     /// and what changed since the version before.
     #[schemars(with = "Value")]
     pub summary: Value,
+}
+
+/// A signed original as kept.
+#[derive(Serialize, JsonSchema)]
+pub struct SignedKept {
+    /// The version it is the document of: the current one.
+    pub version: i64,
+    pub kind: &'static str,
+    pub signed: bool,
+    /// Who signed last: the certificate's subject.
+    pub signer: String,
+    pub sha256: String,
+    pub file_name: String,
+}
+
+/// An account made by an invitation, with its one-time sign-in link
+/// (shown once); or a unit below skipped, with the login it has.
+#[derive(Serialize, JsonSchema)]
+pub struct InvitedView {
+    pub unit: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub outcome: InviteOutcome,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum InviteOutcome {
+    Made { login: String, role: Role, role_label: &'static str, link: String },
+    Skipped { skipped: String },
 }
 
 /// A step as it landed.

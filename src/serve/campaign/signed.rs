@@ -16,6 +16,7 @@ use crate::serve::api::parse_kind;
 use crate::serve::error::ApiError;
 use crate::serve::upload::Upload;
 
+use super::answers::SignedKept;
 use super::submission::{made_document, read_logged};
 use super::{Reached, UnitPath};
 use crate::campaign::{documents_of, input_of};
@@ -92,11 +93,9 @@ pub(super) async fn upload_signed(
     };
     state.store.put_signed(&campaign, &kept, &account.login).await?;
     tracing::info!(campaign, unit = code, version = number, kind = kind.name(), "đã nhận bản đã ký");
-    let answer = json!({
-        "version": number, "kind": kind.name(), "signed": true, "signer": signer, "sha256": sha256(&bytes),
-        "file_name": file_name,
-    });
-    Ok((axum::http::StatusCode::CREATED, Json(answer)))
+    let answer =
+        SignedKept { version: number, kind: kind.name(), signed: true, signer, sha256: sha256(&bytes), file_name };
+    Ok((axum::http::StatusCode::CREATED, Json(json!(answer))))
 }
 
 /// The signed original of the unit's current version, of `kind`, for the
