@@ -117,18 +117,7 @@ mod tests {
     use crate::store::{Level, State};
 
     fn unit(code: &str, level: Level, parent: Option<&str>) -> Unit {
-        Unit {
-            code: code.into(),
-            name: code.into(),
-            level,
-            parent: parent.map(Into::into),
-            state: State::NotStarted,
-            versions: 0,
-            current: None,
-            changed_at: None,
-            submitted_at: None,
-            note: None,
-        }
+        super::super::test_unit(code, level, State::NotStarted, parent)
     }
 
     fn tree() -> Vec<Unit> {

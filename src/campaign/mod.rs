@@ -59,3 +59,21 @@ pub fn signed_required(settings: &str) -> Result<Vec<Level>, StoreError> {
     };
     Ok(campaign.signed_required.into_iter().map(level).collect())
 }
+
+/// A unit for the unit tests of the campaign's rules: one version saved,
+/// in `state`, named after its code.
+#[cfg(test)]
+fn test_unit(code: &str, level: Level, state: crate::store::State, parent: Option<&str>) -> crate::store::Unit {
+    crate::store::Unit {
+        code: code.into(),
+        name: code.into(),
+        level,
+        parent: parent.map(Into::into),
+        state,
+        versions: 1,
+        current: Some(1),
+        changed_at: None,
+        submitted_at: None,
+        note: None,
+    }
+}

@@ -135,18 +135,7 @@ mod tests {
             let (d, m, y) = day.parts();
             chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(5, 0, 0).unwrap().and_utc().timestamp_millis()
         });
-        Unit {
-            code: "c".into(),
-            name: "c".into(),
-            level: Level::Cell,
-            parent: Some("k".into()),
-            state,
-            versions: 1,
-            current: Some(1),
-            changed_at: at,
-            submitted_at: at,
-            note: None,
-        }
+        Unit { changed_at: at, submitted_at: at, ..crate::campaign::test_unit("c", Level::Cell, state, Some("k")) }
     }
 
     #[test]

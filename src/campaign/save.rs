@@ -85,18 +85,7 @@ mod tests {
     use super::*;
 
     fn cell(state: State) -> Unit {
-        Unit {
-            code: "a.1".into(),
-            name: "Chi bộ Văn phòng".into(),
-            level: Level::Cell,
-            parent: Some("a".into()),
-            state,
-            versions: 1,
-            current: Some(1),
-            changed_at: None,
-            submitted_at: None,
-            note: None,
-        }
+        Unit { name: "Chi bộ Văn phòng".into(), ..crate::campaign::test_unit("a.1", Level::Cell, state, Some("a")) }
     }
 
     #[test]

@@ -175,21 +175,7 @@ pub async fn take_step(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn unit(code: &str, level: Level, state: State, parent: Option<&str>) -> Unit {
-        Unit {
-            code: code.into(),
-            name: format!("Đơn vị {code}"),
-            level,
-            parent: parent.map(Into::into),
-            state,
-            versions: 1,
-            current: Some(1),
-            changed_at: None,
-            submitted_at: None,
-            note: None,
-        }
-    }
+    use crate::campaign::test_unit as unit;
 
     fn lineage(level: Level, state: State) -> Vec<Unit> {
         match level {

@@ -354,15 +354,9 @@ impl Store {
                     })
                 }
                 Check::ChangedSinceReturn(unit) => {
-                    let row = sqlx::query(
-                        "SELECT name FROM unit WHERE campaign = $1 AND code = $2 \
-                         AND returned_version IS NOT NULL AND returned_version = current",
-                    )
-                    .bind(campaign)
-                    .bind(*unit)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    row.map(|r| r.try_get::<String, _>("name")).transpose()?.map(|name| {
+                    let sql = "SELECT name FROM unit WHERE campaign = $1 AND code = $2 \
+                               AND returned_version IS NOT NULL AND returned_version = current";
+                    failing(&mut tx, sql, campaign, unit).await?.map(|name| {
                         format!(
                             "báo cáo của «{name}» bị trả lại chưa có phiên bản mới: hãy sửa theo ý kiến trả lại, \
                              lưu, rồi mới nộp lại (cấp trên có thể trả lại kèm «không cần sửa»)"
@@ -370,16 +364,10 @@ impl Store {
                     })
                 }
                 Check::Signed(unit) => {
-                    let row = sqlx::query(
-                        "SELECT name FROM unit WHERE campaign = $1 AND code = $2 AND NOT EXISTS \
-                         (SELECT 1 FROM signed WHERE signed.campaign = unit.campaign \
-                          AND signed.unit = unit.code AND signed.number = unit.current)",
-                    )
-                    .bind(campaign)
-                    .bind(*unit)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    row.map(|r| r.try_get::<String, _>("name")).transpose()?.map(|name| {
+                    let sql = "SELECT name FROM unit WHERE campaign = $1 AND code = $2 AND NOT EXISTS \
+                               (SELECT 1 FROM signed WHERE signed.campaign = unit.campaign \
+                                AND signed.unit = unit.code AND signed.number = unit.current)";
+                    failing(&mut tx, sql, campaign, unit).await?.map(|name| {
                         format!(
                             "chiến dịch yêu cầu bản đã ký: «{name}» chưa gửi bản đã ký số của phiên bản hiện hành, \
                              nên chưa duyệt được"
@@ -593,6 +581,18 @@ async fn last_link(conn: &mut sqlx::AnyConnection, campaign: Option<&str>) -> Re
         }
     };
     Ok(row.map(|r| r.try_get::<Option<String>, _>(0)).transpose()?.flatten())
+}
+
+/// The unit's name when `sql` finds it (`$1` the campaign, `$2` the
+/// unit): a check that finds its unit is one that does not hold.
+async fn failing(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    sql: &'static str,
+    campaign: &str,
+    unit: &str,
+) -> Result<Option<String>> {
+    let row = sqlx::query(sql).bind(campaign).bind(unit).fetch_optional(&mut **tx).await?;
+    Ok(row.map(|r| r.try_get::<String, _>("name")).transpose()?)
 }
 
 /// Which events of a campaign's log to read.
