@@ -60,7 +60,7 @@ pub struct UnitAccount {
 }
 
 /// An API token as its owner's list shows it (never the token itself).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct TokenInfo {
     pub id: String,
     pub label: String,
@@ -401,18 +401,7 @@ impl Store {
         .bind(login)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(TokenInfo {
-                    id: r.try_get("id")?,
-                    label: r.try_get("label")?,
-                    created_at: r.try_get("created_at")?,
-                    expires_at: r.try_get("expires_at")?,
-                    revoked_at: r.try_get("revoked_at")?,
-                    parent: r.try_get("parent")?,
-                })
-            })
-            .collect()
+        Ok(rows.iter().map(sqlx::FromRow::from_row).collect::<std::result::Result<_, _>>()?)
     }
 
     /// Revokes `login`'s token `id` and every token made with it, and

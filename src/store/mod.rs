@@ -17,7 +17,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{AnyPool, Executor, FromRow, Row};
 
 use crate::hash::sha256;
 
@@ -538,7 +538,7 @@ impl Store {
         .bind(unit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(VersionInfo::from_row).collect()
+        Ok(rows.iter().map(VersionInfo::from_row).collect::<std::result::Result<_, _>>()?)
     }
 
     /// The campaign's roll, if the Board gave one.
@@ -817,17 +817,6 @@ impl Unit {
             changed_at: row.try_get("changed_at")?,
             submitted_at: row.try_get("submitted_at")?,
             note: row.try_get("note")?,
-        })
-    }
-}
-
-impl VersionInfo {
-    fn from_row(row: &AnyRow) -> Result<Self> {
-        Ok(VersionInfo {
-            number: row.try_get("number")?,
-            sha256: row.try_get("sha256")?,
-            saved_at: row.try_get("saved_at")?,
-            author: row.try_get("author")?,
         })
     }
 }

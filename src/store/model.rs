@@ -148,7 +148,7 @@ pub struct Unit {
 }
 
 /// A saved version, without its body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, sqlx::FromRow)]
 pub struct VersionInfo {
     pub number: i64,
     pub sha256: String,

@@ -9,7 +9,7 @@ use sqlx::Row;
 
 use super::{Result, State, Store, StoreError, now_ms};
 
-/// An event's columns, in [`event_of`]'s order, from the events an
+/// An event's columns (the fields of [`Event`], read by name), from the events an
 /// [`EventFilter`] keeps: `$1` the campaign, `$2` the unit or '', `$3` 1
 /// for the installation's own too, `$4` the action or ''. (A macro: the
 /// store takes only SQL written in the code, `concat!` only literals.)
@@ -66,7 +66,7 @@ pub enum Check<'a> {
 }
 
 /// An entry of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema, sqlx::FromRow)]
 pub struct Event {
     /// Its place in the store's log; an exported campaign's events carry
     /// none (0): they are appended in order where they are imported.
@@ -635,19 +635,7 @@ pub(super) async fn events_in(
 }
 
 fn event_of(r: &sqlx::any::AnyRow) -> Result<Event> {
-    Ok(Event {
-        seq: r.try_get("seq")?,
-        at: r.try_get("at")?,
-        action: r.try_get("action")?,
-        login: r.try_get("login")?,
-        address: r.try_get("address")?,
-        campaign: r.try_get("campaign")?,
-        unit: r.try_get("unit")?,
-        version: r.try_get("version")?,
-        sha256: r.try_get("sha256")?,
-        note: r.try_get("note")?,
-        hash: r.try_get("hash")?,
-    })
+    Ok(sqlx::FromRow::from_row(r)?)
 }
 
 /// A signed original to keep.
