@@ -28,6 +28,8 @@ pub enum UnitsFrom<'a> {
 /// A campaign read from its files and checked, not stored yet.
 pub struct NewCampaign {
     pub code: String,
+    /// Its name, from the campaign file.
+    pub name: String,
     /// The campaign file's text.
     pub settings: String,
     pub tree: Tree,
@@ -38,7 +40,7 @@ impl NewCampaign {
     /// Reads the campaign file `settings` (its text; `named`, its file name,
     /// whose stem is the code unless `code` is given) and the units.
     pub fn read(code: Option<String>, named: &Path, settings: String, from: UnitsFrom) -> Result<Self, Error> {
-        check_settings(&settings).map_err(Error::Settings)?;
+        let name = check_settings(&settings).map_err(Error::Settings)?;
         let code =
             code.unwrap_or_else(|| named.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
         let (tree, roll) = match from {
@@ -52,18 +54,80 @@ impl NewCampaign {
             }
             UnitsFrom::Board(board) => (Tree::from_board(board), board.get("roll").cloned()),
         };
-        Ok(Self { code, settings, tree, roll })
+        Ok(Self { code, name, settings, tree, roll })
     }
 
-    /// Stores it, `by` an administrator (none: from the command line).
+    /// Stores it: the units of its tree, the first version of each part
+    /// the tree holds, the roll, in one transaction; `by` an administrator
+    /// (none: from the command line).
     pub async fn create(&self, store: &Store, by: Option<&str>) -> Result<(), StoreError> {
-        create(store, &self.code, &self.settings, &self.tree, self.roll.as_ref(), by).await
+        let Self { code, name, settings, tree, roll } = self;
+        // A code goes into addresses and file names: ASCII words and hyphens.
+        if code.is_empty() || slug(code) != *code {
+            return Err(StoreError::BadCode(code.clone()));
+        }
+        let now = crate::store::now_ms();
+        let part = |unit: &str| tree.parts.iter().find(|(u, _)| u == unit).map(|(_, part)| part.to_string());
+        let mut versions = Vec::new();
+        let units = tree
+            .units
+            .iter()
+            .map(|u| {
+                let first = part(&u.code).map(|body| {
+                    let info = VersionInfo {
+                        number: 1,
+                        sha256: crate::hash::sha256(body.as_bytes()),
+                        saved_at: now,
+                        author: None,
+                    };
+                    versions.push((u.code.clone(), vec![Version { info, body }]));
+                });
+                Unit {
+                    code: u.code.clone(),
+                    name: u.name.clone(),
+                    level: u.level,
+                    parent: u.parent.clone(),
+                    state: if first.is_some() { State::Draft } else { State::NotStarted },
+                    versions: first.map_or(0, |()| 1),
+                    current: first.map(|()| 1),
+                    changed_at: first.map(|()| now),
+                    submitted_at: None,
+                    note: None,
+                }
+            })
+            .collect();
+        let roll = roll.as_ref().map(|r| (r.to_string(), now));
+        store
+            .restore(Dump {
+                code: code.into(),
+                events: vec![crate::store::Event {
+                    seq: 0,
+                    at: now,
+                    action: crate::store::EventAction::CampaignCreated.as_str().into(),
+                    login: by.map(Into::into),
+                    address: None,
+                    campaign: Some(code.into()),
+                    unit: None,
+                    version: None,
+                    sha256: None,
+                    note: Some(name.clone()),
+                    // Linked as it is appended.
+                    hash: None,
+                }],
+                name: name.clone(),
+                settings: settings.into(),
+                created_at: now,
+                units,
+                versions,
+                roll,
+            })
+            .await
     }
 }
 
 /// A campaign file (`campaigns/*.json`: name, round, dates, deadlines),
 /// checked; its name.
-pub fn check_settings(text: &str) -> Result<String, String> {
+fn check_settings(text: &str) -> Result<String, String> {
     let campaign: Campaign = serde_json::from_str(text).map_err(|e| e.to_string())?;
     Ok(campaign.name.to_string())
 }
@@ -74,80 +138,6 @@ fn read_roll(path: &Path) -> Result<Value, Vec<crate::InputError>> {
     let mut input = crate::Assembled::from_value(Value::Object(Map::new()))?;
     input.add_roll(path)?;
     Ok(input.value["roll"].take())
-}
-
-/// Creates the campaign `code` in the store from its checked settings:
-/// the units of `tree`, the first version of each part it holds, the roll;
-/// in one transaction, `by` an administrator (none: from the command line).
-async fn create(
-    store: &Store,
-    code: &str,
-    settings: &str,
-    tree: &Tree,
-    roll: Option<&Value>,
-    by: Option<&str>,
-) -> Result<(), StoreError> {
-    // A code goes into addresses and file names: ASCII words and hyphens.
-    if code.is_empty() || slug(code) != code {
-        return Err(StoreError::BadCode(code.into()));
-    }
-    let name = check_settings(settings).map_err(StoreError::Corrupt)?;
-    let now = crate::store::now_ms();
-    let part = |unit: &str| tree.parts.iter().find(|(u, _)| u == unit).map(|(_, part)| part.to_string());
-    let mut versions = Vec::new();
-    let units = tree
-        .units
-        .iter()
-        .map(|u| {
-            let first = part(&u.code).map(|body| {
-                let info = VersionInfo {
-                    number: 1,
-                    sha256: crate::hash::sha256(body.as_bytes()),
-                    saved_at: now,
-                    author: None,
-                };
-                versions.push((u.code.clone(), vec![Version { info, body }]));
-            });
-            Unit {
-                code: u.code.clone(),
-                name: u.name.clone(),
-                level: u.level,
-                parent: u.parent.clone(),
-                state: if first.is_some() { State::Draft } else { State::NotStarted },
-                versions: first.map_or(0, |()| 1),
-                current: first.map(|()| 1),
-                changed_at: first.map(|()| now),
-                submitted_at: None,
-                note: None,
-            }
-        })
-        .collect();
-    let roll = roll.map(|r| (r.to_string(), now));
-    store
-        .restore(Dump {
-            code: code.into(),
-            events: vec![crate::store::Event {
-                seq: 0,
-                at: now,
-                action: crate::store::EventAction::CampaignCreated.as_str().into(),
-                login: by.map(Into::into),
-                address: None,
-                campaign: Some(code.into()),
-                unit: None,
-                version: None,
-                sha256: None,
-                note: Some(name.clone()),
-                // Linked as it is appended.
-                hash: None,
-            }],
-            name,
-            settings: settings.into(),
-            created_at: now,
-            units,
-            versions,
-            roll,
-        })
-        .await
 }
 
 #[cfg(test)]

@@ -163,7 +163,11 @@ pub async fn take_step(
     // A reason is printed in form 6 or 7: what cannot be printed is refused now.
     let note_problems = note.map(|n| renderer.check_line(n, &JsonPath::root().key("note"))).unwrap_or_default();
     let units = if request.cells.is_empty() { Vec::new() } else { store.units(campaign).await? };
-    let required = signed_required(&store.campaign(campaign).await?)?;
+    // Only an approval asks whether a signed original is required.
+    let required = match step {
+        Step::Approve => signed_required(&store.campaign(campaign).await?)?,
+        _ => Vec::new(),
+    };
     let context = Context { lineage, units: &units, note_problems, signed_required: &required };
     let plan = plan(step, request, note, context)?;
     store.step(campaign, &plan.moves, &plan.checks, login).await?;

@@ -493,6 +493,12 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     let row = browser.eval("[...document.querySelectorAll('#events tbody td')].map(td => td.textContent)").await;
     let row: Vec<&str> = row.as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
     assert_eq!(row[2..7], ["trả lại", committee, "Chi bộ Văn phòng", "2", "Đồng chí thứ ba thiếu ngày vào Đảng"]);
+    // On a phone the log's page does not scroll sideways: its table scrolls in its own box.
+    let phone = json!({ "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true });
+    browser.call("Emulation.setDeviceMetricsOverride", phone).await;
+    let fits = browser.eval("document.documentElement.scrollWidth <= window.innerWidth").await;
+    assert_eq!(fits, json!(true), "the log's page at 390 px");
+    browser.call("Emulation.clearDeviceMetricsOverride", json!({})).await;
 
     // Signing out from the campaign's page ends the session: back to the sign-in page.
     browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;

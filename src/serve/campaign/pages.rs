@@ -121,12 +121,11 @@ pub async fn campaign_page(
             })
         })
         .collect();
-    let own = own_unit;
     let csrf = super::super::session::session_of(&headers).map(super::super::session::csrf_of);
     let context = json!({
         "code": code, "name": name, "account": account, "role_label": account.role.label(),
-        "own": own.map(|u| &u.name), "own_code": account.unit,
-        "invite_below": own.is_some_and(|o| units.iter().any(|u| u.parent.as_ref() == Some(&o.code))),
+        "own": own_unit.map(|u| &u.name), "own_code": account.unit,
+        "invite_below": own_unit.is_some_and(|o| units.iter().any(|u| u.parent.as_ref() == Some(&o.code))),
         "audit": matches!(account.role, Role::Board | Role::Admin),
         "board_invite": (account.role == Role::Admin).then(|| units.iter().find(|u| u.level == Level::Board).map(|u| &u.code)).flatten(),
         "csrf": csrf, "today": progress.today.to_string(), "levels": progress.levels(), "units": rows,
@@ -167,7 +166,7 @@ pub(super) async fn unit_page(
     Path(UnitPath { campaign, code }): Path<UnitPath>,
 ) -> Result<Response, ApiError> {
     let unit = lineage.remove(0);
-    let campaign_name = state.store.campaigns().await?.into_iter().find(|c| c.code == campaign).map(|c| c.name);
+    let campaign_name = campaign_name(&state, &campaign).await?;
     let versions: Vec<Value> = state
         .store
         .versions(&campaign, &code)
@@ -252,7 +251,7 @@ pub(super) async fn log_page(
         .collect();
     let pages = (total + EVENTS_PER_PAGE - 1) / EVENTS_PER_PAGE;
     let at = |n: i64| format!("?don-vi={unit}&thao-tac={action}&trang={n}");
-    let campaign_name = state.store.campaigns().await?.into_iter().find(|c| c.code == campaign).map(|c| c.name);
+    let campaign_name = campaign_name(&state, &campaign).await?;
     let context = json!({
         "code": campaign, "name": campaign_name, "events": rows, "total": total, "page": page, "pages": pages,
         "previous": (page > 1).then(|| at(page - 1)), "next": (page < pages).then(|| at(page + 1)),
@@ -278,6 +277,11 @@ fn document_links(campaign: &str, unit: &Unit) -> Vec<Value> {
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The campaign's name, for a page's way back to it.
+async fn campaign_name(state: &AppState, campaign: &str) -> Result<Option<String>, StoreError> {
+    Ok(state.store.campaigns().await?.into_iter().find(|c| c.code == campaign).map(|c| c.name))
 }
 
 /// A page's time: `dd/mm/yyyy hh:mm`.
