@@ -19,6 +19,7 @@ mod hash;
 mod input;
 mod kinds;
 mod model;
+mod pool;
 mod private;
 mod render;
 pub mod sample;

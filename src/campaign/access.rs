@@ -4,7 +4,8 @@
 //! exist for them; inside it, what they may do depends on where it stands
 //! from their own.
 
-use crate::store::{Account, Role, Unit};
+use super::{Role, Unit};
+use crate::store::Account;
 
 /// What a request does to a unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +38,7 @@ pub fn access(account: &Account, campaign: &str, lineage: &[Unit], action: Actio
     if account.role == Role::Admin {
         // An administrator installs: the Board's first accounts, not the
         // units' data.
-        let board = unit.level == crate::store::Level::Board;
+        let board = unit.level == crate::campaign::Level::Board;
         return if action == Action::Invite && board { Access::Granted } else { Access::Hidden };
     }
     let Some(own) = account.unit.as_deref().filter(|_| account.campaign.as_deref() == Some(campaign)) else {
@@ -103,18 +104,18 @@ pub fn reached<'a>(account: &Account, units: &'a [Unit]) -> Vec<&'a Unit> {
 }
 
 /// The role a unit's people have.
-pub fn role_of(level: crate::store::Level) -> Role {
+pub fn role_of(level: crate::campaign::Level) -> Role {
     match level {
-        crate::store::Level::Board => Role::Board,
-        crate::store::Level::Committee => Role::Committee,
-        crate::store::Level::Cell => Role::Cell,
+        crate::campaign::Level::Board => Role::Board,
+        crate::campaign::Level::Committee => Role::Committee,
+        crate::campaign::Level::Cell => Role::Cell,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Level, State};
+    use crate::campaign::{Level, State};
 
     fn unit(code: &str, level: Level, parent: Option<&str>) -> Unit {
         super::super::test_unit(code, level, State::NotStarted, parent)

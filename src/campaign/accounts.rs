@@ -6,7 +6,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::store::{Account, Role, Store, StoreError, Unit, new_token};
+use super::{Role, Unit};
+use crate::store::{Account, Store, StoreError, new_token};
 
 /// Longest login: a cell's code is its committee's and its own, joined.
 pub const MAX_LOGIN: usize = 100;

@@ -8,9 +8,10 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::{Error, Tree, read_units};
+use super::{State, Unit};
 use crate::kinds::slug;
 use crate::model::campaign::Campaign;
-use crate::store::{Dump, State, Store, StoreError, Unit, Version, VersionInfo};
+use crate::store::{Dump, Store, StoreError, Version, VersionInfo};
 
 /// The name of the Board a campaign made from the roll alone starts with.
 const BOARD_NAME: &str = "Ban Tổ chức Đảng ủy Khối";
@@ -172,7 +173,7 @@ mod tests {
         let mut required: Value = serde_json::from_str(BUNDLED).unwrap();
         required["signed_required"] = serde_json::json!(["committee", "cell"]);
         let levels = super::super::signed_required(&required.to_string()).unwrap();
-        assert_eq!(levels, [crate::store::Level::Committee, crate::store::Level::Cell]);
+        assert_eq!(levels, [crate::campaign::Level::Committee, crate::campaign::Level::Cell]);
         required["signed_required"] = serde_json::json!(["board"]);
         assert!(check_settings(&required.to_string()).is_err(), "the Board reports outside kttdv");
     }

@@ -1,6 +1,7 @@
 //! What a use case of the campaign answers when it does not go through:
 //! the store's failure, the input's problems, a unit without data, a step
-//! that does not hold. The HTTP layer turns it into an answer in one place.
+//! that does not hold, a document that could not be made. The HTTP layer
+//! turns it into an answer in one place.
 
 use crate::input::InputError;
 use crate::store::StoreError;
@@ -20,6 +21,18 @@ pub enum Error {
     /// Not the user's to do; why.
     #[error("{0}")]
     Refused(&'static str),
+    /// A document the unit's level does not make; the kinds it makes.
+    #[error("{0}")]
+    NotMade(String),
+    /// No signed original of the unit's current version, of that kind.
+    #[error("chưa có bản đã ký: {0}")]
+    NoSigned(String),
+    /// The workers did not run a render.
+    #[error(transparent)]
+    Pool(#[from] crate::pool::Refused),
+    /// A document that could not be made.
+    #[error(transparent)]
+    Render(#[from] crate::Error),
     /// A change the unit's state does not allow now.
     #[error("{0}")]
     Conflict(String),

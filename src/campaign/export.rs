@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use super::slug;
 use super::states::{Step, next};
-use crate::store::{Dump, EventAction, State, Store, StoreError, Unit, Version};
+use super::{State, Unit};
+use crate::store::{Dump, EventAction, Store, StoreError, Version};
 
 /// What an exported campaign's `campaign.json` says it is: since /2 its
 /// audit log is chained and `log_head` is its last link.

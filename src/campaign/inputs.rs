@@ -7,9 +7,10 @@
 use serde_json::{Map, Value, json};
 
 use super::Error;
+use super::{Level, State, Unit};
 use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::Kind;
-use crate::store::{Level, State, Store, StoreError, Unit};
+use crate::store::{Store, StoreError};
 
 /// `value` without the keys of the units below it.
 pub(super) fn without(value: &Value, keys: &[&str]) -> Value {

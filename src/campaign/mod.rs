@@ -8,6 +8,7 @@ mod access;
 mod accounts;
 mod audit;
 mod create;
+mod documents;
 mod error;
 mod export;
 mod inputs;
@@ -22,6 +23,7 @@ pub use self::access::{Access, Action, access, may_disable, reached, reads_log, 
 pub use self::accounts::{Invitation, Invited, Login, LoginError, MAX_LOGIN, first_account, invite, open_account};
 pub use self::audit::{action_label, action_words, audit_csv, vietnam_time};
 pub use self::create::{NewCampaign, UnitsFrom};
+pub use self::documents::{Made, SignedKept, SignedUpload, log_read, made_by};
 pub use self::error::Error;
 pub use self::export::{export, import};
 pub use self::inputs::{
@@ -36,7 +38,16 @@ pub use self::summary::Summary;
 pub use self::tree::{BOARD, NewUnit, Tree, read_units};
 use crate::kinds::slug;
 use crate::model::campaign::{Campaign, Reporting};
-use crate::store::{Level, StoreError};
+pub use crate::model::unit::{Level, Role, State, Unit};
+use crate::store::StoreError;
+
+/// What the campaign's use cases that make documents work with: the
+/// store, the renderer, and the workers renders run on, a few at a time.
+pub struct Campaigns<'a> {
+    pub store: &'a crate::store::Store,
+    pub renderer: &'a std::sync::Arc<crate::Renderer>,
+    pub pool: &'a crate::pool::Pool,
+}
 
 /// Each level's deadline, from the campaign's settings: the cells', the
 /// committees', the Board's.
@@ -63,8 +74,8 @@ pub fn signed_required(settings: &str) -> Result<Vec<Level>, StoreError> {
 /// A unit for the unit tests of the campaign's rules: one version saved,
 /// in `state`, named after its code.
 #[cfg(test)]
-fn test_unit(code: &str, level: Level, state: crate::store::State, parent: Option<&str>) -> crate::store::Unit {
-    crate::store::Unit {
+fn test_unit(code: &str, level: Level, state: crate::campaign::State, parent: Option<&str>) -> crate::campaign::Unit {
+    crate::campaign::Unit {
         code: code.into(),
         name: code.into(),
         level,

@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
+use super::{Level, State, Unit};
 use crate::model::scalar::Date;
-use crate::store::{Level, State, Unit};
 
 /// Where a unit's report stands against its deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]

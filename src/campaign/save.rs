@@ -5,8 +5,9 @@
 use serde_json::{Value, json};
 
 use super::{Error, Summary, Surroundings, check_kind, names_another, own_part, whole_input};
+use super::{Level, State, Unit};
 use crate::input::{Code, InputError, JsonPath};
-use crate::store::{Level, State, Store, Unit, VersionInfo};
+use crate::store::{Store, VersionInfo};
 use crate::{Assembled, Renderer};
 
 /// The unit's own part of `input` and its warnings (placed in the

@@ -6,7 +6,8 @@
 //! or marked as not reporting.
 
 use super::access::Action;
-use crate::store::{EventAction, Level, State};
+use super::{Level, State};
+use crate::store::EventAction;
 
 /// What a user does to a unit's report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]

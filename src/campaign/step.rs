@@ -5,9 +5,10 @@
 use serde::Deserialize;
 
 use super::{Error, Step, next, signed_required};
+use super::{Level, State, Unit};
 use crate::Renderer;
 use crate::input::{Code, InputError, JsonPath};
-use crate::store::{Check, EventAction, Level, Move, State, Store, Unit};
+use crate::store::{Check, EventAction, Move, Store};
 
 /// What a step may say: the version and the state the user saw (refused
 /// if another came since), a return's comment or a reason, and for the

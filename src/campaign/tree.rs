@@ -5,10 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
+use super::Level;
 use super::inputs::without;
 use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::slug;
-use crate::store::Level;
 
 /// The Board's code in every campaign.
 pub const BOARD: &str = "ban";

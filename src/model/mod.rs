@@ -9,3 +9,4 @@ pub mod reconciliation;
 pub mod roll;
 pub mod roster;
 pub mod scalar;
+pub mod unit;

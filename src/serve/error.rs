@@ -209,7 +209,23 @@ impl From<crate::campaign::Error> for ApiError {
             crate::campaign::Error::NoSubmission(unit) => ApiError::NoSubmission(unit),
             crate::campaign::Error::Conflict(why) => ApiError::Conflict(why),
             crate::campaign::Error::Refused(why) => ApiError::Forbidden(why),
-            err @ crate::campaign::Error::Settings(_) => ApiError::BadRequest(err.to_string()),
+            err @ (crate::campaign::Error::Settings(_) | crate::campaign::Error::NotMade(_)) => {
+                ApiError::BadRequest(err.to_string())
+            }
+            crate::campaign::Error::NoSigned(what) => ApiError::NoSigned(what),
+            crate::campaign::Error::Pool(err) => err.into(),
+            crate::campaign::Error::Render(err) => err.into(),
+        }
+    }
+}
+
+/// A job the render pool did not run, as an answer.
+impl From<crate::pool::Refused> for ApiError {
+    fn from(err: crate::pool::Refused) -> Self {
+        match err {
+            crate::pool::Refused::Busy => ApiError::Busy,
+            crate::pool::Refused::Late => ApiError::Timeout,
+            err @ crate::pool::Refused::Failed(_) => ApiError::internal(err),
         }
     }
 }

@@ -9,12 +9,12 @@ mod campaign;
 mod error;
 mod examples;
 mod file;
+mod limits;
 mod listener;
 mod metrics;
 mod openapi;
 mod page;
 mod place;
-mod pool;
 mod session;
 mod upload;
 
@@ -35,10 +35,10 @@ use tower_http::trace::TraceLayer;
 pub use self::campaign::{Route, Rule, table as campaign_routes};
 use self::error::{ApiError, Failure};
 use self::examples::Examples;
+pub use self::limits::Limits;
 use self::metrics::Metrics;
-pub use self::pool::Limits;
-use self::pool::Pool;
 use crate::kinds::Kind;
+use crate::pool::Pool;
 use crate::{EngineConfig, PdfFlavour, Renderer};
 
 pub struct Config {
@@ -56,7 +56,7 @@ pub struct Config {
 
 /// What every request shares.
 pub struct AppState {
-    renderer: Renderer,
+    renderer: Arc<Renderer>,
     pool: Pool,
     metrics: Metrics,
     limits: Limits,
@@ -74,6 +74,14 @@ pub struct AppState {
     hashing: tokio::sync::Semaphore,
     /// Signs the sign-in form's token.
     form_key: String,
+}
+
+impl AppState {
+    /// The campaign's use cases that make documents, on this service's
+    /// store, renderer and workers.
+    fn campaigns(&self) -> crate::campaign::Campaigns<'_> {
+        crate::campaign::Campaigns { store: &self.store, renderer: &self.renderer, pool: &self.pool }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,8 +106,8 @@ pub async fn run(config: Config, ready: impl FnOnce(SocketAddr) + Send + 'static
     let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| ServeError::Bind(config.addr, e))?;
     let addr = listener.local_addr()?;
     let state = Arc::new(AppState {
-        renderer: Renderer::new(&config.engine)?,
-        pool: Pool::new(config.limits.clone()),
+        renderer: Arc::new(Renderer::new(&config.engine)?),
+        pool: Pool::new(config.limits.workers, config.limits.queue, config.limits.wait),
         metrics: Metrics::new(),
         uploads: tokio::sync::Semaphore::new(config.limits.uploads.max(1)),
         limits: config.limits.clone(),

@@ -246,6 +246,7 @@ async fn answer(state: &Arc<AppState>, upload: Upload, kind: Kind, offers: &'sta
             }))
         })
         .await
+        .map_err(ApiError::from)
         .and_then(|result| result);
     match outcome {
         Ok(mut context) => {

@@ -4,38 +4,7 @@
 use sqlx::Row;
 
 use super::{NewEvent, Result, Store, StoreError, now_ms, sha256};
-
-/// What a user may do, for the unit they act for.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema, strum::EnumString, strum::IntoStaticStr,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Role {
-    /// Bí thư chi bộ: one cell.
-    Cell,
-    /// Cán bộ cấp ủy cơ sở: one grassroots committee and its cells.
-    Committee,
-    /// Cán bộ Ban Tổ chức: the whole Bloc.
-    Board,
-    /// Quản trị: campaigns and the first Board accounts; no submission.
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Cell => "bí thư chi bộ",
-            Role::Committee => "cán bộ cấp ủy cơ sở",
-            Role::Board => "cán bộ Ban Tổ chức",
-            Role::Admin => "quản trị",
-        }
-    }
-}
+use crate::model::unit::Role;
 
 /// A signed-in user.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -22,11 +22,12 @@ use sqlx::{AnyPool, Executor, FromRow, Row};
 use crate::hash::sha256;
 
 pub use self::accounts::{
-    Account, Authenticated, Role, SESSION_SECONDS, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, TokenInfo, UnitAccount,
-    hash_password, new_token, password_matches,
+    Account, Authenticated, SESSION_SECONDS, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, TokenInfo, UnitAccount, hash_password,
+    new_token, password_matches,
 };
 pub use self::backup::{backup, restore};
-pub use self::model::{Dump, Level, State, Unit, Version, VersionInfo};
+pub use self::model::{Dump, KeptDocument, KeptFile, Version, VersionInfo};
+use crate::model::unit::{State, Unit};
 
 pub use self::throttle::Policy;
 pub use self::workflow::{Check, Event, EventAction, EventFilter, Move, NewEvent, Signed, SignedInfo, broken_link};
@@ -550,14 +551,12 @@ impl Store {
 
     /// A document made before, by its address: its file name, what else
     /// was said of it (JSON) and its bytes.
-    pub async fn document(&self, address: &str) -> Result<Option<(String, String, Vec<u8>)>> {
+    pub async fn document(&self, address: &str) -> Result<Option<KeptDocument>> {
         let row = sqlx::query("SELECT file_name, meta, bytes FROM document WHERE address = $1")
             .bind(address)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row
-            .map(|r| Ok::<_, sqlx::Error>((r.try_get("file_name")?, r.try_get("meta")?, r.try_get("bytes")?)))
-            .transpose()?)
+        Ok(row.as_ref().map(KeptDocument::from_row).transpose()?)
     }
 
     fn is_sqlite(&self) -> bool {

@@ -5,9 +5,9 @@
 
 use std::collections::HashMap;
 
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 
-use super::{Result, State, Store, StoreError, now_ms};
+use super::{KeptFile, Result, State, Store, StoreError, now_ms};
 
 /// An event's columns (the fields of [`Event`], read by name), from the events an
 /// [`EventFilter`] keeps: `$1` the campaign, `$2` the unit or '', `$3` 1
@@ -543,15 +543,8 @@ impl Store {
         Ok(by_unit)
     }
 
-    /// The signed original of the unit's version `number` for `kind`: its
-    /// file name and bytes.
-    pub async fn signed(
-        &self,
-        campaign: &str,
-        unit: &str,
-        number: i64,
-        kind: &str,
-    ) -> Result<Option<(String, Vec<u8>)>> {
+    /// The signed original of the unit's version `number` for `kind`.
+    pub async fn signed(&self, campaign: &str, unit: &str, number: i64, kind: &str) -> Result<Option<KeptFile>> {
         let row = sqlx::query(
             "SELECT file_name, bytes FROM signed WHERE campaign = $1 AND unit = $2 AND number = $3 AND kind = $4",
         )
@@ -561,7 +554,7 @@ impl Store {
         .bind(kind)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get("file_name")?, r.try_get("bytes")?))).transpose()?)
+        Ok(row.as_ref().map(KeptFile::from_row).transpose()?)
     }
 }
 

@@ -314,8 +314,8 @@ fn campaign_init(config: &EngineConfig, args: CampaignInitArgs) -> Result<(), Ex
         let count = |level| tree.units.iter().filter(|u| u.level == level).count();
         eprintln!(
             "Đã tạo chiến dịch «{code}»: {} tổ chức cơ sở đảng, {} chi bộ, {} bản dữ liệu; kho {}",
-            count(kttdv::store::Level::Committee),
-            count(kttdv::store::Level::Cell),
+            count(kttdv::campaign::Level::Committee),
+            count(kttdv::campaign::Level::Cell),
             tree.parts.len(),
             place
         );
@@ -331,7 +331,7 @@ fn create_user(
     url: &str,
     store: &StoreArgs,
 ) -> Result<(), Exit> {
-    let role: kttdv::store::Role = role.parse().map_err(|_| usage("vai trò không rõ"))?;
+    let role: kttdv::campaign::Role = role.parse().map_err(|_| usage("vai trò không rõ"))?;
     let login: kttdv::campaign::Login =
         login.parse().map_err(|e: kttdv::campaign::LoginError| usage(&e.to_string()))?;
     let location = store.location();

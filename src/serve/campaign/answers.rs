@@ -5,9 +5,10 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::campaign::{Level, Role, State, Unit};
 use crate::campaign::{LevelProgress, Timeliness};
 use crate::serve::error::Problem;
-use crate::store::{Level, Role, State, Unit, VersionInfo};
+use crate::store::VersionInfo;
 
 /// A campaign the user sees.
 #[derive(Serialize, JsonSchema)]

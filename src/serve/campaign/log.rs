@@ -11,9 +11,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Reached, UnitPath, seen};
+use crate::campaign::Role;
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
-use crate::store::{Account, Role};
+use crate::store::Account;
 
 /// A unit's timeline: every event of its report, oldest first.
 pub async fn timeline(

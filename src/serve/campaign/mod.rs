@@ -34,7 +34,8 @@ use super::error::ApiError;
 use super::session::Actor;
 use super::upload::Upload;
 use crate::campaign::{Access, Action, NewCampaign, UnitsFrom, access, reached, sees_campaign};
-use crate::store::{Account, Role, StoreError, Unit};
+use crate::campaign::{Role, Unit};
+use crate::store::{Account, StoreError};
 
 /// Who may use a route: the rule it goes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,14 +10,16 @@ use serde_json::{Value, json};
 use strum::VariantArray;
 
 use super::progress::Progress;
+use crate::campaign::State as UnitState;
 use crate::campaign::{
     Access, Action, Step, Summary, access, action_label, action_words, documents_of, next, sees_campaign,
     signed_required, vietnam_time,
 };
+use crate::campaign::{Level, Role, Unit};
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
-use crate::store::{CampaignInfo, EventAction, EventFilter, Level, Role, State as UnitState, StoreError, Unit};
+use crate::store::{CampaignInfo, EventAction, EventFilter, StoreError};
 
 use super::{Reached, UnitPath, reached_units, seen};
 

@@ -11,11 +11,12 @@ use serde_json::{Value, json};
 
 use super::answers::{Dashboard, LevelView, UnitProgress};
 use super::{Reached, reached_units};
+use crate::campaign::{Level, Unit};
 use crate::campaign::{LevelProgress, Timeliness, deadlines, progress};
 use crate::model::scalar::Date;
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
-use crate::store::{Level, Unit, now_ms};
+use crate::store::now_ms;
 
 /// Completeness and timeliness of the units the user reaches, per level
 /// below the Board: expected, received, approved, on time, late, missing;

@@ -1,9 +1,9 @@
 //! Renders run on blocking threads, a few at a time: as many as there are
 //! cores. Requests beyond that wait in a bounded queue; a full queue is
-//! answered 429 at once, a request that waits past its deadline 503. A
-//! request whose client has gone leaves the queue without rendering; one
-//! already rendering keeps its worker until it ends, so abandoned renders
-//! never run beside more than the workers allow.
+//! refused at once (the service answers 429), a job that waits past its
+//! deadline too (503). A request whose client has gone leaves the queue
+//! without rendering; one already rendering keeps its worker until it
+//! ends, so abandoned renders never run beside more than the workers allow.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -11,47 +11,18 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
-use super::error::ApiError;
-
-/// The service's limits; every one is documented in the README.
-#[derive(Debug, Clone)]
-pub struct Limits {
-    /// Largest request body accepted, in bytes.
-    pub body_bytes: usize,
-    /// Most members in one request, across all its cells.
-    pub max_members: usize,
-    /// Renders at once.
-    pub workers: usize,
-    /// Requests that may wait for a worker.
-    pub queue: usize,
-    /// How long a request may wait for a worker.
-    pub wait: Duration,
-    /// Connections open at once; more wait to be accepted.
-    pub connections: usize,
-    /// How long a client may take to send a request's head; also how long
-    /// an idle connection stays open.
-    pub header_timeout: Duration,
-    /// How long a client may take to send a request's body.
-    pub body_timeout: Duration,
-    /// Request bodies read at once: with `body_bytes`, bounds the memory
-    /// that uploads hold.
-    pub uploads: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            body_bytes: 16 * 1024 * 1024,
-            max_members: 20_000,
-            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            queue: 256,
-            wait: Duration::from_secs(30),
-            connections: 512,
-            header_timeout: Duration::from_secs(10),
-            body_timeout: Duration::from_secs(60),
-            uploads: 16,
-        }
-    }
+/// Why a job did not run.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    /// Every worker busy and the queue full.
+    #[error("máy chủ đang bận")]
+    Busy,
+    /// Waited past its deadline for a worker, or its client went.
+    #[error("chờ quá lâu")]
+    Late,
+    /// The job panicked.
+    #[error("công việc dừng bất thường: {0}")]
+    Failed(String),
 }
 
 /// A job that takes longer than this is large: a 30-member list takes
@@ -64,7 +35,9 @@ pub struct Pool {
     admitted: Arc<AtomicUsize>,
     /// Jobs running on a blocking thread, whether or not their client waits.
     running: Arc<AtomicUsize>,
-    limits: Limits,
+    workers: usize,
+    queue: usize,
+    wait: Duration,
 }
 
 /// Counts one out of a number however it ends.
@@ -93,12 +66,15 @@ impl Drop for Waiting {
 }
 
 impl Pool {
-    pub fn new(limits: Limits) -> Self {
+    /// `workers` jobs at once, `queue` more waiting, each at most `wait`.
+    pub fn new(workers: usize, queue: usize, wait: Duration) -> Self {
         Self {
-            permits: Arc::new(Semaphore::new(limits.workers.max(1))),
+            permits: Arc::new(Semaphore::new(workers.max(1))),
             admitted: Arc::new(AtomicUsize::new(0)),
             running: Arc::new(AtomicUsize::new(0)),
-            limits,
+            workers,
+            queue,
+            wait,
         }
     }
 
@@ -109,20 +85,20 @@ impl Pool {
 
     /// Requests waiting for a worker.
     pub fn waiting(&self) -> usize {
-        self.admitted.load(Ordering::SeqCst).saturating_sub(self.limits.workers)
+        self.admitted.load(Ordering::SeqCst).saturating_sub(self.workers)
     }
 
     /// Runs `job` on a blocking thread once a worker is free.
-    pub async fn run<T: Send + 'static>(&self, job: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-        if self.admitted.fetch_add(1, Ordering::SeqCst) >= self.limits.workers + self.limits.queue {
+    pub async fn run<T: Send + 'static>(&self, job: impl FnOnce() -> T + Send + 'static) -> Result<T, Refused> {
+        if self.admitted.fetch_add(1, Ordering::SeqCst) >= self.workers + self.queue {
             self.admitted.fetch_sub(1, Ordering::SeqCst);
-            return Err(ApiError::Busy);
+            return Err(Refused::Busy);
         }
         let _admitted = Counted(&self.admitted);
         // Dropped here, while waiting, when the client goes: nothing rendered.
-        let permit = tokio::time::timeout(self.limits.wait, self.permits.clone().acquire_owned())
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
             .await
-            .map_err(|_| ApiError::Timeout)?
+            .map_err(|_| Refused::Late)?
             .expect("the semaphore is never closed");
         let wanted = Arc::new(AtomicBool::new(true));
         let _waiting = Waiting(wanted.clone());
@@ -146,8 +122,8 @@ impl Pool {
         match outcome.await {
             Ok(Some(done)) => Ok(done),
             // Only when the client is gone, so nobody reads this.
-            Ok(None) => Err(ApiError::Timeout),
-            Err(err) => Err(ApiError::internal(err)),
+            Ok(None) => Err(Refused::Late),
+            Err(err) => Err(Refused::Failed(err.to_string())),
         }
     }
 }

@@ -1,0 +1,182 @@
+//! The campaign's words: where a unit stands in the tree (`Level`), where
+//! its report stands (`State`), the unit as the tree holds it (`Unit`), what
+//! a user may do for it (`Role`). One of a few each, parsed when read, never
+//! free text; the store keeps them and the campaign's rules speak them.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a unit stands in the tree.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Level {
+    /// Ban Tổ chức Đảng ủy Khối.
+    Board,
+    /// Tổ chức cơ sở đảng: đảng bộ cơ sở or chi bộ cơ sở.
+    Committee,
+    /// Chi bộ under a grassroots committee.
+    Cell,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// In Vietnamese, for pages and messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Board => "Ban Tổ chức",
+            Level::Committee => "Tổ chức cơ sở đảng",
+            Level::Cell => "Chi bộ",
+        }
+    }
+}
+
+/// Where a unit's report stands (`docs/campaign.md`, "The workflow").
+/// Which step leads where is `crate::campaign::states`'s to say.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+pub enum State {
+    #[serde(rename = "chua-nop")]
+    #[strum(serialize = "chua-nop")]
+    NotStarted,
+    #[serde(rename = "dang-soan")]
+    #[strum(serialize = "dang-soan")]
+    Draft,
+    /// Sent to the level above: locked.
+    #[serde(rename = "da-nop")]
+    #[strum(serialize = "da-nop")]
+    Submitted,
+    /// A cell's report approved by its committee: locked.
+    #[serde(rename = "da-duyet")]
+    #[strum(serialize = "da-duyet")]
+    Approved,
+    /// A committee's report accepted by the Board: locked.
+    #[serde(rename = "da-tiep-nhan")]
+    #[strum(serialize = "da-tiep-nhan")]
+    Accepted,
+    /// Sent back by the level above, with a comment: editable again.
+    #[serde(rename = "tra-lai")]
+    #[strum(serialize = "tra-lai")]
+    Returned,
+    /// Marked by the level above as not reporting, with a reason.
+    #[serde(rename = "khong-bao-cao")]
+    #[strum(serialize = "khong-bao-cao")]
+    NotReporting,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// In Vietnamese, as pages show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            State::NotStarted => "chưa nộp",
+            State::Draft => "đang soạn",
+            State::Submitted => "đã nộp",
+            State::Approved => "đã duyệt",
+            State::Accepted => "đã tiếp nhận",
+            State::Returned => "trả lại",
+            State::NotReporting => "không báo cáo",
+        }
+    }
+
+    /// The states a unit may save a new version in.
+    pub const EDITABLE: [State; 3] = [State::NotStarted, State::Draft, State::Returned];
+
+    /// The states of a unit below that let the level above send its own
+    /// report: approved, accepted, or not reporting.
+    pub const SETTLED: [State; 3] = [State::Approved, State::Accepted, State::NotReporting];
+
+    /// Whether the unit may save a new version.
+    pub fn editable(self) -> bool {
+        Self::EDITABLE.contains(&self)
+    }
+
+    /// Whether the level above has approved (a cell) or accepted (a committee) it.
+    pub fn approved(self) -> bool {
+        matches!(self, State::Approved | State::Accepted)
+    }
+
+    /// Whether the level above has the report now: submitted, approved or
+    /// accepted (its signed original may come).
+    pub fn received(self) -> bool {
+        self == State::Submitted || self.approved()
+    }
+}
+
+/// A unit as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub parent: Option<String>,
+    pub state: State,
+    /// How many versions were saved.
+    pub versions: i64,
+    /// The current version's number.
+    pub current: Option<i64>,
+    /// When it last changed, milliseconds since 1970 (UTC).
+    pub changed_at: Option<i64>,
+    /// When it was first submitted, for timeliness.
+    pub submitted_at: Option<i64>,
+    /// The last return's comment, or why it does not report.
+    pub note: Option<String>,
+}
+
+/// What a user may do, for the unit they act for.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema, strum::EnumString, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Role {
+    /// Bí thư chi bộ: one cell.
+    Cell,
+    /// Cán bộ cấp ủy cơ sở: one grassroots committee and its cells.
+    Committee,
+    /// Cán bộ Ban Tổ chức: the whole Bloc.
+    Board,
+    /// Quản trị: campaigns and the first Board accounts; no submission.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Cell => "bí thư chi bộ",
+            Role::Committee => "cán bộ cấp ủy cơ sở",
+            Role::Board => "cán bộ Ban Tổ chức",
+            Role::Admin => "quản trị",
+        }
+    }
+}
