@@ -32,7 +32,7 @@ pub use self::inputs::{
 };
 pub use self::progress::{LevelProgress, Timeliness, progress};
 pub use self::save::{Saved, checked_part, editable, save_part};
-pub use self::states::{Step, next};
+pub use self::states::{Step, next, open_steps};
 pub use self::step::{Context, Plan, StepRequest, plan, take_step};
 pub use self::summary::Summary;
 pub use self::tree::{BOARD, NewUnit, Tree, read_units};

@@ -5,9 +5,9 @@
 //! level submits its own report only when every unit below it is approved
 //! or marked as not reporting.
 
-use super::access::Action;
-use super::{Level, State};
-use crate::store::EventAction;
+use super::access::{Access, Action, access};
+use super::{Level, State, Unit};
+use crate::store::{Account, EventAction};
 
 /// What a user does to a unit's report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
@@ -87,9 +87,22 @@ pub fn next(step: Step, level: Level, state: State, has_version: bool) -> Result
     })
 }
 
+/// The steps `account` may take now on the first unit of `lineage` (the
+/// unit, then the units above it): the ones its role allows there and its
+/// report's state leads on from — the buttons a page offers.
+pub fn open_steps(account: &Account, campaign: &str, lineage: &[Unit]) -> Vec<Step> {
+    let Some(unit) = lineage.first() else { return Vec::new() };
+    Step::ALL
+        .into_iter()
+        .filter(|step| access(account, campaign, lineage, step.action()) == Access::Granted)
+        .filter(|step| next(*step, unit.level, unit.state, unit.current.is_some()).is_ok())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::campaign::{Role, test_unit};
 
     #[test]
     fn a_cell_goes_draft_submitted_returned_submitted_approved_and_no_step_twice() {
@@ -193,5 +206,24 @@ mod tests {
         assert_eq!(Step::Approve.label(Level::Cell), "duyệt");
         assert_eq!(Step::Return.label(Level::Committee), "trả lại");
         assert_eq!(Step::NotReporting.label(Level::Cell), "đánh dấu không báo cáo");
+    }
+
+    #[test]
+    fn a_page_offers_the_steps_the_role_allows_and_the_state_leads_on_from() {
+        let account =
+            |role, unit: &str| Account { login: "x".into(), role, campaign: Some("c".into()), unit: Some(unit.into()) };
+        let committee = test_unit("db-a", Level::Committee, State::Draft, Some("ban"));
+        let board = test_unit("ban", Level::Board, State::Draft, None);
+        let submitted = test_unit("cb-1", Level::Cell, State::Submitted, Some("db-a"));
+        let line = [submitted.clone(), committee.clone(), board.clone()];
+        let secretary = account(Role::Cell, "cb-1");
+        assert_eq!(open_steps(&secretary, "c", &line), Vec::<Step>::new(), "sent: nothing left to her");
+        let officer = account(Role::Committee, "db-a");
+        assert_eq!(open_steps(&officer, "c", &line), vec![Step::Approve, Step::Return]);
+        assert_eq!(open_steps(&officer, "other", &line), Vec::<Step>::new(), "another campaign");
+        let draft = [test_unit("cb-1", Level::Cell, State::Draft, Some("db-a")), committee, board];
+        assert_eq!(open_steps(&secretary, "c", &draft), vec![Step::Submit]);
+        assert_eq!(open_steps(&officer, "c", &draft), vec![Step::NotReporting]);
+        assert!(open_steps(&officer, "c", &[]).is_empty());
     }
 }

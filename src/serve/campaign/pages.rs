@@ -12,7 +12,7 @@ use strum::VariantArray;
 use super::progress::Progress;
 use crate::campaign::State as UnitState;
 use crate::campaign::{
-    Access, Action, Step, Summary, access, action_label, action_words, documents_of, next, sees_campaign,
+    Access, Action, Step, Summary, access, action_label, action_words, documents_of, next, open_steps, sees_campaign,
     signed_required, vietnam_time,
 };
 use crate::campaign::{Level, Role, Unit};
@@ -96,10 +96,8 @@ pub async fn campaign_page(
         .map(|unit| {
             let line = lineage(unit);
             let may = |action| access(&account, &code, &line, action) == Access::Granted;
-            let steps: Vec<Value> = Step::ALL
+            let steps: Vec<Value> = open_steps(&account, &code, &line)
                 .into_iter()
-                .filter(|step| may(step.action()))
-                .filter(|step| next(*step, unit.level, unit.state, unit.current.is_some()).is_ok())
                 .map(|step| {
                     let confirm = (step == Step::Submit && Some(&unit.code) == account.unit.as_ref()).then_some(&ask);
                     json!({ "name": step.as_str(), "label": capitalised(step.label(unit.level)), "note": step.needs_note(), "confirm": confirm })
