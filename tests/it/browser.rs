@@ -154,6 +154,7 @@ async fn a_cell_secretary_gets_the_pdfs_in_a_browser() {
         .until("!!document.getElementById('preview') && document.getElementById('preview').naturalWidth > 500")
         .await;
     assert_eq!(browser.eval("document.getElementById('status').textContent.includes('hợp lệ')").await, json!(true));
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the preview's page at 390 px");
 
     let packet = "document.querySelector('button[data-kind=\"packet\"][data-format=\"pdf\"]')";
     let button = browser
@@ -178,6 +179,7 @@ async fn a_cell_secretary_gets_the_pdfs_in_a_browser() {
     let row = row.as_str().expect("row 4 is marked");
     assert!(row.contains("31/02/1969") && row.contains("không có trên lịch"), "{row}");
     assert_eq!(browser.eval("document.querySelectorAll('tr.bad').length").await, json!(1));
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the problems' page at 390 px");
     // Said at once to a screen reader, counted, in words a secretary reads.
     let status = browser.eval("(s => [s.getAttribute('role'), document.activeElement === s, s.textContent])(document.getElementById('status'))").await;
     assert_eq!(status, json!(["alert", true, "Dữ liệu còn 1 lỗi; sửa trong bảng tính rồi gửi lại."]));
@@ -259,6 +261,24 @@ async fn a_cell_secretary_finishes_form_1_on_the_page_from_the_blank_workbook() 
 }
 
 impl Browser {
+    /// Whether the page shown now fits a phone (390 × 844): nothing wider
+    /// than the screen, so nothing scrolls sideways; the wide tables become
+    /// stacked rows. Checked at that size, then back to the laptop's.
+    async fn fits_a_phone(&mut self) -> Value {
+        let phone = json!({ "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true });
+        self.call("Emulation.setDeviceMetricsOverride", phone).await;
+        let wider = self
+            .eval(
+                // A mobile browser zooms out to show a page wider than the
+                // screen (innerWidth grows with it): measured against 390.
+                "document.documentElement.scrollWidth <= 390 ? null : \
+                 [document.documentElement.scrollWidth, ...[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391).slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ': ' + e.textContent.slice(0, 40))]",
+            )
+            .await;
+        self.call("Emulation.clearDeviceMetricsOverride", json!({})).await;
+        wider
+    }
+
     /// Goes to `url` and waits until the new page is loaded and `ready` is true.
     async fn go(&mut self, url: &str, ready: &str) {
         self.eval("window.leaving = true").await;
@@ -271,10 +291,13 @@ impl Browser {
         // Another person at the same browser: nobody signed in.
         self.call("Network.clearBrowserCookies", json!({})).await;
         self.go(&format!("{base}{link}"), "!!document.querySelector('input[name=repeat]')").await;
+        assert_eq!(self.fits_a_phone().await, Value::Null, "the invitation's page at 390 px");
         self.eval("document.querySelectorAll('input[type=password]').forEach(i => i.value = 'một mật khẩu đủ dài'); document.querySelector('form').submit()").await;
         self.until("document.readyState === 'complete' && location.pathname === '/web/campaigns'").await;
+        assert_eq!(self.fits_a_phone().await, Value::Null, "the campaigns' list at 390 px");
         self.eval("document.querySelector('a[href^=\"/web/campaigns/\"]').click()").await;
         self.until("document.readyState === 'complete' && !!document.getElementById('units')").await;
+        assert_eq!(self.fits_a_phone().await, Value::Null, "the campaign's page at 390 px");
     }
 
     /// Signs in on the sign-in page and opens the campaign's page.
@@ -359,11 +382,15 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
 
     // Not signed in: the campaign's page sends to the sign-in page.
     browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "location.pathname === '/web/sign-in'").await;
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the sign-in page at 390 px");
+    browser.go(&format!("{base}/"), "!!document.getElementById('cell-form')").await;
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the home page at 390 px");
 
     // The Board creates the committees' accounts.
     browser.accept(&base, &link.trim()[link.find("/web/").unwrap()..]).await;
     let committees = browser.invite_below().await;
     assert_eq!(committees.len(), 2, "{committees:?}");
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the Board's page with its links at 390 px");
     // The links as a file to send each committee its own.
     browser.eval("document.querySelector('#accounts output a[download]').click()").await;
     let list = downloaded(&downloads, "csv").await;
@@ -381,6 +408,7 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     browser.accept(&base, &committee_link).await;
     let cells = browser.invite_below().await;
     assert_eq!(cells.len(), 3, "{cells:?}");
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the committee's page at 390 px");
     let cell_link = cells.iter().find(|(login, _)| login == cell).unwrap().1.clone();
 
     // The cell's secretary uploads a workbook with a mistake, sees it, uploads it fixed, submits.
@@ -397,6 +425,7 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     // Counted, and beside the member's name.
     assert!(said.as_str().unwrap().starts_with("dữ liệu nhập có 1 lỗi"), "{said}");
     assert!(said.as_str().unwrap().contains(", đồng chí Lê Đức Minh: "), "{said}");
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the cell's page with its problems at 390 px");
     browser.save(cell, &root().join("examples/chi-bo-van-phong.xlsx")).await;
     browser.until(&format!("document.readyState === 'complete' && {row}.cells[3].textContent === '2'")).await;
     // The page says what was stored.
@@ -438,12 +467,47 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     for other in ["dang-bo-so-tai-chinh.chi-bo-phong-ngan-sach", "dang-bo-so-tai-chinh.chi-bo-thanh-tra"] {
         browser.step(other, "not-reporting", Some("Chi bộ đã giải thể")).await;
     }
+    // Its report's details typed on its page, no file: a wrong date is
+    // said by the field's name and marked; fixed, saved.
+    let details = format!("{base}/web/campaigns/2021-quang-nam/units/{committee}");
+    browser.go(&details, "!!document.getElementById('details-form')").await;
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the committee's details at 390 px");
+    let field = |name: &str| format!("document.querySelector('#details-form [name=\"committee.{name}\"]')");
+    assert_eq!(browser.eval(&format!("{}.value", field("signature.name"))).await, json!("Nguyễn Văn Thành"));
+    let shown = browser.eval("document.getElementById('details').innerText").await;
+    assert!(!shown.as_str().unwrap().to_lowercase().contains("json"), "{shown}");
+    browser
+        .eval(&format!(
+            "{}.value = 'Trần Thị Mai'; {}.value = ''; {}.value = '31/02/2021'; document.querySelector('#details-form button').click()",
+            field("signature.name"),
+            field("header.number"),
+            field("header.date")
+        ))
+        .await;
+    browser.until("document.querySelector('#details-form output[role=alert]') !== null").await;
+    let said = browser.eval("document.querySelector('#details-form output').textContent").await;
+    assert!(said.as_str().unwrap().contains("«Ngày ban hành (ngày/tháng/năm)»: "), "{said}");
+    assert_eq!(browser.eval(&format!("{}.getAttribute('aria-invalid')", field("header.date"))).await, json!("true"));
+    browser
+        .eval(&format!(
+            "window.leaving = true; {}.value = '06/05/2021'; document.querySelector('#details-form button').click()",
+            field("header.date")
+        ))
+        .await;
+    browser
+        .until("!window.leaving && document.readyState === 'complete' && document.getElementById('said') !== null")
+        .await;
+    let said = browser.eval("document.getElementById('said').textContent").await;
+    assert!(said.as_str().unwrap().starts_with("Đã lưu phiên bản "), "{said}");
+    assert_eq!(browser.eval(&format!("{}.value", field("signature.name"))).await, json!("Trần Thị Mai"));
+    browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
     browser.step(committee, "submit", None).await;
     let form6 = format!("document.getElementById('{committee}').querySelector('a[href$=\"/mau-6\"]').click()");
     browser.eval(&form6).await;
     let pdf = downloaded(&downloads, "pdf").await;
     let text = folded(&pdf_text(&std::fs::read(&pdf).unwrap()));
     assert!(text.contains("Mẫu 6-KTTĐV") && text.contains("Chi bộ Văn phòng"), "{text}");
+    assert!(text.contains("Trần Thị Mai") && !text.contains("12-BC/ĐU"), "the details typed on the page: {text}");
     std::fs::remove_file(&pdf).unwrap();
 
     // The Board signs in again, accepts it, marks the other committee as not
@@ -457,6 +521,19 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     assert_eq!(share, json!("1/1 đơn vị, 100,0%"), "the cells that report");
     let late = browser.eval(&format!("document.getElementById('{committee}').cells[2].textContent")).await;
     assert!(late.as_str().unwrap().starts_with("trễ "), "the example's deadline is of 2021: {late}");
+    // Form 7's sections typed on the Board's page as paragraphs and items.
+    browser
+        .go(&format!("{base}/web/campaigns/2021-quang-nam/units/ban"), "!!document.getElementById('details-form')")
+        .await;
+    let proposals = "document.querySelector('#details-form [name=\"report.proposals\"]')";
+    let typed = browser.eval(&format!("{proposals}.value")).await;
+    assert!(typed.as_str().unwrap().starts_with("Đề nghị Ban Tổ chức Tỉnh ủy sớm cấp lại"), "{typed}");
+    browser.eval(&format!("window.leaving = true; {proposals}.value += '\\n- Bổ sung kinh phí in thẻ cho năm sau.'; document.querySelector('#details-form button').click()")).await;
+    browser
+        .until("!window.leaving && document.readyState === 'complete' && document.getElementById('said') !== null")
+        .await;
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the Board's details at 390 px");
+    browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
     browser.eval("document.getElementById('ban').querySelector('a[href$=\"/mau-7\"]').click()").await;
     let pdf = downloaded(&downloads, "pdf").await;
     let carried = kttdv::extract(&std::fs::read(&pdf).unwrap()).unwrap().input;
@@ -468,6 +545,7 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     assert!(text.contains("Có 1 đơn vị không báo cáo: + Đảng bộ Sở Xây dựng (Đảng bộ đã sáp nhập)."), "{text}");
     let late = format!("Đảng bộ Sở Tài chính: nộp ngày {received}, chậm");
     assert!(text.contains(&late), "the late unit, from the store: {text}");
+    assert!(text.contains("- Bổ sung kinh phí in thẻ cho năm sau."), "section V as typed: {text}");
 
     // The cell's page: its versions and its timeline, the return's comment in it.
     browser
@@ -481,6 +559,7 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     );
     assert!(timeline.contains("duyệt, tiếp nhận"), "{timeline}");
     assert_eq!(browser.eval("document.querySelectorAll('#versions tbody tr').length").await, json!(3));
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "a unit's page at 390 px");
 
     // The Board reads the log on screen, the cell's returns only.
     browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
@@ -493,15 +572,11 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     let row = browser.eval("[...document.querySelectorAll('#events tbody td')].map(td => td.textContent)").await;
     let row: Vec<&str> = row.as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
     assert_eq!(row[2..7], ["trả lại", committee, "Chi bộ Văn phòng", "2", "Đồng chí thứ ba thiếu ngày vào Đảng"]);
-    // On a phone the log's page does not scroll sideways: its table scrolls in its own box.
-    let phone = json!({ "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true });
-    browser.call("Emulation.setDeviceMetricsOverride", phone).await;
-    let fits = browser.eval("document.documentElement.scrollWidth <= window.innerWidth").await;
-    assert_eq!(fits, json!(true), "the log's page at 390 px");
-    browser.call("Emulation.clearDeviceMetricsOverride", json!({})).await;
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the log's page at 390 px");
 
     // Signing out from the campaign's page ends the session: back to the sign-in page.
     browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the Board's page at the end at 390 px");
     browser.eval("document.querySelector('form.who button').click()").await;
     browser.until("document.readyState === 'complete' && location.pathname === '/web/sign-in'").await;
 }

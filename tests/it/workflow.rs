@@ -648,24 +648,24 @@ async fn the_audit_log_reads_on_screen_paged_and_filtered_by_unit_and_action_for
         assert_eq!(all.status(), StatusCode::OK);
         let all = text(all.text().await.unwrap());
         assert!(all.contains("<h1>Nhật ký thao tác</h1>"), "{all}");
-        let first = all.find("<td>nộp</td>").expect("the submission listed");
-        assert!(first < all.find("<td>xem dữ liệu</td>").unwrap(), "newest first");
-        assert!(all.contains("<td>Chi bộ Văn phòng</td>"), "{all}");
+        let first = all.find("<td data-label=\"Thao tác\">nộp</td>").expect("the submission listed");
+        assert!(first < all.find("<td data-label=\"Thao tác\">xem dữ liệu</td>").unwrap(), "newest first");
+        assert!(all.contains("<td data-label=\"Đơn vị\">Chi bộ Văn phòng</td>"), "{all}");
         assert!(all.contains("(giờ Việt Nam)"), "{all}");
 
         // Filtered by action: 60 reads, 50 a page.
         let reads = text(page("?thao-tac=read").await.unwrap().text().await.unwrap());
         assert!(reads.contains("60 thao tác") && reads.contains("Trang 1/2"), "{reads}");
-        assert_eq!(reads.matches("<td>xem dữ liệu</td>").count(), 50);
-        assert!(!reads.contains("<td>nộp</td>"), "only the reads");
+        assert_eq!(reads.matches("<td data-label=\"Thao tác\">xem dữ liệu</td>").count(), 50);
+        assert!(!reads.contains("<td data-label=\"Thao tác\">nộp</td>"), "only the reads");
         let second = text(page("?thao-tac=read&trang=2").await.unwrap().text().await.unwrap());
-        assert_eq!(second.matches("<td>xem dữ liệu</td>").count(), 10);
+        assert_eq!(second.matches("<td data-label=\"Thao tác\">xem dữ liệu</td>").count(), 10);
 
         // Filtered by unit: the other cell has no event.
         let other = text(page(&format!("?don-vi={SIBLING_CELL}")).await.unwrap().text().await.unwrap());
         assert!(other.contains("Không có thao tác nào"), "{other}");
         let cell = text(page(&format!("?don-vi={CELL}&thao-tac=submit")).await.unwrap().text().await.unwrap());
-        assert!(cell.contains("1 thao tác") && cell.contains("<td>nộp</td>"), "{cell}");
+        assert!(cell.contains("1 thao tác") && cell.contains("<td data-label=\"Thao tác\">nộp</td>"), "{cell}");
 
         // A filter that is not one: said, not a 500.
         let unknown = page("?thao-tac=xoa-sach").await.unwrap();

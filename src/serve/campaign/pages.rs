@@ -12,8 +12,8 @@ use strum::VariantArray;
 use super::progress::Progress;
 use crate::campaign::State as UnitState;
 use crate::campaign::{
-    Access, Action, Step, Summary, access, action_label, action_words, documents_of, next, open_steps, sees_campaign,
-    signed_required, vietnam_time,
+    Access, Action, Step, Summary, access, action_label, action_words, documents_of, next, open_steps, own_part,
+    sees_campaign, signed_required, vietnam_time,
 };
 use crate::campaign::{Level, Role, Unit};
 use crate::serve::AppState;
@@ -162,10 +162,30 @@ pub struct PageQuery {
 /// its timeline.
 pub(super) async fn unit_page(
     State(state): State<Arc<AppState>>,
-    Reached { mut lineage, .. }: Reached,
+    Reached { account, lineage }: Reached,
+    headers: axum::http::HeaderMap,
     Path(UnitPath { campaign, code }): Path<UnitPath>,
 ) -> Result<Response, ApiError> {
-    let unit = lineage.remove(0);
+    let unit = lineage[0].clone();
+    // A committee's or the Board's own details, typed on the page while it
+    // may still edit them, from its current version.
+    let details = match unit.level != Level::Cell
+        && unit.state.editable()
+        && access(&account, &campaign, &lineage, Action::Edit) == Access::Granted
+    {
+        true => {
+            let version = state.store.version(&campaign, &code, None).await?;
+            let own = match version {
+                Some(version) => {
+                    own_part(unit.level, &serde_json::from_str(&version.body).map_err(ApiError::internal)?)
+                }
+                None => json!({}),
+            };
+            let csrf = super::super::session::session_of(&headers).map(super::super::session::csrf_of);
+            Some(json!({ "own": own.to_string(), "csrf": csrf, "board": unit.level == Level::Board }))
+        }
+        false => None,
+    };
     let campaign_name = campaign_name(&state, &campaign).await?;
     let versions: Vec<Value> = state
         .store
@@ -192,6 +212,7 @@ pub(super) async fn unit_page(
     let context = json!({
         "code": campaign, "campaign_name": campaign_name, "unit": unit, "level_label": unit.level.label(),
         "state_label": unit.state.label(), "versions": versions, "events": events, "documents": documents,
+        "details": details,
     });
     Ok(state.pages.page("unit.html", &context))
 }
