@@ -74,7 +74,12 @@ pub fn signed_required(settings: &str) -> Result<Vec<Level>, StoreError> {
 /// A unit for the unit tests of the campaign's rules: one version saved,
 /// in `state`, named after its code.
 #[cfg(test)]
-fn test_unit(code: &str, level: Level, state: crate::campaign::State, parent: Option<&str>) -> crate::campaign::Unit {
+pub(crate) fn test_unit(
+    code: &str,
+    level: Level,
+    state: crate::campaign::State,
+    parent: Option<&str>,
+) -> crate::campaign::Unit {
     crate::campaign::Unit {
         code: code.into(),
         name: code.into(),

@@ -57,6 +57,7 @@ impl Level {
     schemars::JsonSchema,
     strum::EnumString,
     strum::IntoStaticStr,
+    strum::VariantArray,
 )]
 pub enum State {
     #[serde(rename = "chua-nop")]

@@ -577,6 +577,22 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     // Signing out from the campaign's page ends the session: back to the sign-in page.
     browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
     assert_eq!(browser.fits_a_phone().await, Value::Null, "the Board's page at the end at 390 px");
+    // A committee's cells fold under it and open again; a search by name
+    // without diacritics lists the units named so.
+    let fold = "document.querySelector('tr[id=\"dang-bo-so-xay-dung\"] button.fold')";
+    let hidden = "[...document.querySelectorAll('tr[data-parent=\"dang-bo-so-xay-dung\"]')].map(r => r.hidden)";
+    assert_eq!(browser.eval(&format!("{fold}.click(), {hidden}")).await, json!([true, true]));
+    assert_eq!(browser.eval(&format!("{fold}.click(), {hidden}")).await, json!([false, false]));
+    browser.eval("window.leaving = true; const f = document.getElementById('filter-units'); f.elements.tim.value = 'xay dung'; f.submit()").await;
+    browser.until("!window.leaving && document.readyState === 'complete' && !!document.getElementById('units')").await;
+    let listed = browser.eval("[...document.querySelectorAll('#units tbody tr')].map(r => r.id)").await;
+    let found = [
+        "dang-bo-so-xay-dung",
+        "dang-bo-so-xay-dung.chi-bo-phong-quan-ly-xay-dung",
+        "dang-bo-so-xay-dung.chi-bo-thanh-tra-xay-dung",
+    ];
+    assert_eq!(listed, json!(found), "the committee and its two cells named «… Xây dựng»");
+    assert_eq!(browser.eval("document.getElementById('listed').textContent").await, json!("3/8 đơn vị khớp bộ lọc"));
     browser.eval("document.querySelector('form.who button').click()").await;
     browser.until("document.readyState === 'complete' && location.pathname === '/web/sign-in'").await;
 }

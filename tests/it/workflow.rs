@@ -705,3 +705,56 @@ async fn the_rule_of_a_route_is_applied_before_its_request_is_read() {
         .unwrap();
     assert_eq!(answer.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_board_finds_units_by_name_state_and_lateness_and_sorts_them_on_its_page() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let board =
+        User::created(&store, &server, "ban-to-chuc", &["--role", "board", "--campaign", CAMPAIGN, "--unit", BOARD])
+            .await;
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
+    assert_eq!(step(&server, &secretary, CELL, "submit", json!({})).await.0, StatusCode::OK);
+    let page = |query: &str| {
+        let url = server.url(&format!("/web/campaigns/{CAMPAIGN}{query}"));
+        let get = board.get(url).send();
+        async move {
+            let answer = get.await.unwrap();
+            assert_eq!(answer.status(), StatusCode::OK);
+            answer.text().await.unwrap().replace("&#x2F;", "/")
+        }
+    };
+    let rows = |html: &str| -> Vec<String> {
+        html.match_indices("<tr class=\"")
+            .map(|(at, _)| {
+                let id = &html[at..];
+                let id = &id[id.find("id=\"").unwrap() + 4..];
+                id[..id.find('"').unwrap()].to_owned()
+            })
+            .collect()
+    };
+    let all = page("").await;
+    assert_eq!(rows(&all).len(), 8, "the whole example tree: {:?}", rows(&all));
+    assert!(all.contains("<p id=\"listed\" role=\"status\">8 đơn vị"), "{all}");
+
+    // By name, without diacritics.
+    let found = page("?tim=tai+chinh").await;
+    assert_eq!(rows(&found), ["dang-bo-so-tai-chinh"]);
+    assert!(found.contains("1/8 đơn vị khớp bộ lọc") && found.contains("value=\"tai chinh\""), "{found}");
+    // By state: the one cell submitted.
+    assert_eq!(rows(&page("?trang-thai=da-nop").await), [CELL]);
+    // By lateness: the example's deadlines are of 2021, so nothing is still due.
+    assert!(rows(&page("?han=chua-den-han").await).is_empty());
+    let overdue = rows(&page("?han=qua-han").await);
+    assert!(
+        overdue.len() >= 6 && !overdue.contains(&CELL.to_owned()),
+        "every cell and committee but the one that sent: {overdue:?}"
+    );
+    // Sorted by name: «Ban …», then «Chi bộ …», then «Đảng bộ …».
+    let sorted = rows(&page("?sap-xep=ten").await);
+    assert_eq!(sorted.len(), 8);
+    assert!(sorted[0] == "ban" && sorted[1].contains(".chi-bo-") && sorted[7].starts_with("dang-bo-"), "{sorted:?}");
+    // Words it does not know narrow nothing.
+    assert_eq!(rows(&page("?trang-thai=khong-co&sap-xep=x").await).len(), 8);
+}

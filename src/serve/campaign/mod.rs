@@ -8,6 +8,7 @@
 
 mod accounts;
 pub(super) mod answers;
+mod filter;
 mod log;
 mod pages;
 mod progress;

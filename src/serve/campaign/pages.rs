@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 use strum::VariantArray;
 
+use super::filter::{LATENESS, ORDERS, UnitFilter};
 use super::progress::Progress;
 use crate::campaign::State as UnitState;
 use crate::campaign::{
@@ -48,7 +49,7 @@ pub async fn campaign_page(
     actor: Result<Actor, ApiError>,
     headers: axum::http::HeaderMap,
     Path(campaign): Path<String>,
-    Query(PageQuery { trang }): Query<PageQuery>,
+    Query(filter): Query<UnitFilter>,
 ) -> Result<Response, ApiError> {
     let Actor(account) = match actor {
         Err(ApiError::Unauthorized) => return Ok(Redirect::to("/web/sign-in").into_response()),
@@ -61,8 +62,8 @@ pub async fn campaign_page(
     };
     let units = reached_units(&state, &account, &code).await?;
     let progress = Progress::of(&units, &settings)?;
-    let timeliness: HashMap<&str, String> =
-        progress.rows.iter().map(|(unit, timeliness)| (unit.code.as_str(), timeliness.label())).collect();
+    let timeliness: HashMap<&str, crate::campaign::Timeliness> =
+        progress.rows.iter().map(|(unit, timeliness)| (unit.code.as_str(), *timeliness)).collect();
     let by_code: HashMap<&str, &Unit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
     let lineage = |unit: &Unit| {
         let mut line = vec![unit.clone()];
@@ -72,9 +73,12 @@ pub async fn campaign_page(
         line
     };
     // A Bloc of a few hundred units is one page; a larger tree comes a page at a time.
-    let pages = units.len().div_ceil(UNITS_PER_PAGE).max(1);
-    let page = trang.unwrap_or(1).clamp(1, pages);
-    let shown = &units[(page - 1) * UNITS_PER_PAGE..(page * UNITS_PER_PAGE).min(units.len())];
+    // A committee's cells fold under it while the page lists the tree.
+    let below: std::collections::HashSet<&str> = units.iter().filter_map(|u| u.parent.as_deref()).collect();
+    let listed = filter.apply(&units, |u| timeliness.get(u.code.as_str()).copied());
+    let pages = listed.len().div_ceil(UNITS_PER_PAGE).max(1);
+    let page = filter.trang.unwrap_or(1).clamp(1, pages);
+    let shown = &listed[(page - 1) * UNITS_PER_PAGE..(page * UNITS_PER_PAGE).min(listed.len())];
     // Submitting asks first, saying what goes up: the user's own unit's
     // current version (a cell's members and lists).
     let own_unit = units.iter().find(|u| Some(&u.code) == account.unit.as_ref());
@@ -104,11 +108,12 @@ pub async fn campaign_page(
                 })
                 .collect();
             json!({
-                "code": unit.code, "name": unit.name, "level": unit.level, "state": unit.state,
+                "code": unit.code, "name": unit.name, "level": unit.level, "state": unit.state, "parent": unit.parent,
+                "has_below": unit.level == Level::Committee && below.contains(unit.code.as_str()),
                 "state_label": unit.state.label(), "note": unit.note, "versions": unit.versions,
                 "current": unit.current, "changed": unit.changed_at.map(page_time),
                 "documents": if may(Action::Read) { document_links(&code, unit) } else { Vec::new() },
-                "timeliness": timeliness.get(unit.code.as_str()), "upload": may(Action::Edit) && unit.state.editable(), "steps": steps,
+                "timeliness": timeliness.get(unit.code.as_str()).map(|t| t.label()), "upload": may(Action::Edit) && unit.state.editable(), "steps": steps,
                 "signed_upload": may(Action::Edit) && unit.state.received(),
                 // The signed originals of the current version, for those who
                 // read the unit; a decided version without one is flagged.
@@ -129,7 +134,13 @@ pub async fn campaign_page(
         "audit": matches!(account.role, Role::Board | Role::Admin),
         "board_invite": (account.role == Role::Admin).then(|| units.iter().find(|u| u.level == Level::Board).map(|u| &u.code)).flatten(),
         "csrf": csrf, "today": progress.today.to_string(), "levels": progress.levels(), "units": rows,
-        "page": page, "pages": pages, "unit_count": units.len(),
+        "page": page, "pages": pages, "unit_count": units.len(), "listed": listed.len(),
+        "previous": (page > 1).then(|| filter.at_page(page - 1)), "next": (page < pages).then(|| filter.at_page(page + 1)),
+        "tree": filter.order.is_empty() || !ORDERS.iter().any(|(code, _)| *code == filter.order),
+        "filter": { "tim": filter.tim, "state": filter.state, "han": filter.han, "order": filter.order, "any": filter.any() },
+        "states": UnitState::VARIANTS.iter().map(|s| json!({ "code": s.as_str(), "label": s.label() })).collect::<Vec<_>>(),
+        "lateness": LATENESS.map(|(code, label)| json!({ "code": code, "label": label })),
+        "orders": ORDERS.map(|(code, label)| json!({ "code": code, "label": label })),
     });
     Ok(state.pages.page("campaign.html", &context))
 }
@@ -151,12 +162,6 @@ fn signed_links(campaign: &str, unit: &Unit, signed: Option<&Vec<crate::store::S
 
 /// Units listed on one page of a campaign's page.
 const UNITS_PER_PAGE: usize = 1000;
-
-/// `?trang=N`: which page of a large tree's units.
-#[derive(serde::Deserialize)]
-pub struct PageQuery {
-    trang: Option<usize>,
-}
 
 /// A unit's page: its state, its versions with the documents of each, and
 /// its timeline.
