@@ -18,6 +18,7 @@ mod states;
 mod step;
 mod summary;
 mod tree;
+mod waiting;
 
 pub use self::access::{Access, Action, access, may_disable, reached, reads_log, role_of, sees_campaign};
 pub use self::accounts::{Invitation, Invited, Login, LoginError, MAX_LOGIN, first_account, invite, open_account};
@@ -36,6 +37,7 @@ pub use self::states::{Step, next, open_steps};
 pub use self::step::{Context, Plan, StepRequest, plan, take_step};
 pub use self::summary::Summary;
 pub use self::tree::{BOARD, NewUnit, Tree, read_units};
+pub use self::waiting::{Due, SOON_DAYS, Waiting, waiting};
 use crate::kinds::slug;
 use crate::model::campaign::{Campaign, Reporting};
 pub use crate::model::unit::{Level, Role, State, Unit};

@@ -447,6 +447,14 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
 
     // The secretary sees the comment, fixes, submits again.
     browser.sign_in(&base, cell).await;
+    let waits = browser.eval("document.getElementById('waiting').innerText").await;
+    assert!(
+        waits
+            .as_str()
+            .unwrap()
+            .contains("Báo cáo của đơn vị bạn bị cấp trên trả lại: «Đồng chí thứ ba thiếu ngày vào Đảng»"),
+        "what waits for her, said where she lands: {waits}"
+    );
     let state = browser.eval(&format!("{row}.querySelector('[class^=state-]').textContent")).await;
     assert!(
         state.as_str().unwrap().contains("trả lại") && state.as_str().unwrap().contains("thiếu ngày vào Đảng"),
@@ -463,6 +471,10 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
 
     // The committee approves it, marks the two others as not reporting, submits its own.
     browser.sign_in(&base, committee).await;
+    let waits = browser.eval("document.getElementById('waiting').innerText").await;
+    let waits = waits.as_str().unwrap();
+    assert!(waits.contains("1 báo cáo chờ bạn duyệt: Chi bộ Văn phòng"), "{waits}");
+    assert!(waits.contains("đã quá hạn nộp"), "the example's deadlines are of 2021: {waits}");
     browser.step(cell, "approve", None).await;
     for other in ["dang-bo-so-tai-chinh.chi-bo-phong-ngan-sach", "dang-bo-so-tai-chinh.chi-bo-thanh-tra"] {
         browser.step(other, "not-reporting", Some("Chi bộ đã giải thể")).await;

@@ -13,8 +13,8 @@ use super::filter::{LATENESS, ORDERS, UnitFilter};
 use super::progress::Progress;
 use crate::campaign::State as UnitState;
 use crate::campaign::{
-    Access, Action, Step, Summary, access, action_label, action_words, documents_of, next, open_steps, own_part,
-    sees_campaign, signed_required, vietnam_time,
+    Access, Action, SOON_DAYS, Step, Summary, access, action_label, action_words, deadlines, documents_of, next,
+    open_steps, own_part, sees_campaign, signed_required, vietnam_time, waiting,
 };
 use crate::campaign::{Level, Role, Unit};
 use crate::serve::AppState;
@@ -126,8 +126,10 @@ pub async fn campaign_page(
             })
         })
         .collect();
+    let waits = waiting(&account, &units, &deadlines(&settings)?, progress.today);
     let csrf = super::super::session::session_of(&headers).map(super::super::session::csrf_of);
     let context = json!({
+        "waiting": (account.unit.is_some()).then_some(&waits), "nothing_waits": waits.is_empty(), "soon": SOON_DAYS,
         "code": code, "name": name, "account": account, "role_label": account.role.label(),
         "own": own_unit.map(|u| &u.name), "own_code": account.unit,
         "invite_below": own_unit.is_some_and(|o| units.iter().any(|u| u.parent.as_ref() == Some(&o.code))),
