@@ -35,7 +35,7 @@ pub use self::progress::{LevelProgress, Timeliness, progress};
 pub use self::save::{Saved, checked_part, editable, save_part};
 pub use self::states::{Step, next, open_steps};
 pub use self::step::{Context, Plan, StepRequest, plan, take_step};
-pub use self::summary::Summary;
+pub use self::summary::{Summary, changes};
 pub use self::tree::{BOARD, NewUnit, Tree, read_units};
 pub use self::waiting::{Due, SOON_DAYS, Waiting, waiting};
 use crate::kinds::slug;

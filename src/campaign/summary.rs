@@ -33,26 +33,11 @@ impl Summary {
             }
         }
         let before = previous.map(self::members).unwrap_or_default();
-        // The same member: the same card, or without one, the same name and
-        // birth date. Keyed once, so that a cell of thousands is compared in
-        // one pass, not each member against every other.
-        let key = |m: &Value| match text(m, "card_number") {
-            card if !card.is_empty() => (card, String::new()),
-            _ => (text(m, "full_name"), text(m, "birth_date")),
-        };
-        let was: HashMap<(String, String), &Value> = before.iter().map(|b| (key(b), b)).collect();
-        let now: HashSet<(String, String)> = members.iter().map(key).collect();
-        let mut added = Vec::new();
-        let mut changed = Vec::new();
-        for member in &members {
-            match was.get(&key(member)) {
-                None => added.push(text(member, "full_name")),
-                Some(old) if *old != member => changed.push(text(member, "full_name")),
-                Some(_) => {}
-            }
-        }
-        let removed: Vec<String> =
-            before.iter().filter(|b| !now.contains(&key(b))).map(|b| text(b, "full_name")).collect();
+        let compared = compare(&before, &members);
+        let name = |m: &&Value| text(m, "full_name");
+        let added: Vec<String> = compared.added.iter().map(name).collect();
+        let removed: Vec<String> = compared.removed.iter().map(name).collect();
+        let changed: Vec<String> = compared.changed.iter().map(|(_, now)| name(now)).collect();
         let counts = counts(members.len(), lists);
         let text = if !new {
             format!("Tệp giống hệt phiên bản {number} đã lưu: không tạo phiên bản mới; {counts}.")
@@ -100,6 +85,69 @@ impl Summary {
             "Nộp báo cáo của «{unit}» lên cấp trên — {what}. Sau khi nộp không sửa được nữa, trừ khi cấp trên trả lại. Nộp?"
         )
     }
+}
+
+/// Two versions of a roster compared member by member.
+struct Compared<'a> {
+    added: Vec<&'a Value>,
+    removed: Vec<&'a Value>,
+    /// Before and now.
+    changed: Vec<(&'a Value, &'a Value)>,
+}
+
+/// The members of `now` against those of `before`. The same member: the
+/// same card, or without one, the same name and birth date. Keyed once, so
+/// that a cell of thousands is compared in one pass, not each member
+/// against every other.
+fn compare<'a>(before: &'a [Value], now: &'a [Value]) -> Compared<'a> {
+    let key = |m: &Value| match text(m, "card_number") {
+        card if !card.is_empty() => (card, String::new()),
+        _ => (text(m, "full_name"), text(m, "birth_date")),
+    };
+    let was: HashMap<(String, String), &Value> = before.iter().map(|b| (key(b), b)).collect();
+    let kept: HashSet<(String, String)> = now.iter().map(key).collect();
+    let mut compared = Compared { added: Vec::new(), removed: Vec::new(), changed: Vec::new() };
+    for member in now {
+        match was.get(&key(member)) {
+            None => compared.added.push(member),
+            Some(old) if *old != member => compared.changed.push((old, member)),
+            Some(_) => {}
+        }
+    }
+    compared.removed = before.iter().filter(|b| !kept.contains(&key(b))).collect();
+    compared
+}
+
+/// What changed in a cell's roster from `before` to `now`, a line each in
+/// words: members added, removed, and each changed field by its column's
+/// title («Nguyễn Văn A: Ngày sinh 01/01/1970 → 02/01/1970»). The cell's
+/// own details, when they changed, in one line.
+pub fn changes(before: &Value, now: &Value) -> Vec<String> {
+    let (old, new) = (members(before), members(now));
+    let compared = compare(&old, &new);
+    let mut lines = Vec::new();
+    for member in &compared.added {
+        lines.push(format!("Thêm: {}", text(member, "full_name")));
+    }
+    for member in &compared.removed {
+        lines.push(format!("Bớt: {}", text(member, "full_name")));
+    }
+    for (was, is) in &compared.changed {
+        let fields: Vec<String> = crate::sheet::member_fields(was, is)
+            .into_iter()
+            .map(|(title, was, is)| format!("{title} {} → {}", shown(&was), shown(&is)))
+            .collect();
+        lines.push(format!("{}: {}", text(is, "full_name"), fields.join("; ")));
+    }
+    if before.get("cell") != now.get("cell") || before.get("report") != now.get("report") {
+        lines.push("Thông tin chi bộ hoặc nội dung báo cáo đã sửa".to_owned());
+    }
+    lines
+}
+
+/// A value as a line says it: «(trống)» for none.
+fn shown(value: &str) -> &str {
+    if value.is_empty() { "(trống)" } else { value }
 }
 
 fn members(roster: &Value) -> Vec<Value> {
@@ -158,6 +206,31 @@ mod tests {
         );
         let same = Summary::of(&roster(json!([a2, c])), Some(&roster(json!([a2, c]))), 2, false);
         assert!(same.text.starts_with("Tệp giống hệt phiên bản 2 đã lưu: không tạo phiên bản mới"), "{}", same.text);
+    }
+
+    #[test]
+    fn what_changed_between_two_versions_is_said_member_by_member_field_by_field() {
+        let a = json!({ "full_name": "Nguyễn Văn A", "birth_date": "01/01/1970", "gender": "nam", "card_number": "49.000001", "card": "stamp" });
+        let b = json!({ "full_name": "Lê Thị B", "birth_date": "02/02/1980", "card": "stamp" });
+        let mut a2 = a.clone();
+        a2["birth_date"] = json!("02/01/1970");
+        a2["gender"] = json!("nu");
+        a2["card"] = json!({ "lost": { "detail": "Mất khi đi công tác" } });
+        let c = json!({ "full_name": "Võ C", "birth_date": "03/03/1990" });
+        let lines = changes(&roster(json!([a, b])), &roster(json!([a2, c])));
+        assert_eq!(lines[..2], ["Thêm: Võ C", "Bớt: Lê Thị B"]);
+        assert!(
+            lines[2].starts_with("Nguyễn Văn A: Ngày sinh 01/01/1970 → 02/01/1970; Giới tính Nam → Nữ; "),
+            "{lines:?}"
+        );
+        assert!(lines[2].contains("Kết quả kiểm tra thẻ Đóng dấu → Mất thẻ (Mất khi đi công tác)"), "{lines:?}");
+        assert_eq!(lines.len(), 3);
+        assert!(changes(&roster(json!([a])), &roster(json!([a]))).is_empty(), "nothing changed, nothing said");
+        let renamed = changes(
+            &json!({ "cell": { "name": "X" }, "members": [] }),
+            &json!({ "cell": { "name": "Y" }, "members": [] }),
+        );
+        assert_eq!(renamed, ["Thông tin chi bộ hoặc nội dung báo cáo đã sửa"]);
     }
 
     #[test]

@@ -208,6 +208,53 @@ pub const OUTCOMES: &[(&str, &str)] = &[
 ];
 pub const YES_NO: &[(&str, bool)] = &[("Có", true), ("X", true), ("Không", false)];
 
+/// The fields that differ between two versions of a member, in the
+/// sheet's column order then the rest: each column's title, and the values
+/// as the sheet writes them (Nam, Chính thức, Mất thẻ…).
+pub fn member_fields(was: &serde_json::Value, is: &serde_json::Value) -> Vec<(&'static str, String, String)> {
+    use serde_json::Value;
+    let said = |field: &str, value: Option<&Value>| -> String {
+        let word = |choices: &[(&'static str, &str)], code: &str| {
+            choices.iter().find(|(_, c)| *c == code).map_or(code.to_owned(), |(w, _)| (*w).to_owned())
+        };
+        match (field, value) {
+            (_, None | Some(Value::Null)) => String::new(),
+            ("gender", Some(Value::String(code))) => word(GENDERS, code),
+            ("membership", Some(Value::String(code))) => word(MEMBERSHIPS, code),
+            ("card", Some(Value::String(code))) => word(OUTCOMES, code),
+            ("card", Some(Value::Object(outcome))) => {
+                let Some((code, inner)) = outcome.iter().next() else { return String::new() };
+                let details: Vec<&str> =
+                    inner.as_object().into_iter().flatten().filter_map(|(_, v)| v.as_str()).collect();
+                match details.is_empty() {
+                    true => word(OUTCOMES, code),
+                    false => format!("{} ({})", word(OUTCOMES, code), details.join(", ")),
+                }
+            }
+            (_, Some(Value::String(text))) => text.clone(),
+            (_, Some(Value::Bool(yes))) => if *yes { "có" } else { "không" }.to_owned(),
+            (_, Some(other)) => other.to_string(),
+        }
+    };
+    let title = |field: &str| match field {
+        "card" => "Kết quả kiểm tra thẻ",
+        _ => MEMBER_COLUMNS.iter().find(|c| c.field == field).map_or("Trường khác", |c| c.title),
+    };
+    let mut fields: Vec<&str> = MEMBER_COLUMNS.iter().map(|c| c.field).filter(|f| *f != "outcome").collect();
+    fields.insert(fields.iter().position(|f| *f == "detail").unwrap_or(fields.len()), "card");
+    let keys = was.as_object().into_iter().chain(is.as_object()).flat_map(|o| o.keys());
+    for key in keys {
+        if !fields.contains(&key.as_str()) {
+            fields.push(key);
+        }
+    }
+    fields
+        .into_iter()
+        .filter(|f| was.get(*f) != is.get(*f))
+        .map(|f| (title(f), said(f, was.get(f)), said(f, is.get(f))))
+        .collect()
+}
+
 /// A title or word folded for matching: no diacritics, no case, letters and
 /// digits only ("Ngày, tháng, năm sinh" → "ngaythangnamsinh").
 pub fn fold(text: &str) -> String {

@@ -21,6 +21,7 @@ use self::columns::{
 use crate::input::{self, Code, InputError, Place, Step};
 use crate::model::prose::Block;
 
+pub use self::columns::member_fields;
 pub use self::list::{ImportedList, read_roll, read_units};
 pub use self::template::write_template;
 

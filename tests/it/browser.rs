@@ -571,6 +571,9 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     );
     assert!(timeline.contains("duyệt, tiếp nhận"), "{timeline}");
     assert_eq!(browser.eval("document.querySelectorAll('#versions tbody tr').length").await, json!(3));
+    // What changed between the last two versions, in words, field by field.
+    let changed = browser.eval("[...document.querySelectorAll('#changes li')].map(li => li.textContent)").await;
+    assert_eq!(changed, json!(["Lê Đức Minh: Ngày sinh 23/11/1976 → 24/11/1976"]));
     assert_eq!(browser.fits_a_phone().await, Value::Null, "a unit's page at 390 px");
 
     // The Board reads the log on screen, the cell's returns only.

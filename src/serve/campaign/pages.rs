@@ -13,8 +13,8 @@ use super::filter::{LATENESS, ORDERS, UnitFilter};
 use super::progress::Progress;
 use crate::campaign::State as UnitState;
 use crate::campaign::{
-    Access, Action, SOON_DAYS, Step, Summary, access, action_label, action_words, deadlines, documents_of, next,
-    open_steps, own_part, sees_campaign, signed_required, vietnam_time, waiting,
+    Access, Action, SOON_DAYS, Step, Summary, access, action_label, action_words, changes, deadlines, documents_of,
+    next, open_steps, own_part, sees_campaign, signed_required, vietnam_time, waiting,
 };
 use crate::campaign::{Level, Role, Unit};
 use crate::serve::AppState;
@@ -172,6 +172,7 @@ pub(super) async fn unit_page(
     Reached { account, lineage }: Reached,
     headers: axum::http::HeaderMap,
     Path(UnitPath { campaign, code }): Path<UnitPath>,
+    Query(query): Query<VersionsQuery>,
 ) -> Result<Response, ApiError> {
     let unit = lineage[0].clone();
     // A committee's or the Board's own details, typed on the page while it
@@ -194,17 +195,38 @@ pub(super) async fn unit_page(
         false => None,
     };
     let campaign_name = campaign_name(&state, &campaign).await?;
-    let versions: Vec<Value> = state
-        .store
-        .versions(&campaign, &code)
-        .await?
+    let all = state.store.versions(&campaign, &code).await?;
+    // Newest first, a page at a time: a unit returned many times keeps
+    // hundreds of versions.
+    let pages = all.len().div_ceil(VERSIONS_PER_PAGE).max(1);
+    let page = query.trang.unwrap_or(1).clamp(1, pages);
+    let versions: Vec<Value> = all
         .iter()
         .rev()
+        .skip((page - 1) * VERSIONS_PER_PAGE)
+        .take(VERSIONS_PER_PAGE)
         .map(|v| {
             json!({ "number": v.number, "at": page_time(v.saved_at), "author": v.author,
                     "short": v.sha256.get(..16).unwrap_or(&v.sha256) })
         })
         .collect();
+    // A cell's two versions compared, by default the last against the one before.
+    let latest = all.last().map(|v| v.number);
+    let compared = match (unit.level, latest) {
+        (Level::Cell, Some(latest)) if all.len() > 1 => {
+            let to = query.den.filter(|n| (1..=latest).contains(n)).unwrap_or(latest);
+            let from = query.tu.filter(|n| (1..=latest).contains(n)).unwrap_or((to - 1).max(1));
+            let (store, campaign, code) = (&state.store, &campaign, &code);
+            let body = |number| async move {
+                let version = store.version(campaign, code, Some(number)).await?;
+                let body = version.map(|v| v.body).unwrap_or_default();
+                Ok::<Value, ApiError>(serde_json::from_str(&body).unwrap_or(Value::Null))
+            };
+            let lines = changes(&body(from).await?, &body(to).await?);
+            Some(json!({ "from": from, "to": to, "lines": lines, "numbers": (1..=latest).rev().collect::<Vec<_>>() }))
+        }
+        _ => None,
+    };
     let events: Vec<Value> = state
         .store
         .events(&campaign, Some(&code), false)
@@ -219,9 +241,21 @@ pub(super) async fn unit_page(
     let context = json!({
         "code": campaign, "campaign_name": campaign_name, "unit": unit, "level_label": unit.level.label(),
         "state_label": unit.state.label(), "versions": versions, "events": events, "documents": documents,
-        "details": details,
+        "details": details, "compared": compared, "page": page, "pages": pages, "version_count": all.len(),
     });
     Ok(state.pages.page("unit.html", &context))
+}
+
+/// Versions listed on one page of a unit's page.
+const VERSIONS_PER_PAGE: usize = 20;
+
+/// `?tu=N&den=M&trang=P`: the two versions a cell's page compares, and
+/// which page of its versions it lists.
+#[derive(serde::Deserialize)]
+pub(super) struct VersionsQuery {
+    tu: Option<i64>,
+    den: Option<i64>,
+    trang: Option<usize>,
 }
 
 /// Events on one page of the audit log.
