@@ -758,3 +758,38 @@ async fn the_board_finds_units_by_name_state_and_lateness_and_sorts_them_on_its_
     // Words it does not know narrow nothing.
     assert_eq!(rows(&page("?trang-thai=khong-co&sap-xep=x").await).len(), 8);
 }
+
+#[tokio::test]
+async fn a_cells_page_lists_its_versions_newest_first_a_page_at_a_time_and_compares_any_two() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
+    let mut roster = json_input(&example("cell.json"));
+    let url = unit_url(&server, CELL, "submission");
+    // Version 1 is the example's; 21 more, each with another remark.
+    for n in 2..=22 {
+        roster["members"][0]["remarks"] = json!(format!("lần {n}"));
+        ok_json(secretary.put(&url).json(&roster).send().await.unwrap()).await;
+    }
+    let page = |query: &str| {
+        let get = secretary.get(server.url(&format!("/web/campaigns/{CAMPAIGN}/units/{CELL}{query}"))).send();
+        async move { get.await.unwrap().text().await.unwrap().replace("&#x2F;", "/") }
+    };
+    let first = page("").await;
+    assert!(first.contains("Các phiên bản (22, mới nhất trước)") && first.contains("Trang 1/2"), "{first}");
+    let numbers = |html: &str| -> Vec<String> {
+        html.match_indices("<td data-label=\"Phiên bản\">")
+            .map(|(at, tag)| html[at + tag.len()..].split('<').next().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(numbers(&first).len(), 20);
+    assert_eq!(numbers(&first)[..2], ["22", "21"], "newest first");
+    assert_eq!(numbers(&page("?trang=2").await), ["2", "1"]);
+    // The last two by default; any two when asked.
+    assert!(first.contains("<li>Trần Văn Hùng: Ghi chú lần 21 → lần 22</li>"), "{first}");
+    let far = page("?tu=2&den=22").await;
+    assert!(far.contains("<li>Trần Văn Hùng: Ghi chú lần 2 → lần 22</li>"), "{far}");
+    // Out of range: the last two again, never an error.
+    assert!(page("?tu=99&den=0").await.contains("Ghi chú lần 21 → lần 22"));
+}
