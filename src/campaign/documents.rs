@@ -211,6 +211,88 @@ impl Campaigns<'_> {
     }
 }
 
+/// The document a unit of each level is read by, in a bundle: a cell's
+/// packet (forms 1 to 5), a committee's form 6, the Board's form 7.
+fn main_document(level: super::Level) -> Kind {
+    match level {
+        super::Level::Cell => Kind::Packet,
+        super::Level::Committee => Kind::Mau6,
+        super::Level::Board => Kind::Mau7,
+    }
+}
+
+/// What a bundle holds.
+pub struct Bundled {
+    /// Documents and signed originals in it.
+    pub files: usize,
+    /// Units left out, each with why: also in its `ghi-chu.txt`.
+    pub left_out: usize,
+}
+
+impl Campaigns<'_> {
+    /// The documents of `units` (a unit and the units below it) made from
+    /// their current versions, with their signed originals, as one ZIP
+    /// written to `to`, read by `login`: a folder per unit named by its
+    /// code's parts (`dang-bo-a/chi-bo-b/`). A unit without data, or whose
+    /// document cannot be made, is said in `ghi-chu.txt`, never left out
+    /// silently. One document is held at a time.
+    pub async fn bundle(
+        &self,
+        campaign: &str,
+        units: &[Unit],
+        login: &str,
+        to: &std::path::Path,
+    ) -> Result<Bundled, Error> {
+        let file = crate::private::create_file(to).map_err(|e| crate::store::StoreError::Unavailable(e.to_string()))?;
+        let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
+        // PDFs are compressed already.
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        let signed = self.store.signed_current(campaign).await?;
+        let (mut files, mut notes) = (0, Vec::new());
+        let put = |zip: &mut zip::ZipWriter<_>, path: String, bytes: &[u8]| {
+            use std::io::Write;
+            zip.start_file(path, options).and_then(|()| Ok(zip.write_all(bytes)?))
+        };
+        let written = |e: zip::result::ZipError| Error::Store(crate::store::StoreError::Unavailable(e.to_string()));
+        for unit in units {
+            let folder = unit.code.replace('.', "/");
+            if unit.current.is_none() {
+                notes.push(format!("{}: chưa có dữ liệu", unit.name));
+                continue;
+            }
+            match self.document(campaign, unit, main_document(unit.level), None).await {
+                Ok(made) => {
+                    put(&mut zip, format!("{folder}/{}", made.rendered.file_name), &made.rendered.bytes)
+                        .map_err(written)?;
+                    files += 1;
+                }
+                Err(Error::Input(problems)) => {
+                    notes.push(format!("{}: chưa lập được văn bản ({} lỗi dữ liệu)", unit.name, problems.len()));
+                    continue;
+                }
+                Err(err) => return Err(err),
+            }
+            for info in signed.get(&unit.code).into_iter().flatten() {
+                let kept = self.store.signed(campaign, &unit.code, unit.current.unwrap_or(0), &info.kind).await?;
+                if let Some(kept) = kept {
+                    put(&mut zip, format!("{folder}/{}", kept.file_name), &kept.bytes).map_err(written)?;
+                    files += 1;
+                }
+            }
+            log_read(self.store, login, campaign, &unit.code, EventAction::Download, unit.current, "tệp nén văn bản")
+                .await?;
+        }
+        if !notes.is_empty() {
+            let text = format!("Các đơn vị không có văn bản trong tệp nén:\r\n{}\r\n", notes.join("\r\n"));
+            put(&mut zip, "ghi-chu.txt".into(), text.as_bytes()).map_err(written)?;
+        }
+        let mut out = zip.finish().map_err(written)?;
+        std::io::Write::flush(&mut out)
+            .map_err(|e| Error::Store(crate::store::StoreError::Unavailable(e.to_string())))?;
+        Ok(Bundled { files, left_out: notes.len() })
+    }
+}
+
 /// The store as the place a submission's files are kept, so that after one
 /// cell changes only the files that depend on it are made again. Called
 /// from the render threads, off the runtime.

@@ -24,7 +24,7 @@ pub use self::access::{Access, Action, access, may_disable, reached, reads_log, 
 pub use self::accounts::{Invitation, Invited, Login, LoginError, MAX_LOGIN, first_account, invite, open_account};
 pub use self::audit::{action_label, action_words, audit_csv, vietnam_time};
 pub use self::create::{NewCampaign, UnitsFrom};
-pub use self::documents::{Made, SignedKept, SignedUpload, log_read, made_by};
+pub use self::documents::{Bundled, Made, SignedKept, SignedUpload, log_read, made_by};
 pub use self::error::Error;
 pub use self::export::{export, import};
 pub use self::inputs::{

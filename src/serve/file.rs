@@ -49,7 +49,7 @@ fn ascii_json(json: &str) -> String {
 }
 
 /// RFC 5987: every byte outside the unreserved set as `%XX`.
-fn percent_encode(text: &str) -> String {
+pub(super) fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),

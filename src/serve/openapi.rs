@@ -231,6 +231,14 @@ fn campaign_operations() -> Map<String, Value> {
             "responses": { "200": { "description": "PDF hoặc ZIP" }, "400": error_response("Cấp này không lập loại văn bản đó"), "404": not_found, "409": error_response("Đơn vị chưa có dữ liệu (no-submission)") }
         } }),
     );
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/bundle.zip".into(),
+        json!({ "get": {
+            "summary": "Mọi văn bản của đơn vị và các đơn vị trực thuộc (lập từ dữ liệu hiện hành) cùng bản đã ký, trong một tệp ZIP, mỗi đơn vị một thư mục; đơn vị không có văn bản ghi trong ghi-chu.txt (x-kttdv-files, x-kttdv-left-out)",
+            "parameters": [campaign, unit],
+            "responses": { "200": { "description": "ZIP" }, "404": not_found }
+        } }),
+    );
     paths
 }
 

@@ -793,3 +793,46 @@ async fn a_cells_page_lists_its_versions_newest_first_a_page_at_a_time_and_compa
     // Out of range: the last two again, never an error.
     assert!(page("?tu=99&den=0").await.contains("Ghi chú lần 21 → lần 22"));
 }
+
+#[tokio::test]
+async fn a_committee_downloads_every_cells_documents_as_one_zip_and_a_cell_only_its_own() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let committee = User::of_unit(&store, &server, "committee", "dang-bo-so-tai-chinh").await;
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
+    let answer = committee.get(unit_url(&server, "dang-bo-so-tai-chinh", "bundle.zip")).send().await.unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(answer.headers()["content-type"], "application/zip");
+    let disposition = answer.headers()["content-disposition"].to_str().unwrap().to_owned();
+    let left_out: usize = answer.headers()["x-kttdv-left-out"].to_str().unwrap().parse().unwrap();
+    assert!(disposition.contains("filename=\"van-ban_dang-bo-so-tai-chinh.zip\""), "{disposition}");
+    let bytes = answer.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    // Each cell's packet in its folder, named by the code's parts.
+    let packet = names
+        .iter()
+        .find(|n| n.starts_with("dang-bo-so-tai-chinh/chi-bo-van-phong/") && n.ends_with(".pdf"))
+        .unwrap_or_else(|| panic!("{names:?}"))
+        .clone();
+    let mut pdf = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name(&packet).unwrap(), &mut pdf).unwrap();
+    let text = folded(&pdf_text(&pdf));
+    assert!(text.contains("Mẫu 1-KTTĐV") && text.contains("CHI BỘ VĂN PHÒNG"), "{text}");
+    // Nothing of another committee's.
+    assert!(names.iter().all(|n| !n.starts_with("dang-bo-so-xay-dung")), "{names:?}");
+    // Whatever could not be made is said, not dropped: one line a unit.
+    if left_out > 0 {
+        let mut note = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("ghi-chu.txt").unwrap(), &mut note).unwrap();
+        assert_eq!(note.lines().count(), left_out + 1, "{note}");
+    } else {
+        assert!(!names.contains(&"ghi-chu.txt".to_owned()));
+    }
+    // A cell reaches its own folder only: the committee's is not there for it.
+    let own = secretary.get(unit_url(&server, CELL, "bundle.zip")).send().await.unwrap();
+    assert_eq!(own.status(), StatusCode::OK);
+    let above = secretary.get(unit_url(&server, "dang-bo-so-tai-chinh", "bundle.zip")).send().await.unwrap();
+    assert_eq!(above.status(), StatusCode::NOT_FOUND);
+}

@@ -94,6 +94,7 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
             route(Method::GET, "/api/campaigns/{campaign}/units/{code}/documents/{kind}", Unit(Read)),
             get(submission::document),
         ),
+        (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/bundle.zip", Unit(Read)), get(submission::bundle)),
         (
             route(Method::POST, "/api/campaigns/{campaign}/units/{code}/submit", Unit(Edit)),
             step(crate::campaign::Step::Submit),

@@ -109,7 +109,7 @@ pub async fn campaign_page(
                 .collect();
             json!({
                 "code": unit.code, "name": unit.name, "level": unit.level, "state": unit.state, "parent": unit.parent,
-                "has_below": unit.level == Level::Committee && below.contains(unit.code.as_str()),
+                "has_below": below.contains(unit.code.as_str()),
                 "state_label": unit.state.label(), "note": unit.note, "versions": unit.versions,
                 "current": unit.current, "changed": unit.changed_at.map(page_time),
                 "documents": if may(Action::Read) { document_links(&code, unit) } else { Vec::new() },

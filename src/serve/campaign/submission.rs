@@ -104,6 +104,45 @@ pub(super) async fn document(
     Ok(response)
 }
 
+/// Every document of the unit and the units below it made from their
+/// current versions, with their signed originals, as one ZIP — a
+/// committee's cells, the Board's committees or the whole Bloc. Made in a
+/// private folder and sent from the file, never whole in memory.
+pub(super) async fn bundle(
+    State(state): State<Arc<AppState>>,
+    Reached { account, lineage }: Reached,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+) -> Result<Response, ApiError> {
+    let all = state.store.units(&campaign).await?;
+    // The tree lists each unit after its parent.
+    let mut within = std::collections::HashSet::from([code.as_str()]);
+    let mut units = Vec::new();
+    for unit in &all {
+        if unit.code == code || unit.parent.as_deref().is_some_and(|p| within.contains(p)) {
+            within.insert(&unit.code);
+            units.push(unit.clone());
+        }
+    }
+    let folder = crate::private::folder().map_err(ApiError::internal)?;
+    let path = folder.path().join("van-ban.zip");
+    let bundled = state.campaigns().bundle(&campaign, &units, &account.login, &path).await?;
+    // Open, the file stays readable once its folder is gone.
+    let file = tokio::fs::File::open(&path).await.map_err(ApiError::internal)?;
+    drop(folder);
+    let title = format!("Văn bản - {}.zip", lineage[0].name);
+    let disposition = format!(
+        "attachment; filename=\"van-ban_{code}.zip\"; filename*=UTF-8''{}",
+        crate::serve::file::percent_encode(&title)
+    );
+    let mut response = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).map_err(ApiError::internal)?);
+    headers.insert("x-kttdv-files", HeaderValue::from(bundled.files));
+    headers.insert("x-kttdv-left-out", HeaderValue::from(bundled.left_out));
+    Ok(response)
+}
+
 /// Says whether the document was kept already (`hit`) or made now (`miss`).
 fn kept(mut response: Response, cache: &'static str) -> Response {
     response.headers_mut().insert("x-kttdv-cache", HeaderValue::from_static(cache));
