@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -80,8 +80,31 @@ impl Pages {
     }
 }
 
-pub async fn home(State(state): State<Arc<AppState>>) -> Response {
-    state.pages.page("home.html", &json!({}))
+pub async fn home(State(state): State<Arc<AppState>>, Query(to): Query<SaveTo>) -> Response {
+    // Come from a cell's row of a campaign: checked here step by step, then
+    // saved there. Codes only as the campaign's routes accept them.
+    let plausible = |code: &str| {
+        (1..=300).contains(&code.len())
+            && code.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_'))
+    };
+    let save_to = match (&to.campaign, &to.unit) {
+        (Some(campaign), Some(unit)) if plausible(campaign) && plausible(unit) => Some(json!({
+            "api": format!("/api/campaigns/{campaign}/units/{unit}/submission"),
+            "back": format!("/web/campaigns/{campaign}"),
+        })),
+        _ => None,
+    };
+    state.pages.page("home.html", &json!({ "save_to": save_to }))
+}
+
+/// `?chien-dich=C&don-vi=U`: the campaign's unit a cell's roster checked on
+/// the home page is saved to.
+#[derive(serde::Deserialize)]
+pub struct SaveTo {
+    #[serde(rename = "chien-dich")]
+    campaign: Option<String>,
+    #[serde(rename = "don-vi")]
+    unit: Option<String>,
 }
 
 /// The blank workbook a cell fills in.
@@ -138,8 +161,8 @@ const BOARD_OFFERS: &[Offer] = &[
 ];
 
 /// A cell's filled workbook, uploaded.
-pub async fn cell(State(state): State<Arc<AppState>>, upload: Upload) -> Response {
-    answer(&state, upload, Kind::Packet, CELL_OFFERS, "Hồ sơ của chi bộ").await
+pub async fn cell(State(state): State<Arc<AppState>>, headers: HeaderMap, upload: Upload) -> Response {
+    answer(&state, upload, Kind::Packet, CELL_OFFERS, "Hồ sơ của chi bộ", csrf(&headers)).await
 }
 
 /// A committee's details and its cells' files, uploaded.
@@ -158,7 +181,7 @@ pub async fn committee(State(state): State<Arc<AppState>>, upload: Upload) -> Re
         Ok(upload) => upload,
         Err(err) => return err.into_response(),
     };
-    answer(&state, upload, Kind::HoSoCoSo, COMMITTEE_OFFERS, "Hồ sơ của cấp ủy cơ sở").await
+    answer(&state, upload, Kind::HoSoCoSo, COMMITTEE_OFFERS, "Hồ sơ của cấp ủy cơ sở", None).await
 }
 
 /// The Board's details, its committees' files and the roll it manages, uploaded.
@@ -185,7 +208,7 @@ pub async fn board(State(state): State<Arc<AppState>>, upload: Upload) -> Respon
         Ok(upload) => upload,
         Err(err) => return err.into_response(),
     };
-    answer(&state, upload, Kind::HoSoBan, BOARD_OFFERS, "Hồ sơ của Ban Tổ chức").await
+    answer(&state, upload, Kind::HoSoBan, BOARD_OFFERS, "Hồ sơ của Ban Tổ chức", None).await
 }
 
 /// The header a form's fields give: superior, issuer, number, place, date,
@@ -222,7 +245,14 @@ fn form_upload(upload: Upload, input: &MakeInput) -> Result<Upload, ApiError> {
 
 /// Checks the upload: the problems beside their rows, or a preview and the
 /// downloads.
-async fn answer(state: &Arc<AppState>, upload: Upload, kind: Kind, offers: &'static [Offer], title: &str) -> Response {
+async fn answer(
+    state: &Arc<AppState>,
+    upload: Upload,
+    kind: Kind,
+    offers: &'static [Offer],
+    title: &str,
+    csrf: Option<String>,
+) -> Response {
     let worker = state.clone();
     let outcome = state
         .pool
@@ -251,6 +281,8 @@ async fn answer(state: &Arc<AppState>, upload: Upload, kind: Kind, offers: &'sta
     match outcome {
         Ok(mut context) => {
             context["title"] = json!(title);
+            // Signed in, a cell's valid roster may be saved into its campaign from here.
+            context["csrf"] = json!(csrf);
             let in_rows: usize = context["rows"]
                 .as_array()
                 .into_iter()
@@ -283,7 +315,11 @@ fn report_text(roster: &Value) -> Value {
 
 /// The cell's report finished on the page: sections II and III and the
 /// recipients typed in, put into the checked input, checked and shown again.
-pub async fn report(State(state): State<Arc<AppState>>, FormFields(fields): FormFields) -> Response {
+pub async fn report(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    FormFields(fields): FormFields,
+) -> Response {
     let field = |name: &str| fields.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
     let Some(Ok(mut roster)) = field("input").map(crate::input::read_json) else {
         return ApiError::BadRequest("thiếu trường «input» của biểu mẫu".into()).into_response();
@@ -301,7 +337,12 @@ pub async fn report(State(state): State<Arc<AppState>>, FormFields(fields): Form
         }
     }
     let upload = Upload::Json(serde_json::to_vec(&roster).expect("JSON serialises").into());
-    answer(&state, upload, Kind::Packet, CELL_OFFERS, "Hồ sơ của chi bộ").await
+    answer(&state, upload, Kind::Packet, CELL_OFFERS, "Hồ sơ của chi bộ", csrf(&headers)).await
+}
+
+/// The CSRF token of the request's session, if it has one.
+fn csrf(headers: &HeaderMap) -> Option<String> {
+    super::session::session_of(headers).map(super::session::csrf_of)
 }
 
 /// Problems as the page lists them: where, in words, and what.
