@@ -125,6 +125,25 @@ pub async fn first_account(
     }
 }
 
+/// A new one-time link for `login`, an account of `unit`, asked by
+/// `account`, whom the rule of reach let invite on the unit: an officer
+/// above it or the administrator — not the unit itself, whose lost
+/// password its level above answers for. The token, to give the person;
+/// none when the unit has no such active account.
+pub async fn new_link(
+    store: &Store,
+    account: &Account,
+    campaign: &str,
+    unit: &Unit,
+    login: &str,
+) -> Result<Option<String>, super::Error> {
+    if account.unit.as_deref() == Some(unit.code.as_str()) {
+        return Err(super::Error::Refused("liên kết đăng nhập mới do cấp trên của đơn vị gửi"));
+    }
+    let token = new_token();
+    Ok(store.new_link(campaign, &unit.code, login, &token, &account.login).await?.then_some(token))
+}
+
 /// What an officer asks for a unit.
 pub enum Invitation {
     /// One account, `login`; `second`: another person for a unit that has

@@ -13,6 +13,7 @@ pub fn action_words(action: EventAction) -> &'static str {
         EventAction::AccountCreated => "tạo tài khoản",
         EventAction::AccountDisabled => "khóa tài khoản",
         EventAction::PasswordSet => "đặt mật khẩu",
+        EventAction::LinkSent => "gửi liên kết đặt lại mật khẩu",
         EventAction::SignIn => "đăng nhập",
         EventAction::SignInFailed => "đăng nhập sai",
         EventAction::SignOut => "đăng xuất",

@@ -21,7 +21,9 @@ mod tree;
 mod waiting;
 
 pub use self::access::{Access, Action, access, may_disable, reached, reads_log, role_of, sees_campaign};
-pub use self::accounts::{Invitation, Invited, Login, LoginError, MAX_LOGIN, first_account, invite, open_account};
+pub use self::accounts::{
+    Invitation, Invited, Login, LoginError, MAX_LOGIN, first_account, invite, new_link, open_account,
+};
 pub use self::audit::{action_label, action_words, audit_csv, vietnam_time};
 pub use self::create::{NewCampaign, UnitsFrom};
 pub use self::documents::{Bundled, Made, SignedKept, SignedUpload, log_read, made_by};

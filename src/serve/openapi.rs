@@ -203,6 +203,11 @@ fn campaign_operations() -> Map<String, Value> {
     );
     let login = parameter("login", "Tên đăng nhập của tài khoản");
     paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/accounts/{login}/link".into(),
+        json!({ "post": { "summary": "Cấp trên (hoặc người quản trị) gửi liên kết đăng nhập một lần mới cho một tài khoản của đơn vị, khi quên mật khẩu: liên kết cũ chưa dùng hết hiệu lực; đặt mật khẩu xong, mọi phiên khác của tài khoản kết thúc", "parameters": [campaign, unit, login],
+            "responses": { "201": answer::<Vec<InvitedView>>("Tài khoản và liên kết mới"), "403": error_response("Không phải cấp trên của đơn vị"), "404": not_found } } }),
+    );
+    paths.insert(
         "/api/campaigns/{campaign}/units/{code}/accounts/{login}/disable".into(),
         json!({ "post": { "summary": "Cấp trên (hoặc chính đơn vị) khóa một tài khoản của đơn vị: không đăng nhập được nữa, các phiên kết thúc, mã truy cập bị thu hồi", "parameters": [campaign, unit, login],
             "responses": { "204": { "description": "Đã khóa" }, "403": error_response("Không phải cấp trên"), "404": not_found } } }),

@@ -197,6 +197,48 @@ impl Store {
         Ok(true)
     }
 
+    /// A new one-time link (`token`) for the active account `login` of the
+    /// unit, `by` an officer: to set its password again when it is lost. An
+    /// older link not yet used stops working. False when the unit has no
+    /// such account.
+    pub async fn new_link(&self, campaign: &str, unit: &str, login: &str, token: &str, by: &str) -> Result<bool> {
+        let now = now_ms();
+        let (_turn, mut tx) = self.begin_writing().await?;
+        let found = sqlx::query(
+            "SELECT login FROM account WHERE login = $1 AND campaign = $2 AND unit = $3 AND disabled_at IS NULL",
+        )
+        .bind(login)
+        .bind(campaign)
+        .bind(unit)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if found.is_none() {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE invitation SET used_at = $1 WHERE login = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(login)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO invitation (token_hash, login, expires_at, used_at) VALUES ($1, $2, $3, NULL)")
+            .bind(sha256(token.as_bytes()))
+            .bind(login)
+            .bind(now + INVITATION_MS)
+            .execute(&mut *tx)
+            .await?;
+        let note = format!("liên kết mới cho tài khoản {login}");
+        let event = NewEvent {
+            login: Some(by),
+            campaign: Some(campaign),
+            unit: Some(unit),
+            note: Some(&note),
+            ..NewEvent::of(super::EventAction::LinkSent)
+        };
+        self.append(&mut tx, &event, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// The account a one-time link is for, while it is unused and fresh.
     pub async fn invitation(&self, token: &str) -> Result<Option<Account>> {
         let row = sqlx::query(
@@ -210,8 +252,10 @@ impl Store {
         row.map(|r| account_of(&r)).transpose()
     }
 
-    /// Uses a one-time link once: sets the password and opens a session
-    /// under `session`. None when the link is unknown, used or stale.
+    /// Uses a one-time link once: sets the password, ends the account's
+    /// other sessions (a link sent again is for a lost password: whoever
+    /// holds one is out) and opens a session under `session`. None when the
+    /// link is unknown, used or stale.
     pub async fn accept_invitation(
         &self,
         token: &str,
@@ -235,6 +279,7 @@ impl Store {
             .bind(&login)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM session WHERE login = $1").bind(&login).execute(&mut *tx).await?;
         self.append_for(&mut tx, super::EventAction::PasswordSet, &login, None, None, now).await?;
         tx.commit().await?;
         drop(turn);

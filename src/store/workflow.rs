@@ -155,6 +155,8 @@ pub enum EventAction {
     AccountCreated,
     AccountDisabled,
     PasswordSet,
+    /// A new one-time link for an account, to set its password again.
+    LinkSent,
     SignIn,
     SignInFailed,
     SignOut,

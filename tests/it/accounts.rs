@@ -3,7 +3,7 @@
 
 use crate::campaign::{TestStore, init_example, serve};
 use crate::common::*;
-use crate::people::User;
+use crate::people::{User, unit_url};
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -414,4 +414,41 @@ fn accounts_made_by_many_processes_at_once_on_one_sqlite_store_are_all_made() {
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
+}
+
+#[tokio::test]
+async fn an_officer_above_sends_a_new_link_for_a_lost_password_and_the_old_sessions_end() {
+    const CELL: &str = "dang-bo-so-tai-chinh.chi-bo-van-phong";
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_example(&store);
+    let server = serve(&store);
+    let committee = User::of_unit(&store, &server, "committee", "dang-bo-so-tai-chinh").await;
+    let other = User::of_unit(&store, &server, "committee", "dang-bo-so-xay-dung").await;
+    let secretary = User::of_unit(&store, &server, "cell", CELL).await;
+    let link_of = |login: &str| unit_url(&server, CELL, &format!("accounts/{login}/link"));
+    // Not her own, nor another committee's to send.
+    assert_eq!(secretary.post(link_of(CELL)).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(other.post(link_of(CELL)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    // An account the cell does not have.
+    assert_eq!(committee.post(link_of("khong-co")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let sent = committee.post(link_of(CELL)).send().await.unwrap();
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    let sent: Value = sent.json().await.unwrap();
+    assert_eq!((sent[0]["login"].as_str(), sent[0]["name"].as_str()), (Some(CELL), Some("Chi bộ Văn phòng")));
+    let link = sent[0]["link"].as_str().unwrap().to_owned();
+    // Until the link is used, she works on; once used, her old session is over.
+    let submission = || unit_url(&server, CELL, "submission");
+    assert_eq!(secretary.get(submission()).send().await.unwrap().status(), StatusCode::OK);
+    let again = User::by_link(&server, CELL, &link).await;
+    assert_eq!(again.get(submission()).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(secretary.get(submission()).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    // Used once.
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let reused = client.get(server.url(&link)).send().await.unwrap().text().await.unwrap();
+    assert!(!reused.contains("name=\"repeat\""), "a used link sets no password: {reused}");
+    // The unit's timeline says who sent it.
+    let timeline: Value =
+        committee.get(unit_url(&server, CELL, "timeline")).send().await.unwrap().json().await.unwrap();
+    let sent = timeline.as_array().unwrap().iter().find(|e| e["action"] == "link-sent").expect("in the log");
+    assert_eq!(sent["login"], "dang-bo-so-tai-chinh");
 }

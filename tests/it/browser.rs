@@ -457,6 +457,18 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     // The committee returns it with a comment.
     browser.sign_in(&base, committee).await;
     browser.step(cell, "return", Some("Đồng chí thứ ba thiếu ngày vào Đảng")).await;
+    // The committee can send the secretary a new sign-in link from her unit's page.
+    browser
+        .go(&format!("{base}/web/campaigns/2021-quang-nam/units/{cell}"), "!!document.getElementById('accounts')")
+        .await;
+    browser.eval("document.querySelector('#accounts button').click()").await;
+    browser.until("document.querySelectorAll('#accounts output p').length > 0").await;
+    let sent = browser.eval("document.querySelector('#accounts output p').textContent").await;
+    assert!(
+        sent.as_str().unwrap().starts_with(&format!("Chi bộ Văn phòng — {cell}: {base}/web/invitation/")),
+        "{sent}"
+    );
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "a unit's page with its accounts at 390 px");
 
     // The secretary sees the comment, fixes, submits again.
     browser.sign_in(&base, cell).await;

@@ -47,7 +47,7 @@ fn granted(method: &Method, path: &str) -> StatusCode {
         ("POST", "approve") => StatusCode::CONFLICT,      // a draft is not approved
         ("POST", "return" | "not-reporting") => StatusCode::UNPROCESSABLE_ENTITY, // without a comment
         ("POST", "accounts") => StatusCode::UNPROCESSABLE_ENTITY, // an empty login
-        ("POST", "disable") => StatusCode::NOT_FOUND,     // an account the unit does not have
+        ("POST", "disable" | "link") => StatusCode::NOT_FOUND, // an account the unit does not have
         _ => panic!("{method} {path}: say in `granted` what a request let through answers"),
     }
 }
@@ -85,6 +85,8 @@ fn expected(rule: Rule, role: Option<&str>, relation: Option<Relation>, method: 
         // An administrator makes the Board's first accounts, and sees no unit's data.
         (Rule::Unit(Action::Invite), Some(Own)) if role == "admin" => ok,
         (Rule::Unit(_), _) if role == "admin" => StatusCode::NOT_FOUND,
+        // A lost password's new link comes from above, never from the unit itself.
+        (Rule::Unit(Action::Invite), Some(Own)) if path.ends_with("/link") => StatusCode::FORBIDDEN,
         (Rule::Unit(action), Some(relation)) => match (action, relation) {
             (_, Sibling | Above | Cousin) => StatusCode::NOT_FOUND,
             (Action::Read, _) => ok,

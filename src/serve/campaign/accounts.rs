@@ -111,3 +111,29 @@ pub async fn disable(
         Err(ApiError::NotFound)
     }
 }
+
+/// A new one-time link for one of the unit's accounts, for an officer
+/// above it or the administrator: the person sets a new password with it
+/// and every session of the account ends.
+pub async fn new_link(
+    State(state): State<Arc<AppState>>,
+    Reached { account, lineage }: Reached,
+    Path(AccountPath { campaign, code, login }): Path<AccountPath>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let unit = &lineage[0];
+    let token = crate::campaign::new_link(&state.store, &account, &campaign, unit, &login).await?;
+    let token = token.ok_or(ApiError::NotFound)?;
+    tracing::info!(campaign, unit = code, by = account.login, "đã gửi liên kết đăng nhập mới");
+    let role = crate::campaign::role_of(unit.level);
+    let answer = vec![InvitedView {
+        unit: code,
+        name: unit.name.clone(),
+        outcome: InviteOutcome::Made {
+            login,
+            role,
+            role_label: role.label(),
+            link: format!("/web/invitation/{token}"),
+        },
+    }];
+    Ok((StatusCode::CREATED, Json(json!(answer))))
+}

@@ -114,6 +114,10 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
         (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/accounts", Unit(Read)), get(accounts::accounts)),
         (route(Method::POST, "/api/campaigns/{campaign}/units/{code}/accounts", Unit(Invite)), post(accounts::invite)),
         (
+            route(Method::POST, "/api/campaigns/{campaign}/units/{code}/accounts/{login}/link", Unit(Invite)),
+            post(accounts::new_link),
+        ),
+        (
             route(Method::POST, "/api/campaigns/{campaign}/units/{code}/accounts/{login}/disable", Unit(Invite)),
             post(accounts::disable),
         ),

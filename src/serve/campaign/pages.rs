@@ -237,11 +237,25 @@ pub(super) async fn unit_page(
                     "version": e.version, "note": e.note })
         })
         .collect();
+    // Its accounts, for an officer above it: each may be sent a new link.
+    let accounts = match access(&account, &campaign, &lineage, Action::Invite) == Access::Granted
+        && account.unit.as_deref() != Some(unit.code.as_str())
+    {
+        true => state
+            .store
+            .unit_accounts(&campaign, &code)
+            .await?
+            .into_iter()
+            .map(|a| json!({ "login": a.login, "active": a.disabled_at.is_none(), "password_set": a.password_set }))
+            .collect(),
+        false => Vec::new(),
+    };
     let documents = document_links(&campaign, &unit);
     let context = json!({
         "code": campaign, "campaign_name": campaign_name, "unit": unit, "level_label": unit.level.label(),
         "state_label": unit.state.label(), "versions": versions, "events": events, "documents": documents,
-        "details": details, "compared": compared, "page": page, "pages": pages, "version_count": all.len(),
+        "details": details, "compared": compared, "accounts": accounts,
+        "csrf": super::super::session::session_of(&headers).map(super::super::session::csrf_of), "page": page, "pages": pages, "version_count": all.len(),
     });
     Ok(state.pages.page("unit.html", &context))
 }
