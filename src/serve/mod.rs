@@ -168,6 +168,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/web/invitation/{token}", get(session::invitation_page).post(session::accept_invitation))
         .route("/web/sign-in", get(session::sign_in_page).post(session::sign_in_submit))
         .route("/api/session", get(session::who).post(session::sign_in).delete(session::sign_out))
+        .route("/api/sessions", get(session::sessions))
+        .route("/api/sessions/{id}", axum::routing::delete(session::end_session))
         .route("/api/tokens", get(session::tokens).post(session::create_token))
         .route("/api/tokens/{id}", axum::routing::delete(session::revoke_token))
         .route("/web/campaigns", get(campaign::campaigns_page))

@@ -50,7 +50,9 @@ pub fn build() -> Value {
     }
     paths.extend(token_operations());
     for (path, operations) in paths.iter_mut() {
-        if !["/api/campaigns", "/api/tokens"].iter().any(|p| path.starts_with(p)) && path != "/api/session" {
+        if !["/api/campaigns", "/api/tokens", "/api/sessions"].iter().any(|p| path.starts_with(p))
+            && path != "/api/session"
+        {
             continue;
         }
         for (method, operation) in operations.as_object_mut().into_iter().flatten() {
@@ -101,6 +103,14 @@ fn token_operations() -> Map<String, Value> {
             "post": { "summary": "Tạo mã truy cập thay mặt người đang đăng nhập, cho chương trình: hiện một lần", "requestBody": { "required": true, "content": { "application/json": { "schema": new_token } } },
                 "responses": { "201": json_ok("Mã truy cập (chỉ hiện lần này)"), "401": error_response("Chưa đăng nhập"), "422": error_response("Nhãn hoặc số ngày không hợp lệ") } }
         }),
+    );
+    paths.insert(
+        "/api/sessions".into(),
+        json!({ "get": { "summary": "Các phiên đăng nhập còn hiệu lực của người đang đăng nhập, mới trước; phiên đang hỏi được đánh dấu (current)", "responses": { "200": answer::<Vec<crate::store::SessionInfo>>("Mã phiên (từ giá trị băm), lúc bắt đầu, lần dùng cuối, lúc hết hạn"), "401": error_response("Chưa đăng nhập") } } }),
+    );
+    paths.insert(
+        "/api/sessions/{id}".into(),
+        json!({ "delete": { "summary": "Kết thúc một phiên đăng nhập của chính mình (quên đăng xuất ở máy khác)", "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "description": "Mã phiên trong danh sách" }], "responses": { "204": { "description": "Đã kết thúc" }, "404": error_response("Không có phiên này") } } }),
     );
     paths.insert(
         "/api/tokens/{id}".into(),
@@ -363,7 +373,13 @@ mod tests {
         assert_eq!(schemes["csrf"]["name"], "x-kttdv-csrf");
         assert_eq!(schemes["bearer"]["scheme"], "bearer");
         let routes = super::super::campaign::table().into_iter().filter(|r| r.path.starts_with("/api/"));
-        let tokens = [("GET", "/api/tokens"), ("POST", "/api/tokens"), ("DELETE", "/api/tokens/{id}")];
+        let tokens = [
+            ("GET", "/api/tokens"),
+            ("POST", "/api/tokens"),
+            ("DELETE", "/api/tokens/{id}"),
+            ("GET", "/api/sessions"),
+            ("DELETE", "/api/sessions/{id}"),
+        ];
         let all = routes.map(|r| (r.method.to_string(), r.path)).chain(tokens.map(|(m, p)| (m.to_owned(), p)));
         for (method, path) in all {
             let operation = &document["paths"][path][method.to_ascii_lowercase()];

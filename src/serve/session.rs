@@ -435,6 +435,30 @@ pub async fn revoke_token(
     }
 }
 
+/// The signed-in user's live sessions, newest first, the one asking marked.
+pub async fn sessions(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    Ok(Json(json!(state.store.sessions(&account.login, session_of(&headers)).await?)))
+}
+
+/// Ends one of the signed-in user's sessions (a browser left signed in
+/// elsewhere).
+pub async fn end_session(
+    State(state): State<Arc<AppState>>,
+    Actor(account): Actor,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let plausible = id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    if plausible && state.store.end_session(&account.login, &id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
 /// Signs out: the session ends, the cookie is cleared. With a live
 /// session, only with its CSRF token (another site cannot sign one out).
 pub async fn sign_out(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {

@@ -1,7 +1,7 @@
 //! Accounts, one-time sign-in links and sessions in the store, so that
 //! replicas share them. Tokens are kept only as their SHA-256.
 
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 
 use super::{NewEvent, Result, Store, StoreError, now_ms, sha256};
 use crate::model::unit::Role;
@@ -38,6 +38,19 @@ pub struct TokenInfo {
     pub revoked_at: Option<i64>,
     /// The id of the token it was made with.
     pub parent: Option<String>,
+}
+
+/// A session as its owner's list shows it: an id made from its hash
+/// (never the token), when it began, was last used and ends.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema, sqlx::FromRow)]
+pub struct SessionInfo {
+    pub id: String,
+    pub created_at: i64,
+    pub seen_at: i64,
+    pub expires_at: i64,
+    /// Whether it is the session of the request that asks.
+    #[sqlx(skip)]
+    pub current: bool,
 }
 
 /// Who a request's token says it is: the account, and how it came.
@@ -298,6 +311,53 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let hash: Option<String> = row.try_get("password_hash")?;
         hash.map(|hash| Ok((account_of(&row)?, hash))).transpose()
+    }
+
+    /// The live sessions of `login`, newest first; `current` (a session's
+    /// token) marks the one asking.
+    pub async fn sessions(&self, login: &str, current: Option<&str>) -> Result<Vec<SessionInfo>> {
+        let rows = sqlx::query(
+            "SELECT substr(token_hash, 1, 16) AS id, created_at, seen_at, expires_at FROM session \
+             WHERE login = $1 AND expires_at > $2 ORDER BY created_at DESC",
+        )
+        .bind(login)
+        .bind(now_ms())
+        .fetch_all(&self.pool)
+        .await?;
+        let current = current.map(|token| sha256(token.as_bytes())[..16].to_owned());
+        rows.iter()
+            .map(|row| {
+                let mut info = SessionInfo::from_row(row)?;
+                info.current = current.as_deref() == Some(info.id.as_str());
+                Ok(info)
+            })
+            .collect()
+    }
+
+    /// Ends the session `id` of `login` (from its list): false when it has
+    /// no such session.
+    pub async fn end_session(&self, login: &str, id: &str) -> Result<bool> {
+        let now = now_ms();
+        let (_turn, mut tx) = self.begin_writing().await?;
+        let ended = sqlx::query("DELETE FROM session WHERE login = $1 AND substr(token_hash, 1, 16) = $2")
+            .bind(login)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if ended > 0 {
+            self.append_for(
+                &mut tx,
+                super::EventAction::SignOut,
+                login,
+                None,
+                Some("kết thúc một phiên từ danh sách"),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(ended > 0)
     }
 
     /// Opens a session for `login` under the token `session`, signed in

@@ -452,3 +452,49 @@ async fn an_officer_above_sends_a_new_link_for_a_lost_password_and_the_old_sessi
     let sent = timeline.as_array().unwrap().iter().find(|e| e["action"] == "link-sent").expect("in the log");
     assert_eq!(sent["login"], "dang-bo-so-tai-chinh");
 }
+
+#[tokio::test]
+async fn a_user_sees_their_sessions_and_ends_one_left_open_elsewhere() {
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let here = User::of_unit(&store, &server, "committee", "dang-bo-so-tai-chinh").await;
+        // The same person signed in on another machine.
+        let client = Client::new();
+        let signed = client
+            .post(server.url("/api/session"))
+            .json(&json!({ "login": "dang-bo-so-tai-chinh", "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed.status(), StatusCode::OK);
+        let elsewhere = signed.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let who = |cookie: &str| client.get(server.url("/api/session")).header("cookie", cookie.to_owned()).send();
+        assert_eq!(who(&elsewhere).await.unwrap().status(), StatusCode::OK);
+
+        let sessions: Value = here.get(server.url("/api/sessions")).send().await.unwrap().json().await.unwrap();
+        let sessions = sessions.as_array().unwrap();
+        assert_eq!(sessions.len(), 2, "{sessions:?}");
+        assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1, "this one marked");
+        let other = sessions.iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_owned();
+        assert_eq!(other.len(), 16, "an id from the hash, never the token");
+
+        // Without the CSRF token, nothing ends; an unknown id is not found.
+        let url = server.url(&format!("/api/sessions/{other}"));
+        let forged = client.delete(&url).header("cookie", here.cookie.clone()).send().await.unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        let unknown = here.request(reqwest::Method::DELETE, server.url("/api/sessions/0123456789abcdef")).send().await;
+        assert_eq!(unknown.unwrap().status(), StatusCode::NOT_FOUND);
+        let ended = here.request(reqwest::Method::DELETE, &url).send().await.unwrap();
+        assert_eq!(ended.status(), StatusCode::NO_CONTENT);
+        assert_eq!(who(&elsewhere).await.unwrap().status(), StatusCode::UNAUTHORIZED, "the other machine is out");
+        assert_eq!(
+            here.get(server.url("/api/session")).send().await.unwrap().status(),
+            StatusCode::OK,
+            "this one goes on"
+        );
+        // Listed on the landing page too.
+        let page = here.get(server.url("/web/campaigns")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Phiên đăng nhập của bạn") && page.contains("phiên này"), "{page}");
+    }
+}

@@ -29,6 +29,7 @@ use super::{Reached, UnitPath, reached_units, seen};
 pub async fn campaigns_page(
     State(state): State<Arc<AppState>>,
     actor: Result<Actor, ApiError>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     let Actor(account) = match actor {
         Err(ApiError::Unauthorized) => return Ok(Redirect::to("/web/sign-in").into_response()),
@@ -37,7 +38,17 @@ pub async fn campaigns_page(
     let mut campaigns = state.store.campaigns().await?;
     campaigns.retain(|c| sees_campaign(&account, &c.code));
     let list: Vec<Value> = campaigns.into_iter().map(|c| json!({ "code": c.code, "name": c.name })).collect();
-    Ok(state.pages.page("campaigns.html", &json!({ "campaigns": list })))
+    // The user's sessions, to end one left open elsewhere.
+    let session = super::super::session::session_of(&headers);
+    let sessions: Vec<Value> = state
+        .store
+        .sessions(&account.login, session)
+        .await?
+        .into_iter()
+        .map(|s| json!({ "id": s.id, "since": page_time(s.created_at), "seen": page_time(s.seen_at), "current": s.current }))
+        .collect();
+    let csrf = session.map(super::super::session::csrf_of);
+    Ok(state.pages.page("campaigns.html", &json!({ "campaigns": list, "sessions": sessions, "csrf": csrf })))
 }
 
 /// A campaign on a page, as far as the user reaches: the dashboard, the
