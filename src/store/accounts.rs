@@ -128,12 +128,7 @@ impl Store {
         .bind(by)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO invitation (token_hash, login, expires_at, used_at) VALUES ($1, $2, $3, NULL)")
-            .bind(sha256(token.as_bytes()))
-            .bind(&account.login)
-            .bind(now + INVITATION_MS)
-            .execute(&mut *tx)
-            .await?;
+        invite_in(&mut tx, &account.login, token, now).await?;
         let note = format!("tạo tài khoản {} ({})", account.login, account.role.label());
         let event = NewEvent {
             login: by,
@@ -233,12 +228,7 @@ impl Store {
             .bind(login)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO invitation (token_hash, login, expires_at, used_at) VALUES ($1, $2, $3, NULL)")
-            .bind(sha256(token.as_bytes()))
-            .bind(login)
-            .bind(now + INVITATION_MS)
-            .execute(&mut *tx)
-            .await?;
+        invite_in(&mut tx, login, token, now).await?;
         let note = format!("liên kết mới cho tài khoản {login}");
         let event = NewEvent {
             login: Some(by),
@@ -590,4 +580,16 @@ pub fn password_matches(password: &str, hash: &str) -> bool {
     use argon2::password_hash::{PasswordVerifier, phc::PasswordHash};
     PasswordHash::new(hash)
         .is_ok_and(|hash| argon2::Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+}
+
+/// A one-time link's token for `login`, kept only as its SHA-256, valid
+/// for the invitation's time from `now`.
+async fn invite_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, login: &str, token: &str, now: i64) -> Result<()> {
+    sqlx::query("INSERT INTO invitation (token_hash, login, expires_at, used_at) VALUES ($1, $2, $3, NULL)")
+        .bind(sha256(token.as_bytes()))
+        .bind(login)
+        .bind(now + INVITATION_MS)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
