@@ -26,6 +26,9 @@ pub struct UnitAccount {
     pub disabled_at: Option<i64>,
     /// Whether its one-time link was used.
     pub password_set: bool,
+    /// The person's name and office, when their invitation said them.
+    pub person: Option<String>,
+    pub office: Option<String>,
 }
 
 /// An API token as its owner's list shows it (never the token itself).
@@ -38,6 +41,13 @@ pub struct TokenInfo {
     pub revoked_at: Option<i64>,
     /// The id of the token it was made with.
     pub parent: Option<String>,
+}
+
+/// Who an account is: a person's name and office.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct Person {
+    pub name: String,
+    pub office: String,
 }
 
 /// A session as its owner's list shows it: an id made from its hash
@@ -145,8 +155,9 @@ impl Store {
     /// The accounts of a unit, in the order they were made.
     pub async fn unit_accounts(&self, campaign: &str, unit: &str) -> Result<Vec<UnitAccount>> {
         let rows = sqlx::query(
-            "SELECT login, role, created_at, created_by, disabled_at, password_hash IS NOT NULL AS ready \
-             FROM account WHERE campaign = $1 AND unit = $2 ORDER BY created_at, login",
+            "SELECT a.login, a.role, a.created_at, a.created_by, a.disabled_at, a.password_hash IS NOT NULL AS ready, \
+             p.name AS person, p.office FROM account a LEFT JOIN person p ON p.login = a.login \
+             WHERE a.campaign = $1 AND a.unit = $2 ORDER BY a.created_at, a.login",
         )
         .bind(campaign)
         .bind(unit)
@@ -163,6 +174,8 @@ impl Store {
                     password_set: r
                         .try_get::<bool, _>("ready")
                         .or_else(|_| r.try_get::<i64, _>("ready").map(|n| n != 0))?,
+                    person: r.try_get("person")?,
+                    office: r.try_get("office")?,
                 })
             })
             .collect()
@@ -240,6 +253,30 @@ impl Store {
         self.append(&mut tx, &event, now).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Says who the account `login` is: the person's name and office.
+    pub async fn set_person(&self, login: &str, name: &str, office: &str) -> Result<()> {
+        let _turn = self.writing().await;
+        sqlx::query(
+            "INSERT INTO person (login, name, office) VALUES ($1, $2, $3) \
+             ON CONFLICT (login) DO UPDATE SET name = excluded.name, office = excluded.office",
+        )
+        .bind(login)
+        .bind(name)
+        .bind(office)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The person the account `login` is, if their invitation said.
+    pub async fn person(&self, login: &str) -> Result<Option<Person>> {
+        let row = sqlx::query("SELECT name, office FROM person WHERE login = $1")
+            .bind(login)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(Person::from_row).transpose()?)
     }
 
     /// The account a one-time link is for, while it is unused and fresh.

@@ -22,8 +22,8 @@ use sqlx::{AnyPool, Executor, FromRow, Row};
 use crate::hash::sha256;
 
 pub use self::accounts::{
-    Account, Authenticated, SESSION_SECONDS, SessionInfo, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, TokenInfo, UnitAccount,
-    hash_password, new_token, password_matches,
+    Account, Authenticated, Person, SESSION_SECONDS, SessionInfo, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, TokenInfo,
+    UnitAccount, hash_password, new_token, password_matches,
 };
 pub use self::backup::{backup, restore};
 pub use self::model::{Dump, KeptDocument, KeptFile, Version, VersionInfo};

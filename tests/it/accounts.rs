@@ -498,3 +498,39 @@ async fn a_user_sees_their_sessions_and_ends_one_left_open_elsewhere() {
         assert!(page.contains("Phiên đăng nhập của bạn") && page.contains("phiên này"), "{page}");
     }
 }
+
+#[tokio::test]
+async fn an_invitation_names_the_person_and_pages_say_their_name_not_a_code() {
+    const CELL: &str = "dang-bo-so-tai-chinh.chi-bo-van-phong";
+    for store in TestStore::all() {
+        init_example(&store);
+        let server = serve(&store);
+        let committee = User::of_unit(&store, &server, "committee", "dang-bo-so-tai-chinh").await;
+        let invite = |body: Value| committee.post(unit_url(&server, CELL, "accounts")).json(&body).send();
+        // Every problem at once, at its field, nothing made.
+        let refused =
+            invite(json!({ "login": "mai", "person": "x".repeat(101), "office": "Bí\u{7}thư" })).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let refused: Value = refused.json().await.unwrap();
+        let places: Vec<&str> =
+            refused["problems"].as_array().unwrap().iter().map(|p| p["path"].as_str().unwrap()).collect();
+        assert_eq!(places, ["$.person", "$.office"], "{refused}");
+        let made =
+            invite(json!({ "login": "mai", "person": " Nguyễn Thị Mai ", "office": "Bí thư chi bộ" })).await.unwrap();
+        assert_eq!(made.status(), StatusCode::CREATED);
+        let made: Value = made.json().await.unwrap();
+        let link = made[0]["link"].as_str().unwrap().to_owned();
+        let accounts: Value =
+            committee.get(unit_url(&server, CELL, "accounts")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(
+            (accounts[0]["person"].as_str(), accounts[0]["office"].as_str()),
+            (Some("Nguyễn Thị Mai"), Some("Bí thư chi bộ"))
+        );
+        let unit_page = committee.get(server.url(&format!("/web/campaigns/2021-quang-nam/units/{CELL}"))).send().await;
+        let unit_page = unit_page.unwrap().text().await.unwrap();
+        assert!(unit_page.contains("Nguyễn Thị Mai, Bí thư chi bộ (mai)"), "{unit_page}");
+        let mai = User::by_link(&server, "mai", &link).await;
+        let page = mai.get(server.url("/web/campaigns/2021-quang-nam")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Nguyễn Thị Mai, Bí thư chi bộ (mai) — bí thư chi bộ"), "{page}");
+    }
+}

@@ -31,6 +31,9 @@ pub struct Invitation {
     /// says so knowingly (the unit itself needs not).
     #[serde(default)]
     second: bool,
+    /// The person's full name and office, said on the pages instead of the login.
+    person: Option<String>,
+    office: Option<String>,
 }
 
 /// An officer creates the account of a unit below theirs, a unit its own
@@ -43,7 +46,8 @@ pub async fn invite(
     Path(UnitPath { campaign, code }): Path<UnitPath>,
     body: Option<Json<Invitation>>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Invitation { login, below, second } = body.map(|Json(b)| b).unwrap_or_default();
+    let Invitation { login, below, second, person, office } = body.map(|Json(b)| b).unwrap_or_default();
+    let person = who(person, office)?;
     let invitation = if below {
         crate::campaign::Invitation::Below
     } else {
@@ -54,6 +58,9 @@ pub async fn invite(
         crate::campaign::Invitation::One { login, second }
     };
     let (invited, skipped) = crate::campaign::invite(&state.store, &account, &campaign, &lineage, invitation).await?;
+    if let (Some((name, office)), [one]) = (&person, invited.as_slice()) {
+        state.store.set_person(&one.account.login, name, office).await?;
+    }
     let mut answer: Vec<InvitedView> = invited.iter().map(shown).collect();
     answer.extend(skipped.into_iter().map(|(unit, login)| InvitedView {
         unit: unit.code,
@@ -62,6 +69,27 @@ pub async fn invite(
     }));
     tracing::info!(campaign, unit = code, by = account.login, accounts = answer.len(), "đã tạo tài khoản");
     Ok((StatusCode::CREATED, Json(json!(answer))))
+}
+
+/// The person an invitation names, checked: a name, and an office or none;
+/// every problem at once, at its field.
+fn who(person: Option<String>, office: Option<String>) -> Result<Option<(String, String)>, ApiError> {
+    let mut problems = Vec::new();
+    let mut check = |field: &str, text: Option<String>| {
+        let text = text.map(|t| t.trim().to_owned()).unwrap_or_default();
+        let place = JsonPath::root().key(field);
+        if text.chars().count() > 100 {
+            problems.push(InputError::new(Code::TextTooLong, place, "tối đa 100 ký tự".to_owned()));
+        } else if text.chars().any(char::is_control) {
+            problems.push(InputError::new(Code::ForbiddenCharacter, place, "có ký tự điều khiển".to_owned()));
+        }
+        text
+    };
+    let (name, office) = (check("person", person), check("office", office));
+    if !problems.is_empty() {
+        return Err(ApiError::Input(problems));
+    }
+    Ok((!name.is_empty()).then_some((name, office)))
 }
 
 fn shown(invited: &Invited) -> InvitedView {

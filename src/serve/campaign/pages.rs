@@ -138,10 +138,11 @@ pub async fn campaign_page(
         })
         .collect();
     let waits = waiting(&account, &units, &deadlines(&settings)?, progress.today);
+    let person = state.store.person(&account.login).await?;
     let csrf = super::super::session::session_of(&headers).map(super::super::session::csrf_of);
     let context = json!({
         "waiting": (account.unit.is_some()).then_some(&waits), "nothing_waits": waits.is_empty(), "soon": SOON_DAYS,
-        "code": code, "name": name, "account": account, "role_label": account.role.label(),
+        "code": code, "name": name, "account": account, "role_label": account.role.label(), "person": person,
         "own": own_unit.map(|u| &u.name), "own_code": account.unit,
         "invite_below": own_unit.is_some_and(|o| units.iter().any(|u| u.parent.as_ref() == Some(&o.code))),
         "audit": matches!(account.role, Role::Board | Role::Admin),
@@ -257,7 +258,10 @@ pub(super) async fn unit_page(
             .unit_accounts(&campaign, &code)
             .await?
             .into_iter()
-            .map(|a| json!({ "login": a.login, "active": a.disabled_at.is_none(), "password_set": a.password_set }))
+            .map(|a| {
+                json!({ "login": a.login, "active": a.disabled_at.is_none(), "password_set": a.password_set,
+                        "person": a.person, "office": a.office })
+            })
             .collect(),
         false => Vec::new(),
     };
