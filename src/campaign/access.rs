@@ -88,19 +88,26 @@ pub fn may_disable(account: &Account, login: &str) -> Result<(), &'static str> {
 /// `account` reaches: its own and those below; every unit for an
 /// administrator.
 pub fn reached<'a>(account: &Account, units: &'a [Unit]) -> Vec<&'a Unit> {
-    if account.role == Role::Admin {
-        return units.iter().collect();
+    match (account.role, account.unit.as_deref()) {
+        (Role::Admin, _) => units.iter().collect(),
+        (_, Some(own)) => within(own, units),
+        (_, None) => Vec::new(),
     }
-    let mut inside: std::collections::HashSet<&str> = account.unit.iter().map(String::as_str).collect();
-    let mut reached = Vec::new();
+}
+
+/// The unit `root` of `units` (a campaign's tree, each after its parent)
+/// and every unit below it, in the tree's order.
+pub fn within<'a>(root: &str, units: &'a [Unit]) -> Vec<&'a Unit> {
+    let mut inside = std::collections::HashSet::from([root]);
+    let mut found = Vec::new();
     // Parents come first, so one pass finds every descendant.
     for unit in units {
         if inside.contains(unit.code.as_str()) || unit.parent.as_deref().is_some_and(|p| inside.contains(p)) {
             inside.insert(&unit.code);
-            reached.push(unit);
+            found.push(unit);
         }
     }
-    reached
+    found
 }
 
 /// The role a unit's people have.

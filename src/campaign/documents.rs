@@ -256,10 +256,10 @@ impl Campaigns<'_> {
         let written = |e: zip::result::ZipError| Error::Store(crate::store::StoreError::Unavailable(e.to_string()));
         for unit in units {
             let folder = unit.code.replace('.', "/");
-            if unit.current.is_none() {
+            let Some(number) = unit.current else {
                 notes.push(format!("{}: chưa có dữ liệu", unit.name));
                 continue;
-            }
+            };
             match self.document(campaign, unit, main_document(unit.level), None).await {
                 Ok(made) => {
                     put(&mut zip, format!("{folder}/{}", made.rendered.file_name), &made.rendered.bytes)
@@ -273,7 +273,7 @@ impl Campaigns<'_> {
                 Err(err) => return Err(err),
             }
             for info in signed.get(&unit.code).into_iter().flatten() {
-                let kept = self.store.signed(campaign, &unit.code, unit.current.unwrap_or(0), &info.kind).await?;
+                let kept = self.store.signed(campaign, &unit.code, number, &info.kind).await?;
                 if let Some(kept) = kept {
                     put(&mut zip, format!("{folder}/{}", kept.file_name), &kept.bytes).map_err(written)?;
                     files += 1;

@@ -20,7 +20,7 @@ mod summary;
 mod tree;
 mod waiting;
 
-pub use self::access::{Access, Action, access, may_disable, reached, reads_log, role_of, sees_campaign};
+pub use self::access::{Access, Action, access, may_disable, reached, reads_log, role_of, sees_campaign, within};
 pub use self::accounts::{
     Invitation, Invited, Login, LoginError, MAX_LOGIN, first_account, invite, new_link, open_account,
 };
@@ -39,7 +39,7 @@ pub use self::states::{Step, next, open_steps};
 pub use self::step::{Context, Plan, StepRequest, plan, take_step};
 pub use self::summary::{Summary, changes};
 pub use self::tree::{BOARD, NewUnit, Tree, read_units};
-pub use self::waiting::{Due, SOON_DAYS, Waiting, waiting};
+pub use self::waiting::{Waiting, waiting};
 use crate::kinds::slug;
 use crate::model::campaign::{Campaign, Reporting};
 pub use crate::model::unit::{Level, Role, State, Unit};

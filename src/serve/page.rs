@@ -83,10 +83,7 @@ impl Pages {
 pub async fn home(State(state): State<Arc<AppState>>, Query(to): Query<SaveTo>) -> Response {
     // Come from a cell's row of a campaign: checked here step by step, then
     // saved there. Codes only as the campaign's routes accept them.
-    let plausible = |code: &str| {
-        (1..=300).contains(&code.len())
-            && code.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_'))
-    };
+    let plausible = super::campaign::plausible_code;
     let save_to = match (&to.campaign, &to.unit) {
         (Some(campaign), Some(unit)) if plausible(campaign) && plausible(unit) => Some(json!({
             "api": format!("/api/campaigns/{campaign}/units/{unit}/submission"),

@@ -794,6 +794,11 @@ async fn a_cells_page_lists_its_versions_newest_first_a_page_at_a_time_and_compa
     assert!(far.contains("<li>Trần Văn Hùng: Ghi chú lần 2 → lần 22</li>"), "{far}");
     // Out of range: the last two again, never an error.
     assert!(page("?tu=99&den=0").await.contains("Ghi chú lần 21 → lần 22"));
+    // Members' details read on the page are written down like any read.
+    let timeline = ok_json(secretary.get(unit_url(&server, CELL, "timeline")).send().await.unwrap()).await;
+    let read =
+        timeline.as_array().unwrap().iter().any(|e| e["action"] == "read" && e["note"] == "so sánh phiên bản 2 và 22");
+    assert!(read, "{timeline}");
 }
 
 #[tokio::test]

@@ -47,7 +47,7 @@ pub async fn invite(
     body: Option<Json<Invitation>>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let Invitation { login, below, second, person, office } = body.map(|Json(b)| b).unwrap_or_default();
-    let person = who(person, office)?;
+    let person = who(person, office, below)?;
     let invitation = if below {
         crate::campaign::Invitation::Below
     } else {
@@ -71,14 +71,20 @@ pub async fn invite(
     Ok((StatusCode::CREATED, Json(json!(answer))))
 }
 
-/// The person an invitation names, checked: a name, and an office or none;
-/// every problem at once, at its field.
-fn who(person: Option<String>, office: Option<String>) -> Result<Option<(String, String)>, ApiError> {
+/// The person an invitation names, checked: a name, and an office or none,
+/// as NFC like every text kttdv keeps; every problem at once, at its field.
+/// Invitations of every unit below name nobody: said, not dropped.
+fn who(person: Option<String>, office: Option<String>, below: bool) -> Result<Option<(String, String)>, ApiError> {
+    use unicode_normalization::UnicodeNormalization;
     let mut problems = Vec::new();
     let mut check = |field: &str, text: Option<String>| {
-        let text = text.map(|t| t.trim().to_owned()).unwrap_or_default();
+        let text: String = text.map(|t| t.trim().nfc().collect()).unwrap_or_default();
         let place = JsonPath::root().key(field);
-        if text.chars().count() > 100 {
+        if below && !text.is_empty() {
+            let message =
+                "tạo tài khoản cho mọi đơn vị trực thuộc thì không ghi tên người; mời từng người một".to_owned();
+            problems.push(InputError::new(Code::UnknownField, place, message));
+        } else if text.chars().count() > 100 {
             problems.push(InputError::new(Code::TextTooLong, place, "tối đa 100 ký tự".to_owned()));
         } else if text.chars().any(char::is_control) {
             problems.push(InputError::new(Code::ForbiddenCharacter, place, "có ký tự điều khiển".to_owned()));

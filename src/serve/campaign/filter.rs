@@ -45,6 +45,11 @@ impl UnitFilter {
         !(self.tim.trim().is_empty() && self.state.is_empty() && self.han.is_empty() && self.order.is_empty())
     }
 
+    /// Whether the units are sorted rather than listed in the tree's order.
+    pub fn sorts(&self) -> bool {
+        ORDERS.iter().any(|(code, _)| *code == self.order)
+    }
+
     /// The units kept, in the order asked; `timeliness` of each unit.
     pub fn apply<'a>(&self, units: &'a [Unit], timeliness: impl Fn(&Unit) -> Option<Timeliness>) -> Vec<&'a Unit> {
         let wanted = folded(self.tim.trim());

@@ -244,7 +244,7 @@ pub(super) fn seen(account: &Account, campaign: &str) -> Result<(), ApiError> {
 /// Whether `code` could name a campaign or a unit (lowercase ASCII words,
 /// digits, `-`, `.`): anything else is answered as not there before it
 /// reaches the store.
-fn plausible_code(code: &str) -> bool {
+pub(in crate::serve) fn plausible_code(code: &str) -> bool {
     (1..=300).contains(&code.len()) && code.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_'))
 }
 

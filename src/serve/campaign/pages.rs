@@ -13,8 +13,8 @@ use super::filter::{LATENESS, ORDERS, UnitFilter};
 use super::progress::Progress;
 use crate::campaign::State as UnitState;
 use crate::campaign::{
-    Access, Action, SOON_DAYS, Step, Summary, access, action_label, action_words, changes, deadlines, documents_of,
-    next, open_steps, own_part, sees_campaign, signed_required, vietnam_time, waiting,
+    Access, Action, Step, Summary, access, action_label, action_words, changes, documents_of, log_read, next,
+    open_steps, own_part, sees_campaign, signed_required, vietnam_time, waiting,
 };
 use crate::campaign::{Level, Role, Unit};
 use crate::serve::AppState;
@@ -137,11 +137,11 @@ pub async fn campaign_page(
             })
         })
         .collect();
-    let waits = waiting(&account, &units, &deadlines(&settings)?, progress.today);
+    let waits = waiting(&account, &units, &progress.deadlines, progress.today);
     let person = state.store.person(&account.login).await?;
     let csrf = super::super::session::session_of(&headers).map(super::super::session::csrf_of);
     let context = json!({
-        "waiting": (account.unit.is_some()).then_some(&waits), "nothing_waits": waits.is_empty(), "soon": SOON_DAYS,
+        "waiting": (account.unit.is_some()).then_some(&waits), "nothing_waits": waits.is_empty(),
         "code": code, "name": name, "account": account, "role_label": account.role.label(), "person": person,
         "own": own_unit.map(|u| &u.name), "own_code": account.unit,
         "invite_below": own_unit.is_some_and(|o| units.iter().any(|u| u.parent.as_ref() == Some(&o.code))),
@@ -150,7 +150,7 @@ pub async fn campaign_page(
         "csrf": csrf, "today": progress.today.to_string(), "levels": progress.levels(), "units": rows,
         "page": page, "pages": pages, "unit_count": units.len(), "listed": listed.len(),
         "previous": (page > 1).then(|| filter.at_page(page - 1)), "next": (page < pages).then(|| filter.at_page(page + 1)),
-        "tree": filter.order.is_empty() || !ORDERS.iter().any(|(code, _)| *code == filter.order),
+        "tree": !filter.sorts(),
         "filter": { "tim": filter.tim, "state": filter.state, "han": filter.han, "order": filter.order, "any": filter.any() },
         "states": UnitState::VARIANTS.iter().map(|s| json!({ "code": s.as_str(), "label": s.label() })).collect::<Vec<_>>(),
         "lateness": LATENESS.map(|(code, label)| json!({ "code": code, "label": label })),
@@ -201,8 +201,7 @@ pub(super) async fn unit_page(
                 }
                 None => json!({}),
             };
-            let csrf = super::super::session::session_of(&headers).map(super::super::session::csrf_of);
-            Some(json!({ "own": own.to_string(), "csrf": csrf, "board": unit.level == Level::Board }))
+            Some(json!({ "own": own.to_string(), "board": unit.level == Level::Board }))
         }
         false => None,
     };
@@ -235,6 +234,9 @@ pub(super) async fn unit_page(
                 Ok::<Value, ApiError>(serde_json::from_str(&body).unwrap_or(Value::Null))
             };
             let lines = changes(&body(from).await?, &body(to).await?);
+            // Members' names and details, read: written down as the submission's reads are.
+            let what = format!("so sánh phiên bản {from} và {to}");
+            log_read(store, &account.login, campaign, code, EventAction::Read, Some(to), &what).await?;
             Some(json!({ "from": from, "to": to, "lines": lines, "numbers": (1..=latest).rev().collect::<Vec<_>>() }))
         }
         _ => None,
@@ -270,7 +272,8 @@ pub(super) async fn unit_page(
         "code": campaign, "campaign_name": campaign_name, "unit": unit, "level_label": unit.level.label(),
         "state_label": unit.state.label(), "versions": versions, "events": events, "documents": documents,
         "details": details, "compared": compared, "accounts": accounts,
-        "csrf": super::super::session::session_of(&headers).map(super::super::session::csrf_of), "page": page, "pages": pages, "version_count": all.len(),
+        "csrf": super::super::session::session_of(&headers).map(super::super::session::csrf_of),
+        "page": page, "pages": pages, "version_count": all.len(),
     });
     Ok(state.pages.page("unit.html", &context))
 }

@@ -38,6 +38,8 @@ pub async fn dashboard(
 /// the dashboard, its workbook and the campaign's page show.
 pub(super) struct Progress<'a> {
     pub today: Date,
+    /// Each level's deadline, from the settings.
+    pub deadlines: Vec<(Level, Date)>,
     /// The levels that have units among them.
     pub levels: Vec<LevelProgress>,
     pub rows: Vec<(&'a Unit, Timeliness)>,
@@ -47,9 +49,10 @@ impl<'a> Progress<'a> {
     pub fn of(units: &'a [Unit], settings: &str) -> Result<Self, ApiError> {
         let today = Date::in_vietnam(now_ms()).ok_or_else(|| ApiError::internal("đồng hồ hệ thống sai"))?;
         let below: Vec<&Unit> = units.iter().filter(|u| u.level != Level::Board).collect();
-        let (mut levels, rows) = progress(&below, &deadlines(settings)?, today);
+        let deadlines = deadlines(settings)?;
+        let (mut levels, rows) = progress(&below, &deadlines, today);
         levels.retain(|l| below.iter().any(|u| u.level == l.level));
-        Ok(Self { today, levels, rows })
+        Ok(Self { today, deadlines, levels, rows })
     }
 
     /// Each level's counts and shares, as the API answers and the page shows them.

@@ -114,15 +114,7 @@ pub(super) async fn bundle(
     Path(UnitPath { campaign, code }): Path<UnitPath>,
 ) -> Result<Response, ApiError> {
     let all = state.store.units(&campaign).await?;
-    // The tree lists each unit after its parent.
-    let mut within = std::collections::HashSet::from([code.as_str()]);
-    let mut units = Vec::new();
-    for unit in &all {
-        if unit.code == code || unit.parent.as_deref().is_some_and(|p| within.contains(p)) {
-            within.insert(&unit.code);
-            units.push(unit.clone());
-        }
-    }
+    let units: Vec<_> = crate::campaign::within(&code, &all).into_iter().cloned().collect();
     let folder = crate::private::folder().map_err(ApiError::internal)?;
     let path = folder.path().join("van-ban.zip");
     let bundled = state.campaigns().bundle(&campaign, &units, &account.login, &path).await?;
