@@ -115,7 +115,7 @@ pub fn role_of(level: crate::campaign::Level) -> Role {
     match level {
         crate::campaign::Level::Board => Role::Board,
         crate::campaign::Level::Committee => Role::Committee,
-        crate::campaign::Level::Cell => Role::Cell,
+        crate::campaign::Level::Cell | crate::campaign::Level::BaseCell => Role::Cell,
     }
 }
 

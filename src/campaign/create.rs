@@ -173,7 +173,8 @@ mod tests {
         let mut required: Value = serde_json::from_str(BUNDLED).unwrap();
         required["signed_required"] = serde_json::json!(["committee", "cell"]);
         let levels = super::super::signed_required(&required.to_string()).unwrap();
-        assert_eq!(levels, [crate::campaign::Level::Committee, crate::campaign::Level::Cell]);
+        use crate::campaign::Level;
+        assert_eq!(levels, [Level::Committee, Level::BaseCell, Level::Cell], "a chi bộ cơ sở reports as a committee");
         required["signed_required"] = serde_json::json!(["board"]);
         assert!(check_settings(&required.to_string()).is_err(), "the Board reports outside kttdv");
     }

@@ -82,7 +82,7 @@ impl Campaigns<'_> {
     /// every time, kept by content address.
     pub async fn document(&self, campaign: &str, unit: &Unit, kind: Kind, number: Option<i64>) -> Result<Made, Error> {
         let kind = made_by(unit, kind)?;
-        let input = input_of(self.store, campaign, unit, number).await?;
+        let input = input_of(self.store, campaign, unit, kind, number).await?;
         let format = OutFormat::allowed(kind)[0];
         let text = serde_json::to_vec(&input).expect("JSON serialises");
         let address = sha256(
@@ -154,7 +154,7 @@ impl Campaigns<'_> {
             return Err(Error::Input(vec![place(InputError::new(Code::OtherUnit, JsonPath::root(), message))]));
         };
         let mut problems = Vec::new();
-        if input_of(self.store, campaign, unit, None).await? != attached.input {
+        if input_of(self.store, campaign, unit, kind, None).await? != attached.input {
             let message = format!(
                 "PDF không lập từ phiên bản hiện hành ({number}) của «{}»; hãy tải văn bản từ kttdv, ký rồi gửi lại",
                 unit.name
@@ -211,13 +211,15 @@ impl Campaigns<'_> {
     }
 }
 
-/// The document a unit of each level is read by, in a bundle: a cell's
-/// packet (forms 1 to 5), a committee's form 6, the Board's form 7.
-fn main_document(level: super::Level) -> Kind {
+/// The documents a unit of each level is read by, in a bundle: a cell's
+/// packet (forms 1 to 5), a committee's form 6, a chi bộ cơ sở's both, the
+/// Board's form 7.
+fn main_documents(level: super::Level) -> &'static [Kind] {
     match level {
-        super::Level::Cell => Kind::Packet,
-        super::Level::Committee => Kind::Mau6,
-        super::Level::Board => Kind::Mau7,
+        super::Level::Cell => &[Kind::Packet],
+        super::Level::Committee => &[Kind::Mau6],
+        super::Level::BaseCell => &[Kind::Packet, Kind::Mau6],
+        super::Level::Board => &[Kind::Mau7],
     }
 }
 
@@ -260,17 +262,19 @@ impl Campaigns<'_> {
                 notes.push(format!("{}: chưa có dữ liệu", unit.name));
                 continue;
             };
-            match self.document(campaign, unit, main_document(unit.level), None).await {
-                Ok(made) => {
-                    put(&mut zip, format!("{folder}/{}", made.rendered.file_name), &made.rendered.bytes)
-                        .map_err(written)?;
-                    files += 1;
+            for kind in main_documents(unit.level) {
+                match self.document(campaign, unit, *kind, None).await {
+                    Ok(made) => {
+                        put(&mut zip, format!("{folder}/{}", made.rendered.file_name), &made.rendered.bytes)
+                            .map_err(written)?;
+                        files += 1;
+                    }
+                    Err(Error::Input(problems)) => {
+                        let (what, count) = (kind.label(), problems.len());
+                        notes.push(format!("{}: chưa lập được {what} ({count} lỗi dữ liệu)", unit.name));
+                    }
+                    Err(err) => return Err(err),
                 }
-                Err(Error::Input(problems)) => {
-                    notes.push(format!("{}: chưa lập được văn bản ({} lỗi dữ liệu)", unit.name, problems.len()));
-                    continue;
-                }
-                Err(err) => return Err(err),
             }
             for info in signed.get(&unit.code).into_iter().flatten() {
                 let kept = self.store.signed(campaign, &unit.code, number, &info.kind).await?;

@@ -10,6 +10,7 @@ use super::Error;
 use super::{Level, State, Unit};
 use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::Kind;
+use crate::model::committee::CommitteeInput;
 use crate::store::{Store, StoreError};
 
 /// `value` without the keys of the units below it.
@@ -26,7 +27,7 @@ pub(super) fn without(value: &Value, keys: &[&str]) -> Value {
 /// settings of its own: those are the campaign's ([`with_settings`]).
 pub fn own_part(level: Level, submission: &Value) -> Value {
     match level {
-        Level::Cell => without(submission, &["campaign"]),
+        Level::Cell | Level::BaseCell => without(submission, &["campaign"]),
         Level::Committee => without(submission, &["cells", "campaign"]),
         Level::Board => without(submission, &["committees", "roll", "campaign"]),
     }
@@ -65,7 +66,7 @@ pub fn board_input(details: &Value, committees: Vec<Value>, roll: Option<Value>)
 /// unit than the one they are saved for: another cell's file sent by mistake.
 pub fn names_another(level: Level, unit: &str, own: &Value) -> Option<InputError> {
     let (path, named) = match level {
-        Level::Cell => (JsonPath::root().key("cell").key("name"), own["cell"]["name"].as_str()?),
+        Level::Cell | Level::BaseCell => (JsonPath::root().key("cell").key("name"), own["cell"]["name"].as_str()?),
         Level::Committee => (JsonPath::root().key("organisation"), own["organisation"].as_str()?),
         Level::Board => return None,
     };
@@ -77,6 +78,8 @@ pub fn names_another(level: Level, unit: &str, own: &Value) -> Option<InputError
 pub fn documents_of(level: Level) -> &'static [Kind] {
     match level {
         Level::Cell => &[Kind::Packet, Kind::Mau1, Kind::Mau2, Kind::Mau3, Kind::Mau4, Kind::Mau5],
+        // Its lists are forms 2 to 5 already: no consolidated ones.
+        Level::BaseCell => &[Kind::Packet, Kind::Mau1, Kind::Mau2, Kind::Mau3, Kind::Mau4, Kind::Mau5, Kind::Mau6],
         Level::Committee => &[Kind::Mau6, Kind::TongHop, Kind::HoSoCoSo],
         Level::Board => &[Kind::Mau7, Kind::TongHop, Kind::DoiChieu, Kind::HoSoBan],
     }
@@ -85,20 +88,24 @@ pub fn documents_of(level: Level) -> &'static [Kind] {
 /// The kind a unit's saved submission is checked as.
 pub fn check_kind(level: Level) -> Kind {
     match level {
-        Level::Cell => Kind::Packet,
+        Level::Cell | Level::BaseCell => Kind::Packet,
         Level::Committee => Kind::HoSoCoSo,
         Level::Board => Kind::HoSoBan,
     }
 }
 
-/// A unit's own part put together with what surrounds it in the store.
-pub fn whole_input(level: Level, own: &Value, around: Surroundings) -> Result<Value, Error> {
+/// A unit's own part put together with what surrounds it in the store, as
+/// the document `kind` is made from it: a chi bộ cơ sở's form 6 from its
+/// roster.
+pub fn whole_input(level: Level, kind: Kind, own: &Value, around: Surroundings) -> Result<Value, Error> {
     let mut own = own.clone();
-    if level != Level::Cell {
+    if !level.keeps_roster() {
         set_not_reporting(&mut own, around.not_reporting);
     }
     let whole = match level {
         Level::Cell => own,
+        Level::BaseCell if kind == Kind::Mau6 => as_committee(&own)?,
+        Level::BaseCell => own,
         Level::Committee => committee_input(&own, around.below),
         Level::Board => {
             let roll = around
@@ -113,12 +120,28 @@ pub fn whole_input(level: Level, own: &Value, around: Surroundings) -> Result<Va
     Ok(with_settings(whole, &around.settings)?)
 }
 
-/// The unit's input from its current version (or its version `number`)
-/// and, for a committee or the Board, the current versions below it.
-pub async fn input_of(store: &Store, campaign: &str, unit: &Unit, number: Option<i64>) -> Result<Value, Error> {
+/// The input of the unit's document `kind` from its current version (or
+/// its version `number`) and, for a committee or the Board, the current
+/// versions below it.
+pub async fn input_of(
+    store: &Store,
+    campaign: &str,
+    unit: &Unit,
+    kind: Kind,
+    number: Option<i64>,
+) -> Result<Value, Error> {
     let own = store.version(campaign, &unit.code, number).await?;
     let own = own_part(unit.level, &parse(&own.ok_or_else(|| Error::NoSubmission(unit.name.clone()))?.body)?);
-    whole_input(unit.level, &own, surroundings(store, campaign, unit).await?)
+    whole_input(unit.level, kind, &own, surroundings(store, campaign, unit).await?)
+}
+
+/// A chi bộ cơ sở's roster as the report of a grassroots organisation:
+/// the one shape form 6 and the Board's documents read, so that it is
+/// counted once, as one organisation of one cell.
+fn as_committee(roster: &Value) -> Result<Value, Error> {
+    let corrupt = |e: serde_json::Error| Error::Store(StoreError::Corrupt(e.to_string()));
+    let roster = serde_json::from_value(roster.clone()).map_err(corrupt)?;
+    serde_json::to_value(CommitteeInput::of_base_cell(roster)).map_err(corrupt)
 }
 
 /// What a unit's own part is put together with: the stored inputs of the
@@ -136,7 +159,7 @@ pub struct Surroundings {
 
 pub async fn surroundings(store: &Store, campaign: &str, unit: &Unit) -> Result<Surroundings, Error> {
     let settings = store.campaign(campaign).await?;
-    if unit.level == Level::Cell {
+    if unit.level.keeps_roster() {
         return Ok(Surroundings { below: Vec::new(), roll: None, not_reporting: Vec::new(), settings });
     }
     let units = store.units(campaign).await?;
@@ -151,13 +174,18 @@ pub async fn surroundings(store: &Store, campaign: &str, unit: &Unit) -> Result<
     let mut inputs = Vec::new();
     for child in approved(&units, &unit.code) {
         let Some(mut own) = body(&child.code)? else { continue };
+        if child.level == Level::BaseCell {
+            own = as_committee(&own)?;
+        }
+        if child.level.reports_to_board() {
+            // Form 7 says when each report came, from the store, not typed.
+            let received = child.submitted_at.and_then(crate::model::scalar::Date::in_vietnam);
+            if let (Some(day), Some(fields)) = (received, own.as_object_mut()) {
+                fields.insert("received_on".into(), json!(day.to_string()));
+            }
+        }
         inputs.push(match child.level {
             Level::Committee => {
-                // Form 7 says when each report came, from the store, not typed.
-                let received = child.submitted_at.and_then(crate::model::scalar::Date::in_vietnam);
-                if let (Some(day), Some(fields)) = (received, own.as_object_mut()) {
-                    fields.insert("received_on".into(), json!(day.to_string()));
-                }
                 set_not_reporting(&mut own, not_reporting(&units, &child.code));
                 let cells: Result<Vec<Option<Value>>, Error> =
                     approved(&units, &child.code).map(|c| body(&c.code)).collect();
@@ -253,6 +281,26 @@ mod tests {
         assert_eq!(own["not_reporting"], json!([{ "name": "Chi bộ 2", "reason": "giải thể" }]));
         set_not_reporting(&mut own, Vec::new());
         assert!(own.get("not_reporting").is_none());
+    }
+
+    #[test]
+    fn a_chi_bo_co_so_makes_its_lists_from_its_roster_and_its_form_6_from_the_same_roster() {
+        let roster = own_part(Level::BaseCell, &crate::sample::cell(3, 2, "Chi bộ Sở Ngoại vụ", "Đảng bộ Khối"));
+        let around = || Surroundings {
+            below: Vec::new(),
+            roll: None,
+            not_reporting: Vec::new(),
+            settings: r#"{ "round": 4 }"#.into(),
+        };
+        let lists = whole_input(Level::BaseCell, Kind::Mau2, &roster, around()).unwrap();
+        assert_eq!(lists["cell"], roster["cell"]);
+        let form6 = whole_input(Level::BaseCell, Kind::Mau6, &roster, around()).unwrap();
+        assert_eq!(form6["organisation"], json!("Chi bộ Sở Ngoại vụ"));
+        assert_eq!(form6["cells"][0]["members"], roster["members"], "its one row is its roster");
+        assert_eq!(form6["campaign"], json!({ "round": 4 }));
+        assert!(documents_of(Level::BaseCell).contains(&Kind::Mau6) && check_kind(Level::BaseCell) == Kind::Packet);
+        let named = names_another(Level::BaseCell, "Chi bộ khác", &roster).expect("another unit's roster");
+        assert_eq!(named.place.to_string(), "$.cell.name");
     }
 
     #[test]

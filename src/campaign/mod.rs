@@ -60,6 +60,7 @@ pub fn deadlines(settings: &str) -> Result<Vec<(Level, crate::model::scalar::Dat
     Ok(vec![
         (Level::Board, campaign.board_deadline),
         (Level::Committee, campaign.committee_deadline),
+        (Level::BaseCell, campaign.committee_deadline),
         (Level::Cell, campaign.cell_deadline.unwrap_or(campaign.committee_deadline)),
     ])
 }
@@ -68,11 +69,12 @@ pub fn deadlines(settings: &str) -> Result<Vec<(Level, crate::model::scalar::Dat
 /// original of their version: the campaign's setting.
 pub fn signed_required(settings: &str) -> Result<Vec<Level>, StoreError> {
     let campaign: Campaign = serde_json::from_str(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let level = |reporting| match reporting {
-        Reporting::Cell => Level::Cell,
-        Reporting::Committee => Level::Committee,
+    // A chi bộ cơ sở reports to the Board as a committee does.
+    let levels = |reporting| match reporting {
+        Reporting::Cell => vec![Level::Cell],
+        Reporting::Committee => vec![Level::Committee, Level::BaseCell],
     };
-    Ok(campaign.signed_required.into_iter().map(level).collect())
+    Ok(campaign.signed_required.into_iter().flat_map(levels).collect())
 }
 
 /// A unit for the unit tests of the campaign's rules: one version saved,

@@ -24,14 +24,15 @@ pub fn checked_part(
     if let Some(problem) = names_another(level, name, &own) {
         return Err(Error::Input(input.relocate(vec![problem])));
     }
-    let whole = whole_input(level, &own, around)?;
+    let kind = check_kind(level);
+    let whole = whole_input(level, kind, &own, around)?;
     let mut found = Vec::new();
     // Settings of its own are the campaign's to give: said, and replaced.
     if input.value.get("campaign").is_some_and(|named| Some(named) != whole.get("campaign")) {
         let message = "dữ liệu ghi thông tin chiến dịch riêng (campaign); kttdv dùng thông tin của chiến dịch";
         found.push(InputError::new(Code::OwnCampaign, JsonPath::root().key("campaign"), message));
     }
-    match renderer.check(check_kind(level), &whole) {
+    match renderer.check(kind, &whole) {
         Ok(warnings) => {
             found.extend(warnings);
             Ok((own, input.warnings(found)))
@@ -63,17 +64,17 @@ pub fn editable(unit: &Unit) -> Result<(), Error> {
 pub async fn save_part(store: &Store, campaign: &str, unit: &Unit, own: &Value, login: &str) -> Result<Saved, Error> {
     editable(unit)?;
     let body = serde_json::to_string(own).expect("JSON serialises");
-    // The version before, to say what changed: a cell's roster only.
-    let before = match unit.level {
-        Level::Cell => store.version(campaign, &unit.code, None).await?,
-        _ => None,
+    // The version before, to say what changed: a roster only.
+    let before = match unit.level.keeps_roster() {
+        true => store.version(campaign, &unit.code, None).await?,
+        false => None,
     };
     let saved = store.save(campaign, &unit.code, &body, Some(login)).await?;
     let info = saved.info;
     tracing::info!(campaign, unit = unit.code, version = info.number, new = saved.new, "đã lưu");
     let previous = before.filter(|_| saved.new).and_then(|v| serde_json::from_str::<Value>(&v.body).ok());
-    let summary = match unit.level {
-        Level::Cell => json!(Summary::of(own, previous.as_ref(), info.number, saved.new)),
+    let summary = match unit.level.keeps_roster() {
+        true => json!(Summary::of(own, previous.as_ref(), info.number, saved.new)),
         _ if saved.new => json!({ "text": format!("Đã lưu phiên bản {}.", info.number) }),
         _ => json!({ "text": format!("Giống hệt phiên bản {} đã lưu: không tạo phiên bản mới.", info.number) }),
     };

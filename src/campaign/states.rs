@@ -55,7 +55,7 @@ impl Step {
     pub fn label(self, level: Level) -> &'static str {
         match (self, level) {
             (Step::Submit, _) => "nộp",
-            (Step::Approve, Level::Committee) => "tiếp nhận",
+            (Step::Approve, Level::Committee | Level::BaseCell) => "tiếp nhận",
             (Step::Approve, _) => "duyệt",
             (Step::Return, _) => "trả lại",
             (Step::NotReporting, _) => "đánh dấu không báo cáo",
@@ -70,7 +70,7 @@ pub fn next(step: Step, level: Level, state: State, has_version: bool) -> Result
         (Step::Submit, State::Draft | State::Returned) if has_version => Some(State::Submitted),
         (Step::Approve, State::Submitted) => match level {
             Level::Cell => Some(State::Approved),
-            Level::Committee => Some(State::Accepted),
+            Level::Committee | Level::BaseCell => Some(State::Accepted),
             Level::Board => None,
         },
         (Step::Return, State::Submitted | State::Approved | State::Accepted | State::NotReporting) => {
@@ -135,7 +135,7 @@ mod tests {
         State::Returned,
         State::NotReporting,
     ];
-    const LEVELS: [Level; 3] = [Level::Cell, Level::Committee, Level::Board];
+    const LEVELS: [Level; 4] = [Level::Cell, Level::Committee, Level::BaseCell, Level::Board];
 
     /// Where `step` leads from every state, at every level, with data.
     fn table(step: Step) -> Vec<(Level, State, Option<State>)> {
@@ -158,7 +158,7 @@ mod tests {
         for (level, state, to) in table(Step::Approve) {
             let expected = match (level, state) {
                 (Level::Cell, State::Submitted) => Some(State::Approved),
-                (Level::Committee, State::Submitted) => Some(State::Accepted),
+                (Level::Committee | Level::BaseCell, State::Submitted) => Some(State::Accepted),
                 _ => None,
             };
             assert_eq!(to, expected, "{level:?} {state:?}");

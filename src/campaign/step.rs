@@ -136,7 +136,7 @@ pub fn plan<'a>(
     }));
     let mut checks = match (step, lineage.get(1)) {
         // A level sends its own report once every unit below is done.
-        (Step::Submit, _) if unit.level != Level::Cell => vec![Check::BelowDone(&unit.code)],
+        (Step::Submit, _) if !unit.level.keeps_roster() => vec![Check::BelowDone(&unit.code)],
         // A cell's report is its own roster: returned, it goes up again
         // changed (a committee's changes with its cells, checked above).
         (Step::Submit, _) => vec![Check::ChangedSinceReturn(&unit.code)],
@@ -240,6 +240,9 @@ mod tests {
         let committee = lineage(Level::Committee, State::Draft);
         let submit = plan(Step::Submit, &request, None, context(&committee, &[], &[])).unwrap();
         assert!(matches!(submit.checks[..], [Check::BelowDone("b.c")]), "{submit:?}");
+        let base = [unit("b.s", Level::BaseCell, State::Draft, Some("b")), unit("b", Level::Board, State::Draft, None)];
+        let submit = plan(Step::Submit, &request, None, context(&base, &[], &[])).unwrap();
+        assert!(matches!(submit.checks[..], [Check::ChangedSinceReturn("b.s")]), "a roster of its own: {submit:?}");
         let cell = lineage(Level::Cell, State::Submitted);
         let approve = plan(Step::Approve, &request, None, context(&cell, &[], &[])).unwrap();
         assert!(matches!(approve.checks[..], [Check::Editable("b.c")]), "{approve:?}");

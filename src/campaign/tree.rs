@@ -79,11 +79,16 @@ impl Tree {
 
     /// The units the Board's roll names (its "Tổ chức cơ sở đảng" and "Chi
     /// bộ" columns), without submissions. A member with no cell makes only
-    /// their committee.
+    /// their committee. An organisation named «Chi bộ …» is a chi bộ cơ sở:
+    /// its members are its own, whatever their "Chi bộ" column says.
     pub fn from_roll(board_name: &str, roll: &Value) -> Self {
         let mut tree = Self::new(board_name);
         for entry in roll.as_array().into_iter().flatten() {
             let Some(organisation) = entry["organisation"].as_str() else { continue };
+            if slug(organisation).starts_with("chi-bo-") {
+                tree.add(Level::BaseCell, BOARD, organisation);
+                continue;
+            }
             let code = tree.add(Level::Committee, BOARD, organisation);
             if let Some(cell) = entry["cell"].as_str() {
                 tree.add(Level::Cell, &code, cell);
@@ -152,7 +157,9 @@ impl Tree {
                 continue;
             }
             let Some(level) = level_named(kind) else {
-                let message = format!("cấp «{kind}» không rõ; dùng «Ban Tổ chức», «Tổ chức cơ sở đảng» hoặc «Chi bộ»");
+                let message = format!(
+                    "cấp «{kind}» không rõ; dùng «Ban Tổ chức», «Tổ chức cơ sở đảng», «Chi bộ cơ sở» hoặc «Chi bộ»"
+                );
                 problems.push(InputError::new(Code::UnknownValue, at.key("kind"), message));
                 continue;
             };
@@ -180,7 +187,7 @@ impl Tree {
             let above = unit.parent.as_deref().and_then(|p| level_of.get(p).copied());
             let expected = match unit.level {
                 Level::Board => None,
-                Level::Committee => Some(Level::Board),
+                Level::Committee | Level::BaseCell => Some(Level::Board),
                 Level::Cell => Some(Level::Committee),
             };
             let fits = match (unit.level, &unit.parent) {
@@ -227,9 +234,8 @@ impl Tree {
 fn level_named(kind: &str) -> Option<Level> {
     match slug(kind).as_str() {
         "board" | "ban" | "ban-to-chuc" => Some(Level::Board),
-        "committee" | "co-so" | "to-chuc-co-so" | "to-chuc-co-so-dang" | "dang-bo-co-so" | "chi-bo-co-so" => {
-            Some(Level::Committee)
-        }
+        "committee" | "co-so" | "to-chuc-co-so" | "to-chuc-co-so-dang" | "dang-bo-co-so" => Some(Level::Committee),
+        "base-cell" | "chi-bo-co-so" => Some(Level::BaseCell),
         "cell" | "chi-bo" => Some(Level::Cell),
         _ => None,
     }
@@ -314,6 +320,40 @@ mod tests {
         ] {
             assert!(found.contains(&(expected.0.into(), expected.1.into())), "{expected:?} in {found:?}");
         }
+    }
+
+    #[test]
+    fn a_chi_bo_co_so_stands_under_the_board_with_no_cell_below_it() {
+        let units = json!([
+            { "code": "ban", "name": "Ban Tổ chức", "kind": "Ban Tổ chức" },
+            { "code": "chi-bo-so-ngoai-vu", "name": "Chi bộ Sở Ngoại vụ", "kind": "Chi bộ cơ sở", "parent": "ban" },
+        ]);
+        let tree = Tree::from_units(&units).unwrap();
+        assert_eq!(tree.units[1].level, Level::BaseCell);
+        let mut wrong = units.clone();
+        wrong
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "code": "x.1", "name": "Chi bộ 1", "kind": "Chi bộ", "parent": "chi-bo-so-ngoai-vu" }));
+        let problems = Tree::from_units(&wrong).unwrap_err();
+        assert_eq!((problems[0].code, problems[0].place.to_string()), (Code::WrongParent, "$[2].parent".into()));
+
+        let roll = json!([
+            { "organisation": "Chi bộ Sở Ngoại vụ", "cell": "Chi bộ Sở Ngoại vụ" },
+            { "organisation": "Chi bộ Sở Ngoại vụ" },
+            { "organisation": "Đảng bộ Sở Y tế", "cell": "Chi bộ 1" },
+        ]);
+        let tree = Tree::from_roll("Ban Tổ chức", &roll);
+        let levels: Vec<(&str, Level)> = tree.units.iter().map(|u| (u.code.as_str(), u.level)).collect();
+        assert_eq!(
+            levels,
+            [
+                ("ban", Level::Board),
+                ("chi-bo-so-ngoai-vu", Level::BaseCell),
+                ("dang-bo-so-y-te", Level::Committee),
+                ("dang-bo-so-y-te.chi-bo-1", Level::Cell),
+            ]
+        );
     }
 
     #[test]

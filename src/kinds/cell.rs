@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use super::frame::HeaderView;
 use crate::model::campaign::Campaign;
-use crate::model::frame::{Header, Signature};
+use crate::model::frame::Signature;
 use crate::model::prose::Block;
-use crate::model::roster::{Card, Cell, Figures, Member, Roster};
+use crate::model::roster::{Card, Figures, Member, Roster};
 use crate::model::scalar::{CardNumber, Date, Name, StampBoxes, Text};
 
 /// What every cell template receives; each form prints its part.
@@ -119,15 +119,8 @@ impl<'a> CellView<'a> {
     pub fn new(roster: &'a Roster) -> Self {
         let cell = &roster.cell;
         Self {
-            header: HeaderView::new(Header {
-                superior: cell.superior.clone(),
-                issuer: cell.name.clone(),
-                number: cell.report_number.clone(),
-                place: cell.place.clone(),
-                date: cell.date,
-                blank_date: cell.blank_date,
-            }),
-            signature: signature(cell),
+            header: HeaderView::new(cell.header()),
+            signature: cell.signature(),
             reference_date: roster.reference_date(),
             cell: &cell.name,
             superior: &cell.superior,
@@ -151,16 +144,5 @@ fn row<'a>(member: &'a Member, since: Date, card_number: Option<&'a CardNumber>,
         temporary_from: member.temporary_from.as_ref(),
         remarks: member.remarks.as_ref(),
         detail,
-    }
-}
-
-/// The cell signs on behalf of its committee, or of the whole cell where it
-/// has none.
-fn signature(cell: &Cell) -> Signature {
-    let body = if cell.has_committee { "CHI ỦY" } else { "CHI BỘ" };
-    Signature::OnBehalfOf {
-        body: body.parse().expect("not empty"),
-        title: cell.signer.title.clone(),
-        name: cell.signer.name.clone(),
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::campaign::Campaign;
-use super::frame::Issuer;
+use super::frame::{Header, Issuer};
 use super::roster::{Checked, Figures, Roster, RosterInput};
 use super::scalar::{CardNumber, Date, Name, Text};
 use crate::input::{Code, InputError, JsonPath, ObjectReader};
@@ -36,6 +36,29 @@ pub struct CommitteeInput {
     /// (from the campaign store, where the committee marks them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_reporting: Vec<Absent>,
+}
+
+impl CommitteeInput {
+    /// A chi bộ cơ sở's report to the Board from its own roster: form 6
+    /// with its one row, issued and signed as its lists are; the number is
+    /// left for the clerk (the roster's is form 1's).
+    pub fn of_base_cell(mut roster: RosterInput) -> Self {
+        let header = Header { number: None, ..roster.cell.header() };
+        let committee = Issuer {
+            header,
+            name: None,
+            signature: roster.cell.signature(),
+            recipients: roster.cell.recipients.clone(),
+        };
+        Self {
+            campaign: roster.campaign.take(),
+            organisation: roster.cell.name.clone(),
+            received_on: None,
+            committee,
+            cells: vec![roster],
+            not_reporting: Vec::new(),
+        }
+    }
 }
 
 /// A unit that does not report, and why: a row of form 6 or of form 7's
@@ -116,11 +139,13 @@ pub fn late(date: Date, deadline: Date, issuer: &JsonPath, what: &str) -> Option
 }
 
 /// A warning for each cell that names another organisation above it than
-/// the committee: a roster sent to the wrong committee, or a slip.
+/// the committee: a roster sent to the wrong committee, or a slip. A chi
+/// bộ cơ sở is its own organisation: the one above it is the Bloc's.
 fn under_another_superior(cells: &[Option<Roster>], organisation: &Text, path: &JsonPath) -> Vec<InputError> {
     let cells = cells.iter().enumerate().filter_map(|(i, c)| Some((i, c.as_ref()?)));
     cells
         .filter(|(_, roster)| roster.cell.superior.folded() != organisation.folded())
+        .filter(|(_, roster)| roster.cell.name.folded() != organisation.folded())
         .map(|(i, roster)| {
             InputError::new(
                 Code::OtherSuperior,
@@ -261,5 +286,28 @@ fn check_across_cells(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::frame::Signature;
+
+    #[test]
+    fn a_chi_bo_co_so_reports_its_own_roster_as_its_one_row_signed_as_its_lists_without_a_warning() {
+        let mut roster = crate::sample::cell(5, 7, "Chi bộ Sở Ngoại vụ", "Đảng bộ Khối các cơ quan tỉnh");
+        roster["cell"]["has_committee"] = serde_json::json!(false);
+        let input = CommitteeInput::of_base_cell(serde_json::from_value(roster).unwrap());
+        assert_eq!(input.organisation.to_string(), "Chi bộ Sở Ngoại vụ");
+        assert!(input.committee.header.number.is_none(), "form 1's number is not form 6's");
+        let Signature::OnBehalfOf { body, name, .. } = &input.committee.signature else { panic!() };
+        assert_eq!((body.to_string(), name.to_string()), ("CHI BỘ".into(), "Trần Văn Hùng".into()));
+        let value = serde_json::to_value(&input).unwrap();
+        let checked = Committee::parse(&value, &JsonPath::root(), None).unwrap();
+        assert_eq!(checked.value.cells.len(), 1);
+        assert_eq!(checked.value.figures().total, 5);
+        let other = checked.warnings.iter().find(|w| w.code == Code::OtherSuperior);
+        assert!(other.is_none(), "the Bloc above it is no slip: {:?}", checked.warnings);
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::campaign::Campaign;
+use super::frame::{Header, Signature};
 use super::prose::Block;
 use super::scalar::{CardNumber, Date, Name, StampBoxes, Text};
 use crate::input::{Code, InputError, JsonPath, ObjectReader};
@@ -45,6 +46,31 @@ pub struct Cell {
 
 fn yes() -> bool {
     true
+}
+
+impl Cell {
+    /// The header of the cell's documents: the cell under its superior.
+    pub fn header(&self) -> Header {
+        Header {
+            superior: self.superior.clone(),
+            issuer: self.name.clone(),
+            number: self.report_number.clone(),
+            place: self.place.clone(),
+            date: self.date,
+            blank_date: self.blank_date,
+        }
+    }
+
+    /// The cell signs on behalf of its committee, or of the whole cell
+    /// where it has none.
+    pub fn signature(&self) -> Signature {
+        let body = if self.has_committee { "CHI ỦY" } else { "CHI BỘ" };
+        Signature::OnBehalfOf {
+            body: body.parse().expect("not empty"),
+            title: self.signer.title.clone(),
+            name: self.signer.name.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

@@ -23,10 +23,16 @@ use serde::{Deserialize, Serialize};
 pub enum Level {
     /// Ban Tổ chức Đảng ủy Khối.
     Board,
-    /// Tổ chức cơ sở đảng: đảng bộ cơ sở or chi bộ cơ sở.
+    /// Đảng bộ cơ sở: a grassroots committee with cells below it.
     Committee,
     /// Chi bộ under a grassroots committee.
     Cell,
+    /// Chi bộ cơ sở: a grassroots organisation that is itself a cell. It
+    /// keeps one roster like a cell and reports to the Board like a
+    /// committee, its form 6 made from that roster (`docs/campaign.md`).
+    #[serde(rename = "chi-bo-co-so")]
+    #[strum(serialize = "chi-bo-co-so")]
+    BaseCell,
 }
 
 impl Level {
@@ -38,9 +44,22 @@ impl Level {
     pub fn label(self) -> &'static str {
         match self {
             Level::Board => "Ban Tổ chức",
-            Level::Committee => "Tổ chức cơ sở đảng",
+            Level::Committee => "Đảng bộ cơ sở",
             Level::Cell => "Chi bộ",
+            Level::BaseCell => "Chi bộ cơ sở",
         }
+    }
+
+    /// Whether its own part is a roster of members (a cell, a chi bộ cơ
+    /// sở), rather than details over the units below it.
+    pub fn keeps_roster(self) -> bool {
+        matches!(self, Level::Cell | Level::BaseCell)
+    }
+
+    /// Whether it reports to the Board (a grassroots organisation, which
+    /// the Board accepts), rather than to a committee or outside kttdv.
+    pub fn reports_to_board(self) -> bool {
+        matches!(self, Level::Committee | Level::BaseCell)
     }
 }
 
@@ -157,7 +176,7 @@ pub struct Unit {
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Role {
-    /// Bí thư chi bộ: one cell.
+    /// Bí thư chi bộ: one cell, or a chi bộ cơ sở.
     Cell,
     /// Cán bộ cấp ủy cơ sở: one grassroots committee and its cells.
     Committee,

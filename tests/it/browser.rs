@@ -636,3 +636,79 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     browser.eval("document.querySelector('form.who button').click()").await;
     browser.until("document.readyState === 'complete' && location.pathname === '/web/sign-in'").await;
 }
+
+#[tokio::test]
+async fn a_chi_bo_co_so_reports_straight_to_the_board_in_a_browser() {
+    use crate::base_cell::{BASE_CELL, init_with_a_base_cell};
+    use crate::campaign::{TestStore, serve};
+    let dir = tempfile::tempdir().unwrap();
+    let downloads = dir.path().join("tai-ve");
+    std::fs::create_dir(&downloads).unwrap();
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    init_with_a_base_cell(&store, dir.path());
+    let server = serve(&store);
+    let base = server.base.clone();
+    let mut args = vec!["admin", "create-user", "ban-to-chuc", "--role", "board", "--campaign", "2021-quang-nam"];
+    let store_args = store.args();
+    args.extend(["--unit", "ban"]);
+    args.extend(store_args.iter().map(String::as_str));
+    let link = String::from_utf8(kttdv(&args, "").stdout).unwrap();
+    let (_chromium, address) = chromium(&dir.path().join("profile"));
+    let mut browser = Browser::connect(&address, &downloads).await;
+
+    // The Board invites the two organisations below it, the chi bộ cơ sở among them.
+    browser.accept(&base, &link.trim()[link.find("/web/").unwrap()..]).await;
+    let invited = browser.invite_below().await;
+    let secretary = invited.iter().find(|(login, _)| login == BASE_CELL).expect("its account").1.clone();
+    assert_eq!(invited.len(), 2, "{invited:?}");
+
+    // Its secretary checks her workbook on the guided page, as a cell's
+    // would, and saves it into the campaign from there.
+    browser.accept(&base, &secretary).await;
+    let row = format!("document.getElementById('{BASE_CELL}')");
+    let level = browser.eval(&format!("{row}.className")).await;
+    assert_eq!(level, json!("chi-bo-co-so"));
+    let workbook = dir.path().join("chi-bo-so-ngoai-vu.xlsx");
+    let renamed = replaced_workbook(&[
+        ("Chi bộ Văn phòng", "Chi bộ Sở Ngoại vụ"),
+        ("Đảng bộ Sở Tài chính", "Đảng bộ Khối các cơ quan tỉnh"),
+    ]);
+    std::fs::write(&workbook, renamed).unwrap();
+    browser.eval(&format!("window.leaving = true; {row}.querySelector('a[href^=\"/?chien-dich=\"]').click()")).await;
+    browser
+        .until("!window.leaving && document.readyState === 'complete' && !!document.getElementById('save-to-said')")
+        .await;
+    browser.upload(&workbook).await;
+    browser
+        .until("!!document.getElementById('preview') && document.getElementById('preview').naturalWidth > 500")
+        .await;
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the guided check's page at 390 px");
+    browser.eval("window.leaving = true; document.getElementById('save-to-submit').click()").await;
+    browser
+        .until("!window.leaving && document.readyState === 'complete' && document.getElementById('said') !== null")
+        .await;
+    let said = browser.eval("document.getElementById('said').textContent").await;
+    assert!(said.as_str().unwrap().starts_with("Đã lưu phiên bản 1: "), "{said}");
+    // Its lists and its form 6 are both offered on its row.
+    let offered = browser
+        .eval(&format!("[...{row}.querySelectorAll('a[href*=\"/documents/\"]')].map(a => a.href.split('/').pop())"))
+        .await;
+    assert_eq!(offered, json!(["packet", "mau-1", "mau-2", "mau-3", "mau-4", "mau-5", "mau-6"]));
+    let asked = browser.step(BASE_CELL, "submit", None).await;
+    assert!(asked.as_str().unwrap().starts_with("Nộp báo cáo của «Chi bộ Sở Ngoại vụ» lên cấp trên"), "{asked}");
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the chi bộ cơ sở's page at 390 px");
+
+    // The Board accepts it straight away; the dashboard gives it a row of its own.
+    browser.sign_in(&base, "ban-to-chuc").await;
+    let button = browser.eval(&format!("{row}.querySelector('button[value=approve]').textContent")).await;
+    assert_eq!(button, json!("Tiếp nhận"));
+    browser.step(BASE_CELL, "approve", None).await;
+    let share = browser.eval("document.querySelector('#level-chi-bo-co-so .approved').textContent").await;
+    assert_eq!(share, json!("1/1 đơn vị, 100,0%"));
+    browser.eval(&format!("{row}.querySelector('a[href$=\"/mau-6\"]').click()")).await;
+    let pdf = downloaded(&downloads, "pdf").await;
+    let text = folded(&pdf_text(&std::fs::read(&pdf).unwrap()));
+    assert!(text.contains("Mẫu 6-KTTĐV") && text.contains("CHI BỘ SỞ NGOẠI VỤ"), "{text}");
+    assert!(text.contains("T/M CHI ỦY"), "signed as its lists are: {text}");
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the Board's page at 390 px");
+}

@@ -188,17 +188,32 @@ pub fn broken_workbook() -> Vec<u8> {
 /// The example workbook with the cell of `column` in the sheet's row
 /// `row + 1` set to `text`.
 pub fn changed_workbook(column: &str, row: usize, text: &str) -> Vec<u8> {
+    copied_workbook(|header, r, c, cell| match r == row && header.get(c).is_some_and(|h| h == column) {
+        true => text.to_owned(),
+        false => cell.to_owned(),
+    })
+}
+
+/// The example workbook with every cell that reads `from` reading `to`:
+/// another cell's workbook.
+pub fn replaced_workbook(pairs: &[(&str, &str)]) -> Vec<u8> {
+    copied_workbook(|_, _, _, cell| {
+        pairs.iter().find(|(from, _)| *from == cell).map_or(cell.to_owned(), |(_, to)| (*to).to_owned())
+    })
+}
+
+/// The example workbook, each cell's text as `text(sheet's first row, row, column, cell)` says.
+fn copied_workbook(text: impl Fn(&[String], usize, usize, &str) -> String) -> Vec<u8> {
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(root().join("examples/chi-bo-van-phong.xlsx")).unwrap();
     let mut out = rust_xlsxwriter::Workbook::new();
     for name in book.sheet_names() {
         let range = book.worksheet_range(&name).unwrap();
         let sheet = out.add_worksheet().set_name(&name).unwrap();
-        let at = range.rows().next().unwrap().iter().position(|c| *c == column);
+        let header: Vec<String> = range.rows().next().unwrap().iter().map(ToString::to_string).collect();
         for (r, cells) in range.rows().enumerate() {
             for (c, cell) in cells.iter().enumerate() {
-                let text = if r == row && Some(c) == at { text.to_owned() } else { cell.to_string() };
-                sheet.write(r as u32, c as u16, text).unwrap();
+                sheet.write(r as u32, c as u16, text(&header, r, c, &cell.to_string())).unwrap();
             }
         }
     }

@@ -4,6 +4,7 @@
 //! cost minutes of linking and gigabytes of disk on every CI run.
 
 mod accounts;
+mod base_cell;
 mod browser;
 mod campaign;
 mod cell_forms;

@@ -188,7 +188,7 @@ pub struct CampaignInitArgs {
     #[arg(long, value_name = "TỆP", conflicts_with = "units")]
     pub from: Option<PathBuf>,
     /// Danh sách đơn vị (JSON, bảng tính, CSV): mỗi dòng một đơn vị với «Mã đơn vị»,
-    /// «Tên đơn vị», «Cấp» (Ban Tổ chức, Tổ chức cơ sở đảng, Chi bộ) và «Mã đơn vị cấp trên».
+    /// «Tên đơn vị», «Cấp» (Ban Tổ chức, Tổ chức cơ sở đảng, Chi bộ cơ sở, Chi bộ) và «Mã đơn vị cấp trên».
     #[arg(long, value_name = "TỆP")]
     pub units: Option<PathBuf>,
     /// Danh sách đảng viên Ban Tổ chức quản lý (JSON, bảng tính, CSV): lưu để đối chiếu;

@@ -311,11 +311,16 @@ fn campaign_init(config: &EngineConfig, args: CampaignInitArgs) -> Result<(), Ex
     with_store(&location, |store| async move {
         new.create(&store, None).await?;
         let (code, tree) = (&new.code, &new.tree);
+        use kttdv::campaign::Level;
         let count = |level| tree.units.iter().filter(|u| u.level == level).count();
+        let base = match count(Level::BaseCell) {
+            0 => String::new(),
+            n => format!(" ({n} là chi bộ cơ sở)"),
+        };
         eprintln!(
-            "Đã tạo chiến dịch «{code}»: {} tổ chức cơ sở đảng, {} chi bộ, {} bản dữ liệu; kho {}",
-            count(kttdv::campaign::Level::Committee),
-            count(kttdv::campaign::Level::Cell),
+            "Đã tạo chiến dịch «{code}»: {} tổ chức cơ sở đảng{base}, {} chi bộ, {} bản dữ liệu; kho {}",
+            count(Level::Committee) + count(Level::BaseCell),
+            count(Level::Cell),
             tree.parts.len(),
             place
         );

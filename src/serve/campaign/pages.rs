@@ -98,7 +98,7 @@ pub async fn campaign_page(
             let version = state.store.version(&code, &unit.code, None).await?;
             let roster = version
                 .as_ref()
-                .filter(|_| unit.level == Level::Cell)
+                .filter(|_| unit.level.keeps_roster())
                 .and_then(|v| serde_json::from_str::<Value>(&v.body).ok());
             Some(Summary::before_submitting(&unit.name, roster.as_ref(), unit.current.unwrap_or(0)))
         }
@@ -120,6 +120,7 @@ pub async fn campaign_page(
                 .collect();
             json!({
                 "code": unit.code, "name": unit.name, "level": unit.level, "state": unit.state, "parent": unit.parent,
+                "roster": unit.level.keeps_roster(),
                 "has_below": below.contains(unit.code.as_str()),
                 "state_label": unit.state.label(), "note": unit.note, "versions": unit.versions,
                 "current": unit.current, "changed": unit.changed_at.map(page_time),
@@ -189,7 +190,7 @@ pub(super) async fn unit_page(
     let unit = lineage[0].clone();
     // A committee's or the Board's own details, typed on the page while it
     // may still edit them, from its current version.
-    let details = match unit.level != Level::Cell
+    let details = match !unit.level.keeps_roster()
         && unit.state.editable()
         && access(&account, &campaign, &lineage, Action::Edit) == Access::Granted
     {
@@ -221,10 +222,10 @@ pub(super) async fn unit_page(
                     "short": v.sha256.get(..16).unwrap_or(&v.sha256) })
         })
         .collect();
-    // A cell's two versions compared, by default the last against the one before.
+    // A roster's two versions compared, by default the last against the one before.
     let latest = all.last().map(|v| v.number);
-    let compared = match (unit.level, latest) {
-        (Level::Cell, Some(latest)) if all.len() > 1 => {
+    let compared = match latest.filter(|_| unit.level.keeps_roster()) {
+        Some(latest) if all.len() > 1 => {
             let to = query.den.filter(|n| (1..=latest).contains(n)).unwrap_or(latest);
             let from = query.tu.filter(|n| (1..=latest).contains(n)).unwrap_or((to - 1).max(1));
             let (store, campaign, code) = (&state.store, &campaign, &code);
