@@ -18,6 +18,7 @@ mod engine;
 mod hash;
 mod input;
 mod kinds;
+pub mod mail;
 mod model;
 mod pool;
 mod private;

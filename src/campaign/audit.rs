@@ -14,6 +14,7 @@ pub fn action_words(action: EventAction) -> &'static str {
         EventAction::AccountDisabled => "khóa tài khoản",
         EventAction::PasswordSet => "đặt mật khẩu",
         EventAction::LinkSent => "gửi liên kết đặt lại mật khẩu",
+        EventAction::Notice => "gửi thư báo",
         EventAction::SignIn => "đăng nhập",
         EventAction::SignInFailed => "đăng nhập sai",
         EventAction::SignOut => "đăng xuất",

@@ -12,6 +12,7 @@ mod documents;
 mod error;
 mod export;
 mod inputs;
+mod notices;
 mod progress;
 mod save;
 mod states;
@@ -33,6 +34,7 @@ pub use self::inputs::{
     Surroundings, board_input, check_kind, committee_input, documents_of, input_of, names_another, own_part,
     surroundings, whole_input, with_settings,
 };
+pub use self::notices::{Notice, deliver, of_step, remind};
 pub use self::progress::{LevelProgress, Timeliness, progress};
 pub use self::save::{Saved, checked_part, editable, save_part};
 pub use self::states::{Step, next, open_steps};

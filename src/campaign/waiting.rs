@@ -32,10 +32,41 @@ pub struct Due {
     pub days: i64,
 }
 
+/// One thing that waits, in words: the page's line and the e-mail's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Line {
+    /// `problem` (returned), `decide` (reports to decide), `due` (a deadline).
+    pub kind: &'static str,
+    pub text: String,
+}
+
 impl Waiting {
     /// Whether nothing waits.
     pub fn is_empty(&self) -> bool {
         self.to_decide.is_empty() && self.returned.is_none() && self.due.is_none()
+    }
+
+    /// What waits, in words, most pressing first.
+    pub fn lines(&self) -> Vec<Line> {
+        let mut lines = Vec::new();
+        if let Some(comment) = &self.returned {
+            let said = if comment.is_empty() { String::new() } else { format!(": «{comment}»") };
+            let text = format!("Báo cáo của đơn vị bạn bị cấp trên trả lại{said}. Sửa rồi lưu và nộp lại.");
+            lines.push(Line { kind: "problem", text });
+        }
+        if !self.to_decide.is_empty() {
+            let text = format!("{} báo cáo chờ bạn duyệt: {}", self.to_decide.len(), self.to_decide.join(", "));
+            lines.push(Line { kind: "decide", text });
+        }
+        if let Some(Due { deadline, days }) = &self.due {
+            let text = match days {
+                ..0 => format!("Báo cáo của đơn vị bạn đã quá hạn nộp ({deadline}) {} ngày.", -days),
+                0 => format!("Hôm nay là hạn nộp báo cáo của đơn vị bạn ({deadline})."),
+                _ => format!("Còn {days} ngày đến hạn nộp báo cáo của đơn vị bạn ({deadline})."),
+            };
+            lines.push(Line { kind: "due", text });
+        }
+        lines
     }
 }
 
@@ -90,6 +121,13 @@ mod tests {
         assert_eq!(waits.due, Some(Due { deadline: "15/05/2021".into(), days: 5 }));
         assert_eq!(waiting(&officer, &units, &deadlines, day("01/05/2021")).due, None, "14 days ahead: not yet");
         assert_eq!(waiting(&officer, &units, &deadlines, day("18/05/2021")).due.unwrap().days, -3, "past");
+        let said: Vec<String> = waits.lines().into_iter().map(|l| l.text).collect();
+        assert_eq!(
+            said,
+            ["2 báo cáo chờ bạn duyệt: db.1, db.3", "Còn 5 ngày đến hạn nộp báo cáo của đơn vị bạn (15/05/2021)."]
+        );
+        let late = waiting(&officer, &units, &deadlines, day("18/05/2021")).lines();
+        assert_eq!(late[1].text, "Báo cáo của đơn vị bạn đã quá hạn nộp (15/05/2021) 3 ngày.");
     }
 
     #[test]
@@ -100,6 +138,11 @@ mod tests {
         let secretary = account(Role::Cell, "db.1");
         let waits = waiting(&secretary, std::slice::from_ref(&returned), &deadlines, day("01/05/2021"));
         assert_eq!(waits.returned.as_deref(), Some("Thiếu ngày vào Đảng"));
+        let line = &waits.lines()[0];
+        assert_eq!(
+            (line.kind, line.text.as_str()),
+            ("problem", "Báo cáo của đơn vị bạn bị cấp trên trả lại: «Thiếu ngày vào Đảng». Sửa rồi lưu và nộp lại.")
+        );
         assert!(waits.to_decide.is_empty() && waits.due.is_none() && !waits.is_empty());
         let sent = test_unit("db.1", Level::Cell, State::Submitted, Some("db"));
         assert!(waiting(&secretary, &[sent], &deadlines, day("09/05/2021")).is_empty(), "sent: nothing waits");

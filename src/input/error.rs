@@ -107,6 +107,8 @@ pub enum Code {
     /// A warning: a submission to the campaign store names campaign
     /// settings of its own; the campaign's are used.
     OwnCampaign,
+    /// An e-mail address that is not one.
+    InvalidEmail,
 }
 
 impl Code {

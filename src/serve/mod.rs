@@ -52,6 +52,10 @@ pub struct Config {
     pub require_sign_in: bool,
     /// The proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Where notices are sent by e-mail; none, none sent.
+    pub mailer: Option<crate::mail::Mailer>,
+    /// The service's address as its users open it, for the links of notices.
+    pub public_url: Option<String>,
 }
 
 /// What every request shares.
@@ -74,6 +78,8 @@ pub struct AppState {
     hashing: tokio::sync::Semaphore,
     /// Signs the sign-in form's token.
     form_key: String,
+    mailer: Option<Arc<crate::mail::Mailer>>,
+    public_url: Option<String>,
 }
 
 impl AppState {
@@ -81,6 +87,42 @@ impl AppState {
     /// store, renderer and workers.
     fn campaigns(&self) -> crate::campaign::Campaigns<'_> {
         crate::campaign::Campaigns { store: &self.store, renderer: &self.renderer, pool: &self.pool }
+    }
+
+    /// The campaign's page as its users open it, for a notice's link.
+    fn campaign_link(&self, campaign: &str) -> Option<String> {
+        self.public_url.as_ref().map(|url| format!("{url}/web/campaigns/{campaign}"))
+    }
+
+    /// Sends `notice` of `campaign` by e-mail, if the service sends e-mail,
+    /// after the answer: a failure is the log's, never the request's.
+    fn notify(self: &Arc<Self>, campaign: &str, notice: Option<crate::campaign::Notice>) {
+        let (Some(mailer), Some(notice)) = (self.mailer.clone(), notice) else { return };
+        let (state, campaign) = (self.clone(), campaign.to_owned());
+        tokio::spawn(async move {
+            if let Err(err) = crate::campaign::deliver(&state.store, &mailer, &campaign, &notice).await {
+                tracing::error!(campaign, unit = notice.unit, "thư báo không ghi được vào nhật ký: {err}");
+            }
+        });
+    }
+}
+
+/// How often the service looks for people to remind of a deadline (each
+/// is reminded once a day).
+const REMINDER_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Reminds people of their deadlines, now and then every hour, while the
+/// service runs with a mailer.
+async fn remind_daily(state: Arc<AppState>, mailer: Arc<crate::mail::Mailer>) {
+    let mut every = tokio::time::interval(REMINDER_EVERY);
+    loop {
+        every.tick().await;
+        let Some(today) = crate::model::scalar::Date::in_vietnam(crate::store::now_ms()) else { continue };
+        match crate::campaign::remind(&state.store, &mailer, today, |c| state.campaign_link(c)).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "đã gửi thư nhắc hạn"),
+            Err(err) => tracing::error!("không nhắc hạn được: {err}"),
+        }
     }
 }
 
@@ -118,8 +160,13 @@ pub async fn run(config: Config, ready: impl FnOnce(SocketAddr) + Send + 'static
         store,
         require_sign_in: config.require_sign_in,
         trusted_proxies: config.trusted_proxies,
+        mailer: config.mailer.map(Arc::new),
+        public_url: config.public_url,
         hashing: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())),
     });
+    if let Some(mailer) = state.mailer.clone() {
+        tokio::spawn(remind_daily(state.clone(), mailer));
+    }
     let warming = state.clone();
     tokio::spawn(async move {
         let worker = warming.clone();

@@ -205,10 +205,10 @@ fn campaign_operations() -> Map<String, Value> {
         json!({
             "get": { "summary": "Các tài khoản của đơn vị: ai tạo, đã đặt mật khẩu chưa, đã khóa chưa", "parameters": [campaign, unit],
                 "responses": { "200": json_ok("Các tài khoản, cũ trước"), "404": not_found } },
-            "post": { "summary": "Cấp trên tạo tài khoản cho đơn vị chưa có tài khoản (login: chữ thường không dấu, số, . - _), hoặc cho mọi đơn vị trực thuộc chưa có (below: true); người thứ hai do chính đơn vị, hoặc Ban Tổ chức với second: true; person, office: họ tên và chức vụ người dùng, các trang hiện thay cho tên đăng nhập; mỗi tài khoản một liên kết đăng nhập một lần", "parameters": [campaign, unit],
+            "post": { "summary": "Cấp trên tạo tài khoản cho đơn vị chưa có tài khoản (login: chữ thường không dấu, số, . - _), hoặc cho mọi đơn vị trực thuộc chưa có (below: true); người thứ hai do chính đơn vị, hoặc Ban Tổ chức với second: true; person, office: họ tên và chức vụ người dùng, các trang hiện thay cho tên đăng nhập; email: địa chỉ nhận thư báo việc chờ (cần person); mỗi tài khoản một liên kết đăng nhập một lần", "parameters": [campaign, unit],
                 "requestBody": { "required": false, "content": { "application/json": {} } },
                 "responses": { "201": answer::<Vec<InvitedView>>("Tài khoản và liên kết; với below, cả các đơn vị đã có tài khoản (skipped)"), "403": error_response("Không phải cấp trên, hoặc không được thêm người thứ hai"), "404": not_found,
-                    "409": error_response("Tên đăng nhập đã có (account-exists), đơn vị đã có tài khoản (unit-has-account)"), "422": error_response("Tên đăng nhập không hợp lệ (invalid-login)") } }
+                    "409": error_response("Tên đăng nhập đã có (account-exists), đơn vị đã có tài khoản (unit-has-account)"), "422": error_response("Tên đăng nhập (invalid-login) hoặc địa chỉ thư (invalid-email) không hợp lệ") } }
         }),
     );
     let login = parameter("login", "Tên đăng nhập của tài khoản");

@@ -29,6 +29,8 @@ pub struct UnitAccount {
     /// The person's name and office, when their invitation said them.
     pub person: Option<String>,
     pub office: Option<String>,
+    /// Where notices go, when the service sends e-mail.
+    pub email: Option<String>,
 }
 
 /// An API token as its owner's list shows it (never the token itself).
@@ -43,11 +45,13 @@ pub struct TokenInfo {
     pub parent: Option<String>,
 }
 
-/// Who an account is: a person's name and office.
+/// Who an account is: a person's name and office, and where they are
+/// told what waits for them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct Person {
     pub name: String,
     pub office: String,
+    pub email: Option<String>,
 }
 
 /// A session as its owner's list shows it: an id made from its hash
@@ -156,7 +160,7 @@ impl Store {
     pub async fn unit_accounts(&self, campaign: &str, unit: &str) -> Result<Vec<UnitAccount>> {
         let rows = sqlx::query(
             "SELECT a.login, a.role, a.created_at, a.created_by, a.disabled_at, a.password_hash IS NOT NULL AS ready, \
-             p.name AS person, p.office FROM account a LEFT JOIN person p ON p.login = a.login \
+             p.name AS person, p.office, p.email FROM account a LEFT JOIN person p ON p.login = a.login \
              WHERE a.campaign = $1 AND a.unit = $2 ORDER BY a.created_at, a.login",
         )
         .bind(campaign)
@@ -176,6 +180,7 @@ impl Store {
                         .or_else(|_| r.try_get::<i64, _>("ready").map(|n| n != 0))?,
                     person: r.try_get("person")?,
                     office: r.try_get("office")?,
+                    email: r.try_get("email")?,
                 })
             })
             .collect()
@@ -255,24 +260,41 @@ impl Store {
         Ok(true)
     }
 
-    /// Says who the account `login` is: the person's name and office.
-    pub async fn set_person(&self, login: &str, name: &str, office: &str) -> Result<()> {
+    /// Says who the account `login` is: the person's name and office, and
+    /// their e-mail address if given.
+    pub async fn set_person(&self, login: &str, person: &Person) -> Result<()> {
         let _turn = self.writing().await;
         sqlx::query(
-            "INSERT INTO person (login, name, office) VALUES ($1, $2, $3) \
-             ON CONFLICT (login) DO UPDATE SET name = excluded.name, office = excluded.office",
+            "INSERT INTO person (login, name, office, email) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (login) DO UPDATE SET name = excluded.name, office = excluded.office, email = excluded.email",
         )
         .bind(login)
-        .bind(name)
-        .bind(office)
+        .bind(&person.name)
+        .bind(&person.office)
+        .bind(&person.email)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
+    /// Claims the day `day` for reminding `login` of what waits for them:
+    /// true once a day, whatever restarts; false when they were reminded
+    /// that day already.
+    pub async fn claim_reminder(&self, login: &str, day: &str) -> Result<bool> {
+        let _turn = self.writing().await;
+        let done = sqlx::query(
+            "UPDATE person SET reminded_on = $2 WHERE login = $1 AND (reminded_on IS NULL OR reminded_on <> $2)",
+        )
+        .bind(login)
+        .bind(day)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// The person the account `login` is, if their invitation said.
     pub async fn person(&self, login: &str) -> Result<Option<Person>> {
-        let row = sqlx::query("SELECT name, office FROM person WHERE login = $1")
+        let row = sqlx::query("SELECT name, office, email FROM person WHERE login = $1")
             .bind(login)
             .fetch_optional(&self.pool)
             .await?;

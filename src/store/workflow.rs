@@ -171,6 +171,8 @@ pub enum EventAction {
     Read,
     Download,
     Export,
+    /// An e-mail notice sent, or that could not be.
+    Notice,
 }
 
 impl EventAction {

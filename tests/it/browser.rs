@@ -659,12 +659,34 @@ async fn a_chi_bo_co_so_reports_straight_to_the_board_in_a_browser() {
     // The Board invites the two organisations below it, the chi bộ cơ sở among them.
     browser.accept(&base, &link.trim()[link.find("/web/").unwrap()..]).await;
     let invited = browser.invite_below().await;
-    let secretary = invited.iter().find(|(login, _)| login == BASE_CELL).expect("its account").1.clone();
     assert_eq!(invited.len(), 2, "{invited:?}");
+    // Its secretary gets an account of her own, by name, with a short
+    // login and her e-mail address, typed on its page: a second person.
+    browser
+        .go(
+            &format!("{base}/web/campaigns/2021-quang-nam/units/{BASE_CELL}"),
+            "!!document.getElementById('invite-form')",
+        )
+        .await;
+    let form = "document.getElementById('invite-form')";
+    browser.eval(&format!("{form}.elements.login.value = 'hung'; {form}.elements.person.value = 'Trần Văn Hùng'; {form}.elements.office.value = 'Bí thư'; {form}.elements.email.value = 'không phải thư'; {form}.querySelector('button').click()")).await;
+    browser.until(&format!("{form}.querySelector('output').textContent !== ''")).await;
+    let said = browser.eval(&format!("[...{form}.querySelectorAll('output p')].map(p => p.textContent)")).await;
+    let said = said.as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect::<Vec<_>>().join(" / ");
+    assert!(said.contains("«Thư điện tử (nhận thư báo việc chờ; có thể bỏ trống)»"), "{said}");
+    browser.eval(&format!("{form}.elements.email.value = 'hung@songoaivu.vn'; {form}.elements.second.checked = true; {form}.querySelector('button').click()")).await;
+    browser.until(&format!("{form}.querySelector('output p').textContent !== {}", "'dữ liệu nhập có 1 lỗi'")).await;
+    let line = browser.eval(&format!("{form}.querySelector('output p').textContent")).await;
+    let line = line.as_str().unwrap();
+    assert!(line.starts_with("Chi bộ Sở Ngoại vụ — hung: "), "{line}");
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the invitation typed on a unit's page at 390 px");
+    let secretary = line[line.find("/web/").unwrap()..].to_owned();
 
     // Its secretary checks her workbook on the guided page, as a cell's
-    // would, and saves it into the campaign from there.
+    // would, and saves it into the campaign from there; the page names her.
     browser.accept(&base, &secretary).await;
+    let named = browser.eval("document.body.innerText.includes('Trần Văn Hùng')").await;
+    assert_eq!(named, json!(true));
     let row = format!("document.getElementById('{BASE_CELL}')");
     let level = browser.eval(&format!("{row}.className")).await;
     assert_eq!(level, json!("chi-bo-co-so"));

@@ -17,6 +17,7 @@ mod form2;
 mod hardening;
 mod insider;
 mod layout;
+mod notices;
 mod people;
 mod plan;
 mod reporting;

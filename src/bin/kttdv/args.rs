@@ -342,6 +342,16 @@ pub struct ServeArgs {
     /// chỉ từ các máy này mới đọc địa chỉ người dùng trong X-Forwarded-For. Lặp lại được.
     #[arg(long = "trusted-proxy", value_name = "IP/CIDR", value_parser = parse_proxy)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Máy chủ thư (SMTP) để báo việc chờ qua thư điện tử, ví dụ smtp://may-chu:25,
+    /// smtp://nguoi-dung:mat-khau@may-chu:587?tls=required, smtps://may-chu; không có thì không gửi thư.
+    #[arg(long, env = "KTTDV_SMTP", value_name = "URL")]
+    pub smtp: Option<String>,
+    /// Người gửi thư báo.
+    #[arg(long, env = "KTTDV_SMTP_FROM", default_value = "kttdv <kttdv@localhost>", value_name = "ĐỊA CHỈ")]
+    pub smtp_from: String,
+    /// Địa chỉ người dùng mở dịch vụ (ví dụ https://kttdv.tinh.vn), để thư báo có liên kết.
+    #[arg(long, env = "KTTDV_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
     #[command(flatten)]
     pub store: StoreArgs,
 }

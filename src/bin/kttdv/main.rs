@@ -228,6 +228,9 @@ fn serve(engine: EngineConfig, args: ServeArgs) -> Result<(), Exit> {
         uploads,
         require_sign_in,
         trusted_proxies,
+        smtp,
+        smtp_from,
+        public_url,
         store,
     } = args;
     tracing_subscriber::fmt()
@@ -247,9 +250,25 @@ fn serve(engine: EngineConfig, args: ServeArgs) -> Result<(), Exit> {
         body_timeout: std::time::Duration::from_secs(body_timeout.max(1)),
         uploads,
     };
+    let mailer = match smtp.as_deref().map(|url| kttdv::mail::Mailer::new(url, &smtp_from)).transpose() {
+        Ok(mailer) => mailer,
+        Err(err) => {
+            eprintln!("kttdv: {err}");
+            return Err(Exit::Usage);
+        }
+    };
+    let public_url = public_url.map(|url| url.trim_end_matches('/').to_owned());
     let runtime = tokio::runtime::Runtime::new().map_err(internal)?;
-    let config =
-        kttdv::serve::Config { addr, engine, limits, store: store.location(), require_sign_in, trusted_proxies };
+    let config = kttdv::serve::Config {
+        addr,
+        engine,
+        limits,
+        store: store.location(),
+        require_sign_in,
+        trusted_proxies,
+        mailer,
+        public_url,
+    };
     runtime
         .block_on(kttdv::serve::run(config, |addr| {
             println!("kttdv đang phục vụ tại http://{addr}");

@@ -16,6 +16,7 @@ use crate::campaign::{Invited, Login, may_disable};
 use crate::input::{Code, InputError, JsonPath};
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
+use crate::store::Person;
 
 /// An account to create for a unit: its login (by default the unit's code).
 #[derive(Deserialize, Default)]
@@ -34,6 +35,8 @@ pub struct Invitation {
     /// The person's full name and office, said on the pages instead of the login.
     person: Option<String>,
     office: Option<String>,
+    /// Where the person is told what waits for them, when the service sends e-mail.
+    email: Option<String>,
 }
 
 /// An officer creates the account of a unit below theirs, a unit its own
@@ -46,8 +49,8 @@ pub async fn invite(
     Path(UnitPath { campaign, code }): Path<UnitPath>,
     body: Option<Json<Invitation>>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Invitation { login, below, second, person, office } = body.map(|Json(b)| b).unwrap_or_default();
-    let person = who(person, office, below)?;
+    let Invitation { login, below, second, person, office, email } = body.map(|Json(b)| b).unwrap_or_default();
+    let person = who(person, office, email, below)?;
     let invitation = if below {
         crate::campaign::Invitation::Below
     } else {
@@ -58,8 +61,8 @@ pub async fn invite(
         crate::campaign::Invitation::One { login, second }
     };
     let (invited, skipped) = crate::campaign::invite(&state.store, &account, &campaign, &lineage, invitation).await?;
-    if let (Some((name, office)), [one]) = (&person, invited.as_slice()) {
-        state.store.set_person(&one.account.login, name, office).await?;
+    if let (Some(person), [one]) = (&person, invited.as_slice()) {
+        state.store.set_person(&one.account.login, person).await?;
     }
     let mut answer: Vec<InvitedView> = invited.iter().map(shown).collect();
     answer.extend(skipped.into_iter().map(|(unit, login)| InvitedView {
@@ -71,10 +74,16 @@ pub async fn invite(
     Ok((StatusCode::CREATED, Json(json!(answer))))
 }
 
-/// The person an invitation names, checked: a name, and an office or none,
-/// as NFC like every text kttdv keeps; every problem at once, at its field.
-/// Invitations of every unit below name nobody: said, not dropped.
-fn who(person: Option<String>, office: Option<String>, below: bool) -> Result<Option<(String, String)>, ApiError> {
+/// The person an invitation names, checked: a name, and an office and an
+/// e-mail address or none, as NFC like every text kttdv keeps; every
+/// problem at once, at its field. Invitations of every unit below name
+/// nobody: said, not dropped.
+fn who(
+    person: Option<String>,
+    office: Option<String>,
+    email: Option<String>,
+    below: bool,
+) -> Result<Option<Person>, ApiError> {
     use unicode_normalization::UnicodeNormalization;
     let mut problems = Vec::new();
     let mut check = |field: &str, text: Option<String>| {
@@ -91,11 +100,19 @@ fn who(person: Option<String>, office: Option<String>, below: bool) -> Result<Op
         }
         text
     };
-    let (name, office) = (check("person", person), check("office", office));
+    let (name, office, email) = (check("person", person), check("office", office), check("email", email));
+    let place = JsonPath::root().key("email");
+    if !email.is_empty() && crate::mail::address(&email).is_none() {
+        problems.push(InputError::new(Code::InvalidEmail, place, format!("«{email}» không phải địa chỉ thư điện tử")));
+    } else if !email.is_empty() && name.is_empty() {
+        let message = "ghi họ tên người nhận thư (person) cùng địa chỉ thư".to_owned();
+        problems.push(InputError::new(Code::MissingField, JsonPath::root().key("person"), message));
+    }
     if !problems.is_empty() {
         return Err(ApiError::Input(problems));
     }
-    Ok((!name.is_empty()).then_some((name, office)))
+    let email = (!email.is_empty()).then_some(email);
+    Ok((!name.is_empty()).then_some(Person { name, office, email }))
 }
 
 fn shown(invited: &Invited) -> InvitedView {

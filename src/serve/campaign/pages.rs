@@ -142,7 +142,7 @@ pub async fn campaign_page(
     let person = state.store.person(&account.login).await?;
     let csrf = super::super::session::session_of(&headers).map(super::super::session::csrf_of);
     let context = json!({
-        "waiting": (account.unit.is_some()).then_some(&waits), "nothing_waits": waits.is_empty(),
+        "waits_shown": account.unit.is_some(), "waiting": waits.lines(), "nothing_waits": waits.is_empty(),
         "code": code, "name": name, "account": account, "role_label": account.role.label(), "person": person,
         "own": own_unit.map(|u| &u.name), "own_code": account.unit,
         "invite_below": own_unit.is_some_and(|o| units.iter().any(|u| u.parent.as_ref() == Some(&o.code))),
@@ -252,10 +252,11 @@ pub(super) async fn unit_page(
                     "version": e.version, "note": e.note })
         })
         .collect();
-    // Its accounts, for an officer above it: each may be sent a new link.
-    let accounts = match access(&account, &campaign, &lineage, Action::Invite) == Access::Granted
-        && account.unit.as_deref() != Some(unit.code.as_str())
-    {
+    // Its accounts, for an officer above it: each may be sent a new link,
+    // and a person invited by name.
+    let invites = access(&account, &campaign, &lineage, Action::Invite) == Access::Granted
+        && account.unit.as_deref() != Some(unit.code.as_str());
+    let accounts: Vec<Value> = match invites {
         true => state
             .store
             .unit_accounts(&campaign, &code)
@@ -272,7 +273,8 @@ pub(super) async fn unit_page(
     let context = json!({
         "code": campaign, "campaign_name": campaign_name, "unit": unit, "level_label": unit.level.label(),
         "state_label": unit.state.label(), "versions": versions, "events": events, "documents": documents,
-        "details": details, "compared": compared, "accounts": accounts,
+        "details": details, "compared": compared, "accounts": accounts, "invites": invites,
+        "has_active": accounts.iter().any(|a| a["active"] == true),
         "csrf": super::super::session::session_of(&headers).map(super::super::session::csrf_of),
         "page": page, "pages": pages, "version_count": all.len(),
     });

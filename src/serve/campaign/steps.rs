@@ -25,5 +25,8 @@ pub async fn take(
     let to =
         crate::campaign::take_step(&state.store, &state.renderer, &campaign, step, &lineage, &request, &account.login)
             .await?;
+    let link = state.campaign_link(&campaign);
+    let note = request.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    state.notify(&campaign, crate::campaign::of_step(step, &lineage[0], lineage.get(1), note, link.as_deref()));
     Ok(Json(json!(Stepped { unit: code, state: to, state_label: to.label(), returned_cells: request.cells })))
 }
