@@ -15,6 +15,7 @@ pub fn action_words(action: EventAction) -> &'static str {
         EventAction::PasswordSet => "đặt mật khẩu",
         EventAction::LinkSent => "gửi liên kết đặt lại mật khẩu",
         EventAction::Notice => "gửi thư báo",
+        EventAction::DeadlineSet => "đặt hạn nộp cho đơn vị trực thuộc",
         EventAction::SignIn => "đăng nhập",
         EventAction::SignInFailed => "đăng nhập sai",
         EventAction::SignOut => "đăng xuất",

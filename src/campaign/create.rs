@@ -94,6 +94,7 @@ impl NewCampaign {
                     changed_at: first.map(|()| now),
                     submitted_at: None,
                     note: None,
+                    below_deadline: None,
                 }
             })
             .collect();

@@ -8,6 +8,7 @@ mod access;
 mod accounts;
 mod audit;
 mod create;
+mod deadlines;
 mod documents;
 mod error;
 mod export;
@@ -27,6 +28,7 @@ pub use self::accounts::{
 };
 pub use self::audit::{action_label, action_words, audit_csv, vietnam_time};
 pub use self::create::{NewCampaign, UnitsFrom};
+pub use self::deadlines::{Deadlines, set_below_deadline};
 pub use self::documents::{Bundled, Made, SignedKept, SignedUpload, log_read, made_by};
 pub use self::error::Error;
 pub use self::export::{export, import};
@@ -53,18 +55,6 @@ pub struct Campaigns<'a> {
     pub store: &'a crate::store::Store,
     pub renderer: &'a std::sync::Arc<crate::Renderer>,
     pub pool: &'a crate::pool::Pool,
-}
-
-/// Each level's deadline, from the campaign's settings: the cells', the
-/// committees', the Board's.
-pub fn deadlines(settings: &str) -> Result<Vec<(Level, crate::model::scalar::Date)>, StoreError> {
-    let campaign: Campaign = serde_json::from_str(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(vec![
-        (Level::Board, campaign.board_deadline),
-        (Level::Committee, campaign.committee_deadline),
-        (Level::BaseCell, campaign.committee_deadline),
-        (Level::Cell, campaign.cell_deadline.unwrap_or(campaign.committee_deadline)),
-    ])
 }
 
 /// The levels whose reports the level above approves only with a signed
@@ -99,5 +89,6 @@ pub(crate) fn test_unit(
         changed_at: None,
         submitted_at: None,
         note: None,
+        below_deadline: None,
     }
 }

@@ -7,7 +7,7 @@
 //! lost to a crash loses no data, and the page says the same — each one an
 //! event of the audit log, naming the account, not the address.
 
-use super::{Level, Step, Unit, deadlines, waiting};
+use super::{Deadlines, Step, Unit, waiting};
 use crate::mail::Mailer;
 use crate::model::scalar::Date;
 use crate::store::{Account, EventAction, NewEvent, Store, StoreError};
@@ -70,7 +70,7 @@ pub fn of_step(
 pub fn reminder(
     account: &Account,
     units: &[Unit],
-    deadlines: &[(Level, Date)],
+    deadlines: &Deadlines,
     today: Date,
     link: Option<&str>,
 ) -> Option<Notice> {
@@ -129,7 +129,7 @@ pub async fn remind(
     let mut sent = 0;
     for campaign in store.campaigns().await? {
         let units = store.units(&campaign.code).await?;
-        let deadlines = deadlines(&campaign.settings)?;
+        let deadlines = Deadlines::of_campaign(&campaign.settings, &units)?;
         let link = link(&campaign.code);
         for unit in &units {
             for person in store.unit_accounts(&campaign.code, &unit.code).await? {
@@ -154,7 +154,7 @@ pub async fn remind(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::campaign::{Role, State, test_unit};
+    use crate::campaign::{Level, Role, State, test_unit};
 
     fn named(code: &str, name: &str, level: Level, state: State, parent: Option<&str>) -> Unit {
         Unit { name: name.into(), ..test_unit(code, level, state, parent) }
@@ -189,7 +189,7 @@ mod tests {
             named("db", "Đảng bộ Sở Tài chính", Level::Committee, State::Draft, Some("ban")),
             named("db.1", "Chi bộ Văn phòng", Level::Cell, State::Submitted, Some("db")),
         ];
-        let deadlines = [(Level::Committee, "15/05/2021".parse().unwrap())];
+        let deadlines = Deadlines::new(vec![(Level::Committee, "15/05/2021".parse().unwrap())], &units);
         let officer =
             Account { login: "x".into(), role: Role::Committee, campaign: Some("c".into()), unit: Some("db".into()) };
         let early = reminder(&officer, &units, &deadlines, "01/05/2021".parse().unwrap(), None);

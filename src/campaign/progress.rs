@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::{Level, State, Unit};
+use super::{Deadlines, Level, State, Unit};
 use crate::model::scalar::Date;
 
 /// Where a unit's report stands against its deadline.
@@ -80,7 +80,7 @@ impl LevelProgress {
 /// deadline, and each unit's timeliness, in the order given.
 pub fn progress<'a>(
     units: &[&'a Unit],
-    deadlines: &[(Level, Date)],
+    deadlines: &Deadlines,
     today: Date,
 ) -> (Vec<LevelProgress>, Vec<(&'a Unit, Timeliness)>) {
     // A unit under one that does not report does not report either
@@ -94,16 +94,17 @@ pub fn progress<'a>(
     let rows: Vec<(&Unit, Timeliness)> = units
         .iter()
         .filter_map(|u| {
-            let (_, deadline) = deadlines.iter().find(|(l, _)| *l == u.level)?;
+            let deadline = deadlines.of(u)?;
             let timeliness = if silent.contains(u.code.as_str()) {
                 Timeliness::NotReporting
             } else {
-                timeliness(u, *deadline, today)
+                timeliness(u, deadline, today)
             };
             Some((*u, timeliness))
         })
         .collect();
     let levels = deadlines
+        .levels()
         .iter()
         .map(|(level, deadline)| {
             let of: Vec<&(&Unit, Timeliness)> = rows.iter().filter(|(u, _)| u.level == *level).collect();
@@ -154,7 +155,7 @@ mod tests {
             unit.code = format!("c{i}");
         }
         let refs: Vec<&Unit> = units.iter().collect();
-        let (levels, rows) = progress(&refs, &[(Level::Cell, deadline)], today);
+        let (levels, rows) = progress(&refs, &Deadlines::new(vec![(Level::Cell, deadline)], &units), today);
         let kinds: Vec<Timeliness> = rows.iter().map(|(_, t)| *t).collect();
         assert_eq!(
             kinds,
@@ -182,8 +183,11 @@ mod tests {
         let mut committee = cell(State::NotReporting, None);
         (committee.code, committee.level, committee.parent) = ("k".into(), Level::Committee, None);
         let below = cell(State::Draft, None);
-        let (levels, rows) =
-            progress(&[&committee, &below], &[(Level::Committee, deadline), (Level::Cell, deadline)], deadline);
+        let (levels, rows) = progress(
+            &[&committee, &below],
+            &Deadlines::new(vec![(Level::Committee, deadline), (Level::Cell, deadline)], &[]),
+            deadline,
+        );
         assert_eq!(rows[1].1, Timeliness::NotReporting);
         assert_eq!((levels[0].expected, levels[1].expected), (0, 0));
     }

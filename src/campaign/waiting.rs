@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Level, State, Unit};
+use super::{Deadlines, State, Unit};
 use crate::model::scalar::Date;
 use crate::store::Account;
 
@@ -72,7 +72,7 @@ impl Waiting {
 
 /// What waits for `account` among `units`, `today` being Vietnam's day and
 /// `deadlines` each level's. Nothing for an account without a unit.
-pub fn waiting(account: &Account, units: &[Unit], deadlines: &[(Level, Date)], today: Date) -> Waiting {
+pub fn waiting(account: &Account, units: &[Unit], deadlines: &Deadlines, today: Date) -> Waiting {
     let own = units.iter().find(|u| Some(&u.code) == account.unit.as_ref());
     let to_decide = own
         .map(|own| {
@@ -85,7 +85,7 @@ pub fn waiting(account: &Account, units: &[Unit], deadlines: &[(Level, Date)], t
         .unwrap_or_default();
     let returned = own.filter(|u| u.state == State::Returned).map(|u| u.note.clone().unwrap_or_default());
     let due = own.filter(|u| u.state.editable()).and_then(|u| {
-        let (_, deadline) = deadlines.iter().find(|(level, _)| *level == u.level)?;
+        let deadline = deadlines.of(u)?;
         let days = deadline.days_since(today);
         (days <= SOON_DAYS).then(|| Due { deadline: deadline.to_string(), days })
     });
@@ -95,7 +95,7 @@ pub fn waiting(account: &Account, units: &[Unit], deadlines: &[(Level, Date)], t
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::campaign::{Role, test_unit};
+    use crate::campaign::{Level, Role, test_unit};
 
     fn account(role: Role, unit: &str) -> Account {
         Account { login: "x".into(), role, campaign: Some("c".into()), unit: Some(unit.into()) }
@@ -114,7 +114,8 @@ mod tests {
             test_unit("db.3", Level::Cell, State::Submitted, Some("db")),
             test_unit("khac.1", Level::Cell, State::Submitted, Some("khac")),
         ];
-        let deadlines = [(Level::Committee, day("15/05/2021")), (Level::Cell, day("10/05/2021"))];
+        let deadlines =
+            Deadlines::new(vec![(Level::Committee, day("15/05/2021")), (Level::Cell, day("10/05/2021"))], &units);
         let officer = account(Role::Committee, "db");
         let waits = waiting(&officer, &units, &deadlines, day("10/05/2021"));
         assert_eq!(waits.to_decide, ["db.1", "db.3"], "its own cells only, sent and undecided");
@@ -134,7 +135,7 @@ mod tests {
     fn a_secretary_is_told_her_report_came_back_and_why_and_nothing_once_sent() {
         let mut returned = test_unit("db.1", Level::Cell, State::Returned, Some("db"));
         returned.note = Some("Thiếu ngày vào Đảng".into());
-        let deadlines = [(Level::Cell, day("10/05/2021"))];
+        let deadlines = Deadlines::new(vec![(Level::Cell, day("10/05/2021"))], &[]);
         let secretary = account(Role::Cell, "db.1");
         let waits = waiting(&secretary, std::slice::from_ref(&returned), &deadlines, day("01/05/2021"));
         assert_eq!(waits.returned.as_deref(), Some("Thiếu ngày vào Đảng"));

@@ -167,6 +167,10 @@ pub struct Unit {
     pub submitted_at: Option<i64>,
     /// The last return's comment, or why it does not report.
     pub note: Option<String>,
+    /// The deadline (dd/mm/yyyy) it set for the reports of the units
+    /// right below it, instead of the campaign's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below_deadline: Option<String>,
 }
 
 /// What a user may do, for the unit they act for.

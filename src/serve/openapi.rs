@@ -188,6 +188,15 @@ fn campaign_operations() -> Map<String, Value> {
         );
     }
     let kind = json!({ "name": "kind", "in": "path", "required": true, "schema": { "type": "string", "enum": kinds } });
+    let deadline =
+        serde_json::to_value(schemars::schema_for!(super::campaign::DeadlineRequest)).expect("schemas serialise");
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/deadline".into(),
+        json!({ "put": { "summary": "Tổ chức cơ sở đặt hạn nộp báo cáo cho các chi bộ trực thuộc (không sau hạn của mình); để trống: theo chiến dịch", "parameters": [campaign, unit],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": deadline } } },
+            "responses": { "200": json_ok("Hạn nộp các chi bộ đang theo"), "403": error_response("Không phải đơn vị này"), "404": not_found,
+                "409": error_response("Đơn vị không có chi bộ trực thuộc"), "422": error_response("Không phải ngày (invalid-date), hoặc sau hạn của tổ chức cơ sở (late-report)") } } }),
+    );
     paths.insert(
         "/api/campaigns/{campaign}/units/{code}/signed".into(),
         json!({ "put": { "summary": "Đơn vị gửi bản PDF đã ký số: nhận khi là PDF kttdv lập từ phiên bản hiện hành đã nộp hoặc đã duyệt (dữ liệu và SHA-256 bên trong khớp) và, nếu có chữ ký, chữ ký phủ cả tệp; không kiểm tra chứng thư số", "parameters": [campaign, unit],

@@ -718,7 +718,7 @@ impl Store {
         for (position, unit) in dump.units.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO unit (campaign, code, name, level, parent, position, state, versions, current, changed_at, \
-                 submitted_at, note, stored) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                 submitted_at, note, stored, below_deadline) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
             .bind(&dump.code)
             .bind(&unit.code)
@@ -733,6 +733,7 @@ impl Store {
             .bind(unit.submitted_at)
             .bind(unit.note.as_deref())
             .bind(0i64)
+            .bind(unit.below_deadline.as_deref())
             .execute(&mut *tx)
             .await?;
         }
@@ -784,7 +785,7 @@ impl Store {
 /// queries stay literal strings.
 macro_rules! unit_columns {
     () => {
-        "code, name, level, parent, state, versions, current, changed_at, submitted_at, note"
+        "code, name, level, parent, state, versions, current, changed_at, submitted_at, note, below_deadline"
     };
 }
 use unit_columns;
@@ -816,6 +817,7 @@ impl Unit {
             changed_at: row.try_get("changed_at")?,
             submitted_at: row.try_get("submitted_at")?,
             note: row.try_get("note")?,
+            below_deadline: row.try_get("below_deadline")?,
         })
     }
 }

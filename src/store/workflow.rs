@@ -173,6 +173,8 @@ pub enum EventAction {
     Export,
     /// An e-mail notice sent, or that could not be.
     Notice,
+    /// A deadline set by a unit for the units right below it.
+    DeadlineSet,
 }
 
 impl EventAction {
@@ -211,6 +213,34 @@ impl NewEvent<'_> {
 }
 
 impl Store {
+    /// Sets the deadline (`dd/mm/yyyy`, none: the campaign's) the unit
+    /// `unit` gives the units right below it, `by` its officer, with its
+    /// event, in one transaction.
+    pub async fn set_below_deadline(&self, campaign: &str, unit: &str, deadline: Option<&str>, by: &str) -> Result<()> {
+        let now = now_ms();
+        let (_turn, mut tx) = self.begin_writing().await?;
+        sqlx::query("UPDATE unit SET below_deadline = $3 WHERE campaign = $1 AND code = $2")
+            .bind(campaign)
+            .bind(unit)
+            .bind(deadline)
+            .execute(&mut *tx)
+            .await?;
+        let note = match deadline {
+            Some(day) => format!("hạn nộp của các đơn vị trực thuộc: {day}"),
+            None => "hạn nộp của các đơn vị trực thuộc: theo chiến dịch".to_owned(),
+        };
+        let event = NewEvent {
+            login: Some(by),
+            campaign: Some(campaign),
+            unit: Some(unit),
+            note: Some(&note),
+            ..NewEvent::of(EventAction::DeadlineSet)
+        };
+        self.append(&mut tx, &event, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Appends `event` inside `tx`, at `now`.
     pub(super) async fn append(
         &self,

@@ -537,6 +537,20 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     let said = browser.eval("document.getElementById('said').textContent").await;
     assert!(said.as_str().unwrap().starts_with("Đã lưu phiên bản "), "{said}");
     assert_eq!(browser.eval(&format!("{}.value", field("signature.name"))).await, json!("Trần Thị Mai"));
+    // Its cells' deadline, typed on the same page: after its own, refused in words; before it, kept.
+    let deadline = "document.querySelector('#deadline-form [name=deadline]')";
+    browser
+        .eval(&format!("{deadline}.value = '11/05/2021'; document.querySelector('#deadline-form button').click()"))
+        .await;
+    browser.until("document.querySelector('#deadline-form output[role=alert]') !== null").await;
+    let said = browser.eval("document.querySelector('#deadline-form output').textContent").await;
+    assert!(
+        said.as_str().unwrap().contains("«Hạn nộp (ngày/tháng/năm)»: hạn nộp của chi bộ (11/05/2021) sau"),
+        "{said}"
+    );
+    browser.eval(&format!("window.leaving = true; {deadline}.value = '05/05/2021'; document.querySelector('#deadline-form button').click()")).await;
+    browser.until(&format!("!window.leaving && document.readyState === 'complete' && !!{deadline}")).await;
+    assert_eq!(browser.eval(&format!("{deadline}.value")).await, json!("05/05/2021"));
     browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
     browser.step(committee, "submit", None).await;
     let form6 = format!("document.getElementById('{committee}').querySelector('a[href$=\"/mau-6\"]').click()");

@@ -10,6 +10,7 @@ mod campaign;
 mod cell_forms;
 mod cli;
 mod common;
+mod deadlines;
 mod document;
 mod edges;
 mod faults;

@@ -43,6 +43,7 @@ fn granted(method: &Method, path: &str) -> StatusCode {
         ("POST", "campaigns") => StatusCode::BAD_REQUEST, // JSON, not the form of files
         ("PUT", "submission") => StatusCode::UNPROCESSABLE_ENTITY, // {} is no submission
         ("PUT", "signed") => StatusCode::BAD_REQUEST,     // JSON, not a signed PDF
+        ("PUT", "deadline") => StatusCode::UNPROCESSABLE_ENTITY, // not a date
         ("POST", "submit") => StatusCode::CONFLICT,       // of version 0, not the current one
         ("POST", "approve") => StatusCode::CONFLICT,      // a draft is not approved
         ("POST", "return" | "not-reporting") => StatusCode::UNPROCESSABLE_ENTITY, // without a comment
@@ -56,6 +57,7 @@ fn body(path: &str) -> Value {
     match path.rsplit('/').next().unwrap() {
         "submit" => json!({ "version": 0 }),
         "accounts" => json!({ "login": "" }),
+        "deadline" => json!({ "deadline": "không phải ngày" }),
         _ => json!({}),
     }
 }

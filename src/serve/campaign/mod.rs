@@ -12,6 +12,7 @@ mod filter;
 mod log;
 mod pages;
 mod progress;
+pub(super) use progress::DeadlineRequest;
 mod signed;
 mod steps;
 mod submission;
@@ -120,6 +121,10 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
         (
             route(Method::POST, "/api/campaigns/{campaign}/units/{code}/accounts/{login}/disable", Unit(Invite)),
             post(accounts::disable),
+        ),
+        (
+            route(Method::PUT, "/api/campaigns/{campaign}/units/{code}/deadline", Unit(Edit)),
+            axum::routing::put(progress::set_deadline),
         ),
         (
             route(Method::PUT, "/api/campaigns/{campaign}/units/{code}/signed", Unit(Edit)),

@@ -16,7 +16,7 @@ use crate::campaign::{
     Access, Action, Step, Summary, access, action_label, action_words, changes, documents_of, log_read, next,
     open_steps, own_part, sees_campaign, signed_required, vietnam_time, waiting,
 };
-use crate::campaign::{Level, Role, Unit};
+use crate::campaign::{Deadlines, Level, Role, Unit};
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
 use crate::serve::session::Actor;
@@ -269,8 +269,20 @@ pub(super) async fn unit_page(
             .collect(),
         false => Vec::new(),
     };
+    // A committee gives its cells a deadline of its own, on or before its.
+    let below_deadline = match unit.level == Level::Committee
+        && access(&account, &campaign, &lineage, Action::Edit) == Access::Granted
+    {
+        true => {
+            let deadlines = Deadlines::of_campaign(&state.store.campaign(&campaign).await?, &[])?;
+            let shown = |level| deadlines.level(level).map(|d| d.to_string());
+            Some(json!({ "set": unit.below_deadline, "campaign": shown(Level::Cell), "own": shown(Level::Committee) }))
+        }
+        false => None,
+    };
     let documents = document_links(&campaign, &unit);
     let context = json!({
+        "below_deadline": below_deadline,
         "code": campaign, "campaign_name": campaign_name, "unit": unit, "level_label": unit.level.label(),
         "state_label": unit.state.label(), "versions": versions, "events": events, "documents": documents,
         "details": details, "compared": compared, "accounts": accounts, "invites": invites,

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 
 use super::answers::{Dashboard, LevelView, UnitProgress};
 use super::{Reached, reached_units};
+use crate::campaign::{Deadlines, LevelProgress, Timeliness, progress};
 use crate::campaign::{Level, Unit};
-use crate::campaign::{LevelProgress, Timeliness, deadlines, progress};
 use crate::model::scalar::Date;
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
@@ -39,7 +39,7 @@ pub async fn dashboard(
 pub(super) struct Progress<'a> {
     pub today: Date,
     /// Each level's deadline, from the settings.
-    pub deadlines: Vec<(Level, Date)>,
+    pub deadlines: Deadlines,
     /// The levels that have units among them.
     pub levels: Vec<LevelProgress>,
     pub rows: Vec<(&'a Unit, Timeliness)>,
@@ -49,7 +49,7 @@ impl<'a> Progress<'a> {
     pub fn of(units: &'a [Unit], settings: &str) -> Result<Self, ApiError> {
         let today = Date::in_vietnam(now_ms()).ok_or_else(|| ApiError::internal("đồng hồ hệ thống sai"))?;
         let below: Vec<&Unit> = units.iter().filter(|u| u.level != Level::Board).collect();
-        let deadlines = deadlines(settings)?;
+        let deadlines = Deadlines::of_campaign(settings, units)?;
         let (mut levels, rows) = progress(&below, &deadlines, today);
         levels.retain(|l| below.iter().any(|u| u.level == l.level));
         Ok(Self { today, deadlines, levels, rows })
@@ -59,6 +59,31 @@ impl<'a> Progress<'a> {
     pub fn levels(&self) -> Vec<LevelView> {
         self.levels.iter().map(LevelView::from).collect()
     }
+}
+
+/// The deadline a committee gives its cells.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineRequest {
+    /// `dd/mm/yyyy`, on or before the committee's own; none or empty: the campaign's.
+    deadline: Option<String>,
+}
+
+/// A committee sets the deadline of its cells' reports.
+pub async fn set_deadline(
+    State(state): State<Arc<AppState>>,
+    super::Reached { account, lineage }: super::Reached,
+    Path(super::UnitPath { campaign, .. }): Path<super::UnitPath>,
+    Json(request): Json<DeadlineRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let unit = &lineage[0];
+    let day = request.deadline.as_deref();
+    crate::campaign::set_below_deadline(&state.store, &campaign, unit, day, &account.login).await?;
+    let units = state.store.units(&campaign).await?;
+    let deadlines = Deadlines::of_campaign(&state.store.campaign(&campaign).await?, &units)?;
+    let below = units.iter().find(|u| u.parent.as_ref() == Some(&unit.code));
+    let set = below.and_then(|u| deadlines.of(u)).map(|d| d.to_string());
+    Ok(Json(json!({ "unit": unit.code, "cells_deadline": set })))
 }
 
 /// The units still missing their report, past the deadline, as a
