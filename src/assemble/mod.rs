@@ -231,7 +231,9 @@ impl Assembled {
         self.add_roll_named(path, &path.display().to_string())
     }
 
-    fn add_roll_named(&mut self, path: &Path, name: &str) -> Result<(), Vec<InputError>> {
+    /// As [`add_roll`](Self::add_roll), its problems naming the file `name`
+    /// (an upload's name as its sender had it, not where it is kept).
+    pub fn add_roll_named(&mut self, path: &Path, name: &str) -> Result<(), Vec<InputError>> {
         let at = JsonPath::root().key("roll");
         let file = Some(name.to_owned());
         let tag = |mut e: InputError| {

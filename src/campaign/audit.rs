@@ -16,6 +16,7 @@ pub fn action_words(action: EventAction) -> &'static str {
         EventAction::LinkSent => "gửi liên kết đặt lại mật khẩu",
         EventAction::Notice => "gửi thư báo",
         EventAction::DeadlineSet => "đặt hạn nộp cho đơn vị trực thuộc",
+        EventAction::RollSet => "thay danh sách đảng viên Ban Tổ chức quản lý",
         EventAction::SignIn => "đăng nhập",
         EventAction::SignInFailed => "đăng nhập sai",
         EventAction::SignOut => "đăng xuất",

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Error, Tree, read_units};
 use super::{State, Unit};
@@ -136,10 +136,9 @@ fn check_settings(text: &str) -> Result<String, String> {
 
 /// The roll the Board manages (JSON, XLSX, ODS, XLS or CSV), read and
 /// checked as `--roll` reads it, every problem placed in its file.
+/// The roll file at `path`, read and checked, its problems naming it.
 fn read_roll(path: &Path) -> Result<Value, Vec<crate::InputError>> {
-    let mut input = crate::Assembled::from_value(Value::Object(Map::new()))?;
-    input.add_roll(path)?;
-    Ok(input.value["roll"].take())
+    super::read_roll(path, &path.display().to_string())
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod export;
 mod inputs;
 mod notices;
 mod progress;
+mod roll;
 mod save;
 mod states;
 mod step;
@@ -38,6 +39,7 @@ pub use self::inputs::{
 };
 pub use self::notices::{Notice, deliver, of_step, remind};
 pub use self::progress::{LevelProgress, Timeliness, progress};
+pub use self::roll::{RollChanges, read_roll, roll_changes};
 pub use self::save::{Saved, checked_part, editable, save_part};
 pub use self::states::{Step, next, open_steps};
 pub use self::step::{Context, Plan, StepRequest, plan, take_step};

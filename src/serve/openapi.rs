@@ -188,6 +188,14 @@ fn campaign_operations() -> Map<String, Value> {
         );
     }
     let kind = json!({ "name": "kind", "in": "path", "required": true, "schema": { "type": "string", "enum": kinds } });
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/roll".into(),
+        json!({ "put": { "summary": "Ban Tổ chức thay danh sách đảng viên mình quản lý (JSON, XLSX, ODS, XLS, CSV: một tệp): kiểm tra từng dòng; trả lời những gì thay đổi (thêm, bớt, chuyển, sửa; tổ chức chưa có trong cây); ?preview=true: chỉ xem trước, không lưu",
+            "parameters": [campaign, unit, { "name": "preview", "in": "query", "required": false, "schema": { "type": "boolean" } }],
+            "requestBody": { "required": true, "content": { "multipart/form-data": {}, "application/json": {} } },
+            "responses": { "200": json_ok("Những gì thay đổi, đã lưu hay chỉ xem trước"), "403": error_response("Không phải đơn vị này"), "404": not_found,
+                "409": error_response("Không phải Ban Tổ chức"), "422": error_response("Danh sách có lỗi, nêu từng ô") } } }),
+    );
     let deadline =
         serde_json::to_value(schemars::schema_for!(super::campaign::DeadlineRequest)).expect("schemas serialise");
     paths.insert(

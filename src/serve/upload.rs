@@ -102,20 +102,7 @@ impl Upload {
                 }
                 let folder = crate::private::folder().map_err(ApiError::internal)?;
                 let mut paths = Vec::new();
-                let save = |name: &str, bytes: &[u8]| -> Result<std::path::PathBuf, ApiError> {
-                    // Only the last part of a name: an upload cannot write outside its folder.
-                    let file_name = std::path::Path::new(name)
-                        .file_name()
-                        .ok_or_else(|| ApiError::BadRequest(format!("tên tệp «{name}» không hợp lệ")))?;
-                    let path = folder.path().join(file_name);
-                    crate::private::write(&path, bytes).map_err(|e| match e.kind() {
-                        std::io::ErrorKind::AlreadyExists => {
-                            ApiError::BadRequest(format!("hai tệp gửi lên cùng tên «{}»", file_name.to_string_lossy()))
-                        }
-                        _ => ApiError::internal(e),
-                    })?;
-                    Ok(path)
-                };
+                let save = |name: &str, bytes: &[u8]| keep(&folder, name, bytes);
                 let input = input.map(|input| save("input.json", &input)).transpose()?;
                 for file in files {
                     paths.push(save(&file.name, &file.bytes)?);
@@ -133,6 +120,49 @@ impl Upload {
             }
         }
     }
+}
+
+/// A file sent alone, kept in a private folder (removed when dropped):
+/// where, and its name as its sender had it.
+pub struct KeptUpload {
+    _folder: tempfile::TempDir,
+    pub path: std::path::PathBuf,
+    pub name: String,
+}
+
+impl Upload {
+    /// The one file sent (a JSON body is `default_name`), kept in a private folder.
+    pub fn one_file(self, default_name: &str) -> Result<KeptUpload, ApiError> {
+        let (name, bytes) = match self {
+            Upload::Json(bytes) => (default_name.to_owned(), bytes),
+            Upload::Files { input: None, mut files, cell_options, fields }
+                if files.len() == 1 && cell_options.is_empty() && fields.is_empty() =>
+            {
+                let file = files.remove(0);
+                (file.name, file.bytes)
+            }
+            Upload::Files { .. } => return Err(ApiError::BadRequest("gửi đúng một tệp".into())),
+        };
+        let folder = crate::private::folder().map_err(ApiError::internal)?;
+        let path = keep(&folder, &name, &bytes)?;
+        Ok(KeptUpload { _folder: folder, path, name })
+    }
+}
+
+/// Writes `bytes` as the file `name` in `folder`: only the last part of the
+/// name, so that an upload cannot write outside its folder.
+fn keep(folder: &tempfile::TempDir, name: &str, bytes: &[u8]) -> Result<std::path::PathBuf, ApiError> {
+    let file_name = std::path::Path::new(name)
+        .file_name()
+        .ok_or_else(|| ApiError::BadRequest(format!("tên tệp «{name}» không hợp lệ")))?;
+    let path = folder.path().join(file_name);
+    crate::private::write(&path, bytes).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            ApiError::BadRequest(format!("hai tệp gửi lên cùng tên «{}»", file_name.to_string_lossy()))
+        }
+        _ => ApiError::internal(e),
+    })?;
+    Ok(path)
 }
 
 /// Members in an input, across all its cells.

@@ -549,6 +549,20 @@ impl Store {
         Ok(row.map(|r| r.try_get("body")).transpose()?)
     }
 
+    /// How many members the campaign's roll has and when it was kept, if
+    /// the Board gave one.
+    pub async fn roll_info(&self, campaign: &str) -> Result<Option<(usize, i64)>> {
+        let row = sqlx::query("SELECT body, saved_at FROM roll WHERE campaign = $1")
+            .bind(campaign)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let body: String = row.try_get("body")?;
+        let entries: Vec<serde::de::IgnoredAny> =
+            serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Some((entries.len(), row.try_get("saved_at")?)))
+    }
+
     /// A document made before, by its address: its file name, what else
     /// was said of it (JSON) and its bytes.
     pub async fn document(&self, address: &str) -> Result<Option<KeptDocument>> {

@@ -175,6 +175,8 @@ pub enum EventAction {
     Notice,
     /// A deadline set by a unit for the units right below it.
     DeadlineSet,
+    /// The roll the Board manages, replaced.
+    RollSet,
 }
 
 impl EventAction {
@@ -235,6 +237,34 @@ impl Store {
             unit: Some(unit),
             note: Some(&note),
             ..NewEvent::of(EventAction::DeadlineSet)
+        };
+        self.append(&mut tx, &event, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Keeps `body` (JSON) as the campaign's roll, in place of any, `by`
+    /// the officer of the Board `unit`, `note` saying what changed, with its
+    /// event, in one transaction.
+    pub async fn set_roll(&self, campaign: &str, unit: &str, body: &str, by: &str, note: &str) -> Result<()> {
+        let now = now_ms();
+        let sha = crate::hash::sha256(body.as_bytes());
+        let (_turn, mut tx) = self.begin_writing().await?;
+        sqlx::query("DELETE FROM roll WHERE campaign = $1").bind(campaign).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO roll (campaign, body, sha256, saved_at) VALUES ($1, $2, $3, $4)")
+            .bind(campaign)
+            .bind(body)
+            .bind(&sha)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let event = NewEvent {
+            login: Some(by),
+            campaign: Some(campaign),
+            unit: Some(unit),
+            sha256: Some(&sha),
+            note: Some(note),
+            ..NewEvent::of(EventAction::RollSet)
         };
         self.append(&mut tx, &event, now).await?;
         tx.commit().await?;

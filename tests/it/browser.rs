@@ -332,13 +332,17 @@ impl Browser {
 
     /// Chooses `file` in the unit's upload form and sends it.
     async fn save(&mut self, unit: &str, file: &Path) {
+        self.choose(&format!("tr[id=\"{unit}\"] input[type=file]"), file).await;
+        self.eval(&format!("document.getElementById('{unit}').querySelector('form button').click()")).await;
+    }
+
+    /// Chooses `file` in the file input `selector` names, as a user picks it.
+    async fn choose(&mut self, selector: &str, file: &Path) {
         let document = self.call("DOM.getDocument", json!({ "depth": -1 })).await;
-        let selector = format!("tr[id=\"{unit}\"] input[type=file]");
         let input =
             self.call("DOM.querySelector", json!({ "nodeId": document["root"]["nodeId"], "selector": selector })).await;
         self.call("DOM.setFileInputFiles", json!({ "nodeId": input["nodeId"], "files": [file.to_str().unwrap()] }))
             .await;
-        self.eval(&format!("document.getElementById('{unit}').querySelector('form button').click()")).await;
     }
 
     /// The links an officer's «Tạo tài khoản» shows, by login.
@@ -597,6 +601,31 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     let late = format!("Đảng bộ Sở Tài chính: nộp ngày {received}, chậm");
     assert!(text.contains(&late), "the late unit, from the store: {text}");
     assert!(text.contains("- Bổ sung kinh phí in thẻ cho năm sau."), "section V as typed: {text}");
+
+    // The Board replaces the roll it manages on its page: what changes shown first, then kept.
+    browser
+        .go(&format!("{base}/web/campaigns/2021-quang-nam/units/ban"), "!!document.getElementById('roll-form')")
+        .await;
+    let roll = dir.path().join("danh-sach-moi.csv");
+    std::fs::write(&roll, crate::roll::changed_roll()).unwrap();
+    browser.choose("#roll-form input[type=file]", &roll).await;
+    browser.eval("document.querySelector('#roll-form button[value=preview]').click()").await;
+    browser.until("document.querySelectorAll('#roll-form output p').length > 2").await;
+    let shown = browser.eval("[...document.querySelectorAll('#roll-form output p')].map(p => p.textContent)").await;
+    assert_eq!(shown[0], json!("Danh sách mới: 49 đảng viên (thêm 1, bớt 1, chuyển 1, sửa 0). Chưa lưu."), "{shown}");
+    assert!(shown[1].as_str().unwrap().starts_with("Chưa có trong cây đơn vị"), "{shown}");
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the roll's preview at 390 px");
+    browser.eval("window.leaving = true; document.querySelector('#roll-form button:not([value])').click()").await;
+    browser
+        .until("!window.leaving && document.readyState === 'complete' && document.getElementById('said') !== null")
+        .await;
+    let said = browser.eval("document.getElementById('said').textContent").await;
+    assert!(
+        said.as_str().unwrap().starts_with("Đã lưu danh sách đảng viên Ban Tổ chức quản lý: 49 đảng viên"),
+        "{said}"
+    );
+    let hint = browser.eval("document.querySelector('#roll .hint').textContent").await;
+    assert!(hint.as_str().unwrap().starts_with("Đang dùng danh sách 49 đảng viên"), "{hint}");
 
     // The cell's page: its versions and its timeline, the return's comment in it.
     browser

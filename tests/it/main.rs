@@ -22,6 +22,7 @@ mod notices;
 mod people;
 mod plan;
 mod reporting;
+mod roll;
 mod rollup;
 mod serve;
 mod sheet;

@@ -44,6 +44,7 @@ fn granted(method: &Method, path: &str) -> StatusCode {
         ("PUT", "submission") => StatusCode::UNPROCESSABLE_ENTITY, // {} is no submission
         ("PUT", "signed") => StatusCode::BAD_REQUEST,     // JSON, not a signed PDF
         ("PUT", "deadline") => StatusCode::UNPROCESSABLE_ENTITY, // not a date
+        ("PUT", "roll") => StatusCode::UNPROCESSABLE_ENTITY, // {} is no list of members
         ("POST", "submit") => StatusCode::CONFLICT,       // of version 0, not the current one
         ("POST", "approve") => StatusCode::CONFLICT,      // a draft is not approved
         ("POST", "return" | "not-reporting") => StatusCode::UNPROCESSABLE_ENTITY, // without a comment

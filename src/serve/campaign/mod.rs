@@ -12,6 +12,7 @@ mod filter;
 mod log;
 mod pages;
 mod progress;
+mod roll;
 pub(super) use progress::DeadlineRequest;
 mod signed;
 mod steps;
@@ -121,6 +122,10 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
         (
             route(Method::POST, "/api/campaigns/{campaign}/units/{code}/accounts/{login}/disable", Unit(Invite)),
             post(accounts::disable),
+        ),
+        (
+            route(Method::PUT, "/api/campaigns/{campaign}/units/{code}/roll", Unit(Edit)),
+            axum::routing::put(roll::replace),
         ),
         (
             route(Method::PUT, "/api/campaigns/{campaign}/units/{code}/deadline", Unit(Edit)),

@@ -280,9 +280,18 @@ pub(super) async fn unit_page(
         }
         false => None,
     };
+    // The Board replaces the roll it manages, seeing first what changes.
+    let roll =
+        match unit.level == Level::Board && access(&account, &campaign, &lineage, Action::Edit) == Access::Granted {
+            true => {
+                let kept = state.store.roll_info(&campaign).await?;
+                Some(json!({ "members": kept.map(|(members, _)| members), "saved": kept.map(|(_, at)| page_time(at)) }))
+            }
+            false => None,
+        };
     let documents = document_links(&campaign, &unit);
     let context = json!({
-        "below_deadline": below_deadline,
+        "below_deadline": below_deadline, "roll": roll,
         "code": campaign, "campaign_name": campaign_name, "unit": unit, "level_label": unit.level.label(),
         "state_label": unit.state.label(), "versions": versions, "events": events, "documents": documents,
         "details": details, "compared": compared, "accounts": accounts, "invites": invites,
