@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::{Role, Unit};
-use crate::store::{Account, Store, StoreError, new_token};
+use crate::store::{Account, Person, Store, StoreError, new_token};
 
 /// Longest login: a cell's code is its committee's and its own, joined.
 pub const MAX_LOGIN: usize = 100;
@@ -113,13 +113,13 @@ pub async fn first_account(
             if level_role != role {
                 return Err(StoreError::WrongRole { unit: unit.code, role: level_role.as_str() });
             }
-            let made = open_account(store, campaign, &unit, login, None, true).await?;
+            let made = open_account(store, campaign, &unit, login, None, None, true).await?;
             Ok((made.account, made.token))
         }
         _ => {
             let account = Account { login: login.to_string(), role, campaign: None, unit: None };
             let token = new_token();
-            store.create_account(&account, &token, None, false).await?;
+            store.create_account(&account, None, &token, None, false).await?;
             Ok((account, token))
         }
     }
@@ -146,9 +146,9 @@ pub async fn new_link(
 
 /// What an officer asks for a unit.
 pub enum Invitation {
-    /// One account, `login`; `second`: another person for a unit that has
-    /// an active account, asked knowingly.
-    One { login: Login, second: bool },
+    /// One account, `login`, for `person` if named; `second`: another
+    /// person for a unit that has an active account, asked knowingly.
+    One { login: Login, person: Option<Person>, second: bool },
     /// One account for each unit right below that has none.
     Below,
 }
@@ -182,7 +182,7 @@ pub async fn invite(
             }
             Ok(invite_below(store, campaign, &children, by).await?)
         }
-        Invitation::One { login, second } => {
+        Invitation::One { login, person, second } => {
             // How far above the unit the user's own unit stands (0: the unit
             // itself); an administrator stands above the Board.
             let own = account.unit.as_deref();
@@ -191,19 +191,22 @@ pub async fn invite(
                 may_add_second(account, distance).map_err(super::Error::Refused)?;
             }
             let one_per_unit = !second && distance > 0;
-            Ok((vec![open_account(store, campaign, unit, &login, by, one_per_unit).await?], Vec::new()))
+            let made = open_account(store, campaign, unit, &login, person.as_ref(), by, one_per_unit).await?;
+            Ok((vec![made], Vec::new()))
         }
     }
 }
 
-/// Makes the account `login` for `unit` of `campaign`, with the role of the
-/// unit's level, `by` an officer (none: the command line); with
-/// `one_per_unit`, only while the unit has no active account.
+/// Makes the account `login` for `unit` of `campaign` (and `person`, who
+/// it is, if named), with the role of the unit's level, `by` an officer
+/// (none: the command line); with `one_per_unit`, only while the unit has
+/// no active account.
 pub async fn open_account(
     store: &Store,
     campaign: &str,
     unit: &Unit,
     login: &Login,
+    person: Option<&Person>,
     by: Option<&str>,
     one_per_unit: bool,
 ) -> Result<Invited, StoreError> {
@@ -214,7 +217,7 @@ pub async fn open_account(
         unit: Some(unit.code.clone()),
     };
     let token = new_token();
-    store.create_account(&account, &token, by, one_per_unit).await?;
+    store.create_account(&account, person, &token, by, one_per_unit).await?;
     Ok(Invited { unit: unit.clone(), account, token })
 }
 
@@ -231,7 +234,7 @@ async fn invite_below(
     for unit in units {
         for n in 1.. {
             let login = Login::for_unit(&unit.code, n).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            match open_account(store, campaign, unit, &login, by, true).await {
+            match open_account(store, campaign, unit, &login, None, by, true).await {
                 Ok(made) => invited.push(made),
                 Err(StoreError::AccountExists(_)) if n < 10 => continue,
                 Err(StoreError::UnitHasAccount(login)) => skipped.push((unit.clone(), login)),

@@ -96,6 +96,7 @@ impl Store {
     pub async fn create_account(
         &self,
         account: &Account,
+        person: Option<&Person>,
         token: &str,
         by: Option<&str>,
         one_per_unit: bool,
@@ -142,6 +143,15 @@ impl Store {
         .bind(by)
         .execute(&mut *tx)
         .await?;
+        if let Some(person) = person {
+            sqlx::query("INSERT INTO person (login, name, office, email) VALUES ($1, $2, $3, $4)")
+                .bind(&account.login)
+                .bind(&person.name)
+                .bind(&person.office)
+                .bind(&person.email)
+                .execute(&mut *tx)
+                .await?;
+        }
         invite_in(&mut tx, &account.login, token, now).await?;
         let note = format!("tạo tài khoản {} ({})", account.login, account.role.label());
         let event = NewEvent {
@@ -258,23 +268,6 @@ impl Store {
         self.append(&mut tx, &event, now).await?;
         tx.commit().await?;
         Ok(true)
-    }
-
-    /// Says who the account `login` is: the person's name and office, and
-    /// their e-mail address if given.
-    pub async fn set_person(&self, login: &str, person: &Person) -> Result<()> {
-        let _turn = self.writing().await;
-        sqlx::query(
-            "INSERT INTO person (login, name, office, email) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (login) DO UPDATE SET name = excluded.name, office = excluded.office, email = excluded.email",
-        )
-        .bind(login)
-        .bind(&person.name)
-        .bind(&person.office)
-        .bind(&person.email)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 
     /// Claims the day `day` for reminding `login` of what waits for them:

@@ -241,19 +241,59 @@ async fn people_are_told_by_e_mail_what_waits_for_them_once_a_day_and_each_notic
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert_eq!(sink.mails.lock().unwrap().len(), 4, "{label}: once a day");
 
-        // Each notice is in the audit log, naming the account, not the address.
-        let log =
-            ok_json(board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap()).await;
-        let notices: Vec<&str> = log
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["action"] == "notice")
-            .map(|e| e["note"].as_str().unwrap())
-            .collect();
-        assert_eq!(notices.len(), 4, "{label}: {notices:?}");
+        // Fixed, sent and approved; the committee sends its own; the Board
+        // returns it with her cell: she is told, as her committee is.
+        let mut roster: Value =
+            ok_json(secretary.get(unit_url(&server, cell, "submission")).send().await.unwrap()).await;
+        roster["members"][2]["admitted_on"] = json!("20/05/2001");
+        let saved = secretary.put(unit_url(&server, cell, "submission")).json(&roster).send().await.unwrap();
+        assert_eq!(saved.status(), StatusCode::OK, "{label}: {}", saved.text().await.unwrap());
+        assert_eq!(step(&server, &secretary, cell, "submit", json!({})).await.0, StatusCode::OK, "{label}");
+        assert_eq!(step(&server, &officer, cell, "approve", json!({})).await.0, StatusCode::OK, "{label}");
+        for other in ["dang-bo-so-tai-chinh.chi-bo-phong-ngan-sach", "dang-bo-so-tai-chinh.chi-bo-thanh-tra"] {
+            let absent = step(&server, &officer, other, "not-reporting", json!({ "note": "Giải thể" })).await;
+            assert_eq!(absent.0, StatusCode::OK, "{label}: {}", absent.1);
+        }
+        assert_eq!(step(&server, &officer, committee, "submit", json!({})).await.0, StatusCode::OK, "{label}");
+        let back = json!({ "note": "Chi bộ Văn phòng cần soát lại", "cells": [cell] });
+        let (status, body) = step(&server, &board, committee, "return", back).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        let mails = sink.until(8);
+        // Each notice leaves on its own task: in no promised order.
+        let mut last: Vec<(&str, &str)> = mails[4..].iter().map(|m| (m.to.as_str(), m.subject.as_str())).collect();
+        last.sort();
+        assert_eq!(
+            last,
+            [
+                ("hung@so-tai-chinh.vn", "Báo cáo của «Chi bộ Văn phòng» bị cấp trên trả lại"),
+                ("hung@so-tai-chinh.vn", "Báo cáo của «Chi bộ Văn phòng» đã được duyệt"),
+                ("thanh@so-tai-chinh.vn", "Báo cáo của «Đảng bộ Sở Tài chính» bị cấp trên trả lại"),
+                ("thanh@so-tai-chinh.vn", "«Chi bộ Văn phòng» đã nộp báo cáo, chờ đồng chí duyệt"),
+            ],
+            "{label}"
+        );
+
+        // Each notice is in the audit log, naming the account, not the
+        // address — written once the server took the message.
+        let start = Instant::now();
+        let notices: Vec<String> = loop {
+            let log = board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap();
+            let log = ok_json(log).await;
+            let notices: Vec<String> = log
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["action"] == "notice")
+                .map(|e| e["note"].as_str().unwrap().to_owned())
+                .collect();
+            if notices.len() >= 8 || start.elapsed() > Duration::from_secs(20) {
+                break notices;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert_eq!(notices.len(), 8, "{label}: {notices:?}");
         assert!(
-            notices.contains(&"thư tới hung: Báo cáo của «Chi bộ Văn phòng» bị cấp trên trả lại"),
+            notices.iter().any(|n| n == "thư tới hung: Báo cáo của «Chi bộ Văn phòng» bị cấp trên trả lại"),
             "{label}: {notices:?}"
         );
         assert!(notices.iter().all(|n| !n.contains('@')), "{label}: {notices:?}");

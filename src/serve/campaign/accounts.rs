@@ -58,12 +58,9 @@ pub async fn invite(
         let login: Login = typed.parse().map_err(|e: crate::campaign::LoginError| {
             ApiError::Input(vec![InputError::new(Code::InvalidLogin, JsonPath::root().key("login"), e.to_string())])
         })?;
-        crate::campaign::Invitation::One { login, second }
+        crate::campaign::Invitation::One { login, person, second }
     };
     let (invited, skipped) = crate::campaign::invite(&state.store, &account, &campaign, &lineage, invitation).await?;
-    if let (Some(person), [one]) = (&person, invited.as_slice()) {
-        state.store.set_person(&one.account.login, person).await?;
-    }
     let mut answer: Vec<InvitedView> = invited.iter().map(shown).collect();
     answer.extend(skipped.into_iter().map(|(unit, login)| InvitedView {
         unit: unit.code,

@@ -28,5 +28,10 @@ pub async fn take(
     let link = state.campaign_link(&campaign);
     let note = request.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     state.notify(&campaign, crate::campaign::of_step(step, &lineage[0], lineage.get(1), note, link.as_deref()));
+    // The cells returned with their committee are told, each.
+    for cell in &request.cells {
+        let cell = state.store.unit(&campaign, cell).await?;
+        state.notify(&campaign, crate::campaign::of_step(step, &cell, Some(&lineage[0]), note, link.as_deref()));
+    }
     Ok(Json(json!(Stepped { unit: code, state: to, state_label: to.label(), returned_cells: request.cells })))
 }
