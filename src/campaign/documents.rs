@@ -234,28 +234,31 @@ pub struct Bundled {
 impl Campaigns<'_> {
     /// The documents of `units` (a unit and the units below it) made from
     /// their current versions, with their signed originals, as one ZIP
-    /// written to `to`, read by `login`: a folder per unit named by its
-    /// code's parts (`dang-bo-a/chi-bo-b/`). A unit without data, or whose
+    /// written to `out` file by file as each is made (a download that
+    /// grows while the Bloc's documents are made, never a file kept on the
+    /// server), read by `login`: a folder per unit named by its code's
+    /// parts (`dang-bo-a/chi-bo-b/`). A unit without data, or whose
     /// document cannot be made, is said in `ghi-chu.txt`, never left out
-    /// silently. One document is held at a time.
+    /// silently. One document is held at a time; a ZIP cut short (the
+    /// reader gone, a failure) has no central directory and opens as broken.
     pub async fn bundle(
         &self,
         campaign: &str,
         units: &[Unit],
         login: &str,
-        to: &std::path::Path,
+        out: &mut (impl tokio::io::AsyncWrite + Unpin + Send),
     ) -> Result<Bundled, Error> {
-        let file = crate::private::create_file(to).map_err(|e| crate::store::StoreError::Unavailable(e.to_string()))?;
-        let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
+        let pending = Written::default();
+        let mut zip = zip::ZipWriter::new_stream(pending.clone());
         // PDFs are compressed already.
         let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         let signed = self.store.signed_current(campaign).await?;
         let (mut files, mut notes) = (0, Vec::new());
+        let written = |e: zip::result::ZipError| Error::Store(crate::store::StoreError::Unavailable(e.to_string()));
         let put = |zip: &mut zip::ZipWriter<_>, path: String, bytes: &[u8]| {
             use std::io::Write;
-            zip.start_file(path, options).and_then(|()| Ok(zip.write_all(bytes)?))
+            zip.start_file(path, options).and_then(|()| Ok(zip.write_all(bytes)?)).map_err(written)
         };
-        let written = |e: zip::result::ZipError| Error::Store(crate::store::StoreError::Unavailable(e.to_string()));
         for unit in units {
             let folder = unit.code.replace('.', "/");
             let Some(number) = unit.current else {
@@ -264,9 +267,10 @@ impl Campaigns<'_> {
             };
             for kind in main_documents(unit.level) {
                 match self.document(campaign, unit, *kind, None).await {
-                    Ok(made) => {
-                        put(&mut zip, format!("{folder}/{}", made.rendered.file_name), &made.rendered.bytes)
-                            .map_err(written)?;
+                    Ok(document) => {
+                        let path = format!("{folder}/{}", document.rendered.file_name);
+                        put(&mut zip, path, &document.rendered.bytes)?;
+                        pending.send(out).await?;
                         files += 1;
                     }
                     Err(Error::Input(problems)) => {
@@ -279,7 +283,8 @@ impl Campaigns<'_> {
             for info in signed.get(&unit.code).into_iter().flatten() {
                 let kept = self.store.signed(campaign, &unit.code, number, &info.kind).await?;
                 if let Some(kept) = kept {
-                    put(&mut zip, format!("{folder}/{}", kept.file_name), &kept.bytes).map_err(written)?;
+                    put(&mut zip, format!("{folder}/{}", kept.file_name), &kept.bytes)?;
+                    pending.send(out).await?;
                     files += 1;
                 }
             }
@@ -288,12 +293,37 @@ impl Campaigns<'_> {
         }
         if !notes.is_empty() {
             let text = format!("Các đơn vị không có văn bản trong tệp nén:\r\n{}\r\n", notes.join("\r\n"));
-            put(&mut zip, "ghi-chu.txt".into(), text.as_bytes()).map_err(written)?;
+            put(&mut zip, "ghi-chu.txt".into(), text.as_bytes())?;
         }
-        let mut out = zip.finish().map_err(written)?;
-        std::io::Write::flush(&mut out)
-            .map_err(|e| Error::Store(crate::store::StoreError::Unavailable(e.to_string())))?;
+        zip.finish().map_err(written)?;
+        pending.send(out).await?;
         Ok(Bundled { files, left_out: notes.len() })
+    }
+}
+
+/// The bytes of a ZIP written since they were last sent on.
+#[derive(Clone, Default)]
+struct Written(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Written {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("not poisoned").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Written {
+    /// Sends the bytes written so far on to `out`.
+    async fn send(&self, out: &mut (impl tokio::io::AsyncWrite + Unpin + Send)) -> Result<(), Error> {
+        use tokio::io::AsyncWriteExt;
+        let bytes = std::mem::take(&mut *self.0.lock().expect("not poisoned"));
+        let gone = |e: std::io::Error| Error::Store(crate::store::StoreError::Unavailable(e.to_string()));
+        out.write_all(&bytes).await.map_err(gone)?;
+        out.flush().await.map_err(gone)
     }
 }
 

@@ -107,6 +107,17 @@ async fn a_chi_bo_co_so_makes_its_lists_and_form_6_from_one_roster_and_the_board
             (&base["label"], &base["expected"], &base["approved"]),
             (&json!("Chi bộ cơ sở"), &json!(1), &json!(1))
         );
+        // The Board's ZIP of all: the chi bộ cơ sở's lists and form 6 in
+        // its folder, the units without data said in its note.
+        let zip = board.get(unit_url(&server, BOARD, "bundle.zip")).send().await.unwrap();
+        let zip = zip.bytes().await.unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip.to_vec())).unwrap();
+        let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+        assert_eq!(names.iter().filter(|n| n.starts_with("chi-bo-so-ngoai-vu/")).count(), 2, "{label}: {names:?}");
+        let mut note = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("ghi-chu.txt").unwrap(), &mut note).unwrap();
+        assert!(note.contains("Chi bộ Văn phòng: chưa có dữ liệu\r\n"), "{label}: {note}");
+
         // The committee and its cell do not report: the chi bộ cơ sở is all that is expected, once.
         let expected: u64 = levels.as_array().unwrap().iter().map(|l| l["expected"].as_u64().unwrap()).sum();
         assert_eq!(expected, 1, "{label}: not a cell as well: {levels}");

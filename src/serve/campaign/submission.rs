@@ -115,23 +115,29 @@ pub(super) async fn bundle(
 ) -> Result<Response, ApiError> {
     let all = state.store.units(&campaign).await?;
     let units: Vec<_> = crate::campaign::within(&code, &all).into_iter().cloned().collect();
-    let folder = crate::private::folder().map_err(ApiError::internal)?;
-    let path = folder.path().join("van-ban.zip");
-    let bundled = state.campaigns().bundle(&campaign, &units, &account.login, &path).await?;
-    // Open, the file stays readable once its folder is gone.
-    let file = tokio::fs::File::open(&path).await.map_err(ApiError::internal)?;
-    drop(folder);
+    // Sent as it is made: the download grows while a Bloc's documents are
+    // made, and nothing is kept on the server. Cut short, the ZIP has no
+    // central directory and opens as broken, never as whole.
+    let (mut writer, reader) = tokio::io::duplex(256 * 1024);
+    let login = account.login.clone();
+    tokio::spawn(async move {
+        let made = state.campaigns().bundle(&campaign, &units, &login, &mut writer).await;
+        match made {
+            Ok(bundled) => {
+                tracing::info!(campaign, files = bundled.files, left_out = bundled.left_out, "đã gửi tệp nén")
+            }
+            Err(err) => tracing::warn!(campaign, "tệp nén dừng giữa chừng: {err}"),
+        }
+    });
     let title = format!("Văn bản - {}.zip", lineage[0].name);
     let disposition = format!(
         "attachment; filename=\"van-ban_{code}.zip\"; filename*=UTF-8''{}",
         crate::serve::file::percent_encode(&title)
     );
-    let mut response = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file)).into_response();
+    let mut response = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(reader)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
     headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).map_err(ApiError::internal)?);
-    headers.insert("x-kttdv-files", HeaderValue::from(bundled.files));
-    headers.insert("x-kttdv-left-out", HeaderValue::from(bundled.left_out));
     Ok(response)
 }
 
