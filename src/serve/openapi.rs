@@ -266,7 +266,7 @@ fn campaign_operations() -> Map<String, Value> {
     paths.insert(
         "/api/campaigns/{campaign}/units/{code}/bundle.zip".into(),
         json!({ "get": {
-            "summary": "Mọi văn bản của đơn vị và các đơn vị trực thuộc (lập từ dữ liệu hiện hành) cùng bản đã ký, trong một tệp ZIP, mỗi đơn vị một thư mục; đơn vị không có văn bản ghi trong ghi-chu.txt (x-kttdv-files, x-kttdv-left-out)",
+            "summary": "Mọi văn bản của đơn vị và các đơn vị trực thuộc (lập từ dữ liệu hiện hành) cùng bản đã ký, trong một tệp ZIP, mỗi đơn vị một thư mục; đơn vị không có văn bản ghi trong ghi-chu.txt; gửi dần trong khi lập, tệp bị cắt giữa chừng không mở được",
             "parameters": [campaign, unit],
             "responses": { "200": { "description": "ZIP" }, "404": not_found }
         } }),

@@ -725,6 +725,34 @@ async fn a_chi_bo_co_so_reports_straight_to_the_board_in_a_browser() {
     assert_eq!(browser.fits_a_phone().await, Value::Null, "the invitation typed on a unit's page at 390 px");
     let secretary = line[line.find("/web/").unwrap()..].to_owned();
 
+    // A committee made from a units file has no data yet: its details form
+    // starts from its name and the usual signer, and saves once the rest is typed.
+    let committee_link = invited.iter().find(|(login, _)| login == "dang-bo-so-tai-chinh").unwrap().1.clone();
+    browser.accept(&base, &committee_link).await;
+    browser
+        .go(
+            &format!("{base}/web/campaigns/2021-quang-nam/units/dang-bo-so-tai-chinh"),
+            "!!document.getElementById('details-form')",
+        )
+        .await;
+    let field = |name: &str| format!("document.querySelector('#details-form [name=\"committee.{name}\"]')");
+    assert_eq!(browser.eval(&format!("{}.value", field("header.issuer"))).await, json!("ĐẢNG ỦY SỞ TÀI CHÍNH"));
+    assert_eq!(browser.eval(&format!("{}.value", field("signature.body"))).await, json!("ĐẢNG ỦY"));
+    browser
+        .eval(&format!(
+            "window.leaving = true; {}.value = 'ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH'; {}.value = 'Quảng Nam'; {}.value = '06/05/2021'; {}.value = 'Nguyễn Văn Thành'; document.querySelector('#details-form button').click()",
+            field("header.superior"),
+            field("header.place"),
+            field("header.date"),
+            field("signature.name")
+        ))
+        .await;
+    browser
+        .until("!window.leaving && document.readyState === 'complete' && document.getElementById('said') !== null")
+        .await;
+    let said = browser.eval("document.getElementById('said').textContent").await;
+    assert!(said.as_str().unwrap().starts_with("Đã lưu phiên bản 1"), "{said}");
+
     // Its secretary checks her workbook on the guided page, as a cell's
     // would, and saves it into the campaign from there; the page names her.
     browser.accept(&base, &secretary).await;

@@ -60,6 +60,11 @@ async fn a_committee_sets_its_cells_deadline_and_their_lateness_is_counted_again
             unit["timeliness"]["days"].as_i64().unwrap()
         };
         assert_eq!(late_by(CELL) - late_by(OTHER_CELL), 10, "{label}");
+        // Her own page counts her against the same deadline, which her committee set.
+        let own = bloc[CELL].get(server.url(&format!("/api/campaigns/{CAMPAIGN}/dashboard"))).send();
+        let own = ok_json(own.await.unwrap()).await;
+        let mine = own["units"].as_array().unwrap().iter().find(|u| u["code"] == CELL).unwrap().clone();
+        assert_eq!(mine["timeliness"]["days"].as_i64().unwrap(), late_by(CELL), "{label}: {mine}");
 
         // Back to the campaign's, said in the log.
         let back = ok_json(set(COMMITTEE, COMMITTEE, json!("")).await.unwrap()).await;

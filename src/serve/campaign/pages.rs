@@ -72,7 +72,7 @@ pub async fn campaign_page(
         return Err(StoreError::NoCampaign(campaign).into());
     };
     let units = reached_units(&state, &account, &code).await?;
-    let progress = Progress::of(&units, &settings)?;
+    let progress = Progress::of(&units, super::progress::deadlines(&state, &code).await?)?;
     let timeliness: HashMap<&str, crate::campaign::Timeliness> =
         progress.rows.iter().map(|(unit, timeliness)| (unit.code.as_str(), *timeliness)).collect();
     let by_code: HashMap<&str, &Unit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
@@ -200,7 +200,7 @@ pub(super) async fn unit_page(
                 Some(version) => {
                     own_part(unit.level, &serde_json::from_str(&version.body).map_err(ApiError::internal)?)
                 }
-                None => json!({}),
+                None => first_details(&unit),
             };
             Some(json!({ "own": own.to_string(), "board": unit.level == Level::Board }))
         }
@@ -300,6 +300,29 @@ pub(super) async fn unit_page(
         "page": page, "pages": pages, "version_count": all.len(),
     });
     Ok(state.pages.page("unit.html", &context))
+}
+
+/// What a committee's or the Board's details form starts with before its
+/// first version: its name as the tree has it (which the report must
+/// carry), and the usual signer, so that nothing the page does not show is
+/// missing.
+fn first_details(unit: &Unit) -> Value {
+    match unit.level {
+        Level::Board => json!({
+            "board": { "name": unit.name, "signature": { "as": "head", "title": "TRƯỞNG BAN" } },
+        }),
+        _ => {
+            // «Đảng bộ Sở Tài chính» issues as «Đảng ủy Sở Tài chính».
+            let issuer = unit.name.strip_prefix("Đảng bộ ").map_or(unit.name.clone(), |rest| format!("Đảng ủy {rest}"));
+            json!({
+                "organisation": unit.name,
+                "committee": {
+                    "header": { "issuer": issuer.to_uppercase() },
+                    "signature": { "as": "on-behalf-of", "body": "ĐẢNG ỦY", "title": "BÍ THƯ" },
+                },
+            })
+        }
+    }
 }
 
 /// Versions listed on one page of a unit's page.

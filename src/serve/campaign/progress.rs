@@ -27,7 +27,7 @@ pub async fn dashboard(
     Path(campaign): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let units = reached_units(&state, &account, &campaign).await?;
-    let progress = Progress::of(&units, &state.store.campaign(&campaign).await?)?;
+    let progress = Progress::of(&units, deadlines(&state, &campaign).await?)?;
     let units = progress.rows.iter().map(|(u, t)| UnitProgress::of(u, *t)).collect();
     let (today, levels) = (progress.today.to_string(), progress.levels());
     Ok(Json(json!(Dashboard { campaign, today, levels, units })))
@@ -46,10 +46,11 @@ pub(super) struct Progress<'a> {
 }
 
 impl<'a> Progress<'a> {
-    pub fn of(units: &'a [Unit], settings: &str) -> Result<Self, ApiError> {
+    /// `deadlines` of the whole campaign: a cell's is its committee's,
+    /// which a secretary does not reach.
+    pub fn of(units: &'a [Unit], deadlines: Deadlines) -> Result<Self, ApiError> {
         let today = Date::in_vietnam(now_ms()).ok_or_else(|| ApiError::internal("đồng hồ hệ thống sai"))?;
         let below: Vec<&Unit> = units.iter().filter(|u| u.level != Level::Board).collect();
-        let deadlines = Deadlines::of_campaign(settings, units)?;
         let (mut levels, rows) = progress(&below, &deadlines, today);
         levels.retain(|l| below.iter().any(|u| u.level == l.level));
         Ok(Self { today, deadlines, levels, rows })
@@ -86,6 +87,13 @@ pub async fn set_deadline(
     Ok(Json(json!({ "unit": unit.code, "cells_deadline": set })))
 }
 
+/// Each unit's deadline in `campaign`, from its settings and every unit
+/// (whether the user reaches it or not).
+pub(super) async fn deadlines(state: &AppState, campaign: &str) -> Result<Deadlines, ApiError> {
+    let all = state.store.units(campaign).await?;
+    Ok(Deadlines::of_campaign(&state.store.campaign(campaign).await?, &all)?)
+}
+
 /// The units still missing their report, past the deadline, as a
 /// workbook: the list an officer calls round.
 pub async fn missing(
@@ -94,7 +102,7 @@ pub async fn missing(
     Path(campaign): Path<String>,
 ) -> Result<Response, ApiError> {
     let units = reached_units(&state, &account, &campaign).await?;
-    let progress = Progress::of(&units, &state.store.campaign(&campaign).await?)?;
+    let progress = Progress::of(&units, deadlines(&state, &campaign).await?)?;
     let names: std::collections::HashMap<&str, &str> =
         units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
     let name_of = |code: &Option<String>| code.as_deref().and_then(|c| names.get(c).copied()).unwrap_or("");
