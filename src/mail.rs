@@ -56,9 +56,12 @@ impl Mailer {
     }
 }
 
-/// `text` as an e-mail address kttdv keeps, if it is one.
+/// `text` as an e-mail address kttdv keeps, if it is one: a mailbox at a
+/// domain with a dot (`ten@gmail` is a slip for `ten@gmail.com`).
 pub fn address(text: &str) -> Option<String> {
-    text.trim().parse::<lettre::Address>().ok().map(|a| a.to_string())
+    let address = text.trim().parse::<lettre::Address>().ok()?;
+    let domain = address.domain();
+    (domain.contains('.') && !domain.ends_with('.')).then(|| address.to_string())
 }
 
 #[cfg(test)]
@@ -68,7 +71,8 @@ mod tests {
     #[test]
     fn an_address_is_one_mailbox_or_nothing() {
         assert_eq!(address(" bithu@so-tai-chinh.vn ").as_deref(), Some("bithu@so-tai-chinh.vn"));
-        for wrong in ["bithu", "a@b@c", "bí thư@x.vn", "a@", "a@b.vn, c@d.vn", "a@b.vn\r\nBcc: x@y.vn"] {
+        for wrong in ["bithu", "a@b@c", "bí thư@x.vn", "a@", "a@b.vn, c@d.vn", "a@b.vn\r\nBcc: x@y.vn", "hung.tv@gmail"]
+        {
             assert_eq!(address(wrong), None, "{wrong:?}");
         }
     }

@@ -40,7 +40,7 @@ pub use self::inputs::{
 pub use self::notices::{Notice, deliver, of_step, remind};
 pub use self::progress::{LevelProgress, Timeliness, progress};
 pub use self::roll::{RollChanges, read_roll, roll_changes};
-pub use self::save::{Saved, checked_part, editable, save_part};
+pub use self::save::{Saved, checked_part, editable, keep_typed, save_part};
 pub use self::states::{Step, next, open_steps};
 pub use self::step::{Context, Plan, StepRequest, plan, take_step};
 pub use self::summary::{Summary, changes};

@@ -25,6 +25,13 @@ pub fn read_roll(path: &Path, name: &str) -> Result<Value, Vec<InputError>> {
     input.add_roll_named(path, name)?;
     let at = JsonPath::root().key("roll");
     let problems: Vec<InputError> = match input.value["roll"].as_array() {
+        // A cell's workbook has names and birth dates too: a roll says
+        // where each member belongs.
+        Some(entries) if !entries.is_empty() && entries.iter().all(|e| e.get("organisation").is_none()) => {
+            let message =
+                "tệp này không phải danh sách đảng viên Ban Tổ chức quản lý: không dòng nào ghi «Tổ chức cơ sở đảng»";
+            vec![InputError::new(crate::input::Code::MissingColumn, at.clone(), message)]
+        }
         Some(entries) => entries
             .iter()
             .enumerate()

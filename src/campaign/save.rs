@@ -41,6 +41,39 @@ pub fn checked_part(
     }
 }
 
+/// A roster saved from a workbook carries no report text (sections II and
+/// III of form 1, its Nơi nhận), which the guided page types: when the new
+/// one has none and `current` (the unit's current own part) has, it is kept
+/// rather than dropped, and said.
+pub fn keep_typed(level: Level, current: Option<&Value>, mut own: Value) -> (Value, Option<InputError>) {
+    let Some(current) = current.filter(|_| level.keeps_roster()) else { return (own, None) };
+    let blank = |v: Option<&Value>| v.is_none_or(|v| v.is_null() || v.as_array().is_some_and(Vec::is_empty));
+    let mut kept = Vec::new();
+    for (section, field, what) in
+        [("report", "usage", "mục II"), ("report", "proposals", "mục III"), ("cell", "recipients", "Nơi nhận")]
+    {
+        let typed = current.get(section).and_then(|s| s.get(field));
+        if blank(own.get(section).and_then(|s| s.get(field))) && !blank(typed) {
+            if let (Some(part), Some(typed)) =
+                (own.as_object_mut().map(|o| o.entry(section).or_insert(json!({}))), typed)
+            {
+                if let Some(part) = part.as_object_mut() {
+                    part.insert(field.into(), typed.clone());
+                    kept.push(what);
+                }
+            }
+        }
+    }
+    let said = (!kept.is_empty()).then(|| {
+        let message = format!(
+            "tệp mới không có {} của báo cáo: giữ như phiên bản trước (sửa trên trang kiểm tra từng bước nếu cần)",
+            kept.join(", ")
+        );
+        InputError::new(Code::TypedTextKept, JsonPath::root().key("report"), message)
+    });
+    (own, said)
+}
+
 /// A save as it landed: the version, whether it is new, the unit's state
 /// now, and what was stored, in words.
 pub struct Saved {
@@ -88,6 +121,30 @@ mod tests {
 
     fn cell(state: State) -> Unit {
         Unit { name: "Chi bộ Văn phòng".into(), ..crate::campaign::test_unit("a.1", Level::Cell, state, Some("a")) }
+    }
+
+    #[test]
+    fn a_workbook_saved_over_a_typed_report_keeps_its_text_and_says_so() {
+        let typed = json!({ "cell": { "name": "A", "recipients": ["Đảng ủy"] }, "report": { "usage": [{ "p": "x" }], "proposals": [] }, "members": [] });
+        let workbook = json!({ "cell": { "name": "A" }, "members": [1] });
+        let (own, said) = keep_typed(Level::Cell, Some(&typed), workbook.clone());
+        assert_eq!(own["report"]["usage"], typed["report"]["usage"]);
+        assert_eq!(own["cell"]["recipients"], json!(["Đảng ủy"]));
+        assert_eq!(own["members"], json!([1]), "the new members stay");
+        let said = said.expect("said");
+        assert_eq!(said.code, Code::TypedTextKept);
+        assert!(said.message.contains("mục II, Nơi nhận"), "{}", said.message);
+        let written = json!({ "cell": { "name": "A" }, "report": { "usage": [{ "p": "y" }] }, "members": [] });
+        assert_eq!(
+            keep_typed(Level::Cell, Some(&typed), written.clone()).0["report"]["usage"],
+            json!([{ "p": "y" }]),
+            "typed anew wins"
+        );
+        assert!(
+            keep_typed(Level::Committee, Some(&typed), workbook.clone()).1.is_none(),
+            "a committee's details are whole"
+        );
+        assert!(keep_typed(Level::Cell, None, workbook).1.is_none());
     }
 
     #[test]

@@ -109,6 +109,9 @@ pub enum Code {
     OwnCampaign,
     /// An e-mail address that is not one.
     InvalidEmail,
+    /// A warning: a roster saved without the report's text (sections II
+    /// and III, Nơi nhận) kept the current version's.
+    TypedTextKept,
 }
 
 impl Code {

@@ -276,10 +276,14 @@ impl Failure {
     }
 
     /// The answer as sent: the JSON body with the request's id; the
-    /// server's own failures logged in full under that id.
+    /// server's own failures logged in full under that id, as errors (a
+    /// refusal the user can mend, such as a conflict, only as information,
+    /// so that the log's errors are the server's).
     pub fn finish(self, mut response: Response, request_id: &str) -> Response {
-        if let Some(detail) = &self.detail {
-            tracing::error!(request_id, code = self.code, "{detail}");
+        match (&self.detail, response.status().is_server_error()) {
+            (Some(detail), true) => tracing::error!(request_id, code = self.code, "{detail}"),
+            (Some(detail), false) => tracing::info!(request_id, code = self.code, "{detail}"),
+            (None, _) => {}
         }
         let problems = self.problems.iter().map(Problem::of).collect();
         let body = Body { code: self.code, message: &self.message, problems, request_id };

@@ -208,7 +208,16 @@ pub async fn accept_invitation(
         return Ok(invitation(&state, &token, None, None));
     };
     tracing::info!(login = account.login, "đặt mật khẩu, đăng nhập");
-    Ok(with_cookie(Redirect::to("/web/campaigns").into_response(), &session, &headers))
+    Ok(with_cookie(Redirect::to(&landing(&account)).into_response(), &session, &headers))
+}
+
+/// Where a user lands once signed in: their campaign's page (what waits for
+/// them first), or the list of campaigns for an administrator.
+fn landing(account: &Account) -> String {
+    match &account.campaign {
+        Some(campaign) => format!("/web/campaigns/{campaign}"),
+        None => "/web/campaigns".to_owned(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -284,7 +293,7 @@ pub async fn sign_in_submit(
         return Ok(sign_in_form(&state, &login, Some(problem), StatusCode::FORBIDDEN));
     }
     match authenticate(&state, &headers, &address, login.clone(), password).await {
-        Ok((_, session)) => Ok(with_cookie(Redirect::to("/web/campaigns").into_response(), &session, &headers)),
+        Ok((account, session)) => Ok(with_cookie(Redirect::to(&landing(&account)).into_response(), &session, &headers)),
         Err(err @ (ApiError::SignInFailed | ApiError::Throttled(_))) => {
             let status = if matches!(err, ApiError::Throttled(_)) {
                 StatusCode::TOO_MANY_REQUESTS

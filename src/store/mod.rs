@@ -86,8 +86,8 @@ pub enum StoreError {
     AccountExists(String),
     /// An invitation for a unit that has an active account.
     #[error(
-        "đơn vị đã có tài khoản «{0}» đang dùng; người thứ hai của đơn vị do chính đơn vị hoặc Ban Tổ chức mời, \
-         hoặc khóa tài khoản cũ trước"
+        "đơn vị đã có tài khoản «{0}» (chưa khóa); để mời thêm người, chọn «Người thứ hai của đơn vị» \
+         (chính đơn vị hoặc Ban Tổ chức mời), hoặc khóa tài khoản cũ trước"
     )]
     UnitHasAccount(String),
     #[error("người làm việc cho «{unit}» có vai trò {role}")]

@@ -246,7 +246,7 @@ async fn the_sign_in_page_signs_in_only_with_its_own_form() {
     assert!(text.contains("sai tên đăng nhập hoặc mật khẩu") && text.contains("value=\"ban-to-chuc\""), "{text}");
     let right = post("ban-to-chuc", "một mật khẩu đủ dài", csrf, Some(cookie)).await.unwrap();
     assert_eq!(right.status(), StatusCode::SEE_OTHER);
-    assert_eq!(right.headers()["location"], "/web/campaigns");
+    assert_eq!(right.headers()["location"], "/web/campaigns", "an administrator has no campaign of their own");
     let session = right.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
     let me: Value =
         client.get(server.url("/api/session")).header("cookie", session).send().await.unwrap().json().await.unwrap();

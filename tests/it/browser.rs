@@ -293,10 +293,8 @@ impl Browser {
         self.go(&format!("{base}{link}"), "!!document.querySelector('input[name=repeat]')").await;
         assert_eq!(self.fits_a_phone().await, Value::Null, "the invitation's page at 390 px");
         self.eval("document.querySelectorAll('input[type=password]').forEach(i => i.value = 'một mật khẩu đủ dài'); document.querySelector('form').submit()").await;
-        self.until("document.readyState === 'complete' && location.pathname === '/web/campaigns'").await;
-        assert_eq!(self.fits_a_phone().await, Value::Null, "the campaigns' list at 390 px");
-        self.eval("document.querySelector('a[href^=\"/web/campaigns/\"]').click()").await;
-        self.until("document.readyState === 'complete' && !!document.getElementById('units')").await;
+        // Straight to the campaign's page, what waits for them first.
+        self.until("document.readyState === 'complete' && location.pathname.startsWith('/web/campaigns/') && !!document.getElementById('units')").await;
         assert_eq!(self.fits_a_phone().await, Value::Null, "the campaign's page at 390 px");
     }
 
@@ -305,9 +303,7 @@ impl Browser {
         self.call("Network.clearBrowserCookies", json!({})).await;
         self.go(&format!("{base}/web/sign-in"), "!!document.querySelector('input[name=login]')").await;
         self.eval(&format!("document.querySelector('input[name=login]').value = '{login}'; document.querySelector('input[name=password]').value = 'một mật khẩu đủ dài'; document.querySelector('form').submit()")).await;
-        self.until("document.readyState === 'complete' && location.pathname === '/web/campaigns'").await;
-        self.eval("document.querySelector('a[href^=\"/web/campaigns/\"]').click()").await;
-        self.until("document.readyState === 'complete' && !!document.getElementById('units')").await;
+        self.until("document.readyState === 'complete' && location.pathname.startsWith('/web/campaigns/') && !!document.getElementById('units')").await;
     }
 
     /// Clicks the button of `step` on the unit's row, with a `note` typed
@@ -392,6 +388,10 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
 
     // The Board creates the committees' accounts.
     browser.accept(&base, &link.trim()[link.find("/web/").unwrap()..]).await;
+    let campaigns = format!("{base}/web/campaigns");
+    browser.go(&campaigns, "!!document.querySelector('a[href^=\"/web/campaigns/\"]')").await;
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the campaigns' list and the sessions at 390 px");
+    browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
     let committees = browser.invite_below().await;
     assert_eq!(committees.len(), 2, "{committees:?}");
     assert_eq!(browser.fits_a_phone().await, Value::Null, "the Board's page with its links at 390 px");
@@ -504,7 +504,11 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     let waits = waits.as_str().unwrap();
     assert!(waits.contains("1 báo cáo chờ bạn duyệt: Chi bộ Văn phòng"), "{waits}");
     assert!(waits.contains("đã quá hạn nộp"), "the example's deadlines are of 2021: {waits}");
-    browser.step(cell, "approve", None).await;
+    let asked = browser.step(cell, "approve", None).await;
+    assert_eq!(asked, json!("Duyệt báo cáo của «Chi bộ Văn phòng»?"), "a decision is asked first");
+    browser.until("document.getElementById('said') !== null").await;
+    let said = browser.eval("document.getElementById('said').textContent").await;
+    assert_eq!(said, json!("Đã duyệt báo cáo của «Chi bộ Văn phòng»."), "and said once done");
     for other in ["dang-bo-so-tai-chinh.chi-bo-phong-ngan-sach", "dang-bo-so-tai-chinh.chi-bo-thanh-tra"] {
         browser.step(other, "not-reporting", Some("Chi bộ đã giải thể")).await;
     }

@@ -147,6 +147,27 @@ fn quoted_printable(body: &str) -> String {
     String::from_utf8(bytes).unwrap().replace("\r\n", "\n")
 }
 
+/// The notes of the campaign's `notice` events, once there are `count`
+/// (waiting up to 20 s): each is written once the mail server took it.
+async fn logged(server: &Server, user: &crate::people::User, count: usize) -> Vec<String> {
+    let start = Instant::now();
+    loop {
+        let log = user.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap();
+        let log = ok_json(log).await;
+        let notices: Vec<String> = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "notice")
+            .map(|e| e["note"].as_str().unwrap().to_owned())
+            .collect();
+        if notices.len() >= count || start.elapsed() > Duration::from_secs(20) {
+            return notices;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test]
 async fn people_are_told_by_e_mail_what_waits_for_them_once_a_day_and_each_notice_is_logged() {
     for store in TestStore::all() {
@@ -221,6 +242,9 @@ async fn people_are_told_by_e_mail_what_waits_for_them_once_a_day_and_each_notic
         assert_eq!(mails[1].to, "hung@so-tai-chinh.vn", "{label}: {mails:?}");
         assert!(mails[1].text.contains(&format!("Ý kiến: «{comment}».")), "{label}: {}", mails[1].text);
 
+        // (Each notice is logged once the mail server took it: before the
+        // service stops, so that none is cut off between the two.)
+        assert_eq!(logged(&server, &board, 2).await.len(), 2, "{label}");
         // Restarted, the service reminds each of them of the past deadline
         // (the example's are of 2021) once; restarted again, not twice.
         drop(server);
@@ -236,6 +260,7 @@ async fn people_are_told_by_e_mail_what_waits_for_them_once_a_day_and_each_notic
             her.text
         );
         assert!(her.text.contains("đã quá hạn nộp (10/05/2021)"), "{label}: {}", her.text);
+        assert_eq!(logged(&server, &board, 4).await.len(), 4, "{label}");
         drop(server);
         let server = Server::start(&serve_args);
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -273,24 +298,8 @@ async fn people_are_told_by_e_mail_what_waits_for_them_once_a_day_and_each_notic
             "{label}"
         );
 
-        // Each notice is in the audit log, naming the account, not the
-        // address — written once the server took the message.
-        let start = Instant::now();
-        let notices: Vec<String> = loop {
-            let log = board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap();
-            let log = ok_json(log).await;
-            let notices: Vec<String> = log
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|e| e["action"] == "notice")
-                .map(|e| e["note"].as_str().unwrap().to_owned())
-                .collect();
-            if notices.len() >= 8 || start.elapsed() > Duration::from_secs(20) {
-                break notices;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
+        // Each notice is in the audit log, naming the account, not the address.
+        let notices = logged(&server, &board, 8).await;
         assert_eq!(notices.len(), 8, "{label}: {notices:?}");
         assert!(
             notices.iter().any(|n| n == "thư tới hung: Báo cáo của «Chi bộ Văn phòng» bị cấp trên trả lại"),

@@ -68,6 +68,14 @@ async fn the_board_previews_what_a_new_roll_changes_then_keeps_it_and_no_one_els
             "{label}: {refused}"
         );
 
+        // A cell's workbook is no roll, though it has names and birth dates.
+        let workbook = std::fs::read(root().join("examples/chi-bo-van-phong.xlsx")).unwrap();
+        let form = Form::new().part("roll", Part::bytes(workbook).file_name("chi-bo-van-phong.xlsx"));
+        let wrong = board.put(format!("{url}?preview=true")).multipart(form).send().await.unwrap();
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let wrong: Value = wrong.json().await.unwrap();
+        assert_eq!(wrong["problems"][0]["code"], "missing-column", "{label}: {wrong}");
+
         // Nobody else replaces it: a committee does not see the Board; on its own unit, no roll.
         let committee = &bloc["dang-bo-so-tai-chinh"];
         let other = committee.put(url.clone()).multipart(roll_file("ds.csv", changed_roll())).send().await.unwrap();

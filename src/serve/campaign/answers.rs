@@ -148,4 +148,12 @@ pub struct Stepped {
     pub state_label: &'static str,
     /// The cells returned with their committee.
     pub returned_cells: Vec<String>,
+    /// What was done, in words, as the page says it after the step.
+    pub summary: Said,
+}
+
+/// A sentence the page shows once the action is done.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Said {
+    pub text: String,
 }

@@ -114,7 +114,12 @@ pub async fn campaign_page(
             let steps: Vec<Value> = open_steps(&account, &code, &line)
                 .into_iter()
                 .map(|step| {
-                    let confirm = (step == Step::Submit && Some(&unit.code) == account.unit.as_ref()).then_some(&ask);
+                    // Sending up says what goes; a decision names whose report it is.
+                    let confirm = match step {
+                        Step::Submit if Some(&unit.code) == account.unit.as_ref() => ask.clone(),
+                        Step::Approve => Some(format!("{} báo cáo của «{}»?", capitalised(step.label(unit.level)), unit.name)),
+                        _ => None,
+                    };
                     json!({ "name": step.as_str(), "label": capitalised(step.label(unit.level)), "note": step.needs_note(), "confirm": confirm })
                 })
                 .collect();
@@ -264,7 +269,7 @@ pub(super) async fn unit_page(
             .into_iter()
             .map(|a| {
                 json!({ "login": a.login, "active": a.disabled_at.is_none(), "password_set": a.password_set,
-                        "person": a.person, "office": a.office })
+                        "person": a.person, "office": a.office, "email": a.email })
             })
             .collect(),
         false => Vec::new(),

@@ -33,5 +33,12 @@ pub async fn take(
         let cell = state.store.unit(&campaign, cell).await?;
         state.notify(&campaign, crate::campaign::of_step(step, &cell, Some(&lineage[0]), note, link.as_deref()));
     }
-    Ok(Json(json!(Stepped { unit: code, state: to, state_label: to.label(), returned_cells: request.cells })))
+    let unit = &lineage[0];
+    let text = match step {
+        Step::Submit => format!("Đã nộp báo cáo của «{}» lên cấp trên.", unit.name),
+        Step::NotReporting => format!("Đã đánh dấu «{}» không báo cáo.", unit.name),
+        _ => format!("Đã {} báo cáo của «{}».", step.label(unit.level), unit.name),
+    };
+    let summary = super::answers::Said { text };
+    Ok(Json(json!(Stepped { unit: code, state: to, state_label: to.label(), returned_cells: request.cells, summary })))
 }

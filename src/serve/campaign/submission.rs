@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::campaign::{checked_part, editable, log_read, save_part, surroundings};
+use crate::campaign::{checked_part, editable, keep_typed, log_read, own_part, save_part, surroundings};
 use crate::serve::AppState;
 use crate::serve::api::parse_kind;
 use crate::serve::error::{ApiError, Problem};
@@ -70,10 +70,14 @@ pub(super) async fn save(
     editable(&unit)?;
     let around = surroundings(&state.store, &campaign, &unit).await?;
     let (level, name) = (unit.level, unit.name.clone());
-    let (own, warnings) = on_input(&state, upload, move |worker, input| {
+    let (own, mut warnings) = on_input(&state, upload, move |worker, input| {
         Ok(checked_part(&worker.renderer, (level, &name), &input, around)?)
     })
     .await?;
+    let current = state.store.version(&campaign, &unit.code, None).await?;
+    let current = current.and_then(|v| serde_json::from_str::<Value>(&v.body).ok()).map(|v| own_part(level, &v));
+    let (own, kept) = keep_typed(level, current.as_ref(), own);
+    warnings.extend(kept);
     let saved = save_part(&state.store, &campaign, &unit, &own, &account.login).await?;
     let warnings = warnings.iter().map(Problem::of).collect();
     let answer = Saved { version: saved.version, new: saved.new, state: saved.state, warnings, summary: saved.summary };
@@ -106,8 +110,8 @@ pub(super) async fn document(
 
 /// Every document of the unit and the units below it made from their
 /// current versions, with their signed originals, as one ZIP — a
-/// committee's cells, the Board's committees or the whole Bloc. Made in a
-/// private folder and sent from the file, never whole in memory.
+/// committee's cells, the Board's committees or the whole Bloc. Sent as
+/// it is made, never whole in memory nor kept on the server.
 pub(super) async fn bundle(
     State(state): State<Arc<AppState>>,
     Reached { account, lineage }: Reached,
