@@ -52,16 +52,15 @@ pub fn keep_typed(level: Level, current: Option<&Value>, mut own: Value) -> (Val
     for (section, field, what) in
         [("report", "usage", "mục II"), ("report", "proposals", "mục III"), ("cell", "recipients", "Nơi nhận")]
     {
-        let typed = current.get(section).and_then(|s| s.get(field));
-        if blank(own.get(section).and_then(|s| s.get(field))) && !blank(typed) {
-            if let (Some(part), Some(typed)) =
-                (own.as_object_mut().map(|o| o.entry(section).or_insert(json!({}))), typed)
-            {
-                if let Some(part) = part.as_object_mut() {
-                    part.insert(field.into(), typed.clone());
-                    kept.push(what);
-                }
-            }
+        let Some(typed) = current.get(section).and_then(|s| s.get(field)).filter(|t| !blank(Some(t))) else {
+            continue;
+        };
+        if !blank(own.get(section).and_then(|s| s.get(field))) {
+            continue;
+        }
+        if let Some(part) = own.as_object_mut().and_then(|o| o.entry(section).or_insert(json!({})).as_object_mut()) {
+            part.insert(field.into(), typed.clone());
+            kept.push(what);
         }
     }
     let said = (!kept.is_empty()).then(|| {
