@@ -808,4 +808,12 @@ async fn a_chi_bo_co_so_reports_straight_to_the_board_in_a_browser() {
     assert!(text.contains("Mẫu 6-KTTĐV") && text.contains("CHI BỘ SỞ NGOẠI VỤ"), "{text}");
     assert!(text.contains("T/M CHI ỦY"), "signed as its lists are: {text}");
     assert_eq!(browser.fits_a_phone().await, Value::Null, "the Board's page at 390 px");
+
+    // Returned «không cần sửa»: she may send the same version up again.
+    browser.eval(&format!("{row}.querySelector('button[value=return]').form.elements.as_is.checked = true")).await;
+    browser.step(BASE_CELL, "return", Some("Bổ sung chữ ký số")).await;
+    browser.sign_in(&base, "hung").await;
+    browser.step(BASE_CELL, "submit", None).await;
+    let state = browser.eval(&format!("{row}.querySelector('[class^=state-]').textContent")).await;
+    assert_eq!(state, json!("đã nộp"), "the same version went up again");
 }
