@@ -442,6 +442,12 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
         .await;
     assert_eq!(browser.eval("document.getElementById('save-to').hidden").await, json!(false));
     assert_eq!(browser.fits_a_phone().await, Value::Null, "the guided check's page at 390 px");
+    // Her report's section II typed on the page, then saved into the campaign with it.
+    browser.eval("window.leaving = true; document.getElementById('report-usage').value = 'Đảng viên giữ gìn thẻ cẩn thận.'; document.getElementById('report-submit').click()").await;
+    browser
+        .until("!window.leaving && document.readyState === 'complete' && !!document.getElementById('preview') && document.getElementById('preview').naturalWidth > 500")
+        .await;
+    assert_eq!(browser.eval("document.getElementById('save-to').hidden").await, json!(false));
     browser.eval("window.leaving = true; document.getElementById('save-to-submit').click()").await;
     browser.until("!window.leaving && document.readyState === 'complete' && location.pathname === '/web/campaigns/2021-quang-nam'").await;
     browser.until(&format!("document.readyState === 'complete' && {row}.cells[3].textContent === '2'")).await;
@@ -496,6 +502,13 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     browser.until("document.getElementById('said') !== null").await;
     let said = browser.eval("document.getElementById('said').textContent").await;
     assert!(said.as_str().unwrap().contains("so với phiên bản trước: sửa 1 (Lê Đức Minh)"), "{said}");
+    // The workbook has no report text: the one she typed is kept, and said.
+    assert!(
+        said.as_str()
+            .unwrap()
+            .contains("tệp mới không có mục II, mục III, Nơi nhận của báo cáo: giữ như phiên bản trước"),
+        "{said}"
+    );
     browser.step(cell, "submit", None).await;
 
     // The committee approves it, marks the two others as not reporting, submits its own.

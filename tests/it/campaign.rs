@@ -117,8 +117,8 @@ async fn a_cells_workbook_saved_gives_its_packet_and_once_approved_its_committee
         assert_eq!((cell["state"].as_str(), cell["state_label"].as_str()), (Some("dang-soan"), Some("đang soạn")));
         assert_eq!(cell["versions"], 1, "the example's roster is the first version");
 
-        // The secretary saves the workbook: version 2, the example's is kept.
-        let workbook = std::fs::read(root().join("examples/chi-bo-van-phong.xlsx")).unwrap();
+        // The secretary saves her workbook, one birth date corrected: version 2, the example's is kept.
+        let workbook = changed_workbook("Ngày sinh", 3, "24/11/1976");
         let form = Form::new().part("input", Part::bytes(workbook).file_name("chi-bo-van-phong.xlsx"));
         let saved =
             json_of(client.put(unit_url(&server, CELL, "submission")).multipart(form).send().await.unwrap()).await;

@@ -197,8 +197,8 @@ async fn a_report_goes_up_submitted_returned_approved_and_accepted_and_the_dashb
         let bloc = whole_bloc(&store, &server).await;
         let (board, committee, secretary) = (&bloc[BOARD], &bloc[COMMITTEE], &bloc[CELL]);
 
-        // The secretary saves the workbook and submits: locked.
-        let workbook = std::fs::read(root().join("examples/chi-bo-van-phong.xlsx")).unwrap();
+        // The secretary saves her workbook (a birth date typed wrong) and submits: locked.
+        let workbook = changed_workbook("Ngày sinh", 3, "25/11/1976");
         let form = || {
             reqwest::multipart::Form::new()
                 .part("input", reqwest::multipart::Part::bytes(workbook.clone()).file_name("chi-bo-van-phong.xlsx"))
