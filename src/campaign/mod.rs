@@ -38,7 +38,7 @@ pub use self::inputs::{
     surroundings, whole_input, with_settings,
 };
 pub use self::notices::{Notice, deliver, of_step, remind};
-pub use self::progress::{LevelProgress, Timeliness, progress};
+pub use self::progress::{LevelProgress, Timeliness, progress, timeliness};
 pub use self::roll::{RollChanges, read_roll, roll_changes};
 pub use self::save::{Saved, checked_part, editable, keep_typed, save_part};
 pub use self::states::{Step, next, open_steps};

@@ -591,6 +591,8 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     assert_eq!(share, json!("1/1 đơn vị, 100,0%"));
     let share = browser.eval("document.querySelector('#level-cell .approved').textContent").await;
     assert_eq!(share, json!("1/1 đơn vị, 100,0%"), "the cells that report");
+    let own = browser.eval("document.getElementById('ban').cells[2].textContent").await;
+    assert_eq!(own, json!("chưa nộp, quá hạn"), "the Board's own report has a deadline too");
     let late = browser.eval(&format!("document.getElementById('{committee}').cells[2].textContent")).await;
     assert!(late.as_str().unwrap().starts_with("trễ "), "the example's deadline is of 2021: {late}");
     // Form 7's sections typed on the Board's page as paragraphs and items.

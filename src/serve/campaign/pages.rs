@@ -73,8 +73,14 @@ pub async fn campaign_page(
     };
     let units = reached_units(&state, &account, &code).await?;
     let progress = Progress::of(&units, super::progress::deadlines(&state, &code).await?)?;
-    let timeliness: HashMap<&str, crate::campaign::Timeliness> =
+    let mut timeliness: HashMap<&str, crate::campaign::Timeliness> =
         progress.rows.iter().map(|(unit, timeliness)| (unit.code.as_str(), *timeliness)).collect();
+    // The dashboard counts the units below the Board; its own report has a deadline too.
+    for board in units.iter().filter(|u| u.level == Level::Board) {
+        if let Some(deadline) = progress.deadlines.of(board) {
+            timeliness.insert(&board.code, crate::campaign::timeliness(board, deadline, progress.today));
+        }
+    }
     let by_code: HashMap<&str, &Unit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
     let lineage = |unit: &Unit| {
         let mut line = vec![unit.clone()];
