@@ -360,25 +360,46 @@ impl Browser {
     }
 }
 
+/// What a journey starts from: a campaign made by `init` in a fresh SQLite
+/// store, served; the Board's first one-time link; Chromium, driven.
+struct Journey {
+    dir: tempfile::TempDir,
+    downloads: std::path::PathBuf,
+    base: String,
+    link: String,
+    browser: Browser,
+    server: Server,
+    chromium: Running,
+    store: crate::campaign::TestStore,
+}
+
+impl Journey {
+    async fn start(init: impl FnOnce(&crate::campaign::TestStore, &Path)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let downloads = dir.path().join("tai-ve");
+        std::fs::create_dir(&downloads).unwrap();
+        let store = crate::campaign::TestStore::Sqlite(tempfile::tempdir().unwrap());
+        init(&store, dir.path());
+        let server = crate::campaign::serve(&store);
+        let base = server.base.clone();
+        let mut args = vec!["admin", "create-user", "ban-to-chuc", "--role", "board", "--campaign", "2021-quang-nam"];
+        let store_args = store.args();
+        args.extend(["--unit", "ban"]);
+        args.extend(store_args.iter().map(String::as_str));
+        let link = String::from_utf8(kttdv(&args, "").stdout).unwrap();
+        let (chromium, address) = chromium(&dir.path().join("profile"));
+        let browser = Browser::connect(&address, &downloads).await;
+        Self { dir, downloads, base, link, browser, server, chromium, store }
+    }
+}
+
 #[tokio::test]
 async fn a_report_goes_up_three_levels_in_a_browser() {
-    use crate::campaign::{TestStore, init_example, serve};
     let committee = "dang-bo-so-tai-chinh";
     let cell = "dang-bo-so-tai-chinh.chi-bo-van-phong";
-    let dir = tempfile::tempdir().unwrap();
-    let downloads = dir.path().join("tai-ve");
-    std::fs::create_dir(&downloads).unwrap();
-    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
-    init_example(&store);
-    let server = serve(&store);
-    let base = server.base.clone();
-    let mut args = vec!["admin", "create-user", "ban-to-chuc", "--role", "board", "--campaign", "2021-quang-nam"];
-    let store_args = store.args();
-    args.extend(["--unit", "ban"]);
-    args.extend(store_args.iter().map(String::as_str));
-    let link = String::from_utf8(kttdv(&args, "").stdout).unwrap();
-    let (_chromium, address) = chromium(&dir.path().join("profile"));
-    let mut browser = Browser::connect(&address, &downloads).await;
+    let journey = Journey::start(|store, _| crate::campaign::init_example(store)).await;
+    let Journey { dir, downloads, base, link, mut browser, server: _server, chromium: _chromium, store: _store } =
+        journey;
 
     // Not signed in: the campaign's page sends to the sign-in page.
     browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "location.pathname === '/web/sign-in'").await;
@@ -702,21 +723,9 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
 #[tokio::test]
 async fn a_chi_bo_co_so_reports_straight_to_the_board_in_a_browser() {
     use crate::base_cell::{BASE_CELL, init_with_a_base_cell};
-    use crate::campaign::{TestStore, serve};
-    let dir = tempfile::tempdir().unwrap();
-    let downloads = dir.path().join("tai-ve");
-    std::fs::create_dir(&downloads).unwrap();
-    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
-    init_with_a_base_cell(&store, dir.path());
-    let server = serve(&store);
-    let base = server.base.clone();
-    let mut args = vec!["admin", "create-user", "ban-to-chuc", "--role", "board", "--campaign", "2021-quang-nam"];
-    let store_args = store.args();
-    args.extend(["--unit", "ban"]);
-    args.extend(store_args.iter().map(String::as_str));
-    let link = String::from_utf8(kttdv(&args, "").stdout).unwrap();
-    let (_chromium, address) = chromium(&dir.path().join("profile"));
-    let mut browser = Browser::connect(&address, &downloads).await;
+    let journey = Journey::start(init_with_a_base_cell).await;
+    let Journey { dir, downloads, base, link, mut browser, server: _server, chromium: _chromium, store: _store } =
+        journey;
 
     // The Board invites the two organisations below it, the chi bộ cơ sở among them.
     browser.accept(&base, &link.trim()[link.find("/web/").unwrap()..]).await;

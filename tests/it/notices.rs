@@ -180,13 +180,7 @@ async fn people_are_told_by_e_mail_what_waits_for_them_once_a_day_and_each_notic
         serve_args.extend(["--smtp", &url, "--smtp-from", "kttdv <kttdv@ban-to-chuc.vn>"]);
         serve_args.extend(["--public-url", "https://kttdv.tinh.vn/"]);
         let server = Server::start(&serve_args);
-        let board = crate::people::User::created(
-            &store,
-            &server,
-            "ban-to-chuc",
-            &["--role", "board", "--campaign", CAMPAIGN, "--unit", BOARD],
-        )
-        .await;
+        let board = crate::people::User::of_unit(&store, &server, "board", BOARD).await;
 
         // Invitations carry where each person is told; an address that is not one is refused at its field.
         let committee = "dang-bo-so-tai-chinh";
@@ -314,13 +308,7 @@ async fn without_a_mail_server_nothing_is_sent_and_nothing_said_sent() {
     let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
     init_example(&store);
     let server = crate::campaign::serve(&store);
-    let board = crate::people::User::created(
-        &store,
-        &server,
-        "ban-to-chuc",
-        &["--role", "board", "--campaign", CAMPAIGN, "--unit", BOARD],
-    )
-    .await;
+    let board = crate::people::User::of_unit(&store, &server, "board", BOARD).await;
     let body = json!({ "login": "thanh", "person": "Nguyễn Văn Thành", "email": "thanh@so-tai-chinh.vn" });
     let made = board.post(unit_url(&server, "dang-bo-so-tai-chinh", "accounts")).json(&body).send().await.unwrap();
     assert_eq!(made.status(), StatusCode::CREATED);
