@@ -285,6 +285,17 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// The names of the people of `campaign` whose invitations said them, by login.
+    pub async fn people(&self, campaign: &str) -> Result<std::collections::HashMap<String, String>> {
+        let rows = sqlx::query(
+            "SELECT p.login, p.name FROM person p JOIN account a ON a.login = p.login WHERE a.campaign = $1",
+        )
+        .bind(campaign)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("login")?, r.try_get("name")?))).collect()
+    }
+
     /// The person the account `login` is, if their invitation said.
     pub async fn person(&self, login: &str) -> Result<Option<Person>> {
         let row = sqlx::query("SELECT name, office, email FROM person WHERE login = $1")

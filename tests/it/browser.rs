@@ -833,6 +833,14 @@ async fn a_chi_bo_co_so_reports_straight_to_the_board_in_a_browser() {
     assert!(text.contains("T/M CHI ỦY"), "signed as its lists are: {text}");
     assert_eq!(browser.fits_a_phone().await, Value::Null, "the Board's page at 390 px");
 
+    // Her unit's timeline names her, not only her login.
+    browser
+        .go(&format!("{base}/web/campaigns/2021-quang-nam/units/{BASE_CELL}"), "!!document.getElementById('timeline')")
+        .await;
+    let timeline = browser.eval("document.getElementById('timeline').innerText").await;
+    assert!(timeline.as_str().unwrap().contains("nộp (Trần Văn Hùng, hung), phiên bản 1"), "{timeline}");
+    browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
+
     // Returned «không cần sửa»: she may send the same version up again.
     browser.eval(&format!("{row}.querySelector('button[value=return]').form.elements.as_is.checked = true")).await;
     browser.step(BASE_CELL, "return", Some("Bổ sung chữ ký số")).await;

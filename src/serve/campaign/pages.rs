@@ -253,13 +253,14 @@ pub(super) async fn unit_page(
         }
         _ => None,
     };
+    let people = state.store.people(&campaign).await?;
     let events: Vec<Value> = state
         .store
         .events(&campaign, Some(&code), false)
         .await?
         .iter()
         .map(|e| {
-            json!({ "at": page_time(e.at), "label": action_label(&e.action), "login": e.login,
+            json!({ "at": page_time(e.at), "label": action_label(&e.action), "login": e.login.as_deref().map(|l| who(l, &people)),
                     "version": e.version, "note": e.note })
         })
         .collect();
@@ -336,6 +337,15 @@ fn first_details(unit: &Unit) -> Value {
     }
 }
 
+/// Who did something, as a page says it: the person's name and their
+/// login, or the login alone when their invitation named nobody.
+fn who(login: &str, people: &HashMap<String, String>) -> String {
+    match people.get(login) {
+        Some(name) => format!("{name}, {login}"),
+        None => login.to_owned(),
+    }
+}
+
 /// Versions listed on one page of a unit's page.
 const VERSIONS_PER_PAGE: usize = 20;
 
@@ -393,12 +403,13 @@ pub(super) async fn log_page(
     let page = trang.unwrap_or(1).max(1);
     let (events, total) = state.store.events_page(&campaign, &filter, page, EVENTS_PER_PAGE).await?;
     let names: HashMap<&str, &str> = units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
+    let people = state.store.people(&campaign).await?;
     let rows: Vec<Value> = events
         .iter()
         .map(|e| {
             let unit = e.unit.as_deref().map(|code| names.get(code).copied().unwrap_or(code));
             json!({ "seq": e.seq, "at": page_time(e.at), "action": action_label(&e.action),
-                    "login": e.login, "address": e.address, "unit": unit, "version": e.version, "note": e.note })
+                    "login": e.login.as_deref().map(|l| who(l, &people)), "address": e.address, "unit": unit, "version": e.version, "note": e.note })
         })
         .collect();
     let pages = (total + EVENTS_PER_PAGE - 1) / EVENTS_PER_PAGE;
