@@ -74,6 +74,30 @@ pub fn names_another(level: Level, unit: &str, own: &Value) -> Option<InputError
         .then(|| InputError::new(Code::OtherUnit, path, format!("dữ liệu này của «{named}», không phải của «{unit}»")))
 }
 
+/// A warning when a roster names another organisation above it than the
+/// tree says: a cell another committee than its own; a chi bộ cơ sở, which
+/// stands under the Bloc, one of the Bloc's committees. `units`: the
+/// campaign's tree.
+pub fn names_another_superior(unit: &Unit, units: &[Unit], own: &Value) -> Option<InputError> {
+    let superior = own["cell"]["superior"].as_str()?;
+    let fold = |text: &str| deunicode::deunicode(text.trim()).to_lowercase();
+    let parent = units.iter().find(|u| Some(&u.code) == unit.parent.as_ref());
+    let wrong = match unit.level {
+        Level::Cell => parent.is_some_and(|p| fold(&p.name) != fold(superior)),
+        Level::BaseCell => units.iter().any(|u| u.level == Level::Committee && fold(&u.name) == fold(superior)),
+        _ => false,
+    };
+    let message = match (unit.level, parent) {
+        (Level::Cell, Some(parent)) => {
+            format!("bảng tính ghi tổ chức cấp trên là «{superior}», không phải «{}»; kiểm tra lại", parent.name)
+        }
+        _ => format!(
+            "«{superior}» là một đảng bộ cơ sở của chiến dịch; chi bộ cơ sở trực thuộc Đảng bộ Khối: kiểm tra lại"
+        ),
+    };
+    wrong.then(|| InputError::new(Code::OtherSuperior, JsonPath::root().key("cell").key("superior"), message))
+}
+
 /// The kinds a unit of `level` makes.
 pub fn documents_of(level: Level) -> &'static [Kind] {
     match level {
@@ -301,6 +325,27 @@ mod tests {
         assert!(documents_of(Level::BaseCell).contains(&Kind::Mau6) && check_kind(Level::BaseCell) == Kind::Packet);
         let named = names_another(Level::BaseCell, "Chi bộ khác", &roster).expect("another unit's roster");
         assert_eq!(named.place.to_string(), "$.cell.name");
+    }
+
+    #[test]
+    fn a_roster_naming_another_superior_than_the_tree_is_said() {
+        let unit = |code: &str, name: &str, level, parent: Option<&str>| Unit {
+            name: name.into(),
+            ..crate::campaign::test_unit(code, level, State::Draft, parent)
+        };
+        let units = [
+            unit("ban", "Ban Tổ chức", Level::Board, None),
+            unit("a", "Đảng bộ Sở Tài chính", Level::Committee, Some("ban")),
+            unit("a.1", "Chi bộ Văn phòng", Level::Cell, Some("a")),
+            unit("s", "Chi bộ Sở Ngoại vụ", Level::BaseCell, Some("ban")),
+        ];
+        let roster = |superior: &str| json!({ "cell": { "superior": superior } });
+        assert!(names_another_superior(&units[2], &units, &roster("Đảng bộ sở tài chính ")).is_none());
+        let other = names_another_superior(&units[2], &units, &roster("Đảng bộ Sở Y tế")).expect("another");
+        assert_eq!((other.code, other.place.to_string()), (Code::OtherSuperior, "$.cell.superior".to_owned()));
+        assert!(names_another_superior(&units[3], &units, &roster("Đảng bộ Khối các cơ quan tỉnh")).is_none());
+        let slip = names_another_superior(&units[3], &units, &roster("Đảng bộ Sở Tài chính")).expect("a committee's");
+        assert!(slip.message.contains("chi bộ cơ sở trực thuộc Đảng bộ Khối"), "{}", slip.message);
     }
 
     #[test]

@@ -34,8 +34,8 @@ pub use self::documents::{Bundled, Made, SignedKept, SignedUpload, log_read, mad
 pub use self::error::Error;
 pub use self::export::{export, import};
 pub use self::inputs::{
-    Surroundings, board_input, check_kind, committee_input, documents_of, input_of, names_another, own_part,
-    surroundings, whole_input, with_settings,
+    Surroundings, board_input, check_kind, committee_input, documents_of, input_of, names_another,
+    names_another_superior, own_part, surroundings, whole_input, with_settings,
 };
 pub use self::notices::{Notice, deliver, of_step, remind};
 pub use self::progress::{LevelProgress, Timeliness, progress, timeliness};

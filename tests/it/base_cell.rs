@@ -58,6 +58,21 @@ async fn a_chi_bo_co_so_makes_its_lists_and_form_6_from_one_roster_and_the_board
             "{label}: said as a roster: {saved}"
         );
 
+        // A roster naming one of the Bloc's committees above it is kept, with a warning.
+        let mut slip = roster.clone();
+        slip["cell"]["superior"] = json!("Đảng bộ Sở Tài chính");
+        slip["members"][0]["remarks"] = json!("thử");
+        let form = Form::new().part("input", Part::bytes(slip.to_string().into_bytes()).file_name("chi-bo.json"));
+        let warned = secretary.put(unit_url(&server, BASE_CELL, "submission")).multipart(form).send().await.unwrap();
+        let warned = ok_json(warned).await;
+        let codes: Vec<&str> =
+            warned["warnings"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap()).collect();
+        assert!(codes.contains(&"other-superior"), "{label}: {warned}");
+        let form = Form::new().part("input", Part::bytes(roster.to_string().into_bytes()).file_name("chi-bo.json"));
+        let again =
+            ok_json(secretary.put(unit_url(&server, BASE_CELL, "submission")).multipart(form).send().await.unwrap());
+        assert_eq!(again.await["version"]["number"], 3, "{label}");
+
         // Its lists and its form 6 from that one roster, the form signed as its lists are.
         let lists = secretary.get(unit_url(&server, BASE_CELL, "documents/mau-2")).send().await.unwrap();
         assert_eq!(lists.status(), StatusCode::OK, "{label}");

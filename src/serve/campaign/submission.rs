@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::campaign::{checked_part, editable, keep_typed, log_read, own_part, save_part, surroundings};
+use crate::campaign::{
+    checked_part, editable, keep_typed, log_read, names_another_superior, own_part, save_part, surroundings,
+};
 use crate::serve::AppState;
 use crate::serve::api::parse_kind;
 use crate::serve::error::{ApiError, Problem};
@@ -78,6 +80,8 @@ pub(super) async fn save(
     let current = current.and_then(|v| serde_json::from_str::<Value>(&v.body).ok()).map(|v| own_part(level, &v));
     let (own, kept) = keep_typed(level, current.as_ref(), own);
     warnings.extend(kept);
+    let units = state.store.units(&campaign).await?;
+    warnings.extend(names_another_superior(&unit, &units, &own));
     let saved = save_part(&state.store, &campaign, &unit, &own, &account.login).await?;
     let warnings = warnings.iter().map(Problem::of).collect();
     let answer = Saved { version: saved.version, new: saved.new, state: saved.state, warnings, summary: saved.summary };
