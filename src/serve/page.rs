@@ -45,6 +45,7 @@ impl Pages {
             ("audit.html", include_str!("pages/audit.html")),
             ("invitation.html", include_str!("pages/invitation.html")),
             ("sign-in.html", include_str!("pages/sign-in.html")),
+            ("who.html", include_str!("pages/who.html")),
         ])
         .expect("the built-in pages parse");
         let base = include_str!("pages/base.html");

@@ -839,6 +839,11 @@ async fn a_chi_bo_co_so_reports_straight_to_the_board_in_a_browser() {
         .await;
     let timeline = browser.eval("document.getElementById('timeline').innerText").await;
     assert!(timeline.as_str().unwrap().contains("nộp (Trần Văn Hùng, hung), phiên bản 1"), "{timeline}");
+    // Who is signed in, and the way out, on a unit's page too; no «Đăng nhập» offered.
+    let who = browser.eval("document.querySelector('form.who').textContent").await;
+    assert!(who.as_str().unwrap().starts_with("ban-to-chuc — cán bộ Ban Tổ chức, Ban Tổ chức Đảng ủy Khối"), "{who}");
+    let footer = browser.eval("document.querySelector('footer').textContent").await;
+    assert!(!footer.as_str().unwrap().contains("Đăng nhập"), "{footer}");
     browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
 
     // Returned «không cần sửa»: she may send the same version up again.

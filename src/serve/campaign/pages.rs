@@ -302,7 +302,13 @@ pub(super) async fn unit_page(
             false => None,
         };
     let documents = document_links(&campaign, &unit);
+    let own = match account.unit.as_deref() {
+        Some(own) => state.store.unit(&campaign, own).await.ok().map(|u| u.name),
+        None => None,
+    };
     let context = json!({
+        "account": account, "person": state.store.person(&account.login).await?, "role_label": account.role.label(),
+        "own": own,
         "below_deadline": below_deadline, "roll": roll,
         "code": campaign, "campaign_name": campaign_name, "unit": unit, "level_label": unit.level.label(),
         "state_label": unit.state.label(), "versions": versions, "events": events, "documents": documents,
