@@ -11,6 +11,7 @@ use super::{Level, State, Unit};
 use crate::input::{Code, InputError, JsonPath};
 use crate::kinds::Kind;
 use crate::model::committee::CommitteeInput;
+use crate::model::scalar::fold;
 use crate::store::{Store, StoreError};
 
 /// `value` without the keys of the units below it.
@@ -80,11 +81,10 @@ pub fn names_another(level: Level, unit: &str, own: &Value) -> Option<InputError
 /// campaign's tree.
 pub fn names_another_superior(unit: &Unit, units: &[Unit], own: &Value) -> Option<InputError> {
     let superior = own["cell"]["superior"].as_str()?;
-    let fold = |text: &str| deunicode::deunicode(text.trim()).to_lowercase();
     let parent = units.iter().find(|u| Some(&u.code) == unit.parent.as_ref());
     let wrong = match unit.level {
-        Level::Cell => parent.is_some_and(|p| fold(&p.name) != fold(superior)),
-        Level::BaseCell => units.iter().any(|u| u.level == Level::Committee && fold(&u.name) == fold(superior)),
+        Level::Cell => parent.is_some_and(|p| fold(&p.name) != fold(superior.trim())),
+        Level::BaseCell => units.iter().any(|u| u.level == Level::Committee && fold(&u.name) == fold(superior.trim())),
         _ => false,
     };
     let message = match (unit.level, parent) {

@@ -120,7 +120,7 @@ pub fn roll_changes(before: Option<&Value>, after: &Value, units: &[Unit]) -> Re
     }
     let removed: Vec<&RollEntry> = old.iter().filter(|e| !new_keys.contains(&key(e))).collect();
     lines.extend(removed.iter().map(|e| format!("Bớt: {}, {}", who(e), place(e))));
-    let names: HashSet<String> = units.iter().map(|u| deunicode::deunicode(&u.name).to_lowercase()).collect();
+    let names: HashSet<String> = units.iter().map(|u| crate::model::scalar::fold(&u.name)).collect();
     let mut unknown_units: Vec<String> = Vec::new();
     for entry in &new {
         for named in [&entry.organisation, &entry.cell].into_iter().flatten() {

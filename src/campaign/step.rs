@@ -34,6 +34,13 @@ pub struct StepRequest {
     pub as_is: bool,
 }
 
+impl StepRequest {
+    /// The comment or reason as a step keeps it: trimmed, none when blank.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref().map(str::trim).filter(|n| !n.is_empty())
+    }
+}
+
 /// What the store carries out: the units' moves, what must still hold when
 /// they land, and the unit's state after.
 #[derive(Debug)]
@@ -160,7 +167,7 @@ pub async fn take_step(
     request: &StepRequest,
     login: &str,
 ) -> Result<State, Error> {
-    let note = request.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let note = request.note();
     // A reason is printed in form 6 or 7: what cannot be printed is refused now.
     let note_problems = note.map(|n| renderer.check_line(n, &JsonPath::root().key("note"))).unwrap_or_default();
     let units = if request.cells.is_empty() { Vec::new() } else { store.units(campaign).await? };

@@ -51,12 +51,17 @@ impl<const MAX: usize> Text<MAX> {
         &self.0
     }
 
-    /// Lower case without diacritics ("Đặng Thị Ánh" → "dang thi anh"), for
-    /// telling whether two entries name the same person despite slips of
-    /// case or accent.
+    /// The text [`fold`]ed.
     pub fn folded(&self) -> String {
-        deunicode::deunicode(&self.0).to_lowercase()
+        fold(&self.0)
     }
+}
+
+/// Lower case without diacritics ("Đặng Thị Ánh" → "dang thi anh"), for
+/// telling whether two texts name the same person or unit despite slips of
+/// case or accent, and for finding «Sở Tài chính» by «so tai chinh».
+pub fn fold(text: &str) -> String {
+    deunicode::deunicode(text).to_lowercase()
 }
 
 impl<const MAX: usize> FromStr for Text<MAX> {

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::campaign::{State, Timeliness, Unit};
+use crate::model::scalar::fold;
 
 /// `?tim=…&trang-thai=…&han=…&sap-xep=…&trang=N`, as the page's form sends it.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -52,16 +53,16 @@ impl UnitFilter {
 
     /// The units kept, in the order asked; `timeliness` of each unit.
     pub fn apply<'a>(&self, units: &'a [Unit], timeliness: impl Fn(&Unit) -> Option<Timeliness>) -> Vec<&'a Unit> {
-        let wanted = folded(self.tim.trim());
+        let wanted = fold(self.tim.trim());
         let state: Option<State> = self.state.parse().ok();
         let mut kept: Vec<&Unit> = units
             .iter()
-            .filter(|u| wanted.is_empty() || folded(&u.name).contains(&wanted))
+            .filter(|u| wanted.is_empty() || fold(&u.name).contains(&wanted))
             .filter(|u| state.is_none_or(|s| u.state == s))
             .filter(|u| self.han.is_empty() || timeliness(u).is_some_and(|t| lateness(t) == self.han))
             .collect();
         match self.order.as_str() {
-            "ten" => kept.sort_by_cached_key(|u| folded(&u.name)),
+            "ten" => kept.sort_by_cached_key(|u| fold(&u.name)),
             "trang-thai" => kept.sort_by_key(|u| u.state as u8),
             "thay-doi" => kept.sort_by_key(|u| std::cmp::Reverse(u.changed_at)),
             _ => {}
@@ -88,11 +89,6 @@ fn lateness(timeliness: Timeliness) -> &'static str {
         Timeliness::Due => "chua-den-han",
         Timeliness::NotReporting => "khong-bao-cao",
     }
-}
-
-/// Lower case without diacritics: «Sở Tài chính» is found by «so tai chinh».
-fn folded(text: &str) -> String {
-    deunicode::deunicode(text).to_lowercase()
 }
 
 #[cfg(test)]

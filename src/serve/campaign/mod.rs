@@ -258,11 +258,16 @@ pub(in crate::serve) fn plausible_code(code: &str) -> bool {
     (1..=300).contains(&code.len()) && code.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_'))
 }
 
-/// The units of `campaign` that `account` reaches, each after its parent.
-pub(super) async fn reached_units(state: &AppState, account: &Account, campaign: &str) -> Result<Vec<Unit>, ApiError> {
+/// The units of `campaign` that `account` reaches, each after its parent,
+/// and the whole tree they were found in (from one read).
+pub(super) async fn reached_units(
+    state: &AppState,
+    account: &Account,
+    campaign: &str,
+) -> Result<(Vec<Unit>, Vec<Unit>), ApiError> {
     seen(account, campaign)?;
-    let units = state.store.units(campaign).await?;
-    Ok(reached(account, &units).into_iter().cloned().collect())
+    let all = state.store.units(campaign).await?;
+    Ok((reached(account, &all).into_iter().cloned().collect(), all))
 }
 
 /// A unit of a campaign, as a path names it.
@@ -332,6 +337,6 @@ async fn units(
     Reached { account, .. }: Reached,
     Path(campaign): Path<String>,
 ) -> Result<Response, ApiError> {
-    let units = reached_units(&state, &account, &campaign).await?;
+    let (units, _) = reached_units(&state, &account, &campaign).await?;
     Ok(Json(units.into_iter().map(UnitView::from).collect::<Vec<_>>()).into_response())
 }

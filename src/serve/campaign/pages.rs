@@ -71,8 +71,9 @@ pub async fn campaign_page(
     let Some(CampaignInfo { code, name, settings }) = campaigns.into_iter().find(|c| c.code == campaign) else {
         return Err(StoreError::NoCampaign(campaign).into());
     };
-    let units = reached_units(&state, &account, &code).await?;
-    let progress = Progress::of(&units, super::progress::deadlines(&state, &code).await?)?;
+    let (units, all) = reached_units(&state, &account, &code).await?;
+    // Every unit's: a cell's deadline is its committee's, which a secretary does not reach.
+    let progress = Progress::of(&units, Deadlines::of_campaign(&settings, &all)?)?;
     let mut timeliness: HashMap<&str, crate::campaign::Timeliness> =
         progress.rows.iter().map(|(unit, timeliness)| (unit.code.as_str(), *timeliness)).collect();
     // The dashboard counts the units below the Board; its own report has a deadline too.

@@ -26,8 +26,9 @@ pub async fn dashboard(
     Reached { account, .. }: Reached,
     Path(campaign): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let units = reached_units(&state, &account, &campaign).await?;
-    let progress = Progress::of(&units, deadlines(&state, &campaign).await?)?;
+    let (units, all) = reached_units(&state, &account, &campaign).await?;
+    let deadlines = Deadlines::of_campaign(&state.store.campaign(&campaign).await?, &all)?;
+    let progress = Progress::of(&units, deadlines)?;
     let units = progress.rows.iter().map(|(u, t)| UnitProgress::of(u, *t)).collect();
     let (today, levels) = (progress.today.to_string(), progress.levels());
     Ok(Json(json!(Dashboard { campaign, today, levels, units })))
@@ -87,13 +88,6 @@ pub async fn set_deadline(
     Ok(Json(json!({ "unit": unit.code, "cells_deadline": set })))
 }
 
-/// Each unit's deadline in `campaign`, from its settings and every unit
-/// (whether the user reaches it or not).
-pub(super) async fn deadlines(state: &AppState, campaign: &str) -> Result<Deadlines, ApiError> {
-    let all = state.store.units(campaign).await?;
-    Ok(Deadlines::of_campaign(&state.store.campaign(campaign).await?, &all)?)
-}
-
 /// The units still missing their report, past the deadline, as a
 /// workbook: the list an officer calls round.
 pub async fn missing(
@@ -101,8 +95,9 @@ pub async fn missing(
     Reached { account, .. }: Reached,
     Path(campaign): Path<String>,
 ) -> Result<Response, ApiError> {
-    let units = reached_units(&state, &account, &campaign).await?;
-    let progress = Progress::of(&units, deadlines(&state, &campaign).await?)?;
+    let (units, all) = reached_units(&state, &account, &campaign).await?;
+    let deadlines = Deadlines::of_campaign(&state.store.campaign(&campaign).await?, &all)?;
+    let progress = Progress::of(&units, deadlines)?;
     let names: std::collections::HashMap<&str, &str> =
         units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
     let name_of = |code: &Option<String>| code.as_deref().and_then(|c| names.get(c).copied()).unwrap_or("");

@@ -26,7 +26,7 @@ pub async fn take(
         crate::campaign::take_step(&state.store, &state.renderer, &campaign, step, &lineage, &request, &account.login)
             .await?;
     let link = state.campaign_link(&campaign);
-    let note = request.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let note = request.note();
     state.notify(&campaign, crate::campaign::of_step(step, &lineage[0], lineage.get(1), note, link.as_deref()));
     // The cells returned with their committee are told, each.
     for cell in &request.cells {
