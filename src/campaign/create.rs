@@ -122,6 +122,7 @@ impl NewCampaign {
                 units,
                 versions,
                 roll,
+                card_records: Vec::new(),
             })
             .await
     }

@@ -20,7 +20,8 @@ const UNCHAINED_FORMAT: &str = "kttdv-campaign/1";
 /// The whole campaign as one ZIP of JSON files, to back it up or move it
 /// to another store: `campaign.json` (settings), `units.json` (the tree,
 /// states, current versions), `roll.json`, `versions/<unit>.json` (every
-/// version, oldest first) and `events.json` (its audit log, oldest first).
+/// version, oldest first), `events.json` (its audit log, oldest first) and
+/// `cards.json` (the records of the cards' round trip, oldest first).
 /// The same campaign gives the same bytes. Accounts and signed originals
 /// stay behind.
 pub async fn export(store: &Store, code: &str) -> Result<Vec<u8>, StoreError> {
@@ -34,6 +35,9 @@ pub async fn export(store: &Store, code: &str) -> Result<Vec<u8>, StoreError> {
     let events: Vec<crate::store::Event> =
         dump.events.iter().map(|e| crate::store::Event { seq: 0, ..e.clone() }).collect();
     files.push(("events.json".into(), json!(events)));
+    if !dump.card_records.is_empty() {
+        files.push(("cards.json".into(), json!(dump.card_records)));
+    }
     for (unit, versions) in &dump.versions {
         let list: Result<Vec<Value>, StoreError> =
             versions.iter().map(|v| Ok(json!({ "version": v.info, "body": parse(&v.body)? }))).collect();
@@ -222,7 +226,13 @@ fn read_export(file: &std::path::Path) -> Result<(Dump, Export), String> {
             return Err("events.json: nhật ký thiếu các sự kiện cuối (log_head của campaign.json không khớp)".into());
         }
     }
+    let card_records: Vec<crate::store::CardRecord> = match export.json("cards.json")? {
+        Some(records) => from(records, "cards.json")?,
+        None => Vec::new(),
+    };
+    records_follow_the_log(&card_records, &events)?;
     let head = Dump {
+        card_records,
         events,
         code: from(field(&campaign, "code")?, "campaign.json")?,
         name: from(field(&campaign, "name")?, "campaign.json")?,
@@ -311,6 +321,26 @@ fn state_follows_the_log(unit: &Unit, events: &[&crate::store::Event]) -> Result
             unit.state.label(),
             state.label()
         ));
+    }
+    Ok(())
+}
+
+/// Each record of the round trip is the one its event logged: the same
+/// number, hash, time and author; none added, none left out.
+fn records_follow_the_log(records: &[crate::store::CardRecord], events: &[crate::store::Event]) -> Result<(), String> {
+    let kinds = [EventAction::Handover, EventAction::Decision, EventAction::Stamping].map(EventAction::as_str);
+    let logged: Vec<&crate::store::Event> = events.iter().filter(|e| kinds.contains(&e.action.as_str())).collect();
+    if logged.len() != records.len() {
+        return Err(format!("cards.json có {} biên bản, nhật ký ghi {}", records.len(), logged.len()));
+    }
+    for (record, event) in records.iter().zip(logged) {
+        let same = event.version == Some(record.number)
+            && event.sha256.as_deref() == Some(crate::hash::sha256(record.body.as_bytes()).as_str())
+            && event.at == record.at
+            && event.login.as_deref() == Some(record.login.as_str());
+        if !same {
+            return Err(format!("cards.json: biên bản số {} không giống như nhật ký ghi", record.number));
+        }
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 mod access;
 mod accounts;
 mod audit;
+pub mod cards;
 mod create;
 mod deadlines;
 mod documents;

@@ -112,6 +112,13 @@ pub enum Code {
     /// A warning: a roster saved without the report's text (sections II
     /// and III, Nơi nhận) kept the current version's.
     TypedTextKept,
+    /// A card given in a hand-over, or named to the Board's stamping, that
+    /// is not on what the lists expect there and then.
+    CardNotExpected,
+    /// A hand-over or a stamping of no card at all.
+    NothingHandedOver,
+    /// A new card's number that a member already has or had.
+    CardNumberTaken,
 }
 
 impl Code {

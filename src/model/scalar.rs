@@ -233,6 +233,12 @@ string_form!(CardNumber, {
 #[schemars(with = "Vec<u8>")]
 pub struct StampBoxes(Vec<u8>);
 
+impl StampBoxes {
+    pub fn boxes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for StampBoxes {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let boxes = Vec::<u8>::deserialize(deserializer)?;

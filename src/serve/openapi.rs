@@ -206,6 +206,55 @@ fn campaign_operations() -> Map<String, Value> {
                 "409": error_response("Đơn vị không có chi bộ trực thuộc"), "422": error_response("Không phải ngày (invalid-date), hoặc sau hạn của tổ chức cơ sở (late-report)") } } }),
     );
     paths.insert(
+        "/api/campaigns/{campaign}/round-trip".into(),
+        json!({ "get": { "summary": "Đường đi của thẻ đảng viên trong phạm vi người dùng: mỗi đơn vị số đảng viên trong danh sách, thẻ đang ngoài tay đảng viên, đã trả, chưa trả (theo dõi), quá hạn, chưa thu; các thẻ chưa về và kết luận: mọi thẻ đã vào đường đi đều có chỗ", "parameters": [campaign], "responses": { "200": json_ok("Theo đơn vị, tổng cộng, thẻ chưa về, kết luận"), "404": not_found } } }),
+    );
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/cards".into(),
+        json!({ "get": { "summary": "Thẻ của đơn vị (các chi bộ của nó): mỗi đảng viên trong danh sách 2 đến 5-KTTĐV ở đâu, việc giao nhận đơn vị làm được bây giờ với danh sách thẻ mong đợi, các biên bản", "parameters": [campaign, unit], "responses": { "200": json_ok("Thẻ, việc giao nhận, biên bản"), "404": not_found } } }),
+    );
+    let handover_body = json!({ "required": true, "content": { "application/json": { "schema": { "type": "object", "properties": {
+        "date": { "type": "string", "description": "dd/mm/yyyy; hôm nay nếu bỏ trống" },
+        "giver": { "type": "object", "properties": { "name": { "type": "string" }, "office": { "type": "string" } } },
+        "receiver": { "type": "object", "properties": { "name": { "type": "string" }, "office": { "type": "string" } } },
+        "all": { "type": "boolean", "description": "Nhận đủ cả danh sách" },
+        "cards": { "type": "array", "items": { "type": "string" }, "description": "Các số thẻ đã nhận, lần lượt" } } } } } });
+    for (how, summary) in [
+        ("collect", "Chi bộ thu thẻ, ảnh, bản tường trình của đảng viên theo danh sách đã lập"),
+        ("up", "Cấp trên trực tiếp nhận thẻ do đơn vị giao lên cùng danh sách đã nộp"),
+        ("down", "Đơn vị nhận thẻ (đã đóng dấu, thẻ mới) do cấp trên trả về"),
+        ("give-back", "Chi bộ trả thẻ cho đảng viên"),
+    ] {
+        paths.insert(
+            format!("/api/campaigns/{{campaign}}/units/{{code}}/cards/{how}"),
+            json!({ "post": { "summary": format!("{summary}: đối chiếu với danh sách, nói ngay thẻ nào thiếu, thẻ nào không thuộc lần này; ghi biên bản giao nhận; ?preview=true: chỉ kiểm tra, không ghi"),
+                "parameters": [campaign, unit, { "name": "preview", "in": "query", "required": false, "schema": { "type": "boolean" } }],
+                "requestBody": handover_body,
+                "responses": { "200": json_ok("Biên bản (số), thẻ đã nhận, còn thiếu, nhập hai lần"), "403": error_response("Không phải bên nhận"), "404": not_found,
+                    "409": error_response("Danh sách chưa nộp, hoặc một biên bản khác vừa được ghi"), "422": error_response("Thẻ không thuộc lần giao nhận này (card-not-expected), không có thẻ nào (nothing-handed-over)") } } }),
+        );
+    }
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/cards/changes.xlsx".into(),
+        json!({ "get": { "summary": "Bảng thay đổi số thẻ (đổi, cấp lại, cấp mới) để cập nhật Cơ sở dữ liệu đảng viên", "parameters": [campaign, unit], "responses": { "200": { "description": "XLSX" }, "404": not_found } } }),
+    );
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/decision".into(),
+        json!({ "put": { "summary": "Ban Tổ chức ghi Tờ trình và Quyết định của Ban Thường vụ (số, ngày) duyệt danh sách của các tổ chức cơ sở đảng đã tiếp nhận", "parameters": [campaign, unit],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "properties": {
+                "submission": { "type": "object", "properties": { "number": { "type": "string" }, "date": { "type": "string" } } },
+                "decision": { "type": "object", "properties": { "number": { "type": "string" }, "date": { "type": "string" } } } } } } } },
+            "responses": { "200": json_ok("Các tổ chức cơ sở đảng được duyệt"), "403": error_response("Không phải Ban Tổ chức"), "404": not_found,
+                "409": error_response("Chưa tiếp nhận báo cáo nào"), "422": error_response("Số, ngày không hợp lệ") } } }),
+    );
+    paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/stamping".into(),
+        json!({ "post": { "summary": "Ban Tổ chức ghi việc đóng dấu (stamp_all: mọi thẻ 2-KTTĐV ở Ban), đổi, cấp lại, cấp thẻ (cards: card, new_number, boxes; pending: lý do chưa trả); số thẻ mới không trùng; danh sách quản lý nhận số mới", "parameters": [campaign, unit],
+            "requestBody": { "required": true, "content": { "application/json": {} } },
+            "responses": { "200": json_ok("Số thẻ đóng dấu, cấp mới, chưa trả; danh sách quản lý"), "403": error_response("Không phải Ban Tổ chức"), "404": not_found,
+                "409": error_response("Chưa có quyết định"), "422": error_response("Thẻ không ở Ban (card-not-expected), số thẻ đã có (card-number-taken), thiếu số thẻ mới") } } }),
+    );
+    paths.insert(
         "/api/campaigns/{campaign}/units/{code}/signed".into(),
         json!({ "put": { "summary": "Đơn vị gửi bản PDF đã ký số: nhận khi là PDF kttdv lập từ phiên bản hiện hành đã nộp hoặc đã duyệt (dữ liệu và SHA-256 bên trong khớp) và, nếu có chữ ký, chữ ký phủ cả tệp; không kiểm tra chứng thư số", "parameters": [campaign, unit],
             "requestBody": { "required": true, "content": { "multipart/form-data": {} } },

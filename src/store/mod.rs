@@ -7,6 +7,7 @@
 
 mod accounts;
 mod backup;
+mod cards;
 mod model;
 mod throttle;
 mod workflow;
@@ -26,6 +27,7 @@ pub use self::accounts::{
     UnitAccount, hash_password, new_token, password_matches,
 };
 pub use self::backup::{backup, restore};
+pub use self::cards::{CardRecord, NewRecord};
 pub use self::model::{Dump, KeptDocument, KeptFile, Version, VersionInfo};
 use crate::model::unit::{State, Unit};
 
@@ -686,6 +688,15 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let events = workflow::events_in(&mut tx, code, None, false).await?;
+        let card_records = sqlx::query(
+            "SELECT number, kind, unit, body, login, at FROM card_record WHERE campaign = $1 ORDER BY number",
+        )
+        .bind(code)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(CardRecord::from_row)
+        .collect::<std::result::Result<_, _>>()?;
         tx.commit().await?;
         Ok(Dump {
             code: code.into(),
@@ -696,6 +707,7 @@ impl Store {
             versions,
             roll: roll.map(|r| Ok::<_, sqlx::Error>((r.try_get("body")?, r.try_get("saved_at")?))).transpose()?,
             events,
+            card_records,
         })
     }
 
@@ -789,6 +801,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        Self::restore_records(&mut tx, &dump.code, &dump.card_records).await?;
         self.append_all(&mut tx, &dump.events).await?;
         tx.commit().await?;
         Ok(())

@@ -55,4 +55,6 @@ pub struct Dump {
     pub roll: Option<(String, i64)>,
     /// The campaign's audit log, oldest first.
     pub events: Vec<super::Event>,
+    /// The records of the cards' round trip, oldest first.
+    pub card_records: Vec<super::CardRecord>,
 }

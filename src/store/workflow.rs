@@ -177,6 +177,13 @@ pub enum EventAction {
     DeadlineSet,
     /// The roll the Board manages, replaced.
     RollSet,
+    /// Cards, photos or written accounts handed over between two levels,
+    /// or between a cell and its members.
+    Handover,
+    /// The Standing Committee's decision on the lists, recorded by the Board.
+    Decision,
+    /// Cards stamped, replaced or re-issued by the Board.
+    Stamping,
 }
 
 impl EventAction {
@@ -250,14 +257,7 @@ impl Store {
         let now = now_ms();
         let sha = crate::hash::sha256(body.as_bytes());
         let (_turn, mut tx) = self.begin_writing().await?;
-        sqlx::query("DELETE FROM roll WHERE campaign = $1").bind(campaign).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO roll (campaign, body, sha256, saved_at) VALUES ($1, $2, $3, $4)")
-            .bind(campaign)
-            .bind(body)
-            .bind(&sha)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        replace_roll(&mut tx, campaign, body, now).await?;
         let event = NewEvent {
             login: Some(by),
             campaign: Some(campaign),
@@ -705,6 +705,25 @@ pub struct Signed<'a> {
     pub bytes: &'a [u8],
     /// Who signed last: the certificate's subject.
     pub signer: &'a str,
+}
+
+/// Keeps `body` (JSON) as the campaign's roll, in place of any, inside `tx`.
+pub(super) async fn replace_roll(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    campaign: &str,
+    body: &str,
+    now: i64,
+) -> Result<()> {
+    let sha = crate::hash::sha256(body.as_bytes());
+    sqlx::query("DELETE FROM roll WHERE campaign = $1").bind(campaign).execute(&mut **tx).await?;
+    sqlx::query("INSERT INTO roll (campaign, body, sha256, saved_at) VALUES ($1, $2, $3, $4)")
+        .bind(campaign)
+        .bind(body)
+        .bind(&sha)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 mod accounts;
 pub(super) mod answers;
+mod cards;
 mod filter;
 mod log;
 mod pages;
@@ -70,6 +71,10 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
     use Action::{Decide, Edit, Invite, Read};
     use Rule::{Admin, Audit, Campaign, SignedIn, Unit};
     let route = |method: Method, path: &'static str, rule: Rule| Route { method, path, rule };
+    use crate::campaign::cards::Move;
+    let handover = |how: Move| {
+        post(move |state, reached, path, query, body| cards::handover(how, state, reached, path, query, body))
+    };
     let step = |step: crate::campaign::Step| {
         post(move |state, reached, path, body| steps::take(step, state, reached, path, body))
     };
@@ -79,6 +84,7 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
         (route(Method::GET, "/api/campaigns/{campaign}/units", Campaign), get(units)),
         (route(Method::GET, "/api/campaigns/{campaign}/dashboard", Campaign), get(progress::dashboard)),
         (route(Method::GET, "/api/campaigns/{campaign}/missing.xlsx", Campaign), get(progress::missing)),
+        (route(Method::GET, "/api/campaigns/{campaign}/round-trip", Campaign), get(cards::round_trip)),
         (route(Method::GET, "/api/campaigns/{campaign}/audit", Audit), get(log::audit)),
         (route(Method::GET, "/web/campaigns/{campaign}/audit", Audit), get(pages::log_page)),
         (
@@ -131,6 +137,26 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
             route(Method::PUT, "/api/campaigns/{campaign}/units/{code}/deadline", Unit(Edit)),
             axum::routing::put(progress::set_deadline),
         ),
+        (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/cards", Unit(Read)), get(cards::custody)),
+        (
+            route(Method::POST, "/api/campaigns/{campaign}/units/{code}/cards/collect", Unit(Edit)),
+            handover(Move::Collect),
+        ),
+        (route(Method::POST, "/api/campaigns/{campaign}/units/{code}/cards/up", Unit(Decide)), handover(Move::Up)),
+        (route(Method::POST, "/api/campaigns/{campaign}/units/{code}/cards/down", Unit(Edit)), handover(Move::Down)),
+        (
+            route(Method::POST, "/api/campaigns/{campaign}/units/{code}/cards/give-back", Unit(Edit)),
+            handover(Move::GiveBack),
+        ),
+        (
+            route(Method::GET, "/api/campaigns/{campaign}/units/{code}/cards/changes.xlsx", Unit(Read)),
+            get(cards::changes),
+        ),
+        (
+            route(Method::PUT, "/api/campaigns/{campaign}/units/{code}/decision", Unit(Edit)),
+            axum::routing::put(cards::decision),
+        ),
+        (route(Method::POST, "/api/campaigns/{campaign}/units/{code}/stamping", Unit(Edit)), post(cards::stamping)),
         (
             route(Method::PUT, "/api/campaigns/{campaign}/units/{code}/signed", Unit(Edit)),
             axum::routing::put(signed::upload_signed),

@@ -1,0 +1,293 @@
+//! The round trip as people follow it: a unit's cards, where each is and
+//! what it may hand over or receive now (`custody`); the whole Bloc's, per
+//! unit, with what is overdue and the closing account (`round_trip`).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::Trip;
+use super::handover::{Given, plan};
+use super::ledger::{Decision, Held, Move, Place, Record};
+use super::listed::Listed;
+use crate::campaign::{Access, Error, Level, Unit, access};
+use crate::model::scalar::Date;
+use crate::store::{Account, Store};
+
+/// A card as a page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView {
+    pub key: String,
+    pub name: String,
+    pub birth_date: String,
+    pub cell: String,
+    /// Its number on the lists, and the new card's when it has one.
+    pub number: Option<String>,
+    pub number_now: Option<String>,
+    pub list: &'static str,
+    pub goes_up: &'static str,
+    pub place: Place,
+    pub place_label: &'static str,
+    /// What the Board did, in words.
+    pub outcome: Option<String>,
+}
+
+/// A move the unit's cards may make, with what it expects now.
+#[derive(Debug, Serialize)]
+pub struct MoveView {
+    #[serde(rename = "move")]
+    pub how: Move,
+    pub label: &'static str,
+    pub from_label: &'static str,
+    pub to_label: &'static str,
+    /// Whether the user may record it.
+    pub may_record: bool,
+    pub expected: Vec<CardView>,
+}
+
+/// A record that concerns the unit.
+#[derive(Debug, Serialize)]
+pub struct RecordView {
+    pub number: i64,
+    pub kind: String,
+    pub label: String,
+    pub date: String,
+    pub unit: String,
+    pub cards: usize,
+    pub missing: usize,
+}
+
+/// A unit's cards and what they may do now.
+#[derive(Debug, Serialize)]
+pub struct Custody {
+    pub unit: String,
+    pub cards: Vec<CardView>,
+    pub places: Vec<(Place, &'static str, usize)>,
+    pub moves: Vec<MoveView>,
+    pub records: Vec<RecordView>,
+    pub decision: Option<Decision>,
+}
+
+/// The cards of the unit `lineage[0]` (its cells' members on the lists,
+/// and any card of theirs in the round trip), as `account` sees them.
+pub async fn custody(store: &Store, campaign: &str, lineage: &[Unit], account: &Account) -> Result<Custody, Error> {
+    let unit = &lineage[0];
+    let trip = Trip::load(store, campaign).await?;
+    let cells = trip.cells_within(&unit.code);
+    let names: HashMap<&str, &str> = trip.units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
+    let view = |member: &Listed| card_view(member, trip.ledger.held.get(&member.key), &names);
+    let mut cards: Vec<CardView> =
+        cells.iter().flat_map(|c| trip.lists.get(&c.code).into_iter().flatten()).map(view).collect();
+    // Cards in the round trip that no list names any more: still followed.
+    let listed: std::collections::HashSet<&str> = trip.lists.values().flatten().map(|l| l.key.as_str()).collect();
+    let codes: std::collections::HashSet<&str> = cells.iter().map(|c| c.code.as_str()).collect();
+    let mut stray: Vec<&Held> = trip
+        .ledger
+        .held
+        .values()
+        .filter(|h| codes.contains(h.member.cell.as_str()) && !listed.contains(h.member.key.as_str()))
+        .collect();
+    stray.sort_by(|a, b| a.member.key.cmp(&b.member.key));
+    cards.extend(stray.into_iter().map(|h| card_view(&h.member, Some(h), &names)));
+    let places = <Place as strum::VariantArray>::VARIANTS
+        .iter()
+        .map(|p| (*p, p.label(), cards.iter().filter(|c| c.place == *p).count()))
+        .filter(|(_, _, n)| *n > 0)
+        .collect();
+    let mut moves = Vec::new();
+    for how in [Move::Collect, Move::Up, Move::Down, Move::GiveBack] {
+        let Some((from, to)) = how.places(unit.level) else { continue };
+        let planned = plan(how, unit, &cells, &trip.lists, &trip.ledger, &Given::All)?;
+        let may_record = access(account, campaign, lineage, how.action()) == Access::Granted;
+        let expected =
+            planned.moved.iter().map(|m| card_view(&m.member, trip.ledger.held.get(&m.member.key), &names)).collect();
+        moves.push(MoveView {
+            how,
+            label: how.label(),
+            from_label: from.label(),
+            to_label: to.label(),
+            may_record,
+            expected,
+        });
+    }
+    let records = records_of(store, campaign, &trip, unit).await?;
+    Ok(Custody { unit: unit.code.clone(), cards, places, moves, records, decision: trip.ledger.decision.clone() })
+}
+
+fn card_view(member: &Listed, held: Option<&Held>, names: &HashMap<&str, &str>) -> CardView {
+    let place = held.map_or(Place::Member, |h| h.place);
+    CardView {
+        key: member.key.clone(),
+        name: member.name.clone(),
+        birth_date: member.birth_date.clone(),
+        cell: names.get(member.cell.as_str()).copied().unwrap_or(&member.cell).to_owned(),
+        number: member.number.clone(),
+        number_now: held.and_then(Held::number_now).or(member.number.as_deref()).map(str::to_owned),
+        list: member.list.form(),
+        goes_up: member.list.goes_up(),
+        place,
+        place_label: place.label(),
+        outcome: held.and_then(|h| h.outcome.as_ref()).map(|o| o.label(member.list)),
+    }
+}
+
+/// The records about the unit and the units below it, oldest first; the
+/// Board's own (decision, stamping) on the Board.
+async fn records_of(store: &Store, campaign: &str, trip: &Trip, unit: &Unit) -> Result<Vec<RecordView>, Error> {
+    let inside: std::collections::HashSet<&str> =
+        crate::campaign::within(&unit.code, &trip.units).iter().map(|u| u.code.as_str()).collect();
+    let mut views = Vec::new();
+    for record in store.card_records(campaign).await? {
+        if !inside.contains(record.unit.as_str()) {
+            continue;
+        }
+        let unit_name = trip.units.iter().find(|u| u.code == record.unit).map(|u| u.name.clone()).unwrap_or_default();
+        let view = match Record::read(&record)? {
+            Record::Handover(h) => RecordView {
+                number: record.number,
+                kind: record.kind.clone(),
+                label: format!("Biên bản giao nhận: {}", h.how.label()),
+                date: h.date,
+                unit: unit_name,
+                cards: h.cards.len(),
+                missing: h.missing.len(),
+            },
+            Record::Decision(d) => RecordView {
+                number: record.number,
+                kind: record.kind.clone(),
+                label: format!("Quyết định số {} (Tờ trình số {})", d.decision.number, d.submission.number),
+                date: d.decision.date,
+                unit: unit_name,
+                cards: 0,
+                missing: 0,
+            },
+            Record::Stamping(s) => RecordView {
+                number: record.number,
+                kind: record.kind.clone(),
+                label: "Đóng dấu, đổi, cấp thẻ".into(),
+                date: s.date,
+                unit: unit_name,
+                cards: s.cards.len(),
+                missing: 0,
+            },
+        };
+        views.push(view);
+    }
+    Ok(views)
+}
+
+/// One unit's row of the round trip's dashboard.
+#[derive(Debug, Default, Serialize)]
+pub struct TripRow {
+    pub code: String,
+    pub name: String,
+    pub level: &'static str,
+    /// Members on its lists.
+    pub listed: usize,
+    /// Cards out of their members' hands now.
+    pub out: usize,
+    /// Handed back to their members.
+    pub back: usize,
+    /// Kept at the Board, followed up (a card issued later, not stamped).
+    pub pending: usize,
+    /// Out of their members' hands after the stamping window closed.
+    pub overdue: usize,
+    /// Listed, their lists gone up, and never collected.
+    pub not_collected: usize,
+}
+
+/// The whole round trip as `account` reaches it: per unit, and the closing
+/// account — every card that entered the chain back with its member, or
+/// kept at the Board by a decision.
+#[derive(Debug, Serialize)]
+pub struct RoundTrip {
+    pub today: String,
+    pub window_until: String,
+    pub window_closed: bool,
+    pub decision: Option<Decision>,
+    pub total: TripRow,
+    pub rows: Vec<TripRow>,
+    /// Every card still out of its member's hands, with where it is.
+    pub unaccounted: Vec<CardView>,
+    /// Members kept at the Board for follow-up, and why.
+    pub pending: Vec<CardView>,
+    /// Whether every card that entered the chain is accounted for.
+    pub complete: bool,
+    /// How many cards entered the chain.
+    pub entered: usize,
+}
+
+/// The round trip's dashboard and closing account over `reached`, the units
+/// the user reaches.
+pub async fn round_trip(store: &Store, campaign: &str, reached: &[&Unit]) -> Result<RoundTrip, Error> {
+    let trip = Trip::load(store, campaign).await?;
+    let today = Date::in_vietnam(crate::store::now_ms()).ok_or(Error::Refused("đồng hồ của máy chủ sai"))?;
+    let window_closed = today > trip.settings.stamping_until;
+    let names: HashMap<&str, &str> = trip.units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
+    let mut rows = Vec::new();
+    let mut total = TripRow { name: "Cộng".into(), ..TripRow::default() };
+    let (mut unaccounted, mut pending) = (Vec::new(), Vec::new());
+    let mut entered = 0;
+    for unit in reached {
+        let cells = trip.cells_within(&unit.code);
+        let mut row = TripRow {
+            code: unit.code.clone(),
+            name: unit.name.clone(),
+            level: unit.level.label(),
+            ..TripRow::default()
+        };
+        let mut count = |member: &Listed, held: Option<&Held>, own: bool| {
+            let place = held.map_or(Place::Member, |h| h.place);
+            let kept = held.and_then(|h| h.outcome.as_ref()).is_some_and(|o| !o.returns_a_card());
+            row.out += usize::from(place.out() && !kept);
+            row.back += usize::from(place == Place::MemberBack);
+            row.pending += usize::from(kept);
+            row.overdue += usize::from(place.out() && !kept && window_closed);
+            if own {
+                entered += usize::from(held.is_some());
+                let view = || card_view(member, held, &names);
+                if kept {
+                    pending.push(view());
+                } else if place.out() {
+                    unaccounted.push(view());
+                }
+            }
+        };
+        // Each card counted once in the totals, under its own cell.
+        let own = matches!(unit.level, Level::Cell | Level::BaseCell);
+        for cell in &cells {
+            let gone_up = matches!(
+                cell.state,
+                crate::campaign::State::Submitted | crate::campaign::State::Approved | crate::campaign::State::Accepted
+            );
+            for member in trip.lists.get(&cell.code).into_iter().flatten() {
+                row.listed += 1;
+                let held = trip.ledger.held.get(&member.key);
+                row.not_collected += usize::from(held.is_none() && gone_up);
+                count(member, held, own);
+            }
+        }
+        if own {
+            total.listed += row.listed;
+            total.out += row.out;
+            total.back += row.back;
+            total.pending += row.pending;
+            total.overdue += row.overdue;
+            total.not_collected += row.not_collected;
+        }
+        rows.push(row);
+    }
+    let complete = entered > 0 && unaccounted.is_empty();
+    Ok(RoundTrip {
+        today: today.to_string(),
+        window_until: trip.settings.stamping_until.to_string(),
+        window_closed,
+        decision: trip.ledger.decision.clone(),
+        total,
+        rows,
+        unaccounted,
+        pending,
+        complete,
+        entered,
+    })
+}
