@@ -50,6 +50,9 @@ fn granted(method: &Method, path: &str) -> StatusCode {
         ("POST", "return" | "not-reporting") => StatusCode::UNPROCESSABLE_ENTITY, // without a comment
         ("POST", "accounts") => StatusCode::UNPROCESSABLE_ENTITY, // an empty login
         ("POST", "disable" | "link") => StatusCode::NOT_FOUND, // an account the unit does not have
+        ("POST", "collect" | "up" | "down" | "give-back") => StatusCode::UNPROCESSABLE_ENTITY, // no card given
+        ("PUT", "decision") => StatusCode::UNPROCESSABLE_ENTITY, // no number, no date
+        ("POST", "stamping") => StatusCode::UNPROCESSABLE_ENTITY, // no card stamped
         _ => panic!("{method} {path}: say in `granted` what a request let through answers"),
     }
 }

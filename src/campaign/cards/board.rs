@@ -157,6 +157,13 @@ impl StampingRequest {
             };
             items.iter().enumerate().map(read).collect::<Vec<_>>().into_iter().flatten().collect()
         });
+        if let (Some(None | Some(false)), Some(cards)) = (stamp_all, &cards)
+            && cards.is_empty()
+            && problems.is_empty()
+        {
+            let message = "không có thẻ nào để đóng dấu: chọn «đóng dấu tất cả thẻ 2-KTTĐV» hoặc ghi từng thẻ";
+            problems.push(InputError::new(Code::NothingHandedOver, at.clone(), message));
+        }
         match (date, stamp_all, cards) {
             (Some(date), Some(all), Some(cards)) if problems.is_empty() => {
                 Ok(Self { date, stamp_all: all.unwrap_or(false), cards })
