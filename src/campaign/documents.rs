@@ -83,6 +83,19 @@ impl Campaigns<'_> {
     pub async fn document(&self, campaign: &str, unit: &Unit, kind: Kind, number: Option<i64>) -> Result<Made, Error> {
         let kind = made_by(unit, kind)?;
         let input = input_of(self.store, campaign, unit, kind, number).await?;
+        self.made(kind, input).await
+    }
+
+    /// The handover record `number` of the cards' round trip, when it is
+    /// about `unit` or a unit below it.
+    pub async fn handover_record(&self, campaign: &str, unit: &Unit, number: i64) -> Result<Made, Error> {
+        let input = super::cards::record_input(self.store, campaign, unit, number).await?;
+        self.made(Kind::BienBan, input).await
+    }
+
+    /// `kind` made from `input`, or kept from before: the same bytes every
+    /// time, kept by the address of what it was made from.
+    async fn made(&self, kind: Kind, input: serde_json::Value) -> Result<Made, Error> {
         let format = OutFormat::allowed(kind)[0];
         let text = serde_json::to_vec(&input).expect("JSON serialises");
         let address = sha256(

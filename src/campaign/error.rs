@@ -33,6 +33,9 @@ pub enum Error {
     /// A document that could not be made.
     #[error(transparent)]
     Render(#[from] crate::Error),
+    /// No record of the round trip of that number about the unit.
+    #[error("không có biên bản số {0} về đơn vị này")]
+    NoRecord(i64),
     /// A change the unit's state does not allow now.
     #[error("{0}")]
     Conflict(String),

@@ -50,7 +50,12 @@ pub struct Issued {
 
 impl HeaderView {
     pub fn new(header: Header) -> Self {
-        let (day, month, year) = header.date.parts();
-        Self { issued: Issued { day, month, year }, header }
+        Self { issued: Self::issued(header.date), header }
+    }
+
+    /// A date in parts, as templates receive it.
+    pub fn issued(date: crate::model::scalar::Date) -> Issued {
+        let (day, month, year) = date.parts();
+        Issued { day, month, year }
     }
 }

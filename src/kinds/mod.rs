@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::input::{Code, InputError, JsonPath};
 use crate::model::board::{Board, BoardInput};
 use crate::model::committee::{Committee, CommitteeInput};
+use crate::model::handover::HandoverRecord;
 use crate::model::reconciliation::Reconciliation;
 use crate::model::roster::{Checked, Roster, RosterInput};
 
@@ -68,6 +69,9 @@ pub enum Kind {
     /// `ho-so-ban`: the Board's whole submission.
     #[strum(serialize = "ho-so-ban")]
     HoSoBan,
+    /// `bien-ban-giao-nhan`: a handover record of the cards' round trip.
+    #[strum(serialize = "bien-ban-giao-nhan")]
+    BienBan,
 }
 
 /// A kind's checked input, ready for its template.
@@ -118,6 +122,7 @@ pub enum Content {
 /// The checked input of a kind, at its level of the hierarchy.
 enum Level {
     Plan(Plan),
+    Handover(HandoverRecord),
     Cell(Roster),
     Committee(Committee),
     Board(Board),
@@ -154,6 +159,7 @@ impl Kind {
             Kind::DoiChieu => "Kết quả đối chiếu",
             Kind::HoSoCoSo => "Hồ sơ của cấp ủy cơ sở",
             Kind::HoSoBan => "Hồ sơ của Ban Tổ chức",
+            Kind::BienBan => "Biên bản giao nhận thẻ đảng viên",
         }
     }
 
@@ -176,6 +182,9 @@ impl Kind {
             Kind::HoSoBan => {
                 "Hồ sơ của Ban Tổ chức: mẫu 7-KTTĐV, đối chiếu, danh sách toàn Đảng bộ, bảng tính, và hồ sơ từng cấp ủy cơ sở"
             }
+            Kind::BienBan => {
+                "Biên bản giao nhận thẻ đảng viên, ảnh, bản tường trình giữa hai cấp (hoặc chi bộ với đảng viên), hai bên ký"
+            }
         }
     }
 
@@ -193,6 +202,7 @@ impl Kind {
             Kind::TongHop => "/tong-hop.typ",
             Kind::Mau7 | Kind::HoSoBan => "/mau-7.typ",
             Kind::DoiChieu => "/doi-chieu.typ",
+            Kind::BienBan => "/bien-ban.typ",
         }
     }
 
@@ -203,6 +213,7 @@ impl Kind {
             Kind::Mau6 | Kind::HoSoCoSo => schema_for!(CommitteeInput),
             Kind::TongHop => schema_for!(ConsolidatedInput),
             Kind::Mau7 | Kind::DoiChieu | Kind::HoSoBan => schema_for!(BoardInput),
+            Kind::BienBan => schema_for!(HandoverRecord),
             _ => schema_for!(RosterInput),
         }
     }
@@ -211,6 +222,7 @@ impl Kind {
     pub fn file_stem(self, subject: &str) -> String {
         let prefix = match self {
             Kind::Plan => return slug(subject),
+            Kind::BienBan => "bien-ban-giao-nhan".to_owned(),
             Kind::Packet | Kind::HoSoCoSo | Kind::HoSoBan => "ho-so-kttdv".to_owned(),
             form => format!("{}-kttdv", form.name()),
         };
@@ -254,6 +266,15 @@ impl Kind {
                     serde_json::to_value(frame::HeaderView::new(plan.header.clone())).expect("views serialise");
                 (to_json(&view), subject, Vec::new())
             }
+            Level::Handover(record) => {
+                let subject = match &record.number {
+                    Some(number) => format!("{number} {}", record.issuer),
+                    None => format!("{} {}", record.issuer, record.date),
+                };
+                let mut view = serde_json::to_value(record).expect("views serialise");
+                view["issued"] = serde_json::to_value(frame::HeaderView::issued(record.date)).expect("views serialise");
+                (to_json(&view), subject, Vec::new())
+            }
             Level::Cell(roster) => {
                 let (data, subject) = (to_json(&CellView::new(roster)), roster.cell.name.to_string());
                 let files = match self {
@@ -288,6 +309,7 @@ impl Kind {
         let root = JsonPath::root();
         let level = match self {
             Kind::Plan => Checked { value: Level::Plan(Plan::parse(input)?), warnings: Vec::new() },
+            Kind::BienBan => Checked { value: Level::Handover(HandoverRecord::parse(input)?), warnings: Vec::new() },
             Kind::Mau1 | Kind::Mau2 | Kind::Mau3 | Kind::Mau4 | Kind::Mau5 | Kind::Packet => {
                 Roster::parse(input, &root, None)?.map(Level::Cell)
             }

@@ -4,6 +4,7 @@ pub mod board;
 pub mod campaign;
 pub mod committee;
 pub mod frame;
+pub mod handover;
 pub mod prose;
 pub mod reconciliation;
 pub mod roll;

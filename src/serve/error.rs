@@ -213,6 +213,7 @@ impl From<crate::campaign::Error> for ApiError {
                 ApiError::BadRequest(err.to_string())
             }
             crate::campaign::Error::NoSigned(what) => ApiError::NoSigned(what),
+            crate::campaign::Error::NoRecord(_) => ApiError::NotFound,
             crate::campaign::Error::Pool(err) => err.into(),
             crate::campaign::Error::Render(err) => err.into(),
         }

@@ -20,6 +20,7 @@ pub struct Examples {
 fn example_file(kind: Kind) -> &'static str {
     match kind {
         Kind::Plan => "plan.json",
+        Kind::BienBan => "bien-ban-giao-nhan.json",
         Kind::Mau1 | Kind::Mau2 | Kind::Mau3 | Kind::Mau4 | Kind::Mau5 | Kind::Packet => "cell.json",
         Kind::Mau6 | Kind::TongHop | Kind::HoSoCoSo => "committee.json",
         Kind::Mau7 | Kind::DoiChieu | Kind::HoSoBan => "board.json",

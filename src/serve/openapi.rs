@@ -235,6 +235,11 @@ fn campaign_operations() -> Map<String, Value> {
         );
     }
     paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/cards/records/{number}".into(),
+        json!({ "get": { "summary": "Biên bản giao nhận số N về đơn vị hoặc đơn vị trực thuộc (PDF/A-3b mang dữ liệu, hai bên ký)", "parameters": [campaign, unit, parameter("number", "Số biên bản")],
+            "responses": { "200": { "description": "PDF" }, "404": not_found } } }),
+    );
+    paths.insert(
         "/api/campaigns/{campaign}/units/{code}/cards/changes.xlsx".into(),
         json!({ "get": { "summary": "Bảng thay đổi số thẻ (đổi, cấp lại, cấp mới) để cập nhật Cơ sở dữ liệu đảng viên", "parameters": [campaign, unit], "responses": { "200": { "description": "XLSX" }, "404": not_found } } }),
     );

@@ -111,6 +111,22 @@ async fn every_card_goes_up_with_its_list_and_comes_back_stamped_or_new_to_its_m
         let custody = cards(&server, &bloc[committee], cell).await;
         let late: Vec<&str> = expected(&custody, "up").iter().map(|c| c["number"].as_str().unwrap()).collect();
         assert!(late.contains(&kept_back) && late.len() == collected - typed.len(), "{label}: {late:?}");
+        // The record of that hand-over: both sides, the cards, the one missing.
+        let pdf = bloc[committee].get(unit_url(&server, cell, "cards/records/2")).send().await.unwrap();
+        assert_eq!(pdf.status(), StatusCode::OK, "{label}");
+        let text = pdf_text(&pdf.bytes().await.unwrap());
+        assert_in_order(
+            &text,
+            &["BIÊN BẢN", "Bên giao", "Trần Văn Hùng", "Bên nhận", "chưa giao", kept_back, "BÊN GIAO", "BÊN NHẬN"],
+        );
+        assert!(text.contains(typed[0]) && text.contains(&format!("{} đồng chí", typed.len())), "{label}: {text}");
+        // The cell reads it too; another cell of the committee has no such record.
+        let own = secretary.get(unit_url(&server, cell, "cards/records/2")).send().await.unwrap();
+        assert_eq!(own.status(), StatusCode::OK, "{label}");
+        let sibling =
+            units.iter().find(|u| u["parent"] == committee && u["code"] != cell).unwrap()["code"].as_str().unwrap();
+        let other = bloc[sibling].get(unit_url(&server, sibling, "cards/records/2")).send().await.unwrap();
+        assert_eq!(other.status(), StatusCode::NOT_FOUND, "{label}");
         // The card that came late arrives on its own.
         let (status, body) =
             hand(&server, &bloc[committee], cell, "up", json!({ "cards": [kept_back], "giver": giver })).await;

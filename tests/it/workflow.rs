@@ -39,6 +39,7 @@ fn granted(method: &Method, path: &str) -> StatusCode {
     match (method.as_str(), tail) {
         ("GET", _) if path.starts_with("/web/") => StatusCode::OK, // a page
         ("GET", _) if path.ends_with("{kind}") => StatusCode::BAD_REQUEST, // a kind of another level
+        ("GET", _) if path.ends_with("{number}") => StatusCode::NOT_FOUND, // no record yet
         ("GET", _) => StatusCode::OK,
         ("POST", "campaigns") => StatusCode::BAD_REQUEST, // JSON, not the form of files
         ("PUT", "submission") => StatusCode::UNPROCESSABLE_ENTITY, // {} is no submission
@@ -163,7 +164,8 @@ async fn every_campaign_route_answers_each_role_on_each_unit_by_the_rule_of_reac
                         .replace("{campaign}", CAMPAIGN)
                         .replace("{code}", unit.unwrap_or(""))
                         .replace("{kind}", kind)
-                        .replace("{login}", "khong-co-ai");
+                        .replace("{login}", "khong-co-ai")
+                        .replace("{number}", "1");
                     let request = match user {
                         Some(user) => user.request(route.method.clone(), server.url(&path)),
                         None => anonymous.request(route.method.clone(), server.url(&path)),

@@ -11,6 +11,7 @@ mod custody;
 mod handover;
 mod ledger;
 mod listed;
+mod record;
 
 use std::collections::HashMap;
 
@@ -19,6 +20,7 @@ pub use self::custody::{Custody, RoundTrip, custody, round_trip};
 pub use self::handover::{Given, HandoverRequest, Recorded, record_handover};
 pub use self::ledger::{Move, Place};
 pub use self::listed::{List, Listed};
+pub use self::record::record_input;
 
 use self::ledger::Ledger;
 use super::{Error, Unit, with_settings, within};

@@ -16,6 +16,7 @@ use super::{Reached, UnitPath};
 use crate::campaign::cards::{self, DecisionRequest, HandoverRequest, Move, StampingRequest};
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
+use crate::store::EventAction;
 
 /// `?preview=true`: plan and say, keep nothing.
 #[derive(Deserialize)]
@@ -71,6 +72,29 @@ fn who(member: &cards::Listed) -> String {
         Some(number) => format!("{} (thẻ {number})", member.name),
         None => format!("{} (sinh {})", member.name, member.birth_date),
     }
+}
+
+/// A handover record about the unit or a unit below it, as a PDF that
+/// carries its data.
+pub(super) async fn record(
+    State(state): State<Arc<AppState>>,
+    Reached { account, lineage }: Reached,
+    Path((campaign, code, number)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let number: i64 = number.parse().map_err(|_| ApiError::NotFound)?;
+    let made = state.campaigns().handover_record(&campaign, &lineage[0], number).await?;
+    let what = format!("biên bản giao nhận số {number}");
+    crate::campaign::log_read(
+        &state.store,
+        &account.login,
+        &campaign,
+        &code,
+        EventAction::Download,
+        Some(number),
+        &what,
+    )
+    .await?;
+    Ok(crate::serve::file::file_response(&state, made.rendered))
 }
 
 /// The Board records the Standing Committee's decision.

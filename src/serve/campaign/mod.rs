@@ -149,6 +149,10 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
             handover(Move::GiveBack),
         ),
         (
+            route(Method::GET, "/api/campaigns/{campaign}/units/{code}/cards/records/{number}", Unit(Read)),
+            get(cards::record),
+        ),
+        (
             route(Method::GET, "/api/campaigns/{campaign}/units/{code}/cards/changes.xlsx", Unit(Read)),
             get(cards::changes),
         ),
