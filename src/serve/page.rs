@@ -42,6 +42,7 @@ impl Pages {
             ("campaigns.html", include_str!("pages/campaigns.html")),
             ("campaign.html", include_str!("pages/campaign.html")),
             ("unit.html", include_str!("pages/unit.html")),
+            ("cards.html", include_str!("pages/cards.html")),
             ("audit.html", include_str!("pages/audit.html")),
             ("invitation.html", include_str!("pages/invitation.html")),
             ("sign-in.html", include_str!("pages/sign-in.html")),

@@ -854,3 +854,192 @@ async fn a_chi_bo_co_so_reports_straight_to_the_board_in_a_browser() {
     let state = browser.eval(&format!("{row}.querySelector('[class^=state-]').textContent")).await;
     assert_eq!(state, json!("đã nộp"), "the same version went up again");
 }
+
+/// Sets the field `selector` to `value` as typing does: the page hears it.
+fn typed(selector: &str, value: &str) -> String {
+    format!(
+        "(f => {{ f.value = {}; f.dispatchEvent(new Event('input', {{ bubbles: true }})); }})(document.querySelector('{selector}'))",
+        json!(value)
+    )
+}
+
+#[tokio::test]
+async fn a_cells_cards_go_up_to_the_board_and_back_to_its_members_in_a_browser() {
+    use crate::people::{BOARD, approve_everything, units_seen, whole_bloc};
+    use crate::round_trip::{all_up, hand};
+    let committee = "dang-bo-so-tai-chinh";
+    let cell = "dang-bo-so-tai-chinh.chi-bo-van-phong";
+    let store = crate::campaign::TestStore::Sqlite(tempfile::tempdir().unwrap());
+    crate::campaign::init_example(&store);
+    let server = crate::campaign::serve(&store);
+    let bloc = whole_bloc(&store, &server).await;
+    approve_everything(&server, &bloc).await;
+    let dir = tempfile::tempdir().unwrap();
+    let downloads = dir.path().join("tai-ve");
+    std::fs::create_dir(&downloads).unwrap();
+    let (_chromium, address) = chromium(&dir.path().join("profile"));
+    let mut browser = Browser::connect(&address, &downloads).await;
+    let base = server.base.clone();
+    let page = |unit: &str| format!("{base}/web/campaigns/2021-quang-nam/units/{unit}/cards");
+    let said = "document.getElementById('said') ? document.getElementById('said').textContent : ''";
+
+    // The secretary collects her members' cards, typing each number as she takes it.
+    browser.sign_in(&base, cell).await;
+    browser.go(&format!("{base}/web/campaigns/2021-quang-nam/units/{cell}"), "true").await;
+    browser.eval("window.leaving = true; document.querySelector('a[href$=\"/cards\"]').click()").await;
+    browser
+        .until("!window.leaving && document.readyState === 'complete' && !!document.getElementById('form-collect')")
+        .await;
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the cell's cards at 390 px");
+    let boxes = "[...document.querySelectorAll('#form-collect input[type=checkbox]')]";
+    let numbers = browser.eval(&format!("{boxes}.map(b => b.dataset.number || b.value)")).await;
+    let numbers: Vec<String> = numbers.as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_owned()).collect();
+    let tally = "document.querySelector('#form-collect .tally').textContent";
+    browser.eval(&typed("#form-collect textarea", &numbers[1..].join("\n"))).await;
+    let told = browser.eval(tally).await;
+    let told = told.as_str().unwrap();
+    assert!(told.starts_with(&format!("Đã nhận {}/{}.", numbers.len() - 1, numbers.len())), "{told}");
+    assert!(told.contains("Còn thiếu 1: Trần Văn Hùng"), "what is missing, said at once: {told}");
+    browser.eval(&typed("#form-collect textarea", &format!("{}\n49.999999", numbers.join("\n")))).await;
+    let told = browser.eval(tally).await;
+    assert!(told.as_str().unwrap().ends_with("Không có trong danh sách này: 49.999999."), "{told}");
+    // Sent with the stray number, the whole hand-over is refused and says why.
+    browser.eval("document.querySelector('#form-collect button[type=submit]:not([value])').click()").await;
+    browser.until("document.querySelector('#form-collect output[role=alert]') !== null").await;
+    let refused = browser.eval("document.querySelector('#form-collect output').textContent").await;
+    assert!(refused.as_str().unwrap().contains("«49.999999»: không có trong danh sách nào"), "{refused}");
+    browser.eval(&typed("#form-collect textarea", &numbers.join("\n"))).await;
+    browser
+        .eval("window.leaving = true; document.querySelector('#form-collect button[type=submit]:not([value])').click()")
+        .await;
+    browser.until(&format!("!window.leaving && document.readyState === 'complete' && ({said}).length > 0")).await;
+    let done = browser.eval(said).await;
+    assert!(
+        done.as_str().unwrap().starts_with(&format!(
+            "Đã ghi biên bản giao nhận số 1: thu thẻ, ảnh, bản tường trình của đảng viên {} thẻ.",
+            numbers.len()
+        )),
+        "{done}"
+    );
+    browser.until("!!document.querySelector('#records a[href$=\"/cards/records/1\"]')").await;
+
+    // Her committee receives them: the whole list ticked, checked first, then recorded.
+    browser.sign_in(&base, committee).await;
+    browser.go(&page(cell), "!!document.getElementById('form-up')").await;
+    browser.eval("document.querySelector('#form-up [name=\"giver.name\"]').value = 'Trần Văn Hùng'; document.querySelector('#form-up [data-tick-all]').click()").await;
+    let told = browser.eval("document.querySelector('#form-up .tally').textContent").await;
+    assert_eq!(told, json!(format!("Đã nhận {0}/{0}.", numbers.len())));
+    browser.eval("document.querySelector('#form-up button[value=preview]').click()").await;
+    browser.until("document.querySelectorAll('#form-up output p').length > 1").await;
+    let checked = browser.eval("document.querySelector('#form-up output p').textContent").await;
+    assert!(checked.as_str().unwrap().ends_with("đúng danh sách. Chưa ghi."), "{checked}");
+    browser
+        .eval("window.leaving = true; document.querySelector('#form-up button[type=submit]:not([value])').click()")
+        .await;
+    browser.until(&format!("!window.leaving && document.readyState === 'complete' && ({said}).length > 0")).await;
+    assert!(browser.eval(said).await.as_str().unwrap().starts_with("Đã ghi biên bản giao nhận số 2"));
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the committee's hand-over at 390 px");
+
+    // The rest of the Bloc goes up over the API.
+    let units = units_seen(&server, &bloc[BOARD]).await;
+    all_up(&server, &bloc, &units, cell).await;
+    for unit in units.iter().filter(|u| u["level"] == "committee") {
+        let code = unit["code"].as_str().unwrap();
+        let (status, body) =
+            hand(&server, &bloc[BOARD], code, "up", json!({ "all": true, "giver": { "name": "Bí thư" } })).await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    }
+
+    // The Board records the decision, then stamps and gives new numbers, on its page.
+    browser.sign_in(&base, "ban-to-chuc").await;
+    browser.go(&page(BOARD), "!!document.getElementById('decision-form')").await;
+    for (name, value) in [
+        ("submission.number", "12-TTr/BTCĐUK"),
+        ("submission.date", "12/05/2021"),
+        ("decision.number", "45-QĐ/ĐUK"),
+        ("decision.date", "13/05/2021"),
+    ] {
+        browser.eval(&format!("document.querySelector('#decision-form [name=\"{name}\"]').value = '{value}'")).await;
+    }
+    browser.eval("window.leaving = true; document.querySelector('#decision-form button').click()").await;
+    browser.until(&format!("!window.leaving && document.readyState === 'complete' && ({said}).length > 0")).await;
+    assert!(browser.eval(said).await.as_str().unwrap().starts_with("Đã ghi quyết định"));
+    let rows = browser.eval("document.querySelectorAll('#stamping-form tbody tr').length").await.as_u64().unwrap();
+    let stamp_waiting = browser
+        .eval("document.querySelector('#stamping-form [name=stamp_all]').closest('label').textContent.match(/\\d+/)[0]")
+        .await;
+    let stamp_waiting = stamp_waiting.as_str().unwrap().to_owned();
+    assert_ne!(stamp_waiting, "0");
+    assert!(rows >= 2, "damaged, lost and cardless members wait for new cards");
+    browser.eval("document.querySelector('#stamping-form [name=\"cards.0.pending\"]').value = 'chờ ảnh mới'").await;
+    for i in 1..rows {
+        browser
+            .eval(&format!(
+                "document.querySelector('#stamping-form [name=\"cards.{i}.new_number\"]').value = '49.8{i:05}'"
+            ))
+            .await;
+    }
+    browser.eval("window.leaving = true; document.querySelector('#stamping-form button').click()").await;
+    browser.until(&format!("!window.leaving && document.readyState === 'complete' && ({said}).length > 0")).await;
+    let stamped = browser.eval(said).await;
+    // Every card of list 2 at the Board stamped, as the box ticked by default says.
+    let waiting = format!("Đã ghi: đóng dấu {stamp_waiting} thẻ, cấp {} thẻ mới, 1 chưa trả.", rows - 1);
+    assert!(stamped.as_str().unwrap().starts_with(&waiting), "{stamped}");
+    assert_eq!(browser.fits_a_phone().await, Value::Null, "the Board's stamping at 390 px");
+
+    // Back down: the committees receive theirs over the API; the cell on its page, then gives them back.
+    for unit in units.iter().filter(|u| u["level"] == "committee") {
+        let code = unit["code"].as_str().unwrap();
+        let (status, body) =
+            hand(&server, &bloc[code], code, "down", json!({ "all": true, "giver": { "name": "Chuyên viên" } })).await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    }
+    browser.sign_in(&base, cell).await;
+    browser.go(&page(cell), "!!document.getElementById('form-down')").await;
+    browser.eval("document.querySelector('#form-down [name=\"giver.name\"]').value = 'Nguyễn Văn Thành'; document.querySelector('#form-down [data-tick-all]').click()").await;
+    browser
+        .eval("window.leaving = true; document.querySelector('#form-down button[type=submit]:not([value])').click()")
+        .await;
+    browser
+        .until(&format!(
+            "!window.leaving && document.readyState === 'complete' && !!document.getElementById('form-give-back')"
+        ))
+        .await;
+    // A new card is typed by its new number.
+    let back = browser
+        .eval(
+            "[...document.querySelectorAll('#form-give-back input[type=checkbox]')].map(b => b.dataset.now || b.value)",
+        )
+        .await;
+    let back: Vec<&str> = back.as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(back.iter().any(|n| n.starts_with("49.8")), "{back:?}");
+    browser.eval(&typed("#form-give-back textarea", &back.join("\n"))).await;
+    browser
+        .eval(
+            "window.leaving = true; document.querySelector('#form-give-back button[type=submit]:not([value])').click()",
+        )
+        .await;
+    browser.until(&format!("!window.leaving && document.readyState === 'complete' && ({said}).length > 0")).await;
+    assert!(browser.eval(said).await.as_str().unwrap().contains("trả thẻ cho đảng viên"));
+    for unit in units.iter().filter(|u| u["level"] == "cell" && u["code"] != cell) {
+        let code = unit["code"].as_str().unwrap();
+        for how in ["down", "give-back"] {
+            // A cell whose only card is kept at the Board has nothing coming back.
+            let custody = crate::round_trip::cards(&server, &bloc[code], code).await;
+            if crate::round_trip::expected(&custody, how).is_empty() {
+                continue;
+            }
+            let (status, body) =
+                hand(&server, &bloc[code], code, how, json!({ "all": true, "giver": { "name": "Ủy viên" } })).await;
+            assert_eq!(status, reqwest::StatusCode::OK, "{how} {body}");
+        }
+    }
+
+    // The Board's page: every card accounted for.
+    browser.sign_in(&base, "ban-to-chuc").await;
+    browser.go(&page(BOARD), "!!document.getElementById('trip-title')").await;
+    let closing = browser.eval("document.getElementById('trip-title').textContent").await;
+    let trip = bloc[BOARD].get(server.url("/api/campaigns/2021-quang-nam/round-trip")).send().await.unwrap();
+    let trip: Value = trip.json().await.unwrap();
+    assert!(closing.as_str().unwrap().contains("mọi thẻ đã có chỗ"), "{closing}: {}", trip["unaccounted"]);
+}

@@ -24,7 +24,7 @@ mod plan;
 mod reporting;
 mod roll;
 mod rollup;
-mod round_trip;
+pub(crate) mod round_trip;
 mod serve;
 mod sheet;
 mod signing;

@@ -15,7 +15,7 @@ use crate::common::*;
 use crate::people::{BOARD, CAMPAIGN, approve_everything, ok_json, unit_url, units_seen, whole_bloc};
 
 /// A hand-over of `unit`'s cards, `how`, recorded by `user`; its status and answer.
-async fn hand(server: &Server, user: &User, unit: &str, how: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn hand(server: &Server, user: &User, unit: &str, how: &str, body: Value) -> (StatusCode, Value) {
     let answer = user.post(unit_url(server, unit, &format!("cards/{how}"))).json(&body).send().await.unwrap();
     (answer.status(), answer.json().await.unwrap())
 }
@@ -25,19 +25,19 @@ async fn round_trip(server: &Server, user: &User) -> Value {
 }
 
 /// The cards of `unit` as `user` sees them.
-async fn cards(server: &Server, user: &User, unit: &str) -> Value {
+pub(crate) async fn cards(server: &Server, user: &User, unit: &str) -> Value {
     ok_json(user.get(unit_url(server, unit, "cards")).send().await.unwrap()).await
 }
 
 /// What the move `how` of `unit`'s cards expects now, as `user` sees it.
-fn expected<'a>(custody: &'a Value, how: &str) -> &'a Vec<Value> {
+pub(crate) fn expected<'a>(custody: &'a Value, how: &str) -> &'a Vec<Value> {
     let moves = custody["moves"].as_array().unwrap();
     moves.iter().find(|m| m["move"] == how).unwrap()["expected"].as_array().unwrap()
 }
 
 /// Every cell and committee hands its cards all the way up, each
 /// hand-over of the whole list; the number of cards that went up.
-async fn all_up(server: &Server, bloc: &BTreeMap<String, User>, units: &[Value], skip: &str) -> usize {
+pub(crate) async fn all_up(server: &Server, bloc: &BTreeMap<String, User>, units: &[Value], skip: &str) -> usize {
     let mut sent = 0;
     for cell in units.iter().filter(|u| u["level"] == "cell") {
         let (code, parent) = (cell["code"].as_str().unwrap(), cell["parent"].as_str().unwrap());

@@ -30,6 +30,8 @@ pub struct CardView {
     pub place_label: &'static str,
     /// What the Board did, in words.
     pub outcome: Option<String>,
+    /// Whether the Board has a card to give back for it: stamped or new.
+    pub done: bool,
 }
 
 /// A move the unit's cards may make, with what it expects now.
@@ -128,6 +130,7 @@ fn card_view(member: &Listed, held: Option<&Held>, names: &HashMap<&str, &str>) 
         place,
         place_label: place.label(),
         outcome: held.and_then(|h| h.outcome.as_ref()).map(|o| o.label(member.list)),
+        done: held.and_then(|h| h.outcome.as_ref()).is_some_and(|o| o.returns_a_card()),
     }
 }
 

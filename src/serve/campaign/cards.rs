@@ -63,7 +63,7 @@ pub(super) async fn handover(
         text.push_str(&format!(" Nhập hai lần, tính một: {}.", planned.repeated.join(", ")));
     }
     let changes: Vec<String> = planned.moved.iter().map(|m| format!("{}: {}", who(&m.member), m.items)).collect();
-    Ok(Json(json!({ "record": done, "changes": changes, "summary": { "text": text } })))
+    Ok(Json(json!({ "record": done, "changes": { "lines": changes }, "summary": { "text": text } })))
 }
 
 /// A member as a sentence names them: by card number, else date of birth.

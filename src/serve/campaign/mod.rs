@@ -138,6 +138,7 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
             axum::routing::put(progress::set_deadline),
         ),
         (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/cards", Unit(Read)), get(cards::custody)),
+        (route(Method::GET, "/web/campaigns/{campaign}/units/{code}/cards", Unit(Read)), get(pages::cards_page)),
         (
             route(Method::POST, "/api/campaigns/{campaign}/units/{code}/cards/collect", Unit(Edit)),
             handover(Move::Collect),

@@ -321,6 +321,42 @@ pub(super) async fn unit_page(
     Ok(state.pages.page("unit.html", &context))
 }
 
+/// The cards of a unit on a page: where each is, the hand-overs its user
+/// records now (a list to tick, numbers to type), the records; for the
+/// Board, the decision and the stamping.
+pub(super) async fn cards_page(
+    State(state): State<Arc<AppState>>,
+    Reached { account, lineage }: Reached,
+    headers: axum::http::HeaderMap,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+) -> Result<Response, ApiError> {
+    let unit = lineage[0].clone();
+    let custody = crate::campaign::cards::custody(&state.store, &campaign, &lineage, &account).await?;
+    let all = state.store.units(&campaign).await?;
+    let inside = crate::campaign::within(&code, &all);
+    let trip = crate::campaign::cards::round_trip(&state.store, &campaign, &inside).await?;
+    log_read(&state.store, &account.login, &campaign, &code, EventAction::Read, None, "thẻ đảng viên").await?;
+    let board = unit.level == Level::Board && access(&account, &campaign, &lineage, Action::Edit) == Access::Granted;
+    let at_board = |c: &&crate::campaign::cards::CardView| c.place == crate::campaign::cards::Place::Board && !c.done;
+    let new_cards: Vec<_> = custody.cards.iter().filter(at_board).filter(|c| c.list != "2-KTTĐV").collect();
+    let stamp_waiting =
+        custody.cards.iter().filter(at_board).filter(|c| c.list == "2-KTTĐV" && c.outcome.is_none()).count();
+    let settings: crate::model::campaign::Campaign =
+        serde_json::from_str(&state.store.campaign(&campaign).await?).map_err(ApiError::internal)?;
+    let own = match account.unit.as_deref() {
+        Some(own) => state.store.unit(&campaign, own).await.ok().map(|u| u.name),
+        None => None,
+    };
+    let context = json!({
+        "account": account, "person": state.store.person(&account.login).await?, "role_label": account.role.label(),
+        "own": own, "code": campaign, "unit": unit, "moves": custody.moves, "cards": custody.cards,
+        "records": custody.records, "decision": custody.decision, "trip": trip, "board": board,
+        "new_cards": new_cards, "stamp_waiting": stamp_waiting, "round": settings.round,
+        "csrf": super::super::session::session_of(&headers).map(super::super::session::csrf_of),
+    });
+    Ok(state.pages.page("cards.html", &context))
+}
+
 /// What a committee's or the Board's details form starts with before its
 /// first version: its name as the tree has it (which the report must
 /// carry), and the usual signer, so that nothing the page does not show is
