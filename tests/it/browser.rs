@@ -1001,9 +1001,7 @@ async fn a_cells_cards_go_up_to_the_board_and_back_to_its_members_in_a_browser()
         .eval("window.leaving = true; document.querySelector('#form-down button[type=submit]:not([value])').click()")
         .await;
     browser
-        .until(&format!(
-            "!window.leaving && document.readyState === 'complete' && !!document.getElementById('form-give-back')"
-        ))
+        .until("!window.leaving && document.readyState === 'complete' && !!document.getElementById('form-give-back')")
         .await;
     // A new card is typed by its new number.
     let back = browser
