@@ -40,7 +40,8 @@ fn kinds_lists_each_kind_with_its_form_code() {
             "mau-7",
             "doi-chieu",
             "ho-so-co-so",
-            "ho-so-ban"
+            "ho-so-ban",
+            "bien-ban-giao-nhan"
         ]
     );
     for (kind, description) in &lines {
