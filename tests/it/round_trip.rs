@@ -228,3 +228,72 @@ async fn every_card_goes_up_with_its_list_and_comes_back_stamped_or_new_to_its_m
         assert_eq!(count("handover"), 4 * cells + 2 * committees + 1, "{label}");
     }
 }
+
+/// A generated Bloc of 8,000 members — 20 committees of 4 cells of 100 —
+/// goes the whole round trip on each store: every card up with its list,
+/// the decision, every card stamped or given a new number, every card back
+/// to its member, and the closing account holds every card that entered.
+#[tokio::test]
+async fn a_generated_bloc_of_8000_members_goes_the_whole_round_trip_on_both_stores() {
+    for store in TestStore::all() {
+        let label = store.label();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("khoi.json");
+        std::fs::write(&file, kttdv::sample::bloc(20, 100).to_string()).unwrap();
+        let mut args = vec!["campaign", "init", "campaigns/2021-quang-nam.json", "--from", file.to_str().unwrap()];
+        let store_args = store.args();
+        args.extend(store_args.iter().map(String::as_str));
+        let out = kttdv(&args, "");
+        assert!(out.status.success(), "{label}: {}", String::from_utf8_lossy(&out.stderr));
+        let server = serve(&store);
+        let bloc = whole_bloc(&store, &server).await;
+        approve_everything(&server, &bloc).await;
+        let board = &bloc[BOARD];
+        let units = units_seen(&server, board).await;
+        let giver = json!({ "name": "Trần Văn Hùng" });
+
+        let sent = all_up(&server, &bloc, &units, "").await;
+        for unit in units.iter().filter(|u| u["level"] == "committee") {
+            let code = unit["code"].as_str().unwrap();
+            let (status, body) = hand(&server, board, code, "up", json!({ "all": true, "giver": giver })).await;
+            assert_eq!(status, StatusCode::OK, "{label} {code}: {body}");
+        }
+        let trip = round_trip(&server, board).await;
+        assert_eq!(trip["total"]["listed"], sent, "{label}: every member on the lists went up");
+        assert!(sent > 7_000, "{label}: {sent}");
+
+        let decision = json!({ "submission": { "number": "12-TTr/BTCĐUK", "date": "12/05/2021" },
+            "decision": { "number": "45-QĐ/ĐUK", "date": "13/05/2021" } });
+        ok_json(board.put(unit_url(&server, BOARD, "decision")).json(&decision).send().await.unwrap()).await;
+        let at_board = cards(&server, board, BOARD).await;
+        let new_cards: Vec<Value> = at_board["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["list"] != "2-KTTĐV")
+            .enumerate()
+            .map(|(i, c)| json!({ "card": c["key"], "new_number": format!("49.9{i:05}") }))
+            .collect();
+        let body = json!({ "stamp_all": true, "cards": new_cards, "date": "14/05/2021" });
+        let stamped = ok_json(board.post(unit_url(&server, BOARD, "stamping")).json(&body).send().await.unwrap()).await;
+        assert_eq!(stamped["stamping"]["new_cards"], new_cards.len(), "{label}");
+        assert_eq!(stamped["stamping"]["stamped"], sent - new_cards.len(), "{label}");
+
+        for level in ["committee", "cell"] {
+            for unit in units.iter().filter(|u| u["level"] == level) {
+                let code = unit["code"].as_str().unwrap();
+                let (status, body) =
+                    hand(&server, &bloc[code], code, "down", json!({ "all": true, "giver": giver })).await;
+                assert_eq!(status, StatusCode::OK, "{label} {code}: {body}");
+                if level == "cell" {
+                    let (status, body) = hand(&server, &bloc[code], code, "give-back", json!({ "all": true })).await;
+                    assert_eq!(status, StatusCode::OK, "{label} {code}: {body}");
+                }
+            }
+        }
+        let trip = round_trip(&server, board).await;
+        assert_eq!(trip["complete"], true, "{label}: {}", trip["unaccounted"]);
+        assert_eq!((&trip["entered"], &trip["total"]["back"]), (&json!(sent), &json!(sent)), "{label}");
+        assert_eq!(trip["total"]["out"], 0, "{label}");
+    }
+}

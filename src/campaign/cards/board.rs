@@ -64,7 +64,7 @@ pub async fn record_decision(
     by: &str,
 ) -> Result<Vec<String>, Error> {
     only_the_board(board)?;
-    let trip = Trip::load(store, campaign).await?;
+    let trip = Trip::load(store, campaign, &board.code).await?;
     let accepted: Vec<&Unit> =
         trip.units.iter().filter(|u| u.parent.as_deref() == Some(&board.code) && u.state == State::Accepted).collect();
     if accepted.is_empty() {
@@ -197,7 +197,7 @@ pub async fn record_stamping(
     by: &str,
 ) -> Result<StampingDone, Error> {
     only_the_board(board)?;
-    let trip = Trip::load(store, campaign).await?;
+    let trip = Trip::load(store, campaign, &board.code).await?;
     let Some(decision) = &trip.ledger.decision else {
         return Err(Error::Conflict(
             "chưa ghi quyết định của Ban Thường vụ: chỉ đóng dấu, đổi, cấp lại thẻ sau khi có quyết định".into(),
@@ -381,7 +381,7 @@ fn renumber(entries: &mut [Value], stamped: &[Stamped]) -> (usize, Vec<String>) 
 /// of the cells at or below `unit`, with the old number, name, date of
 /// birth and unit.
 pub async fn changes_workbook(store: &Store, campaign: &str, unit: &str) -> Result<Vec<u8>, Error> {
-    let trip = Trip::load(store, campaign).await?;
+    let trip = Trip::load(store, campaign, unit).await?;
     let cells: HashSet<&str> = trip.cells_within(unit).iter().map(|u| u.code.as_str()).collect();
     let name = |code: &str| trip.units.iter().find(|u| u.code == code).map(|u| u.name.clone()).unwrap_or_default();
     let parent = |code: &str| {

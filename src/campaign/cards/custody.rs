@@ -74,7 +74,7 @@ pub struct Custody {
 /// and any card of theirs in the round trip), as `account` sees them.
 pub async fn custody(store: &Store, campaign: &str, lineage: &[Unit], account: &Account) -> Result<Custody, Error> {
     let unit = &lineage[0];
-    let trip = Trip::load(store, campaign).await?;
+    let trip = Trip::load(store, campaign, &unit.code).await?;
     let cells = trip.cells_within(&unit.code);
     let names: HashMap<&str, &str> = trip.units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
     let view = |member: &Listed| card_view(member, trip.ledger.held.get(&member.key), &names);
@@ -223,7 +223,8 @@ pub struct RoundTrip {
 /// The round trip's dashboard and closing account over `reached`, the units
 /// the user reaches.
 pub async fn round_trip(store: &Store, campaign: &str, reached: &[&Unit]) -> Result<RoundTrip, Error> {
-    let trip = Trip::load(store, campaign).await?;
+    let scope = reached.first().map_or("", |u| u.code.as_str());
+    let trip = Trip::load(store, campaign, scope).await?;
     let today = Date::in_vietnam(crate::store::now_ms()).ok_or(Error::Refused("đồng hồ của máy chủ sai"))?;
     let window_closed = today > trip.settings.stamping_until;
     let names: HashMap<&str, &str> = trip.units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();

@@ -264,7 +264,7 @@ pub async fn record_handover(
 ) -> Result<Recorded, Error> {
     let unit = &lineage[0];
     ready(how, unit)?;
-    let trip = Trip::load(store, campaign).await?;
+    let trip = Trip::load(store, campaign, &unit.code).await?;
     let cells = trip.cells_within(&unit.code);
     let planned = plan(how, unit, &cells, &trip.lists, &trip.ledger, &request.given)?;
     let mut problems: Vec<InputError> = planned

@@ -29,8 +29,9 @@ use crate::model::campaign::Campaign;
 use crate::model::roster::Roster;
 use crate::store::{Store, StoreError};
 
-/// What every use case of the round trip reads: the tree, each cell's
-/// lists as its current version says them, and the records replayed.
+/// What every use case of the round trip reads: the tree, the lists of
+/// each cell at or below a unit as its current version says them, and the
+/// records replayed.
 struct Trip {
     units: Vec<Unit>,
     settings: Campaign,
@@ -40,14 +41,16 @@ struct Trip {
 }
 
 impl Trip {
-    async fn load(store: &Store, campaign: &str) -> Result<Self, Error> {
+    /// The trip as seen from `scope`: only its cells' lists are read (a
+    /// hand-over of one cell reads one roster, not the Bloc's).
+    async fn load(store: &Store, campaign: &str, scope: &str) -> Result<Self, Error> {
         let text = store.campaign(campaign).await?;
         let settings: Campaign = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let units = store.units(campaign).await?;
         let root = units.first().ok_or_else(|| StoreError::Corrupt("chiến dịch không có đơn vị".into()))?;
         let bodies = store.bodies_below(campaign, &root.code).await?;
         let mut lists = HashMap::new();
-        for cell in units.iter().filter(|u| u.level.keeps_roster()) {
+        for cell in within(scope, &units).into_iter().filter(|u| u.level.keeps_roster()) {
             let Some(body) = bodies.get(&cell.code) else { continue };
             let value = serde_json::from_str(body).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             // Every version was checked as it was saved; one that no longer
