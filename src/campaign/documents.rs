@@ -93,6 +93,27 @@ impl Campaigns<'_> {
         self.made(Kind::BienBan, input).await
     }
 
+    /// The Board's Tờ trình and the draft Quyết định, with its consolidated
+    /// lists as their annex, as one ZIP named after the decision.
+    pub async fn decision_papers(&self, campaign: &str, board: &Unit) -> Result<(Vec<u8>, String), Error> {
+        let (submission, decision) = super::cards::decision_papers(self.store, campaign, board).await?;
+        let number = decision["header"]["number"].as_str().map(crate::kinds::slug).unwrap_or_default();
+        let files = [
+            self.made(Kind::Plan, submission).await?.rendered,
+            self.made(Kind::Plan, decision).await?.rendered,
+            self.document(campaign, board, Kind::TongHop, None).await?.rendered,
+        ];
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for (i, file) in files.iter().enumerate() {
+            let name = if i == 2 { format!("phu-luc_{}", file.file_name) } else { file.file_name.clone() };
+            zip.start_file(name, options).expect("writing to memory");
+            std::io::Write::write_all(&mut zip, &file.bytes).expect("writing to memory");
+        }
+        let bytes = zip.finish().expect("writing to memory").into_inner();
+        Ok((bytes, format!("to-trinh-quyet-dinh_{number}.zip")))
+    }
+
     /// `kind` made from `input`, or kept from before: the same bytes every
     /// time, kept by the address of what it was made from.
     async fn made(&self, kind: Kind, input: serde_json::Value) -> Result<Made, Error> {

@@ -253,6 +253,11 @@ fn campaign_operations() -> Map<String, Value> {
                 "409": error_response("Chưa tiếp nhận báo cáo nào"), "422": error_response("Số, ngày không hợp lệ") } } }),
     );
     paths.insert(
+        "/api/campaigns/{campaign}/units/{code}/cards/decision.zip".into(),
+        json!({ "get": { "summary": "Ban Tổ chức: Tờ trình gửi Ban Thường vụ, dự thảo Quyết định duyệt danh sách (số, ngày đã ghi) và danh sách tổng hợp kèm theo, một ZIP", "parameters": [campaign, unit],
+            "responses": { "200": { "description": "ZIP" }, "403": error_response("Không phải Ban Tổ chức"), "404": not_found, "409": error_response("Chưa ghi quyết định") } } }),
+    );
+    paths.insert(
         "/api/campaigns/{campaign}/units/{code}/stamping".into(),
         json!({ "post": { "summary": "Ban Tổ chức ghi việc đóng dấu (stamp_all: mọi thẻ 2-KTTĐV ở Ban), đổi, cấp lại, cấp thẻ (cards: card, new_number, boxes; pending: lý do chưa trả); số thẻ mới không trùng; danh sách quản lý nhận số mới", "parameters": [campaign, unit],
             "requestBody": { "required": true, "content": { "application/json": {} } },

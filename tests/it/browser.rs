@@ -958,6 +958,7 @@ async fn a_cells_cards_go_up_to_the_board_and_back_to_its_members_in_a_browser()
         ("submission.date", "12/05/2021"),
         ("decision.number", "45-QĐ/ĐUK"),
         ("decision.date", "13/05/2021"),
+        ("decision.signer", "Phan Văn Khối"),
     ] {
         browser.eval(&format!("document.querySelector('#decision-form [name=\"{name}\"]').value = '{value}'")).await;
     }

@@ -150,10 +150,49 @@ async fn every_card_goes_up_with_its_list_and_comes_back_stamped_or_new_to_its_m
         let refused = stamp(json!({ "stamp_all": true })).await.unwrap();
         assert_eq!(refused.status(), StatusCode::CONFLICT, "{label}");
         let decision = json!({ "submission": { "number": "12-TTr/BTCĐUK", "date": "12/05/2021" },
-            "decision": { "number": "45-QĐ/ĐUK", "date": "13/05/2021" } });
+            "decision": { "number": "45-QĐ/ĐUK", "date": "13/05/2021", "signer": "Phan Văn Khối" } });
         let decided =
             ok_json(board.put(unit_url(&server, BOARD, "decision")).json(&decision).send().await.unwrap()).await;
         assert!(decided["summary"]["text"].as_str().unwrap().contains("Đã ghi quyết định"), "{decided}");
+        // The Tờ trình, the draft Quyết định and the lists as their annex.
+        let papers = board.get(unit_url(&server, BOARD, "cards/decision.zip")).send().await.unwrap();
+        assert_eq!(papers.status(), StatusCode::OK, "{label}");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(papers.bytes().await.unwrap().to_vec())).unwrap();
+        let names: Vec<String> =
+            (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().unwrap().into_owned()).collect();
+        assert_eq!(names.len(), 3, "{label}: {names:?}");
+        let mut text_of = |i: usize| {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut zip.by_index(i).unwrap(), &mut bytes).unwrap();
+            pdf_text(&bytes)
+        };
+        let submission = text_of(0);
+        assert_in_order(
+            &submission,
+            &[
+                "Số 12-TTr/BTCĐUK",
+                "TỜ TRÌNH",
+                "Kính gửi: Ban Thường vụ",
+                "(2-KTTĐV)",
+                "(4-KTTĐV): 2 đồng chí",
+                "chưa được đổi, phát thẻ",
+            ],
+        );
+        let decided_text = text_of(1);
+        assert_in_order(
+            &decided_text,
+            &[
+                "ĐẢNG BỘ TỈNH QUẢNG NAM",
+                "Số 45-QĐ/ĐUK",
+                "QUYẾT ĐỊNH",
+                "Xét Tờ trình số 12-TTr/BTCĐUK",
+                "Điều 1",
+                "Điều 3",
+                "T/M BAN THƯỜNG VỤ",
+                "Phan Văn Khối",
+            ],
+        );
+        assert!(names[2].starts_with("phu-luc_") && text_of(2).contains("DANH SÁCH"), "{label}: {names:?}");
         let at_board = cards(&server, board, BOARD).await;
         let new_cards: Vec<&Value> = at_board["cards"]
             .as_array()
@@ -263,7 +302,7 @@ async fn a_generated_bloc_of_8000_members_goes_the_whole_round_trip_on_both_stor
         assert!(sent > 7_000, "{label}: {sent}");
 
         let decision = json!({ "submission": { "number": "12-TTr/BTCĐUK", "date": "12/05/2021" },
-            "decision": { "number": "45-QĐ/ĐUK", "date": "13/05/2021" } });
+            "decision": { "number": "45-QĐ/ĐUK", "date": "13/05/2021", "signer": "Phan Văn Khối" } });
         ok_json(board.put(unit_url(&server, BOARD, "decision")).json(&decision).send().await.unwrap()).await;
         let at_board = cards(&server, board, BOARD).await;
         let new_cards: Vec<Value> = at_board["cards"]

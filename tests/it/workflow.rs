@@ -37,6 +37,7 @@ enum Relation {
 fn granted(method: &Method, path: &str) -> StatusCode {
     let tail = path.rsplit('/').next().unwrap();
     match (method.as_str(), tail) {
+        ("GET", "decision.zip") => StatusCode::CONFLICT, // no decision recorded yet
         ("GET", _) if path.starts_with("/web/") => StatusCode::OK, // a page
         ("GET", _) if path.ends_with("{kind}") => StatusCode::BAD_REQUEST, // a kind of another level
         ("GET", _) if path.ends_with("{number}") => StatusCode::NOT_FOUND, // no record yet
@@ -92,6 +93,10 @@ fn expected(rule: Rule, role: Option<&str>, relation: Option<Relation>, method: 
         // An administrator makes the Board's first accounts, and sees no unit's data.
         (Rule::Unit(Action::Invite), Some(Own)) if role == "admin" => ok,
         (Rule::Unit(_), _) if role == "admin" => StatusCode::NOT_FOUND,
+        // The Board's own papers: another unit has none.
+        (Rule::Unit(Action::Edit), Some(Own)) if path.ends_with("decision.zip") && role != "board" => {
+            StatusCode::FORBIDDEN
+        }
         // A lost password's new link comes from above, never from the unit itself.
         (Rule::Unit(Action::Invite), Some(Own)) if path.ends_with("/link") => StatusCode::FORBIDDEN,
         (Rule::Unit(action), Some(relation)) => match (action, relation) {

@@ -13,7 +13,7 @@ use super::ledger::{Decision, Numbered, Outcome, Place, Record, Stamped, Stampin
 use super::listed::List;
 use crate::campaign::{Error, Level, State, Unit};
 use crate::input::{Code, InputError, JsonPath, ObjectReader};
-use crate::model::scalar::{CardNumber, Date, Text, fold};
+use crate::model::scalar::{CardNumber, Date, Name, Text, fold};
 use crate::store::{EventAction, NewRecord, Store};
 
 /// The decision as the Board enters it.
@@ -21,34 +21,50 @@ use crate::store::{EventAction, NewRecord, Store};
 pub struct DecisionRequest {
     submission: (Text<50>, Date),
     decision: (Text<50>, Date),
+    /// Who signs it for the Standing Committee: title («BÍ THƯ» when not
+    /// said) and name; the organisation above the Bloc's committee, when
+    /// not the province of the Board's place.
+    signer: (Text<50>, Name),
+    superior: Option<Text>,
 }
 
 impl DecisionRequest {
-    /// `{"submission": {"number", "date"}, "decision": {"number", "date"}}`,
-    /// every problem at once.
+    /// `{"submission": {"number", "date"}, "decision": {"number", "date",
+    /// "title", "signer", "superior"}}`, every problem at once.
     pub fn parse(value: &Value) -> Result<Self, Vec<InputError>> {
         let root = JsonPath::root();
         let mut r = ObjectReader::new(value, root.clone());
         let submission: Option<Value> = r.field("submission");
         let decision: Option<Value> = r.field("decision");
         let mut problems = r.finish();
-        let mut numbered = |value: Option<Value>, key: &'static str| {
-            let value = value?;
-            let mut r = ObjectReader::new(&value, root.key(key));
+        let submission = submission.and_then(|value| {
+            let mut r = ObjectReader::new(&value, root.key("submission"));
             let number: Option<Text<50>> = r.field("number");
             let date: Option<Date> = r.field("date");
             problems.extend(r.finish());
             Some((number?, date?))
-        };
-        let (submission, decision) = (numbered(submission, "submission"), numbered(decision, "decision"));
-        if let (Some((_, submitted)), Some((_, decided))) = (&submission, &decision)
+        });
+        let decision = decision.and_then(|value| {
+            let mut r = ObjectReader::new(&value, root.key("decision"));
+            let number: Option<Text<50>> = r.field("number");
+            let date: Option<Date> = r.field("date");
+            let title: Option<Option<Text<50>>> = r.optional("title");
+            let signer: Option<Name> = r.field("signer");
+            let superior: Option<Option<Text>> = r.optional("superior");
+            problems.extend(r.finish());
+            Some(((number?, date?), (title?, signer?), superior?))
+        });
+        if let (Some((_, submitted)), Some(((_, decided), _, _))) = (&submission, &decision)
             && decided < submitted
         {
             let message = format!("quyết định ngày {decided} trước tờ trình ngày {submitted}");
             problems.push(InputError::new(Code::InvalidDate, root.key("decision").key("date"), message));
         }
         match (submission, decision) {
-            (Some(submission), Some(decision)) if problems.is_empty() => Ok(Self { submission, decision }),
+            (Some(submission), Some((decision, (title, signer), superior))) if problems.is_empty() => {
+                let title = title.unwrap_or_else(|| "BÍ THƯ".parse().expect("a title"));
+                Ok(Self { submission, decision, signer: (title, signer), superior })
+            }
             _ => Err(problems),
         }
     }
@@ -88,6 +104,9 @@ pub async fn record_decision(
         submission: numbered(&request.submission),
         decision: numbered(&request.decision),
         organisations: accepted.iter().map(|u| u.code.clone()).collect(),
+        title: request.signer.0.as_str().into(),
+        signer: request.signer.1.as_str().into(),
+        superior: request.superior.as_ref().map(|s| s.as_str().into()),
     };
     let note = format!(
         "Quyết định số {} ngày {}: {} tổ chức cơ sở đảng",

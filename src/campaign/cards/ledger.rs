@@ -155,6 +155,12 @@ pub struct Decision {
     pub decision: Numbered,
     /// The grassroots organisations whose lists it approves: those accepted then.
     pub organisations: Vec<String>,
+    /// Who signs it for the Standing Committee, and as what.
+    pub title: String,
+    pub signer: String,
+    /// The organisation above the Bloc's party committee, when the Board said it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superior: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ mod custody;
 mod handover;
 mod ledger;
 mod listed;
+mod papers;
 mod record;
 
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ pub use self::custody::{CardView, Custody, RoundTrip, custody, round_trip};
 pub use self::handover::{Given, HandoverRequest, Recorded, record_handover};
 pub use self::ledger::{Move, Place};
 pub use self::listed::{List, Listed};
+pub use self::papers::decision_papers;
 pub use self::record::record_input;
 
 use self::ledger::Ledger;

@@ -97,6 +97,27 @@ pub(super) async fn record(
     Ok(crate::serve::file::file_response(&state, made.rendered))
 }
 
+/// The Board's Tờ trình, the draft Quyết định and the lists as their annex.
+pub(super) async fn decision_papers(
+    State(state): State<Arc<AppState>>,
+    Reached { account, lineage }: Reached,
+    Path(UnitPath { campaign, code }): Path<UnitPath>,
+) -> Result<Response, ApiError> {
+    let (bytes, file_name) = state.campaigns().decision_papers(&campaign, &lineage[0]).await?;
+    let what = "tờ trình, quyết định và danh sách kèm theo";
+    crate::campaign::log_read(&state.store, &account.login, &campaign, &code, EventAction::Download, None, what)
+        .await?;
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/zip")),
+            (header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).map_err(ApiError::internal)?),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// The Board records the Standing Committee's decision.
 pub(super) async fn decision(
     State(state): State<Arc<AppState>>,

@@ -163,6 +163,10 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
         ),
         (route(Method::POST, "/api/campaigns/{campaign}/units/{code}/stamping", Unit(Edit)), post(cards::stamping)),
         (
+            route(Method::GET, "/api/campaigns/{campaign}/units/{code}/cards/decision.zip", Unit(Edit)),
+            get(cards::decision_papers),
+        ),
+        (
             route(Method::PUT, "/api/campaigns/{campaign}/units/{code}/signed", Unit(Edit)),
             axum::routing::put(signed::upload_signed),
         ),
