@@ -256,6 +256,56 @@ async fn every_card_goes_up_with_its_list_and_comes_back_stamped_or_new_to_its_m
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
         let sheet = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
         assert_eq!(sheet.height(), new_cards.len(), "{label}: a title row and one row each");
+        // The campaign moves with its records: exported, imported into an
+        // empty SQLite store whole; a record changed in the file is refused.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.zip");
+        let mut args = vec!["campaign", "export", CAMPAIGN, "-o", path.to_str().unwrap()];
+        let store_args = store.args();
+        args.extend(store_args.iter().map(String::as_str));
+        let out = kttdv(&args, "");
+        assert!(out.status.success(), "{label}: {}", String::from_utf8_lossy(&out.stderr));
+        let import = |zip: &std::path::Path| {
+            let target = tempfile::tempdir().unwrap();
+            let out =
+                kttdv(&["campaign", "import", zip.to_str().unwrap(), "--data", target.path().to_str().unwrap()], "");
+            (out, target)
+        };
+        let (out, target) = import(&path);
+        assert!(out.status.success(), "{label}: {}", String::from_utf8_lossy(&out.stderr));
+        let copy = TestStore::Sqlite(target);
+        let copied = serve(&copy);
+        let officer =
+            User::created(&copy, &copied, "ban-moi", &["--role", "board", "--campaign", CAMPAIGN, "--unit", BOARD])
+                .await;
+        let moved = round_trip(&copied, &officer).await;
+        assert_eq!(
+            (&moved["complete"], &moved["entered"]),
+            (&json!(true), &json!(sent)),
+            "{label}: the copy says the same"
+        );
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut changed = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let name = entry.name().unwrap().into_owned();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+            if name == "cards.json" {
+                // As many bytes: a name changed in a record, only its hash can tell.
+                assert!(text.contains("Trần Văn Hùng"), "{label}");
+                text = text.replacen("Trần Văn Hùng", "Trần Văn Hưng", 1);
+            }
+            changed.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut changed, text.as_bytes()).unwrap();
+        }
+        let tampered = dir.path().join("sua.zip");
+        std::fs::write(&tampered, changed.finish().unwrap().into_inner()).unwrap();
+        let (out, _target) = import(&tampered);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{label}: {stderr}");
+        assert!(stderr.contains("cards.json: biên bản số"), "{label}: {stderr}");
+
         // Every hand-over, the decision and the stamping are in the audit log.
         let log =
             ok_json(board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap()).await;
