@@ -210,6 +210,10 @@ fn campaign_operations() -> Map<String, Value> {
         json!({ "get": { "summary": "Đường đi của thẻ đảng viên trong phạm vi người dùng: mỗi đơn vị số đảng viên trong danh sách, thẻ đang ngoài tay đảng viên, đã trả, chưa trả (theo dõi), quá hạn, chưa thu; các thẻ chưa về và kết luận: mọi thẻ đã vào đường đi đều có chỗ", "parameters": [campaign], "responses": { "200": json_ok("Theo đơn vị, tổng cộng, thẻ chưa về, kết luận"), "404": not_found } } }),
     );
     paths.insert(
+        "/api/campaigns/{campaign}/round-trip.xlsx".into(),
+        json!({ "get": { "summary": "Báo cáo kết thúc đường đi của thẻ (bảng tính): tổng hợp theo đơn vị, từng thẻ đã vào đường đi và nơi nó kết thúc, kết luận", "parameters": [campaign], "responses": { "200": { "description": "XLSX" }, "404": not_found } } }),
+    );
+    paths.insert(
         "/api/campaigns/{campaign}/units/{code}/cards".into(),
         json!({ "get": { "summary": "Thẻ của đơn vị (các chi bộ của nó): mỗi đảng viên trong danh sách 2 đến 5-KTTĐV ở đâu, việc giao nhận đơn vị làm được bây giờ với danh sách thẻ mong đợi, các biên bản", "parameters": [campaign, unit], "responses": { "200": json_ok("Thẻ, việc giao nhận, biên bản"), "404": not_found } } }),
     );

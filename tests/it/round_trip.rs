@@ -256,6 +256,22 @@ async fn every_card_goes_up_with_its_list_and_comes_back_stamped_or_new_to_its_m
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
         let sheet = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
         assert_eq!(sheet.height(), new_cards.len(), "{label}: a title row and one row each");
+        // The closing account as a workbook: every card that entered, and
+        // the conclusion that each has its place.
+        let closing =
+            board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/round-trip.xlsx"))).send().await.unwrap();
+        assert_eq!(closing.status(), StatusCode::OK, "{label}");
+        let bytes = closing.bytes().await.unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let cards = calamine::Reader::worksheet_range(&mut book, "Từng thẻ").unwrap();
+        assert_eq!(cards.height(), sent + 1, "{label}: a title row and one row a card");
+        let conclusion = calamine::Reader::worksheet_range(&mut book, "Kết luận").unwrap();
+        let said: Vec<String> = conclusion.rows().flatten().map(|c| c.to_string()).collect();
+        assert!(
+            said.contains(&format!("Cả {sent} thẻ đã vào chuyến đều có nơi: về tay đảng viên hoặc giữ lại theo dõi.")),
+            "{label}: {said:?}"
+        );
         // The campaign moves with its records: exported, imported into an
         // empty SQLite store whole; a record changed in the file is refused.
         let dir = tempfile::tempdir().unwrap();

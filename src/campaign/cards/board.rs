@@ -410,7 +410,7 @@ pub async fn changes_workbook(store: &Store, campaign: &str, unit: &str) -> Resu
             _ => unit.parent.as_deref().map(name),
         }
     };
-    let mut rows: Vec<[String; 8]> = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
     let mut held: Vec<_> = trip.ledger.held.values().collect();
     held.sort_by_key(|h| h.record);
     for h in held {
@@ -423,7 +423,7 @@ pub async fn changes_workbook(store: &Store, campaign: &str, unit: &str) -> Resu
             List::Lost => "Cấp lại thẻ mất",
             _ => "Cấp thẻ",
         };
-        rows.push([
+        rows.push(vec![
             h.member.name.clone(),
             h.member.birth_date.clone(),
             name(&h.member.cell),
@@ -434,38 +434,9 @@ pub async fn changes_workbook(store: &Store, campaign: &str, unit: &str) -> Resu
             super::ledger::boxes_words(boxes),
         ]);
     }
-    // Fixed titles and text cells in memory: nothing that can fail.
-    Ok(workbook(&rows).expect("a workbook of text cells"))
-}
-
-fn workbook(rows: &[[String; 8]]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut workbook = rust_xlsxwriter::Workbook::new();
-    let sheet = workbook.add_worksheet().set_name("Thay đổi số thẻ")?;
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    let titles = [
-        "STT",
-        "Họ và tên",
-        "Ngày sinh",
-        "Chi bộ",
-        "Tổ chức cơ sở đảng",
-        "Số thẻ cũ",
-        "Số thẻ mới",
-        "Việc",
-        "Ô đóng dấu",
-    ];
-    for (column, title) in titles.iter().enumerate() {
-        sheet.write_string_with_format(0, column as u16, *title, &bold)?;
-    }
-    for (row, cells) in rows.iter().enumerate() {
-        sheet.write_number(row as u32 + 1, 0, row as f64 + 1.0)?;
-        for (column, text) in cells.iter().enumerate() {
-            sheet.write_string(row as u32 + 1, column as u16 + 1, text)?;
-        }
-    }
-    for (column, width) in [(1, 28), (2, 12), (3, 32), (4, 36), (5, 12), (6, 12), (7, 18)] {
-        sheet.set_column_width(column, width)?;
-    }
-    workbook.save_to_buffer()
+    let titles =
+        ["Họ và tên", "Ngày sinh", "Chi bộ", "Tổ chức cơ sở đảng", "Số thẻ cũ", "Số thẻ mới", "Việc", "Ô đóng dấu"];
+    Ok(super::workbook::workbook(&[super::workbook::Sheet { name: "Thay đổi số thẻ", titles: &titles, rows }]))
 }
 
 fn only_the_board(unit: &Unit) -> Result<(), Error> {

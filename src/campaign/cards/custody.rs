@@ -223,6 +223,81 @@ pub struct RoundTrip {
 /// The round trip's dashboard and closing account over `reached`, the units
 /// the user reaches.
 pub async fn round_trip(store: &Store, campaign: &str, reached: &[&Unit]) -> Result<RoundTrip, Error> {
+    Ok(account(store, campaign, reached).await?.0)
+}
+
+/// The closing account as a workbook: the dashboard's rows, every card
+/// that entered the chain with where it ended, and the conclusion.
+pub async fn closing_workbook(store: &Store, campaign: &str, reached: &[&Unit]) -> Result<Vec<u8>, Error> {
+    use super::workbook::{Sheet, workbook};
+    let (trip, cards) = account(store, campaign, reached).await?;
+    let count = |row: &TripRow| {
+        let n = |n: usize| n.to_string();
+        vec![
+            row.name.clone(),
+            row.level.to_owned(),
+            n(row.listed),
+            n(row.not_collected),
+            n(row.out),
+            n(row.overdue),
+            n(row.pending),
+            n(row.back),
+        ]
+    };
+    let mut units: Vec<Vec<String>> = trip.rows.iter().map(count).collect();
+    units.push(count(&trip.total));
+    let card = |c: &CardView| {
+        vec![
+            c.name.clone(),
+            c.birth_date.clone(),
+            c.cell.clone(),
+            c.number.clone().unwrap_or_default(),
+            c.number_now.clone().unwrap_or_default(),
+            c.list.to_owned(),
+            c.place_label.to_owned(),
+            c.outcome.clone().unwrap_or_default(),
+        ]
+    };
+    let conclusion = if trip.complete {
+        format!("Cả {} thẻ đã vào chuyến đều có nơi: về tay đảng viên hoặc giữ lại theo dõi.", trip.entered)
+    } else {
+        format!("{} trong {} thẻ đã vào chuyến chưa về tay đảng viên.", trip.unaccounted.len(), trip.entered)
+    };
+    let closing = vec![
+        vec!["Ngày lập".to_owned(), trip.today.clone()],
+        vec!["Hạn đóng dấu".to_owned(), trip.window_until.clone()],
+        vec!["Thẻ đã vào chuyến".to_owned(), trip.entered.to_string()],
+        vec!["Chưa về tay đảng viên".to_owned(), trip.unaccounted.len().to_string()],
+        vec!["Giữ lại theo dõi".to_owned(), trip.pending.len().to_string()],
+        vec!["Kết luận".to_owned(), conclusion],
+    ];
+    Ok(workbook(&[
+        Sheet {
+            name: "Tổng hợp",
+            titles: &["Đơn vị", "Cấp", "Trên danh sách", "Chưa thu", "Đang ngoài tay", "Quá hạn", "Theo dõi", "Đã trả"],
+            rows: units,
+        },
+        Sheet {
+            name: "Từng thẻ",
+            titles: &[
+                "Họ và tên",
+                "Ngày sinh",
+                "Chi bộ",
+                "Số thẻ",
+                "Số thẻ hiện nay",
+                "Danh sách",
+                "Thẻ ở đâu",
+                "Kết quả",
+            ],
+            rows: cards.iter().map(card).collect(),
+        },
+        Sheet { name: "Kết luận", titles: &["Mục", "Nội dung"], rows: closing },
+    ]))
+}
+
+/// The dashboard over `reached`, and every card of the cells it covers
+/// that entered the chain.
+async fn account(store: &Store, campaign: &str, reached: &[&Unit]) -> Result<(RoundTrip, Vec<CardView>), Error> {
     let scope = reached.first().map_or("", |u| u.code.as_str());
     let trip = Trip::load(store, campaign, scope).await?;
     let today = Date::in_vietnam(crate::store::now_ms()).ok_or(Error::Refused("đồng hồ của máy chủ sai"))?;
@@ -230,7 +305,7 @@ pub async fn round_trip(store: &Store, campaign: &str, reached: &[&Unit]) -> Res
     let names: HashMap<&str, &str> = trip.units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
     let mut rows = Vec::new();
     let mut total = TripRow { name: "Cộng".into(), ..TripRow::default() };
-    let (mut unaccounted, mut pending) = (Vec::new(), Vec::new());
+    let (mut unaccounted, mut pending, mut every) = (Vec::new(), Vec::new(), Vec::new());
     let mut entered = 0;
     for unit in reached {
         let cells = trip.cells_within(&unit.code);
@@ -249,11 +324,14 @@ pub async fn round_trip(store: &Store, campaign: &str, reached: &[&Unit]) -> Res
             row.overdue += usize::from(place.out() && !kept && window_closed);
             if own {
                 entered += usize::from(held.is_some());
-                let view = || card_view(member, held, &names);
-                if kept {
-                    pending.push(view());
-                } else if place.out() {
-                    unaccounted.push(view());
+                if held.is_some() {
+                    let view = card_view(member, held, &names);
+                    if kept {
+                        pending.push(view.clone());
+                    } else if place.out() {
+                        unaccounted.push(view.clone());
+                    }
+                    every.push(view);
                 }
             }
         };
@@ -282,7 +360,7 @@ pub async fn round_trip(store: &Store, campaign: &str, reached: &[&Unit]) -> Res
         rows.push(row);
     }
     let complete = entered > 0 && unaccounted.is_empty();
-    Ok(RoundTrip {
+    let trip = RoundTrip {
         today: today.to_string(),
         window_until: trip.settings.stamping_until.to_string(),
         window_closed,
@@ -293,5 +371,6 @@ pub async fn round_trip(store: &Store, campaign: &str, reached: &[&Unit]) -> Res
         pending,
         complete,
         entered,
-    })
+    };
+    Ok((trip, every))
 }

@@ -13,11 +13,12 @@ mod ledger;
 mod listed;
 mod papers;
 mod record;
+mod workbook;
 
 use std::collections::HashMap;
 
 pub use self::board::{DecisionRequest, StampingRequest, changes_workbook, record_decision, record_stamping};
-pub use self::custody::{CardView, Custody, RoundTrip, custody, round_trip};
+pub use self::custody::{CardView, Custody, RoundTrip, closing_workbook, custody, round_trip};
 pub use self::handover::{Given, HandoverRequest, Recorded, record_handover};
 pub use self::ledger::{Move, Place};
 pub use self::listed::{List, Listed};

@@ -159,7 +159,24 @@ pub(super) async fn changes(
     Path(UnitPath { campaign, code }): Path<UnitPath>,
 ) -> Result<Response, ApiError> {
     let bytes = cards::changes_workbook(&state.store, &campaign, &code).await?;
-    let disposition = format!("attachment; filename=\"thay-doi-so-the_{code}.xlsx\"");
+    xlsx(&format!("thay-doi-so-the_{code}.xlsx"), bytes)
+}
+
+/// The closing account over the units the user reaches, as a workbook.
+pub(super) async fn closing(
+    State(state): State<Arc<AppState>>,
+    Reached { account, .. }: Reached,
+    Path(campaign): Path<String>,
+) -> Result<Response, ApiError> {
+    let (units, _) = super::reached_units(&state, &account, &campaign).await?;
+    let reached: Vec<&crate::campaign::Unit> = units.iter().collect();
+    let bytes = cards::closing_workbook(&state.store, &campaign, &reached).await?;
+    let scope = reached.first().map_or(campaign.as_str(), |u| u.code.as_str());
+    xlsx(&format!("bao-cao-ket-thuc-luan-chuyen-the_{scope}.xlsx"), bytes)
+}
+
+fn xlsx(filename: &str, bytes: Vec<u8>) -> Result<Response, ApiError> {
+    let disposition = format!("attachment; filename=\"{filename}\"");
     Ok((
         [
             (

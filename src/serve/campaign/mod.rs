@@ -85,6 +85,7 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
         (route(Method::GET, "/api/campaigns/{campaign}/dashboard", Campaign), get(progress::dashboard)),
         (route(Method::GET, "/api/campaigns/{campaign}/missing.xlsx", Campaign), get(progress::missing)),
         (route(Method::GET, "/api/campaigns/{campaign}/round-trip", Campaign), get(cards::round_trip)),
+        (route(Method::GET, "/api/campaigns/{campaign}/round-trip.xlsx", Campaign), get(cards::closing)),
         (route(Method::GET, "/api/campaigns/{campaign}/audit", Audit), get(log::audit)),
         (route(Method::GET, "/web/campaigns/{campaign}/audit", Audit), get(pages::log_page)),
         (
