@@ -864,16 +864,20 @@ fn typed(selector: &str, value: &str) -> String {
 }
 
 #[tokio::test]
-async fn a_cells_cards_go_up_to_the_board_and_back_to_its_members_in_a_browser() {
+async fn a_generated_blocs_cards_go_up_to_the_board_and_back_to_their_members_in_a_browser() {
     use crate::people::{BOARD, approve_everything, units_seen, whole_bloc};
     use crate::round_trip::{all_up, hand};
-    let committee = "dang-bo-so-tai-chinh";
-    let cell = "dang-bo-so-tai-chinh.chi-bo-van-phong";
+    // A generated Bloc: 2 committees of 4 cells of 12 members, every list
+    // and card outcome in each cell.
     let store = crate::campaign::TestStore::Sqlite(tempfile::tempdir().unwrap());
-    crate::campaign::init_example(&store);
+    crate::round_trip::init_generated(&store, 2, 12);
     let server = crate::campaign::serve(&store);
     let bloc = whole_bloc(&store, &server).await;
     approve_everything(&server, &bloc).await;
+    let units = units_seen(&server, &bloc[BOARD]).await;
+    let first = units.iter().find(|u| u["level"] == "cell").unwrap();
+    let (cell, committee) = (first["code"].as_str().unwrap(), first["parent"].as_str().unwrap());
+    let (cell_login, committee_login) = (bloc[cell].login.clone(), bloc[committee].login.clone());
     let dir = tempfile::tempdir().unwrap();
     let downloads = dir.path().join("tai-ve");
     std::fs::create_dir(&downloads).unwrap();
@@ -884,7 +888,7 @@ async fn a_cells_cards_go_up_to_the_board_and_back_to_its_members_in_a_browser()
     let said = "document.getElementById('said') ? document.getElementById('said').textContent : ''";
 
     // The secretary collects her members' cards, typing each number as she takes it.
-    browser.sign_in(&base, cell).await;
+    browser.sign_in(&base, &cell_login).await;
     browser.go(&format!("{base}/web/campaigns/2021-quang-nam/units/{cell}"), "true").await;
     browser.eval("window.leaving = true; document.querySelector('a[href$=\"/cards\"]').click()").await;
     browser
@@ -899,7 +903,11 @@ async fn a_cells_cards_go_up_to_the_board_and_back_to_its_members_in_a_browser()
     let told = browser.eval(tally).await;
     let told = told.as_str().unwrap();
     assert!(told.starts_with(&format!("Đã nhận {}/{}.", numbers.len() - 1, numbers.len())), "{told}");
-    assert!(told.contains("Còn thiếu 1: Trần Văn Hùng"), "what is missing, said at once: {told}");
+    let first_name = browser
+        .eval("document.querySelector('#form-collect input[type=checkbox]').getAttribute('aria-label').replace('Đã nhận thẻ của ', '')")
+        .await;
+    let first_name = first_name.as_str().unwrap();
+    assert!(told.contains(&format!("Còn thiếu 1: {first_name}")), "what is missing, said at once: {told}");
     browser.eval(&typed("#form-collect textarea", &format!("{}\n49.999999", numbers.join("\n")))).await;
     let told = browser.eval(tally).await;
     assert!(told.as_str().unwrap().ends_with("Không có trong danh sách này: 49.999999."), "{told}");
@@ -924,7 +932,7 @@ async fn a_cells_cards_go_up_to_the_board_and_back_to_its_members_in_a_browser()
     browser.until("!!document.querySelector('#records a[href$=\"/cards/records/1\"]')").await;
 
     // Her committee receives them: the whole list ticked, checked first, then recorded.
-    browser.sign_in(&base, committee).await;
+    browser.sign_in(&base, &committee_login).await;
     browser.go(&page(cell), "!!document.getElementById('form-up')").await;
     browser.eval("document.querySelector('#form-up [name=\"giver.name\"]').value = 'Trần Văn Hùng'; document.querySelector('#form-up [data-tick-all]').click()").await;
     let told = browser.eval("document.querySelector('#form-up .tally').textContent").await;
@@ -941,7 +949,6 @@ async fn a_cells_cards_go_up_to_the_board_and_back_to_its_members_in_a_browser()
     assert_eq!(browser.fits_a_phone().await, Value::Null, "the committee's hand-over at 390 px");
 
     // The rest of the Bloc goes up over the API.
-    let units = units_seen(&server, &bloc[BOARD]).await;
     all_up(&server, &bloc, &units, cell).await;
     for unit in units.iter().filter(|u| u["level"] == "committee") {
         let code = unit["code"].as_str().unwrap();
@@ -995,7 +1002,7 @@ async fn a_cells_cards_go_up_to_the_board_and_back_to_its_members_in_a_browser()
             hand(&server, &bloc[code], code, "down", json!({ "all": true, "giver": { "name": "Chuyên viên" } })).await;
         assert_eq!(status, reqwest::StatusCode::OK, "{body}");
     }
-    browser.sign_in(&base, cell).await;
+    browser.sign_in(&base, &cell_login).await;
     browser.go(&page(cell), "!!document.getElementById('form-down')").await;
     browser.eval("document.querySelector('#form-down [name=\"giver.name\"]').value = 'Nguyễn Văn Thành'; document.querySelector('#form-down [data-tick-all]').click()").await;
     browser
@@ -1041,4 +1048,6 @@ async fn a_cells_cards_go_up_to_the_board_and_back_to_its_members_in_a_browser()
     let trip = bloc[BOARD].get(server.url("/api/campaigns/2021-quang-nam/round-trip")).send().await.unwrap();
     let trip: Value = trip.json().await.unwrap();
     assert!(closing.as_str().unwrap().contains("mọi thẻ đã có chỗ"), "{closing}: {}", trip["unaccounted"]);
+    let report = browser.eval("document.querySelector('a[href$=\"/round-trip.xlsx\"]').textContent").await;
+    assert!(report.as_str().unwrap().starts_with("Tải báo cáo đường đi của thẻ"), "{report}");
 }

@@ -334,6 +334,19 @@ async fn every_card_goes_up_with_its_list_and_comes_back_stamped_or_new_to_its_m
     }
 }
 
+/// The campaign set up in `store` from a generated Bloc of `committees`
+/// committees of four cells of `members` members.
+pub(crate) fn init_generated(store: &TestStore, committees: usize, members: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("khoi.json");
+    std::fs::write(&file, kttdv::sample::bloc(committees, members).to_string()).unwrap();
+    let mut args = vec!["campaign", "init", "campaigns/2021-quang-nam.json", "--from", file.to_str().unwrap()];
+    let store_args = store.args();
+    args.extend(store_args.iter().map(String::as_str));
+    let out = kttdv(&args, "");
+    assert!(out.status.success(), "{}: {}", store.label(), String::from_utf8_lossy(&out.stderr));
+}
+
 /// A generated Bloc of 8,000 members — 20 committees of 4 cells of 100 —
 /// goes the whole round trip on each store: every card up with its list,
 /// the decision, every card stamped or given a new number, every card back
@@ -342,14 +355,7 @@ async fn every_card_goes_up_with_its_list_and_comes_back_stamped_or_new_to_its_m
 async fn a_generated_bloc_of_8000_members_goes_the_whole_round_trip_on_both_stores() {
     for store in TestStore::all() {
         let label = store.label();
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("khoi.json");
-        std::fs::write(&file, kttdv::sample::bloc(20, 100).to_string()).unwrap();
-        let mut args = vec!["campaign", "init", "campaigns/2021-quang-nam.json", "--from", file.to_str().unwrap()];
-        let store_args = store.args();
-        args.extend(store_args.iter().map(String::as_str));
-        let out = kttdv(&args, "");
-        assert!(out.status.success(), "{label}: {}", String::from_utf8_lossy(&out.stderr));
+        init_generated(&store, 20, 100);
         let server = serve(&store);
         let bloc = whole_bloc(&store, &server).await;
         approve_everything(&server, &bloc).await;
