@@ -266,6 +266,9 @@ async fn every_card_goes_up_with_its_list_and_comes_back_stamped_or_new_to_its_m
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
         let cards = calamine::Reader::worksheet_range(&mut book, "Từng thẻ").unwrap();
         assert_eq!(cards.height(), sent + 1, "{label}: a title row and one row a card");
+        let follow_up = calamine::Reader::worksheet_range(&mut book, "Theo dõi sau").unwrap();
+        let later = trip["later"].as_array().unwrap().len();
+        assert_eq!(follow_up.height(), 1 + 1 + later, "{label}: the card kept at the Board and every later one");
         let conclusion = calamine::Reader::worksheet_range(&mut book, "Kết luận").unwrap();
         let said: Vec<String> = conclusion.rows().flatten().map(|c| c.to_string()).collect();
         assert!(
@@ -372,6 +375,11 @@ async fn a_generated_bloc_of_8000_members_goes_the_whole_round_trip_on_both_stor
         let trip = round_trip(&server, board).await;
         assert_eq!(trip["total"]["listed"], sent, "{label}: every member on the lists went up");
         assert!(sent > 7_000, "{label}: {sent}");
+        // Every other member is followed up: probationary (box 4 later), not stamped.
+        let later = trip["later"].as_array().unwrap();
+        assert_eq!(sent + later.len(), 8_000, "{label}: every member travels or is followed up");
+        assert_eq!(trip["total"]["later"], later.len(), "{label}");
+        assert!(later.iter().any(|l| l["why"].as_str().unwrap().contains("đóng dấu ô số 4")), "{label}");
 
         let decision = json!({ "submission": { "number": "12-TTr/BTCĐUK", "date": "12/05/2021" },
             "decision": { "number": "45-QĐ/ĐUK", "date": "13/05/2021", "signer": "Phan Văn Khối" } });

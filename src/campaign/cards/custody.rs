@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::Trip;
 use super::handover::{Given, plan};
 use super::ledger::{Decision, Held, Move, Place, Record};
-use super::listed::Listed;
+use super::listed::{Later, Listed};
 use crate::campaign::{Access, Error, Level, Unit, access};
 use crate::model::scalar::Date;
 use crate::store::{Account, Store};
@@ -197,6 +197,8 @@ pub struct TripRow {
     pub overdue: usize,
     /// Listed, their lists gone up, and never collected.
     pub not_collected: usize,
+    /// Followed up later: probationary members (box 4), cards not stamped.
+    pub later: usize,
 }
 
 /// The whole round trip as `account` reaches it: per unit, and the closing
@@ -214,6 +216,8 @@ pub struct RoundTrip {
     pub unaccounted: Vec<CardView>,
     /// Members kept at the Board for follow-up, and why.
     pub pending: Vec<CardView>,
+    /// Members whose card did not travel, followed up later, and why.
+    pub later: Vec<Later>,
     /// Whether every card that entered the chain is accounted for.
     pub complete: bool,
     /// How many cards entered the chain.
@@ -242,6 +246,7 @@ pub async fn closing_workbook(store: &Store, campaign: &str, reached: &[&Unit]) 
             n(row.overdue),
             n(row.pending),
             n(row.back),
+            n(row.later),
         ]
     };
     let mut units: Vec<Vec<String>> = trip.rows.iter().map(count).collect();
@@ -258,6 +263,20 @@ pub async fn closing_workbook(store: &Store, campaign: &str, reached: &[&Unit]) 
             c.outcome.clone().unwrap_or_default(),
         ]
     };
+    // Kept at the Board by its decision, then the cards that never travelled.
+    let follow_up = trip
+        .pending
+        .iter()
+        .map(|c| (c.name.clone(), c.birth_date.clone(), c.cell.clone(), c.number_now.clone(), c.outcome.clone()))
+        .chain(
+            trip.later
+                .iter()
+                .map(|l| (l.name.clone(), l.birth_date.clone(), l.cell.clone(), l.number.clone(), Some(l.why.clone()))),
+        )
+        .map(|(name, birth, cell, number, why)| {
+            vec![name, birth, cell, number.unwrap_or_default(), why.unwrap_or_default()]
+        })
+        .collect();
     let conclusion = if trip.complete {
         format!("Cả {} thẻ đã vào chuyến đều có nơi: về tay đảng viên hoặc giữ lại theo dõi.", trip.entered)
     } else {
@@ -269,12 +288,23 @@ pub async fn closing_workbook(store: &Store, campaign: &str, reached: &[&Unit]) 
         vec!["Thẻ đã vào chuyến".to_owned(), trip.entered.to_string()],
         vec!["Chưa về tay đảng viên".to_owned(), trip.unaccounted.len().to_string()],
         vec!["Giữ lại theo dõi".to_owned(), trip.pending.len().to_string()],
+        vec!["Thẻ không đi, theo dõi sau".to_owned(), trip.later.len().to_string()],
         vec!["Kết luận".to_owned(), conclusion],
     ];
     Ok(workbook(&[
         Sheet {
             name: "Tổng hợp",
-            titles: &["Đơn vị", "Cấp", "Trên danh sách", "Chưa thu", "Đang ngoài tay", "Quá hạn", "Theo dõi", "Đã trả"],
+            titles: &[
+                "Đơn vị",
+                "Cấp",
+                "Trên danh sách",
+                "Chưa thu",
+                "Đang ngoài tay",
+                "Quá hạn",
+                "Theo dõi",
+                "Đã trả",
+                "Theo dõi sau",
+            ],
             rows: units,
         },
         Sheet {
@@ -291,6 +321,11 @@ pub async fn closing_workbook(store: &Store, campaign: &str, reached: &[&Unit]) 
             ],
             rows: cards.iter().map(card).collect(),
         },
+        Sheet {
+            name: "Theo dõi sau",
+            titles: &["Họ và tên", "Ngày sinh", "Chi bộ", "Số thẻ", "Lý do, việc phải làm"],
+            rows: follow_up,
+        },
         Sheet { name: "Kết luận", titles: &["Mục", "Nội dung"], rows: closing },
     ]))
 }
@@ -305,7 +340,7 @@ async fn account(store: &Store, campaign: &str, reached: &[&Unit]) -> Result<(Ro
     let names: HashMap<&str, &str> = trip.units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
     let mut rows = Vec::new();
     let mut total = TripRow { name: "Cộng".into(), ..TripRow::default() };
-    let (mut unaccounted, mut pending, mut every) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut unaccounted, mut pending, mut every, mut later) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut entered = 0;
     for unit in reached {
         let cells = trip.cells_within(&unit.code);
@@ -348,6 +383,12 @@ async fn account(store: &Store, campaign: &str, reached: &[&Unit]) -> Result<(Ro
                 row.not_collected += usize::from(held.is_none() && gone_up);
                 count(member, held, own);
             }
+            let followed = trip.later.get(&cell.code).map_or(&[][..], Vec::as_slice);
+            row.later += followed.len();
+            if own {
+                let cell_name = names.get(cell.code.as_str()).copied().unwrap_or(&cell.code);
+                later.extend(followed.iter().map(|l| Later { cell: cell_name.to_owned(), ..l.clone() }));
+            }
         }
         if own {
             total.listed += row.listed;
@@ -356,6 +397,7 @@ async fn account(store: &Store, campaign: &str, reached: &[&Unit]) -> Result<(Ro
             total.pending += row.pending;
             total.overdue += row.overdue;
             total.not_collected += row.not_collected;
+            total.later += row.later;
         }
         rows.push(row);
     }
@@ -369,6 +411,7 @@ async fn account(store: &Store, campaign: &str, reached: &[&Unit]) -> Result<(Ro
         rows,
         unaccounted,
         pending,
+        later,
         complete,
         entered,
     };

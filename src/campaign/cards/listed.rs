@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::roster::{Card, Roster};
+use crate::model::roster::{Card, Roster, Standing};
 
 /// The list a member is on, which says what travels with them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -92,6 +92,48 @@ pub fn listed(cell: &str, roster: &Roster) -> Vec<Listed> {
         .collect()
 }
 
+/// A member whose card does not travel but is followed up (plan §2, §5):
+/// a probationary member, whose card is issued with box 4 stamped once they
+/// become a full member; a full member whose card is not stamped this
+/// round, and is of no value after the window.
+#[derive(Debug, Clone, Serialize)]
+pub struct Later {
+    pub cell: String,
+    pub name: String,
+    pub birth_date: String,
+    pub number: Option<String>,
+    /// Why, and what is to be done, in words.
+    pub why: String,
+}
+
+/// The members of the cell `cell`'s roster who are followed up later.
+pub fn later(cell: &str, roster: &Roster) -> Vec<Later> {
+    roster
+        .members
+        .iter()
+        .filter_map(|member| {
+            let why = match &member.standing {
+                Standing::Probationary => format!(
+                    "đảng viên dự bị (kết nạp {}): khi được công nhận chính thức và có quyết định phát thẻ, \
+                     đóng dấu ô số 4 trước khi trao thẻ",
+                    member.admitted_on
+                ),
+                Standing::Full { card: Card::NotStamped { reason, .. }, .. } => {
+                    format!("không đóng dấu đợt này ({}): thẻ hết giá trị sử dụng sau hạn kiểm tra", reason.as_str())
+                }
+                Standing::Full { .. } => return None,
+            };
+            Some(Later {
+                cell: cell.to_owned(),
+                name: member.full_name.as_str().to_owned(),
+                birth_date: member.birth_date.to_string(),
+                number: member.card_number().map(ToString::to_string),
+                why,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +155,18 @@ mod tests {
         assert_eq!(stamp.key, format!("vp/{}", stamp.number.as_ref().unwrap()));
         let without = listed.iter().find(|l| l.list == List::NoCard).unwrap();
         assert_eq!(without.key, format!("vp/{}/{}", without.name, without.birth_date));
+    }
+
+    #[test]
+    fn probationary_members_and_cards_not_stamped_are_followed_up_later() {
+        let roster = Roster::parse(&crate::sample::roster(60, 3), &JsonPath::root(), None).ok().unwrap().value;
+        let later = later("vp", &roster);
+        let listed = listed("vp", &roster);
+        assert_eq!(later.len() + listed.len(), roster.members.len(), "every member travels or is followed up");
+        let box4 = later.iter().filter(|l| l.why.contains("ô số 4")).count();
+        let probationary = roster.members.iter().filter(|m| matches!(m.standing, Standing::Probationary)).count();
+        assert_eq!(box4, probationary);
+        assert!(box4 > 0 && box4 < later.len(), "the sample has both: {later:?}");
+        assert!(later.iter().any(|l| l.why.starts_with("không đóng dấu đợt này (")), "{later:?}");
     }
 }

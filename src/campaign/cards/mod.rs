@@ -40,6 +40,8 @@ struct Trip {
     settings: Campaign,
     /// By cell code, in the tree's order of the cells.
     lists: HashMap<String, Vec<Listed>>,
+    /// By cell code: the members followed up later.
+    later: HashMap<String, Vec<listed::Later>>,
     ledger: Ledger,
 }
 
@@ -52,7 +54,7 @@ impl Trip {
         let units = store.units(campaign).await?;
         let root = units.first().ok_or_else(|| StoreError::Corrupt("chiến dịch không có đơn vị".into()))?;
         let bodies = store.bodies_below(campaign, &root.code).await?;
-        let mut lists = HashMap::new();
+        let (mut lists, mut later) = (HashMap::new(), HashMap::new());
         for cell in within(scope, &units).into_iter().filter(|u| u.level.keeps_roster()) {
             let Some(body) = bodies.get(&cell.code) else { continue };
             let value = serde_json::from_str(body).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -61,6 +63,7 @@ impl Trip {
             match Roster::parse(&with_settings(value, &text)?, &JsonPath::root(), None) {
                 Ok(roster) => {
                     lists.insert(cell.code.clone(), listed::listed(&cell.code, &roster.value));
+                    later.insert(cell.code.clone(), listed::later(&cell.code, &roster.value));
                 }
                 Err(problems) => {
                     tracing::warn!(
@@ -73,7 +76,7 @@ impl Trip {
             }
         }
         let ledger = Ledger::replay(&store.card_records(campaign).await?)?;
-        Ok(Self { units, settings, lists, ledger })
+        Ok(Self { units, settings, lists, later, ledger })
     }
 
     /// The units that keep a roster at or below `code`, in the tree's order.
