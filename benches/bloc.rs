@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use kttdv::{EngineConfig, Kind, PdfFlavour, Renderer};
+use kttdv::{EngineConfig, Kind, Output, PdfFlavour, Renderer};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -18,16 +18,21 @@ fn main() {
     let input = kttdv::sample::bloc(committees, members);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     for (threads, cells) in [(1, false), (cores, false), (cores, true)] {
-        let renderer = Renderer::new(&EngineConfig::default()).unwrap().with_threads(threads).with_cell_packets(cells);
+        let renderer = Renderer::new(&EngineConfig::default()).unwrap().with_cell_packets(cells);
         let started = Instant::now();
         let submission = renderer.submission(Kind::HoSoBan, &input).unwrap();
         let (mut files, mut bytes) = (0, 0);
         renderer
-            .render_files(submission, PdfFlavour::WITH_DATA, None, &|_, _| {}, &mut |_, made| {
-                files += 1;
-                bytes += made.len();
-                Ok(())
-            })
+            .render_files(
+                submission,
+                Output::pdf(PdfFlavour::WITH_DATA).on_threads(threads),
+                &|_, _| {},
+                &mut |_, made| {
+                    files += 1;
+                    bytes += made.len();
+                    Ok(())
+                },
+            )
             .unwrap();
         println!(
             "{committees} committees × 4 cells × {members} members, {threads} thread(s){}: {:.1} s, {} files, {:.1} MB",

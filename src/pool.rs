@@ -90,6 +90,26 @@ impl Pool {
 
     /// Runs `job` on a blocking thread once a worker is free.
     pub async fn run<T: Send + 'static>(&self, job: impl FnOnce() -> T + Send + 'static) -> Result<T, Refused> {
+        self.run_on(false, move |_| job()).await
+    }
+
+    /// Runs `job` as [`Pool::run`] does, with the workers free when it
+    /// starts besides its own: `job(threads)` may keep that many threads
+    /// busy (a submission's files), and those workers stay its until it
+    /// ends, so the pool never runs more than its workers. It waits for one
+    /// worker only: never longer than any other job.
+    pub async fn run_wide<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(usize) -> T + Send + 'static,
+    ) -> Result<T, Refused> {
+        self.run_on(true, job).await
+    }
+
+    async fn run_on<T: Send + 'static>(
+        &self,
+        wide: bool,
+        job: impl FnOnce(usize) -> T + Send + 'static,
+    ) -> Result<T, Refused> {
         if self.admitted.fetch_add(1, Ordering::SeqCst) >= self.workers + self.queue {
             self.admitted.fetch_sub(1, Ordering::SeqCst);
             return Err(Refused::Busy);
@@ -102,7 +122,7 @@ impl Pool {
             .expect("the semaphore is never closed");
         let wanted = Arc::new(AtomicBool::new(true));
         let _waiting = Waiting(wanted.clone());
-        let (running, admitted) = (self.running.clone(), self.admitted.clone());
+        let (running, admitted, permits) = (self.running.clone(), self.admitted.clone(), self.permits.clone());
         let outcome = tokio::task::spawn_blocking(move || {
             // The worker is this job's until it ends, even if nobody waits for it.
             let _permit = permit;
@@ -110,8 +130,10 @@ impl Pool {
                 return None;
             }
             let _running = Counted::enter(&running);
+            let extra: Vec<_> =
+                std::iter::from_fn(|| wide.then(|| permits.clone().try_acquire_owned().ok()).flatten()).collect();
             let started = Instant::now();
-            let done = job();
+            let done = job(1 + extra.len());
             // A large render leaves hundreds of MB cached; with nothing else
             // to do, give them back rather than hold them while idle.
             if started.elapsed() > LARGE_JOB && admitted.load(Ordering::SeqCst) == 1 {
@@ -125,5 +147,36 @@ impl Pool {
             Ok(None) => Err(Refused::Late),
             Err(err) => Err(Refused::Failed(err.to_string())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_wide_job_takes_the_workers_free_when_it_starts_and_gives_them_back() {
+        let pool = Arc::new(Pool::new(3, 4, Duration::from_secs(10)));
+        assert_eq!(pool.run_wide(|threads| threads).await.unwrap(), 3, "all three free");
+        // One worker busy until told: the wide job gets the other two.
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (started, running) = tokio::sync::oneshot::channel();
+        let busy = tokio::spawn({
+            let pool = pool.clone();
+            async move {
+                pool.run(move || {
+                    started.send(()).unwrap();
+                    held.recv().unwrap();
+                })
+                .await
+            }
+        });
+        running.await.unwrap();
+        let wide = pool.run_wide(|threads| threads).await.unwrap();
+        release.send(()).unwrap();
+        busy.await.unwrap().unwrap();
+        assert_eq!(wide, 2);
+        assert_eq!(pool.run_wide(|threads| threads).await.unwrap(), 3, "every worker given back");
+        assert_eq!(pool.run(|| 7).await.unwrap(), 7);
     }
 }

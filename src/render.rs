@@ -16,9 +16,6 @@ pub struct Renderer {
     engine: Engine,
     /// The XLSX files' figure columns, from the template folder.
     columns: FigureColumns,
-    /// Files of one submission rendered at once: 1 in the service, whose
-    /// pool spreads requests over the cores; the cores on the command line.
-    threads: usize,
     /// Whether the Board's submission holds every cell's packet too.
     cell_packets: bool,
 }
@@ -56,12 +53,7 @@ impl Renderer {
         let bytes = engine.template_file(path).ok_or_else(|| SetupError::MissingTemplateFile(path.into()))?;
         let columns =
             FigureColumns::parse(&bytes).map_err(|e| SetupError::BadTemplateData(path.into(), e.to_string()))?;
-        Ok(Self { engine, columns, threads: 1, cell_packets: false })
-    }
-
-    /// Renders the files of one submission `threads` at a time.
-    pub fn with_threads(self, threads: usize) -> Self {
-        Self { threads: threads.max(1), ..self }
+        Ok(Self { engine, columns, cell_packets: false })
     }
 
     /// Makes the Board's submission hold every cell's packet too, each in
@@ -122,7 +114,7 @@ impl Renderer {
     pub fn make(&self, kind: Kind, input: &Value, output: Output) -> Result<Rendered, Error> {
         match output.format {
             OutFormat::Pdf if !kind.is_bundle() => self.render_as(kind, input, Format::Pdf(output.flavour)),
-            OutFormat::Pdf | OutFormat::Zip => self.zip(kind, input, output.flavour, output.kept),
+            OutFormat::Pdf | OutFormat::Zip => self.zip(kind, input, output),
             OutFormat::Png => self.render_as(kind, input, Format::Preview),
             OutFormat::Json => {
                 let checked = crate::kinds::reconcile(input).map_err(Error::Input)?;
@@ -174,13 +166,12 @@ impl Renderer {
     /// The files of a kind that makes several, in one ZIP: the cell's five
     /// forms for `packet`, a whole submission for the committee and Board
     /// kinds; the PDFs made before taken from `kept`, those made put there.
-    fn zip(&self, kind: Kind, input: &Value, flavour: PdfFlavour, kept: Option<&dyn Kept>) -> Result<Rendered, Error> {
+    fn zip(&self, kind: Kind, input: &Value, output: Output) -> Result<Rendered, Error> {
         let submission = self.submission(kind, input)?;
         let (file_name, title) =
             (format!("{}.zip", submission.name), format!("{} - {}.zip", kind.label(), submission.subject));
         let warnings = submission.warnings.clone();
-        let bytes =
-            self.write_zip(submission, flavour, std::io::Cursor::new(Vec::new()), kept, &|_, _| {})?.into_inner();
+        let bytes = self.write_zip(submission, output, std::io::Cursor::new(Vec::new()), &|_, _| {})?.into_inner();
         Ok(Rendered { bytes, file_name, title, pages: 0, slots: Vec::new(), warnings })
     }
 
@@ -202,36 +193,37 @@ impl Renderer {
     pub fn write_zip<W: Write + std::io::Seek>(
         &self,
         submission: Submission,
-        flavour: PdfFlavour,
+        output: Output,
         out: W,
-        kept: Option<&dyn Kept>,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<W, Error> {
         let mut zip = zip::ZipWriter::new(out);
         // PDFs are compressed already; no clock, so the same input gives the same bytes.
         let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-        self.render_files(submission, flavour, kept, progress, &mut |name, bytes| {
+        self.render_files(submission, output, progress, &mut |name, bytes| {
             zip.start_file(name, options)?;
             zip.write_all(&bytes)
         })?;
         zip.finish().map_err(|e| Error::Write(e.into()))
     }
 
-    /// Makes every file of `submission`, `threads` at a time, and hands each
+    /// Makes every file of `submission`, `output.threads` at a time, in
+    /// `output.flavour`, and hands each
     /// to `sink` in the submission's order as soon as it and those before it
     /// are made: memory holds the documents in flight, not the submission.
     /// `progress(done, of)` is told after each file is made. The first
     /// failure, of a render or of the sink, stops the rest. A PDF found in
-    /// `kept` under its address is not made again; one made is put there.
+    /// `output.kept` under its address is not made again; one made is put
+    /// there.
     pub fn render_files(
         &self,
         submission: Submission,
-        flavour: PdfFlavour,
-        kept: Option<&dyn Kept>,
+        output: Output,
         progress: &(dyn Fn(usize, usize) + Sync),
         sink: &mut dyn FnMut(&str, Vec<u8>) -> std::io::Result<()>,
     ) -> Result<(), Error> {
         let Submission { kind, input, files, .. } = submission;
+        let Output { flavour, kept, threads, .. } = output;
         let count = files.len();
         let format = Format::Pdf(flavour);
         // Each PDF carries exactly what it was made from, sealed once a part.
@@ -247,7 +239,7 @@ impl Renderer {
         let (next, done) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let (made, arrived) = std::sync::mpsc::channel::<(usize, String, Made)>();
         std::thread::scope(|scope| {
-            for _ in 0..self.threads.min(count.max(1)) {
+            for _ in 0..threads.min(count.max(1)) {
                 let made = made.clone();
                 let (work, next, done, sealed) = (&work, &next, &done, &sealed);
                 scope.spawn(move || {
@@ -313,29 +305,32 @@ impl Renderer {
     }
 }
 
-/// What to make of an input: the format, the PDFs' flavour, and where the
-/// files of a submission made before are kept.
+/// What to make of an input: the format, the PDFs' flavour, where the
+/// files of a submission made before are kept, and how many of its files
+/// are made at once.
 #[derive(Clone, Copy)]
 pub struct Output<'a> {
     pub format: OutFormat,
     pub flavour: PdfFlavour,
     pub kept: Option<&'a dyn Kept>,
+    /// 1 unless told: the service's pool hands out its free workers.
+    pub threads: usize,
 }
 
 impl Output<'static> {
     /// One PDF (a ZIP for the kinds that make several files).
     pub fn pdf(flavour: PdfFlavour) -> Self {
-        Output { format: OutFormat::Pdf, flavour, kept: None }
+        Output { format: OutFormat::Pdf, flavour, kept: None, threads: 1 }
     }
 
     /// A ZIP of the files.
     pub fn zip(flavour: PdfFlavour) -> Self {
-        Output { format: OutFormat::Zip, flavour, kept: None }
+        Output { format: OutFormat::Zip, flavour, kept: None, threads: 1 }
     }
 
     /// `format`, its PDFs with their data attached.
     pub fn of(format: OutFormat, flavour: PdfFlavour) -> Self {
-        Output { format, flavour, kept: None }
+        Output { format, flavour, kept: None, threads: 1 }
     }
 }
 
@@ -343,6 +338,11 @@ impl<'a> Output<'a> {
     /// The same, the files made before taken from `kept`.
     pub fn kept_in(self, kept: &'a dyn Kept) -> Output<'a> {
         Output { kept: Some(kept), ..self }
+    }
+
+    /// The same, a submission's files made `threads` at a time.
+    pub fn on_threads(self, threads: usize) -> Output<'a> {
+        Output { threads: threads.max(1), ..self }
     }
 }
 

@@ -144,8 +144,9 @@ impl Campaigns<'_> {
         let (renderer, job_files) = (self.renderer.clone(), files.clone());
         let rendered = self
             .pool
-            .run(move || {
-                let output = Output::of(format, PdfFlavour::WITH_DATA).kept_in(job_files.as_ref());
+            .run_wide(move |threads| {
+                // A submission's files on every worker free now, as on the command line.
+                let output = Output::of(format, PdfFlavour::WITH_DATA).kept_in(job_files.as_ref()).on_threads(threads);
                 // Each part passed its checks when saved; together they may not
                 // (one member on two cells' rosters): the unit's problems.
                 renderer.make(kind, &input, output)

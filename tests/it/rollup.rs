@@ -10,7 +10,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader};
 use common::*;
-use kttdv::{Kind, PdfFlavour};
+use kttdv::{Kind, Output, PdfFlavour};
 use serde_json::{Value, json};
 
 /// The nine figures of a row of form 6, in column order.
@@ -78,7 +78,7 @@ fn hierarchy(seed: u64) -> Value {
 }
 
 fn pdf(kind: Kind, input: &Value) -> Vec<u8> {
-    match RENDERER.make(kind, input, kttdv::Output::pdf(PdfFlavour::PLAIN)) {
+    match RENDERER.make(kind, input, Output::pdf(PdfFlavour::PLAIN)) {
         Ok(rendered) => rendered.bytes,
         Err(kttdv::Error::Input(problems)) => panic!("input rejected: {problems:#?}"),
         Err(err) => panic!("{err}"),
@@ -515,7 +515,7 @@ fn check_refuses_a_reconciliation_without_its_roll_as_render_does() {
     let checked = as_json(RENDERER.check(Kind::DoiChieu, &board).unwrap_err());
     assert_eq!(checked[0]["code"], "missing-roll", "{checked}");
     assert_eq!(checked[0]["path"], "$.roll", "{checked}");
-    match RENDERER.make(Kind::DoiChieu, &board, kttdv::Output::pdf(PdfFlavour::PLAIN)) {
+    match RENDERER.make(Kind::DoiChieu, &board, Output::pdf(PdfFlavour::PLAIN)) {
         Err(kttdv::Error::Input(problems)) => assert_eq!(as_json(problems), checked),
         other => panic!("render should refuse it as check does: {:?}", other.map(|r| r.file_name)),
     }
@@ -548,9 +548,8 @@ fn a_namesake_in_another_cell_is_an_error_until_a_roster_says_they_are_two_peopl
 fn a_cell_sent_twice_is_one_problem_and_a_cell_of_another_superior_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let roster: Value = serde_json::from_str(&example("cell.json")).unwrap();
-    let packet = RENDERER
-        .make(Kind::Packet, &json_input(&example("cell.json")), kttdv::Output::pdf(PdfFlavour::WITH_DATA))
-        .unwrap();
+    let packet =
+        RENDERER.make(Kind::Packet, &json_input(&example("cell.json")), Output::pdf(PdfFlavour::WITH_DATA)).unwrap();
     std::fs::write(dir.path().join("van-phong.json"), roster.to_string()).unwrap();
     std::fs::write(dir.path().join("van-phong.pdf"), &packet.bytes).unwrap();
     let mut committee: Value = serde_json::from_str(&example("committee.json")).unwrap();
@@ -631,7 +630,7 @@ fn a_submission_made_on_several_threads_is_the_same_bytes() {
     let board = hierarchy(5);
     let one = made(&RENDERER, &board, PdfFlavour::WITH_DATA);
     let config = kttdv::EngineConfig::default();
-    let four = kttdv::Renderer::new(&config).unwrap().with_threads(4);
+    let four = kttdv::Renderer::new(&config).unwrap();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let mut many = Vec::new();
     let submission = four.submission(Kind::HoSoBan, &board).unwrap();
@@ -639,7 +638,7 @@ fn a_submission_made_on_several_threads_is_the_same_bytes() {
         done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         assert_eq!(of, one.len());
     };
-    four.render_files(submission, PdfFlavour::WITH_DATA, None, &progress, &mut |name, bytes| {
+    four.render_files(submission, Output::pdf(PdfFlavour::WITH_DATA).on_threads(4), &progress, &mut |name, bytes| {
         many.push((name.to_owned(), bytes));
         Ok(())
     })
@@ -655,15 +654,14 @@ fn a_submission_made_on_several_threads_is_the_same_bytes() {
 #[test]
 fn a_file_that_cannot_be_written_stops_the_submission_at_once() {
     let board = hierarchy(6);
-    let renderer = kttdv::Renderer::new(&kttdv::EngineConfig::default()).unwrap().with_threads(2);
+    let renderer = kttdv::Renderer::new(&kttdv::EngineConfig::default()).unwrap();
     let submission = renderer.submission(Kind::HoSoBan, &board).unwrap();
     let total = submission.file_names().count();
     let made = std::sync::atomic::AtomicUsize::new(0);
     let mut offered = Vec::new();
     let outcome = renderer.render_files(
         submission,
-        PdfFlavour::PLAIN,
-        None,
+        Output::pdf(PdfFlavour::PLAIN).on_threads(2),
         &|_, _| {
             made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         },
@@ -685,7 +683,7 @@ fn made(renderer: &kttdv::Renderer, board: &Value, flavour: PdfFlavour) -> Vec<(
     let mut files = Vec::new();
     let submission = renderer.submission(Kind::HoSoBan, board).unwrap();
     renderer
-        .render_files(submission, flavour, None, &|_, _| {}, &mut |name, bytes| {
+        .render_files(submission, Output::pdf(flavour), &|_, _| {}, &mut |name, bytes| {
             files.push((name.to_owned(), bytes));
             Ok(())
         })

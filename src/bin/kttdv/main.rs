@@ -124,8 +124,7 @@ fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
         let mut written = 0;
         let made = renderer.render_files(
             submission,
-            flavour,
-            None,
+            Output::pdf(flavour).on_threads(cores()),
             &|done, of| {
                 bar.set_length(of as u64);
                 bar.set_position(done as u64);
@@ -142,7 +141,8 @@ fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
         eprintln!("Đã ghi {written} tệp vào {path}");
         return Ok(());
     }
-    let result = renderer.make(kind, &input.value, if zip { Output::zip(flavour) } else { Output::pdf(flavour) });
+    let made_as = if zip { Output::zip(flavour) } else { Output::pdf(flavour) };
+    let result = renderer.make(kind, &input.value, made_as.on_threads(cores()));
     let rendered = result.map_err(|err| reporter.failed(&input, err))?;
     reporter.warnings(&input.warnings(rendered.warnings));
     let output = output.unwrap_or_else(|| PathBuf::from(&rendered.file_name));
@@ -470,8 +470,11 @@ fn sample(SampleArgs { what, members, committees, seed, output }: SampleArgs) ->
     write_document(&output.unwrap_or_else(|| PathBuf::from(name)), text.as_bytes())
 }
 
-/// The renderer, a submission's files made on every core at once.
 fn renderer(config: &EngineConfig) -> Result<Renderer, Exit> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    Renderer::new(config).map(|r| r.with_threads(cores)).map_err(internal)
+    Renderer::new(config).map_err(internal)
+}
+
+/// A submission's files are made on every core at once.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
