@@ -11,7 +11,9 @@
 //! render); every report's way up (each cell submitted and approved, each
 //! committee submitted and accepted); and the Board's whole submission
 //! from the store from scratch, then again after one cell's roster changed
-//! (returned with its committee, saved, and up again). See BENCHMARKS.md.
+//! (returned with its committee, saved, and up again). SQLite runs twice:
+//! the server with its default render workers (the cores) and with one.
+//! See BENCHMARKS.md.
 
 #[path = "../tests/it/common.rs"]
 #[allow(dead_code)] // the tests' helpers; this bench needs only the server
@@ -42,16 +44,20 @@ async fn main() {
     std::fs::write(&board, kttdv::sample::bloc(committees, 20).to_string()).unwrap();
     let settings = common::root().join("campaigns/2021-quang-nam.json");
 
-    let mut backends = vec![("SQLite", vec!["--data".to_owned(), work.path().join("data").display().to_string()])];
+    let data = |folder: &str| vec!["--data".to_owned(), work.path().join(folder).display().to_string()];
+    // The server's render workers (`--workers`) besides the store's options:
+    // the cores, and one, for the submission made on every free worker.
+    let mut backends =
+        vec![("SQLite", data("data"), vec![]), ("SQLite, one render worker", data("one"), vec!["--workers", "1"])];
     let admin = std::env::var("KTTDV_TEST_DATABASE_URL").ok();
     let database = format!("kttdv_bench_{}", std::process::id());
     if let Some(admin) = &admin {
         psql(admin, &format!("CREATE DATABASE {database}"));
         let base = &admin[..admin.rfind('/').unwrap()];
-        backends.push(("PostgreSQL", vec!["--database".to_owned(), format!("{base}/{database}")]));
+        backends.push(("PostgreSQL", vec!["--database".to_owned(), format!("{base}/{database}")], vec![]));
     }
     println!("{committees} committees × 4 cells × 20 members");
-    for (label, store) in &backends {
+    for (label, store, serve) in &backends {
         let store: Vec<&str> = store.iter().map(String::as_str).collect();
         let mut init = vec!["campaign", "init", settings.to_str().unwrap(), "--from", board.to_str().unwrap()];
         init.extend(&store);
@@ -60,7 +66,7 @@ async fn main() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         println!("{label}: campaign init from files {:.2} s", started.elapsed().as_secs_f64());
 
-        let server = common::Server::start(&store);
+        let server = common::Server::start(&[&store[..], &serve[..]].concat());
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         let mut create = vec!["admin", "create-user", "ban-to-chuc", "--role", "board", "--campaign", "2021-quang-nam"];
         create.extend(["--unit", "ban"]);
@@ -123,13 +129,18 @@ async fn main() {
         let mut clients = Vec::new();
         for c in 0..16 {
             let (times, errors, base) = (times.clone(), errors.clone(), server.base.clone());
-            // Each client its own cell, whose secretary saves (seeds from 8: above the Bloc's card numbers).
-            let k = c * cells.len() / 16;
-            let (cell, name) = cells[k].clone();
-            let user = people[&cell].clone();
+            // Each round of each client another cell, whose secretary saves (seeds from 8: above
+            // the Bloc's card numbers): a unit may save 60 versions an hour.
+            let rounds: Vec<_> = (0..100)
+                .map(|round| {
+                    let k = (c + 16 * round) % cells.len();
+                    let (cell, name) = cells[k].clone();
+                    (k, cell.clone(), name, people[&cell].clone())
+                })
+                .collect();
             clients.push(tokio::spawn(async move {
-                for round in 0..100 {
-                    let body = kttdv::sample::cell(30, 8 + k as u64 + round % 2, &name, "Đảng bộ");
+                for (round, (k, cell, name, user)) in rounds.into_iter().enumerate() {
+                    let body = kttdv::sample::cell(30, 8 + k as u64 + round as u64 % 2, &name, "Đảng bộ");
                     let url = format!("{base}/api/campaigns/2021-quang-nam/units/{cell}/submission");
                     let sent = Instant::now();
                     let answer = user.put(&url).json(&body).send().await.unwrap();
