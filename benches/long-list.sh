@@ -19,15 +19,8 @@ trap 'rm -rf "$work"' EXIT
 lengths=("$@")
 ((${#lengths[@]})) || lengths=(2000 8000 32000)
 
-cp -r "$root/form-templates" "$work/t"
-printf '#import "forms/tong-hop.typ": form\n#form(json("/data.json"))\n' >"$work/t/tong-hop.typ"
-# kttdv supplies the data a PDF carries there; a plain PDF carries none.
-: >"$work/t/attachment.json"
-cat >"$work/stock.py" <<EOF
-import typst
-typst.compile("$work/t/tong-hop.typ", output="$work/stock.pdf", root="$work/t",
-              font_paths=["$root/fonts"], ignore_system_fonts=True, pdf_tags=False)
-EOF
+source "$root/benches/stock-typst-entry.sh"
+stock_entry tong-hop
 
 # "<seconds> s, <peak> MB" of a whole process.
 measure() {

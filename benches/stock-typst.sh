@@ -20,16 +20,9 @@ trap 'rm -rf "$work"' EXIT
 
 "$kttdv" sample chi-bo --members "$members" -o "$work/roster.json" 2>/dev/null
 # Stock Typst reads the same templates with the entry kttdv generates.
-cp -r "$root/form-templates" "$work/t"
+source "$root/benches/stock-typst-entry.sh"
+stock_entry mau-2
 "$kttdv" render mau-2 "$work/roster.json" --template-data -o "$work/t/data.json" 2>/dev/null
-printf '#import "forms/mau-2.typ": form\n#form(json("/data.json"))\n' >"$work/t/mau-2.typ"
-# kttdv supplies the data a PDF carries there; a plain PDF carries none.
-: >"$work/t/attachment.json"
-cat >"$work/stock.py" <<EOF
-import typst
-typst.compile("$work/t/mau-2.typ", output="$work/stock.pdf", root="$work/t",
-              font_paths=["$root/fonts"], ignore_system_fonts=True, pdf_tags=False)
-EOF
 
 python3 "$work/stock.py"
 "$kttdv" render mau-2 "$work/roster.json" --plain-pdf --no-signature-fields -o "$work/plain.pdf" 2>/dev/null
