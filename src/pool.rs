@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Why a job did not run.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +38,29 @@ pub struct Pool {
     workers: usize,
     queue: usize,
     wait: Duration,
+}
+
+/// The workers a wide job was lent besides its own, held until it gives
+/// them back or ends.
+pub struct Borrowed {
+    permits: std::sync::Mutex<Vec<OwnedSemaphorePermit>>,
+    admitted: Arc<AtomicUsize>,
+    running: Arc<AtomicUsize>,
+}
+
+impl crate::Lent for Borrowed {
+    fn threads(&self) -> usize {
+        1 + self.permits.lock().expect("not poisoned").len()
+    }
+
+    /// Gives one worker back when a job admitted is not running: it waits
+    /// for a worker.
+    fn give_back(&self) -> bool {
+        if self.admitted.load(Ordering::SeqCst) <= self.running.load(Ordering::SeqCst) {
+            return false;
+        }
+        self.permits.lock().expect("not poisoned").pop().is_some()
+    }
 }
 
 /// Counts one out of a number however it ends.
@@ -93,14 +116,15 @@ impl Pool {
         self.run_on(false, move |_| job()).await
     }
 
-    /// Runs `job` as [`Pool::run`] does, with the workers free when it
-    /// starts besides its own: `job(threads)` may keep that many threads
-    /// busy (a submission's files), and those workers stay its until it
-    /// ends, so the pool never runs more than its workers. It waits for one
-    /// worker only: never longer than any other job.
+    /// Runs `job` as [`Pool::run`] does, lent the workers free when it
+    /// starts besides its own: it may keep [`Lent::threads`] threads busy
+    /// (a submission's files), so the pool never runs more than its
+    /// workers, and gives one back whenever [`Lent::give_back`] says another
+    /// job waits for it. It waits for one worker only: never longer than
+    /// any other job.
     pub async fn run_wide<T: Send + 'static>(
         &self,
-        job: impl FnOnce(usize) -> T + Send + 'static,
+        job: impl FnOnce(&Borrowed) -> T + Send + 'static,
     ) -> Result<T, Refused> {
         self.run_on(true, job).await
     }
@@ -108,7 +132,7 @@ impl Pool {
     async fn run_on<T: Send + 'static>(
         &self,
         wide: bool,
-        job: impl FnOnce(usize) -> T + Send + 'static,
+        job: impl FnOnce(&Borrowed) -> T + Send + 'static,
     ) -> Result<T, Refused> {
         if self.admitted.fetch_add(1, Ordering::SeqCst) >= self.workers + self.queue {
             self.admitted.fetch_sub(1, Ordering::SeqCst);
@@ -130,10 +154,12 @@ impl Pool {
                 return None;
             }
             let _running = Counted::enter(&running);
+            let running = running.clone();
             let extra: Vec<_> =
                 std::iter::from_fn(|| wide.then(|| permits.clone().try_acquire_owned().ok()).flatten()).collect();
+            let lent = Borrowed { permits: std::sync::Mutex::new(extra), admitted: admitted.clone(), running };
             let started = Instant::now();
-            let done = job(1 + extra.len());
+            let done = job(&lent);
             // A large render leaves hundreds of MB cached; with nothing else
             // to do, give them back rather than hold them while idle.
             if started.elapsed() > LARGE_JOB && admitted.load(Ordering::SeqCst) == 1 {
@@ -153,11 +179,12 @@ impl Pool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Lent;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_wide_job_takes_the_workers_free_when_it_starts_and_gives_them_back() {
         let pool = Arc::new(Pool::new(3, 4, Duration::from_secs(10)));
-        assert_eq!(pool.run_wide(|threads| threads).await.unwrap(), 3, "all three free");
+        assert_eq!(pool.run_wide(|lent| lent.threads()).await.unwrap(), 3, "all three free");
         // One worker busy until told: the wide job gets the other two.
         let (release, held) = std::sync::mpsc::channel::<()>();
         let (started, running) = tokio::sync::oneshot::channel();
@@ -172,11 +199,49 @@ mod tests {
             }
         });
         running.await.unwrap();
-        let wide = pool.run_wide(|threads| threads).await.unwrap();
+        let wide = pool.run_wide(|lent| lent.threads()).await.unwrap();
         release.send(()).unwrap();
         busy.await.unwrap().unwrap();
         assert_eq!(wide, 2);
-        assert_eq!(pool.run_wide(|threads| threads).await.unwrap(), 3, "every worker given back");
+        assert_eq!(pool.run_wide(|lent| lent.threads()).await.unwrap(), 3, "every worker given back");
         assert_eq!(pool.run(|| 7).await.unwrap(), 7);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_wide_job_gives_a_worker_back_as_soon_as_another_job_waits() {
+        let pool = Arc::new(Pool::new(2, 4, Duration::from_secs(10)));
+        let (arrived, waiting) = std::sync::mpsc::channel::<()>();
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let wide = tokio::spawn({
+            let pool = pool.clone();
+            async move {
+                pool.run_wide(move |lent| {
+                    let threads = lent.threads();
+                    assert!(!lent.give_back(), "nobody waits yet");
+                    waiting.recv().unwrap();
+                    // The other job is admitted and waits for a worker.
+                    let deadline = Instant::now() + Duration::from_secs(5);
+                    while !lent.give_back() {
+                        assert!(Instant::now() < deadline, "the other job never waited");
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    // It runs on the worker given back while this job goes on.
+                    finished.recv_timeout(Duration::from_secs(5)).expect("the other job ran beside this one");
+                    threads
+                })
+                .await
+            }
+        });
+        // The wide job has both workers; this one waits until one comes back.
+        while pool.running() == 0 {
+            tokio::task::yield_now().await;
+        }
+        let other = tokio::spawn({
+            let pool = pool.clone();
+            async move { pool.run(move || done.send(()).unwrap()).await }
+        });
+        arrived.send(()).unwrap();
+        other.await.unwrap().unwrap();
+        assert_eq!(wide.await.unwrap().unwrap(), 2);
     }
 }

@@ -223,7 +223,7 @@ impl Renderer {
         sink: &mut dyn FnMut(&str, Vec<u8>) -> std::io::Result<()>,
     ) -> Result<(), Error> {
         let Submission { kind, input, files, .. } = submission;
-        let Output { flavour, kept, threads, .. } = output;
+        let Output { flavour, kept, threads, lent, .. } = output;
         let count = files.len();
         let format = Format::Pdf(flavour);
         // Each PDF carries exactly what it was made from, sealed once a part.
@@ -239,11 +239,15 @@ impl Renderer {
         let (next, done) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let (made, arrived) = std::sync::mpsc::channel::<(usize, String, Made)>();
         std::thread::scope(|scope| {
-            for _ in 0..threads.min(count.max(1)) {
+            for thread in 0..threads.min(count.max(1)) {
                 let made = made.clone();
                 let (work, next, done, sealed) = (&work, &next, &done, &sealed);
                 scope.spawn(move || {
                     loop {
+                        // A lent worker goes back between files when another job waits.
+                        if thread > 0 && lent.is_some_and(|l| l.give_back()) {
+                            break;
+                        }
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         let Some(file) = work.get(i).and_then(|w| w.lock().expect("not poisoned").take()) else {
                             break;
@@ -315,22 +319,24 @@ pub struct Output<'a> {
     pub kept: Option<&'a dyn Kept>,
     /// 1 unless told: the service's pool hands out its free workers.
     pub threads: usize,
+    /// Where `threads` came from, when they are lent.
+    pub lent: Option<&'a dyn Lent>,
 }
 
 impl Output<'static> {
     /// One PDF (a ZIP for the kinds that make several files).
     pub fn pdf(flavour: PdfFlavour) -> Self {
-        Output { format: OutFormat::Pdf, flavour, kept: None, threads: 1 }
+        Output { format: OutFormat::Pdf, flavour, kept: None, threads: 1, lent: None }
     }
 
     /// A ZIP of the files.
     pub fn zip(flavour: PdfFlavour) -> Self {
-        Output { format: OutFormat::Zip, flavour, kept: None, threads: 1 }
+        Output { format: OutFormat::Zip, flavour, kept: None, threads: 1, lent: None }
     }
 
     /// `format`, its PDFs with their data attached.
     pub fn of(format: OutFormat, flavour: PdfFlavour) -> Self {
-        Output { format, flavour, kept: None, threads: 1 }
+        Output { format, flavour, kept: None, threads: 1, lent: None }
     }
 }
 
@@ -344,6 +350,21 @@ impl<'a> Output<'a> {
     pub fn on_threads(self, threads: usize) -> Output<'a> {
         Output { threads: threads.max(1), ..self }
     }
+
+    /// The same, on the workers `lent`, each but the first given back as
+    /// soon as it is asked for.
+    pub fn on_lent(self, lent: &'a dyn Lent) -> Output<'a> {
+        Output { lent: Some(lent), ..self.on_threads(lent.threads()) }
+    }
+}
+
+/// Workers lent to a submission by a pool that serves others too.
+pub trait Lent: Sync {
+    /// How many threads may make files now.
+    fn threads(&self) -> usize;
+    /// Whether one thread should stop and give its worker back, because
+    /// another job waits for one.
+    fn give_back(&self) -> bool;
 }
 
 /// Files made before, by address: what a store keeps so that a submission

@@ -144,9 +144,9 @@ impl Campaigns<'_> {
         let (renderer, job_files) = (self.renderer.clone(), files.clone());
         let rendered = self
             .pool
-            .run_wide(move |threads| {
+            .run_wide(move |lent| {
                 // A submission's files on every worker free now, as on the command line.
-                let output = Output::of(format, PdfFlavour::WITH_DATA).kept_in(job_files.as_ref()).on_threads(threads);
+                let output = Output::of(format, PdfFlavour::WITH_DATA).kept_in(job_files.as_ref()).on_lent(lent);
                 // Each part passed its checks when saved; together they may not
                 // (one member on two cells' rosters): the unit's problems.
                 renderer.make(kind, &input, output)

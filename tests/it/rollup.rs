@@ -652,6 +652,39 @@ fn a_submission_made_on_several_threads_is_the_same_bytes() {
 }
 
 #[test]
+fn workers_lent_and_given_back_at_once_leave_the_submission_whole_on_one() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    /// A pool whose other jobs always wait: every lent worker goes back.
+    struct Wanted(AtomicUsize);
+    impl kttdv::Lent for Wanted {
+        fn threads(&self) -> usize {
+            3
+        }
+        fn give_back(&self) -> bool {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            true
+        }
+    }
+    let board = hierarchy(5);
+    let one = made(&RENDERER, &board, PdfFlavour::WITH_DATA);
+    let wanted = Wanted(AtomicUsize::new(0));
+    let mut lent = Vec::new();
+    let submission = RENDERER.submission(Kind::HoSoBan, &board).unwrap();
+    let output = Output::pdf(PdfFlavour::WITH_DATA).on_lent(&wanted);
+    RENDERER
+        .render_files(submission, output, &|_, _| {}, &mut |name, bytes| {
+            lent.push((name.to_owned(), bytes));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(wanted.0.into_inner(), 2, "each lent thread asked once, then went back");
+    assert_eq!(lent.len(), one.len(), "every file made by the one thread left");
+    for ((name, a), (other, b)) in one.iter().zip(&lent) {
+        assert!(name == other && a == b, "{name} differs");
+    }
+}
+
+#[test]
 fn a_file_that_cannot_be_written_stops_the_submission_at_once() {
     let board = hierarchy(6);
     let renderer = kttdv::Renderer::new(&kttdv::EngineConfig::default()).unwrap();
