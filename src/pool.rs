@@ -154,10 +154,17 @@ impl Pool {
                 return None;
             }
             let _running = Counted::enter(&running);
-            let running = running.clone();
-            let extra: Vec<_> =
-                std::iter::from_fn(|| wide.then(|| permits.clone().try_acquire_owned().ok()).flatten()).collect();
-            let lent = Borrowed { permits: std::sync::Mutex::new(extra), admitted: admitted.clone(), running };
+            // Every worker free now, taken without waiting.
+            let extra = if wide {
+                std::iter::from_fn(|| permits.clone().try_acquire_owned().ok()).collect()
+            } else {
+                Vec::new()
+            };
+            let lent = Borrowed {
+                permits: std::sync::Mutex::new(extra),
+                admitted: admitted.clone(),
+                running: running.clone(),
+            };
             let started = Instant::now();
             let done = job(&lent);
             // A large render leaves hundreds of MB cached; with nothing else

@@ -207,10 +207,10 @@ impl Renderer {
         zip.finish().map_err(|e| Error::Write(e.into()))
     }
 
-    /// Makes every file of `submission`, `output.threads` at a time, in
-    /// `output.flavour`, and hands each
-    /// to `sink` in the submission's order as soon as it and those before it
-    /// are made: memory holds the documents in flight, not the submission.
+    /// Makes every file of `submission` in `output.flavour`,
+    /// `output.threads` at a time, and hands each to `sink` in the
+    /// submission's order as soon as it and those before it are made:
+    /// memory holds the documents in flight, not the submission.
     /// `progress(done, of)` is told after each file is made. The first
     /// failure, of a render or of the sink, stops the rest. A PDF found in
     /// `output.kept` under its address is not made again; one made is put

@@ -264,19 +264,14 @@ pub async fn closing_workbook(store: &Store, campaign: &str, reached: &[&Unit]) 
         ]
     };
     // Kept at the Board by its decision, then the cards that never travelled.
-    let follow_up = trip
-        .pending
-        .iter()
-        .map(|c| (c.name.clone(), c.birth_date.clone(), c.cell.clone(), c.number_now.clone(), c.outcome.clone()))
-        .chain(
-            trip.later
-                .iter()
-                .map(|l| (l.name.clone(), l.birth_date.clone(), l.cell.clone(), l.number.clone(), Some(l.why.clone()))),
-        )
-        .map(|(name, birth, cell, number, why)| {
-            vec![name, birth, cell, number.unwrap_or_default(), why.unwrap_or_default()]
-        })
-        .collect();
+    let kept = |c: &CardView| {
+        let (number, why) = (c.number_now.clone(), c.outcome.clone());
+        vec![c.name.clone(), c.birth_date.clone(), c.cell.clone(), number.unwrap_or_default(), why.unwrap_or_default()]
+    };
+    let never = |l: &Later| {
+        vec![l.name.clone(), l.birth_date.clone(), l.cell.clone(), l.number.clone().unwrap_or_default(), l.why.clone()]
+    };
+    let follow_up = trip.pending.iter().map(kept).chain(trip.later.iter().map(never)).collect();
     let conclusion = if trip.complete {
         format!("Cả {} thẻ đã vào chuyến đều có nơi: về tay đảng viên hoặc giữ lại theo dõi.", trip.entered)
     } else {
