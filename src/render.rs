@@ -18,7 +18,14 @@ pub struct Renderer {
     columns: FigureColumns,
     /// Whether the Board's submission holds every cell's packet too.
     cell_packets: bool,
+    /// The most member rows a long list lays out at once (docs/parts.md).
+    part_rows: usize,
 }
+
+/// How many member rows a part of a long list holds: about 30 pages, so a
+/// part peaks well under 100 MB (BENCHMARKS.md, issue 25), while the page
+/// each part lays out again (its last) costs a few percent.
+pub const PART_ROWS: usize = 400;
 
 /// A finished file.
 pub struct Rendered {
@@ -53,7 +60,13 @@ impl Renderer {
         let bytes = engine.template_file(path).ok_or_else(|| SetupError::MissingTemplateFile(path.into()))?;
         let columns =
             FigureColumns::parse(&bytes).map_err(|e| SetupError::BadTemplateData(path.into(), e.to_string()))?;
-        Ok(Self { engine, columns, cell_packets: false })
+        Ok(Self { engine, columns, cell_packets: false, part_rows: PART_ROWS })
+    }
+
+    /// Lays long lists out `part_rows` member rows at a time; a list no
+    /// longer is laid out whole.
+    pub fn with_part_rows(self, part_rows: usize) -> Self {
+        Self { part_rows, ..self }
     }
 
     /// Makes the Board's submission hold every cell's packet too, each in
@@ -140,7 +153,7 @@ impl Renderer {
 
     fn render_as(&self, kind: Kind, input: &Value, format: Format) -> Result<Rendered, Error> {
         let prepared = self.prepare(kind, input).map_err(Error::Input)?;
-        let output = self.engine.render_as(kind.template(), &prepared.data, format, &self.seal(kind, input, format))?;
+        let output = self.layout(kind.template(), &prepared.data, format, &self.seal(kind, input, format))?;
         let extension = if format == Format::Preview { "png" } else { "pdf" };
         Ok(Rendered {
             bytes: output.bytes,
@@ -258,7 +271,7 @@ impl Renderer {
                                 let address = kept.map(|_| self.address(template, &data, format, attachment));
                                 match kept.zip(address.as_deref()).and_then(|(kept, a)| kept.get(a)) {
                                     Some(bytes) => Ok(bytes),
-                                    None => self.engine.render_as(template, &data, format, attachment).map(|o| {
+                                    None => self.layout(template, &data, format, attachment).map(|o| {
                                         if let (Some(kept), Some(address)) = (kept, &address) {
                                             kept.put(address, &o.bytes);
                                         }
@@ -295,11 +308,27 @@ impl Renderer {
         })
     }
 
+    /// `template` laid out with `data` and written in `format`: a long
+    /// list in parts, any other document whole.
+    fn layout(
+        &self,
+        template: &str,
+        data: &[u8],
+        format: Format,
+        attachment: &[u8],
+    ) -> Result<crate::engine::Output, crate::engine::RenderError> {
+        match crate::kinds::in_parts(template, data, self.part_rows) {
+            Some(parts) => self.engine.render_in_parts(template, &parts, self.part_rows, format, attachment),
+            None => self.engine.render_as(template, data, format, attachment),
+        }
+    }
+
     /// What a PDF is made from, as one hash: the same address, the same bytes.
     fn address(&self, template: &str, data: &[u8], format: Format, attachment: &[u8]) -> String {
         use sha2::{Digest, Sha256};
         let mut hash = Sha256::new();
-        for part in [self.template_version().as_bytes(), template.as_bytes(), format!("{format:?}").as_bytes()] {
+        let how = format!("{format:?} {}", self.part_rows);
+        for part in [self.template_version().as_bytes(), template.as_bytes(), how.as_bytes()] {
             hash.update((part.len() as u64).to_le_bytes());
             hash.update(part);
         }

@@ -2,6 +2,7 @@
 //! every thread, and a render that turns a template plus data into a PDF.
 
 mod fonts;
+mod parts;
 mod signature_fields;
 mod slots;
 mod templates;
@@ -20,6 +21,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 use self::fonts::FontSet;
+pub use self::parts::InParts;
 pub use self::slots::Slot;
 use self::templates::TemplateSet;
 use self::world::RenderWorld;
@@ -35,6 +37,10 @@ const ATTACHMENT_PATH: &str = "/attachment.json";
 /// Small, so memory stays flat over thousands of renders with fresh data,
 /// while the frame module and fonts stay warm between renders.
 const CACHE_MAX_AGE: usize = 4;
+
+/// The same between the parts of a long document: a part's layout is never
+/// asked for again, and keeping it would hold two parts at once.
+const PART_CACHE_MAX_AGE: usize = 1;
 
 /// Where the engine takes its templates and extra fonts from.
 #[derive(Debug, Default, Clone)]
@@ -153,50 +159,75 @@ impl Engine {
     ) -> Result<Output, RenderError> {
         let attachment = if format.carries_data() { attachment } else { &[] };
         let world = self.world(template, data, attachment)?;
-        let document = self.compile(&world)?;
+        let document = self.compile(&world, CACHE_MAX_AGE)?;
         let pages = document.pages().len();
         let slots = slots::find(&document);
         let bytes = match format {
             Format::Pdf(flavour) => {
-                let pdf = self.pdf(&world, &document, flavour.conformance)?;
-                if flavour.signature_fields {
-                    signature_fields::add(pdf, &slots).map_err(|e| RenderError::SignatureFields(e.to_string()))?
-                } else {
-                    pdf
-                }
+                let pdf = typst_pdf::pdf(&document, &pdf_options(flavour.conformance))
+                    .map_err(|diags| self.template_error(&world, &diags))?;
+                with_fields(pdf, flavour, &slots)?
             }
-            Format::Preview => {
-                let page = document.pages().first().ok_or(RenderError::NoPage)?;
-                let options = typst_render::RenderOptions {
-                    pixel_per_pt: typst::utils::Scalar::new(PREVIEW_SCALE),
-                    ..Default::default()
-                };
-                typst_render::render(page, &options).encode_png().map_err(|e| RenderError::Png(e.to_string()))?
-            }
+            Format::Preview => preview(&document)?,
         };
         Ok(Output { bytes, pages, slots })
     }
 
-    fn pdf(
+    /// Lays out `document`'s lists a part of at most `part_rows` rows at a
+    /// time (more when a part would not fill a page) and writes them in
+    /// `format` as [`Engine::render_as`] writes one layout: memory holds one
+    /// part, whatever the document's length. The preview is the first page.
+    pub fn render_in_parts(
         &self,
-        world: &RenderWorld,
-        document: &PagedDocument,
-        conformance: Conformance,
-    ) -> Result<Vec<u8>, RenderError> {
-        let standards = match conformance {
-            Conformance::WithData => PdfStandards::new(&[PdfStandard::A_3b]).expect("PDF/A-3b alone is consistent"),
-            Conformance::Archival => PdfStandards::new(&[PdfStandard::A_2b]).expect("PDF/A-2b alone is consistent"),
-            Conformance::Plain => PdfStandards::default(),
+        template: &str,
+        document: &dyn InParts,
+        part_rows: usize,
+        format: Format,
+        attachment: &[u8],
+    ) -> Result<Output, RenderError> {
+        let options = pdf_options(match format {
+            Format::Pdf(flavour) => flavour.conformance,
+            Format::Preview => Conformance::Plain,
+        });
+        let mut writer = typst_pdf::PartsWriter::new(&options).map_err(|d| self.diagnostics(None, &d))?;
+        let mut slots = slots::Slots::default();
+        let (mut pages, mut preview_png) = (0, None);
+        for list in 0..document.lists() {
+            let total = document.rows(list);
+            let (mut from, mut list_pages, mut size) = (0, 0, part_rows.max(1));
+            loop {
+                let rows = from..total.min(from + size);
+                let data = document.part(list, rows.clone(), list_pages);
+                // The first part carries the input; the writer attaches what the first part has.
+                let attached = if pages == 0 && format.carries_data() { attachment } else { &[] };
+                let world = self.world(template, &data, attached)?;
+                let part = self.compile(&world, PART_CACHE_MAX_AGE)?;
+                let Some(cut) = parts::cut(&part, &rows, total) else {
+                    size *= 2;
+                    continue;
+                };
+                match format {
+                    Format::Pdf(_) => writer.pages(&part, cut.pages).map_err(|d| self.template_error(&world, &d))?,
+                    Format::Preview if preview_png.is_none() => preview_png = Some(preview(&part)?),
+                    Format::Preview => {}
+                }
+                slots.add(&part, pages);
+                pages += cut.pages;
+                list_pages += cut.pages;
+                match cut.next {
+                    Some(next) => from = next,
+                    None => break,
+                }
+            }
+        }
+        let bytes = match format {
+            Format::Pdf(flavour) => {
+                let pdf = writer.finish().map_err(|d| self.diagnostics(None, &d))?;
+                with_fields(pdf, flavour, &slots.slots)?
+            }
+            Format::Preview => preview_png.ok_or(RenderError::NoPage)?,
         };
-        let options = PdfOptions {
-            creator: Smart::Custom(Some(format!("kttdv {}", env!("CARGO_PKG_VERSION")))),
-            standards,
-            // The structure tree is nine tenths of a long list's bytes (3 MB
-            // against 0.3 MB for 2,000 members); PDF/A-2b does not ask for it.
-            tagged: false,
-            ..PdfOptions::default()
-        };
-        typst_pdf::pdf(document, &options).map_err(|diags| self.template_error(world, &diags))
+        Ok(Output { bytes, pages, slots: slots.slots })
     }
 
     fn world(&self, template: &str, data: &[u8], attachment: &[u8]) -> Result<RenderWorld<'_>, RenderError> {
@@ -222,13 +253,14 @@ impl Engine {
         unsafe { libmimalloc_sys::mi_collect(true) };
     }
 
-    /// Lays the document out. A warning fails the render too: Typst only
+    /// Lays the document out, then evicts memoised results unused for
+    /// `cache_age` compiles. A warning fails the render too: Typst only
     /// warns about, say, a font family it does not have, and a document set
     /// in a fallback font is not one we hand out.
-    fn compile(&self, world: &RenderWorld) -> Result<PagedDocument, RenderError> {
+    fn compile(&self, world: &RenderWorld, cache_age: usize) -> Result<PagedDocument, RenderError> {
         let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
         // Evict on every compile, failed ones too, so memory stays bounded.
-        typst::comemo::evict(CACHE_MAX_AGE);
+        typst::comemo::evict(cache_age);
         match output {
             Ok(document) if warnings.is_empty() => Ok(document),
             Ok(_) => Err(self.template_error(world, &warnings)),
@@ -237,13 +269,19 @@ impl Engine {
     }
 
     fn template_error(&self, world: &RenderWorld, diags: &[SourceDiagnostic]) -> RenderError {
+        self.diagnostics(Some(world), diags)
+    }
+
+    /// `diags` for the template's author, placed in its files when `world`
+    /// says where their spans are.
+    fn diagnostics(&self, world: Option<&RenderWorld>, diags: &[SourceDiagnostic]) -> RenderError {
         let diagnostics = diags
             .iter()
             .map(|diag| {
                 let id = diag.span.id();
                 let position = id.and_then(|id| {
                     let source = self.templates.source(id)?;
-                    let range = world.range(diag.span)?;
+                    let range = world?.range(diag.span)?;
                     let (line, column) = source.lines().byte_to_line_column(range.start)?;
                     Some((line + 1, column + 1))
                 });
@@ -258,6 +296,39 @@ impl Engine {
             .collect();
         RenderError::Template(diagnostics)
     }
+}
+
+/// How kttdv writes a PDF of `conformance`.
+fn pdf_options(conformance: Conformance) -> PdfOptions {
+    let standards = match conformance {
+        Conformance::WithData => PdfStandards::new(&[PdfStandard::A_3b]).expect("PDF/A-3b alone is consistent"),
+        Conformance::Archival => PdfStandards::new(&[PdfStandard::A_2b]).expect("PDF/A-2b alone is consistent"),
+        Conformance::Plain => PdfStandards::default(),
+    };
+    PdfOptions {
+        creator: Smart::Custom(Some(format!("kttdv {}", env!("CARGO_PKG_VERSION")))),
+        standards,
+        // The structure tree is nine tenths of a long list's bytes (3 MB
+        // against 0.3 MB for 2,000 members); PDF/A-2b does not ask for it.
+        tagged: false,
+        ..PdfOptions::default()
+    }
+}
+
+/// `pdf` with an empty signature field over each of `slots` when `flavour` asks.
+fn with_fields(pdf: Vec<u8>, flavour: PdfFlavour, slots: &[Slot]) -> Result<Vec<u8>, RenderError> {
+    if !flavour.signature_fields {
+        return Ok(pdf);
+    }
+    signature_fields::add(pdf, slots).map_err(|e| RenderError::SignatureFields(e.to_string()))
+}
+
+/// A PNG of the first page of `document`.
+fn preview(document: &PagedDocument) -> Result<Vec<u8>, RenderError> {
+    let page = document.pages().first().ok_or(RenderError::NoPage)?;
+    let options =
+        typst_render::RenderOptions { pixel_per_pt: typst::utils::Scalar::new(PREVIEW_SCALE), ..Default::default() };
+    typst_render::render(page, &options).encode_png().map_err(|e| RenderError::Png(e.to_string()))
 }
 
 /// A problem in a template, for the template's author.

@@ -69,6 +69,9 @@ pub struct CardLists<L> {
 }
 
 impl<L> CardLists<L> {
+    /// The lists' names in the data, in the order of [`CardLists::into_array`].
+    pub const NAMES: [&'static str; 4] = ["to_stamp", "damaged", "lost", "without_card"];
+
     pub fn into_array(self) -> [L; 4] {
         [self.to_stamp, self.damaged, self.lost, self.without_card]
     }

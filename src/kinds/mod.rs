@@ -6,6 +6,7 @@ mod cell;
 mod committee;
 mod format;
 mod frame;
+mod parts;
 mod plan;
 mod xlsx;
 
@@ -333,6 +334,18 @@ impl Kind {
             carries: Part::Whole,
         }
     }
+}
+
+/// The consolidated lists of `data` to lay out in parts, when `template` is
+/// theirs and one of them holds more than `part_rows` members
+/// (docs/parts.md); none for any other document, laid out whole.
+pub fn in_parts(template: &str, data: &[u8], part_rows: usize) -> Option<impl crate::engine::InParts> {
+    use crate::engine::InParts;
+    if template != Kind::TongHop.template() {
+        return None;
+    }
+    let parts = parts::ListParts::new(data);
+    (0..parts.lists()).any(|list| parts.rows(list) > part_rows).then_some(parts)
 }
 
 /// "Ban Tổ chức" alone names no one: the Board with the body it serves.

@@ -19,6 +19,7 @@ mod hardening;
 mod insider;
 mod layout;
 mod notices;
+mod parts;
 mod people;
 mod plan;
 mod reporting;

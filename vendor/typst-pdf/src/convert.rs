@@ -51,19 +51,7 @@ pub fn convert(
     anchors: &[(Location, EcoString)],
     link_resolver: Option<Tracked<LateLinkResolver>>,
 ) -> SourceResult<Vec<u8>> {
-    let settings = SerializeSettings {
-        compress_content_streams: !options.pretty,
-        no_device_cs: true,
-        ascii_compatible: options.pretty,
-        xmp_metadata: true,
-        cmyk_profile: None,
-        configuration: options.standards.config,
-        enable_tagging: options.tagged,
-        render_svg_glyph_fn: render_svg_glyph,
-        pretty: options.pretty,
-    };
-
-    let mut document = Document::new_with(settings);
+    let mut document = Document::new_with(serialize_settings(options));
     let page_index_converter = PageIndexConverter::new(typst_document, options);
     let named_destinations = collect_named_destinations(
         &mut document,
@@ -92,6 +80,111 @@ pub fn convert(
     document.set_tag_tree(tree);
 
     finish(document, gc, options.standards.config)
+}
+
+/// kttdv: one PDF written from several documents laid out one after another
+/// (the parts of a long list), so that memory holds one part's layout at a
+/// time instead of the whole document's. krilla takes pages one by one and
+/// subsets the fonts at the end, so the parts share one set of font subsets.
+///
+/// The first part gives the document's metadata and attachments. Named
+/// destinations, the outline beyond the first part and tagging are not
+/// carried across parts: kttdv's long lists have none of them.
+pub struct PartsWriter<'o> {
+    options: &'o PdfOptions,
+    document: Document,
+    carried: Carried,
+    /// Pages written so far.
+    pages: usize,
+}
+
+/// What the conversion of one part hands to the next.
+#[derive(Default)]
+struct Carried {
+    fonts_forward: FxHashMap<FontInstance, krilla::text::Font>,
+    fonts_backward: FxHashMap<krilla::text::Font, FontInstance>,
+    image_to_spans: FxHashMap<krilla::image::Image, Span>,
+    image_spans: FxHashSet<Span>,
+}
+
+impl<'o> PartsWriter<'o> {
+    pub fn new(options: &'o PdfOptions) -> SourceResult<Self> {
+        if options.tagged || options.page_ranges.is_some() {
+            bail!(Span::detached(), "a PDF written in parts is neither tagged nor limited to some pages");
+        }
+        Ok(Self {
+            options,
+            document: Document::new_with(serialize_settings(options)),
+            carried: Carried::default(),
+            pages: 0,
+        })
+    }
+
+    /// Writes the first `count` pages of `part` after those written before.
+    pub fn pages(&mut self, part: &PagedDocument, count: usize) -> SourceResult<()> {
+        let first = self.pages == 0;
+        let page_index_converter = PageIndexConverter {
+            page_indices: (0..count.min(part.pages().len())).map(|i| (i, self.pages + i)).collect(),
+            skipped_pages: 0,
+        };
+        let tags = tags::init(part, self.options)?;
+        let mut gc = GlobalContext::new(
+            part,
+            self.options,
+            None,
+            FxHashMap::default(),
+            page_index_converter,
+            tags,
+        );
+        let carried = std::mem::take(&mut self.carried);
+        gc.fonts_forward = carried.fonts_forward;
+        gc.fonts_backward = carried.fonts_backward;
+        gc.image_to_spans = carried.image_to_spans;
+        gc.image_spans = carried.image_spans;
+
+        convert_pages(&mut gc, &mut self.document)?;
+        if first {
+            attach_files(&gc, &mut self.document)?;
+            let (doc_lang, tree) = tags::resolve(&mut gc)?;
+            self.document.set_outline(build_outline(&gc));
+            self.document.set_metadata(build_metadata(&gc, doc_lang));
+            self.document.set_tag_tree(tree);
+        }
+
+        self.pages += gc.page_index_converter.page_indices.len();
+        self.carried = Carried {
+            fonts_forward: gc.fonts_forward,
+            fonts_backward: gc.fonts_backward,
+            image_to_spans: gc.image_to_spans,
+            image_spans: gc.image_spans,
+        };
+        Ok(())
+    }
+
+    /// The PDF of every page written.
+    pub fn finish(self) -> SourceResult<Vec<u8>> {
+        let empty = PagedDocument::new(Default::default(), Default::default());
+        let tags = tags::init(&empty, self.options)?;
+        let pic = PageIndexConverter::new(&empty, self.options);
+        let mut gc = GlobalContext::new(&empty, self.options, None, FxHashMap::default(), pic, tags);
+        gc.fonts_backward = self.carried.fonts_backward;
+        gc.image_to_spans = self.carried.image_to_spans;
+        finish(self.document, gc, self.options.standards.config)
+    }
+}
+
+fn serialize_settings(options: &PdfOptions) -> SerializeSettings {
+    SerializeSettings {
+        compress_content_streams: !options.pretty,
+        no_device_cs: true,
+        ascii_compatible: options.pretty,
+        xmp_metadata: true,
+        cmyk_profile: None,
+        configuration: options.standards.config,
+        enable_tagging: options.tagged,
+        render_svg_glyph_fn: render_svg_glyph,
+        pretty: options.pretty,
+    }
 }
 
 fn convert_pages(gc: &mut GlobalContext, document: &mut Document) -> SourceResult<()> {

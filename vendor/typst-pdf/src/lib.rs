@@ -13,6 +13,7 @@ mod tags;
 mod text;
 mod util;
 
+pub use self::convert::PartsWriter;
 pub use self::metadata::{Timestamp, Timezone};
 
 use std::fmt::{self, Debug, Formatter};

@@ -1,0 +1,100 @@
+//! A long list laid out in parts (docs/parts.md) is the document one layout
+//! of it makes: the same pages, broken at the same rows, with the same text,
+//! units said again with «(tiếp theo)», subtotals and the closing where one
+//! layout puts them; one set of fonts, the same signature slots, the data
+//! attached once; and the same input gives the same bytes.
+
+use std::sync::LazyLock;
+
+use kttdv::{EngineConfig, Kind, Output, PdfFlavour, Rendered, Renderer};
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+/// Parts of one to a few pages each, so that every list is cut many times.
+static IN_PARTS: LazyLock<[Renderer; 2]> =
+    LazyLock::new(|| [9, 25].map(|rows| Renderer::new(&EngineConfig::default()).unwrap().with_part_rows(rows)));
+static WHOLE: LazyLock<Renderer> =
+    LazyLock::new(|| Renderer::new(&EngineConfig::default()).unwrap().with_part_rows(usize::MAX));
+
+fn lists(renderer: &Renderer, input: &Value) -> Rendered {
+    match renderer.make(Kind::TongHop, input, Output::pdf(PdfFlavour::WITH_DATA)) {
+        Ok(rendered) => rendered,
+        Err(kttdv::Error::Input(problems)) => panic!("input rejected: {problems:#?}"),
+        Err(err) => panic!("{err}"),
+    }
+}
+
+/// A written account of `length` characters, as a lost card has.
+fn account(length: usize) -> String {
+    let words = "Đồng chí báo cáo đã để thẻ trong ví, bị mất khi đi công tác tại huyện miền núi; đã trình báo công an xã và tìm lại nhiều lần nhưng không thấy";
+    words
+        .split(' ')
+        .cycle()
+        .scan(0, |len, w| {
+            (*len < length).then(|| {
+                *len += w.chars().count() + 1;
+                w
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A generated Bloc of three committees whose cells have, among their
+/// members, lost cards with written accounts of up to the most a field
+/// holds: rows several times the height of others.
+fn bloc_with_tall_rows() -> Value {
+    let mut bloc = kttdv::sample::bloc(3, 30);
+    for (c, committee) in bloc["committees"].as_array_mut().unwrap().iter_mut().enumerate() {
+        for (k, cell) in committee["cells"].as_array_mut().unwrap().iter_mut().enumerate() {
+            for (i, member) in cell["members"].as_array_mut().unwrap().iter_mut().enumerate() {
+                if (i + c + k) % 9 != 4 || member.get("card_number").is_none() {
+                    continue;
+                }
+                let length = [120, 300, 480][(i + k) % 3];
+                let lost = json!({ "lost": {
+                    "circumstances": account(length),
+                    "handling": account(length / 2),
+                    "stamp_boxes": [1, 2, 3, 4],
+                } });
+                member["membership"] = json!("full");
+                member["card"] = lost;
+            }
+        }
+    }
+    bloc
+}
+
+#[test]
+fn a_list_laid_out_in_parts_has_the_pages_of_one_layout() {
+    let committee = bloc_with_tall_rows()["committees"][1].take();
+    for ((what, input), renderer) in [("the Board's", bloc_with_tall_rows()), ("a committee's", committee)]
+        .iter()
+        .flat_map(|i| [(i, &IN_PARTS[0]), (i, &IN_PARTS[1])])
+    {
+        let (whole, parts) = (lists(&WHOLE, input), lists(renderer, input));
+        let (whole_pages, parts_pages) = (pdf_layout_pages(&whole.bytes), pdf_layout_pages(&parts.bytes));
+        assert!(whole_pages.len() >= 12, "{what}: long enough to be cut many times: {}", whole_pages.len());
+        for (p, (one, cut)) in whole_pages.iter().zip(&parts_pages).enumerate() {
+            assert_eq!(cut, one, "{what}, page {}", p + 1);
+        }
+        assert_eq!(parts_pages.len(), whole_pages.len(), "{what}: pages of the PDF");
+        assert_eq!(parts.pages, whole.pages, "{what}: pages");
+        assert!(parts_pages.iter().any(|p| p.contains("(tiếp theo)")), "{what}: units go on over pages, said again");
+        assert_eq!(parts.slots, whole.slots, "{what}: signature slots");
+        let fonts = pdf_fonts(&parts.bytes);
+        assert_eq!(fonts, pdf_fonts(&whole.bytes), "{what}: fonts");
+        let mut names: Vec<&String> = fonts.iter().map(|(name, _, _)| name).collect();
+        names.dedup();
+        assert_eq!(names.len(), fonts.len(), "{what}: one subset of each font: {fonts:?}");
+        let (attached, expected) = (kttdv::extract(&parts.bytes).unwrap(), kttdv::extract(&whole.bytes).unwrap());
+        assert_eq!((attached.kind, attached.sha256), (expected.kind, expected.sha256), "{what}: the data attached");
+    }
+}
+
+#[test]
+fn a_list_in_parts_is_the_same_bytes_every_time() {
+    let bloc = kttdv::sample::bloc(2, 40);
+    assert_eq!(lists(&IN_PARTS[0], &bloc).bytes, lists(&IN_PARTS[0], &bloc).bytes);
+}
