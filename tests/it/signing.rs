@@ -174,7 +174,7 @@ fn a_committee_built_from_its_cells_signed_pdfs_equals_one_built_from_their_json
 }
 
 /// The signature fields of a PDF as (name, page number, rectangle, signed).
-fn signature_fields(pdf: &[u8]) -> Vec<(String, usize, [f64; 4], bool)> {
+pub(crate) fn signature_fields(pdf: &[u8]) -> Vec<(String, usize, [f64; 4], bool)> {
     let document = lopdf::Document::load_mem(pdf).unwrap();
     assert!(document.trailer.get(b"Encrypt").is_err(), "unencrypted");
     let pages = document.get_pages();
@@ -201,7 +201,7 @@ fn signature_fields(pdf: &[u8]) -> Vec<(String, usize, [f64; 4], bool)> {
         .collect()
 }
 
-fn qpdf_check(pdf: &Path) {
+pub(crate) fn qpdf_check(pdf: &Path) {
     let out = Command::new("qpdf").arg("--check").arg(pdf).output().expect("qpdf is installed (.ci/run)");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && text.contains("No syntax or stream encoding errors"), "{text}");
