@@ -22,10 +22,11 @@ pub struct Renderer {
     part_rows: usize,
 }
 
-/// How many member rows a part of a long list holds: about 30 pages, so a
-/// part peaks well under 100 MB (BENCHMARKS.md, issue 25), while the page
-/// each part lays out again (its last) costs a few percent.
-pub const PART_ROWS: usize = 400;
+/// How many member rows a part of a long list holds: about 17 pages. Fewer
+/// hold less memory and lay out more pages twice (each part's last): at
+/// 150, 200 and 300 rows a 32,000-member list peaks at 254, 283 and 319 MB
+/// and takes 31, 29 and 28 s (BENCHMARKS.md, issue 25).
+pub const PART_ROWS: usize = 200;
 
 /// A finished file.
 pub struct Rendered {

@@ -38,9 +38,11 @@ const ATTACHMENT_PATH: &str = "/attachment.json";
 /// while the frame module and fonts stay warm between renders.
 const CACHE_MAX_AGE: usize = 4;
 
-/// The same between the parts of a long document: a part's layout is never
-/// asked for again, and keeping it would hold two parts at once.
-const PART_CACHE_MAX_AGE: usize = 1;
+/// The same between the parts of a long document: none. A part's layout is
+/// never asked for again, and keeping it would hold two parts at once;
+/// evaluating the templates again for each part costs less than that
+/// (BENCHMARKS.md, issue 25).
+const PART_CACHE_MAX_AGE: usize = 0;
 
 /// Where the engine takes its templates and extra fonts from.
 #[derive(Debug, Default, Clone)]

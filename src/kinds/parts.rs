@@ -5,9 +5,12 @@
 //! goes on in a later one `open` — and the part's place:
 //! `part: (list, first, last, pages, number)`.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use super::cell::CardLists;
 use crate::engine::InParts;
@@ -17,23 +20,66 @@ pub struct ListParts {
     /// The view without its lists.
     view: Map<String, Value>,
     /// Each list's groups, in the order the document prints them.
-    lists: Vec<(&'static str, Vec<Value>)>,
+    lists: Vec<(&'static str, Vec<Group>)>,
     /// Each list's member rows.
     rows: Vec<usize>,
+}
+
+/// A unit's part of a list as the view writes it (`committee::Group`): its
+/// member rows kept as the JSON they are — a province's list is held as
+/// its text, not as a tree of values — or its own units.
+#[derive(Clone, Deserialize, Serialize)]
+struct Group {
+    title: String,
+    count: usize,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    rows: Vec<Box<RawValue>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<Group>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    continued: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    open: bool,
+}
+
+/// What the template reads of a part: the view, one list, the part's place.
+#[derive(Serialize)]
+struct PartView<'a> {
+    #[serde(flatten)]
+    view: &'a Map<String, Value>,
+    lists: BTreeMap<&'static str, Vec<Group>>,
+    part: Place,
+}
+
+#[derive(Serialize)]
+struct Place {
+    list: &'static str,
+    first: bool,
+    last: bool,
+    pages: usize,
+    number: usize,
 }
 
 impl ListParts {
     /// The view of the consolidated lists (`CommitteeView` or `BoardView`),
     /// as the template reads it.
     pub fn new(data: &[u8]) -> Self {
-        let mut view: Map<String, Value> = serde_json::from_slice(data).expect("the view is a JSON object");
-        let mut all = view.remove("lists").unwrap_or_default();
-        let lists: Vec<(&'static str, Vec<Value>)> = CardLists::<()>::NAMES
+        #[derive(Deserialize)]
+        struct View {
+            lists: Map<String, Value>,
+            #[serde(flatten)]
+            rest: Map<String, Value>,
+        }
+        let View { mut lists, rest } = serde_json::from_slice(data).expect("the view has its lists");
+        let lists: Vec<(&'static str, Vec<Group>)> = CardLists::<()>::NAMES
             .into_iter()
-            .map(|name| (name, serde_json::from_value(all[name].take()).unwrap_or_default()))
+            .map(|name| {
+                let groups = lists.remove(name).map(serde_json::from_value).transpose();
+                (name, groups.expect("the view's groups").unwrap_or_default())
+            })
             .collect();
-        let rows = lists.iter().map(|(_, groups)| groups.iter().map(members).sum()).collect();
-        Self { view, lists, rows }
+        let rows = lists.iter().map(|(_, groups)| groups.iter().map(Group::members).sum()).collect();
+        Self { view: rest, lists, rows }
     }
 }
 
@@ -49,60 +95,59 @@ impl InParts for ListParts {
     fn part(&self, list: usize, rows: Range<usize>, pages: usize) -> Vec<u8> {
         let (name, groups) = &self.lists[list];
         let mut at = 0;
-        let part_groups: Vec<Value> = groups.iter().filter_map(|g| cut(g, &rows, &mut at)).collect();
-        let mut view = self.view.clone();
-        view.insert("lists".into(), json!({ *name: part_groups }));
-        view.insert(
-            "part".into(),
-            json!({
-                "list": name,
-                "first": rows.start == 0,
-                "last": rows.end >= self.rows[list],
-                "pages": pages,
-                "number": rows.start + 1,
-            }),
-        );
-        serde_json::to_vec(&view).expect("JSON values serialise")
+        let part_groups: Vec<Group> = groups.iter().filter_map(|g| g.cut(&rows, &mut at)).collect();
+        let view = PartView {
+            view: &self.view,
+            lists: BTreeMap::from([(*name, part_groups)]),
+            part: Place {
+                list: name,
+                first: rows.start == 0,
+                last: rows.end >= self.rows[list],
+                pages,
+                number: rows.start + 1,
+            },
+        };
+        serde_json::to_vec(&view).expect("the view serialises")
     }
 }
 
-/// The member rows of a group, its units' included.
-fn members(group: &Value) -> usize {
-    let rows = group["rows"].as_array().map_or(0, Vec::len);
-    rows + group["groups"].as_array().map_or(0, |groups| groups.iter().map(members).sum())
-}
+impl Group {
+    /// The member rows of the group, its units' included.
+    fn members(&self) -> usize {
+        self.rows.len() + self.groups.iter().map(Group::members).sum::<usize>()
+    }
 
-/// `group` with only its members within `rows`, counting from `at` (the
-/// members before it), marked `continued` when it began before them and
-/// `open` when it goes on after them (its subtotal is not the part's to
-/// print: a subtotal keeps with the row above it and would push it to the
-/// next page); none when it has no member there. `at` moves past the group.
-fn cut(group: &Value, rows: &Range<usize>, at: &mut usize) -> Option<Value> {
-    let (start, end) = (*at, *at + members(group));
-    *at = end;
-    if end <= rows.start || start >= rows.end {
-        return None;
+    /// The group with only its members within `rows`, counting from `at`
+    /// (the members before it), marked `continued` when it began before
+    /// them and `open` when it goes on after them (its subtotal is not the
+    /// part's to print: a subtotal keeps with the row above it and would
+    /// push it to the next page); none when it has no member there. `at`
+    /// moves past the group. Its own rows come before its units', as the
+    /// template prints them.
+    fn cut(&self, rows: &Range<usize>, at: &mut usize) -> Option<Group> {
+        let (start, end) = (*at, *at + self.members());
+        *at = end;
+        if end <= rows.start || start >= rows.end {
+            return None;
+        }
+        let own = self.rows.len();
+        let (from, to) = (rows.start.saturating_sub(start).min(own), (rows.end - start).min(own));
+        let mut inner = start + own;
+        Some(Group {
+            title: self.title.clone(),
+            count: self.count,
+            rows: self.rows[from..to].to_vec(),
+            groups: self.groups.iter().filter_map(|g| g.cut(rows, &mut inner)).collect(),
+            continued: start < rows.start,
+            open: end > rows.end,
+        })
     }
-    let mut part = group.clone();
-    if let Some(own) = group["rows"].as_array() {
-        let (from, to) = (rows.start.saturating_sub(start), (rows.end - start).min(own.len()));
-        part["rows"] = Value::Array(own[from..to].to_vec());
-    }
-    if let Some(inner) = group["groups"].as_array() {
-        let mut inner_at = start;
-        part["groups"] = Value::Array(inner.iter().filter_map(|g| cut(g, rows, &mut inner_at)).collect());
-    }
-    if start < rows.start {
-        part["continued"] = Value::Bool(true);
-    }
-    if end > rows.end {
-        part["open"] = Value::Bool(true);
-    }
-    Some(part)
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     /// Two organisations: the first with cells of 3 and 2 members, the second with one of 4.
