@@ -70,6 +70,18 @@ impl Renderer {
         Self { part_rows, ..self }
     }
 
+    /// Keeps up to `pages` pages of the parts of long lists laid out, so
+    /// that a list made again after a change lays out only the parts whose
+    /// data the change reaches (docs/parts.md); ~165 KB a page.
+    pub fn with_kept_parts(self, pages: usize) -> Self {
+        Self { engine: self.engine.with_kept_parts(pages), ..self }
+    }
+
+    /// How many parts of long lists were written from kept pages so far.
+    pub fn parts_found_kept(&self) -> u64 {
+        self.engine.parts_found_kept()
+    }
+
     /// Makes the Board's submission hold every cell's packet too, each in
     /// its committee's folder: the whole Bloc in one run.
     pub fn with_cell_packets(self, cell_packets: bool) -> Self {

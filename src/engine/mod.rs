@@ -120,6 +120,8 @@ pub struct Engine {
     templates: TemplateSet,
     data_id: FileId,
     attachment_id: FileId,
+    /// Parts of long lists laid out before (none unless asked).
+    parts: parts::PartCache,
 }
 
 impl Engine {
@@ -130,7 +132,21 @@ impl Engine {
             templates: TemplateSet::load(config.templates_dir.as_deref())?,
             data_id: templates::file_id(DATA_PATH).expect("a valid fixed path"),
             attachment_id: templates::file_id(ATTACHMENT_PATH).expect("a valid fixed path"),
+            parts: parts::PartCache::new(0),
         })
+    }
+
+    /// Keeps up to `pages` pages of the parts of long lists laid out, so
+    /// that a list made again lays out only the parts whose data changed
+    /// (see [`parts::PartCache`]): for the service, which makes the same
+    /// submissions again; the command line makes each once.
+    pub fn with_kept_parts(self, pages: usize) -> Self {
+        Self { parts: parts::PartCache::new(pages), ..self }
+    }
+
+    /// How many parts of long lists were written from kept pages so far.
+    pub fn parts_found_kept(&self) -> u64 {
+        self.parts.found()
     }
 
     /// Whether the fonts can draw `c`.
@@ -200,6 +216,17 @@ impl Engine {
             loop {
                 let rows = from..total.min(from + size);
                 let data = document.part(list, rows.clone(), list_pages);
+                // The document's first part gives its metadata and attached data: always laid out.
+                let key = if pages > 0 { self.parts.key(template, &data) } else { None };
+                if let Some(kept) = key.as_ref().and_then(|key| self.parts.get(key)) {
+                    if let Format::Pdf(_) = format {
+                        writer.pages(&kept.pages, kept.cut.pages).map_err(|d| self.diagnostics(None, &d))?;
+                    }
+                    pages += kept.cut.pages;
+                    list_pages += kept.cut.pages;
+                    from = kept.cut.next.expect("a kept part goes on");
+                    continue;
+                }
                 // The first part carries the input; the writer attaches what the first part has.
                 let attached = if pages == 0 && format.carries_data() { attachment } else { &[] };
                 let world = self.world(template, &data, attached)?;
@@ -214,6 +241,10 @@ impl Engine {
                     Format::Preview => {}
                 }
                 slots.add(&part, pages);
+                // A part that closes a list holds its signature slots: not kept.
+                if let (Some(key), Some(_)) = (key, cut.next) {
+                    self.parts.put(key, &part, cut);
+                }
                 pages += cut.pages;
                 list_pages += cut.pages;
                 match cut.next {

@@ -10,12 +10,15 @@
 //! that may break across pages goes on to it — so every page is laid out as
 //! one layout would.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use typst::foundations::{Label, Selector, Value};
 use typst::introspection::{Introspector, MetadataElem};
+use typst::layout::{Frame, FrameItem, GroupItem};
 use typst::utils::PicoStr;
-use typst_layout::PagedDocument;
+use typst_layout::{Page, PagedDocument};
 
 /// The label of a member row's marker (`table-tail.typ`).
 const ROW_LABEL: &str = "kttdv-row";
@@ -33,7 +36,8 @@ pub trait InParts {
     fn part(&self, list: usize, rows: Range<usize>, pages: usize) -> Vec<u8>;
 }
 
-/// One part laid out: the data it was made from, and what to keep of it.
+/// Where a part laid out was cut.
+#[derive(Debug, Clone, Copy)]
 pub struct Cut {
     /// The pages of the part that are final.
     pub pages: usize,
@@ -92,4 +96,152 @@ fn row_marks(document: &PagedDocument) -> Vec<RowMark> {
         .collect();
     marks.sort_by_key(|m| m.row);
     marks
+}
+
+/// Parts laid out before, by what they were made from (the template and the
+/// part's data, which holds its rows, its first row's number and the pages
+/// before it): their final pages and where they were cut, so that a list
+/// made again after a change elsewhere lays out only the parts the change
+/// reaches. Bounded by pages, about 165 KB each (BENCHMARKS.md, issue 25);
+/// the least recently used go first. Only parts that neither open the
+/// document (its metadata and attached data come from its first part) nor
+/// close a list (its signature slots are found in it) are kept.
+pub struct PartCache {
+    capacity: usize,
+    inner: Mutex<Kept>,
+}
+
+#[derive(Default)]
+struct Kept {
+    parts: HashMap<[u8; 32], (Arc<KeptPart>, u64)>,
+    pages: usize,
+    clock: u64,
+    /// How many parts were found kept.
+    found: u64,
+}
+
+/// A part's final pages, without their element tags (the PDF is untagged,
+/// and the tags hold the elements' content: most of a page's memory).
+pub struct KeptPart {
+    pub pages: PagedDocument,
+    pub cut: Cut,
+}
+
+impl PartCache {
+    /// A cache of at most `capacity` pages; 0 keeps nothing.
+    pub fn new(capacity: usize) -> Self {
+        Self { capacity, inner: Mutex::default() }
+    }
+
+    /// The key of a part made of `template` and `data`, when parts are kept.
+    pub fn key(&self, template: &str, data: &[u8]) -> Option<[u8; 32]> {
+        use sha2::{Digest, Sha256};
+        (self.capacity > 0)
+            .then(|| Sha256::new().chain_update(template).chain_update([0]).chain_update(data).finalize().into())
+    }
+
+    pub fn get(&self, key: &[u8; 32]) -> Option<Arc<KeptPart>> {
+        let mut kept = self.inner.lock().expect("not poisoned");
+        kept.clock += 1;
+        let now = kept.clock;
+        let (part, used) = kept.parts.get_mut(key)?;
+        *used = now;
+        let part = part.clone();
+        kept.found += 1;
+        Some(part)
+    }
+
+    /// How many parts were found kept so far.
+    pub fn found(&self) -> u64 {
+        self.inner.lock().expect("not poisoned").found
+    }
+
+    /// Keeps the pages of `document` that `cut` says are final.
+    pub fn put(&self, key: [u8; 32], document: &PagedDocument, cut: Cut) {
+        if cut.pages > self.capacity {
+            return;
+        }
+        let pages = document.pages()[..cut.pages]
+            .iter()
+            .map(|page| Page { frame: untagged(&page.frame), ..page.clone() })
+            .collect();
+        let part = KeptPart { pages: PagedDocument::new(pages, Default::default()), cut };
+        let mut kept = self.inner.lock().expect("not poisoned");
+        kept.clock += 1;
+        let now = kept.clock;
+        if let Some((old, _)) = kept.parts.insert(key, (Arc::new(part), now)) {
+            kept.pages -= old.cut.pages;
+        }
+        kept.pages += cut.pages;
+        while kept.pages > self.capacity {
+            let Some(oldest) = kept.parts.iter().min_by_key(|(_, (_, used))| *used).map(|(k, _)| *k) else { break };
+            if let Some((gone, _)) = kept.parts.remove(&oldest) {
+                kept.pages -= gone.cut.pages;
+            }
+        }
+    }
+}
+
+/// `frame` without element tags, its groups no one's logical children.
+fn untagged(frame: &Frame) -> Frame {
+    let mut out = Frame::new(frame.size(), frame.kind());
+    if frame.has_baseline() {
+        out.set_baseline(frame.baseline());
+    }
+    for (point, item) in frame.items() {
+        match item {
+            FrameItem::Tag(_) => {}
+            FrameItem::Group(group) => {
+                let frame = untagged(&group.frame);
+                out.push(*point, FrameItem::Group(GroupItem { frame, parent: None, ..group.clone() }))
+            }
+            other => out.push(*point, other.clone()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use typst::foundations::{Content, Smart};
+    use typst::layout::{Abs, Sides, Size};
+
+    use super::*;
+
+    /// A document of `pages` empty pages.
+    fn document(pages: usize) -> PagedDocument {
+        let page = Page {
+            frame: Frame::hard(Size::new(Abs::pt(100.0), Abs::pt(100.0))),
+            bleed: Sides::splat(Abs::zero()),
+            fill: Smart::Auto,
+            numbering: None,
+            supplement: Content::empty(),
+            number: 1,
+        };
+        PagedDocument::new(std::iter::repeat_n(page, pages).collect(), Default::default())
+    }
+
+    fn put(cache: &PartCache, name: &str, pages: usize) -> [u8; 32] {
+        let key = cache.key("/t.typ", name.as_bytes()).unwrap();
+        cache.put(key, &document(pages + 1), Cut { pages, next: Some(1) });
+        key
+    }
+
+    #[test]
+    fn kept_parts_stay_within_their_pages_the_least_recently_used_going_first() {
+        let cache = PartCache::new(10);
+        let (a, b) = (put(&cache, "a", 4), put(&cache, "b", 4));
+        assert_eq!(cache.get(&a).map(|p| p.pages.pages().len()), Some(4), "only the final pages");
+        let c = put(&cache, "c", 4);
+        assert!(cache.get(&b).is_none(), "b was used least recently");
+        assert!(cache.get(&a).is_some() && cache.get(&c).is_some());
+        let big = put(&cache, "big", 11);
+        assert!(cache.get(&big).is_none(), "a part larger than the cache is not kept");
+        assert_eq!(cache.found(), 3, "a, a and c found");
+    }
+
+    #[test]
+    fn nothing_is_kept_unless_asked() {
+        assert!(PartCache::new(0).key("/t.typ", b"data").is_none());
+    }
 }

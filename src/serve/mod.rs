@@ -140,6 +140,10 @@ pub enum ServeError {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The pages of long lists' parts the service keeps: a Bloc's consolidated
+/// list of 8,000 members (~650 pages) and then some, ~165 MB at most.
+const KEPT_PART_PAGES: usize = 1_000;
+
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 /// `ready` is told the address once every template has compiled once.
 pub async fn run(config: Config, ready: impl FnOnce(SocketAddr) + Send + 'static) -> Result<(), ServeError> {
@@ -148,7 +152,9 @@ pub async fn run(config: Config, ready: impl FnOnce(SocketAddr) + Send + 'static
     let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| ServeError::Bind(config.addr, e))?;
     let addr = listener.local_addr()?;
     let state = Arc::new(AppState {
-        renderer: Arc::new(Renderer::new(&config.engine)?),
+        // The Board's list after one change: the parts it does not reach
+        // are written from their kept pages (docs/parts.md).
+        renderer: Arc::new(Renderer::new(&config.engine)?.with_kept_parts(KEPT_PART_PAGES)),
         pool: Pool::new(config.limits.workers, config.limits.queue, config.limits.wait),
         metrics: Metrics::new(),
         uploads: tokio::sync::Semaphore::new(config.limits.uploads.max(1)),

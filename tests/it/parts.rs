@@ -118,3 +118,24 @@ fn a_list_in_parts_is_the_same_bytes_every_time() {
     let bloc = kttdv::sample::bloc(2, 40);
     assert_eq!(lists(&IN_PARTS[0], &bloc).bytes, lists(&IN_PARTS[0], &bloc).bytes);
 }
+
+#[test]
+fn a_list_made_again_after_a_change_lays_out_only_the_parts_the_change_reaches() {
+    let kept = Renderer::new(&EngineConfig::default()).unwrap().with_part_rows(25).with_kept_parts(1_000);
+    let mut bloc = kttdv::sample::bloc(3, 30);
+    let first = lists(&kept, &bloc);
+    assert_eq!(kept.parts_found_kept(), 0, "nothing kept before");
+    // A name corrected in the middle of the list: the counts stay.
+    let member = &mut bloc["committees"][1]["cells"][2]["members"][5];
+    member["full_name"] = json!("Nguyễn Thị Sửa Lại");
+    let again = lists(&kept, &bloc);
+    let fresh = lists(&IN_PARTS[1], &bloc);
+    assert_eq!(again.bytes, fresh.bytes, "the same PDF as laid out afresh");
+    assert_ne!(again.bytes, first.bytes);
+    assert!(pdf_text(&again.bytes).contains("Nguyễn Thị Sửa Lại"));
+    let found = kept.parts_found_kept();
+    let parts = first.pages / 2;
+    assert!(found >= 4, "the parts before and after the change were kept: {found} of about {parts}");
+    let _ = lists(&kept, &bloc);
+    assert!(kept.parts_found_kept() > 2 * found, "all but the first and last parts kept the third time");
+}
