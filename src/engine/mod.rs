@@ -218,33 +218,37 @@ impl Engine {
                 let data = document.part(list, rows.clone(), list_pages);
                 // The document's first part gives its metadata and attached data: always laid out.
                 let key = if pages > 0 { self.parts.key(template, &data) } else { None };
-                if let Some(kept) = key.as_ref().and_then(|key| self.parts.get(key)) {
-                    if let Format::Pdf(_) = format {
-                        writer.pages(&kept.pages, kept.cut.pages).map_err(|d| self.diagnostics(None, &d))?;
+                let cut = match key.as_ref().and_then(|key| self.parts.get(key)) {
+                    Some(kept) => {
+                        if let Format::Pdf(_) = format {
+                            writer.pages(&kept.pages, kept.cut.pages).map_err(|d| self.diagnostics(None, &d))?;
+                        }
+                        kept.cut
                     }
-                    pages += kept.cut.pages;
-                    list_pages += kept.cut.pages;
-                    from = kept.cut.next.expect("a kept part goes on");
-                    continue;
-                }
-                // The first part carries the input; the writer attaches what the first part has.
-                let attached = if pages == 0 && format.carries_data() { attachment } else { &[] };
-                let world = self.world(template, &data, attached)?;
-                let part = self.compile(&world, PART_CACHE_MAX_AGE)?;
-                let Some(cut) = parts::cut(&part, &rows, total) else {
-                    size *= 2;
-                    continue;
+                    None => {
+                        // The first part carries the input; the writer attaches what the first part has.
+                        let attached = if pages == 0 && format.carries_data() { attachment } else { &[] };
+                        let world = self.world(template, &data, attached)?;
+                        let part = self.compile(&world, PART_CACHE_MAX_AGE)?;
+                        let Some(cut) = parts::cut(&part, &rows, total) else {
+                            size *= 2;
+                            continue;
+                        };
+                        match format {
+                            Format::Pdf(_) => {
+                                writer.pages(&part, cut.pages).map_err(|d| self.template_error(&world, &d))?
+                            }
+                            Format::Preview if preview_png.is_none() => preview_png = Some(preview(&part)?),
+                            Format::Preview => {}
+                        }
+                        slots.add(&part, pages);
+                        // A part that closes a list holds its signature slots: not kept.
+                        if let (Some(key), Some(_)) = (key, cut.next) {
+                            self.parts.put(key, &part, cut);
+                        }
+                        cut
+                    }
                 };
-                match format {
-                    Format::Pdf(_) => writer.pages(&part, cut.pages).map_err(|d| self.template_error(&world, &d))?,
-                    Format::Preview if preview_png.is_none() => preview_png = Some(preview(&part)?),
-                    Format::Preview => {}
-                }
-                slots.add(&part, pages);
-                // A part that closes a list holds its signature slots: not kept.
-                if let (Some(key), Some(_)) = (key, cut.next) {
-                    self.parts.put(key, &part, cut);
-                }
                 pages += cut.pages;
                 list_pages += cut.pages;
                 match cut.next {
