@@ -139,3 +139,17 @@ fn a_list_made_again_after_a_change_lays_out_only_the_parts_the_change_reaches()
     let _ = lists(&kept, &bloc);
     assert!(kept.parts_found_kept() > 2 * found, "all but the first and last parts kept the third time");
 }
+
+#[test]
+fn a_long_lists_preview_is_its_first_page_as_one_layout_draws_it() {
+    let bloc = kttdv::sample::bloc(2, 40);
+    let preview = |renderer: &Renderer| {
+        let output = Output::of(kttdv::OutFormat::Png, PdfFlavour::WITH_DATA);
+        renderer.make(Kind::TongHop, &bloc, output).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (whole, parts) = (preview(&WHOLE), preview(&IN_PARTS[0]));
+    assert!(parts.bytes.starts_with(b"\x89PNG"), "a PNG");
+    assert_eq!(parts.bytes, whole.bytes, "the same picture");
+    assert_eq!(parts.pages, whole.pages, "the pages of the whole list");
+    assert_eq!(parts.pages, lists(&WHOLE, &bloc).pages);
+}
