@@ -1,4 +1,4 @@
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use parking_lot::RwLock;
@@ -52,7 +52,7 @@ where
     };
 
     // Check if there is a cached output.
-    if let Some(entry) = cache.0.read().lookup(key, &input) {
+    if let Some(entry) = cache.shard(key).read().lookup(key, &input) {
         // Replay mutations.
         for call in &entry.mutable {
             input.call_mut(call);
@@ -71,7 +71,7 @@ where
     let output = func(input);
 
     // Insert the result into the cache.
-    match cache.0.write().insert(key, constraint, output.clone()) {
+    match cache.shard(key).write().insert(key, constraint, output.clone()) {
         Ok(()) => {}
         Err(InsertError::AlreadyExists) => {
             // A concurrent call with the same arguments may have inserted
@@ -111,7 +111,25 @@ pub fn register_evictor(evict: fn(usize)) {
 }
 
 /// A cache for a single memoized function.
-pub struct Cache<C, Out>(LazyLock<RwLock<CacheData<C, Out>>>);
+///
+/// kttdv: the cache is split into shards by the hash of the call's key, each
+/// behind a lock of its own, so that threads laying out different documents
+/// at once seldom wait for one another (see vendor/README.md). The published
+/// crate has one lock per function: `CacheData` is given as before and shared
+/// out on first use.
+pub struct Cache<C, Out> {
+    /// Makes the first shard and registers the cache's evictor.
+    init: fn() -> RwLock<CacheData<C, Out>>,
+    shards: OnceLock<Box<[Padded<RwLock<CacheData<C, Out>>>]>>,
+}
+
+/// How many shards a cache has: a power of two, well above the number of
+/// threads that lay out at once.
+const SHARDS: usize = 64;
+
+/// A shard on a cache line of its own.
+#[repr(align(128))]
+struct Padded<T>(T);
 
 impl<C: 'static, Out: 'static> Cache<C, Out> {
     /// Create an empty cache.
@@ -120,12 +138,31 @@ impl<C: 'static, Out: 'static> Cache<C, Out> {
     /// pointer cannot be passed as an argument otherwise the function
     /// passed to `Lazy::new` is a closure and not a function pointer.
     pub const fn new(init: fn() -> RwLock<CacheData<C, Out>>) -> Self {
-        Self(LazyLock::new(init))
+        Self { init, shards: OnceLock::new() }
     }
 
     /// Evict all entries whose age is larger than or equal to `max_age`.
     pub fn evict(&self, max_age: usize) {
-        self.0.write().evict(max_age);
+        for shard in self.shards() {
+            shard.0.write().evict(max_age);
+        }
+    }
+}
+
+impl<C, Out> Cache<C, Out> {
+    fn shards(&self) -> &[Padded<RwLock<CacheData<C, Out>>>] {
+        self.shards.get_or_init(|| {
+            let first = (self.init)();
+            std::iter::once(first)
+                .chain((1..SHARDS).map(|_| RwLock::new(CacheData::default())))
+                .map(Padded)
+                .collect()
+        })
+    }
+
+    /// The shard where calls with `key` are kept.
+    fn shard(&self, key: u128) -> &RwLock<CacheData<C, Out>> {
+        &self.shards()[(key as usize) & (SHARDS - 1)].0
     }
 }
 
