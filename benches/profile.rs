@@ -59,8 +59,9 @@ fn main() {
     .expect("the trace serialises");
     let events: Vec<serde_json::Value> = serde_json::from_slice(&trace).expect("the trace is JSON");
 
-    // Begin and end events nest on each thread; this runs on one.
-    let mut open: Vec<(String, f64, f64)> = Vec::new();
+    // Begin and end events nest on each thread (Typst may lay pages out on
+    // several): the spans open on each, with the time of their children.
+    let mut open_on: HashMap<u64, Vec<(String, f64, f64)>> = HashMap::new();
     let mut by_name: BTreeMap<String, (f64, usize)> = BTreeMap::new();
     for event in &events {
         let mut name = event["name"].as_str().unwrap_or_default().to_owned();
@@ -68,6 +69,7 @@ fn main() {
             name = format!("{name} {file}:{}", event["args"]["line"]);
         }
         let at = event["ts"].as_f64().unwrap_or_default();
+        let open = open_on.entry(event["tid"].as_u64().unwrap_or_default()).or_default();
         match event["ph"].as_str() {
             Some("B") => open.push((name, at, 0.0)),
             Some("E") => {

@@ -137,6 +137,7 @@ impl<C: 'static, Out: 'static> Cache<C, Out> {
     /// It must take an initialization function because the `evict` fn
     /// pointer cannot be passed as an argument otherwise the function
     /// passed to `Lazy::new` is a closure and not a function pointer.
+    /// (kttdv: it now makes the first shard, on first use.)
     pub const fn new(init: fn() -> RwLock<CacheData<C, Out>>) -> Self {
         Self { init, shards: OnceLock::new() }
     }
