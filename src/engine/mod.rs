@@ -38,6 +38,16 @@ const ATTACHMENT_PATH: &str = "/attachment.json";
 /// while the frame module and fonts stay warm between renders.
 const CACHE_MAX_AGE: usize = 4;
 
+/// Evicting walks every memoised result of every cache: done after each
+/// compile it took ~5 % of a whole Bloc's time (BENCHMARKS.md, issue 25).
+/// It is done after every `EVICT_EVERY`-th compile instead, evicting what
+/// went unused since the eviction before: a result unused for
+/// `CACHE_MAX_AGE` to twice as many compiles.
+const EVICT_EVERY: usize = CACHE_MAX_AGE;
+
+/// Compiles since the process started, to evict after every `EVICT_EVERY`-th.
+static COMPILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// The same between the parts of a long document: none. A part's layout is
 /// never asked for again, and keeping it would hold two parts at once;
 /// evaluating the templates again for each part costs less than that
@@ -291,13 +301,18 @@ impl Engine {
     }
 
     /// Lays the document out, then evicts memoised results unused for
-    /// `cache_age` compiles. A warning fails the render too: Typst only
+    /// `cache_age` compiles (up to `EVICT_EVERY` more; none kept for 0). A warning fails the render too: Typst only
     /// warns about, say, a font family it does not have, and a document set
     /// in a fallback font is not one we hand out.
     fn compile(&self, world: &RenderWorld, cache_age: usize) -> Result<PagedDocument, RenderError> {
         let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
-        // Evict on every compile, failed ones too, so memory stays bounded.
-        typst::comemo::evict(cache_age);
+        // Evict after failed compiles too, so memory stays bounded.
+        let compiles = COMPILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if cache_age == 0 {
+            typst::comemo::evict(0);
+        } else if compiles.is_multiple_of(EVICT_EVERY) {
+            typst::comemo::evict(cache_age.div_ceil(EVICT_EVERY));
+        }
         match output {
             Ok(document) if warnings.is_empty() => Ok(document),
             Ok(_) => Err(self.template_error(world, &warnings)),
