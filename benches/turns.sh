@@ -14,7 +14,8 @@ for _ in $(seq "$rounds"); do
   for bin in "$@"; do
     rm -rf "$out/files"
     /usr/bin/time -f "$bin %e %U %S %M" -a -o "$times" \
-      "$bin" render ho-so-ban "$input" --with-cells -o "$out/files" >/dev/null 2>&1
+      "$bin" render ho-so-ban "$input" --with-cells -o "$out/files" >/dev/null 2>"$out/errors" ||
+      { echo "$bin failed:" >&2; cat "$out/errors" >&2; exit 1; }
   done
 done
 python3 - "$times" "$@" <<'PYEND'

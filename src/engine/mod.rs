@@ -33,26 +33,29 @@ const DATA_PATH: &str = "/data.json";
 /// Where a template finds the bytes to attach to the PDF (empty for none).
 const ATTACHMENT_PATH: &str = "/attachment.json";
 
-/// How many compiles a memoised result may go unused before it is evicted.
-/// Small, so memory stays flat over thousands of renders with fresh data,
-/// while the frame module and fonts stay warm between renders.
-const CACHE_MAX_AGE: usize = 4;
+/// What a compile leaves in Typst's memoised caches.
+#[derive(Clone, Copy)]
+enum Keep {
+    /// What later documents may use again: a result goes once it has gone
+    /// unused for 4 to 8 compiles (`EVICT_EVERY`). Few, so memory stays flat over
+    /// thousands of renders with fresh data, while the frame module and
+    /// fonts stay warm between renders.
+    Warm,
+    /// Nothing: a part of a long document. A part's layout is never asked
+    /// for again, and keeping it would hold two parts at once; evaluating
+    /// the templates again for each part costs less than that (BENCHMARKS.md,
+    /// issue 25).
+    Nothing,
+}
 
 /// Evicting walks every memoised result of every cache: done after each
 /// compile it took ~5 % of a whole Bloc's time (BENCHMARKS.md, issue 25).
-/// It is done after every `EVICT_EVERY`-th compile instead, evicting what
-/// went unused since the eviction before: a result unused for
-/// `CACHE_MAX_AGE` to twice as many compiles.
-const EVICT_EVERY: usize = CACHE_MAX_AGE;
+/// It is done after every `EVICT_EVERY`-th compile instead, and takes what
+/// went unused since the eviction before.
+const EVICT_EVERY: usize = 4;
 
 /// Compiles since the process started, to evict after every `EVICT_EVERY`-th.
 static COMPILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// The same between the parts of a long document: none. A part's layout is
-/// never asked for again, and keeping it would hold two parts at once;
-/// evaluating the templates again for each part costs less than that
-/// (BENCHMARKS.md, issue 25).
-const PART_CACHE_MAX_AGE: usize = 0;
 
 /// Where the engine takes its templates and extra fonts from.
 #[derive(Debug, Default, Clone)]
@@ -187,7 +190,7 @@ impl Engine {
     ) -> Result<Output, RenderError> {
         let attachment = if format.carries_data() { attachment } else { &[] };
         let world = self.world(template, data, attachment)?;
-        let document = self.compile(&world, CACHE_MAX_AGE)?;
+        let document = self.compile(&world, Keep::Warm)?;
         let pages = document.pages().len();
         let slots = slots::find(&document);
         let bytes = match format {
@@ -239,7 +242,7 @@ impl Engine {
                         // The first part carries the input; the writer attaches what the first part has.
                         let attached = if pages == 0 && format.carries_data() { attachment } else { &[] };
                         let world = self.world(template, &data, attached)?;
-                        let part = self.compile(&world, PART_CACHE_MAX_AGE)?;
+                        let part = self.compile(&world, Keep::Nothing)?;
                         let Some(cut) = parts::cut(&part, &rows, total) else {
                             size *= 2;
                             continue;
@@ -300,18 +303,19 @@ impl Engine {
         unsafe { libmimalloc_sys::mi_collect(true) };
     }
 
-    /// Lays the document out, then evicts memoised results unused for
-    /// `cache_age` compiles (up to `EVICT_EVERY` more; none kept for 0). A warning fails the render too: Typst only
-    /// warns about, say, a font family it does not have, and a document set
-    /// in a fallback font is not one we hand out.
-    fn compile(&self, world: &RenderWorld, cache_age: usize) -> Result<PagedDocument, RenderError> {
+    /// Lays the document out, then evicts memoised results as `keep` says.
+    /// A warning fails the render too: Typst only warns about, say, a font
+    /// family it does not have, and a document set in a fallback font is
+    /// not one we hand out.
+    fn compile(&self, world: &RenderWorld, keep: Keep) -> Result<PagedDocument, RenderError> {
         let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
         // Evict after failed compiles too, so memory stays bounded.
         let compiles = COMPILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if cache_age == 0 {
-            typst::comemo::evict(0);
-        } else if compiles.is_multiple_of(EVICT_EVERY) {
-            typst::comemo::evict(cache_age.div_ceil(EVICT_EVERY));
+        match keep {
+            Keep::Nothing => typst::comemo::evict(0),
+            // Age 1: what went unused since the eviction before.
+            Keep::Warm if compiles.is_multiple_of(EVICT_EVERY) => typst::comemo::evict(1),
+            Keep::Warm => {}
         }
         match output {
             Ok(document) if warnings.is_empty() => Ok(document),
