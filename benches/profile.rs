@@ -1,11 +1,14 @@
 //! Where a document's time goes, by what Typst does and by template line:
-//! `count` generated cells of 20 members made one after another as `kind`
-//! (default `packet`, 40 cells), timed by Typst's own spans (typst-timing).
+//! `count` documents of `kind` (default `packet`, 40), each from its own
+//! generated cell or committee (`kttdv::sample::inputs`), made one after
+//! another, timed by Typst's own spans (typst-timing). Templates in
+//! `KTTDV_TEMPLATES` replace the built-in ones, as on the command line.
 //! `cargo bench --bench profile -- [kind] [count] [--inclusive] [--cold]`:
 //! time spent in a span itself (the default) or with what it calls (its
 //! outermost occurrence); `--cold` forgets every memoised layout before each
-//! document, as after a long list. The line of a span is read from
-//! `form-templates/` on disk: build after changing a template. See
+//! document, as after a long list. The line of a span is read from the
+//! template on disk (`KTTDV_TEMPLATES`, else `form-templates/`): build after
+//! changing a built-in template. See
 //! BENCHMARKS.md.
 
 use std::collections::{BTreeMap, HashMap};
@@ -25,11 +28,11 @@ fn main() {
     let count: usize = plain.next().map_or(40, |n| n.parse().expect("a number of cells"));
     let (inclusive, cold) = (flag("--inclusive"), flag("--cold"));
 
-    let renderer = Renderer::new(&EngineConfig::default()).expect("the built-in templates load");
-    let inputs: Vec<_> = (0..count)
-        .map(|i| kttdv::sample::cell(20, 100 + i as u64, "Chi bộ Văn phòng", "Đảng bộ Sở Tài chính"))
-        .collect();
-    let make = |input| renderer.make(kind, input, Output::pdf(PdfFlavour::WITH_DATA)).expect("the cell renders");
+    let templates_dir = std::env::var_os("KTTDV_TEMPLATES").filter(|d| !d.is_empty()).map(std::path::PathBuf::from);
+    let renderer = Renderer::new(&EngineConfig { templates_dir: templates_dir.clone(), fonts_dir: None })
+        .expect("the templates load");
+    let inputs = kttdv::sample::inputs(kind, count);
+    let make = |input| renderer.make(kind, input, Output::pdf(PdfFlavour::WITH_DATA)).expect("the document renders");
     // The first document loads what every later one shares: not counted.
     make(&inputs[0]);
     typst_timing::enable();
@@ -43,7 +46,7 @@ fn main() {
     let elapsed = started.elapsed();
     typst_timing::disable();
 
-    let sources = template_sources(Path::new("form-templates"));
+    let sources = template_sources(Path::new("form-templates"), templates_dir.as_deref());
     let mut trace = Vec::new();
     typst_timing::export_json(&mut trace, |raw| {
         let span = Span::from_raw(raw);
@@ -103,8 +106,9 @@ fn main() {
     }
 }
 
-/// The templates' sources, numbered as the engine numbers them, by file id.
-fn template_sources(root: &Path) -> HashMap<FileId, (String, Source)> {
+/// The templates' sources, numbered as the engine numbers them, by file id:
+/// a file in `replaced` rather than its built-in one.
+fn template_sources(root: &Path, replaced: Option<&Path>) -> HashMap<FileId, (String, Source)> {
     let mut sources = HashMap::new();
     for folder in ["shared", "forms"] {
         for entry in std::fs::read_dir(root.join(folder)).expect("form-templates/ is here").flatten() {
@@ -113,6 +117,7 @@ fn template_sources(root: &Path) -> HashMap<FileId, (String, Source)> {
                 continue;
             }
             let name = format!("/{folder}/{}", entry.file_name().to_string_lossy());
+            let path = replaced.map(|r| r.join(folder).join(entry.file_name())).filter(|p| p.exists()).unwrap_or(path);
             let text = std::fs::read_to_string(&path).expect("a template reads");
             let id = RootedPath::new(VirtualRoot::Project, VirtualPath::new(&name).expect("a path")).intern();
             sources.insert(id, (name, Source::new(id, text)));

@@ -27,5 +27,5 @@ for bin in sys.argv[2:]:
     cpu = [float(r[2]) + float(r[3]) for r in mine]
     peak = [int(r[4]) / 1024 for r in mine]
     print(f"{bin}: wall {st.median(wall):.2f} s ({min(wall):.2f}–{max(wall):.2f}), "
-          f"CPU {st.median(cpu):.2f} s, peak {st.median(peak):.0f} MB, {len(mine)} runs")
+          f"CPU {st.median(cpu):.2f} s (sys {st.median([float(r[3]) for r in mine]):.2f}), peak {st.median(peak):.0f} MB, {len(mine)} runs")
 PYEND

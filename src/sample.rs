@@ -60,6 +60,20 @@ pub fn roster(members: usize, seed: u64) -> Value {
     })
 }
 
+/// `count` inputs of `kind`, each its own, for the benchmarks that make one
+/// kind of document over and over: a committee's (forms 6, the consolidated
+/// lists) from a Bloc of `count` committees of four cells of 20 members,
+/// any other kind a generated cell of 20 members.
+pub fn inputs(kind: crate::Kind, count: usize) -> Vec<Value> {
+    use crate::Kind;
+    if matches!(kind, Kind::Mau6 | Kind::TongHop | Kind::HoSoCoSo) {
+        let bloc = bloc(count, 20);
+        bloc["committees"].as_array().cloned().unwrap_or_default()
+    } else {
+        (0..count).map(|i| cell(20, 100 + i as u64, "Chi bộ Văn phòng", "Đảng bộ Sở Tài chính")).collect()
+    }
+}
+
 const LETTERS: [&str; 20] =
     ["A", "B", "C", "D", "E", "G", "H", "K", "L", "M", "N", "P", "Q", "R", "S", "T", "U", "V", "X", "Y"];
 
