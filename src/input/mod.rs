@@ -213,7 +213,15 @@ impl<'a> ObjectReader<'a> {
         key: &'static str,
         mut read: impl FnMut(&Value, &JsonPath, &mut Vec<InputError>) -> Option<T>,
     ) -> Option<Vec<Option<T>>> {
-        let items: Vec<Value> = self.field(key)?;
+        // Read in place: a copy of a Board's `committees` is a copy of the
+        // whole Bloc, held while it is read (BENCHMARKS.md, issue 25).
+        let map = self.map;
+        let Some(items) = map.and_then(|m| m.get(key)).and_then(Value::as_array) else {
+            // Absent, or not a list: reported as any field is.
+            let _: Option<Vec<Value>> = self.field(key);
+            return None;
+        };
+        self.known.push(key);
         let path = self.path.key(key);
         Some(items.iter().enumerate().map(|(i, item)| read(item, &path.index(i), &mut self.problems)).collect())
     }
@@ -312,6 +320,24 @@ mod tests {
         let (code, place, message) = problem(json!({ "name": "An", "age": 40, "kind": "full", "born": "31/02/1970" }));
         assert_eq!((code, place.as_str()), (Code::InvalidDate, "$.people[2].born"), "a domain value's own code");
         assert!(message.contains("không có trên lịch"), "{message}");
+    }
+
+    #[test]
+    fn a_list_is_read_item_by_item_and_a_missing_or_wrong_one_reported_as_a_field() {
+        let list = |value: serde_json::Value| {
+            let mut reader = ObjectReader::new(&value, JsonPath::root());
+            let items: Option<Vec<Option<u8>>> = reader.items("ages");
+            let problems = reader.finish().into_iter().map(|e| (e.code, e.place.to_string())).collect::<Vec<_>>();
+            (items, problems)
+        };
+        let (items, problems) = list(json!({ "ages": [40, "forty", 7] }));
+        assert_eq!(items, Some(vec![Some(40), None, Some(7)]));
+        assert_eq!(problems, [(Code::WrongType, "$.ages[1]".to_owned())]);
+
+        assert_eq!(list(json!({})), (None, vec![(Code::MissingField, "$.ages".to_owned())]));
+        assert_eq!(list(json!({ "ages": 40 })), (None, vec![(Code::WrongType, "$.ages".to_owned())]));
+        let (_, problems) = list(json!({ "ages": [], "names": [] }));
+        assert_eq!(problems, [(Code::UnknownField, "$.names".to_owned())], "a list read is a known field");
     }
 
     #[test]
