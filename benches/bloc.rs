@@ -20,7 +20,7 @@ fn main() {
     for (threads, cells) in [(1, false), (cores, false), (cores, true)] {
         let renderer = Renderer::new(&EngineConfig::default()).unwrap().with_cell_packets(cells);
         let started = Instant::now();
-        let submission = renderer.submission(Kind::HoSoBan, &input).unwrap();
+        let submission = renderer.submission(Kind::HoSoBan, &input, PdfFlavour::WITH_DATA).unwrap();
         let (mut files, mut bytes) = (0, 0);
         renderer
             .render_files(

@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
@@ -134,17 +134,26 @@ impl Renderer {
     /// The document `kind` makes of `input`, as `output` says: one PDF (for
     /// `packet`, the cell's five forms in one PDF; for the submissions of a
     /// committee or the Board, a ZIP of their files), a ZIP of the files, a
-    /// PNG of the first page, or the reconciliation as JSON. The one way a
-    /// whole document is made; [`Renderer::submission`] and
+    /// PNG of the first page, or the reconciliation as JSON: [`Renderer::document`],
+    /// then [`Renderer::lay_out`]. [`Renderer::submission`] and
     /// [`Renderer::render_files`] stream a submission's files one by one.
     pub fn make(&self, kind: Kind, input: &Value, output: Output) -> Result<Rendered, Error> {
-        match output.format {
-            OutFormat::Pdf if !kind.is_bundle() => self.render_as(kind, input, Format::Pdf(output.flavour)),
-            OutFormat::Pdf | OutFormat::Zip => self.zip(kind, input, output),
-            OutFormat::Png => self.render_as(kind, input, Format::Preview),
+        self.lay_out(self.document(kind, input, output)?)
+    }
+
+    /// Checks `input` as `kind` and makes all a document needs but its
+    /// layout, as [`Renderer::make`] would: the view, what its PDFs carry.
+    /// The document holds nothing of `input`, which its caller may let go
+    /// before the layout, the long part (a province's input is 57 MB as a
+    /// tree of values: BENCHMARKS.md).
+    pub fn document<'a>(&self, kind: Kind, input: &Value, output: Output<'a>) -> Result<Document<'a>, Error> {
+        let ready = match output.format {
+            OutFormat::Pdf if !kind.is_bundle() => self.one(kind, input, Format::Pdf(output.flavour))?,
+            OutFormat::Pdf | OutFormat::Zip => Ready::Zip(self.submission(kind, input, output.flavour)?),
+            OutFormat::Png => self.one(kind, input, Format::Preview)?,
             OutFormat::Json => {
                 let checked = crate::kinds::reconcile(input).map_err(Error::Input)?;
-                Ok(Rendered {
+                Ready::Made(Rendered {
                     bytes: serde_json::to_vec_pretty(&checked.value).expect("views serialise"),
                     file_name: "doi-chieu-kttdv.json".into(),
                     title: "Kết quả đối chiếu.json".into(),
@@ -153,6 +162,28 @@ impl Renderer {
                     warnings: checked.warnings,
                 })
             }
+        };
+        Ok(Document { output, ready })
+    }
+
+    /// Lays `document` out and writes it.
+    pub fn lay_out(&self, document: Document) -> Result<Rendered, Error> {
+        let Document { output, ready } = document;
+        match ready {
+            Ready::One { kind, prepared, format, seal } => {
+                let made = self.layout(kind.template(), prepared.data, format, &seal)?;
+                let extension = if format == Format::Preview { "png" } else { "pdf" };
+                Ok(Rendered {
+                    bytes: made.bytes,
+                    file_name: format!("{}.{extension}", kind.file_stem(&prepared.subject)),
+                    title: format!("{} - {}.{extension}", kind.label(), prepared.subject),
+                    pages: made.pages,
+                    slots: made.slots,
+                    warnings: prepared.warnings,
+                })
+            }
+            Ready::Zip(submission) => self.zip(submission, output),
+            Ready::Made(rendered) => Ok(rendered),
         }
     }
 
@@ -164,24 +195,19 @@ impl Renderer {
         Ok((kind.template(), prepared.data.to_vec()))
     }
 
-    fn render_as(&self, kind: Kind, input: &Value, format: Format) -> Result<Rendered, Error> {
+    fn one(&self, kind: Kind, input: &Value, format: Format) -> Result<Ready, Error> {
         let prepared = self.prepare(kind, input).map_err(Error::Input)?;
-        let output = self.layout(kind.template(), &prepared.data, format, &self.seal(kind, input, format))?;
-        let extension = if format == Format::Preview { "png" } else { "pdf" };
-        Ok(Rendered {
-            bytes: output.bytes,
-            file_name: format!("{}.{extension}", kind.file_stem(&prepared.subject)),
-            title: format!("{} - {}.{extension}", kind.label(), prepared.subject),
-            pages: output.pages,
-            slots: output.slots,
-            warnings: prepared.warnings,
-        })
+        Ok(Ready::One { kind, seal: self.seal(kind, input, format), prepared, format })
     }
 
     /// The attachment a file in `format` carries: the sealed input, or
     /// nothing when the format carries none (hashing a large input is not free).
-    fn seal(&self, kind: Kind, input: &Value, format: Format) -> Vec<u8> {
-        if format.carries_data() { attachment::seal(kind.name(), input, self.template_version()) } else { Vec::new() }
+    fn seal(&self, kind: Kind, input: &Value, format: Format) -> Seal {
+        if format.carries_data() {
+            attachment::seal(kind.name(), input, self.template_version()).into()
+        } else {
+            Seal::default()
+        }
     }
 
     /// The version of the templates in use: a hash of their files.
@@ -191,27 +217,37 @@ impl Renderer {
 
     /// The files of a kind that makes several, in one ZIP: the cell's five
     /// forms for `packet`, a whole submission for the committee and Board
-    /// kinds; the PDFs made before taken from `kept`, those made put there.
-    fn zip(&self, kind: Kind, input: &Value, output: Output) -> Result<Rendered, Error> {
-        let submission = self.submission(kind, input)?;
+    /// kinds; the PDFs made before taken from `output.kept`, those made put there.
+    fn zip(&self, submission: Submission, output: Output) -> Result<Rendered, Error> {
         let (file_name, title) =
-            (format!("{}.zip", submission.name), format!("{} - {}.zip", kind.label(), submission.subject));
+            (format!("{}.zip", submission.name), format!("{} - {}.zip", submission.kind.label(), submission.subject));
         let warnings = submission.warnings.clone();
         let bytes = self.write_zip(submission, output, std::io::Cursor::new(Vec::new()), &|_, _| {})?.into_inner();
         Ok(Rendered { bytes, file_name, title, pages: 0, slots: Vec::new(), warnings })
     }
 
     /// Checks `input` as a kind that makes several files; on success, the
-    /// files to make.
-    pub fn submission<'a>(&self, kind: Kind, input: &'a Value) -> Result<Submission<'a>, Error> {
+    /// files to make, in `flavour`, each with what it carries sealed.
+    pub fn submission(&self, kind: Kind, input: &Value, flavour: PdfFlavour) -> Result<Submission, Error> {
         let prepared = self.prepare(kind, input).map_err(Error::Input)?;
+        let format = Format::Pdf(flavour);
+        // Each PDF carries exactly what it was made from, sealed once a part.
+        let mut sealed: HashMap<Part, Seal> = HashMap::new();
+        for file in &prepared.files {
+            sealed.entry(file.carries).or_insert_with(|| match file.carries {
+                Part::Whole => self.seal(kind, input, format),
+                Part::Committee(i) => self.seal(Kind::HoSoCoSo, &input["committees"][i], format),
+                Part::Cell(i, k) => self.seal(Kind::Packet, &input["committees"][i]["cells"][k], format),
+            });
+        }
         Ok(Submission {
             kind,
-            input,
+            format,
             name: kind.file_stem(&prepared.subject),
             subject: prepared.subject,
             warnings: prepared.warnings,
             files: prepared.files,
+            sealed,
         })
     }
 
@@ -233,8 +269,8 @@ impl Renderer {
         zip.finish().map_err(|e| Error::Write(e.into()))
     }
 
-    /// Makes every file of `submission` in `output.flavour`,
-    /// `output.threads` at a time, and hands each to `sink` in the
+    /// Makes every file of `submission`, `output.threads` at a time (its
+    /// flavour the one the submission was checked for), and hands each to `sink` in the
     /// submission's order as soon as it and those before it are made:
     /// memory holds the documents in flight, not the submission.
     /// `progress(done, of)` is told after each file is made. The first
@@ -248,19 +284,9 @@ impl Renderer {
         progress: &(dyn Fn(usize, usize) + Sync),
         sink: &mut dyn FnMut(&str, Vec<u8>) -> std::io::Result<()>,
     ) -> Result<(), Error> {
-        let Submission { kind, input, files, .. } = submission;
-        let Output { flavour, kept, threads, lent, .. } = output;
+        let Submission { format, files, sealed, .. } = submission;
+        let Output { kept, threads, lent, .. } = output;
         let count = files.len();
-        let format = Format::Pdf(flavour);
-        // Each PDF carries exactly what it was made from, sealed once a part.
-        let mut sealed: HashMap<Part, Vec<u8>> = HashMap::new();
-        for file in &files {
-            sealed.entry(file.carries).or_insert_with(|| match file.carries {
-                Part::Whole => self.seal(kind, input, format),
-                Part::Committee(i) => self.seal(Kind::HoSoCoSo, &input["committees"][i], format),
-                Part::Cell(i, k) => self.seal(Kind::Packet, &input["committees"][i]["cells"][k], format),
-            });
-        }
         let work: Vec<Mutex<Option<File>>> = files.into_iter().map(|f| Mutex::new(Some(f))).collect();
         let (next, done) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let (made, arrived) = std::sync::mpsc::channel::<(usize, String, Made)>();
@@ -284,7 +310,7 @@ impl Renderer {
                                 let address = kept.map(|_| self.address(template, &data, format, attachment));
                                 match kept.zip(address.as_deref()).and_then(|(kept, a)| kept.get(a)) {
                                     Some(bytes) => Ok(bytes),
-                                    None => self.layout(template, &data, format, attachment).map(|o| {
+                                    None => self.layout(template, data, format, attachment).map(|o| {
                                         if let (Some(kept), Some(address)) = (kept, &address) {
                                             kept.put(address, &o.bytes);
                                         }
@@ -326,18 +352,22 @@ impl Renderer {
     fn layout(
         &self,
         template: &str,
-        data: &[u8],
+        data: Arc<[u8]>,
         format: Format,
-        attachment: &[u8],
+        attachment: &Seal,
     ) -> Result<crate::engine::Output, crate::engine::RenderError> {
-        match crate::kinds::in_parts(template, data, self.part_rows) {
-            Some(parts) => self.engine.render_in_parts(template, &parts, self.part_rows, format, attachment),
-            None => self.engine.render_as(template, data, format, attachment),
+        match crate::kinds::in_parts(template, &data, self.part_rows) {
+            Some(parts) => {
+                // The parts hold what they print of the view: not held twice while laid out.
+                drop(data);
+                self.engine.render_in_parts(template, &parts, self.part_rows, format, attachment)
+            }
+            None => self.engine.render_as(template, &data, format, attachment),
         }
     }
 
     /// What a PDF is made from, as one hash: the same address, the same bytes.
-    fn address(&self, template: &str, data: &[u8], format: Format, attachment: &[u8]) -> String {
+    fn address(&self, template: &str, data: &[u8], format: Format, attachment: &Seal) -> String {
         use sha2::{Digest, Sha256};
         let mut hash = Sha256::new();
         let how = format!("{format:?} {}", self.part_rows);
@@ -346,7 +376,7 @@ impl Renderer {
             hash.update(part);
         }
         hash.update(Sha256::digest(data));
-        hash.update(Sha256::digest(attachment));
+        hash.update(Sha256::digest(&attachment[..]));
         crate::hash::hex(&hash.finalize())
     }
 }
@@ -416,19 +446,40 @@ pub trait Kept: Sync {
     fn put(&self, address: &str, bytes: &[u8]);
 }
 
+/// What a PDF carries inside, sealed (`attachment::seal`): shared, never
+/// copied, by the caller and the PDF writer, which holds it until the end.
+type Seal = Arc<[u8]>;
+
+/// A document checked, not laid out yet: see [`Renderer::document`].
+pub struct Document<'a> {
+    output: Output<'a>,
+    ready: Ready,
+}
+
+enum Ready {
+    /// One PDF, or the preview of its first page.
+    One { kind: Kind, prepared: Prepared, format: Format, seal: Seal },
+    /// The files of a packet or a submission, in one ZIP.
+    Zip(Submission),
+    /// Nothing to lay out: the reconciliation as JSON.
+    Made(Rendered),
+}
+
 /// The files of a kind that makes several, checked, not made yet.
-pub struct Submission<'a> {
+pub struct Submission {
     kind: Kind,
-    input: &'a Value,
+    format: Format,
     /// The submission's name, for its ZIP or folder.
     pub name: String,
     /// What it is about: the cell, committee or Board.
     pub subject: String,
     pub warnings: Vec<InputError>,
     files: Vec<File>,
+    /// What the PDFs of each part of the input carry.
+    sealed: HashMap<Part, Seal>,
 }
 
-impl Submission<'_> {
+impl Submission {
     /// The relative paths of its files, in order.
     pub fn file_names(&self) -> impl Iterator<Item = &str> {
         self.files.iter().map(|f| f.name.as_str())

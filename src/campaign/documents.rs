@@ -149,7 +149,10 @@ impl Campaigns<'_> {
                 let output = Output::of(format, PdfFlavour::WITH_DATA).kept_in(job_files.as_ref()).on_lent(lent);
                 // Each part passed its checks when saved; together they may not
                 // (one member on two cells' rosters): the unit's problems.
-                renderer.make(kind, &input, output)
+                let document = renderer.document(kind, &input, output)?;
+                // What the files carry is sealed: the input is not held while they are laid out.
+                drop(input);
+                renderer.lay_out(document)
             })
             .await??;
         let meta = Meta { title: rendered.title.clone(), pages: rendered.pages, slots: rendered.slots.clone() };

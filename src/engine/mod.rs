@@ -10,6 +10,7 @@ mod world;
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 use typst::diag::{SourceDiagnostic, Warned};
@@ -186,9 +187,9 @@ impl Engine {
         template: &str,
         data: &[u8],
         format: Format,
-        attachment: &[u8],
+        attachment: &Arc<[u8]>,
     ) -> Result<Output, RenderError> {
-        let attachment = if format.carries_data() { attachment } else { &[] };
+        let attachment = if format.carries_data() { attachment.clone() } else { Arc::default() };
         let world = self.world(template, data, attachment)?;
         let document = self.compile(&world, Keep::Warm)?;
         let pages = document.pages().len();
@@ -214,7 +215,7 @@ impl Engine {
         document: &dyn InParts,
         part_rows: usize,
         format: Format,
-        attachment: &[u8],
+        attachment: &Arc<[u8]>,
     ) -> Result<Output, RenderError> {
         let options = pdf_options(match format {
             Format::Pdf(flavour) => flavour.conformance,
@@ -240,7 +241,8 @@ impl Engine {
                     }
                     None => {
                         // The first part carries the input; the writer attaches what the first part has.
-                        let attached = if pages == 0 && format.carries_data() { attachment } else { &[] };
+                        let attached =
+                            if pages == 0 && format.carries_data() { attachment.clone() } else { Arc::default() };
                         let world = self.world(template, &data, attached)?;
                         let part = self.compile(&world, Keep::Nothing)?;
                         let Some(cut) = parts::cut(&part, &rows, total) else {
@@ -280,16 +282,12 @@ impl Engine {
         Ok(Output { bytes, pages, slots: slots.slots })
     }
 
-    fn world(&self, template: &str, data: &[u8], attachment: &[u8]) -> Result<RenderWorld<'_>, RenderError> {
+    /// `attachment` is shared, not copied: the PDF writer holds it until the end.
+    fn world(&self, template: &str, data: &[u8], attachment: Arc<[u8]>) -> Result<RenderWorld<'_>, RenderError> {
         let main = templates::file_id(template)
             .filter(|id| self.templates.contains(*id))
             .ok_or_else(|| RenderError::MissingTemplate(template.to_owned()))?;
-        Ok(RenderWorld {
-            engine: self,
-            main,
-            data: Bytes::new(data.to_vec()),
-            attachment: Bytes::new(attachment.to_vec()),
-        })
+        Ok(RenderWorld { engine: self, main, data: Bytes::new(data.to_vec()), attachment: Bytes::new(attachment) })
     }
 
     /// Gives back what a large render left behind: every memoised layout

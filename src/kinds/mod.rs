@@ -339,7 +339,7 @@ impl Kind {
 /// The consolidated lists of `data` to lay out in parts, when `template` is
 /// theirs and one of them holds more than `part_rows` members
 /// (docs/parts.md); none for any other document, laid out whole.
-pub fn in_parts(template: &str, data: &[u8], part_rows: usize) -> Option<impl crate::engine::InParts> {
+pub fn in_parts(template: &str, data: &[u8], part_rows: usize) -> Option<impl crate::engine::InParts + use<>> {
     use crate::engine::InParts;
     if template != Kind::TongHop.template() {
         return None;

@@ -633,7 +633,7 @@ fn a_submission_made_on_several_threads_is_the_same_bytes() {
     let four = kttdv::Renderer::new(&config).unwrap();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let mut many = Vec::new();
-    let submission = four.submission(Kind::HoSoBan, &board).unwrap();
+    let submission = four.submission(Kind::HoSoBan, &board, PdfFlavour::WITH_DATA).unwrap();
     let progress = |_, of| {
         done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         assert_eq!(of, one.len());
@@ -669,7 +669,7 @@ fn workers_lent_and_given_back_at_once_leave_the_submission_whole_on_one() {
     let one = made(&RENDERER, &board, PdfFlavour::WITH_DATA);
     let wanted = Wanted(AtomicUsize::new(0));
     let mut lent = Vec::new();
-    let submission = RENDERER.submission(Kind::HoSoBan, &board).unwrap();
+    let submission = RENDERER.submission(Kind::HoSoBan, &board, PdfFlavour::WITH_DATA).unwrap();
     let output = Output::pdf(PdfFlavour::WITH_DATA).on_lent(&wanted);
     RENDERER
         .render_files(submission, output, &|_, _| {}, &mut |name, bytes| {
@@ -688,7 +688,7 @@ fn workers_lent_and_given_back_at_once_leave_the_submission_whole_on_one() {
 fn a_file_that_cannot_be_written_stops_the_submission_at_once() {
     let board = hierarchy(6);
     let renderer = kttdv::Renderer::new(&kttdv::EngineConfig::default()).unwrap();
-    let submission = renderer.submission(Kind::HoSoBan, &board).unwrap();
+    let submission = renderer.submission(Kind::HoSoBan, &board, PdfFlavour::PLAIN).unwrap();
     let total = submission.file_names().count();
     let made = std::sync::atomic::AtomicUsize::new(0);
     let mut offered = Vec::new();
@@ -714,7 +714,7 @@ fn a_file_that_cannot_be_written_stops_the_submission_at_once() {
 /// Every file of the Board's submission, in order, as the sink receives them.
 fn made(renderer: &kttdv::Renderer, board: &Value, flavour: PdfFlavour) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
-    let submission = renderer.submission(Kind::HoSoBan, board).unwrap();
+    let submission = renderer.submission(Kind::HoSoBan, board, flavour).unwrap();
     renderer
         .render_files(submission, Output::pdf(flavour), &|_, _| {}, &mut |name, bytes| {
             files.push((name.to_owned(), bytes));

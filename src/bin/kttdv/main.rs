@@ -104,7 +104,7 @@ fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
     let reporter = Reporter { stdout: false, json };
     let renderer = renderer(config)?.with_cell_packets(with_cells);
     let flavour = args.flavour();
-    let input = load(kind, &args.input, reporter)?;
+    let mut input = load(kind, &args.input, reporter)?;
     let output = args.output;
     if template_data {
         let (template, data) =
@@ -116,7 +116,10 @@ fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
         && !zip
         && output.as_ref().is_none_or(|o| o != Path::new("-") && o.extension().is_none_or(|e| e != "zip"));
     if as_folder {
-        let submission = renderer.submission(kind, &input.value).map_err(|err| reporter.failed(&input, err))?;
+        let value = std::mem::take(&mut input.value);
+        let submission = renderer.submission(kind, &value, flavour).map_err(|err| reporter.failed(&input, err))?;
+        // What the files carry is sealed: the input is not needed while they are laid out.
+        drop(value);
         reporter.warnings(&input.warnings(submission.warnings.clone()));
         let folder =
             Folder::start(&output.unwrap_or_else(|| PathBuf::from(&submission.name)), submission.file_names())?;
@@ -142,8 +145,12 @@ fn render(config: &EngineConfig, args: RenderArgs) -> Result<(), Exit> {
         return Ok(());
     }
     let made_as = if zip { Output::zip(flavour) } else { Output::pdf(flavour) };
-    let result = renderer.make(kind, &input.value, made_as.on_threads(cores()));
-    let rendered = result.map_err(|err| reporter.failed(&input, err))?;
+    let value = std::mem::take(&mut input.value);
+    let document =
+        renderer.document(kind, &value, made_as.on_threads(cores())).map_err(|err| reporter.failed(&input, err))?;
+    // A province's input is 57 MB as a tree of values: let it go before the layout.
+    drop(value);
+    let rendered = renderer.lay_out(document).map_err(|err| reporter.failed(&input, err))?;
     reporter.warnings(&input.warnings(rendered.warnings));
     let output = output.unwrap_or_else(|| PathBuf::from(&rendered.file_name));
     write_document(&output, &rendered.bytes)?;
