@@ -18,15 +18,16 @@ pub struct Renderer {
     columns: FigureColumns,
     /// Whether the Board's submission holds every cell's packet too.
     cell_packets: bool,
-    /// The most member rows a long list lays out at once (docs/parts.md).
-    part_rows: usize,
+    /// About how many lines a long list lays out at once (docs/parts.md).
+    part_lines: usize,
 }
 
-/// How many member rows a part of a long list holds: about 17 pages. Fewer
-/// hold less memory and lay out more pages twice (each part's last): at
-/// 150, 200 and 300 rows a 32,000-member list peaks at 254, 283 and 319 MB
-/// and takes 31, 29 and 28 s (BENCHMARKS.md, issue 25).
-pub const PART_ROWS: usize = 200;
+/// How many lines a part of a long list holds: member rows, units' titles
+/// and subtotals (`kinds/parts.rs`), about 200 members of list 2 and 17
+/// pages. Fewer hold less memory and lay out more pages twice (each part's
+/// last): at 150, 200 and 300 members a part, a 32,000-member list peaked
+/// at 254, 283 and 319 MB and took 31, 29 and 28 s (BENCHMARKS.md, issue 25).
+pub const PART_LINES: usize = 220;
 
 /// A finished file.
 pub struct Rendered {
@@ -61,13 +62,13 @@ impl Renderer {
         let bytes = engine.template_file(path).ok_or_else(|| SetupError::MissingTemplateFile(path.into()))?;
         let columns =
             FigureColumns::parse(&bytes).map_err(|e| SetupError::BadTemplateData(path.into(), e.to_string()))?;
-        Ok(Self { engine, columns, cell_packets: false, part_rows: PART_ROWS })
+        Ok(Self { engine, columns, cell_packets: false, part_lines: PART_LINES })
     }
 
-    /// Lays long lists out `part_rows` member rows at a time; a list no
-    /// longer is laid out whole.
-    pub fn with_part_rows(self, part_rows: usize) -> Self {
-        Self { part_rows, ..self }
+    /// Lays long lists out about `part_lines` lines (member rows, units'
+    /// titles and subtotals) at a time; a list no longer is laid out whole.
+    pub fn with_part_lines(self, part_lines: usize) -> Self {
+        Self { part_lines, ..self }
     }
 
     /// Keeps up to `pages` pages of the parts of long lists laid out, so
@@ -356,11 +357,11 @@ impl Renderer {
         format: Format,
         attachment: &Seal,
     ) -> Result<crate::engine::Output, crate::engine::RenderError> {
-        match crate::kinds::in_parts(template, &data, self.part_rows) {
+        match crate::kinds::in_parts(template, &data, self.part_lines) {
             Some(parts) => {
                 // The parts hold what they print of the view: not held twice while laid out.
                 drop(data);
-                self.engine.render_in_parts(template, &parts, self.part_rows, format, attachment)
+                self.engine.render_in_parts(template, &parts, self.part_lines, format, attachment)
             }
             None => self.engine.render_as(template, &data, format, attachment),
         }
@@ -370,7 +371,7 @@ impl Renderer {
     fn address(&self, template: &str, data: &[u8], format: Format, attachment: &Seal) -> String {
         use sha2::{Digest, Sha256};
         let mut hash = Sha256::new();
-        let how = format!("{format:?} {}", self.part_rows);
+        let how = format!("{format:?} {}", self.part_lines);
         for part in [self.template_version().as_bytes(), template.as_bytes(), how.as_bytes()] {
             hash.update((part.len() as u64).to_le_bytes());
             hash.update(part);

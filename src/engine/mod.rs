@@ -205,7 +205,7 @@ impl Engine {
         Ok(Output { bytes, pages, slots })
     }
 
-    /// Lays out `document`'s lists a part of at most `part_rows` rows at a
+    /// Lays out `document`'s lists a part of about `part_lines` lines at a
     /// time (more when a part would not fill a page) and writes them in
     /// `format` as [`Engine::render_as`] writes one layout: memory holds one
     /// part, whatever the document's length. The preview is the first page.
@@ -213,7 +213,7 @@ impl Engine {
         &self,
         template: &str,
         document: &dyn InParts,
-        part_rows: usize,
+        part_lines: usize,
         format: Format,
         attachment: &Arc<[u8]>,
     ) -> Result<Output, RenderError> {
@@ -226,9 +226,9 @@ impl Engine {
         let (mut pages, mut preview_png) = (0, None);
         for list in 0..document.lists() {
             let total = document.rows(list);
-            let (mut from, mut list_pages, mut size) = (0, 0, part_rows.max(1));
+            let (mut from, mut list_pages, mut size) = (0, 0, part_lines.max(1));
             loop {
-                let rows = from..total.min(from + size);
+                let rows = from..document.end(list, from, size);
                 let data = document.part(list, rows.clone(), list_pages);
                 // The document's first part gives its metadata and attached data: always laid out.
                 let key = if pages > 0 { self.parts.key(template, &data) } else { None };

@@ -30,6 +30,11 @@ pub trait InParts {
     fn lists(&self) -> usize;
     /// How many member rows list `list` holds.
     fn rows(&self, list: usize) -> usize;
+    /// Where the part of list `list` that starts at member row `from` ends
+    /// to hold about `lines` lines (member rows, and what else takes a
+    /// page's room as a row does: units' titles, subtotals), at least one
+    /// member row.
+    fn end(&self, list: usize, from: usize, lines: usize) -> usize;
     /// The template's data for the part of list `list` that holds `rows`,
     /// after `pages` pages of that list: it opens the list when `rows`
     /// starts at 0 and closes it when it ends at [`InParts::rows`].

@@ -337,15 +337,15 @@ impl Kind {
 }
 
 /// The consolidated lists of `data` to lay out in parts, when `template` is
-/// theirs and one of them holds more than `part_rows` members
+/// theirs and one of them holds more than `part_lines` lines
 /// (docs/parts.md); none for any other document, laid out whole.
-pub fn in_parts(template: &str, data: &[u8], part_rows: usize) -> Option<impl crate::engine::InParts + use<>> {
+pub fn in_parts(template: &str, data: &[u8], part_lines: usize) -> Option<impl crate::engine::InParts + use<>> {
     use crate::engine::InParts;
     if template != Kind::TongHop.template() {
         return None;
     }
     let parts = parts::ListParts::new(data);
-    (0..parts.lists()).any(|list| parts.rows(list) > part_rows).then_some(parts)
+    (0..parts.lists()).any(|list| parts.lines(list) > part_lines).then_some(parts)
 }
 
 /// "Ban Tổ chức" alone names no one: the Board with the body it serves.

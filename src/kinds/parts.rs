@@ -21,8 +21,14 @@ pub struct ListParts {
     view: Map<String, Value>,
     /// Each list's groups, in the order the document prints them.
     lists: Vec<(&'static str, Vec<Group>)>,
-    /// Each list's member rows.
-    rows: Vec<usize>,
+    /// Each list's lines before each member row and after the last:
+    /// `lines[list][i]`, those of its first `i` members, with the titles of
+    /// the units they open and the subtotals of those they close. A unit's
+    /// title or subtotal takes a page's room as a member's row does, and
+    /// the lists of damaged and lost cards have about one member a cell:
+    /// 200 of their members make as many pages as 600 of list 2's
+    /// (BENCHMARKS.md), so parts are cut by lines.
+    lines: Vec<Vec<usize>>,
 }
 
 /// A unit's part of a list as the view writes it (`committee::Group`): its
@@ -78,8 +84,38 @@ impl ListParts {
                 (name, groups.expect("the view's groups").unwrap_or_default())
             })
             .collect();
-        let rows = lists.iter().map(|(_, groups)| groups.iter().map(Group::members).sum()).collect();
-        Self { view: rest, lists, rows }
+        let lines = lists
+            .iter()
+            .map(|(_, groups)| {
+                let mut lines = vec![0];
+                count_lines(groups, &mut 0, &mut lines);
+                lines
+            })
+            .collect();
+        Self { view: rest, lists, lines }
+    }
+
+    /// All the lines of list `list`.
+    pub fn lines(&self, list: usize) -> usize {
+        self.lines[list].last().copied().unwrap_or(0)
+    }
+}
+
+/// Adds to `lines` the lines up to each member row of `groups`, as the
+/// template prints them: a unit's title above its first row (`pending`
+/// titles wait for it), its own rows, its units', its subtotal.
+fn count_lines(groups: &[Group], pending: &mut usize, lines: &mut Vec<usize>) {
+    for group in groups.iter().filter(|g| g.count > 0) {
+        *pending += 1;
+        for _ in &group.rows {
+            let before = lines.last().copied().unwrap_or(0);
+            lines.push(before + *pending + 1);
+            *pending = 0;
+        }
+        count_lines(&group.groups, pending, lines);
+        if let Some(last) = lines.last_mut() {
+            *last += 1;
+        }
     }
 }
 
@@ -89,7 +125,15 @@ impl InParts for ListParts {
     }
 
     fn rows(&self, list: usize) -> usize {
-        self.rows[list]
+        self.lines[list].len() - 1
+    }
+
+    fn end(&self, list: usize, from: usize, lines: usize) -> usize {
+        let before = &self.lines[list];
+        let most = before[from] + lines;
+        // The last row whose lines stay within `most`.
+        let end = before.partition_point(|&l| l <= most) - 1;
+        end.clamp(from + 1, self.rows(list))
     }
 
     fn part(&self, list: usize, rows: Range<usize>, pages: usize) -> Vec<u8> {
@@ -102,7 +146,7 @@ impl InParts for ListParts {
             part: Place {
                 list: name,
                 first: rows.start == 0,
-                last: rows.end >= self.rows[list],
+                last: rows.end >= self.rows(list),
                 pages,
                 number: rows.start + 1,
             },
@@ -172,9 +216,22 @@ mod tests {
     #[test]
     fn only_a_consolidated_list_longer_than_a_part_is_laid_out_in_parts() {
         let template = crate::kinds::Kind::TongHop.template();
-        assert!(crate::kinds::in_parts(template, &view(), 8).is_some());
-        assert!(crate::kinds::in_parts(template, &view(), 9).is_none());
+        // 9 members, 5 units' titles and their 5 subtotals.
+        assert!(crate::kinds::in_parts(template, &view(), 18).is_some());
+        assert!(crate::kinds::in_parts(template, &view(), 19).is_none());
         assert!(crate::kinds::in_parts(crate::kinds::Kind::Mau2.template(), &view(), 1).is_none());
+    }
+
+    #[test]
+    fn a_part_ends_where_its_lines_run_out_units_titles_and_subtotals_counted() {
+        let parts = ListParts::new(&view());
+        // A, A1 and its first member; then A1's others, closed by its subtotal.
+        assert_eq!(parts.lines[0], [0, 3, 4, 6, 8, 11, 14, 15, 16, 19]);
+        assert_eq!(parts.lines(0), 19);
+        assert_eq!(parts.end(0, 0, 4), 2, "three lines for the first member, one for the second");
+        assert_eq!(parts.end(0, 0, 1), 1, "at least one member, whatever its lines");
+        assert_eq!(parts.end(0, 2, 6), 4, "A1's last member and subtotal, A2's title and first member");
+        assert_eq!(parts.end(0, 5, 100), 9, "never past the list");
     }
 
     #[test]

@@ -14,9 +14,9 @@ use crate::signing::{qpdf_check, signature_fields};
 
 /// Parts of one to a few pages each, so that every list is cut many times.
 static IN_PARTS: LazyLock<[Renderer; 2]> =
-    LazyLock::new(|| [9, 25].map(|rows| Renderer::new(&EngineConfig::default()).unwrap().with_part_rows(rows)));
+    LazyLock::new(|| [9, 25].map(|lines| Renderer::new(&EngineConfig::default()).unwrap().with_part_lines(lines)));
 static WHOLE: LazyLock<Renderer> =
-    LazyLock::new(|| Renderer::new(&EngineConfig::default()).unwrap().with_part_rows(usize::MAX));
+    LazyLock::new(|| Renderer::new(&EngineConfig::default()).unwrap().with_part_lines(usize::MAX));
 
 fn lists(renderer: &Renderer, input: &Value) -> Rendered {
     match renderer.make(Kind::TongHop, input, Output::pdf(PdfFlavour::WITH_DATA)) {
@@ -121,7 +121,7 @@ fn a_list_in_parts_is_the_same_bytes_every_time() {
 
 #[test]
 fn a_list_made_again_after_a_change_lays_out_only_the_parts_the_change_reaches() {
-    let kept = Renderer::new(&EngineConfig::default()).unwrap().with_part_rows(25).with_kept_parts(1_000);
+    let kept = Renderer::new(&EngineConfig::default()).unwrap().with_part_lines(25).with_kept_parts(1_000);
     let mut bloc = kttdv::sample::bloc(3, 30);
     let first = lists(&kept, &bloc);
     assert_eq!(kept.parts_found_kept(), 0, "nothing kept before");
