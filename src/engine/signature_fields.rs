@@ -13,10 +13,11 @@
 
 use std::collections::BTreeMap;
 use std::ops::Deref;
+use std::sync::Arc;
 
-use hayro_syntax::Pdf;
 use hayro_syntax::object::FromBytes;
 use hayro_syntax::object::{Array, Dict, MaybeRef, Object, ObjectIdentifier};
+use hayro_syntax::{LoadPdfError, Pdf};
 use pdf_writer::{Chunk, Finish, Name, Obj, Rect, Ref, Settings, Str};
 
 use super::Slot;
@@ -31,12 +32,38 @@ const PRINT: i32 = 4;
 pub struct FieldError(&'static str);
 
 /// `pdf` with one empty `/Sig` field per slot, named after it.
-pub fn add(mut pdf: Vec<u8>, slots: &[Slot]) -> Result<Vec<u8>, FieldError> {
+pub fn add(pdf: Vec<u8>, slots: &[Slot]) -> Result<Vec<u8>, FieldError> {
     if slots.is_empty() {
         return Ok(pdf);
     }
     let trailer = Trailer::read(&pdf)?;
-    let source = Pdf::new(pdf.clone()).map_err(|_| FieldError("PDF không đọc được"))?;
+    // Read where it is, not from a copy: a province's list is a 15 MB PDF.
+    let shared = Arc::new(pdf);
+    let Update { chunk, offsets, next, catalog_ref } = update(Pdf::new(shared.clone()), &trailer, slots)?;
+    let mut pdf = Arc::try_unwrap(shared).unwrap_or_else(|shared| shared.as_ref().clone());
+    if pdf.last() != Some(&b'\n') {
+        pdf.push(b'\n');
+    }
+    let base = pdf.len();
+    pdf.extend_from_slice(chunk.as_bytes());
+    let xref_at = pdf.len();
+    pdf.extend(cross_references(&offsets, base));
+    pdf.extend(trailer.next(next, catalog_ref, xref_at));
+    Ok(pdf)
+}
+
+/// The objects an update adds, where each starts in `chunk`, the next free
+/// object number and the catalog's.
+struct Update {
+    chunk: Chunk,
+    offsets: BTreeMap<i32, usize>,
+    next: i32,
+    catalog_ref: Ref,
+}
+
+/// The update that adds the fields over `slots` to `source`.
+fn update(source: Result<Pdf, LoadPdfError>, trailer: &Trailer, slots: &[Slot]) -> Result<Update, FieldError> {
+    let source = source.map_err(|_| FieldError("PDF không đọc được"))?;
     let catalog_id = source.xref().root_id();
     let catalog: Dict = source.xref().get(catalog_id).ok_or(FieldError("không thấy mục lục (catalog) của PDF"))?;
     let pages = source.pages();
@@ -99,16 +126,7 @@ pub fn add(mut pdf: Vec<u8>, slots: &[Slot]) -> Result<Vec<u8>, FieldError> {
     copy_entries(&catalog, &mut dict, b"AcroForm");
     dict.insert(Name(b"AcroForm")).dict().insert(Name(b"Fields")).array().items(fields);
     dict.finish();
-
-    if pdf.last() != Some(&b'\n') {
-        pdf.push(b'\n');
-    }
-    let base = pdf.len();
-    pdf.extend_from_slice(chunk.as_bytes());
-    let xref_at = pdf.len();
-    pdf.extend(cross_references(&offsets, base));
-    pdf.extend(trailer.next(next, catalog_ref, xref_at));
-    Ok(pdf)
+    Ok(Update { chunk, offsets, next, catalog_ref })
 }
 
 /// What the update's trailer carries over from the rendered one.
