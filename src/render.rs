@@ -23,7 +23,7 @@ pub struct Renderer {
 }
 
 /// How many lines a part of a long list holds: member rows, units' titles
-/// and subtotals (`kinds/parts.rs`), about 200 members of list 2 and 17
+/// and subtotals (`kinds/parts.rs`), about 200 members of list 2 and 12 to 17
 /// pages. Fewer hold less memory and lay out more pages twice (each part's
 /// last): at 150, 200 and 300 members a part, a 32,000-member list peaked
 /// at 254, 283 and 319 MB and took 31, 29 and 28 s (BENCHMARKS.md, issue 25).
