@@ -118,10 +118,10 @@ impl Campaigns<'_> {
     /// time, kept by the address of what it was made from.
     async fn made(&self, kind: Kind, input: serde_json::Value) -> Result<Made, Error> {
         let format = OutFormat::allowed(kind)[0];
-        let text = serde_json::to_vec(&input).expect("JSON serialises");
+        // The input's text only for its hash: not held while the document is made.
+        let input_hash = sha256(&serde_json::to_vec(&input).expect("JSON serialises"));
         let address = sha256(
-            format!("{}|{}|{}|{}", kind.name(), format.name(), self.renderer.template_version(), sha256(&text))
-                .as_bytes(),
+            format!("{}|{}|{}|{}", kind.name(), format.name(), self.renderer.template_version(), input_hash).as_bytes(),
         );
         if let Some(kept) = self.store.document(&address).await? {
             let meta: Meta =
