@@ -131,9 +131,10 @@ impl InParts for ListParts {
     fn end(&self, list: usize, from: usize, lines: usize) -> usize {
         let before = &self.lines[list];
         let most = before[from] + lines;
-        // The last row whose lines stay within `most`.
+        // The last row whose lines stay within `most`, at least one, none
+        // past the list (an empty list is one part of no row).
         let end = before.partition_point(|&l| l <= most) - 1;
-        end.clamp(from + 1, self.rows(list))
+        end.max(from + 1).min(self.rows(list))
     }
 
     fn part(&self, list: usize, rows: Range<usize>, pages: usize) -> Vec<u8> {
@@ -232,6 +233,7 @@ mod tests {
         assert_eq!(parts.end(0, 0, 1), 1, "at least one member, whatever its lines");
         assert_eq!(parts.end(0, 2, 6), 4, "A1's last member and subtotal, A2's title and first member");
         assert_eq!(parts.end(0, 5, 100), 9, "never past the list");
+        assert_eq!(parts.end(1, 0, 4), 0, "an empty list (no damaged card) is one part of no row");
     }
 
     #[test]

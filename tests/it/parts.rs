@@ -114,6 +114,23 @@ fn a_list_laid_out_in_parts_has_the_pages_of_one_layout() {
 }
 
 #[test]
+fn a_long_list_with_no_lost_card_is_laid_out_in_parts_its_empty_list_too() {
+    let mut bloc = kttdv::sample::bloc(2, 40);
+    for committee in bloc["committees"].as_array_mut().unwrap() {
+        for cell in committee["cells"].as_array_mut().unwrap() {
+            for member in cell["members"].as_array_mut().unwrap() {
+                if member["card"].get("lost").is_some() {
+                    member["card"] = json!("stamp");
+                }
+            }
+        }
+    }
+    let (whole, parts) = (lists(&WHOLE, &bloc), lists(&IN_PARTS[1], &bloc));
+    assert_eq!(pdf_layout_pages(&parts.bytes), pdf_layout_pages(&whole.bytes), "the pages of one layout");
+    assert!(pdf_text(&parts.bytes).contains("Mẫu 4-KTTĐV"), "the list of lost cards is there, empty");
+}
+
+#[test]
 fn a_list_in_parts_is_the_same_bytes_every_time() {
     let bloc = kttdv::sample::bloc(2, 40);
     assert_eq!(lists(&IN_PARTS[0], &bloc).bytes, lists(&IN_PARTS[0], &bloc).bytes);
