@@ -45,9 +45,9 @@ struct Sealing<'a> {
 }
 
 /// The attachment for a document of `kind` made from `input`: compact JSON,
-/// for it is held while the document is laid out (a province's input takes
-/// 15 MB so against 27 MB indented) and read by programs, `kttdv extract`
-/// indenting it for people.
+/// for it is held while the document is laid out (a province's input is
+/// 15 MB compact, 27 MB indented) and read by programs; `kttdv extract`
+/// indents it for people.
 pub fn seal(kind: &str, input: &Value, template_version: &str) -> Vec<u8> {
     let sealing = Sealing { kind, template_version, sha256: digest(input), input };
     serde_json::to_vec(&sealing).expect("JSON serialises")

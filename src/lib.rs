@@ -34,6 +34,6 @@ pub use attachment::{Attached, extract};
 pub use engine::{EngineConfig, PdfFlavour, Slot};
 pub use input::{Code, InputError, Place, read_json};
 pub use kinds::{Kind, OutFormat, reconcile};
-pub use render::{Error, Kept, Lent, Output, Rendered, Renderer, Submission};
+pub use render::{Document, Error, Kept, Lent, Output, Rendered, Renderer, Submission};
 pub use sheet::{is_spreadsheet, write_template};
 pub use signature::{Change, Signing, added_to};

@@ -15,9 +15,9 @@ use std::collections::BTreeMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
+use hayro_syntax::Pdf;
 use hayro_syntax::object::FromBytes;
 use hayro_syntax::object::{Array, Dict, MaybeRef, Object, ObjectIdentifier};
-use hayro_syntax::{LoadPdfError, Pdf};
 use pdf_writer::{Chunk, Finish, Name, Obj, Rect, Ref, Settings, Str};
 
 use super::Slot;
@@ -39,7 +39,8 @@ pub fn add(pdf: Vec<u8>, slots: &[Slot]) -> Result<Vec<u8>, FieldError> {
     let trailer = Trailer::read(&pdf)?;
     // Read where it is, not from a copy: a province's list is a 15 MB PDF.
     let shared = Arc::new(pdf);
-    let Update { chunk, offsets, next, catalog_ref } = update(Pdf::new(shared.clone()), &trailer, slots)?;
+    let source = Pdf::new(shared.clone()).map_err(|_| FieldError("PDF không đọc được"))?;
+    let Update { chunk, offsets, next, catalog_ref } = update(source, &trailer, slots)?;
     let mut pdf = Arc::try_unwrap(shared).unwrap_or_else(|shared| shared.as_ref().clone());
     if pdf.last() != Some(&b'\n') {
         pdf.push(b'\n');
@@ -61,9 +62,9 @@ struct Update {
     catalog_ref: Ref,
 }
 
-/// The update that adds the fields over `slots` to `source`.
-fn update(source: Result<Pdf, LoadPdfError>, trailer: &Trailer, slots: &[Slot]) -> Result<Update, FieldError> {
-    let source = source.map_err(|_| FieldError("PDF không đọc được"))?;
+/// The update that adds the fields over `slots` to `source`, which it
+/// lets go, so that the bytes it reads are the caller's alone again.
+fn update(source: Pdf, trailer: &Trailer, slots: &[Slot]) -> Result<Update, FieldError> {
     let catalog_id = source.xref().root_id();
     let catalog: Dict = source.xref().get(catalog_id).ok_or(FieldError("không thấy mục lục (catalog) của PDF"))?;
     let pages = source.pages();
