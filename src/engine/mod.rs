@@ -1,6 +1,7 @@
 //! The embedded Typst engine: fonts and templates loaded once, shared by
 //! every thread, and a render that turns a template plus data into a PDF.
 
+mod fit;
 mod fonts;
 mod parts;
 mod signature_fields;
@@ -14,7 +15,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use typst::diag::{SourceDiagnostic, Warned};
-use typst::foundations::{Bytes, Smart};
+use typst::foundations::{Bytes, Smart, dict};
 use typst::syntax::FileId;
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, WorldExt};
@@ -130,6 +131,8 @@ const PREVIEW_SCALE: f64 = 1.5;
 
 pub struct Engine {
     library: LazyHash<Library>,
+    /// The same, telling the templates to measure (see `fit.rs`).
+    careful_library: LazyHash<Library>,
     fonts: FontSet,
     templates: TemplateSet,
     data_id: FileId,
@@ -142,6 +145,9 @@ impl Engine {
     pub fn new(config: &EngineConfig) -> Result<Self, SetupError> {
         Ok(Self {
             library: LazyHash::new(Library::default()),
+            careful_library: LazyHash::new(
+                Library::builder().with_inputs(dict! { "kttdv-layout" => "careful" }).build(),
+            ),
             fonts: FontSet::load(config.fonts_dir.as_deref())?,
             templates: TemplateSet::load(config.templates_dir.as_deref())?,
             data_id: templates::file_id(DATA_PATH).expect("a valid fixed path"),
@@ -190,8 +196,8 @@ impl Engine {
         attachment: &Arc<[u8]>,
     ) -> Result<Output, RenderError> {
         let attachment = if format.carries_data() { attachment.clone() } else { Arc::default() };
-        let world = self.world(template, data, attachment)?;
-        let document = self.compile(&world, Keep::Warm)?;
+        let mut world = self.world(template, data, attachment)?;
+        let document = self.compile(&mut world, Keep::Warm)?;
         let pages = document.pages().len();
         let slots = slots::find(&document);
         let bytes = match format {
@@ -243,8 +249,8 @@ impl Engine {
                         // The first part carries the input; the writer attaches what the first part has.
                         let attached =
                             if pages == 0 && format.carries_data() { attachment.clone() } else { Arc::default() };
-                        let world = self.world(template, &data, attached)?;
-                        let part = self.compile(&world, Keep::Nothing)?;
+                        let mut world = self.world(template, &data, attached)?;
+                        let part = self.compile(&mut world, Keep::Nothing)?;
                         let Some(cut) = parts::cut(&part, &rows, total) else {
                             size *= 2;
                             continue;
@@ -287,7 +293,13 @@ impl Engine {
         let main = templates::file_id(template)
             .filter(|id| self.templates.contains(*id))
             .ok_or_else(|| RenderError::MissingTemplate(template.to_owned()))?;
-        Ok(RenderWorld { engine: self, main, data: Bytes::new(data.to_vec()), attachment: Bytes::new(attachment) })
+        Ok(RenderWorld {
+            engine: self,
+            main,
+            data: Bytes::new(data.to_vec()),
+            attachment: Bytes::new(attachment),
+            careful: false,
+        })
     }
 
     /// Gives back what a large render left behind: every memoised layout
@@ -301,11 +313,23 @@ impl Engine {
         unsafe { libmimalloc_sys::mi_collect(true) };
     }
 
+    /// Lays the document out, its lists quickly; when they do not fit
+    /// their pages, carefully (`fit.rs`): `world` is then the careful one.
+    fn compile(&self, world: &mut RenderWorld, keep: Keep) -> Result<PagedDocument, RenderError> {
+        let document = self.compile_once(world, keep)?;
+        if fit::fits(&document) {
+            return Ok(document);
+        }
+        tracing::debug!("a list did not fit its pages laid out quickly: laid out again, measured");
+        world.careful = true;
+        self.compile_once(world, keep)
+    }
+
     /// Lays the document out, then evicts memoised results as `keep` says.
     /// A warning fails the render too: Typst only warns about, say, a font
     /// family it does not have, and a document set in a fallback font is
     /// not one we hand out.
-    fn compile(&self, world: &RenderWorld, keep: Keep) -> Result<PagedDocument, RenderError> {
+    fn compile_once(&self, world: &RenderWorld, keep: Keep) -> Result<PagedDocument, RenderError> {
         let Warned { output, warnings } = typst::compile::<PagedDocument>(world);
         // Evict after failed compiles too, so memory stays bounded.
         let compiles = COMPILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;

@@ -16,11 +16,13 @@ pub struct RenderWorld<'a> {
     pub data: Bytes,
     /// What the PDF carries inside; empty for none.
     pub attachment: Bytes,
+    /// Lists laid out with everything measured (see `fit.rs`).
+    pub careful: bool,
 }
 
 impl World for RenderWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
-        &self.engine.library
+        if self.careful { &self.engine.careful_library } else { &self.engine.library }
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
