@@ -217,9 +217,13 @@ async fn main() {
             let answer = board.get(&whole).send().await.unwrap();
             assert!(answer.status().is_success(), "{}", answer.text().await.unwrap());
             let cache = answer.headers()["x-kttdv-cache"].to_str().unwrap().to_owned();
+            let kept = answer
+                .headers()
+                .get("x-kttdv-files-kept")
+                .map_or(String::new(), |kept| format!(", {} files kept", kept.to_str().unwrap()));
             let bytes = answer.bytes().await.unwrap().len();
             println!(
-                "{label}: the Board's whole submission {when}  {:.2} s  ({cache}, {:.1} MB)",
+                "{label}: the Board's whole submission {when}  {:.2} s  ({cache}{kept}, {:.1} MB)",
                 started.elapsed().as_secs_f64(),
                 bytes as f64 / 1e6
             );
