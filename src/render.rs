@@ -83,6 +83,12 @@ impl Renderer {
         self.engine.parts_found_kept()
     }
 
+    /// How many parts of long lists were looked for among the kept ones and
+    /// laid out, not found.
+    pub fn parts_not_found(&self) -> u64 {
+        self.engine.parts_not_found()
+    }
+
     /// Makes the Board's submission hold every cell's packet too, each in
     /// its committee's folder: the whole Bloc in one run.
     pub fn with_cell_packets(self, cell_packets: bool) -> Self {

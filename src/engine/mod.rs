@@ -169,6 +169,11 @@ impl Engine {
         self.parts.found()
     }
 
+    /// How many parts of long lists were looked for and not found kept.
+    pub fn parts_not_found(&self) -> u64 {
+        self.parts.not_found()
+    }
+
     /// Whether the fonts can draw `c`.
     pub fn can_draw(&self, c: char) -> bool {
         self.fonts.covers(c)
@@ -243,6 +248,7 @@ impl Engine {
                         if let Format::Pdf(_) = format {
                             writer.pages(&kept.pages, kept.cut.pages).map_err(|d| self.diagnostics(None, &d))?;
                         }
+                        slots.add(&kept.slots, pages);
                         kept.cut
                     }
                     None => {
@@ -262,10 +268,10 @@ impl Engine {
                             Format::Preview if preview_png.is_none() => preview_png = Some(preview(&part)?),
                             Format::Preview => {}
                         }
-                        slots.add(&part, pages);
-                        // A part that closes a list holds its signature slots: not kept.
-                        if let (Some(key), Some(_)) = (key, cut.next) {
-                            self.parts.put(key, &part, cut);
+                        let found = slots::found(&part);
+                        slots.add(&found, pages);
+                        if let Some(key) = key {
+                            self.parts.put(key, &part, cut, found);
                         }
                         cut
                     }

@@ -20,6 +20,8 @@ use typst::layout::{Frame, FrameItem, GroupItem};
 use typst::utils::PicoStr;
 use typst_layout::{Page, PagedDocument};
 
+use super::Slot;
+
 /// The label of a member row's marker (`table-tail.typ`).
 const ROW_LABEL: &str = "kttdv-row";
 
@@ -108,9 +110,9 @@ fn row_marks(document: &PagedDocument) -> Vec<RowMark> {
 /// before it): their final pages and where they were cut, so that a list
 /// made again after a change elsewhere lays out only the parts the change
 /// reaches. Bounded by pages, about 165 KB each (BENCHMARKS.md, issue 25);
-/// the least recently used go first. Only parts that neither open the
-/// document (its metadata and attached data come from its first part) nor
-/// close a list (its signature slots are found in it) are kept.
+/// the least recently used go first. A list's last part is kept with its
+/// signature slots; the document's first part is not looked for (its
+/// metadata and attached data come from it).
 pub struct PartCache {
     capacity: usize,
     inner: Mutex<Kept>,
@@ -121,8 +123,9 @@ struct Kept {
     parts: HashMap<[u8; 32], (Arc<KeptPart>, u64)>,
     pages: usize,
     clock: u64,
-    /// How many parts were found kept.
+    /// How many parts were found kept, and how many looked for in vain.
     found: u64,
+    not_found: u64,
 }
 
 /// A part's final pages, without their element tags (the PDF is untagged,
@@ -130,6 +133,8 @@ struct Kept {
 pub struct KeptPart {
     pub pages: PagedDocument,
     pub cut: Cut,
+    /// The signature slots on them (a list's last part has its list's).
+    pub slots: Vec<Slot>,
 }
 
 impl PartCache {
@@ -149,7 +154,10 @@ impl PartCache {
         let mut kept = self.inner.lock().expect("not poisoned");
         kept.clock += 1;
         let now = kept.clock;
-        let (part, used) = kept.parts.get_mut(key)?;
+        let Some((part, used)) = kept.parts.get_mut(key) else {
+            kept.not_found += 1;
+            return None;
+        };
         *used = now;
         let part = part.clone();
         kept.found += 1;
@@ -161,8 +169,14 @@ impl PartCache {
         self.inner.lock().expect("not poisoned").found
     }
 
-    /// Keeps the pages of `document` that `cut` says are final.
-    pub fn put(&self, key: [u8; 32], document: &PagedDocument, cut: Cut) {
+    /// How many parts were looked for and not found so far.
+    pub fn not_found(&self) -> u64 {
+        self.inner.lock().expect("not poisoned").not_found
+    }
+
+    /// Keeps the pages of `document` that `cut` says are final, with the
+    /// signature `slots` found on them.
+    pub fn put(&self, key: [u8; 32], document: &PagedDocument, cut: Cut, slots: Vec<Slot>) {
         if cut.pages > self.capacity {
             return;
         }
@@ -170,7 +184,7 @@ impl PartCache {
             .iter()
             .map(|page| Page { frame: untagged(&page.frame), ..page.clone() })
             .collect();
-        let part = KeptPart { pages: PagedDocument::new(pages, Default::default()), cut };
+        let part = KeptPart { pages: PagedDocument::new(pages, Default::default()), cut, slots };
         let mut kept = self.inner.lock().expect("not poisoned");
         kept.clock += 1;
         let now = kept.clock;
@@ -228,7 +242,7 @@ mod tests {
 
     fn put(cache: &PartCache, name: &str, pages: usize) -> [u8; 32] {
         let key = cache.key("/t.typ", name.as_bytes()).unwrap();
-        cache.put(key, &document(pages + 1), Cut { pages, next: Some(1) });
+        cache.put(key, &document(pages + 1), Cut { pages, next: Some(1) }, Vec::new());
         key
     }
 

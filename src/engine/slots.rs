@@ -31,8 +31,40 @@ pub struct Slot {
 
 pub fn find(document: &PagedDocument) -> Vec<Slot> {
     let mut slots = Slots::default();
-    slots.add(document, 0);
+    slots.add(&found(document), 0);
     slots.slots
+}
+
+/// The slots of one layout, pages from 1, each named after its role alone:
+/// [`Slots::add`] names them within the whole PDF.
+pub fn found(document: &PagedDocument) -> Vec<Slot> {
+    let introspector = document.introspector();
+    let label = Label::new(PicoStr::intern(LABEL)).expect("a valid label");
+    let mut slots = Vec::new();
+    for content in introspector.query(&Selector::Label(label)).iter() {
+        let (Some(position), Some(meta)) =
+            (content.location().and_then(|l| introspector.position(l)), content.to_packed::<MetadataElem>())
+        else {
+            continue;
+        };
+        let Value::Dict(dict) = &meta.value else { continue };
+        let number = |key: &str| dict.get(key).ok().and_then(|v| v.clone().cast::<f64>().ok()).unwrap_or(0.0);
+        let text = |key: &str| dict.get(key).ok().and_then(|v| v.clone().cast::<String>().ok()).unwrap_or_default();
+        let page = position.page.get();
+        let page_height = document.pages()[page - 1].frame.height().to_pt();
+        let (left, top) = (position.point.x.to_pt(), position.point.y.to_pt());
+        let (width, height) = (number("width"), number("height"));
+        let role = [text("title"), text("body"), text("issuer")].map(|part| camel(&part));
+        slots.push(Slot {
+            name: role.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_"),
+            page,
+            rect: [left, page_height - top - height, left + width, page_height - top]
+                .map(|v| (v * 100.0).round() / 100.0),
+            seal: dict.get("seal").ok().and_then(|v| v.clone().cast::<bool>().ok()).unwrap_or(true),
+            anchor: text("name"),
+        });
+    }
+    slots
 }
 
 /// The slots of a document laid out in parts, part after part.
@@ -44,37 +76,14 @@ pub struct Slots {
 }
 
 impl Slots {
-    /// Adds the slots of `document`, whose first page follows `pages_before` pages.
-    pub fn add(&mut self, document: &PagedDocument, pages_before: usize) {
-        let Self { slots, seen } = self;
-        let introspector = document.introspector();
-        let label = Label::new(PicoStr::intern(LABEL)).expect("a valid label");
-        for content in introspector.query(&Selector::Label(label)).iter() {
-            let (Some(position), Some(meta)) =
-                (content.location().and_then(|l| introspector.position(l)), content.to_packed::<MetadataElem>())
-            else {
-                continue;
-            };
-            let Value::Dict(dict) = &meta.value else { continue };
-            let number = |key: &str| dict.get(key).ok().and_then(|v| v.clone().cast::<f64>().ok()).unwrap_or(0.0);
-            let text = |key: &str| dict.get(key).ok().and_then(|v| v.clone().cast::<String>().ok()).unwrap_or_default();
-            let page = position.page.get();
-            let page_height = document.pages()[page - 1].frame.height().to_pt();
-            let (left, top) = (position.point.x.to_pt(), position.point.y.to_pt());
-            let (width, height) = (number("width"), number("height"));
-            let role = [text("title"), text("body"), text("issuer")].map(|part| camel(&part));
-            let base = role.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_");
-            let count = seen.entry(base.clone()).or_default();
+    /// Adds the slots [`found`] in a layout whose first page follows
+    /// `pages_before` pages: a name met again gets `_2`, `_3`…
+    pub fn add(&mut self, found: &[Slot], pages_before: usize) {
+        for slot in found {
+            let count = self.seen.entry(slot.name.clone()).or_default();
             *count += 1;
-            let name = if *count == 1 { base } else { format!("{base}_{count}") };
-            slots.push(Slot {
-                name,
-                page: pages_before + page,
-                rect: [left, page_height - top - height, left + width, page_height - top]
-                    .map(|v| (v * 100.0).round() / 100.0),
-                seal: dict.get("seal").ok().and_then(|v| v.clone().cast::<bool>().ok()).unwrap_or(true),
-                anchor: text("name"),
-            });
+            let name = if *count == 1 { slot.name.clone() } else { format!("{}_{count}", slot.name) };
+            self.slots.push(Slot { name, page: pages_before + slot.page, ..slot.clone() });
         }
     }
 }
