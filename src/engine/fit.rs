@@ -5,11 +5,11 @@
 //! Either shows in the laid-out pages, and the engine lays the document out
 //! again with everything measured (`kttdv-layout` = "careful").
 
-use typst::foundations::{Label, Selector};
-use typst::introspection::{Introspector, MetadataElem};
+use typst::introspection::MetadataElem;
 use typst::layout::{Abs, Frame, FrameItem, Length};
-use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
+
+use super::labelled;
 
 /// The pages' bottom margin, given by a list laid out quickly: a document
 /// without one has nothing to check.
@@ -19,19 +19,14 @@ const TITLE_ALONE: &str = "kttdv-title-alone";
 
 /// Nothing below any page's bottom margin, and no title alone on its page.
 pub fn fits(document: &PagedDocument) -> bool {
-    let introspector = document.introspector();
-    let query = |name: &str| {
-        let label = Label::new(PicoStr::intern(name)).expect("a valid label");
-        introspector.query(&Selector::Label(label))
-    };
-    let bottom = query(BOTTOM)
+    let bottom = labelled(document, BOTTOM)
         .first()
         .and_then(|content| content.to_packed::<MetadataElem>())
         .and_then(|meta| meta.value.clone().cast::<Length>().ok());
     let Some(bottom) = bottom else { return true };
     // Rounding: text set to the last line ends on the margin exactly.
     let tolerance = Abs::pt(1.0);
-    query(TITLE_ALONE).is_empty()
+    labelled(document, TITLE_ALONE).is_empty()
         && document.pages().iter().all(|page| lowest(&page.frame) <= page.frame.height() - bottom.abs + tolerance)
 }
 

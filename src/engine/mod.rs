@@ -15,9 +15,11 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use typst::diag::{SourceDiagnostic, Warned};
-use typst::foundations::{Bytes, Smart, dict};
+use typst::foundations::{Bytes, Content, Label, Selector, Smart, dict};
+use typst::introspection::Introspector;
 use typst::syntax::FileId;
 use typst::utils::LazyHash;
+use typst::utils::PicoStr;
 use typst::{Library, LibraryExt, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
@@ -471,4 +473,11 @@ pub enum SetupError {
     MissingTemplateFile(String),
     #[error("tệp mẫu {0} không đúng: {1}")]
     BadTemplateData(String, String),
+}
+
+/// The elements the templates labelled `name` (their markers: signature
+/// rooms, member rows, what the quick layout reports), in document order.
+fn labelled(document: &PagedDocument, name: &str) -> typst::ecow::EcoVec<Content> {
+    let label = Label::new(PicoStr::intern(name)).expect("a valid label");
+    document.introspector().query(&Selector::Label(label))
 }

@@ -14,13 +14,12 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
-use typst::foundations::{Label, Selector, Value};
-use typst::introspection::{Introspector, MetadataElem};
+use typst::foundations::Value;
+use typst::introspection::MetadataElem;
 use typst::layout::{Frame, FrameItem, GroupItem};
-use typst::utils::PicoStr;
 use typst_layout::{Page, PagedDocument};
 
-use super::Slot;
+use super::{Slot, labelled};
 
 /// The label of a member row's marker (`table-tail.typ`).
 const ROW_LABEL: &str = "kttdv-row";
@@ -89,9 +88,7 @@ struct RowMark {
 
 fn row_marks(document: &PagedDocument) -> Vec<RowMark> {
     let introspector = document.introspector();
-    let label = Label::new(PicoStr::intern(ROW_LABEL)).expect("a valid label");
-    let mut marks: Vec<RowMark> = introspector
-        .query(&Selector::Label(label))
+    let mut marks: Vec<RowMark> = labelled(document, ROW_LABEL)
         .iter()
         .filter_map(|content| {
             let page = introspector.position(content.location()?)?.page.get();

@@ -3,10 +3,11 @@
 //! in the terms signing tools use: a page and a rectangle in PDF points.
 
 use serde::Serialize;
-use typst::foundations::{Label, Selector, Value};
-use typst::introspection::{Introspector, MetadataElem};
-use typst::utils::PicoStr;
+use typst::foundations::Value;
+use typst::introspection::MetadataElem;
 use typst_layout::PagedDocument;
+
+use super::labelled;
 
 /// The label of the frame's slot metadata (`frame.typ`).
 const LABEL: &str = "kttdv-signature-slot";
@@ -39,9 +40,8 @@ pub fn find(document: &PagedDocument) -> Vec<Slot> {
 /// [`Slots::add`] names them within the whole PDF.
 pub fn found(document: &PagedDocument) -> Vec<Slot> {
     let introspector = document.introspector();
-    let label = Label::new(PicoStr::intern(LABEL)).expect("a valid label");
     let mut slots = Vec::new();
-    for content in introspector.query(&Selector::Label(label)).iter() {
+    for content in labelled(document, LABEL).iter() {
         let (Some(position), Some(meta)) =
             (content.location().and_then(|l| introspector.position(l)), content.to_packed::<MetadataElem>())
         else {
