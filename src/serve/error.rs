@@ -1,12 +1,14 @@
 //! Every way a request can fail, and the one place each becomes an HTTP
 //! response: a stable JSON shape with the request's id, a Vietnamese
-//! message, never a 500 for bad input. What went wrong inside the server
+//! message, never a 500 for bad input; for a page opened in the browser, a
+//! page saying the same (`Failure::page`). What went wrong inside the server
 //! is logged under that id and never sent to the client.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::engine::RenderError;
 use crate::input::{Code, InputError};
@@ -280,19 +282,32 @@ impl Failure {
     /// server's own failures logged in full under that id, as errors (a
     /// refusal the user can mend, such as a conflict, only as information,
     /// so that the log's errors are the server's).
-    pub fn finish(self, mut response: Response, request_id: &str) -> Response {
+    pub fn finish(self, response: Response, request_id: &str) -> Response {
+        self.log(&response, request_id);
+        let problems = self.problems.iter().map(Problem::of).collect();
+        let body = Body { code: self.code, message: &self.message, problems, request_id };
+        with_body(response, Json(body).into_response(), "application/json")
+    }
+
+    /// The same for a person who opened a page: a page saying it in words,
+    /// with the request's id to quote.
+    pub fn page(self, response: Response, request_id: &str, pages: &super::page::Pages) -> Response {
+        self.log(&response, request_id);
+        let problems: Vec<Value> = self
+            .problems
+            .iter()
+            .map(|p| serde_json::json!({ "place": super::place::describe(p), "message": p.message }))
+            .collect();
+        let context = serde_json::json!({ "message": self.message, "problems": problems, "request_id": request_id });
+        with_body(response, pages.page("error.html", &context), "text/html; charset=utf-8")
+    }
+
+    fn log(&self, response: &Response, request_id: &str) {
         match (&self.detail, response.status().is_server_error()) {
             (Some(detail), true) => tracing::error!(request_id, code = self.code, "{detail}"),
             (Some(detail), false) => tracing::info!(request_id, code = self.code, "{detail}"),
             (None, _) => {}
         }
-        let problems = self.problems.iter().map(Problem::of).collect();
-        let body = Body { code: self.code, message: &self.message, problems, request_id };
-        let (mut parts, _) = response.into_parts();
-        parts.headers.remove(header::CONTENT_LENGTH);
-        response = Response::from_parts(parts, Json(body).into_response().into_body());
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        response
     }
 
     /// An error answer that did not come from [`ApiError`] (a framework's
@@ -309,6 +324,15 @@ impl Failure {
             _ => return None,
         })
     }
+}
+
+/// `response` (its status and headers) with the body of `body`.
+fn with_body(response: Response, body: Response, content_type: &'static str) -> Response {
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let mut response = Response::from_parts(parts, body.into_body());
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
 }
 
 #[cfg(test)]

@@ -284,6 +284,9 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
 async fn answer_errors(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
     let method = request.method().to_string();
+    // A page opened in the browser (a link, a bookmark): its failure is a page too.
+    let page = (request.method() == axum::http::Method::GET && request.uri().path().starts_with("/web/"))
+        .then(|| request.uri().path_and_query().map_or("/web/", |p| p.as_str()).to_owned());
     let mut response = next.run(request).await;
     // The framework's own answers are plain text or empty; the page's
     // answer listing a workbook's problems (HTML) is meant as it is.
@@ -304,7 +307,12 @@ async fn answer_errors(State(state): State<Arc<AppState>>, request: Request, nex
     };
     state.metrics.error(failure.code, &failure.problem_codes());
     tracing::info!(code = failure.code, "lỗi trả về");
-    failure.finish(response, &id)
+    match page {
+        // Signed out (or the session over): sign in, then back to the page.
+        Some(page) if failure.code == "unauthorized" => session::to_sign_in(&page),
+        Some(_) => failure.page(response, &id, &state.pages),
+        None => failure.finish(response, &id),
+    }
 }
 
 /// With `--require-sign-in`, the routes that make documents from what the

@@ -47,6 +47,7 @@ impl Pages {
             ("invitation.html", include_str!("pages/invitation.html")),
             ("sign-in.html", include_str!("pages/sign-in.html")),
             ("who.html", include_str!("pages/who.html")),
+            ("error.html", include_str!("pages/error.html")),
         ])
         .expect("the built-in pages parse");
         let base = include_str!("pages/base.html");

@@ -9,7 +9,7 @@
 use std::sync::{Arc, LazyLock};
 
 use axum::Json;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -243,13 +243,46 @@ pub async fn sign_in(
 /// The sign-in page, its form carrying a token that must come back with
 /// the same one in a cookie (a form posted from another site cannot), and
 /// signed with the installation's key (one made elsewhere is refused).
-pub async fn sign_in_page(State(state): State<Arc<AppState>>) -> Response {
-    sign_in_form(&state, "", None, StatusCode::OK)
+/// `tiep`: the page to open once signed in ([`to_sign_in`]).
+pub async fn sign_in_page(State(state): State<Arc<AppState>>, Query(then): Query<Then>) -> Response {
+    sign_in_form(&state, "", None, StatusCode::OK, then.tiep.as_deref().and_then(own_page))
 }
 
-fn sign_in_form(state: &AppState, login: &str, problem: Option<&str>, status: StatusCode) -> Response {
+/// The page a sign-in goes on to.
+#[derive(Deserialize)]
+pub struct Then {
+    tiep: Option<String>,
+}
+
+/// To the sign-in page, which comes back to `page` (a path of ours, with
+/// its query) once signed in.
+pub fn to_sign_in(page: &str) -> Response {
+    let query = serde_urlencoded::to_string([("tiep", page)]).expect("a string pair encodes");
+    Redirect::to(&format!("/web/sign-in?{query}")).into_response()
+}
+
+/// `page` when it is one of the service's own pages: a sign-in never sends
+/// anyone to another site, nor back to itself.
+fn own_page(page: &str) -> Option<&str> {
+    let own = page.starts_with("/web/")
+        && !page.starts_with("/web/sign-in")
+        && !page.contains("//")
+        && !page.contains('\\')
+        && !page.chars().any(char::is_control)
+        && page.len() <= 2_000;
+    own.then_some(page)
+}
+
+fn sign_in_form(
+    state: &AppState,
+    login: &str,
+    problem: Option<&str>,
+    status: StatusCode,
+    then: Option<&str>,
+) -> Response {
     let csrf = form_token(&state.form_key, crate::store::now_ms() / 1000 + FORM_SECONDS);
-    let mut page = state.pages.page("sign-in.html", &json!({ "csrf": csrf, "login": login, "problem": problem }));
+    let context = json!({ "csrf": csrf, "login": login, "problem": problem, "tiep": then });
+    let mut page = state.pages.page("sign-in.html", &context);
     *page.status_mut() = status;
     let cookie = format!("{CSRF_COOKIE}={csrf}; Path=/web; HttpOnly; SameSite=Strict; Max-Age={FORM_SECONDS}");
     page.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("a token is ASCII"));
@@ -287,20 +320,24 @@ pub async fn sign_in_submit(
     FormFields(fields): FormFields,
 ) -> Result<Response, ApiError> {
     let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
-    let (login, password, csrf) = (field("login"), field("password"), field("csrf"));
+    let (login, password, csrf, then) = (field("login"), field("password"), field("csrf"), field("tiep"));
+    let then = own_page(&then);
     if !form_token_valid(&state.form_key, &csrf) || cookie_of(&headers, CSRF_COOKIE) != Some(csrf.as_str()) {
         let problem = "Trang đăng nhập đã cũ; hãy nhập lại.";
-        return Ok(sign_in_form(&state, &login, Some(problem), StatusCode::FORBIDDEN));
+        return Ok(sign_in_form(&state, &login, Some(problem), StatusCode::FORBIDDEN, then));
     }
     match authenticate(&state, &headers, &address, login.clone(), password).await {
-        Ok((account, session)) => Ok(with_cookie(Redirect::to(&landing(&account)).into_response(), &session, &headers)),
+        Ok((account, session)) => {
+            let to = then.map_or_else(|| landing(&account), str::to_owned);
+            Ok(with_cookie(Redirect::to(&to).into_response(), &session, &headers))
+        }
         Err(err @ (ApiError::SignInFailed | ApiError::Throttled(_))) => {
             let status = if matches!(err, ApiError::Throttled(_)) {
                 StatusCode::TOO_MANY_REQUESTS
             } else {
                 StatusCode::UNAUTHORIZED
             };
-            Ok(sign_in_form(&state, &login, Some(&err.to_string()), status))
+            Ok(sign_in_form(&state, &login, Some(&err.to_string()), status, then))
         }
         Err(other) => Err(other),
     }

@@ -218,14 +218,9 @@ async fn the_sign_in_page_signs_in_only_with_its_own_form() {
     let server = serve(&store);
     User::created(&store, &server, "ban-to-chuc", &["--role", "admin"]).await;
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let page = client.get(server.url("/web/sign-in")).send().await.unwrap();
-    let cookie = page.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let (csrf, cookie, _) = sign_in_form(&client, server.url("/web/sign-in")).await;
     assert!(cookie.starts_with("kttdv-csrf=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
     let cookie = cookie.split(';').next().unwrap().to_owned();
-    let html = page.text().await.unwrap();
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).expect("the form's token") + marker.len();
-    let csrf = html[start..start + html[start..].find('"').unwrap()].to_owned();
     assert_eq!(cookie, format!("kttdv-csrf={csrf}"), "the same token in the form and the cookie");
 
     let post = |login: &'static str, password: &'static str, csrf: String, cookie: Option<String>| {
@@ -251,6 +246,65 @@ async fn the_sign_in_page_signs_in_only_with_its_own_form() {
     let me: Value =
         client.get(server.url("/api/session")).header("cookie", session).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["login"], "ban-to-chuc");
+}
+
+/// The sign-in page at `url`: its form's token, the cookie it sets (with
+/// its attributes), the page.
+async fn sign_in_form(client: &Client, url: String) -> (String, String, String) {
+    let page = client.get(url).send().await.unwrap();
+    let cookie = page.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let html = page.text().await.unwrap();
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("the form's token") + marker.len();
+    let csrf = html[start..start + html[start..].find('"').unwrap()].to_owned();
+    (csrf, cookie, html)
+}
+
+#[tokio::test]
+async fn a_page_opened_signed_out_asks_for_a_sign_in_then_opens_and_its_failures_are_pages_too() {
+    let store = TestStore::Sqlite(tempfile::tempdir().unwrap());
+    let server = serve(&store);
+    let admin = User::created(&store, &server, "quan-tri", &["--role", "admin"]).await;
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    // A link from a notice or a bookmark, opened signed out.
+    let wanted = "/web/campaigns/2021-quang-nam/units/ban/cards";
+    let page = client.get(server.url(wanted)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    let to = page.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(to, "/web/sign-in?tiep=%2Fweb%2Fcampaigns%2F2021-quang-nam%2Funits%2Fban%2Fcards");
+    let (csrf, cookie, html) = sign_in_form(&client, server.url(&to)).await;
+    let cookie = cookie.split(';').next().unwrap();
+    // (the page escapes the slashes: `&#x2F;`)
+    assert!(html.replace("&#x2F;", "/").contains(&format!("name=\"tiep\" value=\"{wanted}\"")), "{html}");
+    let sign_in = |tiep: &str| {
+        client
+            .post(server.url("/web/sign-in"))
+            .header("cookie", cookie)
+            .form(&[("login", "quan-tri"), ("password", PASSWORD), ("csrf", &csrf), ("tiep", tiep)])
+            .send()
+    };
+    let back = sign_in(wanted).await.unwrap();
+    assert_eq!((back.status(), back.headers()["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, wanted));
+    // Only to a page of its own: never to another site, nor anywhere else.
+    for elsewhere in
+        ["https://example.com/web/", "//example.com/web/", "/web/\\example.com", "/api/session", "/web/sign-in"]
+    {
+        let landed = sign_in(elsewhere).await.unwrap();
+        assert_eq!(landed.headers()["location"], "/web/campaigns", "{elsewhere}");
+    }
+
+    // A page that cannot be shown says why, as a page.
+    let missing =
+        client.get(server.url("/web/campaigns/khong-co")).header("cookie", &admin.cookie).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let text = missing.text().await.unwrap();
+    assert!(text.contains("<h1>Không mở được trang này</h1>") && text.contains("khong-co"), "{text}");
+    // The API still answers in JSON.
+    let api = client.get(server.url("/api/campaigns/2021-quang-nam/units")).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(api.json::<Value>().await.unwrap()["code"], "unauthorized");
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde_json::{Value, json};
 use strum::VariantArray;
 
@@ -28,13 +28,9 @@ use super::{Reached, UnitPath, reached_units, seen};
 /// someone not signed in.
 pub async fn campaigns_page(
     State(state): State<Arc<AppState>>,
-    actor: Result<Actor, ApiError>,
+    Actor(account): Actor,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
-    let Actor(account) = match actor {
-        Err(ApiError::Unauthorized) => return Ok(Redirect::to("/web/sign-in").into_response()),
-        other => other?,
-    };
     let mut campaigns = state.store.campaigns().await?;
     campaigns.retain(|c| sees_campaign(&account, &c.code));
     let list: Vec<Value> = campaigns.into_iter().map(|c| json!({ "code": c.code, "name": c.name })).collect();
@@ -57,15 +53,11 @@ pub async fn campaigns_page(
 /// says which.
 pub async fn campaign_page(
     State(state): State<Arc<AppState>>,
-    actor: Result<Actor, ApiError>,
+    Actor(account): Actor,
     headers: axum::http::HeaderMap,
     Path(campaign): Path<String>,
     Query(filter): Query<UnitFilter>,
 ) -> Result<Response, ApiError> {
-    let Actor(account) = match actor {
-        Err(ApiError::Unauthorized) => return Ok(Redirect::to("/web/sign-in").into_response()),
-        other => other?,
-    };
     seen(&account, &campaign)?;
     let campaigns = state.store.campaigns().await?;
     let Some(CampaignInfo { code, name, settings }) = campaigns.into_iter().find(|c| c.code == campaign) else {
