@@ -41,7 +41,9 @@ pub struct HandoverRecord {
 #[serde(deny_unknown_fields)]
 pub struct Side {
     pub unit: Text,
-    pub name: Name,
+    /// None: the person is written in by hand on the printed record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Name>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub office: Option<Text>,
 }

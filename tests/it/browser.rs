@@ -972,6 +972,9 @@ async fn a_generated_blocs_cards_go_up_to_the_board_and_back_to_their_members_in
     browser.eval("window.leaving = true; document.querySelector('#decision-form button').click()").await;
     browser.until(&format!("!window.leaving && document.readyState === 'complete' && ({said}).length > 0")).await;
     assert!(browser.eval(said).await.as_str().unwrap().starts_with("Đã ghi quyết định"));
+    // A date takes «/», a card number «.», a list of numbers new lines: a
+    // phone's keypad of digits alone has none of them.
+    assert_eq!(browser.eval("document.querySelectorAll('[inputmode=numeric]').length").await, json!(0));
     let rows = browser.eval("document.querySelectorAll('#stamping-form tbody tr').length").await.as_u64().unwrap();
     let stamp_waiting = browser
         .eval("document.querySelector('#stamping-form [name=stamp_all]').closest('label').textContent.match(/\\d+/)[0]")

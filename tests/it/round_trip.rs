@@ -120,6 +120,10 @@ async fn every_card_goes_up_with_its_list_and_comes_back_stamped_or_new_to_its_m
             &["BIÊN BẢN", "Bên giao", "Trần Văn Hùng", "Bên nhận", "chưa giao", kept_back, "BÊN GIAO", "BÊN NHẬN"],
         );
         assert!(text.contains(typed[0]) && text.contains(&format!("{} đồng chí", typed.len())), "{label}: {text}");
+        // The committee's account has no person's name: its side is left
+        // to write by hand, never its login.
+        let login = bloc[committee].login.as_str();
+        assert!(!text.contains(login) && text.contains("Đại diện: ....."), "{label}: {text}");
         // The cell reads it too; another cell of the committee has no such record.
         let own = secretary.get(unit_url(&server, cell, "cards/records/2")).send().await.unwrap();
         assert_eq!(own.status(), StatusCode::OK, "{label}");

@@ -251,7 +251,7 @@ pub struct Recorded {
 
 /// Plans `how` for the unit `lineage[0]` (its parents after it) and, unless
 /// `preview`, records it `by` the user, whose name `by_name` is the
-/// receiver's when the request names none. Refused, with every problem,
+/// receiver's when the request names none (empty: left to write by hand). Refused, with every problem,
 /// when a card given is not expected or nothing is.
 pub async fn record_handover(
     store: &Store,

@@ -50,8 +50,9 @@ fn subject(handover: &Handover) -> &'static str {
 
 fn side(unit: Option<&str>, person: &super::ledger::Person) -> Value {
     let unit = unit.unwrap_or("Các đảng viên có tên trong danh sách");
+    let name = (!person.name.is_empty()).then_some(person.name.as_str());
     let office = (!person.office.is_empty()).then_some(person.office.as_str());
-    json!({ "unit": unit, "name": person.name, "office": office })
+    json!({ "unit": unit, "name": name, "office": office })
 }
 
 fn card(moved: &super::ledger::Moved, name: &impl Fn(&str) -> String) -> Value {

@@ -46,8 +46,10 @@ pub(super) async fn handover(
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
     let request = HandoverRequest::parse(&body).map_err(ApiError::Input)?;
-    let person = state.store.person(&account.login).await?;
-    let name = person.map_or_else(|| account.login.clone(), |p| p.name);
+    // An account with no person's name (made for every unit below at once,
+    // or on the command line) leaves its side blank, to write by hand: a
+    // record never names a login.
+    let name = state.store.person(&account.login).await?.map(|p| p.name).unwrap_or_default();
     let by = (account.login.as_str(), name.as_str());
     let done = cards::record_handover(&state.store, &campaign, how, &lineage, &request, by, query.preview).await?;
     let planned = &done.planned;
