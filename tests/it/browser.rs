@@ -469,6 +469,9 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
         .until("!window.leaving && document.readyState === 'complete' && !!document.getElementById('preview') && document.getElementById('preview').naturalWidth > 500")
         .await;
     assert_eq!(browser.eval("document.getElementById('save-to').hidden").await, json!(false));
+    // Section III typed, then saved straight away: what the boxes hold is
+    // what is stored, «Cập nhật báo cáo» pressed or not.
+    browser.eval("document.getElementById('report-proposals').value = 'Đề nghị cấp lại thẻ sớm.'").await;
     browser.eval("window.leaving = true; document.getElementById('save-to-submit').click()").await;
     browser.until("!window.leaving && document.readyState === 'complete' && location.pathname === '/web/campaigns/2021-quang-nam'").await;
     browser.until(&format!("document.readyState === 'complete' && {row}.cells[3].textContent === '2'")).await;
@@ -476,6 +479,11 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     browser.until("document.getElementById('said') !== null").await;
     let said = browser.eval("document.getElementById('said').textContent").await;
     assert!(said.as_str().unwrap().starts_with("Đã lưu phiên bản 2: "), "{said}");
+    browser.eval(&format!("{row}.querySelector('a[href$=\"/mau-1\"]').click()")).await;
+    let pdf = downloaded(&downloads, "pdf").await;
+    let text = pdf_text(&std::fs::read(&pdf).unwrap());
+    assert!(text.contains("Đảng viên giữ gìn thẻ cẩn thận.") && text.contains("Đề nghị cấp lại thẻ sớm."), "{text}");
+    std::fs::remove_file(&pdf).unwrap();
     // Submitting says what goes up and asks first.
     let asked = browser.step(cell, "submit", None).await;
     let asked = asked.as_str().expect("asked before submitting");
