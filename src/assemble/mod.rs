@@ -178,7 +178,7 @@ impl Assembled {
         listed: &[(&str, &[PathBuf])],
         reading: &dyn Fn(&str),
     ) -> Result<Self, Vec<InputError>> {
-        let mut value = read_text(path, name).and_then(|text| input::read_json(&text)).map_err(|e| vec![e])?;
+        let mut value = read_data(path, name).map_err(|e| vec![e])?;
         let mut work = Reading { sources: Vec::new(), problems: Vec::new(), warnings: Vec::new(), reading };
         let chain = Chain::default()
             .enter(path, name)
@@ -403,7 +403,7 @@ impl Reading<'_> {
                     attached.input
                 })
         } else {
-            read_text(file, &name).and_then(|text| input::read_json(&text))
+            read_data(file, &name)
         };
         let mut value = match read {
             Ok(value) => value,
@@ -417,6 +417,25 @@ impl Reading<'_> {
         let frame = if from_pdf { Frame { scope: Scope::Nowhere, ..frame.clone() } } else { frame.clone() };
         self.expand(&mut value, &frame, at);
         value
+    }
+}
+
+/// A JSON file's data, named in a problem by `name`. A file that is not
+/// JSON and not named so (a letter, a picture, a Word file sent by mistake)
+/// is said to be none of what kttdv reads, rather than bad JSON.
+fn read_data(path: &Path, name: &str) -> Result<Value, InputError> {
+    let read = read_text(path, name).and_then(|text| input::read_json(&text));
+    let named_json = path == Path::new("-") || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    match read {
+        Err(_) if !named_json => Err(InputError::new(
+            Code::UnreadableFile,
+            JsonPath::root(),
+            format!(
+                "«{name}» không phải tệp kttdv đọc được: hãy gửi bảng tính danh sách đảng viên (.xlsx, .xls, .ods, \
+                 .csv), PDF do kttdv xuất hoặc tệp dữ liệu .json"
+            ),
+        )),
+        read => read,
     }
 }
 

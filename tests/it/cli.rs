@@ -287,3 +287,29 @@ fn a_campaign_in_the_roster_replaces_the_default() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(folded(&pdf_text(&out.stdout)).contains("(tính đến ngày 15/04/2026)"));
 }
+
+#[test]
+fn a_file_of_another_kind_sent_by_mistake_is_named_with_what_kttdv_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("thu-moi.txt"), "Kính gửi các đồng chí bí thư chi bộ").unwrap();
+    std::fs::write(dir.path().join("anh.png"), [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe]).unwrap();
+    std::fs::write(dir.path().join("hong.json"), "{ \"cell\": ").unwrap();
+    let problem = |file: &str| {
+        let out = kttdv_in(dir.path(), &["check", "mau-2", file, "--json"], "");
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let problems: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        (problems[0]["code"].as_str().unwrap().to_owned(), problems[0]["message"].as_str().unwrap().to_owned())
+    };
+    for file in ["thu-moi.txt", "anh.png"] {
+        let (code, message) = problem(file);
+        assert_eq!(code, "unreadable-file", "{file}");
+        assert!(
+            message.starts_with(&format!("«{file}» không phải tệp kttdv đọc được: hãy gửi bảng tính")),
+            "{message}"
+        );
+    }
+    // A file named JSON is read as JSON, and its fault said as such.
+    let (code, message) = problem("hong.json");
+    assert_eq!(code, "json-syntax");
+    assert!(message.starts_with("JSON không hợp lệ ở dòng 1"), "{message}");
+}
