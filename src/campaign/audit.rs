@@ -30,6 +30,7 @@ pub fn action_words(action: EventAction) -> &'static str {
         EventAction::Approve => "duyệt, tiếp nhận",
         EventAction::Return => "trả lại",
         EventAction::NotReporting => "đánh dấu không báo cáo",
+        EventAction::Reopen => "mở lại báo cáo để sửa",
         EventAction::Upload => "gửi bản đã ký",
         EventAction::Read => "xem dữ liệu",
         EventAction::Download => "tải văn bản",

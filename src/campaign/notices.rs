@@ -56,6 +56,8 @@ pub fn of_step(
             let comment = note.map(|n| format!(" Ý kiến: «{n}».")).unwrap_or_default();
             (unit, subject.clone(), format!("{subject}.{comment} Sửa rồi lưu và nộp lại."))
         }
+        // The Board mends its own report: nobody else waits on it.
+        Step::Reopen => return None,
         Step::NotReporting => {
             let subject = format!("«{}» được cấp trên đánh dấu không báo cáo", unit.name);
             let reason = note.map(|n| format!(" Lý do: «{n}».")).unwrap_or_default();

@@ -21,19 +21,22 @@ pub enum Step {
     Return,
     /// The level above marks a unit that will not report, with a reason.
     NotReporting,
+    /// The Board takes its own sent report back to mend it: its report
+    /// goes on to the Province outside kttdv, so no level above returns it.
+    Reopen,
 }
 
 impl Step {
-    pub const ALL: [Step; 4] = [Step::Submit, Step::Approve, Step::Return, Step::NotReporting];
+    pub const ALL: [Step; 5] = [Step::Submit, Step::Approve, Step::Return, Step::NotReporting, Step::Reopen];
 
     pub fn as_str(self) -> &'static str {
         self.into()
     }
 
     /// What the rule of reach is asked for the step: the unit's own edit
-    /// (submitting), or the decision of the level above.
+    /// (submitting, reopening), or the decision of the level above.
     pub fn action(self) -> Action {
-        if self == Step::Submit { Action::Edit } else { Action::Decide }
+        if matches!(self, Step::Submit | Step::Reopen) { Action::Edit } else { Action::Decide }
     }
 
     /// What the audit log records the step as.
@@ -43,6 +46,7 @@ impl Step {
             Step::Approve => EventAction::Approve,
             Step::Return => EventAction::Return,
             Step::NotReporting => EventAction::NotReporting,
+            Step::Reopen => EventAction::Reopen,
         }
     }
 
@@ -59,6 +63,7 @@ impl Step {
             (Step::Approve, _) => "duyệt",
             (Step::Return, _) => "trả lại",
             (Step::NotReporting, _) => "đánh dấu không báo cáo",
+            (Step::Reopen, _) => "mở lại để sửa",
         }
     }
 }
@@ -77,6 +82,7 @@ pub fn next(step: Step, level: Level, state: State, has_version: bool) -> Result
             Some(State::Returned)
         }
         (Step::NotReporting, State::NotStarted | State::Draft | State::Returned) => Some(State::NotReporting),
+        (Step::Reopen, State::Submitted) if level == Level::Board => Some(State::Draft),
         _ => None,
     };
     to.ok_or_else(|| match (step, state) {
@@ -182,8 +188,17 @@ mod tests {
     }
 
     #[test]
+    fn only_the_boards_sent_report_is_reopened_and_becomes_a_draft_again() {
+        for (level, state, to) in table(Step::Reopen) {
+            let expected = (level == Level::Board && state == State::Submitted).then_some(State::Draft);
+            assert_eq!(to, expected, "{level:?} {state:?}");
+        }
+    }
+
+    #[test]
     fn submitting_is_the_units_own_edit_the_others_the_decision_above_and_two_need_a_reason() {
         assert_eq!(Step::Submit.action(), Action::Edit);
+        assert_eq!(Step::Reopen.action(), Action::Edit);
         for step in [Step::Approve, Step::Return, Step::NotReporting] {
             assert_eq!(step.action(), Action::Decide, "{step:?}");
         }

@@ -72,8 +72,9 @@ fn counts(members: usize, lists: [usize; 4]) -> String {
 
 impl Summary {
     /// What submitting version `number` of `roster` sends up, asked before
-    /// it goes: once sent, the cell edits it no more unless returned.
-    pub fn before_submitting(unit: &str, roster: Option<&Value>, number: i64) -> String {
+    /// it goes: once sent, a unit edits it no more unless returned; the
+    /// Board, at the top, reopens its own.
+    pub fn before_submitting(unit: &str, level: super::Level, roster: Option<&Value>, number: i64) -> String {
         let what = match roster {
             Some(roster) => {
                 let summary = Self::of(roster, None, number, true);
@@ -81,9 +82,11 @@ impl Summary {
             }
             None => format!("phiên bản {number}"),
         };
-        format!(
-            "Nộp báo cáo của «{unit}» lên cấp trên — {what}. Sau khi nộp không sửa được nữa, trừ khi cấp trên trả lại. Nộp?"
-        )
+        let after = match level {
+            super::Level::Board => "Sau khi nộp, muốn sửa thì bấm «Mở lại để sửa»",
+            _ => "Sau khi nộp không sửa được nữa, trừ khi cấp trên trả lại",
+        };
+        format!("Nộp báo cáo của «{unit}» lên cấp trên — {what}. {after}. Nộp?")
     }
 }
 
@@ -175,6 +178,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::campaign::Level;
 
     fn roster(members: Value) -> Value {
         json!({ "cell": {}, "members": members })
@@ -236,14 +240,16 @@ mod tests {
     #[test]
     fn submitting_asks_first_naming_the_unit_the_version_and_what_goes_up() {
         let a = json!({ "full_name": "Trần Văn Hùng", "card": "stamp" });
-        let asked = Summary::before_submitting("Chi bộ Văn phòng", Some(&roster(json!([a]))), 3);
+        let asked = Summary::before_submitting("Chi bộ Văn phòng", Level::Cell, Some(&roster(json!([a]))), 3);
         assert!(
             asked.starts_with("Nộp báo cáo của «Chi bộ Văn phòng» lên cấp trên — phiên bản 3: 1 đồng chí"),
             "{asked}"
         );
         assert!(asked.ends_with("trừ khi cấp trên trả lại. Nộp?"), "{asked}");
-        let details = Summary::before_submitting("Đảng bộ A", None, 2);
+        let details = Summary::before_submitting("Đảng bộ A", Level::Committee, None, 2);
         assert!(details.contains("— phiên bản 2. Sau khi nộp"), "a committee's: {details}");
+        let board = Summary::before_submitting("Ban Tổ chức", Level::Board, None, 4);
+        assert!(board.ends_with("muốn sửa thì bấm «Mở lại để sửa». Nộp?"), "nobody above returns it: {board}");
     }
 
     #[test]

@@ -179,6 +179,7 @@ fn campaign_operations() -> Map<String, Value> {
         ("approve", "Cấp trên trực tiếp duyệt (chi bộ) hoặc tiếp nhận (tổ chức cơ sở)"),
         ("return", "Cấp trên trực tiếp trả lại, kèm lý do (note): đơn vị sửa được"),
         ("not-reporting", "Cấp trên trực tiếp đánh dấu đơn vị không báo cáo, kèm lý do"),
+        ("reopen", "Ban Tổ chức mở lại báo cáo của chính mình đã nộp (gửi Tỉnh ủy ngoài kttdv) để sửa: về «đang soạn»"),
     ] {
         paths.insert(
             format!("/api/campaigns/{{campaign}}/units/{{code}}/{step}"),

@@ -184,6 +184,8 @@ pub enum EventAction {
     Decision,
     /// Cards stamped, replaced or re-issued by the Board.
     Stamping,
+    /// The Board's own sent report taken back to mend it.
+    Reopen,
 }
 
 impl EventAction {

@@ -49,6 +49,7 @@ fn granted(method: &Method, path: &str) -> StatusCode {
         ("PUT", "roll") => StatusCode::UNPROCESSABLE_ENTITY, // {} is no list of members
         ("POST", "submit") => StatusCode::CONFLICT,       // of version 0, not the current one
         ("POST", "approve") => StatusCode::CONFLICT,      // a draft is not approved
+        ("POST", "reopen") => StatusCode::CONFLICT,       // nor reopened
         ("POST", "return" | "not-reporting") => StatusCode::UNPROCESSABLE_ENTITY, // without a comment
         ("POST", "accounts") => StatusCode::UNPROCESSABLE_ENTITY, // an empty login
         ("POST", "disable" | "link") => StatusCode::NOT_FOUND, // an account the unit does not have
@@ -343,6 +344,20 @@ async fn a_report_goes_up_submitted_returned_approved_and_accepted_and_the_dashb
         assert_eq!(received, [today, today], "{label}: not the typed 07/05/2021 and 12/05/2021");
         assert!(folded(&pdf_text(&pdf)).contains(today), "{label}: the late arrivals are printed");
 
+        // The Board sends its own report (to the Province, outside kttdv):
+        // nobody above returns it, so the Board reopens it to mend it.
+        assert_eq!(step(&server, board, BOARD, "submit", json!({})).await.0, StatusCode::OK, "{label}");
+        let (status, body) = step(&server, committee, COMMITTEE, "reopen", json!({})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{label}: a committee's report is returned from above: {body}");
+        let (status, body) = step(&server, board, BOARD, "reopen", json!({})).await;
+        assert_eq!((status, body["state_label"].as_str()), (StatusCode::OK, Some("đang soạn")), "{label}: {body}");
+        assert_eq!(
+            body["summary"]["text"],
+            "Đã mở lại báo cáo của «Ban Tổ chức Đảng ủy Khối các cơ quan tỉnh» để sửa; sửa xong, nộp lại."
+        );
+        assert_eq!(step(&server, board, BOARD, "reopen", json!({})).await.0, StatusCode::CONFLICT, "{label}: once");
+        assert_eq!(step(&server, board, BOARD, "submit", json!({})).await.0, StatusCode::OK, "{label}: sent again");
+
         // The audit log: the Board reads every step, with who and the version's hash.
         let log =
             ok_json(board.get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap()).await;
@@ -351,7 +366,7 @@ async fn a_report_goes_up_submitted_returned_approved_and_accepted_and_the_dashb
         assert_eq!((returned["login"].as_str(), returned["unit"].as_str()), (Some(COMMITTEE), Some(CELL)), "{label}");
         assert_eq!(returned["note"], comment);
         assert_eq!(returned["sha256"], saved["version"]["sha256"], "{label}: the returned version's hash");
-        for action in ["sign-in", "save", "submit", "approve", "not-reporting", "account-created"] {
+        for action in ["sign-in", "save", "submit", "approve", "not-reporting", "reopen", "account-created"] {
             assert!(log.iter().any(|e| e["action"] == action), "{label}: {action} logged");
         }
         let seqs: Vec<i64> = log.iter().map(|e| e["seq"].as_i64().unwrap()).collect();

@@ -120,6 +120,10 @@ pub(super) fn routes() -> Vec<(Route, MethodRouter<Arc<AppState>>)> {
             route(Method::POST, "/api/campaigns/{campaign}/units/{code}/not-reporting", Unit(Decide)),
             step(crate::campaign::Step::NotReporting),
         ),
+        (
+            route(Method::POST, "/api/campaigns/{campaign}/units/{code}/reopen", Unit(Edit)),
+            step(crate::campaign::Step::Reopen),
+        ),
         (route(Method::GET, "/api/campaigns/{campaign}/units/{code}/accounts", Unit(Read)), get(accounts::accounts)),
         (route(Method::POST, "/api/campaigns/{campaign}/units/{code}/accounts", Unit(Invite)), post(accounts::invite)),
         (

@@ -99,7 +99,7 @@ pub async fn campaign_page(
                 .as_ref()
                 .filter(|_| unit.level.keeps_roster())
                 .and_then(|v| serde_json::from_str::<Value>(&v.body).ok());
-            Some(Summary::before_submitting(&unit.name, roster.as_ref(), unit.current.unwrap_or(0)))
+            Some(Summary::before_submitting(&unit.name, unit.level, roster.as_ref(), unit.current.unwrap_or(0)))
         }
         None => None,
     };
@@ -117,6 +117,7 @@ pub async fn campaign_page(
                     let confirm = match step {
                         Step::Submit if Some(&unit.code) == account.unit.as_ref() => ask.clone(),
                         Step::Approve => Some(format!("{} báo cáo của «{}»?", capitalised(step.label(unit.level)), unit.name)),
+                        Step::Reopen => Some(format!("Mở lại báo cáo của «{}» để sửa? Báo cáo về «đang soạn» cho đến khi nộp lại.", unit.name)),
                         _ => None,
                     };
                     json!({ "name": step.as_str(), "label": capitalised(step.label(unit.level)), "note": step.needs_note(), "confirm": confirm })

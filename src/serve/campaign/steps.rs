@@ -37,6 +37,7 @@ pub async fn take(
     let text = match step {
         Step::Submit => format!("Đã nộp báo cáo của «{}» lên cấp trên.", unit.name),
         Step::NotReporting => format!("Đã đánh dấu «{}» không báo cáo.", unit.name),
+        Step::Reopen => format!("Đã mở lại báo cáo của «{}» để sửa; sửa xong, nộp lại.", unit.name),
         _ => format!("Đã {} báo cáo của «{}».", step.label(unit.level), unit.name),
     };
     let summary = super::answers::Said { text };
