@@ -17,6 +17,9 @@ pub struct Waiting {
     /// The reports right below the user's unit sent up and not decided,
     /// by name.
     pub to_decide: Vec<String>,
+    /// What deciding on them is called: «duyệt» (cells), «tiếp nhận»
+    /// (grassroots organisations, at the Board).
+    pub decision: &'static str,
     /// The comment their own report was returned with (empty if none was
     /// written); none while it is not returned.
     pub returned: Option<String>,
@@ -55,7 +58,8 @@ impl Waiting {
             lines.push(Line { kind: "problem", text });
         }
         if !self.to_decide.is_empty() {
-            let text = format!("{} báo cáo chờ bạn duyệt: {}", self.to_decide.len(), self.to_decide.join(", "));
+            let (count, names) = (self.to_decide.len(), self.to_decide.join(", "));
+            let text = format!("{count} báo cáo chờ bạn {}: {names}", self.decision);
             lines.push(Line { kind: "decide", text });
         }
         if let Some(Due { deadline, days }) = &self.due {
@@ -74,22 +78,20 @@ impl Waiting {
 /// `deadlines` each level's. Nothing for an account without a unit.
 pub fn waiting(account: &Account, units: &[Unit], deadlines: &Deadlines, today: Date) -> Waiting {
     let own = units.iter().find(|u| Some(&u.code) == account.unit.as_ref());
-    let to_decide = own
+    let undecided: Vec<&Unit> = own
         .map(|own| {
-            units
-                .iter()
-                .filter(|u| u.parent.as_ref() == Some(&own.code) && u.state == State::Submitted)
-                .map(|u| u.name.clone())
-                .collect()
+            units.iter().filter(|u| u.parent.as_ref() == Some(&own.code) && u.state == State::Submitted).collect()
         })
         .unwrap_or_default();
+    let decision = undecided.first().map_or("duyệt", |u| super::Step::Approve.label(u.level));
+    let to_decide = undecided.iter().map(|u| u.name.clone()).collect();
     let returned = own.filter(|u| u.state == State::Returned).map(|u| u.note.clone().unwrap_or_default());
     let due = own.filter(|u| u.state.editable()).and_then(|u| {
         let deadline = deadlines.of(u)?;
         let days = deadline.days_since(today);
         (days <= SOON_DAYS).then(|| Due { deadline: deadline.to_string(), days })
     });
-    Waiting { to_decide, returned, due }
+    Waiting { to_decide, decision, returned, due }
 }
 
 #[cfg(test)]
@@ -127,6 +129,13 @@ mod tests {
             said,
             ["2 báo cáo chờ bạn duyệt: db.1, db.3", "Còn 5 ngày đến hạn nộp báo cáo của đơn vị bạn (15/05/2021)."]
         );
+        // The Board accepts its committees' reports: said so.
+        let committees = [
+            test_unit("ban", Level::Board, State::Draft, None),
+            test_unit("db", Level::Committee, State::Submitted, Some("ban")),
+        ];
+        let board = waiting(&account(Role::Board, "ban"), &committees, &deadlines, day("10/05/2021"));
+        assert_eq!(board.lines()[0].text, "1 báo cáo chờ bạn tiếp nhận: db");
         let late = waiting(&officer, &units, &deadlines, day("18/05/2021")).lines();
         assert_eq!(late[1].text, "Báo cáo của đơn vị bạn đã quá hạn nộp (15/05/2021) 3 ngày.");
     }

@@ -500,6 +500,11 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     browser
         .go(&format!("{base}/web/campaigns/2021-quang-nam/units/{cell}"), "!!document.getElementById('accounts')")
         .await;
+    // Her cell has its account: a second person is hers or the Board's to
+    // invite, so the committee is told, not offered a form it cannot use.
+    let offered =
+        browser.eval("[!!document.getElementById('invite-form'), !!document.getElementById('invite-none')]").await;
+    assert_eq!(offered, json!([false, true]));
     browser.eval("document.querySelector('#accounts button').click()").await;
     browser.until("document.querySelectorAll('#accounts output p').length > 0").await;
     let sent = browser.eval("document.querySelector('#accounts output p').textContent").await;
