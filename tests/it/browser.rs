@@ -344,8 +344,12 @@ impl Browser {
     /// The links an officer's «Tạo tài khoản» shows, by login.
     async fn invite_below(&mut self) -> Vec<(String, String)> {
         self.eval("document.querySelector('#accounts button').click()").await;
-        self.until("document.querySelectorAll('#accounts output p').length > 0").await;
-        let lines = self.eval("[...document.querySelectorAll('#accounts output p')].map(p => p.textContent)").await;
+        self.until("document.querySelectorAll('#accounts output p[data-account]').length > 0").await;
+        let said = self.eval("document.querySelector('#accounts output p').textContent").await;
+        assert!(said.as_str().unwrap().starts_with("Đã tạo "), "what was made, said first: {said}");
+        let lines = self
+            .eval("[...document.querySelectorAll('#accounts output p[data-account]')].map(p => p.textContent)")
+            .await;
         lines
             .as_array()
             .unwrap()
@@ -506,8 +510,10 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
         browser.eval("[!!document.getElementById('invite-form'), !!document.getElementById('invite-none')]").await;
     assert_eq!(offered, json!([false, true]));
     browser.eval("document.querySelector('#accounts button').click()").await;
-    browser.until("document.querySelectorAll('#accounts output p').length > 0").await;
-    let sent = browser.eval("document.querySelector('#accounts output p').textContent").await;
+    browser.until("document.querySelectorAll('#accounts output p[data-account]').length > 0").await;
+    let said = browser.eval("document.querySelector('#accounts output p').textContent").await;
+    assert!(said.as_str().unwrap().starts_with("Đã tạo liên kết mới; liên kết cũ thôi dùng được."), "{said}");
+    let sent = browser.eval("document.querySelector('#accounts output p[data-account]').textContent").await;
     assert!(
         sent.as_str().unwrap().starts_with(&format!("Chi bộ Văn phòng — {cell}: {base}/web/invitation/")),
         "{sent}"
@@ -760,7 +766,9 @@ async fn a_chi_bo_co_so_reports_straight_to_the_board_in_a_browser() {
     assert!(said.contains("«Thư điện tử (nhận thư báo việc chờ; có thể bỏ trống)»"), "{said}");
     browser.eval(&format!("{form}.elements.email.value = 'hung@songoaivu.vn'; {form}.elements.second.checked = true; {form}.querySelector('button').click()")).await;
     browser.until(&format!("{form}.querySelector('output p').textContent !== {}", "'dữ liệu nhập có 1 lỗi'")).await;
-    let line = browser.eval(&format!("{form}.querySelector('output p').textContent")).await;
+    let made = browser.eval(&format!("{form}.querySelector('output p').textContent")).await;
+    assert!(made.as_str().unwrap().starts_with("Đã tạo 1 tài khoản."), "{made}");
+    let line = browser.eval(&format!("{form}.querySelector('output p[data-account]').textContent")).await;
     let line = line.as_str().unwrap();
     assert!(line.starts_with("Chi bộ Sở Ngoại vụ — hung: "), "{line}");
     assert_eq!(browser.fits_a_phone().await, Value::Null, "the invitation typed on a unit's page at 390 px");

@@ -46,6 +46,7 @@ async fn a_committee_sets_its_cells_deadline_and_their_lateness_is_counted_again
 
         let done = ok_json(set(COMMITTEE, COMMITTEE, json!("30/04/2021")).await.unwrap()).await;
         assert_eq!(done["cells_deadline"], "30/04/2021", "{label}");
+        assert_eq!(done["summary"]["text"], "Đã lưu hạn nộp của các đơn vị trực thuộc: 30/04/2021.", "{label}");
 
         // Two cells of two committees submit the same day: hers is ten days later than the other.
         for cell in [CELL, OTHER_CELL] {
@@ -69,6 +70,8 @@ async fn a_committee_sets_its_cells_deadline_and_their_lateness_is_counted_again
         // Back to the campaign's, said in the log.
         let back = ok_json(set(COMMITTEE, COMMITTEE, json!("")).await.unwrap()).await;
         assert_eq!(back["cells_deadline"], "10/05/2021", "{label}");
+        let said = "Đã lưu: các đơn vị trực thuộc theo hạn chung của chiến dịch, 10/05/2021.";
+        assert_eq!(back["summary"]["text"], said, "{label}");
         let log =
             ok_json(bloc[BOARD].get(server.url(&format!("/api/campaigns/{CAMPAIGN}/audit"))).send().await.unwrap());
         let log = log.await;

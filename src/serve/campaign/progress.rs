@@ -85,7 +85,14 @@ pub async fn set_deadline(
     let deadlines = Deadlines::of_campaign(&state.store.campaign(&campaign).await?, &units)?;
     let below = units.iter().find(|u| u.parent.as_ref() == Some(&unit.code));
     let set = below.and_then(|u| deadlines.of(u)).map(|d| d.to_string());
-    Ok(Json(json!({ "unit": unit.code, "cells_deadline": set })))
+    // Said as the page shows it after saving.
+    let shown = set.as_deref().unwrap_or("chưa có");
+    let text = match day.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(_) => format!("Đã lưu hạn nộp của các đơn vị trực thuộc: {shown}."),
+        None => format!("Đã lưu: các đơn vị trực thuộc theo hạn chung của chiến dịch, {shown}."),
+    };
+    let summary = super::answers::Said { text };
+    Ok(Json(json!({ "unit": unit.code, "cells_deadline": set, "summary": summary })))
 }
 
 /// The units still missing their report, past the deadline, as a
