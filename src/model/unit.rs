@@ -132,6 +132,12 @@ impl State {
     /// report: approved, accepted, or not reporting.
     pub const SETTLED: [State; 3] = [State::Approved, State::Accepted, State::NotReporting];
 
+    /// Why a level may not send its own report yet: `names`, the units
+    /// right below it not settled.
+    pub fn unsettled_below(names: &[String]) -> String {
+        format!("còn đơn vị trực thuộc chưa được duyệt hoặc đánh dấu không báo cáo: {}", names.join(", "))
+    }
+
     /// Whether the unit may save a new version.
     pub fn editable(self) -> bool {
         Self::EDITABLE.contains(&self)

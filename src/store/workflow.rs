@@ -401,12 +401,7 @@ impl Store {
                     .await?;
                     let names: Vec<String> =
                         rows.iter().map(|r| r.try_get("name")).collect::<std::result::Result<_, _>>()?;
-                    (!names.is_empty()).then(|| {
-                        format!(
-                            "còn đơn vị trực thuộc chưa được duyệt hoặc đánh dấu không báo cáo: {}",
-                            names.join(", ")
-                        )
-                    })
+                    (!names.is_empty()).then(|| State::unsettled_below(&names))
                 }
                 Check::Editable(unit) => {
                     let row = sqlx::query("SELECT state, name FROM unit WHERE campaign = $1 AND code = $2")

@@ -499,6 +499,16 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
 
     // The committee returns it with a comment.
     browser.sign_in(&base, committee).await;
+    // Its own report cannot go up before its cells: said on its row, no button to press.
+    let blocked = browser
+        .eval(&format!("document.getElementById('{committee}').querySelector('[data-blocked=submit]').textContent"))
+        .await;
+    assert!(
+        blocked.as_str().unwrap().starts_with(
+            "Nộp: chưa được — còn đơn vị trực thuộc chưa được duyệt hoặc đánh dấu không báo cáo: Chi bộ Văn phòng, "
+        ),
+        "{blocked}"
+    );
     browser.step(cell, "return", Some("Đồng chí thứ ba thiếu ngày vào Đảng")).await;
     // The committee can send the secretary a new sign-in link from her unit's page.
     browser

@@ -120,7 +120,18 @@ pub async fn campaign_page(
                         Step::Reopen => Some(format!("Mở lại báo cáo của «{}» để sửa? Báo cáo về «đang soạn» cho đến khi nộp lại.", unit.name)),
                         _ => None,
                     };
-                    json!({ "name": step.as_str(), "label": capitalised(step.label(unit.level)), "note": step.needs_note(), "confirm": confirm })
+                    // A level's own report goes up once every unit below is settled:
+                    // said beside it rather than refused after asking.
+                    let unsettled: Vec<String> = match step {
+                        Step::Submit if !unit.level.keeps_roster() => units
+                            .iter()
+                            .filter(|u| u.parent.as_ref() == Some(&unit.code) && !UnitState::SETTLED.contains(&u.state))
+                            .map(|u| u.name.clone())
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    let blocked = (!unsettled.is_empty()).then(|| UnitState::unsettled_below(&unsettled));
+                    json!({ "name": step.as_str(), "label": capitalised(step.label(unit.level)), "note": step.needs_note(), "confirm": confirm, "blocked": blocked })
                 })
                 .collect();
             json!({
