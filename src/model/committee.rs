@@ -116,7 +116,9 @@ impl Committee {
         let Some(cells) = cells.into_iter().collect::<Option<Vec<_>>>().filter(|_| problems.is_empty()) else {
             return Err(problems);
         };
-        warnings.extend(late(issuer.header.date, own.committee_deadline, &path.key("committee"), "báo cáo 6-KTTĐV"));
+        // Named: on the Board's page its place reads «tổ chức cơ sở đảng thứ 2».
+        let what = format!("báo cáo 6-KTTĐV của «{}»", organisation.as_str());
+        warnings.extend(late(issuer.header.date, own.committee_deadline, &path.key("committee"), &what));
         let not_reporting = not_reporting.unwrap_or_default();
         Ok(Checked { value: Self { campaign: own, organisation, received_on, issuer, cells, not_reporting }, warnings })
     }

@@ -409,6 +409,8 @@ fn the_examples_make_the_boards_whole_submission() {
         stderr.contains("late-report\t[committee-so-xay-dung.json]$.committee.header.date"),
         "the late committee is warned of, in its own file: {stderr}"
     );
+    // By its name too: on the Board's page the place is «tổ chức cơ sở đảng thứ 2».
+    assert!(stderr.contains("báo cáo 6-KTTĐV của «Đảng bộ Sở Xây dựng» đề ngày 11/05/2021"), "{stderr}");
     let read = |name: &str| std::fs::read(out.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let stem = "ban-to-chuc-dang-uy-khoi-cac-co-quan-tinh";
     let report = pdf_text(&read(&format!("mau-7-kttdv_{stem}.pdf")));
