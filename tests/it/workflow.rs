@@ -694,6 +694,10 @@ async fn the_audit_log_reads_on_screen_paged_and_filtered_by_unit_and_action_for
         assert!(!reads.contains("<td data-label=\"Thao tác\">nộp</td>"), "only the reads");
         let second = text(page("?thao-tac=read&trang=2").await.unwrap().text().await.unwrap());
         assert_eq!(second.matches("<td data-label=\"Thao tác\">xem dữ liệu</td>").count(), 10);
+        // A page past the last (an old link): the last, never «Trang 9/2».
+        let past = text(page("?thao-tac=read&trang=9").await.unwrap().text().await.unwrap());
+        assert!(past.contains("Trang 2/2"), "{past}");
+        assert_eq!(past.matches("<td data-label=\"Thao tác\">xem dữ liệu</td>").count(), 10);
 
         // Filtered by unit: the other cell has no event.
         let other = text(page(&format!("?don-vi={SIBLING_CELL}")).await.unwrap().text().await.unwrap());

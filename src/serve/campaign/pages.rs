@@ -449,8 +449,14 @@ pub(super) async fn log_page(
         // The installation's own events are the administrator's to read.
         installation: account.role == Role::Admin,
     };
-    let page = trang.unwrap_or(1).max(1);
-    let (events, total) = state.store.events_page(&campaign, &filter, page, EVENTS_PER_PAGE).await?;
+    let mut page = trang.unwrap_or(1).max(1);
+    let (mut events, total) = state.store.events_page(&campaign, &filter, page, EVENTS_PER_PAGE).await?;
+    // A page past the last (an old link, a typed number) shows the last.
+    let last = ((total + EVENTS_PER_PAGE - 1) / EVENTS_PER_PAGE).max(1);
+    if page > last {
+        page = last;
+        events = state.store.events_page(&campaign, &filter, page, EVENTS_PER_PAGE).await?.0;
+    }
     let names: HashMap<&str, &str> = units.iter().map(|u| (u.code.as_str(), u.name.as_str())).collect();
     let people = state.store.people(&campaign).await?;
     let rows: Vec<Value> = events
@@ -461,7 +467,7 @@ pub(super) async fn log_page(
                     "login": e.login.as_deref().map(|l| who(l, &people)), "address": e.address, "unit": unit, "version": e.version, "note": e.note })
         })
         .collect();
-    let pages = (total + EVENTS_PER_PAGE - 1) / EVENTS_PER_PAGE;
+    let pages = last;
     let at = |n: i64| format!("?don-vi={unit}&thao-tac={action}&trang={n}");
     let campaign_name = campaign_name(&state, &campaign).await?;
     let context = json!({
