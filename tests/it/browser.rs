@@ -1021,6 +1021,15 @@ async fn a_generated_blocs_cards_go_up_to_the_board_and_back_to_their_members_in
             ))
             .await;
     }
+    // A number another card has: said by the member's name, not by a row's number.
+    let taken = &numbers[0];
+    browser
+        .eval(&format!("document.querySelector('#stamping-form [name=\"cards.1.new_number\"]').value = '{taken}'; document.querySelector('#stamping-form button').click()"))
+        .await;
+    browser.until("document.querySelector('#stamping-form output[role=alert]') !== null").await;
+    let refused = browser.eval("document.querySelector('#stamping-form output').textContent").await;
+    assert!(refused.as_str().unwrap().contains("«Số thẻ mới của "), "{refused}");
+    browser.eval("document.querySelector('#stamping-form [name=\"cards.1.new_number\"]').value = '49.800001'").await;
     browser.eval("window.leaving = true; document.querySelector('#stamping-form button').click()").await;
     browser.until(&format!("!window.leaving && document.readyState === 'complete' && ({said}).length > 0")).await;
     let stamped = browser.eval(said).await;
