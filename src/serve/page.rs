@@ -400,7 +400,11 @@ fn beside_rows(input: &Assembled, problems: &[InputError]) -> Value {
         .collect();
     let elsewhere: Vec<InputError> =
         problems.iter().filter(|p| row_of(p).is_none_or(|row| !rows.contains(&row))).cloned().collect();
-    json!({ "problems": general(&elsewhere), "rows": listed })
+    // Only the rows to mend are listed (a phone stacks each row as a card:
+    // 25 cards for one bad row hid it); the others are counted.
+    let (bad, fine): (Vec<Value>, Vec<Value>) =
+        listed.into_iter().partition(|r| r["problems"].as_array().is_some_and(|p| !p.is_empty()));
+    json!({ "problems": general(&elsewhere), "rows": bad, "fine_rows": fine.len() })
 }
 
 /// A download button's form: what to make, from the checked input the

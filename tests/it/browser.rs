@@ -179,6 +179,10 @@ async fn a_cell_secretary_gets_the_pdfs_in_a_browser() {
     let row = row.as_str().expect("row 4 is marked");
     assert!(row.contains("31/02/1969") && row.contains("không có trên lịch"), "{row}");
     assert_eq!(browser.eval("document.querySelectorAll('tr.bad').length").await, json!(1));
+    // Only the row to mend: on a phone every row is a card, and 25 of them hid it.
+    assert_eq!(browser.eval("document.querySelectorAll('#rows tbody tr').length").await, json!(1));
+    let counted = browser.eval("document.querySelector('#rows').previousElementSibling.textContent").await;
+    assert!(counted.as_str().unwrap().contains("dòng đảng viên khác không có lỗi"), "{counted}");
     assert_eq!(browser.fits_a_phone().await, Value::Null, "the problems' page at 390 px");
     // Said at once to a screen reader, counted, in words a secretary reads.
     let status = browser.eval("(s => [s.getAttribute('role'), document.activeElement === s, s.textContent])(document.getElementById('status'))").await;
