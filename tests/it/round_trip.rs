@@ -108,6 +108,15 @@ async fn every_card_goes_up_with_its_list_and_comes_back_stamped_or_new_to_its_m
             hand(&server, &bloc[committee], cell, "up", json!({ "cards": typed, "giver": giver })).await;
         assert_eq!(status, StatusCode::OK, "{label}: {body}");
         assert_eq!(body["record"]["number"], 2, "{label}: the preview kept nothing");
+        // A box ticked on a page opened before that hand-over sends a member's
+        // key: said by the member's name and what to do, never the key.
+        let moved = coming.iter().find(|c| c["number"].as_str() != Some(kept_back)).unwrap();
+        let key = moved["key"].as_str().unwrap().to_owned();
+        let (status, stale) =
+            hand(&server, &bloc[committee], cell, "up", json!({ "cards": [key], "giver": giver })).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {stale}");
+        let said = stale["problems"][0]["message"].as_str().unwrap();
+        assert!(!said.contains(&key) && said.ends_with("trang đã cũ: tải lại trang rồi ghi lại"), "{label}: {said}");
         let custody = cards(&server, &bloc[committee], cell).await;
         let late: Vec<&str> = expected(&custody, "up").iter().map(|c| c["number"].as_str().unwrap()).collect();
         assert!(late.contains(&kept_back) && late.len() == collected - typed.len(), "{label}: {late:?}");

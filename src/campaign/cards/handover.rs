@@ -271,7 +271,12 @@ pub async fn record_handover(
         .extra
         .iter()
         .map(|extra| {
-            let message = format!("«{}»: {}", extra.typed, extra.why);
+            // A member's key is a box ticked on a page opened before the
+            // card moved: the member is named in `why`; the key is not for people.
+            let message = match extra.typed.contains('/') {
+                true => format!("{} — trang đã cũ: tải lại trang rồi ghi lại", extra.why),
+                false => format!("«{}»: {}", extra.typed, extra.why),
+            };
             InputError::new(Code::CardNotExpected, JsonPath::root().key("cards"), message)
         })
         .collect();
