@@ -965,6 +965,13 @@ async fn a_generated_blocs_cards_go_up_to_the_board_and_back_to_their_members_in
         "{done}"
     );
     browser.until("!!document.querySelector('#records a[href$=\"/cards/records/1\"]')").await;
+    // Her unit's timeline counts the record as a record, not as a version of her data.
+    browser
+        .go(&format!("{base}/web/campaigns/2021-quang-nam/units/{cell}"), "!!document.getElementById('timeline')")
+        .await;
+    let timeline = browser.eval("document.getElementById('timeline').innerText").await;
+    assert!(timeline.as_str().unwrap().contains("giao nhận thẻ đảng viên ("), "{timeline}");
+    assert!(timeline.as_str().unwrap().contains("), biên bản số 1"), "{timeline}");
 
     // Her committee receives them: the whole list ticked, checked first, then recorded.
     browser.sign_in(&base, &committee_login).await;

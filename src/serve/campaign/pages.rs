@@ -266,7 +266,7 @@ pub(super) async fn unit_page(
         .iter()
         .map(|e| {
             json!({ "at": page_time(e.at), "label": action_label(&e.action), "login": e.login.as_deref().map(|l| who(l, &people)),
-                    "version": e.version, "note": e.note })
+                    "version": numbered(e, |n| format!("phiên bản {n}")), "note": e.note })
         })
         .collect();
     // Its accounts, for an officer above it: each may be sent a new link,
@@ -464,7 +464,7 @@ pub(super) async fn log_page(
         .map(|e| {
             let unit = e.unit.as_deref().map(|code| names.get(code).copied().unwrap_or(code));
             json!({ "seq": e.seq, "at": page_time(e.at), "action": action_label(&e.action),
-                    "login": e.login.as_deref().map(|l| who(l, &people)), "address": e.address, "unit": unit, "version": e.version, "note": e.note })
+                    "login": e.login.as_deref().map(|l| who(l, &people)), "address": e.address, "unit": unit, "version": numbered(e, |n| n.to_string()), "note": e.note })
         })
         .collect();
     let pages = last;
@@ -505,4 +505,14 @@ async fn campaign_name(state: &AppState, campaign: &str) -> Result<Option<String
 /// A page's time: `dd/mm/yyyy hh:mm`.
 fn page_time(ms: i64) -> String {
     vietnam_time(ms, "%d/%m/%Y %H:%M")
+}
+
+/// What an event's number counts, in words: the number of a record of the
+/// cards' round trip, «biên bản số N»; else of a version of the unit's
+/// data, as `version` writes it.
+fn numbered(event: &crate::store::Event, version: impl Fn(i64) -> String) -> Option<String> {
+    let number = event.version?;
+    let record =
+        matches!(event.action.parse(), Ok(EventAction::Handover | EventAction::Decision | EventAction::Stamping));
+    Some(if record { format!("biên bản số {number}") } else { version(number) })
 }
