@@ -108,7 +108,7 @@ pub fn plan<'a>(
     let mut below = Vec::new();
     for (i, cell) in request.cells.iter().enumerate().filter(|_| with_cells) {
         match units.iter().find(|u| u.code == *cell && u.parent.as_deref() == Some(&unit.code)) {
-            Some(found) if matches!(found.state, State::Approved | State::Submitted) => below.push(found),
+            Some(found) if found.state.returns_with_committee() => below.push(found),
             found => problems.push(InputError::new(
                 Code::OtherUnit,
                 JsonPath::root().key("cells").index(i),

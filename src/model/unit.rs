@@ -132,6 +132,12 @@ impl State {
     /// report: approved, accepted, or not reporting.
     pub const SETTLED: [State; 3] = [State::Approved, State::Accepted, State::NotReporting];
 
+    /// Whether a cell in this state may go back with its committee when the
+    /// Board returns the committee's report: approved, or sent and undecided.
+    pub fn returns_with_committee(self) -> bool {
+        matches!(self, State::Approved | State::Submitted)
+    }
+
     /// Why a level may not send its own report yet: `names`, the units
     /// right below it not settled.
     pub fn unsettled_below(names: &[String]) -> String {

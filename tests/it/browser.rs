@@ -733,6 +733,22 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     // Signing out from the campaign's page ends the session: back to the sign-in page.
     browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
     assert_eq!(browser.fits_a_phone().await, Value::Null, "the Board's page at the end at 390 px");
+    // The Board returns the committee's report with one of its cells, ticked on the page.
+    let returning = format!("document.getElementById('{committee}').querySelector('button[value=\"return\"]').form");
+    let offered =
+        browser.eval(&format!("[...{returning}.querySelectorAll('input[name=cells]')].map(b => b.value)")).await;
+    assert!(offered.as_array().unwrap().contains(&json!(cell)), "its approved cells offered: {offered}");
+    browser.eval(&format!("{returning}.querySelector('input[name=cells][value=\"{cell}\"]').checked = true")).await;
+    browser.step(committee, "return", Some("Chi bộ Văn phòng cần sửa danh sách")).await;
+    let states = browser
+        .eval(&format!("['{committee}', '{cell}'].map(id => document.getElementById(id).querySelector('[class^=state-]').textContent)"))
+        .await;
+    let returned = "trả lạiChi bộ Văn phòng cần sửa danh sách";
+    assert_eq!(
+        states,
+        json!([returned, returned]),
+        "the cell ticked went back with its committee, the comment with it"
+    );
     // A committee's cells fold under it and open again; a search by name
     // without diacritics lists the units named so.
     let fold = "document.querySelector('tr[id=\"dang-bo-so-xay-dung\"] button.fold')";

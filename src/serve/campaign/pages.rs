@@ -131,7 +131,16 @@ pub async fn campaign_page(
                         _ => Vec::new(),
                     };
                     let blocked = (!unsettled.is_empty()).then(|| UnitState::unsettled_below(&unsettled));
-                    json!({ "name": step.as_str(), "label": capitalised(step.label(unit.level)), "note": step.needs_note(), "confirm": confirm, "blocked": blocked })
+                    // The Board returning a committee may send some of its cells back with it.
+                    let cells: Vec<Value> = match step {
+                        Step::Return if unit.level == Level::Committee => units
+                            .iter()
+                            .filter(|u| u.parent.as_ref() == Some(&unit.code) && u.state.returns_with_committee())
+                            .map(|u| json!({ "code": u.code, "name": u.name }))
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    json!({ "name": step.as_str(), "label": capitalised(step.label(unit.level)), "note": step.needs_note(), "confirm": confirm, "blocked": blocked, "cells": cells })
                 })
                 .collect();
             json!({
