@@ -75,6 +75,11 @@ async fn every_card_goes_up_with_its_list_and_comes_back_stamped_or_new_to_its_m
         // The cell collects every card on its lists; the committee types the
         // numbers that arrived, one missing and one that is not its cell's.
         let secretary = &bloc[cell];
+        // Nothing ticked, nothing typed: said in her words, not the API's.
+        let (status, body) = hand(&server, secretary, cell, "collect", json!({})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {body}");
+        let said = body["problems"][0]["message"].as_str().unwrap();
+        assert_eq!(said, "chưa ghi thẻ nào đã nhận: gõ số thẻ đã nhận, hoặc đánh dấu trong danh sách", "{label}");
         let (status, body) = hand(&server, secretary, cell, "collect", json!({ "all": true })).await;
         assert_eq!(status, StatusCode::OK, "{label}: {body}");
         let collected = body["record"]["moved"].as_array().unwrap().len();
@@ -232,6 +237,12 @@ async fn every_card_goes_up_with_its_list_and_comes_back_stamped_or_new_to_its_m
             ok_json(stamp(json!({ "stamp_all": true, "cards": entries, "date": "14/05/2021" })).await.unwrap()).await;
         assert_eq!(stamped["stamping"]["new_cards"], new_cards.len() - 1, "{label}: {stamped}");
         assert_eq!(stamped["stamping"]["pending"], 1, "{label}");
+        // «Stamp all» again: nothing is left at the Board, and it is said why.
+        let again = stamp(json!({ "stamp_all": true, "date": "14/05/2021" })).await.unwrap();
+        assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let again: Value = again.json().await.unwrap();
+        let said = again["problems"][0]["message"].as_str().unwrap();
+        assert!(said.starts_with("không còn thẻ nào ở Ban Tổ chức chờ đóng dấu"), "{label}: {said}");
 
         // Back down: the Board to each committee, each committee to its
         // cells, each cell to its members.

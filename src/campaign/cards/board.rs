@@ -335,7 +335,13 @@ pub async fn record_stamping(
         stamped.extend(rest);
     }
     if problems.is_empty() && stamped.is_empty() {
-        let message = "không có thẻ nào để đóng dấu: chọn «đóng dấu tất cả thẻ 2-KTTĐV» hoặc ghi từng thẻ";
+        // «Stamp all» asked with nothing to stamp: the cards have not come up (or are all done).
+        let message = match request.stamp_all {
+            true => {
+                "không còn thẻ nào ở Ban Tổ chức chờ đóng dấu: các tổ chức cơ sở đảng chưa giao thẻ lên, hoặc thẻ đã được ghi kết quả hết"
+            }
+            false => "không có thẻ nào để đóng dấu: chọn «đóng dấu tất cả thẻ 2-KTTĐV» hoặc ghi từng thẻ",
+        };
         problems.push(InputError::new(Code::NothingHandedOver, root.key("cards"), message));
     }
     if !problems.is_empty() {

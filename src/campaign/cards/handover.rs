@@ -77,7 +77,7 @@ impl HandoverRequest {
                 Some(Given::Typed(typed))
             }
             (Some(_), Some(None)) => {
-                let message = "chưa ghi thẻ nào đã nhận: nhập số thẻ («cards») hoặc chọn đủ cả danh sách («all»)";
+                let message = "chưa ghi thẻ nào đã nhận: gõ số thẻ đã nhận, hoặc đánh dấu trong danh sách";
                 problems.push(InputError::new(Code::NothingHandedOver, root.key("cards"), message));
                 None
             }
