@@ -83,6 +83,12 @@ impl Pages {
     }
 }
 
+/// `text` with its first letter capital, as a button or a sentence starts.
+pub(super) fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 pub async fn home(State(state): State<Arc<AppState>>, Query(to): Query<SaveTo>) -> Response {
     // Come from a cell's row of a campaign: checked here step by step, then
     // saved there. Codes only as the campaign's routes accept them.

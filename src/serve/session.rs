@@ -337,7 +337,9 @@ pub async fn sign_in_submit(
             } else {
                 StatusCode::UNAUTHORIZED
             };
-            Ok(sign_in_form(&state, &login, Some(&err.to_string()), status, then))
+            // A sentence on the page: «Sai tên đăng nhập hoặc mật khẩu.»
+            let said = format!("{}.", super::page::capitalised(&err.to_string()));
+            Ok(sign_in_form(&state, &login, Some(&said), status, then))
         }
         Err(other) => Err(other),
     }

@@ -238,7 +238,7 @@ async fn the_sign_in_page_signs_in_only_with_its_own_form() {
     let wrong = post("ban-to-chuc", "sai", csrf.clone(), Some(cookie.clone())).await.unwrap();
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     let text = wrong.text().await.unwrap();
-    assert!(text.contains("sai tên đăng nhập hoặc mật khẩu") && text.contains("value=\"ban-to-chuc\""), "{text}");
+    assert!(text.contains("Sai tên đăng nhập hoặc mật khẩu.") && text.contains("value=\"ban-to-chuc\""), "{text}");
     let right = post("ban-to-chuc", "một mật khẩu đủ dài", csrf, Some(cookie)).await.unwrap();
     assert_eq!(right.status(), StatusCode::SEE_OTHER);
     assert_eq!(right.headers()["location"], "/web/campaigns", "an administrator has no campaign of their own");

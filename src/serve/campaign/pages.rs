@@ -19,6 +19,7 @@ use crate::campaign::{
 use crate::campaign::{Deadlines, Level, Role, Unit};
 use crate::serve::AppState;
 use crate::serve::error::ApiError;
+use crate::serve::page::capitalised;
 use crate::serve::session::Actor;
 use crate::store::{CampaignInfo, EventAction, EventFilter, StoreError};
 
@@ -498,12 +499,6 @@ fn document_links(campaign: &str, unit: &Unit) -> Vec<Value> {
             json!({ "href": href, "label": kind.label() })
         })
         .collect()
-}
-
-/// `text` with its first letter capital, as a button starts.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The campaign's name, for a page's way back to it.
