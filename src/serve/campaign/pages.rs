@@ -274,6 +274,9 @@ pub(super) async fn unit_page(
         .events(&campaign, Some(&code), false)
         .await?
         .iter()
+        // What was done to the unit's report, not each look at it (this
+        // page's own opening is one): reads stay in the audit log.
+        .filter(|e| !matches!(e.action.parse(), Ok(EventAction::Read | EventAction::Download)))
         .map(|e| {
             json!({ "at": page_time(e.at), "label": action_label(&e.action), "login": e.login.as_deref().map(|l| who(l, &people)),
                     "version": numbered(e, |n| format!("phiên bản {n}")), "note": e.note })
