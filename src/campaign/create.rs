@@ -95,6 +95,7 @@ impl NewCampaign {
                     submitted_at: None,
                     note: None,
                     below_deadline: None,
+                    returned_version: None,
                 }
             })
             .collect();

@@ -93,5 +93,6 @@ pub(crate) fn test_unit(
         submitted_at: None,
         note: None,
         below_deadline: None,
+        returned_version: None,
     }
 }

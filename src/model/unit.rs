@@ -183,6 +183,24 @@ pub struct Unit {
     /// right below it, instead of the campaign's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub below_deadline: Option<String>,
+    /// The version it was returned at for a change: it goes up again only
+    /// once it has another (none: returned «không cần sửa», or not returned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned_version: Option<i64>,
+}
+
+impl Unit {
+    /// Why it may not go up yet when returned for a change it has not
+    /// saved: the store's check and the page say the same.
+    pub fn unchanged_since_return(&self) -> Option<String> {
+        (self.returned_version.is_some() && self.returned_version == self.current).then(|| {
+            format!(
+                "báo cáo của «{}» bị trả lại chưa có phiên bản mới: hãy sửa theo ý kiến trả lại, lưu, rồi mới nộp lại \
+                 (cấp trên có thể trả lại kèm «không cần sửa»)",
+                self.name
+            )
+        })
+    }
 }
 
 /// What a user may do, for the unit they act for.

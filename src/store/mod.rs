@@ -744,7 +744,8 @@ impl Store {
         for (position, unit) in dump.units.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO unit (campaign, code, name, level, parent, position, state, versions, current, changed_at, \
-                 submitted_at, note, stored, below_deadline) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                 submitted_at, note, stored, below_deadline, returned_version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             )
             .bind(&dump.code)
             .bind(&unit.code)
@@ -760,6 +761,7 @@ impl Store {
             .bind(unit.note.as_deref())
             .bind(0i64)
             .bind(unit.below_deadline.as_deref())
+            .bind(unit.returned_version)
             .execute(&mut *tx)
             .await?;
         }
@@ -812,7 +814,8 @@ impl Store {
 /// queries stay literal strings.
 macro_rules! unit_columns {
     () => {
-        "code, name, level, parent, state, versions, current, changed_at, submitted_at, note, below_deadline"
+        "code, name, level, parent, state, versions, current, changed_at, submitted_at, note, below_deadline, \
+         returned_version"
     };
 }
 use unit_columns;
@@ -845,6 +848,7 @@ impl Unit {
             submitted_at: row.try_get("submitted_at")?,
             note: row.try_get("note")?,
             below_deadline: row.try_get("below_deadline")?,
+            returned_version: row.try_get("returned_version")?,
         })
     }
 }

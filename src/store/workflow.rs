@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use sqlx::{FromRow, Row};
 
-use super::{KeptFile, Result, State, Store, StoreError, now_ms};
+use super::{KeptFile, Result, State, Store, StoreError, Unit, now_ms};
 
 /// An event's columns (the fields of [`Event`], read by name), from the events an
 /// [`EventFilter`] keeps: `$1` the campaign, `$2` the unit or '', `$3` 1
@@ -415,14 +415,16 @@ impl Store {
                     })
                 }
                 Check::ChangedSinceReturn(unit) => {
-                    let sql = "SELECT name FROM unit WHERE campaign = $1 AND code = $2 \
-                               AND returned_version IS NOT NULL AND returned_version = current";
-                    failing(&mut tx, sql, campaign, unit).await?.map(|name| {
-                        format!(
-                            "báo cáo của «{name}» bị trả lại chưa có phiên bản mới: hãy sửa theo ý kiến trả lại, \
-                             lưu, rồi mới nộp lại (cấp trên có thể trả lại kèm «không cần sửa»)"
-                        )
-                    })
+                    let row = sqlx::query(concat!(
+                        "SELECT ",
+                        super::unit_columns!(),
+                        " FROM unit WHERE campaign = $1 AND code = $2"
+                    ))
+                    .bind(campaign)
+                    .bind(*unit)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    Unit::from_row(&row)?.unchanged_since_return()
                 }
                 Check::Signed(unit) => {
                     let sql = "SELECT name FROM unit WHERE campaign = $1 AND code = $2 AND NOT EXISTS \

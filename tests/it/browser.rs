@@ -549,6 +549,9 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
         state.as_str().unwrap().contains("trả lại") && state.as_str().unwrap().contains("thiếu ngày vào Đảng"),
         "{state}"
     );
+    // Returned for a change, it goes up again only changed: said on her row, no «Nộp» to press.
+    let blocked = browser.eval(&format!("{row}.querySelector('[data-blocked=submit]').textContent")).await;
+    assert!(blocked.as_str().unwrap().contains("bị trả lại chưa có phiên bản mới"), "{blocked}");
     let fixed = dir.path().join("chi-bo-da-sua.xlsx");
     std::fs::write(&fixed, changed_workbook("Ngày sinh", 3, "24/11/1976")).unwrap();
     browser.save(cell, &fixed).await;

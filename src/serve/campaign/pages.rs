@@ -131,7 +131,12 @@ pub async fn campaign_page(
                             .collect(),
                         _ => Vec::new(),
                     };
-                    let blocked = (!unsettled.is_empty()).then(|| UnitState::unsettled_below(&unsettled));
+                    // Nor does a report returned for a change it has not saved.
+                    let blocked = match step {
+                        Step::Submit if !unsettled.is_empty() => Some(UnitState::unsettled_below(&unsettled)),
+                        Step::Submit => unit.unchanged_since_return(),
+                        _ => None,
+                    };
                     // The Board returning a committee may send some of its cells back with it.
                     let cells: Vec<Value> = match step {
                         Step::Return if unit.level == Level::Committee => units
