@@ -738,6 +738,13 @@ async fn a_report_goes_up_three_levels_in_a_browser() {
     // Signing out from the campaign's page ends the session: back to the sign-in page.
     browser.go(&format!("{base}/web/campaigns/2021-quang-nam"), "!!document.getElementById('units')").await;
     assert_eq!(browser.fits_a_phone().await, Value::Null, "the Board's page at the end at 390 px");
+    // Rows with nothing to do show no empty «Việc cần làm:» on a phone.
+    let idle = "[...document.querySelectorAll('td.actions')].filter(td => !td.children.length)";
+    let phone = json!({ "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true });
+    browser.call("Emulation.setDeviceMetricsOverride", phone).await;
+    let shown = browser.eval(&format!("{idle}.map(td => getComputedStyle(td).display)")).await;
+    browser.call("Emulation.clearDeviceMetricsOverride", json!({})).await;
+    assert!(!shown.as_array().unwrap().is_empty() && shown.as_array().unwrap().iter().all(|d| d == "none"), "{shown}");
     // The Board returns the committee's report with one of its cells, ticked on the page.
     let returning = format!("document.getElementById('{committee}').querySelector('button[value=\"return\"]').form");
     let offered =
