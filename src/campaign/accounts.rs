@@ -77,12 +77,12 @@ fn shown(c: char) -> String {
     if c.is_alphanumeric() || c.is_ascii_punctuation() { format!("«{c}»") } else { format!("U+{:04X}", c as u32) }
 }
 
-/// Whether `inviter`, standing `distance` levels above a unit (0: the unit
-/// itself), may give it one more account while it has one that is active:
-/// only the unit itself, or the Board. The accounts a unit has are listed
-/// on its page with who made them, so the unit sees every one.
-fn may_add_second(inviter: &Account, distance: usize) -> Result<(), &'static str> {
-    if distance == 0 || inviter.role == Role::Board {
+/// Whether `inviter` (`own`: for their own unit) may give a unit one more
+/// account while it has one that is active: only the unit itself, or the
+/// Board. The accounts a unit has are listed on its page with who made
+/// them, so the unit sees every one. The page offers it by the same rule.
+pub fn may_add_second(inviter: &Account, own: bool) -> Result<(), &'static str> {
+    if own || inviter.role == Role::Board {
         Ok(())
     } else {
         Err("đơn vị đã có tài khoản: người thứ hai của đơn vị do chính đơn vị hoặc Ban Tổ chức mời")
@@ -188,7 +188,7 @@ pub async fn invite(
             let own = account.unit.as_deref();
             let distance = lineage.iter().position(|u| Some(u.code.as_str()) == own).unwrap_or(lineage.len());
             if second {
-                may_add_second(account, distance).map_err(super::Error::Refused)?;
+                may_add_second(account, distance == 0).map_err(super::Error::Refused)?;
             }
             let one_per_unit = !second && distance > 0;
             let made = open_account(store, campaign, unit, &login, person.as_ref(), by, one_per_unit).await?;
@@ -271,11 +271,11 @@ mod tests {
     #[test]
     fn only_the_unit_itself_or_the_board_adds_a_second_person() {
         let officer = |role| Account { login: "x".into(), role, campaign: Some("c".into()), unit: Some("u".into()) };
-        assert!(may_add_second(&officer(Role::Cell), 0).is_ok());
-        assert!(may_add_second(&officer(Role::Committee), 1).is_err());
-        assert!(may_add_second(&officer(Role::Board), 2).is_ok());
+        assert!(may_add_second(&officer(Role::Cell), true).is_ok());
+        assert!(may_add_second(&officer(Role::Committee), false).is_err());
+        assert!(may_add_second(&officer(Role::Board), false).is_ok());
         let admin = Account { login: "q".into(), role: Role::Admin, campaign: None, unit: None };
-        assert!(may_add_second(&admin, 1).is_err());
+        assert!(may_add_second(&admin, false).is_err());
     }
 
     #[test]

@@ -26,7 +26,7 @@ mod waiting;
 
 pub use self::access::{Access, Action, access, may_disable, reached, reads_log, role_of, sees_campaign, within};
 pub use self::accounts::{
-    Invitation, Invited, Login, LoginError, MAX_LOGIN, first_account, invite, new_link, open_account,
+    Invitation, Invited, Login, LoginError, MAX_LOGIN, first_account, invite, may_add_second, new_link, open_account,
 };
 pub use self::audit::{action_label, action_words, audit_csv, vietnam_time};
 pub use self::create::{NewCampaign, UnitsFrom};

@@ -97,6 +97,10 @@ impl HandoverRequest {
 pub struct Extra {
     pub typed: String,
     pub why: String,
+    /// Given by a member's key, not a number: a box ticked on a page
+    /// opened before the card moved.
+    #[serde(skip)]
+    pub ticked: bool,
 }
 
 /// A hand-over planned: where from and to, what moves, what the list
@@ -152,7 +156,7 @@ pub fn plan(
                         Some(&i) => taken[i] = true,
                         None => repeated.push(card.clone()),
                     },
-                    None => extra.push(Extra { typed: card.clone(), why: elsewhere(card, lists, ledger) }),
+                    None => extra.push(elsewhere(card, lists, ledger)),
                 }
             }
             let (moved, missing): (Vec<_>, Vec<_>) = expected.into_iter().zip(taken).partition(|(_, t)| *t);
@@ -216,27 +220,32 @@ fn expected(
 }
 
 /// Why `typed` is not in this hand-over: where the card it names is.
-fn elsewhere(typed: &str, lists: &HashMap<String, Vec<Listed>>, ledger: &Ledger) -> String {
+fn elsewhere(typed: &str, lists: &HashMap<String, Vec<Listed>>, ledger: &Ledger) -> Extra {
+    let extra = |why: String, key: Option<&str>| Extra { typed: typed.to_owned(), why, ticked: key == Some(typed) };
     let held = ledger
         .held
         .values()
         .find(|h| h.member.key == typed || h.number_now() == Some(typed) || h.member.number.as_deref() == Some(typed));
     if let Some(held) = held {
-        return format!(
+        let why = format!(
             "thẻ của {} ({}) {}, không thuộc lần giao nhận này",
             held.member.name,
             held.member.birth_date,
             held.place.label()
         );
+        return extra(why, Some(&held.member.key));
     }
     match lists.values().flatten().find(|l| l.key == typed || l.number.as_deref() == Some(typed)) {
-        Some(listed) => format!(
-            "thẻ của {} ({}) {}, không thuộc lần giao nhận này",
-            listed.name,
-            listed.birth_date,
-            Place::Member.label()
-        ),
-        None => "không có trong danh sách nào của chiến dịch".into(),
+        Some(listed) => {
+            let why = format!(
+                "thẻ của {} ({}) {}, không thuộc lần giao nhận này",
+                listed.name,
+                listed.birth_date,
+                Place::Member.label()
+            );
+            extra(why, Some(&listed.key))
+        }
+        None => extra("không có trong danh sách nào của chiến dịch".into(), None),
     }
 }
 
@@ -271,9 +280,8 @@ pub async fn record_handover(
         .extra
         .iter()
         .map(|extra| {
-            // A member's key is a box ticked on a page opened before the
-            // card moved: the member is named in `why`; the key is not for people.
-            let message = match extra.typed.contains('/') {
+            // A key is not for people: the member is named in `why`.
+            let message = match extra.ticked {
                 true => format!("{} — trang đã cũ: tải lại trang rồi ghi lại", extra.why),
                 false => format!("«{}»: {}", extra.typed, extra.why),
             };

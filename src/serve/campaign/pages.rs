@@ -337,8 +337,7 @@ pub(super) async fn unit_page(
         "state_label": unit.state.label(), "versions": versions, "events": events, "documents": documents,
         "details": details, "compared": compared, "accounts": accounts, "invites": invites,
         "has_active": accounts.iter().any(|a| a["active"] == true),
-        // A unit that has its account gets a second person from itself or the Board only.
-        "may_add_second": account.unit.as_deref() == Some(unit.code.as_str()) || account.role == crate::campaign::Role::Board,
+        "may_add_second": crate::campaign::may_add_second(&account, account.unit.as_deref() == Some(unit.code.as_str())).is_ok(),
         "csrf": super::super::session::session_of(&headers).map(super::super::session::csrf_of),
         "page": page, "pages": pages, "version_count": all.len(),
     });
